@@ -1,0 +1,119 @@
+"""Composition root (CONVENTIONS §1): build the Bolt ``App`` from ``Settings``.
+
+Nothing here runs at import time. ``create_app`` wires the Web API client (pointed at
+``SLACK_API_URL``, with deliberate retry handlers), the listener executor (sized so that
+acknowledgements never queue behind slow work), the single error handler, and every handler
+package's ``register(app, ctx)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import OpsBotError
+from bot.orgconfig import OrgConfig, load_org_config
+from bot.settings import Settings, require
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    """What listeners need besides the payload: settings, org config, sessions, a worker pool.
+
+    ``workers`` runs slow work (charts, large breakdowns) off the acknowledgement path.
+    """
+
+    settings: Settings
+    org: OrgConfig
+    engine: Engine
+    sessions: sessionmaker[Session]
+    workers: ThreadPoolExecutor = field(repr=False)
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A ``WebClient`` on ``SLACK_API_URL`` that retries connection errors, 429 (honouring
+    ``Retry-After``) and 5xx, each a bounded number of times (slack.md, Outbound)."""
+    return WebClient(
+        token=token if token is not None else settings.secret("slack_bot_token"),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Session],
+               *, http_mode: bool = True) -> App:
+    """Build the Bolt app.
+
+    Args:
+        http_mode: True for HTTP (signature verification on; refuses to start without
+            ``SLACK_SIGNING_SECRET``); False for Socket Mode (frames come over the app token's
+            WebSocket, so there is nothing to sign).
+
+    Raises:
+        ConfigurationError: a needed setting is missing or the org config is invalid.
+    """
+    require(settings, "slack_bot_token")
+    if http_mode:
+        require(settings, "slack_signing_secret")
+    org = load_org_config(settings.opsbot_config)
+    app = App(
+        client=make_web_client(settings),
+        signing_secret=settings.secret("slack_signing_secret") or "socket-mode-unsigned",
+        request_verification_enabled=http_mode,
+        token_verification_enabled=False,  # no auth.test round trip at start-up
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="opsbot-listener"
+        ),
+        process_before_response=False,
+    )
+    ctx = AppContext(
+        settings=settings, org=org, engine=engine, sessions=sessions,
+        workers=ThreadPoolExecutor(max_workers=settings.worker_threads, thread_name_prefix="opsbot-work"),
+    )
+    app._opsbot_ctx = ctx  # type: ignore[attr-defined]  # reachable from tests and the server
+    register_error_handler(app)
+
+    import handlers
+
+    handlers.register_all(app, ctx)
+    return app
+
+
+def register_error_handler(app: App) -> None:
+    """One ``@app.error``: typed errors become a polite ephemeral reply; anything else is logged
+    with a correlation id and answered with that id, never a trace."""
+
+    @app.error
+    def _on_error(error: Exception, body: dict, respond, logger) -> BoltResponse | None:  # type: ignore[no-untyped-def]
+        import uuid
+
+        if isinstance(error, OpsBotError):
+            message = error.user_message
+        else:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("unhandled error ref=%s", ref)
+            message = f"Sorry, something went wrong on our side (ref {ref}). The team has been told."
+        try:
+            if body.get("response_url"):
+                respond(text=message, response_type="ephemeral", replace_original=False)
+        except Exception:  # pragma: no cover - reporting the error must not raise another
+            log.warning("could not send the error reply")
+        return None

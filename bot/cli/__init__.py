@@ -1,0 +1,27 @@
+"""The ``opsbot`` command line (typer). Each sub-module adds its commands to ``cli``.
+
+Settings are read once per command with :func:`bot.cli.common.settings_or_exit`; an invalid or
+missing setting prints one message naming it and exits with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import typer
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Clinic Ops Bot: clinic operations in Slack.")
+
+
+def _load_commands() -> None:
+    from bot.cli import db  # noqa: F401  (registration side effect)
+
+    for optional in ("importing", "ask", "serve", "seed", "demo", "jobs", "alerts", "digest", "audit"):
+        try:
+            __import__(f"bot.cli.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bot.cli.{optional}":
+                raise
+
+
+def main() -> None:
+    _load_commands()
+    cli()

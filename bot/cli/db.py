@@ -1,0 +1,26 @@
+"""``opsbot db upgrade``: apply the Alembic migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import cli
+from bot.cli.common import database_option, settings_or_exit
+from storage import migrate
+
+db_cli = typer.Typer(no_args_is_help=True, help="Database schema.")
+cli.add_typer(db_cli, name="db")
+
+
+@db_cli.command("upgrade")
+def upgrade(database: str | None = database_option(), revision: str = typer.Argument("head")) -> None:
+    """Create or migrate the database schema to the newest revision."""
+    settings = settings_or_exit(DATABASE_URL=database)
+    migrate.upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}: {_safe_url(settings.database_url)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

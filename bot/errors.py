@@ -1,0 +1,36 @@
+"""Typed errors with user-safe messages (CONVENTIONS §6).
+
+Every error the bot shows a person derives from :class:`OpsBotError`; its ``user_message`` is
+safe to post to Slack (no tokens, no patient identifiers, no stack traces). One handler in
+``bot.app`` and the job runner map them to replies or log lines.
+"""
+
+from __future__ import annotations
+
+
+class OpsBotError(Exception):
+    """Base class: ``str(error)`` is the user-safe message."""
+
+    @property
+    def user_message(self) -> str:
+        return str(self)
+
+
+class ConfigurationError(OpsBotError):
+    """A missing or invalid setting or organisation-config entry."""
+
+
+class UsageError(OpsBotError):
+    """A command the bot could not understand; the message carries usage help."""
+
+
+class NoDataError(OpsBotError):
+    """A question whose period holds no data (never answered as 0)."""
+
+
+class ImportFormatError(OpsBotError):
+    """A file whose header or structure the importer cannot read at all."""
+
+
+class PermissionDenied(OpsBotError):
+    """The user lacks the role the action needs."""

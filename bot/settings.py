@@ -1,0 +1,100 @@
+"""Runtime settings, read once in ``main()`` and passed down (CONVENTIONS §8).
+
+Settings come from the environment and an optional ``.env`` file in the working directory.
+Secrets are ``SecretStr`` so they never print in a repr, a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigurationError
+
+SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///opsbot.db"
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads, by its environment-variable name.
+
+    Raises ``pydantic.ValidationError`` on a malformed value; use :func:`load_settings` to get a
+    :class:`ConfigurationError` that names the setting instead.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default=SLACK_DEFAULT_API_URL, validation_alias="SLACK_API_URL")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    opsbot_config: Path | None = Field(default=None, validation_alias="OPSBOT_CONFIG")
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr("opsbot-development-pseudonym-key"), validation_alias="OPSBOT_PSEUDONYM_KEY"
+    )
+    listener_threads: int = Field(default=96, ge=1, le=1024, validation_alias="OPSBOT_LISTENER_THREADS")
+    worker_threads: int = Field(default=8, ge=1, le=256, validation_alias="OPSBOT_WORKER_THREADS")
+    log_level: str = Field(default="INFO", validation_alias="OPSBOT_LOG_LEVEL")
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_ends_with_slash(cls, value: str) -> str:
+        # slack_sdk joins method names onto base_url; it must end with "/" (slack.md).
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_known(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value[len("postgres://"):]
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value[len("postgresql://"):]
+        return value
+
+    @field_validator("opsbot_config")
+    @classmethod
+    def _config_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"file not found: {value}")
+        return value
+
+    def secret(self, name: str) -> str | None:
+        """The plain value of a ``SecretStr`` setting, or None when unset."""
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build :class:`Settings`, turning validation errors into one message per setting.
+
+    Raises:
+        ConfigurationError: naming each invalid setting by its environment variable.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "settings"
+            problems.append(f"{name.upper()}: {err['msg']}")
+        raise ConfigurationError("Invalid settings — " + "; ".join(problems)) from None
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Refuse to go on when a needed setting is missing.
+
+    Raises:
+        ConfigurationError: listing the missing environment variables.
+    """
+    missing = [n.upper() for n in names if not settings.secret(n)]
+    if missing:
+        raise ConfigurationError(
+            "Missing setting(s): " + ", ".join(missing) + " (set them in the environment or in .env)"
+        )

@@ -1,0 +1,18 @@
+"""Slack listeners, one module per surface, each with ``register(app, ctx)`` (CONVENTIONS §1)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import AppContext
+
+
+def register_all(app: "App", ctx: "AppContext") -> None:
+    """Register every surface's listeners on ``app``."""
+    from handlers import kpi
+
+    for surface in (kpi,):
+        surface.register(app, ctx)

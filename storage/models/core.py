@@ -1,0 +1,133 @@
+"""Clinics, providers, payers, appointments, and the record of every feed load."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, utcnow
+
+
+class AppointmentStatus(StrEnum):
+    """Outcome of an appointment. ``late_cancelled``: cancelled inside the clinic's notice window."""
+
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    LATE_CANCELLED = "late_cancelled"
+    SCHEDULED = "scheduled"  # in the future: no outcome yet
+
+
+class Clinic(Base):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # casefolded, accent-stripped name for forgiving look-ups (see bot.text.fold)
+    name_folded: Mapped[str] = mapped_column(String(200), index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200), index=True)
+    specialty: Mapped[str | None] = mapped_column(String(100))
+
+
+class Payer(Base):
+    __tablename__ = "payers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class Appointment(Base):
+    """One appointment. Natural key: (source, external_id).
+
+    ``appointment_date`` is the clinic-local calendar date (the KPI period key);
+    ``appointment_at`` is the UTC instant when the export carries a time of day, else None.
+    """
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_appointments_natural_key"),
+        Index("ix_appointments_clinic_date", "clinic_id", "appointment_date"),
+        Index("ix_appointments_date", "appointment_date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(64))
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    patient_pseudonym: Mapped[str] = mapped_column(String(32))
+    booked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    appointment_at: Mapped[datetime | None] = mapped_column(DateTime)
+    appointment_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    appointment_type: Mapped[str | None] = mapped_column(String(64))
+    lead_days: Mapped[int | None] = mapped_column(Integer)
+    insurance_verified: Mapped[bool | None] = mapped_column(Boolean)
+    authorization_required: Mapped[bool | None] = mapped_column(Boolean)
+    authorized: Mapped[bool | None] = mapped_column(Boolean)
+    row_hash: Mapped[str] = mapped_column(String(16))
+    feed_load_id: Mapped[int | None] = mapped_column(ForeignKey("feed_loads.id"))
+
+
+class FeedLoad(Base):
+    """One run of an importer: what was read, kept, rejected and warned. "As of" comes from here."""
+
+    __tablename__ = "feed_loads"
+    __table_args__ = (Index("ix_feed_loads_feed_finished", "feed", "finished_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed: Mapped[str] = mapped_column(String(32))
+    source_name: Mapped[str] = mapped_column(String(300))
+    file_format: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
+    rows_updated: Mapped[int] = mapped_column(Integer, default=0)
+    rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rows_warned: Mapped[int] = mapped_column(Integer, default=0)
+    data_min_date: Mapped[date | None] = mapped_column(Date)
+    data_max_date: Mapped[date | None] = mapped_column(Date)
+    rejects_path: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportIssue(Base):
+    """A rejected row or a data-quality warning, by line number. Never holds raw patient data."""
+
+    __tablename__ = "import_issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_load_id: Mapped[int] = mapped_column(ForeignKey("feed_loads.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    severity: Mapped[str] = mapped_column(String(8))  # "reject" | "warning"
+    code: Mapped[str] = mapped_column(String(48))
+    detail: Mapped[str] = mapped_column(String(500))
