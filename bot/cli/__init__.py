@@ -14,7 +14,8 @@ cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Clinic Ops B
 def _load_commands() -> None:
     from bot.cli import db  # noqa: F401  (registration side effect)
 
-    for optional in ("importing", "ask", "serve", "seed", "demo", "jobs", "alerts", "digest", "audit"):
+    for optional in ("importing", "importing_feeds", "ask", "serve", "seed", "demo", "jobs", "alerts",
+                     "digest", "audit", "ideas"):
         try:
             __import__(f"bot.cli.{optional}")
         except ModuleNotFoundError as exc:
