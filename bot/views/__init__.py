@@ -1,0 +1,1 @@
+"""Pure Block Kit builders (CONVENTIONS §5); validated against Slack limits in ``limits``."""
