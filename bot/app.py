@@ -22,7 +22,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.access.current import ContextExecutor
 from bot.errors import OpsBotError
+from bot.middleware import install as install_guard
 from bot.orgconfig import OrgConfig, load_org_config
 from bot.settings import Settings, require
 
@@ -79,17 +81,18 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
         signing_secret=settings.secret("slack_signing_secret") or "socket-mode-unsigned",
         request_verification_enabled=http_mode,
         token_verification_enabled=False,  # no auth.test round trip at start-up
-        listener_executor=ThreadPoolExecutor(
+        listener_executor=ContextExecutor(  # carries the requester (bot.access.current) to listeners
             max_workers=settings.listener_threads, thread_name_prefix="opsbot-listener"
         ),
         process_before_response=False,
     )
     ctx = AppContext(
         settings=settings, org=org, engine=engine, sessions=sessions,
-        workers=ThreadPoolExecutor(max_workers=settings.worker_threads, thread_name_prefix="opsbot-work"),
+        workers=ContextExecutor(max_workers=settings.worker_threads, thread_name_prefix="opsbot-work"),
     )
     app._opsbot_ctx = ctx  # type: ignore[attr-defined]  # reachable from tests and the server
     register_error_handler(app)
+    install_guard(app, ctx)  # issue 8: dedup/replay, payload bounds, roles, audit trail
 
     import handlers
 

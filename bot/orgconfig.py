@@ -14,16 +14,20 @@ Shape (YAML)::
         channels: {alerts: C0123, improvement: C0456, digest: C0789}
         owner: U0ABC               # Slack user who gets fallback direct messages
         targets: {no-show-rate: {max: 0.08}}
+    phi_patterns: {badge number: "BADGE-\\d{6}"}   # extra identifier patterns (regex)
+    pdsa_reminder_days: 7
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from bot.access.roles import RolesConfig
 from bot.errors import ConfigurationError
 
 
@@ -63,6 +67,9 @@ class ClinicConfig(BaseModel):
     channels: ClinicChannels = ClinicChannels()
     owner: str | None = None
     targets: dict[str, Target] = {}
+    # public holidays on which the daily digest is skipped (``holidays`` package), e.g.
+    # {country: US, subdiv: CA}; None = no holidays skipped (issue 7)
+    holidays: dict[str, str] | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -78,6 +85,24 @@ class OrgConfig(BaseModel):
     organisation: str = "Clinic network"
     targets: dict[str, Target] = {}
     clinics: list[ClinicConfig] = []
+    # extra patient-identifier patterns for the guard ({name: regex}), see bot.phi_guard
+    phi_patterns: dict[str, str] = {}
+    # days without an update before a PDSA cycle's owner is reminded
+    pdsa_reminder_days: int = Field(default=7, ge=1, le=365)
+    # the daily digest's settings (templates folder, KPIs, misfire, pacing), validated by
+    # bot.digest.config.digest_settings (issue 7)
+    digest: dict[str, Any] = {}
+    # who holds which role, and where revenue-cycle KPIs may be shared (issue 8, bot.access.roles);
+    # no roles section = nobody beyond everyone-level permissions (the first admin goes here)
+    roles: RolesConfig = RolesConfig()
+    finance_channels: list[str] = []
+
+    @model_validator(mode="after")
+    def _role_clinics(self) -> "OrgConfig":
+        unknown = self.roles.clinic_keys() - {c.key for c in self.clinics}
+        if unknown and self.clinics:
+            raise ValueError(f"roles name unknown clinic keys: {', '.join(sorted(unknown))}")
+        return self
 
     def target_for(self, kpi_id: str, clinic_key: str | None = None) -> Target | None:
         """The clinic's own target for ``kpi_id`` if set, else the organisation's, else None."""

@@ -1,5 +1,13 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from storage.models.alerts import (  # noqa: F401  (issue 6: alerts and the delivery log)
+    AlertAction,
+    AlertIncident,
+    Delivery,
+    DeliveryState,
+    IncidentState,
+)
+from storage.models.audit import AuditEvent, RequestReceipt, RoleGrant  # noqa: F401  (issue 8: audit, roles)
 from storage.models.base import Base, utcnow
 from storage.models.core import (
     Appointment,
@@ -9,6 +17,15 @@ from storage.models.core import (
     ImportIssue,
     Payer,
     Provider,
+)
+from storage.models.digests import DigestRun, DigestSubscription  # noqa: F401  (issue 7: digests)
+from storage.models.ideas import (
+    Idea,
+    IdeaComment,
+    IdeaStateChange,
+    IdeaVote,
+    PdsaCycle,
+    PdsaUpdate,
 )
 from storage.models.operations import (
     CodingAudit,
@@ -27,11 +44,13 @@ from storage.models.revenue import (
     RemittanceAdjustment,
     RemittanceServiceLine,
 )
+from storage.models.rollups import AppointmentDaily
 from storage.models.scheduling import ScheduleTemplate, Slot, SlotState
 
 __all__ = [
-    "Appointment", "AppointmentStatus", "ArSnapshot", "Base", "Claim", "Clinic", "CodingAudit",
+    "Appointment", "AppointmentDaily", "AppointmentStatus", "ArSnapshot", "Base", "Claim", "Clinic", "CodingAudit",
     "ComplianceItem", "FeedLoad", "ImportIssue", "InventoryTransaction", "LedgerEntry", "Payer",
     "Provider", "Remittance", "RemittanceAdjustment", "RemittanceServiceLine", "ScheduleTemplate",
     "Slot", "SlotState", "StockCount", "SupplyItem", "SupplyLot", "SurveyResponse", "utcnow",
+    "Idea", "IdeaComment", "IdeaStateChange", "IdeaVote", "PdsaCycle", "PdsaUpdate",
 ]

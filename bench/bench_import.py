@@ -1,0 +1,123 @@
+"""Benchmark: appointment import vs a bare pandas + sqlite3 load of the same file; memory at 10×.
+
+Run: ``.venv/bin/python bench/bench_import.py [--file PATH] [--repeat 3] [--skip-memory]``
+
+Prints (never fails on timing):
+
+* bare baseline: ``pandas.read_csv(dtype=str)`` + ``DataFrame.to_sql`` into a new SQLite file;
+* ``run_import`` with validation, pseudonymisation, hashing and upsert into a migrated SQLite
+  database, without and with the roll-up refresh that ``opsbot import`` runs after loading;
+* best-of-N times (runs interleaved, so machine load hits both alike), rows/s and the ratio;
+* peak RSS of an import of the file and of a 10× copy (new appointment ids) in fresh
+  subprocesses, to show chunked streaming keeps memory flat.
+
+Default file: ../shared/data/rmartins__DataMining/KaggleV2-May-2016.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DEFAULT = REPO.parent / "shared/data/rmartins__DataMining/KaggleV2-May-2016.csv"
+
+
+def bare(path: Path, db: Path) -> float:
+    start = time.perf_counter()
+    frame = pd.read_csv(path, dtype=str)
+    with sqlite3.connect(db) as conn:
+        frame.to_sql("raw", conn, index=False)
+    return time.perf_counter() - start
+
+
+def ours(path: Path, db: Path, rollups: bool) -> tuple[float, int]:
+    from storage import migrate
+    from storage.db import make_engine, make_session_factory, session_scope
+    from storage.importers.appointments import AppointmentsImporter
+    from storage.importers.base import run_import
+
+    url = f"sqlite:///{db}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    importer = AppointmentsImporter("bench-key")
+    if not rollups:
+        importer.finish = lambda session, summary: None  # type: ignore[method-assign]
+    start = time.perf_counter()
+    with session_scope(make_session_factory(engine)) as session:
+        summary = run_import(session, importer, path, progress=False, rejects_path=db.with_suffix(".rejects.csv"))
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed, summary.imported + summary.updated + summary.unchanged
+
+
+def times(path: Path, repeat: int, tmp: Path) -> None:
+    best = {"bare": float("inf"), "import": float("inf"), "import+rollups": float("inf")}
+    rows = 0
+    for i in range(repeat):
+        best["bare"] = min(best["bare"], bare(path, tmp / f"bare{i}.db"))
+        t, rows = ours(path, tmp / f"ours{i}.db", rollups=False)
+        best["import"] = min(best["import"], t)
+        t, _ = ours(path, tmp / f"roll{i}.db", rollups=True)
+        best["import+rollups"] = min(best["import+rollups"], t)
+    print(f"file: {path} ({rows:,} rows), best of {repeat}")
+    for name, seconds in best.items():
+        print(f"  {name:<15} {seconds:6.2f} s  {rows / seconds:>10,.0f} rows/s  "
+              f"ratio {seconds / best['bare']:.2f}× bare")
+
+
+def tenfold(path: Path, out: Path) -> Path:
+    """Ten copies of ``path`` with distinct AppointmentIDs (+k·10⁸), written chunk by chunk."""
+    target = out / "kaggle_x10.csv"
+    for k in range(10):
+        for n, chunk in enumerate(pd.read_csv(path, dtype=str, chunksize=50_000)):
+            chunk["AppointmentID"] = (chunk["AppointmentID"].astype("int64") + k * 100_000_000).astype(str)
+            chunk.to_csv(target, mode="a" if (k or n) else "w", header=not (k or n), index=False)
+    return target
+
+
+def peak_rss(path: Path, tmp: Path, tag: str) -> tuple[float, float]:
+    """(seconds, peak RSS MiB) of one import in a fresh interpreter."""
+    out = subprocess.run([sys.executable, __file__, "--child", str(path), str(tmp / f"mem_{tag}.db")],
+                         check=True, capture_output=True, text=True).stdout.split()
+    return float(out[-2]), float(out[-1])
+
+
+def child(path: Path, db: Path) -> None:
+    logging.disable(logging.INFO)
+    seconds, _ = ours(path, db, rollups=False)
+    print(f"{seconds:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+    logging.disable(logging.INFO)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        times(args.file, args.repeat, tmp)
+        if not args.skip_memory:
+            big = tenfold(args.file, tmp)
+            for tag, file in (("1x", args.file), ("10x", big)):
+                seconds, mib = peak_rss(file, tmp, tag)
+                print(f"  memory {tag:>3}: peak RSS {mib:7.1f} MiB, import {seconds:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Which clinic a request concerns (database look-ups for :class:`~bot.access.classify.Need`).
+
+Returns a clinic key, or None for organisation-wide (or unknown: a missing idea or incident is
+treated as organisation-wide, so only an organisation role passes and the listener then says
+"no such idea"). Also the PDSA cycle owner, for the owner's own updates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.orgconfig import OrgConfig
+from bot.text import fold
+from storage.models import AlertIncident, Clinic, Idea, PdsaCycle, Provider
+
+
+def _key(session: Session, clinic_id: int | None) -> str | None:
+    return session.scalar(select(Clinic.key).where(Clinic.id == clinic_id)) if clinic_id else None
+
+
+def clinic_of(session: Session, org: OrgConfig, locate: tuple[str, Any] | None) -> str | tuple[str, ...] | None:
+    """The clinic key (or keys, for a digest naming several) of ``locate``; None = organisation."""
+    if locate is None or locate[1] is None:
+        return None
+    what, ref = locate
+    if what == "idea":
+        return _key(session, session.scalar(select(Idea.clinic_id).where(Idea.id == ref)))
+    if what == "cycle":
+        return _key(session, session.scalar(select(PdsaCycle.clinic_id).where(PdsaCycle.id == ref)))
+    if what == "incident":
+        return session.scalar(select(AlertIncident.clinic_key).where(AlertIncident.id == ref))
+    if what == "clinics":
+        keys = tuple(k for k in (clinic_key(session, org, name) for name in ref) if k)
+        return keys if keys and len(keys) == len(ref) else None
+    if what == "kpi_request":
+        return _kpi_clinic(session, ref)
+    return None
+
+
+def clinic_key(session: Session, org: OrgConfig, name: str) -> str | None:
+    """A clinic key from a key or (folded) name, in the database or the org config."""
+    q = fold(name)
+    row = session.scalar(select(Clinic.key).where((Clinic.key == name) | (Clinic.name_folded == q)))
+    if row:
+        return row
+    return next((c.key for c in org.clinics if fold(c.key) == q or fold(c.name) == q), None)
+
+
+def _kpi_clinic(session: Session, request: Any) -> str | None:
+    """The clinic a KPI question is confined to, or None when it spans clinics (no clinic, or a
+    ``by clinic`` breakdown). A name the engine cannot resolve is None too (the engine will
+    answer "I don't know the clinic" without any figure)."""
+    from bot.errors import OpsBotError
+    from bot.kpi.scope import resolve_scope
+
+    try:
+        scope = resolve_scope(session, request)
+    except OpsBotError:
+        return None
+    if scope.clinic_key:
+        return scope.clinic_key  # "by clinic" within one clinic stays inside it
+    provider_id = getattr(scope, "provider_id", None)
+    if provider_id is not None and request.by != "clinic":
+        return _key(session, session.scalar(select(Provider.clinic_id).where(Provider.id == provider_id)))
+    return None
+
+
+def cycle_owner(session: Session, cycle_id: Any) -> str | None:
+    return session.scalar(select(PdsaCycle.owner_user_id).where(PdsaCycle.id == cycle_id)) if cycle_id else None

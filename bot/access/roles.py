@@ -1,0 +1,110 @@
+"""Roles and where they come from: the ``roles:`` section of the organisation config.
+
+Shape (YAML)::
+
+    roles:
+      admin: [U0ADMIN]                     # a list = organisation-wide
+      finance: [S0FINANCE]                 # S… ids are Slack user groups (usergroups.users.list)
+      manager:
+        "*": [U0COO]                       # "*" = organisation-wide
+        north: [U0NORTHMGR, S0NORTHLEADS]  # clinic key = that clinic only
+      clinician: {north: [S0NORTHSTAFF]}
+    finance_channels: [C0FINANCE]          # where revenue-cycle KPIs may be shared
+
+Subjects are Slack user ids (``U…``/``W…``) or user-group ids (``S…``). ``admin`` is always
+organisation-wide. Roles granted in Slack (``/opsbot roles grant``) live in ``role_grants`` and
+are merged with these. An org config without ``roles:`` grants nobody anything beyond the
+everyone-level permissions (secure by default): the first admin must be configured here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel, field_validator
+
+ORG = "*"  # the clinic key of an organisation-wide grant
+SUBJECT = re.compile(r"^[UWS][A-Z0-9]{2,31}$")
+
+
+class Role(StrEnum):
+    CLINICIAN = "clinician"
+    MANAGER = "manager"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    """One role held at one scope: ``clinic`` is a clinic key or :data:`ORG`."""
+
+    role: Role
+    clinic: str = ORG
+
+    @property
+    def org_wide(self) -> bool:
+        return self.clinic == ORG
+
+    def label(self) -> str:
+        return f"{self.role.value} ({'organisation' if self.org_wide else self.clinic})"
+
+
+def parse_subject(text: str) -> str:
+    """A Slack user or user-group id from ``U123``, ``<@U123>``, ``<@U123|name>`` or
+    ``<!subteam^S123|@team>``.
+
+    Raises:
+        ValueError: not a user or user-group id.
+    """
+    t = text.strip()
+    m = re.fullmatch(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", t) or re.fullmatch(r"<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>", t)
+    subject = (m.group(1) if m else t).upper()
+    if not SUBJECT.fullmatch(subject):
+        raise ValueError("not a Slack user (U…) or user group (S…) id")
+    return subject
+
+
+class RolesConfig(BaseModel):
+    """The validated ``roles:`` section: {role: {clinic key or "*": [subject, …]}}."""
+
+    clinician: dict[str, list[str]] = {}
+    manager: dict[str, list[str]] = {}
+    finance: dict[str, list[str]] = {}
+    admin: dict[str, list[str]] = {}
+
+    @field_validator("clinician", "manager", "finance", "admin", mode="before")
+    @classmethod
+    def _shape(cls, value: object) -> object:
+        if value is None:
+            return {}
+        if isinstance(value, (list, tuple)):
+            return {ORG: list(value)}
+        return value
+
+    @field_validator("clinician", "manager", "finance", "admin")
+    @classmethod
+    def _subjects(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for clinic, subjects in value.items():
+            out[str(clinic)] = [parse_subject(str(s)) for s in subjects]
+        return out
+
+    @field_validator("admin")
+    @classmethod
+    def _admin_org_wide(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if any(k != ORG for k in value):
+            raise ValueError("admin is organisation-wide: give a list of users, not clinics")
+        return value
+
+    def grants(self) -> list[tuple[str, Grant]]:
+        """Every (subject, grant) pair in the config."""
+        out = []
+        for role in Role:
+            for clinic, subjects in getattr(self, role.value).items():
+                out.extend((s, Grant(role, clinic)) for s in subjects)
+        return out
+
+    def clinic_keys(self) -> set[str]:
+        return {c for role in Role for c in getattr(self, role.value) if c != ORG}

@@ -1,0 +1,92 @@
+"""Evaluating every rule for one clinic on its local "today", then applying the results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.alerts import data
+from bot.alerts.config import AlertSettings
+from bot.alerts.incidents import apply_results
+from bot.alerts.model import RuleResult
+from bot.alerts.rules.compliance import compliance
+from bot.alerts.rules.denials import alert_weeks, denial_spike
+from bot.alerts.rules.inventory import expiring_lots, low_stock
+from bot.alerts.rules.stale import stale_data
+from bot.alerts.targets import target_for
+from bot.errors import UsageError
+from bot.orgconfig import OrgConfig
+from storage.models import Clinic
+
+RULES = ("stale_data", "low_stock", "expiring_lots", "denial_spike", "compliance")
+
+
+def local_today(clinic_tz: str, now: datetime) -> date:
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    return now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(clinic_tz or "UTC")).date()
+
+
+def evaluate_clinic(session: Session, clinic: Clinic, settings: AlertSettings, now: datetime,
+                    rules: Iterable[str] = RULES) -> list[RuleResult]:
+    """Run ``rules`` for ``clinic`` at ``now`` (naive UTC); read-only."""
+    conf = settings.for_clinic(clinic.key)
+    today = local_today(clinic.timezone, now)
+    out: list[RuleResult] = []
+    for rule in rules:
+        if rule == "stale_data":
+            out.append(stale_data(clinic.key, now, data.last_feed_loads(session), conf.stale_data))
+        elif rule == "low_stock":
+            items, latest = data.inventory_snapshot(session, clinic.id, today, conf.low_stock)
+            out.append(low_stock(clinic.key, today, items, latest, conf.low_stock))
+        elif rule == "expiring_lots":
+            out.append(expiring_lots(clinic.key, today, data.lots_snapshot(session, clinic.id),
+                                     conf.expiring_lots))
+        elif rule == "denial_spike":
+            weeks = alert_weeks(today, conf.denial_spike.weeks)
+            rows = data.remittance_rows(session, clinic.id, weeks[0], weeks[-1] + timedelta(days=6))
+            out.append(denial_spike(clinic.key, today, rows, conf.denial_spike))
+        elif rule == "compliance":
+            out.append(compliance(clinic.key, today, data.compliance_snapshot(session, clinic.id),
+                                  conf.compliance))
+        else:
+            raise UsageError(f"Unknown alert rule {rule!r}; rules: {', '.join(RULES)}")
+    return out
+
+
+@dataclass
+class AlertRun:
+    """What one evaluation did: findings per rule (by severity) and delivery keys queued."""
+
+    clinics: list[str] = field(default_factory=list)
+    results: list[RuleResult] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
+
+
+def run_alerts(session: Session, org: OrgConfig, settings: AlertSettings, now: datetime,
+               clinic_key: str | None = None, rules: Iterable[str] = RULES) -> AlertRun:
+    """Evaluate and apply for one clinic (or all); the caller's session commits.
+
+    Raises:
+        UsageError: unknown clinic key or rule.
+    """
+    stmt = select(Clinic).order_by(Clinic.key)
+    if clinic_key:
+        stmt = stmt.where(Clinic.key == clinic_key)
+    clinics = list(session.scalars(stmt))
+    if clinic_key and not clinics:
+        raise UsageError(f"Unknown clinic {clinic_key!r}.")
+    run = AlertRun()
+    rules = list(rules)
+    for clinic in clinics:
+        results = evaluate_clinic(session, clinic, settings, now, rules)
+        target = target_for(org, settings, clinic.key, clinic.name, clinic.timezone)
+        run.clinics.append(clinic.key)
+        run.results += results
+        run.queued += apply_results(session, results, target, now)
+    return run

@@ -1,0 +1,1 @@
+"""Alert rules: pure functions from data snapshots (``bot.alerts.data``) to ``RuleResult``."""

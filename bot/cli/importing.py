@@ -1,0 +1,74 @@
+"""``opsbot import ...``: load feed files. ``import_cli`` is the sub-app other modules extend
+(``bot/cli/importing_feeds.py`` adds claims, slots, remittances, ...)::
+
+    from bot.cli.importing import import_cli, run_file_import
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from bot.cli import cli
+from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.orgconfig import load_org_config
+from bot.settings import Settings
+from storage.db import make_session_factory, session_scope
+from storage.importers.base import FeedImporter, ImportSummary, run_import
+
+import_cli = typer.Typer(no_args_is_help=True, help="Load feed files (CSV) into the database.")
+cli.add_typer(import_cli, name="import")
+
+REJECTS_HELP = "Where to write rejected rows (default: <file>.rejects.csv beside the input)"
+
+
+def run_file_import(settings: Settings, importer: FeedImporter, path: Path, *, file_format: str | None,
+                    rejects: Path | None, no_progress: bool) -> ImportSummary:
+    """Run one import in its own session/transaction and print the summary (stdout)."""
+    engine = engine_for(settings)
+    try:
+        with user_errors(), session_scope(make_session_factory(engine)) as session:
+            summary = run_import(session, importer, path, file_format=file_format, rejects_path=rejects,
+                                 progress=False if no_progress else None)
+    finally:
+        engine.dispose()
+    for line in summary.lines():
+        typer.echo(line)
+    return summary
+
+
+@import_cli.command("appointments")
+def appointments(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV file"),
+    file_format: str | None = typer.Option(None, "--format", help="canonical | kaggle-noshow (default: from the header)"),
+    rejects: Path | None = typer.Option(None, "--rejects", help=REJECTS_HELP),
+    timezone: str | None = typer.Option(None, "--timezone", help="IANA zone for clinics not in OPSBOT_CONFIG"),
+    source: str | None = typer.Option(None, "--source", help="Source label of the natural key (default: the format)"),
+    database: str | None = database_option(),
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar"),
+) -> None:
+    """Import appointments (canonical CSV or the Kaggle no-show export)."""
+    from storage.importers.appointments import AppointmentsImporter
+
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        org = load_org_config(settings.opsbot_config)
+        _check_zone(timezone)
+    importer = AppointmentsImporter(
+        settings.secret("pseudonym_key") or "", timezones={c.key: c.timezone for c in org.clinics},
+        clinic_names={c.key: c.name for c in org.clinics}, default_timezone=timezone, source=source)
+    run_file_import(settings, importer, path, file_format=file_format, rejects=rejects, no_progress=no_progress)
+
+
+def _check_zone(zone: str | None) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot.errors import UsageError
+
+    if zone is None:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--timezone: not an IANA time zone: {zone!r} (e.g. America/New_York)") from None

@@ -1,0 +1,104 @@
+"""``opsbot scheduler`` (the scheduler as its own process), ``opsbot jobs run <job>``,
+``opsbot jobs list``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import typer
+
+from bot.cli import cli
+from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.settings import Settings
+
+jobs_cli = typer.Typer(no_args_is_help=True, help="Scheduled jobs (alerts, delivery, digest).")
+cli.add_typer(jobs_cli, name="jobs")
+
+
+def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no-untyped-def]
+    """JobContext from settings: org + alert config, sessions, and (with a bot token) a Web API
+    client without automatic retries (the delivery log retries)."""
+    from bot.alerts.config import load_alert_settings
+    from bot.delivery import make_delivery_client
+    from bot.orgconfig import load_org_config
+    from jobs.runner import JobContext
+    from storage.db import make_session_factory
+
+    token = settings.secret("slack_bot_token")
+    factory = None
+    if deliver and token:
+        def factory():  # type: ignore[no-untyped-def]
+            return make_delivery_client(token, settings.slack_api_url)
+    return JobContext(org=load_org_config(settings.opsbot_config),
+                      alerts=load_alert_settings(settings.opsbot_config),
+                      sessions=make_session_factory(engine_for(settings)), client_factory=factory)
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter("use an ISO date-time, e.g. 2026-03-02T07:00 or 2026-03-02T12:00+00:00") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+@jobs_cli.command("run")
+def run(job: str = typer.Argument(..., help="Job name (see `opsbot jobs list`)"),
+        clinic: str | None = typer.Option(None, "--clinic", help="Clinic key (default: all)"),
+        now: str | None = typer.Option(None, "--now", help="Evaluate as of this instant (ISO; naive = UTC)"),
+        no_deliver: bool = typer.Option(False, "--no-deliver", help="Queue only; send on the next sweep"),
+        database: str | None = database_option()) -> None:
+    """Run one job now, in this process, and print what it did."""
+    from jobs.runner import run_job
+
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        ctx = job_context(settings, deliver=not no_deliver)
+    outcome = run_job(ctx, job, clinic, _parse_now(now))
+    typer.echo(json.dumps({"job": outcome.job, "ref": outcome.ref, "ok": outcome.ok,
+                           "summary": outcome.summary, "error": outcome.error}, indent=2, default=str))
+    if not outcome.ok:
+        raise typer.Exit(1)
+
+
+@jobs_cli.command("list")
+def list_jobs(database: str | None = database_option()) -> None:
+    """Jobs, their schedule ids and next run times (UTC)."""
+    from jobs.runner import JOBS
+    from jobs.scheduler import build_scheduler
+
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        sched = build_scheduler(job_context(settings, deliver=False))
+    for spec in JOBS.values():
+        typer.echo(f"{spec.name:10} {'per clinic' if spec.per_clinic else 'global':10} {spec.description}")
+    now = datetime.now(timezone.utc)
+    for job in sched.get_jobs():
+        nxt = job.trigger.get_next_fire_time(None, now)
+        typer.echo(f"  {job.id:28} next {nxt.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC  ({job.trigger})")
+
+
+@cli.command("scheduler")
+def scheduler(database: str | None = database_option(),
+              delivery_interval: int = typer.Option(30, help="Seconds between delivery sweeps")) -> None:
+    """Run the scheduler in the foreground (its own process; stop with Ctrl-C / SIGTERM)."""
+    import signal
+
+    from bot.settings import require
+    from jobs.scheduler import build_scheduler
+
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        require(settings, "slack_bot_token")
+        sched = build_scheduler(job_context(settings), blocking=True, delivery_interval_s=delivery_interval)
+    signal.signal(signal.SIGTERM, lambda *_: sched.shutdown(wait=False))
+    typer.echo(f"scheduler: {len(sched.get_jobs())} jobs; Ctrl-C to stop", err=True)
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

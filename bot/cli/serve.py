@@ -1,0 +1,52 @@
+"""``opsbot serve`` (HTTP, waitress) and ``opsbot socket`` (Socket Mode)."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from bot.cli import cli
+from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.settings import require
+from storage.db import make_session_factory
+
+log = logging.getLogger(__name__)
+
+
+@cli.command("serve")
+def serve_command(
+    port: int = typer.Option(3000, "--port", help="TCP port to listen on"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 behind a proxy)"),
+    threads: int = typer.Option(16, "--threads", min=1, max=512, help="waitress request threads"),
+    database: str | None = database_option(),
+) -> None:
+    """Serve Slack's HTTP requests on POST /slack/events (signatures always verified)."""
+    from bot.app import create_app
+    from bot.server import readiness, serve
+
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        require(settings, "slack_signing_secret", "slack_bot_token")
+        engine = engine_for(settings)
+        app = create_app(settings, engine, make_session_factory(engine), http_mode=True)
+    ready, details = readiness(engine)
+    if not ready:
+        log.warning("database not ready yet: %s", details)
+    serve(app, engine, host=host, port=port, threads=threads)
+
+
+@cli.command("socket")
+def socket_command(database: str | None = database_option()) -> None:
+    """Connect to Slack over Socket Mode (needs SLACK_APP_TOKEN, no public URL)."""
+    from bot.app import create_app
+    from bot.socket_mode import make_socket_handler
+
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        require(settings, "slack_app_token", "slack_bot_token")
+        engine = engine_for(settings)
+        app = create_app(settings, engine, make_session_factory(engine), http_mode=False)
+        handler = make_socket_handler(app, settings)
+    log.info("opsbot connecting over Socket Mode via %s", settings.slack_api_url)
+    handler.start()

@@ -1,0 +1,84 @@
+"""The digest's KPI section: each KPI over the latest ``kpi_days`` days of its data up to
+yesterday (clinic-local), against its target (clinic, else organisation, else the catalogue
+default — ``bot.kpi.targets``), with the change since the value the previous digest showed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.digest.content import KpiLine
+from bot.kpi.base import Scope
+from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.registry import implementation
+from bot.kpi.targets import format_value, target_status
+from bot.orgconfig import OrgConfig
+from storage.models import Clinic
+
+log = logging.getLogger(__name__)
+
+
+def digest_kpis(org: OrgConfig, clinic_key: str, wanted: list[str] | None) -> list[KpiDef]:
+    """The configured KPIs, else every catalogue KPI that has a target for the clinic."""
+    if wanted:
+        out = []
+        for kpi_id in wanted:
+            if kpi_id in BY_ID:
+                out.append(BY_ID[kpi_id])
+            else:
+                log.warning("digest: unknown KPI %r in digest.kpis; skipped", kpi_id)
+        return out
+    out = []
+    for kpi in CATALOGUE:
+        cfg = org.clinic(clinic_key)
+        if (cfg and kpi.id in cfg.targets) or kpi.id in org.targets or kpi.default_target is not None:
+            out.append(kpi)
+    return out
+
+
+def format_delta(delta: float, unit: str) -> str:
+    """A signed change: percentage points for rates (``+1.20 pts``), else the KPI's unit."""
+    if unit == "%":
+        return f"{delta * 100:+.2f} pts"
+    if unit == "days":
+        return f"{delta:+,.1f} days"
+    if unit == "count":
+        return f"{delta:+,.0f}"
+    return f"{delta:+,.2f}"
+
+
+def _better(kpi: KpiDef, delta: float) -> bool | None:
+    if abs(delta) < 1e-12 or kpi.direction == "band":
+        return None
+    return (delta > 0) == (kpi.direction == "higher")
+
+
+def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, days: int,
+              wanted: list[str] | None, previous: dict[str, float]) -> tuple[list[KpiLine], dict[str, float]]:
+    """KPI lines for ``clinic`` and their values keyed ``"<clinic>/<kpi>"`` (for the next digest).
+    KPIs without data in the window are left out (never shown as 0)."""
+    scope = Scope(clinic_ids=(clinic.id,), clinic_key=clinic.key, clinic_name=clinic.name,
+                  timezone=clinic.timezone or "UTC")
+    lines, values = [], {}
+    for kpi in digest_kpis(org, clinic.key, wanted):
+        impl = implementation(kpi.id)
+        latest = impl.latest(session, scope)
+        if latest is None:
+            continue
+        end = min(latest, today - timedelta(days=1))
+        start = end - timedelta(days=days - 1)
+        m = impl.measure(session, scope, start, end)
+        if m.value is None:
+            continue
+        key = f"{clinic.key}/{kpi.id}"
+        values[key] = float(m.value)
+        status = target_status(kpi, org, clinic.key, m.value)
+        delta = m.value - previous[key] if key in previous else None
+        window = f"{start:%d %b}–{end:%d %b}" if start.year == end.year else f"{start} – {end}"
+        lines.append(KpiLine(clinic.name, kpi.id, kpi.name, format_value(m.value, kpi.unit),
+                             status.on_target if status else None, status.text if status else "no target",
+                             window, format_delta(delta, kpi.unit) if delta is not None else None,
+                             _better(kpi, delta) if delta is not None else None))
+    return lines, values

@@ -1,0 +1,66 @@
+"""Clinics for ideas: the ``clinics`` table joined with the org config (channels, time zones)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import UsageError
+from bot.orgconfig import OrgConfig
+from bot.text import fold
+from storage.models import Clinic
+
+
+def clinic_choices(session: Session, org: OrgConfig) -> list[tuple[str, str]]:
+    """``[(clinic key, name)]``: every clinic in the table, then org-config clinics not yet in it."""
+    rows = session.execute(select(Clinic.key, Clinic.name).order_by(Clinic.name)).all()
+    out = [(k, n) for k, n in rows]
+    known = {k for k, _ in out}
+    out += [(c.key, c.name) for c in org.clinics if c.key not in known]
+    return out
+
+
+def resolve_clinic(session: Session, org: OrgConfig, key_or_name: str | None) -> Clinic | None:
+    """The clinic by key or (folded) name; a clinic only in the org config gets its table row.
+
+    Returns None for None/empty input.
+
+    Raises:
+        UsageError: no clinic has that key or name (listing the known keys).
+    """
+    if not key_or_name:
+        return None
+    text = key_or_name.strip()
+    clinic = session.scalars(select(Clinic).where(Clinic.key == text)).first()
+    if clinic is None:
+        clinic = session.scalars(select(Clinic).where(Clinic.name_folded == fold(text))).first()
+    if clinic is not None:
+        return clinic
+    cfg = org.clinic(text) or next((c for c in org.clinics if fold(c.name) == fold(text)), None)
+    if cfg is None:
+        keys = ", ".join(k for k, _ in clinic_choices(session, org)) or "none configured"
+        raise UsageError(f"Unknown clinic '{text}'. Known clinics: {keys}.")
+    clinic = Clinic(key=cfg.key, name=cfg.name, name_folded=fold(cfg.name), timezone=cfg.timezone)
+    session.add(clinic)
+    session.flush()
+    return clinic
+
+
+def local_date(now: datetime, tz_name: str | None) -> date:
+    """The calendar date of the naive-UTC instant ``now`` in ``tz_name`` (default UTC)."""
+    aware = now.replace(tzinfo=timezone.utc)
+    return aware.astimezone(ZoneInfo(tz_name or "UTC")).date()
+
+
+def week_start(day: date) -> date:
+    """Monday of ``day``'s ISO week: how far anonymous submission dates are coarsened."""
+    return day - timedelta(days=day.weekday())
+
+
+def improvement_channel(org: OrgConfig, clinic_key: str | None) -> str | None:
+    """The clinic's ``channels.improvement`` from the org config, or None when not configured."""
+    cfg = org.clinic(clinic_key) if clinic_key else None
+    return cfg.channels.improvement if cfg is not None else None

@@ -1,0 +1,254 @@
+"""Shared types of the KPI engine: the resolved scope, a measured value, and the generic
+"ratio of two daily sums" query that most KPIs are (N and D summed in SQL by day or dimension).
+
+Every query here runs on SQLite and PostgreSQL: plain ``SUM``/``GROUP BY`` over indexed date
+columns, no dialect-specific date functions (daily rows are bucketed into weeks/months in Python,
+at most a few hundred rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, FromClause
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows a question covers. ``clinic_ids`` None = the whole network."""
+
+    clinic_ids: tuple[int, ...] | None = None
+    clinic_key: str | None = None
+    clinic_name: str | None = None
+    provider_id: int | None = None
+    provider_name: str | None = None
+    payer_id: int | None = None
+    payer_name: str | None = None
+    timezone: str = "UTC"
+
+    @property
+    def label(self) -> str:
+        parts = [self.clinic_name or "All clinics"]
+        if self.provider_name:
+            parts.append(self.provider_name)
+        if self.payer_name:
+            parts.append(self.payer_name)
+        return " · ".join(parts)
+
+
+@dataclass
+class Measure:
+    """One KPI value over a date range.
+
+    ``value``: None when there is no data (never 0). For rates ``value`` is a proportion (0.2019
+    = 20.19 %); for days/turns/counts the plain number. ``n``/``d``: numerator and denominator as
+    shown to users (``d_label`` names what D counts). ``first``/``last``: first and last date
+    with data inside the range. ``extra``: KPI-specific figures (e.g. mean, same-day share).
+    """
+
+    value: float | None
+    n: float = 0
+    d: float = 0
+    first: date | None = None
+    last: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class RatioSpec:
+    """A KPI that is Σn / Σd over rows of one table (or join).
+
+    ``n``/``d``: per-row SQL expressions summed; ``day``: the local-date column that places a row
+    in a period; ``dims``: columns for clinic/provider/payer scope and breakdown; ``where``:
+    fixed conditions (e.g. first remittances only); ``source``: the FROM clause (a table or join).
+    """
+
+    source: FromClause | Any
+    day: Any
+    n: Any
+    d: Any
+    dims: dict[str, Any]
+    where: tuple[Any, ...] = ()
+
+
+def scope_conditions(spec_dims: dict[str, Any], scope: Scope) -> list[ColumnElement[bool]]:
+    """WHERE conditions for ``scope`` on a table whose dimension columns are ``spec_dims``."""
+    from bot.errors import UsageError
+
+    out: list[ColumnElement[bool]] = []
+    if scope.clinic_ids is not None:
+        col = spec_dims["clinic"]
+        out.append(col == scope.clinic_ids[0] if len(scope.clinic_ids) == 1 else col.in_(scope.clinic_ids))
+    for dim, value in (("provider", scope.provider_id), ("payer", scope.payer_id)):
+        if value is not None:
+            if dim not in spec_dims:
+                raise UsageError(f"This KPI cannot be filtered by {dim}.")
+            out.append(spec_dims[dim] == value)
+    return out
+
+
+def range_conditions(day_col: Any, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    out = []
+    if start is not None:
+        out.append(day_col >= start)
+    if end is not None:
+        out.append(day_col <= end)
+    return out
+
+
+def ratio_daily(session: Session, spec: RatioSpec, scope: Scope, start: date | None,
+                end: date | None) -> list[tuple[date, float, float]]:
+    """``[(day, Σn, Σd)]`` per day with rows in [start, end] (inclusive; None = open), by day."""
+    stmt = (select(spec.day, func.sum(spec.n), func.sum(spec.d)).select_from(spec.source)
+            .where(*spec.where, *scope_conditions(spec.dims, scope), *range_conditions(spec.day, start, end))
+            .group_by(spec.day).order_by(spec.day))
+    return [(_as_date(day), float(n or 0), float(d or 0)) for day, n, d in session.execute(stmt)]
+
+
+def ratio_by(session: Session, spec: RatioSpec, scope: Scope, start: date | None, end: date | None,
+             dim: str) -> list[tuple[Any, float, float]]:
+    """``[(dimension id, Σn, Σd)]`` over [start, end] for a breakdown by ``dim``."""
+    col = spec.dims[dim]
+    stmt = (select(col, func.sum(spec.n), func.sum(spec.d)).select_from(spec.source)
+            .where(*spec.where, *scope_conditions(spec.dims, scope), *range_conditions(spec.day, start, end))
+            .group_by(col))
+    return [(key, float(n or 0), float(d or 0)) for key, n, d in session.execute(stmt)]
+
+
+def latest_day(session: Session, spec: RatioSpec, scope: Scope) -> date | None:
+    """The latest date with a row in scope that counts in the denominator (the "latest data")."""
+    stmt = (select(func.max(spec.day)).select_from(spec.source)
+            .where(*spec.where, spec.d > 0, *scope_conditions(spec.dims, scope)))
+    value = session.execute(stmt).scalar()
+    return _as_date(value) if value is not None else None
+
+
+def measure_from_daily(rows: Sequence[tuple[date, float, float]], start: date | None,
+                       end: date | None) -> Measure:
+    """Σn/Σd over the daily rows inside [start, end]; no data (value None) when Σd = 0."""
+    n = d = 0.0
+    first = last = None
+    for day, dn, dd in rows:
+        if (start is None or day >= start) and (end is None or day <= end) and dd:
+            n += dn
+            d += dd
+            first = day if first is None else min(first, day)
+            last = day if last is None else max(last, day)
+    return Measure(value=n / d if d else None, n=n, d=d, first=first, last=last)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):  # SQLite can hand back ISO text for aggregated dates
+        return date.fromisoformat(value[:10])
+    return value
+
+
+Bucket = tuple[date, date]
+
+
+class KpiImpl:
+    """How one KPI is computed. Subclasses implement :meth:`measure` and :meth:`latest`;
+    :meth:`series` and :meth:`breakdown` default to repeated :meth:`measure` calls."""
+
+    kpi_id: str = ""
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        raise NotImplementedError
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        raise NotImplementedError
+
+    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
+        return [self.measure(session, scope, s, e) for s, e in buckets]
+
+    def measure_and_series(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                           buckets: Sequence[Bucket]) -> tuple[Measure, list[Measure]]:
+        return self.measure(session, scope, start, end), self.series(session, scope, buckets)
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        raise NotImplementedError
+
+
+class RatioKpi(KpiImpl):
+    """A KPI that is Σn/Σd of a :class:`RatioSpec`: one SQL query per answer (value and trend).
+
+    With a ``component`` (a name in :mod:`bot.kpi.components`) it reads the ``kpi_daily``
+    roll-up while that is fresh and has a grain for the question, else the raw rows; both give
+    the same sums (see :mod:`bot.kpi.rollup_read`).
+    """
+
+    def __init__(self, kpi_id: str, spec: Callable[[], RatioSpec], component: str | None = None):
+        self.kpi_id = kpi_id
+        self._spec = spec
+        self.component = component
+
+    @property
+    def spec(self) -> RatioSpec:
+        return self._spec()
+
+    def _plan(self, session: Session, scope: Scope, by: str | None = None) -> Any:
+        if self.component is None:
+            return None
+        from bot.kpi import rollup_read
+        from bot.kpi.components import components
+
+        p = rollup_read.plan(self.component, scope, by)
+        return p if p is not None and rollup_read.is_fresh(session, components()[self.component].feeds) else None
+
+    def daily(self, session: Session, scope: Scope, start: date | None,
+              end: date | None) -> list[tuple[date, float, float]]:
+        p = self._plan(session, scope)
+        if p is None:
+            return ratio_daily(session, self.spec, scope, start, end)
+        from bot.kpi import rollup_read
+
+        return rollup_read.daily(session, p, start, end)
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        p = self._plan(session, scope)
+        if p is None:
+            return latest_day(session, self.spec, scope)
+        from bot.kpi import rollup_read
+
+        return rollup_read.latest(session, p)
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        return measure_from_daily(self.daily(session, scope, start, end), start, end)
+
+    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
+        if not buckets:
+            return []
+        rows = self.daily(session, scope, buckets[0][0], buckets[-1][1])
+        return [measure_from_daily(rows, s, e) for s, e in buckets]
+
+    def measure_and_series(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                           buckets: Sequence[Bucket]) -> tuple[Measure, list[Measure]]:
+        lo = start if not buckets else (buckets[0][0] if start is None else min(start, buckets[0][0]))
+        if start is None:
+            lo = None
+        hi = end if not buckets or end is None else max(end, buckets[-1][1])
+        rows = self.daily(session, scope, lo, hi)
+        return (measure_from_daily(rows, start, end), [measure_from_daily(rows, s, e) for s, e in buckets])
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        p = self._plan(session, scope, dim)
+        if p is None:
+            rows = ratio_by(session, self.spec, scope, start, end, dim)
+        else:
+            from bot.kpi import rollup_read
+
+            rows = rollup_read.by_dim(session, p, start, end, dim)
+        return [(key, Measure(value=n / d, n=n, d=d)) for key, n, d in rows if d]

@@ -1,0 +1,214 @@
+"""The KPI engine: a typed request in, a typed answer out (no Slack, no Block Kit).
+
+``answer(session, request, org)`` resolves the scope and period (relative periods use "today"
+in the clinic's time zone), measures the KPI, its trend over the last 12 periods with an SPC
+reading (``bot.spc``), an optional comparison and breakdown, the target status and "as of".
+A period without data gives ``measure.value is None`` and the latest data date, never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.errors import UsageError
+from bot.kpi.base import KpiImpl, Measure, Scope
+from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.grammar import KpiRequest
+from bot.kpi.periods import Grain, Period, shift_period, unit_bounds
+from bot.kpi.registry import EngineOptions, implementation
+from bot.kpi.scope import names_for, resolve_scope
+from bot.kpi.spc_reading import SpcReading, read_trend
+from bot.kpi.targets import TargetStatus, target_status
+from bot.orgconfig import OrgConfig
+from storage.models import FeedLoad
+
+TREND_POINTS = 12
+SMALL_N = 30
+BREAKDOWN_MAX = 25
+
+
+@dataclass
+class TrendPoint:
+    label: str
+    start: date
+    end: date
+    measure: Measure
+
+
+@dataclass
+class BreakdownRow:
+    key: Any
+    name: str
+    measure: Measure
+    status: TargetStatus | None
+
+
+@dataclass
+class KpiAnswer:
+    """Everything the view needs for one KPI answer (see module doc)."""
+
+    kpi: KpiDef
+    scope: Scope
+    period: Period
+    measure: Measure
+    latest: date | None
+    as_of: datetime | None  # naive UTC (FeedLoad.finished_at)
+    status: TargetStatus | None
+    trend: list[TrendPoint] = field(default_factory=list)
+    grain: Grain = "month"
+    spc: SpcReading | None = None
+    comparison: tuple[Period, Measure] | None = None
+    breakdown: list[BreakdownRow] | None = None
+    breakdown_dim: str | None = None
+    breakdown_total: int = 0
+    small_n: bool = False
+    request_text: str = ""
+
+
+@dataclass
+class KpiListItem:
+    kpi: KpiDef
+    measure: Measure | None
+    period: Period | None
+    status: TargetStatus | None
+
+
+def local_today(tz: str, now: datetime | None = None) -> date:
+    """Today's date in ``tz`` (``now`` is an aware or naive-UTC instant; default: the clock)."""
+    instant = now or datetime.now(timezone.utc)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(ZoneInfo(tz)).date()
+
+
+def as_of(session: Session, kpi: KpiDef) -> datetime | None:
+    """When the KPI's feeds were last loaded: the latest ``FeedLoad.finished_at`` among them."""
+    return session.execute(select(func.max(FeedLoad.finished_at)).where(FeedLoad.feed.in_(kpi.feeds))).scalar()
+
+
+def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: datetime | None = None,
+           options: EngineOptions | None = None) -> KpiAnswer:
+    """Answer a ``value`` request.
+
+    Raises:
+        UsageError: unknown clinic/provider/payer, or a filter the KPI does not support.
+    """
+    if request.action != "value" or request.kpi_id is None:
+        raise UsageError("Internal: answer() takes a value request")
+    kpi = BY_ID[request.kpi_id]
+    for dim in ("provider", "payer"):
+        if getattr(request, dim) and dim not in kpi.dimensions:
+            raise UsageError(f"{kpi.name} cannot be filtered by {dim}; it has {', '.join(kpi.dimensions)}.")
+    impl = implementation(kpi.id, options)
+    scope = resolve_scope(session, request)
+    today = local_today(scope.timezone, now)
+    period = request.period.resolve(today)
+    latest = impl.latest(session, scope)
+    start, end = _capped(period, today)
+    measure = impl.measure(session, scope, start, end) if start is None or start <= end else Measure(value=None)
+    result = KpiAnswer(kpi=kpi, scope=scope, period=period, measure=measure, latest=latest,
+                       as_of=as_of(session, kpi), status=None, request_text=request.text)
+    if not measure.has_data:
+        return result
+    result.status = target_status(kpi, org, scope.clinic_key, measure.value)
+    result.small_n = kpi.unit == "%" and measure.d < SMALL_N and kpi.id not in _MONEY_KPIS
+    result.grain = _grain(period, measure)
+    buckets = trend_buckets(measure.last or end, result.grain)
+    series = impl.series(session, scope, buckets)
+    result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series)]
+    result.spc = read_trend(kpi, result.trend)
+    if request.compare_shift or request.compare:
+        other = (request.compare.resolve(today) if request.compare
+                 else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))
+        result.comparison = (other, impl.measure(session, scope, *_capped(other, today)))
+    if request.by:
+        _add_breakdown(session, result, impl, org, request.by, end)
+    return result
+
+
+def _capped(period: Period, today: date) -> tuple[date | None, date]:
+    """The period's bounds with the end capped at today: KPIs describe what has happened, so
+    published future slots and scheduled appointments never dilute a rate."""
+    return period.start, today if period.end is None else min(period.end, today)
+
+
+_MONEY_KPIS = {"net-collection-rate", "write-off-rate", "expiry-waste", "point-of-service-collection-rate"}
+
+
+def _grain(period: Period, measure: Measure) -> Grain:
+    if not period.is_all:
+        return period.grain
+    if measure.first and measure.last:
+        span = (measure.last - measure.first).days
+        return "day" if span <= 14 else "week" if span <= 120 else "month"
+    return "month"
+
+
+def trend_buckets(anchor: date, grain: Grain, count: int = TREND_POINTS) -> list[tuple[date, date]]:
+    """``count`` consecutive whole ``grain`` buckets, the last one holding ``anchor``."""
+    out: list[tuple[date, date]] = []
+    start, end = unit_bounds(anchor, grain)
+    for _ in range(count):
+        out.append((start, end))
+        start, end = unit_bounds(start - timedelta(days=1), grain)
+    return out[::-1]
+
+
+def bucket_label(start: date, grain: Grain) -> str:
+    if grain == "day":
+        return f"{start.day} {start:%b}"
+    if grain == "week":
+        return f"week of {start.day} {start:%b}"
+    if grain == "month":
+        return f"{start:%b %Y}"
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
+
+
+def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgConfig, dim: str,
+                   end: date) -> None:
+    rows = impl.breakdown(session, result.scope, result.period.start, end, dim)
+    rows = [(k, m) for k, m in rows if m.has_data]
+    names = names_for(session, dim, [k for k, _ in rows])
+    keys = {}
+    if dim == "clinic":
+        from storage.models import Clinic
+
+        ids = [k for k, _ in rows if k is not None]
+        keys = dict(session.execute(select(Clinic.id, Clinic.key).where(Clinic.id.in_(ids))).all()) if ids else {}
+    small = result.kpi.unit == "%" and result.kpi.id not in _MONEY_KPIS
+    # highest first; rates on fewer than SMALL_N go last (a 2-of-2 rate is not a top rank)
+    ranked = sorted(rows, key=lambda r: (small and r[1].d < SMALL_N, -(r[1].value or 0), names.get(r[0], "")))
+    result.breakdown_total = len(ranked)
+    result.breakdown_dim = dim
+    result.breakdown = [
+        BreakdownRow(key, names.get(key, str(key)), m,
+                     target_status(result.kpi, org, keys.get(key, result.scope.clinic_key), m.value))
+        for key, m in ranked[:BREAKDOWN_MAX]
+    ]
+
+
+def list_kpis(session: Session, org: OrgConfig, *, now: datetime | None = None,
+              options: EngineOptions | None = None) -> list[KpiListItem]:
+    """Every KPI with its value over the latest 30 days of its own data (or no data)."""
+    out: list[KpiListItem] = []
+    for kpi in CATALOGUE:
+        impl = implementation(kpi.id, options)
+        scope = Scope()
+        latest = impl.latest(session, scope)
+        if latest is not None:
+            latest = min(latest, local_today(resolve_scope(session, KpiRequest(action="list")).timezone, now))
+        if latest is None:
+            out.append(KpiListItem(kpi, None, None, None))
+            continue
+        period = Period(latest - timedelta(days=29), latest, "latest 30 days", "week")
+        m = impl.measure(session, scope, period.start, period.end)
+        out.append(KpiListItem(kpi, m, period, target_status(kpi, org, None, m.value) if m.has_data else None))
+    return out

@@ -1,0 +1,195 @@
+"""Inventory KPIs (standard operations-management formulas): expiry waste, days of supply,
+items at or below reorder point, inventory turns.
+
+Formulas: ROP = d̄·L + SS; SS = z·σd·√L (demand variability) or z·√(L·σd² + d̄²·σL²) (demand
+and lead-time variability); z = Φ⁻¹(service level) exactly (``scipy.stats.norm.ppf``), never a
+rounded 1.65. Usage statistics come from daily usage over the trailing ``USAGE_DAYS`` days
+(days without usage count as zero).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from statistics import median
+from typing import Any
+
+from scipy.stats import norm
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from bot.kpi.base import KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions
+from storage.models import InventoryTransaction as T
+from storage.models import StockCount, SupplyItem, SupplyLot
+
+USAGE_DAYS = 91  # 13 weeks
+_DIMS = {"clinic": SupplyItem.clinic_id}
+_JOIN = T.__table__.join(SupplyItem.__table__, T.item_id == SupplyItem.id)
+
+
+def z_value(service_level: float) -> float:
+    """Φ⁻¹(service level): 0.95 → 1.6448536…"""
+    return float(norm.ppf(service_level))
+
+
+def safety_stock(mean_daily: float, sd_daily: float, lead_days: float, service_level: float,
+                 lead_sd_days: float = 0.0) -> float:
+    """SS = z·√(L·σd² + d̄²·σL²) (reduces to z·σd·√L when σL = 0). kpis.md: d̄ 50, σd 12,
+    L 14, 95 % → 73.854; 99 % → 104.453; σL 2 at 95 % → 180.305."""
+    return z_value(service_level) * math.sqrt(lead_days * sd_daily ** 2 + mean_daily ** 2 * lead_sd_days ** 2)
+
+
+def reorder_point(mean_daily: float, sd_daily: float, lead_days: float, service_level: float,
+                  lead_sd_days: float = 0.0) -> float:
+    """ROP = d̄·L + SS (same units as usage). kpis.md: 773.854 / 804.453 / 880.305."""
+    return mean_daily * lead_days + safety_stock(mean_daily, sd_daily, lead_days, service_level, lead_sd_days)
+
+
+def turns_to_days(turns: float) -> float:
+    """Days of inventory for ``turns`` a year: 365 / turns (7.5 turns ≈ 48.67 days)."""
+    return 365 / turns
+
+
+def expiry_waste_spec() -> RatioSpec:
+    """Expiry waste: value expired ÷ (value consumed + value expired), in cents."""
+    value = T.quantity * SupplyItem.unit_cost_cents
+    return RatioSpec(source=_JOIN, day=T.tx_date, n=case((T.kind == "expired", value), else_=0),
+                     d=case((T.kind.in_(("usage", "expired")), value), else_=0), dims=_DIMS,
+                     where=(T.kind.in_(("usage", "expired")),))
+
+
+class _ItemKpi(KpiImpl):
+    """Base for per-item inventory KPIs measured at the end of a period."""
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        v = session.execute(select(func.max(T.tx_date)).select_from(_JOIN).where(
+            T.kind == "usage", *scope_conditions(_DIMS, scope))).scalar()
+        return _as_date(v) if v is not None else None
+
+    def _day(self, session: Session, scope: Scope, start: date | None, end: date | None) -> date | None:
+        latest = self.latest(session, scope)
+        if latest is None:
+            return None
+        day = latest if end is None else min(end, latest)
+        return None if start is not None and day < start else day
+
+    def items(self, session: Session, scope: Scope, day: date) -> list[dict[str, Any]]:
+        """Per item in scope: usage mean/sd over the trailing window, on hand at ``day``."""
+        since = day - timedelta(days=USAGE_DAYS - 1)
+        items = {r.id: dict(id=r.id, clinic_id=r.clinic_id, sku=r.sku, L=r.lead_time_days, sL=r.lead_time_sd_days,
+                            level=r.service_level, cost=r.unit_cost_cents, daily=[])
+                 for r in session.execute(select(SupplyItem).where(*scope_conditions(_DIMS, scope))).scalars()}
+        usage = session.execute(select(T.item_id, T.tx_date, func.sum(T.quantity)).select_from(_JOIN).where(
+            T.kind == "usage", T.tx_date >= since, T.tx_date <= day, *scope_conditions(_DIMS, scope))
+            .group_by(T.item_id, T.tx_date)).all()
+        for item_id, _d, qty in usage:
+            items[item_id]["daily"].append(float(qty))
+        counted = (select(StockCount.item_id, func.max(StockCount.count_date).label("d"))
+                   .where(StockCount.count_date <= day).group_by(StockCount.item_id).subquery())
+        on_hand = dict(session.execute(select(StockCount.item_id, StockCount.on_hand).join(
+            counted, and_(counted.c.item_id == StockCount.item_id, counted.c.d == StockCount.count_date))).all())
+        lots = dict(session.execute(select(SupplyLot.item_id, func.sum(SupplyLot.quantity_on_hand))
+                                    .group_by(SupplyLot.item_id)).all())
+        out = []
+        for item in items.values():
+            daily = item["daily"] + [0.0] * (USAGE_DAYS - len(item["daily"]))
+            m = sum(daily) / USAGE_DAYS
+            sd = math.sqrt(sum((x - m) ** 2 for x in daily) / (USAGE_DAYS - 1))
+            hand = on_hand.get(item["id"], lots.get(item["id"]))
+            out.append({**item, "mean": m, "sd": sd, "on_hand": None if hand is None else float(hand)})
+        return out
+
+    def value(self, items: list[dict[str, Any]], day: date) -> Measure:
+        raise NotImplementedError
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        day = self._day(session, scope, start, end)
+        return Measure(value=None) if day is None else self.value(self.items(session, scope, day), day)
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        day = self._day(session, scope, start, end)
+        if day is None:
+            return []
+        groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for item in self.items(session, scope, day):
+            groups[item["clinic_id"]].append(item)
+        return [(c, self.value(items, day)) for c, items in groups.items()]
+
+
+class DaysOfSupplyKpi(_ItemKpi):
+    """Days of supply per item = on hand ÷ average daily usage (trailing 13 weeks); the KPI is
+    the median over items with usage and a known quantity on hand."""
+
+    kpi_id = "days-of-supply"
+
+    def value(self, items: list[dict[str, Any]], day: date) -> Measure:
+        dos = [i["on_hand"] / i["mean"] for i in items if i["mean"] > 0 and i["on_hand"] is not None]
+        if not dos:
+            return Measure(value=None)
+        short = sum(1 for i in items if i["mean"] > 0 and i["on_hand"] is not None
+                    and i["on_hand"] / i["mean"] < i["L"])
+        return Measure(value=median(dos), n=len(dos), d=len(dos), first=day, last=day,
+                       extra={"basis": f"median over {len(dos)} items on {day:%Y-%m-%d}; "
+                                       f"{short} below their lead time"})
+
+
+class ReorderPointKpi(_ItemKpi):
+    """Items whose quantity on hand is at or below their reorder point (see module doc)."""
+
+    kpi_id = "reorder-point"
+
+    def value(self, items: list[dict[str, Any]], day: date) -> Measure:
+        known = [i for i in items if i["on_hand"] is not None and i["mean"] > 0]
+        if not known:
+            return Measure(value=None)
+        below = [i for i in known if i["on_hand"] <= reorder_point(i["mean"], i["sd"], i["L"], i["level"], i["sL"])]
+        skus = ", ".join(sorted(i["sku"] for i in below)[:8])
+        return Measure(value=float(len(below)), n=len(below), d=len(known), first=day, last=day,
+                       extra={"basis": f"{len(below)} of {len(known)} items on {day:%Y-%m-%d}"
+                                       + (f": {skus}" if skus else "")})
+
+
+class InventoryTurnsKpi(KpiImpl):
+    """Inventory turns: consumption value in the period × 365 / days ÷ average inventory value
+    (per item: mean of its stock counts in the period × unit cost, summed over items)."""
+
+    kpi_id = "inventory-turns"
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        return DaysOfSupplyKpi().latest(session, scope)
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        conds = scope_conditions(_DIMS, scope)
+        used = session.execute(select(func.sum(T.quantity * SupplyItem.unit_cost_cents), func.min(T.tx_date),
+                                      func.max(T.tx_date)).select_from(_JOIN).where(
+            T.kind == "usage", *conds, *([T.tx_date >= start] if start else []), *([T.tx_date <= end] if end else []))).one()
+        if used[1] is None:
+            return Measure(value=None)
+        first, last = _as_date(used[1]), _as_date(used[2])
+        s, e = start or first, end or last
+        e = min(e, last)
+        per_item = (select(StockCount.item_id, func.avg(StockCount.on_hand).label("avg"))
+                    .where(StockCount.count_date >= s, StockCount.count_date <= e).group_by(StockCount.item_id)
+                    .subquery())
+        avg_value = session.execute(select(func.sum(per_item.c.avg * SupplyItem.unit_cost_cents)).select_from(
+            per_item.join(SupplyItem, SupplyItem.id == per_item.c.item_id)).where(*conds)).scalar()
+        if not avg_value:
+            return Measure(value=None, extra={"why": "no stock counts in the period"})
+        days = (e - s).days + 1
+        annual = float(used[0]) * 365 / days
+        turns = annual / float(avg_value)
+        return Measure(value=turns, n=annual, d=float(avg_value), first=first, last=last,
+                       extra={"basis": f"{annual / 100:,.0f} USD annualised use ÷ {float(avg_value) / 100:,.0f} USD "
+                                       f"average stock ≈ {turns_to_days(turns):.1f} days on hand"})
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        ids = scope.clinic_ids or tuple(session.execute(select(SupplyItem.clinic_id).distinct()).scalars())
+        return [(c, self.measure(session, Scope(clinic_ids=(c,)), start, end)) for c in ids]
+
+
+def inventory_kpis() -> list[KpiImpl]:
+    return [RatioKpi("expiry-waste", expiry_waste_spec, "expiry-waste"), DaysOfSupplyKpi(), ReorderPointKpi(), InventoryTurnsKpi()]

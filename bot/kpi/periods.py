@@ -1,0 +1,222 @@
+"""Reporting periods: parse what a person types into a :class:`PeriodSpec`, resolve it against
+"today" in the clinic's time zone into a :class:`Period` (inclusive local dates).
+
+Accepted forms (case-insensitive): ``all``; ``today``; ``yesterday``; ``this week`` /
+``last week`` (ISO weeks, Monday first); ``this month`` / ``last month``; ``this quarter`` /
+``last quarter``; ``this year`` / ``last year``; ``ytd`` / ``mtd``; ``last 30d`` /
+``last 30 days`` / ``last 12 weeks`` / ``last 3 months`` (rolling windows ending today);
+``2016``; ``2016-Q2``; ``2016-05``; ``2016-05-12``; ``2016-04-29..2016-06-08``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel
+
+from bot.errors import UsageError
+
+PERIOD_HELP = ("all, today, yesterday, this week, last week, this month, last month, this quarter, "
+               "ytd, last 30d, last 12 weeks, last 3 months, 2016, 2016-Q2, 2016-05, 2016-05-12, "
+               "2016-04-29..2016-06-08")
+
+Grain = Literal["day", "week", "month", "quarter", "year"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive local-date range; ``start``/``end`` None means unbounded ("all")."""
+
+    start: date | None
+    end: date | None
+    label: str
+    grain: Grain = "month"
+
+    @property
+    def is_all(self) -> bool:
+        return self.start is None and self.end is None
+
+    def contains(self, day: date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def describe(self) -> str:
+        if self.is_all:
+            return "all data"
+        if self.start == self.end:
+            return f"{self.start:%Y-%m-%d}"
+        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
+
+class PeriodSpec(BaseModel):
+    """A parsed, not yet resolved period. ``kind`` names the form; other fields its parameters."""
+
+    kind: Literal["all", "relative", "rolling", "fixed"]
+    text: str
+    unit: Grain | None = None  # relative/rolling: day|week|month|quarter|year
+    offset: int = 0  # relative: 0 = this, -1 = last
+    count: int = 0  # rolling: how many units
+    to_date: bool = False  # relative: ytd/mtd stop at today
+    start: date | None = None  # fixed
+    end: date | None = None  # fixed
+    grain: Grain = "month"
+
+    def resolve(self, today: date) -> Period:
+        """The concrete local-date range for ``today`` (the clinic's local date)."""
+        if self.kind == "all":
+            return Period(None, None, "all", "month")
+        if self.kind == "fixed":
+            assert self.start is not None and self.end is not None
+            return Period(self.start, self.end, self.text, self.grain)
+        if self.kind == "rolling":
+            start = _shift(today, self.unit or "day", -self.count) + timedelta(days=1)
+            return Period(start, today, self.text, _trend_grain(self.unit or "day", self.count))
+        start, end = unit_bounds(_shift(today, self.unit or "month", self.offset), self.unit or "month")
+        if self.to_date:
+            end = today
+        return Period(start, end, self.text, self.grain)
+
+
+def unit_bounds(day: date, unit: Grain) -> tuple[date, date]:
+    """First and last day of the ``unit`` (day, ISO week, month, quarter, year) holding ``day``."""
+    if unit == "day":
+        return day, day
+    if unit == "week":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    if unit == "month":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if unit == "quarter":
+        first_month = 3 * ((day.month - 1) // 3) + 1
+        start = date(day.year, first_month, 1)
+        end_month = first_month + 2
+        return start, date(day.year, end_month, calendar.monthrange(day.year, end_month)[1])
+    return date(day.year, 1, 1), date(day.year, 12, 31)
+
+
+def _shift(day: date, unit: Grain, n: int) -> date:
+    """``day`` moved by ``n`` units; month-like shifts clamp to the month's last day."""
+    if unit == "day":
+        return day + timedelta(days=n)
+    if unit == "week":
+        return day + timedelta(weeks=n)
+    months = {"month": 1, "quarter": 3, "year": 12}[unit] * n
+    y, m = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def shift_period(period: Period, unit: str | None = None) -> Period:
+    """The comparison period for "vs last …".
+
+    ``unit`` week/month/quarter/year moves both ends back by one such unit (a whole calendar
+    month stays a whole month); ``None``/"period" takes the same number of days just before.
+    Raises UsageError for "all" (nothing comes before all data).
+    """
+    if period.start is None or period.end is None:
+        raise UsageError("There is no earlier period to compare with “all”. Name a period, e.g. `this month`.")
+    if unit in ("month", "quarter", "year"):
+        start = _shift(period.start, unit, -1)  # type: ignore[arg-type]
+        end = _shift(period.end, unit, -1)  # type: ignore[arg-type]
+        if unit_bounds(period.start, unit)[0] == period.start and unit_bounds(period.end, unit)[1] == period.end:
+            end = unit_bounds(end, unit)[1]  # 31 March -> 28/29 February stays a whole month
+        return Period(start, end, f"previous {unit}", period.grain)
+    if unit == "week":
+        return Period(period.start - timedelta(days=7), period.end - timedelta(days=7), "previous week", period.grain)
+    for u in ("month", "quarter", "year"):
+        if unit_bounds(period.start, u) == (period.start, period.end):  # type: ignore[arg-type]
+            return shift_period(period, u)
+    length = (period.end - period.start).days + 1
+    return Period(period.start - timedelta(days=length), period.start - timedelta(days=1),
+                  "previous period", period.grain)
+
+
+def _trend_grain(unit: Grain, count: int) -> Grain:
+    days = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}[unit] * count
+    return "day" if days <= 14 else "week" if days <= 120 else "month"
+
+
+_UNITS = {"d": "day", "day": "day", "days": "day", "w": "week", "wk": "week", "wks": "week",
+          "week": "week", "weeks": "week", "m": "month", "mo": "month", "month": "month",
+          "months": "month", "q": "quarter", "quarter": "quarter", "quarters": "quarter",
+          "y": "year", "yr": "year", "year": "year", "years": "year"}
+_ROLLING = re.compile(r"^(?:last|past|trailing)\s*(\d{1,4})\s*([a-z]+)$")
+_RELATIVE = re.compile(r"^(this|last|previous|current)\s+(day|week|month|quarter|year)$")
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-?q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NAMED = {"today": ("day", 0), "yesterday": ("day", -1)}
+
+
+def parse_period(text: str) -> PeriodSpec:
+    """Parse a period phrase (see module doc). Empty text means ``all``.
+
+    Raises:
+        UsageError: the phrase is not a period; the message lists the accepted forms.
+    """
+    raw = " ".join(text.strip().lower().split())
+    if raw in ("", "all", "all time", "everything"):
+        return PeriodSpec(kind="all", text="all")
+    if raw in _NAMED:
+        unit, offset = _NAMED[raw]
+        return PeriodSpec(kind="relative", text=raw, unit=unit, offset=offset, grain="day")
+    if raw in ("ytd", "year to date", "mtd", "month to date", "qtd"):
+        unit = {"y": "year", "m": "month", "q": "quarter"}[raw[0]]
+        return PeriodSpec(kind="relative", text=raw, unit=unit, to_date=True,
+                          grain="month" if unit != "month" else "day")
+    if m := _RELATIVE.match(raw):
+        unit = m.group(2)
+        offset = 0 if m.group(1) in ("this", "current") else -1
+        grain = {"day": "day", "week": "day", "month": "week", "quarter": "week", "year": "month"}[unit]
+        return PeriodSpec(kind="relative", text=raw, unit=unit, offset=offset, grain=grain)
+    if m := _ROLLING.match(raw):
+        unit = _UNITS.get(m.group(2))
+        count = int(m.group(1))
+        if unit is None or count < 1:
+            raise _bad(text)
+        return PeriodSpec(kind="rolling", text=raw, unit=unit, count=count)
+    if ".." in raw:
+        left, _, right = raw.partition("..")
+        start = _fixed(left.strip(), text)[0]
+        end = _fixed(right.strip(), text)[1]
+        if end < start:
+            raise UsageError(f"The period `{text}` ends before it starts.")
+        days = (end - start).days
+        grain = "day" if days <= 14 else "week" if days <= 120 else "month"
+        return PeriodSpec(kind="fixed", text=raw, start=start, end=end, grain=grain)
+    start, end, grain = _fixed(raw, text)
+    return PeriodSpec(kind="fixed", text=raw, start=start, end=end, grain=grain)
+
+
+def _fixed(raw: str, original: str) -> tuple[date, date, Grain]:
+    try:
+        if m := _DAY.match(raw):
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return day, day, "day"
+        if m := _MONTH.match(raw):
+            s, e = unit_bounds(date(int(m.group(1)), int(m.group(2)), 1), "month")
+            return s, e, "week"
+        if m := _QUARTER.match(raw):
+            s, e = unit_bounds(date(int(m.group(1)), 3 * int(m.group(2)) - 2, 1), "quarter")
+            return s, e, "week"
+        if m := _YEAR.match(raw):
+            s, e = unit_bounds(date(int(m.group(1)), 1, 1), "year")
+            return s, e, "month"
+    except ValueError:
+        raise UsageError(f"`{original}` is not a real date.") from None
+    raise _bad(original)
+
+
+def _bad(text: str) -> UsageError:
+    return UsageError(f"I can't read the period `{text}`. Try one of: {PERIOD_HELP}.")
+
+
+def looks_like_period_start(token: str) -> bool:
+    """True when ``token`` can begin a period phrase (used by the command grammar)."""
+    t = token.lower()
+    return (t in ("all", "today", "yesterday", "ytd", "mtd", "qtd", "this", "last", "past",
+                  "trailing", "previous", "current")
+            or bool(re.match(r"^\d{4}($|-)", t)))

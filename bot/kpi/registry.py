@@ -1,0 +1,43 @@
+"""Which implementation computes each catalogue KPI, and the engine's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.kpi.access import LateCancellation, access_kpis
+from bot.kpi.base import KpiImpl
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """``late_cancellation``: how late cancellations enter the no-show rate (see
+    :func:`bot.kpi.access.no_show_spec`); ``tna_horizon_days``: how far ahead third next
+    available looks for free slots."""
+
+    late_cancellation: LateCancellation = "denominator"
+    tna_horizon_days: int = 90
+
+
+@lru_cache(maxsize=8)
+def _table(options: EngineOptions) -> dict[str, KpiImpl]:
+    impls: list[KpiImpl] = list(access_kpis(options.late_cancellation))
+    for loader in _optional_loaders(options):
+        impls.extend(loader)
+    return {impl.kpi_id: impl for impl in impls}
+
+
+def _optional_loaders(options: EngineOptions) -> list[list[KpiImpl]]:
+    out: list[list[KpiImpl]] = []
+    from bot.kpi import experience, inventory, revenue, tna
+
+    out.append(tna.tna_kpis(options.tna_horizon_days))
+    out.append(revenue.revenue_kpis())
+    out.append(experience.experience_kpis())
+    out.append(inventory.inventory_kpis())
+    return out
+
+
+def implementation(kpi_id: str, options: EngineOptions | None = None) -> KpiImpl:
+    """The implementation of ``kpi_id``. Raises KeyError for an id not in the catalogue."""
+    return _table(options or EngineOptions())[kpi_id]

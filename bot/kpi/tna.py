@@ -1,0 +1,201 @@
+"""Days to third next available appointment (IHI), from slot rows.
+
+On a measurement day d a slot is free when it was published by the end of d (``created_at``),
+is not blocked, and was not booked by the end of d (``booked_at``) — the reconstruction the
+``Slot`` docstring prescribes. For each provider and appointment type the third such slot on or
+after d gives ``slot_date − d`` calendar days (same day = 0); a provider's value is the mean over
+its appointment types, and the KPI is the mean over providers. The end of d is taken in each
+clinic's own time zone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from statistics import mean
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, scope_conditions
+from bot.kpi.rollup_read import is_fresh
+from storage.models import Clinic, Slot
+from storage.models.rollups import SlotProviderSummary, TnaDaily
+
+_DIMS = {"clinic": Slot.clinic_id, "provider": Slot.provider_id}
+
+
+def third_next_available(measurement_day: date, free_slot_dates: Iterable[date]) -> int | None:
+    """Calendar days from ``measurement_day`` to the third free slot on or after it (same day =
+    0), or None with fewer than three. kpis.md worked example: Mon 2026-03-02 with free slots
+    on 03-03, 03-05, 03-09 → 7."""
+    upcoming = sorted(d for d in free_slot_dates if d >= measurement_day)
+    return (upcoming[2] - measurement_day).days if len(upcoming) >= 3 else None
+
+
+def end_of_day_utc(day: date, tz: str) -> datetime:
+    """Naive UTC instant of local midnight after ``day`` in ``tz`` (the storage convention)."""
+    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def summarise(per_pair: dict[tuple[int, str], int], missing: set[int]) -> tuple[dict[int, float], Measure]:
+    """Per-provider means and the mean over providers from ``{(provider, type): days}``."""
+    by_provider: dict[int, list[int]] = defaultdict(list)
+    for (provider, _type), days in per_pair.items():
+        by_provider[provider].append(days)
+    providers = {p: mean(v) for p, v in by_provider.items()}
+    if not providers:
+        return providers, Measure(value=None)
+    value = mean(providers.values())
+    basis = f"mean over {len(providers)} provider{'s' if len(providers) != 1 else ''}"
+    lacking = missing - set(providers)
+    if lacking:
+        basis += f"; {len(lacking)} without three free slots in the horizon"
+    return providers, Measure(value=value, n=len(providers), d=len(providers), extra={"basis": basis})
+
+
+class ThirdNextAvailableKpi(KpiImpl):
+    kpi_id = "third-next-available"
+
+    def __init__(self, horizon_days: int = 90):
+        self.horizon = horizon_days
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        """The latest day whose free/busy can be reconstructed: the last publication or booking."""
+        if is_fresh(session, ("slots",)):
+            p = SlotProviderSummary
+            conds = scope_conditions({"clinic": p.clinic_id, "provider": p.provider_id}, scope)
+            made = session.execute(select(func.max(p.last_created_at), func.max(p.last_booked_at)).where(*conds)).one()
+        else:
+            conds = scope_conditions(_DIMS, scope)
+            made = session.execute(select(func.max(Slot.created_at), func.max(Slot.booked_at)).where(*conds)).one()
+        instants = [v for v in made if v is not None]
+        return _as_date(max(instants)) if instants else None
+
+    def _zones(self, session: Session, scope: Scope) -> dict[str, list[int]]:
+        stmt = select(Clinic.timezone, Clinic.id)
+        if scope.clinic_ids is not None:
+            stmt = stmt.where(Clinic.id.in_(scope.clinic_ids))
+        zones: dict[str, list[int]] = defaultdict(list)
+        for tz, cid in session.execute(stmt):
+            zones[tz].append(cid)
+        return zones
+
+    def pairs(self, session: Session, scope: Scope, day: date) -> tuple[dict[tuple[int, str], int], set[int], dict[int, int]]:
+        """``({(provider, type): days}, providers seen, provider → clinic)`` on measurement ``day``."""
+        return self.pairs_on(session, scope, [day])[day]
+
+    def pairs_on(self, session: Session, scope: Scope,
+                 days: Sequence[date]) -> dict[date, tuple[dict[tuple[int, str], int], set[int], dict[int, int]]]:
+        """:meth:`pairs` for several measurement days: from ``tna_daily`` when it is fresh and
+        covers them all (one query), else from the slots, day by day."""
+        wanted = sorted(set(days))
+        if wanted and self._covered(session, scope, wanted[0], wanted[-1]):
+            t = TnaDaily
+            stmt = (select(t.measure_date, t.clinic_id, t.provider_id, t.appointment_type, t.first_free_date,
+                           t.third_free_date)
+                    .where(t.measure_date.in_(wanted), *scope_conditions({"clinic": t.clinic_id, "provider": t.provider_id},
+                                                                         scope)))
+            out: dict[date, tuple[dict[tuple[int, str], int], set[int], dict[int, int]]] = {
+                d: ({}, set(), {}) for d in wanted}
+            limit = timedelta(days=self.horizon)
+            for measured, clinic_id, provider, kind, first, third in session.execute(stmt):
+                measured = _as_date(measured)
+                if _as_date(first) - measured > limit:
+                    continue
+                per_pair, seen, clinic_of = out[measured]
+                seen.add(provider)
+                clinic_of[provider] = clinic_id
+                if third is not None and (gap := (_as_date(third) - measured).days) <= self.horizon:
+                    per_pair[(provider, kind)] = gap
+            return out
+        return {d: self._pairs_raw(session, scope, d) for d in wanted}
+
+    def _covered(self, session: Session, scope: Scope, first: date, last: date) -> bool:
+        """True when ``tna_daily`` is fresh and holds every provider in scope on [first, last]."""
+        if not is_fresh(session, ("slots",)):
+            return False
+        p = SlotProviderSummary
+        conds = scope_conditions({"clinic": p.clinic_id, "provider": p.provider_id}, scope)
+        gaps = session.execute(select(func.count()).select_from(p).where(
+            *conds, or_(p.covered_to < last, and_(p.open_before.is_(True), p.covered_from > first)))).scalar()
+        return not gaps
+
+    def _pairs_raw(self, session: Session, scope: Scope,
+                   day: date) -> tuple[dict[tuple[int, str], int], set[int], dict[int, int]]:
+        free_by_zone = [and_(Slot.clinic_id.in_(ids),
+                             or_(Slot.created_at.is_(None), Slot.created_at < end_of_day_utc(day, tz)),
+                             or_(Slot.booked_at.is_(None), Slot.booked_at >= end_of_day_utc(day, tz)))
+                        for tz, ids in self._zones(session, scope).items()]
+        if not free_by_zone:
+            return {}, set(), {}
+        rn = func.row_number().over(partition_by=(Slot.provider_id, Slot.appointment_type),
+                                    order_by=(Slot.slot_date, Slot.start_at)).label("rn")
+        inner = (select(Slot.clinic_id, Slot.provider_id, Slot.appointment_type, Slot.slot_date, rn)
+                 .where(Slot.slot_date >= day, Slot.slot_date <= day + timedelta(days=self.horizon),
+                        Slot.state != "blocked", or_(*free_by_zone), *scope_conditions(_DIMS, scope))
+                 .subquery())
+        rows = session.execute(select(inner.c.clinic_id, inner.c.provider_id, inner.c.appointment_type,
+                                      inner.c.slot_date, inner.c.rn).where(inner.c.rn <= 3)).all()
+        per_pair: dict[tuple[int, str], int] = {}
+        clinic_of: dict[int, int] = {}
+        seen: set[int] = set()
+        for clinic_id, provider, kind, slot_date, n in rows:
+            seen.add(provider)
+            clinic_of[provider] = clinic_id
+            if n == 3:
+                per_pair[(provider, kind)] = (_as_date(slot_date) - day).days
+        return per_pair, seen, clinic_of
+
+    def _day(self, session: Session, scope: Scope, end: date | None) -> date | None:
+        latest = self.latest(session, scope)
+        if latest is None:
+            return None
+        return latest if end is None else min(end, latest)
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        day = self._day(session, scope, end)
+        if day is None or (start is not None and day < start):
+            return Measure(value=None)
+        per_pair, seen, _ = self.pairs(session, scope, day)
+        _, m = summarise(per_pair, seen)
+        m.first = m.last = day if m.has_data else None
+        return m
+
+    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
+        latest = self.latest(session, scope)
+        days = [None if latest is None or latest < s else min(e, latest) for s, e in buckets]
+        found = self.pairs_on(session, scope, [d for d in days if d is not None])
+        out = []
+        for day in days:
+            if day is None:
+                out.append(Measure(value=None))
+                continue
+            per_pair, seen, _ = found[day]
+            m = summarise(per_pair, seen)[1]
+            m.first = m.last = day if m.has_data else None
+            out.append(m)
+        return out
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        day = self._day(session, scope, end)
+        if day is None:
+            return []
+        per_pair, seen, clinic_of = self.pairs(session, scope, day)
+        providers, _ = summarise(per_pair, seen)
+        if dim == "provider":
+            return [(p, Measure(value=v, n=1, d=1, first=day, last=day)) for p, v in providers.items()]
+        groups: dict[int, list[float]] = defaultdict(list)
+        for p, v in providers.items():
+            groups[clinic_of[p]].append(v)
+        return [(c, Measure(value=mean(v), n=len(v), d=len(v), first=day, last=day,
+                            extra={"basis": f"mean over {len(v)} providers"})) for c, v in groups.items()]
+
+
+def tna_kpis(horizon_days: int = 90) -> list[KpiImpl]:
+    return [ThirdNextAvailableKpi(horizon_days)]

@@ -1,0 +1,73 @@
+"""Bolt global middleware (issue 8): request safety, access control and the audit trail.
+
+``install(app, ctx)`` adds ONE global middleware that, for every request after Bolt's signature
+check and before any listener (see ``guard.check``): drops duplicates (event retries already
+received, replayed interactions), rejects oversized payloads, decides the permission, appends
+the audit row, and either refuses politely (ephemeral; the listener never runs) or lets the
+request through with the requester bound to ``bot.access.current``. It also wraps
+``app.dispatch`` so each request runs in its own ``contextvars`` context, and attaches the
+change-row hook (``bot.audit.changes``) to the app's session factory.
+
+Work before ``ack``: two indexed queries and two inserts in one transaction, plus a cached
+``usergroups.users.list`` when roles name user groups (cached 60 s).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.access.current import bind
+from bot.access.resolver import GroupCache, RoleResolver, slack_group_lister
+from bot.access.roles import RolesConfig
+from bot.audit import changes
+from bot.middleware.guard import check
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+log = logging.getLogger(__name__)
+GROUP_TTL_SECONDS = 60.0
+
+
+def make_resolver(app: App, ctx: "AppContext") -> RoleResolver:
+    roles = getattr(ctx.org, "roles", None) or RolesConfig()
+    return RoleResolver(roles, GroupCache(slack_group_lister(app.client), ttl=GROUP_TTL_SECONDS))
+
+
+def install(app: App, ctx: "AppContext") -> RoleResolver:
+    """Install the guard middleware on ``app``; returns the role resolver (also ``ctx.access``)."""
+    resolver = make_resolver(app, ctx)
+    ctx.access = resolver  # type: ignore[attr-defined]  # read by handlers.admin
+    changes.install(ctx.sessions)
+    if not getattr(ctx.org, "roles", None) or not ctx.org.roles.grants():
+        log.warning("no roles configured (OPSBOT_CONFIG roles:): only everyone-level actions are allowed "
+                    "until an admin is configured")
+    original = app.dispatch
+
+    def dispatch(req: Any) -> BoltResponse:
+        return contextvars.copy_context().run(original, req)
+
+    app.dispatch = dispatch  # type: ignore[method-assign]
+
+    @app.middleware
+    def opsbot_guard(req: Any, resp: BoltResponse, next: Any) -> BoltResponse:  # noqa: A002 - Bolt's name
+        bind(None)
+        body = req.body if isinstance(req.body, dict) else {}
+        verdict = check(ctx, resolver, body, req.raw_body or "")
+        if verdict.status == "duplicate":
+            log.info("duplicate delivery ignored (retry or replay)")
+            return BoltResponse(status=200, body="")
+        if verdict.status in ("refused", "rejected"):
+            from bot.middleware.refuse import refusal
+
+            return refusal(ctx, req, body, verdict.message or "Sorry, you can't do that.",
+                           rejected=verdict.status == "rejected")
+        bind(verdict.scope)
+        next()
+        return resp
+
+    return resolver

@@ -1,0 +1,48 @@
+"""Event dedup and interaction replay protection: one ``request_receipts`` row per delivery.
+
+Key: ``e:<event_id>`` for Events API deliveries; ``i:<trigger_id>`` for interactions and slash
+commands (Slack issues a new trigger id for every click, submit and command); otherwise
+``h:<sha256 of the raw body>``. The row is inserted on receipt, before any listener runs, in the
+caller's transaction: a second delivery with the same key (a Slack retry of an event we already
+received, or a replayed signed body) finds it and is not processed again. A retry of an event
+that never reached us has no row and is processed normally (slack.md: never drop every retry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.models import RequestReceipt
+
+KEEP = timedelta(hours=1)  # signed requests older than 5 minutes are refused anyway
+
+
+def receipt_key(body: dict[str, Any], raw_body: str | bytes) -> str:
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        key = f"e:{body['event_id']}"
+    elif body.get("trigger_id"):
+        key = f"i:{body['trigger_id']}"
+    else:
+        raw = raw_body.encode() if isinstance(raw_body, str) else raw_body
+        return "h:" + hashlib.sha256(raw).hexdigest()
+    return key if len(key) <= 120 else "h:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def seen(session: Session, key: str) -> bool:
+    return session.scalar(select(RequestReceipt.key).where(RequestReceipt.key == key)) is not None
+
+
+def claim(session: Session, key: str, now: datetime) -> None:
+    """Insert the receipt (flushes; ``IntegrityError`` when a concurrent delivery won)."""
+    session.add(RequestReceipt(key=key, received_at=now))
+    session.flush()
+
+
+def prune(session: Session, now: datetime) -> int:
+    """Delete receipts older than :data:`KEEP`; returns how many."""
+    return session.execute(delete(RequestReceipt).where(RequestReceipt.received_at < now - KEEP)).rowcount or 0

@@ -1,0 +1,232 @@
+"""Block Kit for ``/kpi`` answers: pure functions from the engine's typed answers to
+``(blocks, text)``; ``text`` is the plain-text fallback (notifications, screen readers).
+Every message is checked against Slack's limits (``bot.views.limits.check_message``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.ids import Action
+from bot.kpi.catalogue import KpiDef
+from bot.kpi.engine import KpiAnswer, KpiListItem
+from bot.kpi.targets import format_value
+from bot.views.limits import BUTTON_VALUE, check_message, truncate
+
+CURRENCY = "USD"
+NOUNS = {
+    "no-show-rate": "appointments", "insurance-verification-rate": "completed encounters",
+    "authorization-rate": "encounters needing authorization", "provider-utilization": "available minutes",
+    "clean-claim-rate": "claims", "first-pass-resolution": "claims adjudicated", "denial-rate": "claims remitted",
+    "initial-denial-rate": "claims submitted (3-month average × months)", "coding-accuracy": "codes audited",
+    "patient-satisfaction": "respondents", "booking-lead-time": "appointments",
+}
+MONEY = {"net-collection-rate", "write-off-rate", "point-of-service-collection-rate", "expiry-waste"}
+SPARK = "▁▂▃▄▅▆▇█"
+
+Rendered = tuple[list[dict], str]
+
+
+def _money(cents: float) -> str:
+    return f"{cents / 100:,.2f} {CURRENCY}"
+
+
+def n_of_d(kpi: KpiDef, n: float, d: float) -> str:
+    """``22,319 of 110,527 appointments`` (money KPIs in currency)."""
+    if kpi.id in MONEY:
+        return f"{_money(n)} of {_money(d)}"
+    return f"{n:,.0f} of {d:,.0f} {NOUNS.get(kpi.id, '')}".rstrip()
+
+
+def as_of_text(as_of: datetime | None, tz: str) -> str:
+    if as_of is None:
+        return "as of: no load of this feed is recorded"
+    utc = as_of.replace(tzinfo=timezone.utc)
+    text = f"as of {utc:%Y-%m-%d %H:%M} UTC"
+    if tz != "UTC":
+        text += f" ({utc.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} {tz})"
+    return text
+
+
+def sparkline(values: list[float | None]) -> str:
+    """One character per period (``·`` = no data), scaled between the min and max."""
+    real = [v for v in values if v is not None]
+    if not real:
+        return ""
+    lo, hi = min(real), max(real)
+    span = hi - lo or 1.0
+    return "".join("·" if v is None else SPARK[min(7, int((v - lo) / span * 7 + 0.5))] for v in values)
+
+
+def _headline(a: KpiAnswer) -> str:
+    m, k = a.measure, a.kpi
+    value = format_value(m.value, k.unit)  # type: ignore[arg-type]
+    if k.unit == "%":
+        return f"*{value}*  ({n_of_d(k, m.n, m.d)})"
+    basis = m.extra.get("basis")
+    return f"*{value}*" + (f"  ({basis})" if basis else "")
+
+
+def _button_value(a: KpiAnswer) -> str:
+    return truncate(json.dumps({"q": a.request_text}), BUTTON_VALUE)
+
+
+def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | None = None) -> Rendered:
+    """The answer message (value, N/D, period covered, target, trend, SPC, as of, buttons).
+
+    ``interactive`` False leaves out the buttons (the copy shared to a channel); ``shared_by`` is a
+    Slack user id credited in the footer."""
+    if not a.measure.has_data:
+        return render_no_data(a)
+    k, m = a.kpi, a.measure
+    title = truncate(f"{k.name} · {a.scope.label}", 150)
+    covered = (f"{m.first:%Y-%m-%d} to {m.last:%Y-%m-%d}" if m.first and m.last and m.first != m.last
+               else f"{m.first:%Y-%m-%d}" if m.first else "—")
+    lines = [_headline(a), f"Period: {a.period.label} · data covers {covered}"]
+    if a.status:
+        lines.append(("✅ " if a.status.on_target else "⚠️ ") + a.status.text)
+    else:
+        lines.append("No target configured" + (f" ({k.target_text})" if k.target_text else "") + ".")
+    for key, label in (("mean", "mean"), ("same_day_share", "same-day share")):
+        if key in m.extra:
+            v = m.extra[key]
+            lines.append(f"{label}: {v * 100:.1f} %" if key.endswith("share") else f"{label}: {v:.1f} days")
+    if a.comparison:
+        lines.append(_comparison(a))
+    blocks: list[Block] = [HeaderBlock(text=title), SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+    if a.small_n:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"⚠️ n = {m.d:,.0f}: too few to read as a trend.")]))
+    if a.trend:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(_trend_text(a), 3000))))
+    if a.breakdown is not None:
+        blocks.append(DividerBlock())
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(_breakdown_text(a), 3000))))
+    notes = [as_of_text(a.as_of, a.scope.timezone), f"definition: `/kpi define {k.id}`"]
+    if shared_by:
+        notes.append(f"shared by <@{shared_by}>")
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(notes))]))
+    if interactive:
+        value = _button_value(a)
+        blocks.append(ActionsBlock(elements=[
+            ButtonElement(text="Share to channel", action_id=Action.KPI_SHARE.value, value=value),
+            ButtonElement(text="Show chart", action_id=Action.KPI_CHART.value, value=value),
+        ]))
+    text = f"{k.name}, {a.scope.label}, {a.period.label}: {format_value(m.value, k.unit)}"  # type: ignore[arg-type]
+    if k.unit == "%":
+        text += f" ({n_of_d(k, m.n, m.d)})"
+    return check_message(blocks, text), text
+
+
+def _comparison(a: KpiAnswer) -> str:
+    assert a.comparison is not None
+    period, other = a.comparison
+    k = a.kpi
+    if not other.has_data:
+        return f"vs {period.describe()}: no data"
+    delta = (a.measure.value or 0) - (other.value or 0)
+    if k.unit == "%":
+        change = f"{delta * 100:+.2f} percentage points"
+    else:
+        change = f"{delta:+,.1f} {k.unit}"
+    covered = ""
+    if other.first and other.last and (other.first, other.last) != (period.start, period.end):
+        covered = (f"; data only {other.first:%Y-%m-%d}" if other.first == other.last
+                   else f"; data {other.first:%Y-%m-%d} to {other.last:%Y-%m-%d}")
+    return f"vs {period.describe()}: {format_value(other.value, k.unit)} ({change}{covered})"  # type: ignore[arg-type]
+
+
+def _trend_text(a: KpiAnswer) -> str:
+    k = a.kpi
+    values = [p.measure.value for p in a.trend]
+    grain = {"day": "daily", "week": "weekly", "month": "monthly"}.get(a.grain, a.grain)
+    items = [f"{p.label}: {format_value(p.measure.value, k.unit) if p.measure.has_data else 'no data'}"
+             for p in a.trend if p.measure.has_data]
+    text = f"*Trend* ({grain}, last {len(a.trend)}): `{sparkline(values)}`\n" + " · ".join(items[-6:])
+    if a.spc and a.spc.lines:
+        text += "\n*SPC*: " + " ".join(a.spc.lines)
+    return text
+
+
+def _breakdown_text(a: KpiAnswer) -> str:
+    """Ranked rows, names cut to 60 characters, within one section's 3,000 characters."""
+    k = a.kpi
+    rows = a.breakdown or []
+    lines = [f"*By {a.breakdown_dim}* (highest first; {a.breakdown_total} with data)"]
+    size, shown = len(lines[0]), 0
+    for i, row in enumerate(rows, 1):
+        m = row.measure
+        mark = "" if row.status is None else (" ✅" if row.status.on_target else " ⚠️")
+        detail = f" ({n_of_d(k, m.n, m.d)})" if k.unit == "%" else ""
+        if k.unit == "%" and k.id not in MONEY and m.d < 30:
+            detail += f" _n = {m.d:,.0f}: too few to rank_"
+        line = f"{i}. {truncate(row.name, 60)}: {format_value(m.value, k.unit)}{detail}{mark}"  # type: ignore[arg-type]
+        if size + len(line) + 1 > 2900:
+            break
+        lines.append(line)
+        size += len(line) + 1
+        shown += 1
+    if a.breakdown_total > shown:
+        lines.append(f"… and {a.breakdown_total - shown} more")
+    return "\n".join(lines)
+
+
+def render_no_data(a: KpiAnswer) -> Rendered:
+    k = a.kpi
+    latest = f"The latest data is from {a.latest:%Y-%m-%d}." if a.latest else "There is no data for it yet."
+    text = (f"{k.name}, {a.scope.label}: no data for {a.period.label} ({a.period.describe()}). {latest}")
+    blocks = [SectionBlock(text=MarkdownTextObject(text=text)),
+              ContextBlock(elements=[MarkdownTextObject(text=as_of_text(a.as_of, a.scope.timezone))])]
+    return check_message(blocks, text), text
+
+
+def render_list(items: list[KpiListItem]) -> Rendered:
+    lines = []
+    for it in items:
+        if it.measure is None or not it.measure.has_data:
+            lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): no data")
+            continue
+        status = "" if it.status is None else (" ✅" if it.status.on_target else " ⚠️")
+        lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): {format_value(it.measure.value, it.kpi.unit)}{status}"  # type: ignore[arg-type]
+                     f" — {it.period.describe() if it.period else ''}")
+    blocks: list[Block] = [HeaderBlock(text="KPIs (latest 30 days of each feed, all clinics)")]
+    chunk: list[str] = []
+    for line in lines:  # sections of at most 3,000 characters
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text="`/kpi <kpi> [clinic …] [period]` for one KPI · `/kpi define <kpi>` · `/kpi help`")]))
+    text = "KPIs:\n" + "\n".join(lines)
+    return check_message(blocks, text), text
+
+
+def render_definition(kpi: KpiDef) -> Rendered:
+    text = kpi.definition_text()
+    blocks = [HeaderBlock(text=truncate(kpi.name, 150)), SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))]
+    if kpi.aliases:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=truncate("Also answers to: " + ", ".join(kpi.aliases), 2000))]))
+    return check_message(blocks, text), text
+
+
+def render_usage(message: str) -> Rendered:
+    """An error or help text (already user-safe) as a message."""
+    text = truncate(message, 3000)
+    return check_message([SectionBlock(text=MarkdownTextObject(text=text))], text), text

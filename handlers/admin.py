@@ -1,0 +1,115 @@
+"""``/opsbot``: help, status, and roles (mine / list / grant / revoke).
+
+The request middleware has already decided the permission (``bot.access.admin_commands`` says
+which) and written the request's audit row; a grant or revoke writes its change row in the same
+transaction as the change (``bot.audit.changes``). Replies are ephemeral.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_bolt import Ack, App, Respond
+from sqlalchemy import func, select
+
+from bot.access import grants as stored
+from bot.access.admin_commands import OPSBOT_HELP, parse_opsbot
+from bot.access.current import require
+from bot.access.roles import ORG
+from bot.errors import UsageError
+from bot.ids import Command
+from storage.db import session_scope
+from storage.models import AuditEvent, Clinic, FeedLoad, utcnow
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+
+def _known_clinic(ctx: "AppContext", session: object, key: str) -> bool:
+    if key == ORG or ctx.org.clinic(key) is not None:
+        return True
+    return session.scalar(select(Clinic.id).where(Clinic.key == key)) is not None  # type: ignore[attr-defined]
+
+
+def _where(clinic: str) -> str:
+    return "organisation-wide" if clinic == ORG else f"at {clinic}"
+
+
+def roles_text(ctx: "AppContext", user: str) -> str:
+    with session_scope(ctx.sessions) as s:
+        mine = sorted(ctx.access.grants_for(s, user))  # type: ignore[attr-defined]
+    if not mine:
+        return ("You hold no role: you can submit and upvote ideas and ask access, inventory and "
+                "patient-experience KPIs. An admin can grant more with `/opsbot roles grant`.")
+    return "Your roles: " + ", ".join(g.label() for g in mine) + "."
+
+
+def all_roles_text(ctx: "AppContext") -> str:
+    lines = ["*Roles from the organisation config* (change them there):"]
+    lines += [f"• <@{s}> {g.label()}" if not s.startswith("S") else f"• <!subteam^{s}> {g.label()}"
+              for s, g in ctx.org.roles.grants()] or ["• none"]
+    with session_scope(ctx.sessions) as s:
+        rows = stored.stored(s)
+    lines.append("*Roles granted in Slack* (`/opsbot roles revoke` removes them):")
+    lines += [f"• <@{r.subject}> {r.grant.label()}, granted by <@{r.granted_by}>" for r in rows] or ["• none"]
+    return "\n".join(lines)
+
+
+def status_text(ctx: "AppContext") -> str:
+    from storage.migrate import is_at_head
+
+    at_head = is_at_head(ctx.engine)
+    with session_scope(ctx.sessions) as s:
+        loads = s.execute(select(FeedLoad.feed, func.max(FeedLoad.finished_at)).group_by(FeedLoad.feed)
+                          .order_by(FeedLoad.feed)).all()
+        audit_rows = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    lines = [f"Database: reachable, migrations {'at head' if at_head else 'behind (run `opsbot db upgrade`)'}.",
+             f"Clinics configured: {len(ctx.org.clinics)}. Audit rows: {audit_rows:,}."]
+    lines += [f"Feed {feed}: last loaded {at:%Y-%m-%d %H:%M} UTC" if at else f"Feed {feed}: never finished"
+              for feed, at in loads] or ["No data feeds loaded yet."]
+    return "\n".join(lines)
+
+
+def change_roles(ctx: "AppContext", text: str, actor: str) -> str:
+    """Grant or revoke (the caller has the admin role; checked again here).
+
+    Raises:
+        UsageError: unknown clinic, admin at a clinic, or a malformed command.
+    """
+    req = parse_opsbot(text)
+    require(req.permission)
+    if req.verb == "invalid" or req.subject is None or req.role is None:
+        raise UsageError(req.error or OPSBOT_HELP)
+    with session_scope(ctx.sessions) as s:
+        if not _known_clinic(ctx, s, req.clinic):
+            raise UsageError(f"There is no clinic with the key `{req.clinic}`.")
+        if req.verb == "roles.grant":
+            done = stored.grant(s, req.subject, req.role, req.clinic, actor, utcnow())
+            return (f"Granted {req.role.value} {_where(req.clinic)} to <@{req.subject}>." if done else
+                    f"<@{req.subject}> already holds {req.role.value} {_where(req.clinic)}.")
+        done = stored.revoke(s, req.subject, req.role, req.clinic)
+    return (f"Revoked {req.role.value} {_where(req.clinic)} from <@{req.subject}>." if done else
+            f"<@{req.subject}> holds no {req.role.value} role {_where(req.clinic)} granted in Slack "
+            "(roles from the organisation config change there).")
+
+
+def register(app: App, ctx: "AppContext") -> None:
+    @app.command(Command.OPSBOT)
+    def on_opsbot(ack: Ack, command: dict, respond: Respond) -> None:
+        ack()
+        text, user = command.get("text") or "", command["user_id"]
+        req = parse_opsbot(text)
+        require(req.permission)
+        if req.verb == "help":
+            reply = OPSBOT_HELP
+        elif req.verb == "status":
+            reply = status_text(ctx)
+        elif req.verb == "roles.mine":
+            reply = roles_text(ctx, user)
+        elif req.verb == "roles.list":
+            reply = all_roles_text(ctx)
+        elif req.verb in ("roles.grant", "roles.revoke"):
+            reply = change_roles(ctx, text, user)
+        else:
+            reply = (req.error or "I did not understand that.") + "\n" + OPSBOT_HELP
+        respond(text=reply, response_type="ephemeral", replace_original=False)

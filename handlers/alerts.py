@@ -1,0 +1,145 @@
+"""Alert message buttons (Acknowledge, Snooze…, Assign, Mark done, Not useful) and the snooze
+modal. Listeners ack first, call ``bot.alerts.actions`` in one session, then send the queued
+in-place update through the delivery log on the worker pool (never on the ack path)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timezone
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.alerts import actions
+from bot.alerts.config import load_alert_settings
+from bot.alerts.targets import Target, target_for
+from bot.delivery import deliver_pending, make_delivery_client
+from bot.errors import OpsBotError, UsageError
+from bot.ids import Action, Callback
+from bot.views import alerts as views
+from storage.db import session_scope
+from storage.models import AlertIncident, Clinic, utcnow
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def _incident_id(body: dict[str, Any]) -> int:
+    action = (body.get("actions") or [{}])[0]
+    value = action.get("value") or action.get("block_id", "").rpartition(":")[2]
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UsageError("That button is not attached to an alert.") from None
+
+
+def register(app: App, ctx: "AppContext") -> None:
+    alert_settings = load_alert_settings(ctx.settings.opsbot_config)
+    token, base = ctx.settings.secret("slack_bot_token"), ctx.settings.slack_api_url
+
+    def target(session: Session, incident_id: int) -> Target:
+        inc = session.get(AlertIncident, incident_id)
+        if inc is None:
+            raise UsageError("That alert no longer exists.")
+        clinic = session.scalars(select(Clinic).where(Clinic.key == inc.clinic_key)).first()
+        return target_for(ctx.org, alert_settings, inc.clinic_key, clinic.name if clinic else inc.clinic_key,
+                          clinic.timezone if clinic else "UTC")
+
+    def send(keys: list[str]) -> None:
+        if keys:
+            ctx.workers.submit(_send_now, ctx, make_delivery_client(token, base), keys)
+
+    def act(respond: Respond, fn: Any) -> None:
+        """Run one action in its own session; a typed error becomes an ephemeral reply."""
+        try:
+            with session_scope(ctx.sessions) as s:
+                keys = fn(s)
+        except OpsBotError as exc:
+            respond(text=exc.user_message, response_type="ephemeral", replace_original=False)
+            return
+        send(keys)
+
+    @app.action(Action.ALERT_ACK)
+    def on_ack(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
+        act(respond, lambda s: actions.acknowledge(s, iid, user, now, target(s, iid)))
+
+    @app.action(Action.ALERT_ASSIGN)
+    def on_assign(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
+        assignee = body["actions"][0].get("selected_user")
+        if not assignee:
+            return
+        act(respond, lambda s: actions.assign(s, iid, user, assignee, now, target(s, iid)))
+
+    @app.action(Action.ALERT_NOT_USEFUL)
+    def on_not_useful(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
+        act(respond, lambda s: actions.not_useful(s, iid, user, now))
+        respond(text="Thanks — noted. This feedback tunes the alert thresholds.",
+                response_type="ephemeral", replace_original=False)
+
+    @app.action(Action.ALERT_MARK_DONE)
+    def on_mark_done(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
+
+        def run(s: Session) -> list[str]:
+            t = target(s, iid)
+            return actions.mark_done(s, iid, user, t.local(now).date(), now, t)
+        act(respond, run)
+
+    @app.action(Action.ALERT_SNOOZE)
+    def on_snooze(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        iid = _incident_id(body)
+        try:
+            with session_scope(ctx.sessions) as s:
+                inc = actions.get_active(s, iid)
+                title, today = inc.title, target(s, iid).local(utcnow()).date()
+        except OpsBotError as exc:
+            respond(text=exc.user_message, response_type="ephemeral", replace_original=False)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=views.snooze_modal(iid, title, today))
+
+    @app.view(Callback.ALERT_SNOOZE_MODAL)
+    def on_snooze_submit(ack: Ack, body: dict, view: dict) -> None:
+        iid, user, now = int(view["private_metadata"]), body["user"]["id"], utcnow()
+        values = view["state"]["values"]
+        choice = values[views.SNOOZE_DURATION_BLOCK][views.SNOOZE_DURATION]["selected_option"]["value"]
+        picked_raw = values.get(views.SNOOZE_DATE_BLOCK, {}).get(views.SNOOZE_DATE, {}).get("selected_date")
+        reason = values[views.SNOOZE_REASON_BLOCK][views.SNOOZE_REASON].get("value") or ""
+        picked = date.fromisoformat(picked_raw) if picked_raw else None
+        try:
+            with session_scope(ctx.sessions) as s:
+                t = target(s, iid)
+                try:
+                    until_local = actions.snooze_until(choice, picked if choice == "date" else None, t.local(now))
+                except UsageError as exc:
+                    ack(response_action="errors", errors={views.SNOOZE_DATE_BLOCK: exc.user_message})
+                    return
+                if not reason.strip():
+                    ack(response_action="errors", errors={views.SNOOZE_REASON_BLOCK: "Please give a reason."})
+                    return
+                ack()
+                until = until_local.astimezone(timezone.utc).replace(tzinfo=None)
+                keys = actions.snooze(s, iid, user, until, reason, now, t)
+        except OpsBotError as exc:
+            log.info("snooze refused: %s", exc.user_message)
+            return
+        send(keys)
+
+
+def _send_now(ctx: "AppContext", client: WebClient, keys: list[str]) -> None:
+    try:
+        deliver_pending(ctx.sessions, client, keys=keys)
+    except Exception:  # noqa: BLE001 - the scheduler's sweep retries whatever is left pending
+        log.exception("immediate delivery of %s failed; left for the delivery sweep", keys)

@@ -1,0 +1,52 @@
+"""``/digest`` listener: ack at once, then run the command on the worker pool in one session
+and answer ephemerally through ``respond`` (the response_url; previews included)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from bot.alerts.config import load_alert_settings
+from bot.digest.service import digest_reply
+from bot.errors import OpsBotError
+from bot.ids import Command
+from storage.db import session_scope
+from storage.models import utcnow
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def register(app: "App", ctx: "AppContext") -> None:
+    alerts = load_alert_settings(ctx.settings.opsbot_config)
+
+    @app.command(Command.DIGEST.value)
+    def on_digest(ack, command, respond) -> None:  # type: ignore[no-untyped-def]
+        ack()
+        ctx.workers.submit(_run, ctx, alerts, command.get("text") or "", command.get("channel_id") or "",
+                           command.get("user_id"), respond)
+
+
+def _run(ctx: "AppContext", alerts: Any, text: str, channel: str, user: str | None, respond: Any) -> None:
+    """One ``/digest`` command (worker thread; errors become an ephemeral reply with a reference)."""
+    try:
+        with session_scope(ctx.sessions) as session:
+            replies = digest_reply(session, ctx.org, alerts, text, channel, user, utcnow())
+        for blocks, fallback in replies:
+            respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
+    except Exception as exc:  # noqa: BLE001 - a worker has no @app.error: report here
+        if isinstance(exc, OpsBotError):
+            message = exc.user_message
+        else:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("/digest failed ref=%s", ref)
+            message = f"Sorry, something went wrong on our side (ref {ref})."
+        try:
+            respond(text=message, response_type="ephemeral", replace_original=False)
+        except Exception:  # noqa: BLE001 - reporting must not raise another error
+            log.warning("could not send the /digest error reply")

@@ -1,0 +1,212 @@
+"""``/idea``, the idea form, the message shortcut and the idea-card buttons.
+
+Listeners translate Slack payloads into ``bot.ideas`` calls and render with ``bot.views.ideas``.
+Modal submissions are validated (form rules, patient-identifier guard, duplicates) before
+``ack`` so refusals come back as ``response_action="errors"``; Slack posts and DMs follow ``ack``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.errors import UsageError
+from bot.ideas import service
+from bot.ideas.clinics import clinic_choices, improvement_channel
+from bot.ideas.commands import IDEA_HELP, parse_idea
+from bot.ideas.kpis import kpi_choices
+from bot.ideas.similar import find_similar
+from bot.ideas.states import CLOSING, IdeaState
+from bot.ids import Action, Callback, Command
+from bot.phi_guard import IdentifiersFound, check_fields, describe
+from bot.text import fold
+from bot.views import ideas as views
+from handlers.idea_notify import after_move, patterns, post_card
+from storage.db import session_scope
+from storage.models import utcnow
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+FORM_BLOCK = {"title": views.IdeaField.TITLE, "problem": views.IdeaField.PROBLEM,
+              "proposed_change": views.IdeaField.CHANGE, "category": views.IdeaField.CATEGORY,
+              "clinic_key": views.IdeaField.CLINIC, "kpi_id": views.IdeaField.KPI}
+
+
+def open_form(client: WebClient, ctx: "AppContext", trigger_id: str, values: dict[str, Any] | None = None) -> None:
+    with session_scope(ctx.sessions) as session:
+        clinics = clinic_choices(session, ctx.org)
+    client.views_open(trigger_id=trigger_id, view=views.idea_form(clinics, kpi_choices(), values=values))
+
+
+def form_errors(values: dict[str, Any], ctx: "AppContext") -> tuple[service.IdeaDraft | None, dict[str, str]]:
+    """The draft, or ``{block_id: message}`` for the fields Slack should mark."""
+    hits = check_fields({k: values[k] for k in ("title", "problem", "proposed_change")}, patterns(ctx))
+    if hits:
+        return None, {str(views.FIELD_OF[k]): describe(v) for k, v in hits.items()}
+    try:
+        return service.IdeaDraft(**values), {}
+    except ValidationError as exc:
+        errors = {}
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "title"
+            errors[str(FORM_BLOCK.get(field, views.IdeaField.TITLE))] = err["msg"].removeprefix("Value error, ")
+        return None, errors
+
+
+def register(app: App, ctx: "AppContext") -> None:
+    @app.command(Command.IDEA)
+    def on_idea(ack: Ack, command: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        req = parse_idea(command.get("text") or "")
+        user, now = command["user_id"], utcnow()
+        if req.verb == "open":
+            open_form(client, ctx, command["trigger_id"], {"title": req.title} if req.title else None)
+        elif req.verb == "help":
+            respond(blocks=views.help_blocks(IDEA_HELP), text="How to use /idea", response_type="ephemeral")
+        elif req.verb == "show":
+            with session_scope(ctx.sessions) as s:
+                card = service.get_card(s, req.idea_id, now)
+                lines = views.history_lines(service.history(s, req.idea_id))
+            blocks, text = views.idea_detail(card, lines)
+            respond(blocks=blocks, text=text, response_type="ephemeral")
+        elif req.verb == "list":
+            with session_scope(ctx.sessions) as s:
+                cards = service.list_cards(s, now, clinic_key=req.clinic,
+                                           states=[req.state] if req.state else None)
+            heading = "Ideas" + (f" at {req.clinic}" if req.clinic else "") + (
+                f" ({req.state.label})" if req.state else "")
+            for blocks in views.idea_list(cards, heading)[:5]:  # response_url takes 5 replies
+                respond(blocks=blocks, text=heading, response_type="ephemeral", replace_original=False)
+        elif req.verb == "status":
+            with session_scope(ctx.sessions) as s:
+                change = service.change_state(s, req.idea_id, req.state, user, now, reason=req.reason,
+                                              patterns=patterns(ctx))
+            after_move(client, change, user)
+            respond(text=f"Idea #{req.idea_id} is now {change.to_state.label}.", response_type="ephemeral")
+
+    @app.view(Callback.IDEA_SUBMIT)
+    def on_submit(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        values, user, now = views.read_idea_form(view), body["user"]["id"], utcnow()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        draft, errors = form_errors(values, ctx)
+        if errors or draft is None:
+            ack(response_action="errors", errors=errors)
+            return
+        with session_scope(ctx.sessions) as s:
+            if meta.get("checked") != fold(draft.title):
+                similar = find_similar(s, draft.title, draft.clinic_key)
+                if similar:
+                    form = views.idea_form(clinic_choices(s, ctx.org), kpi_choices(), values=values,
+                                           similar=similar, metadata={**meta, "checked": fold(draft.title)})
+                    ack(response_action="update", view=form)
+                    return
+            try:
+                card = service.submit_idea(s, ctx.org, draft, user, now, patterns(ctx))
+            except UsageError as exc:  # unknown clinic
+                ack(response_action="errors", errors={str(views.IdeaField.CLINIC): exc.user_message})
+                return
+        channel = improvement_channel(ctx.org, card.clinic_key)
+        where = (f"It is posted in <#{channel}> for upvotes." if channel else
+                 f"No improvement channel is configured for {card.clinic_name or 'this clinic'}, so it "
+                 "was not posted to a channel (set `channels.improvement` in the org config).")
+        anon = " It was stored without your name." if card.anonymous else ""
+        ack(response_action="update", view=views.notice_view("Idea saved", f"Idea *#{card.id}* saved.{anon} {where}"))
+        post_card(client, ctx, card)
+
+    @app.shortcut(Callback.IDEA_FROM_MESSAGE)
+    def on_shortcut(ack: Ack, shortcut: dict, client: WebClient) -> None:
+        ack()
+        text = (shortcut.get("message") or {}).get("text") or ""
+        first = text.strip().splitlines()[0] if text.strip() else ""
+        open_form(client, ctx, shortcut["trigger_id"], {"title": first[:150], "problem": text[:3000]})
+
+    @app.action(Action.HOME_NEW_IDEA)
+    def on_home_new(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        open_form(client, ctx, body["trigger_id"])
+
+    @app.action(Action.IDEA_UPVOTE)
+    def on_upvote(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        with session_scope(ctx.sessions) as s:
+            added, card = service.upvote(s, int(action["value"]), body["user"]["id"], utcnow())
+        if not added:
+            respond(text=f"You have already upvoted idea #{card.id}.", response_type="ephemeral",
+                    replace_original=False)
+            return
+        blocks, text = views.idea_message(card)
+        container = body.get("container") or {}
+        if container.get("is_ephemeral"):
+            respond(blocks=blocks, text=text, replace_original=True)
+        else:
+            client.chat_update(channel=container["channel_id"], ts=container["message_ts"], text=text,
+                               blocks=blocks)
+
+    @app.action(re.compile(rf"^{Action.IDEA_STATUS}:"))
+    def on_status_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        target = IdeaState(action["action_id"].split(":", 1)[1])
+        idea_id, user, now = int(action["value"]), body["user"]["id"], utcnow()
+        container = body.get("container") or {}
+        where = ((container.get("channel_id"), container.get("message_ts"))
+                 if container.get("type") == "message" and not container.get("is_ephemeral") else None)
+        with session_scope(ctx.sessions) as s:
+            card = service.get_card(s, idea_id, now)
+            if target in CLOSING or target is IdeaState.PLANNED:
+                meta = {"idea_id": idea_id, "state": target.value, "where": where}
+                client.views_open(trigger_id=body["trigger_id"], view=views.status_form(card, target, meta))
+                return
+            change = service.change_state(s, idea_id, target, user, now, patterns=patterns(ctx))
+        after_move(client, change, user, where)
+
+    @app.view(Callback.IDEA_STATUS_MODAL)
+    def on_status_submit(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user, now = body["user"]["id"], utcnow()
+        reason = views.state_value(view, views.IdeaField.REASON)
+        due = views.state_value(view, views.IdeaField.DUE)
+        try:
+            with session_scope(ctx.sessions) as s:
+                change = service.change_state(
+                    s, int(meta["idea_id"]), IdeaState(meta["state"]), user, now, reason=reason,
+                    owner=views.state_value(view, views.IdeaField.OWNER),
+                    due=date.fromisoformat(due) if due else None, patterns=patterns(ctx))
+        except UsageError as exc:  # includes IdentifiersFound and a missing closing reason
+            ack(response_action="errors", errors={str(views.IdeaField.REASON): exc.user_message[:300]})
+            return
+        ack()
+        where = tuple(meta["where"]) if meta.get("where") else None
+        after_move(client, change, user, where)  # type: ignore[arg-type]
+
+    @app.action(Action.IDEA_UPVOTE_INSTEAD)
+    def on_upvote_instead(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        with session_scope(ctx.sessions) as s:
+            added, card = service.upvote(s, int(action["value"]), body["user"]["id"], utcnow())
+        note = "Your vote was added to" if added else "You had already upvoted"
+        client.views_update(view_id=body["view"]["id"], view=views.notice_view(
+            "Thanks", f"{note} idea *#{card.id}* ({card.votes} votes). Your draft was not saved."))
+
+    @app.action(Action.IDEA_MERGE_INTO)
+    def on_merge(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        values = views.read_idea_form(body["view"])
+        values["title"] = values["title"] or "(untitled)"
+        try:
+            with session_scope(ctx.sessions) as s:
+                card = service.merge_into(s, int(action["value"]), service.IdeaDraft(**values),
+                                          body["user"]["id"], utcnow(), patterns(ctx))
+        except (IdentifiersFound, ValidationError) as exc:
+            msg = exc.user_message if isinstance(exc, IdentifiersFound) else "Fill in the form first."
+            client.views_push(trigger_id=body["trigger_id"], view=views.notice_view("Not merged", msg))
+            return
+        client.views_update(view_id=body["view"]["id"], view=views.notice_view(
+            "Merged", f"Your idea was added to *#{card.id}* as a comment ({card.votes} votes)."))
+

@@ -1,0 +1,118 @@
+"""``/kpi`` listeners: the slash command and its "Share to channel" / "Show chart" buttons.
+
+Each listener acks at once, then computes in one DB session (``session_scope``) and answers via
+``respond`` (the ``response_url``, ephemeral). Charts (matplotlib + upload) run on
+``ctx.workers``, never on the listener thread that acks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import OpsBotError
+from bot.ids import Action, Command
+from bot.services.kpi import kpi_answer, kpi_reply
+from bot.views import kpi as views
+from storage.db import session_scope
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def _question(body: dict[str, Any]) -> str:
+    try:
+        return str(json.loads(body["actions"][0]["value"])["q"])
+    except (KeyError, IndexError, ValueError, TypeError):
+        return ""
+
+
+def _channel(body: dict[str, Any]) -> str | None:
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def register(app: "App", ctx: "AppContext") -> None:
+    import bot.spc  # noqa: F401  (scipy/numpy load at start-up, not inside the first answer)
+
+    @app.command(Command.KPI.value)
+    def on_kpi(ack, command, respond) -> None:  # type: ignore[no-untyped-def]
+        ack()
+        # The answer is computed on the bounded worker pool: listener threads stay free (and
+        # off the GIL) for the acknowledgements of the next commands.
+        ctx.workers.submit(_answer_job, ctx, command.get("text") or "", respond)
+
+    @app.action(Action.KPI_SHARE.value)
+    def on_share(ack, body, respond, client) -> None:  # type: ignore[no-untyped-def]
+        ack()
+        ctx.workers.submit(_share_job, ctx, _question(body), _channel(body), (body.get("user") or {}).get("id"),
+                           respond, client)
+
+    @app.action(Action.KPI_CHART.value)
+    def on_chart(ack, body, respond, client) -> None:  # type: ignore[no-untyped-def]
+        ack()
+        ctx.workers.submit(_chart_job, ctx, _question(body), _channel(body), respond, client)
+
+
+def _answer_job(ctx: "AppContext", text: str, respond: Any) -> None:
+    """Compute and send one ``/kpi`` answer (worker thread). Errors become a reply."""
+    try:
+        with session_scope(ctx.sessions) as session:
+            blocks, fallback = kpi_reply(session, ctx.org, text)
+        respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
+    except Exception as exc:  # noqa: BLE001 - a worker has no @app.error; report with a reference
+        _report(exc, respond)
+
+
+def _share_job(ctx: "AppContext", question: str, channel: str | None, user: str | None, respond: Any,
+               client: Any) -> None:
+    """Post the same answer (without buttons) in the channel (worker thread)."""
+    try:
+        with session_scope(ctx.sessions) as session:
+            result = kpi_answer(session, ctx.org, question)
+        blocks, text = views.render_answer(result, interactive=False, shared_by=user)
+        client.chat_postMessage(channel=channel, blocks=blocks, text=text)
+        respond(text="Shared to the channel.", response_type="ephemeral", replace_original=False)
+    except Exception as exc:  # noqa: BLE001 - a worker has no @app.error
+        _report(exc, respond)
+
+
+def _report(exc: Exception, respond: Any) -> None:
+    if isinstance(exc, OpsBotError):
+        message = exc.user_message
+    else:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("kpi work failed ref=%s", ref)
+        message = f"Sorry, something went wrong on our side (ref {ref})."
+    try:
+        respond(text=message, response_type="ephemeral", replace_original=False)
+    except Exception:  # noqa: BLE001 - reporting must not raise another error
+        log.warning("could not send the error reply")
+
+
+def _chart_job(ctx: "AppContext", question: str, channel: str | None, respond: Any, client: Any) -> None:
+    """Render the KPI's SPC chart and upload it (worker thread). Errors become a reply."""
+    try:
+        from bot.charts import render_chart_png
+
+        with session_scope(ctx.sessions) as session:
+            result = kpi_answer(session, ctx.org, question)
+        if result.spc is None or result.spc.chart is None:
+            respond(text="No chart for this answer: there is no trend to draw.", response_type="ephemeral",
+                    replace_original=False)
+            return
+        target = None
+        if result.status is not None:
+            target = result.status.target.max if result.status.target.max is not None else result.status.target.min
+        png = render_chart_png(result.spc.chart, title=f"{result.kpi.name} · {result.scope.label}",
+                               labels=result.spc.labels, unit=result.kpi.unit, target=target)
+        client.files_upload_v2(channel=channel, file=png, filename=f"{result.kpi.id}.png",
+                               title=f"{result.kpi.name} ({result.period.label})",
+                               initial_comment=f"{result.kpi.name} · {result.scope.label} · {result.period.label}")
+    except Exception as exc:  # noqa: BLE001 - a worker has no @app.error
+        _report(exc, respond)

@@ -1,0 +1,126 @@
+"""``/pdsa``, the PDSA start/update modals and the reminder buttons (post update, snooze, close)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.errors import UsageError
+from bot.ideas import pdsa, service
+from bot.ideas.commands import PDSA_HELP, parse_pdsa
+from bot.ideas.kpis import kpi_choices
+from bot.ideas.reminders import reminder_days
+from bot.ids import Action, Callback, Command
+from bot.phi_guard import check_fields, describe
+from bot.views import pdsa as views
+from bot.views.ideas import help_blocks
+from handlers.idea_notify import after_move, dm, patterns
+from storage.db import session_scope
+from storage.models import utcnow
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+
+def _field_errors(texts: dict[str, str], ctx: "AppContext") -> dict[str, str]:
+    hits = check_fields(texts, patterns(ctx))
+    return {str(views.DRAFT_FIELDS[k]): describe(v) for k, v in hits.items()}
+
+
+def register(app: App, ctx: "AppContext") -> None:
+    @app.command(Command.PDSA)
+    def on_pdsa(ack: Ack, command: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        req, user = parse_pdsa(command.get("text") or ""), command["user_id"]
+        if req.verb == "help":
+            respond(blocks=help_blocks(PDSA_HELP), text="How to use /pdsa", response_type="ephemeral")
+            return
+        with session_scope(ctx.sessions) as s:
+            if req.verb == "start":
+                idea = service.get_card(s, req.target_id, utcnow())
+                taken = [c.cycle_number for c in pdsa.list_cycles(s) if c.idea_id == idea.id]
+                view = views.start_form(idea, kpi_choices(), max(taken, default=0) + 1)
+            elif req.verb == "update":
+                view = views.update_form(pdsa.get_cycle(s, req.target_id))
+            else:
+                mine = req.scope == "mine"
+                cycles = pdsa.list_cycles(s, owner=user if mine else None, clinic_key=req.clinic)
+                heading = "My PDSA cycles" if mine else "PDSA cycles" + (f" at {req.clinic}" if req.clinic else "")
+        if req.verb in ("start", "update"):
+            client.views_open(trigger_id=command["trigger_id"], view=view)
+            return
+        for blocks in views.cycle_list(cycles, heading)[:5]:
+            respond(blocks=blocks, text=heading, response_type="ephemeral", replace_original=False)
+
+    @app.view(Callback.PDSA_START)
+    def on_start(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        values, user = views.read_start_form(view), body["user"]["id"]
+        number = values.pop("cycle_number")
+        errors = _field_errors({k: v for k, v in values.items() if k != "kpi_id"}, ctx)
+        if number and not number.isdigit():
+            errors[str(views.PdsaField.NUMBER)] = "Give the cycle number as a whole number, e.g. 1."
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        meta = json.loads(view.get("private_metadata") or "{}")
+        try:
+            draft = pdsa.CycleDraft(idea_id=int(meta["idea_id"]), cycle_number=int(number) if number else None,
+                                    **values)
+            with session_scope(ctx.sessions) as s:
+                card = pdsa.start_cycle(s, draft, user, utcnow(), patterns=patterns(ctx))
+        except (UsageError, ValidationError) as exc:
+            msg = exc.user_message if isinstance(exc, UsageError) else "Check the objective and cycle number."
+            ack(response_action="errors", errors={str(views.PdsaField.NUMBER): msg[:300]})
+            return
+        ack()
+        dm(client, user, f"PDSA cycle #{card.id} started (idea #{card.idea_id}, cycle {card.cycle_number}).",
+           views.cycle_summary(card, ":seedling: Cycle started."))
+
+    @app.view(Callback.PDSA_UPDATE)
+    def on_update(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        values, user = views.read_update_form(view), body["user"]["id"]
+        errors = _field_errors({"observations": values["observations"], "study": values["study"]}, ctx)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        cycle_id = int(json.loads(view.get("private_metadata") or "{}")["cycle_id"])
+        try:
+            with session_scope(ctx.sessions) as s:
+                result = pdsa.update_cycle(s, cycle_id, pdsa.CycleUpdate(**values), user, utcnow(),
+                                           patterns(ctx))
+        except UsageError as exc:
+            ack(response_action="errors", errors={str(views.PdsaField.OBSERVATIONS): exc.user_message[:300]})
+            return
+        ack()
+        note = ":memo: Update saved."
+        if result.next_cycle:
+            note += f" Cycle {result.next_cycle.cycle_number} opened as #{result.next_cycle.id}."
+        dm(client, user, note, views.cycle_summary(result.cycle, note))
+        if result.idea_change:
+            after_move(client, result.idea_change, user)
+
+    @app.action(Action.PDSA_POST_UPDATE)
+    def on_post_update(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        with session_scope(ctx.sessions) as s:
+            view = views.update_form(pdsa.get_cycle(s, int(action["value"])))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(Action.PDSA_SNOOZE)
+    def on_snooze(ack: Ack, action: dict, respond: Respond) -> None:
+        ack()
+        days = reminder_days(ctx.settings, ctx.org)
+        with session_scope(ctx.sessions) as s:
+            card = pdsa.snooze(s, int(action["value"]), utcnow(), days)
+        respond(text=f"Snoozed PDSA cycle #{card.id} for {days} days.", replace_original=True)
+
+    @app.action(Action.PDSA_CLOSE)
+    def on_close(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+        ack()
+        with session_scope(ctx.sessions) as s:
+            card = pdsa.close_cycle(s, int(action["value"]), body["user"]["id"], utcnow())
+        respond(text=f"Closed PDSA cycle #{card.id}.", replace_original=True)

@@ -1,0 +1,166 @@
+"""Appointment feed importer: the canonical CSV (docs/formats/appointments.md) and the public
+Kaggle "Medical Appointment No Shows" export.
+
+Rejected (cannot be an appointment): missing/duplicate id, missing/invalid appointment date,
+unknown outcome, missing clinic, a local time that needs a time zone nobody gave. Everything
+odd but usable is loaded and listed as a warning by line (booked after the appointment day,
+negative age, spreadsheet-damaged patient id, ...). Patient ids are pseudonymised
+(:mod:`bot.privacy`) in the validation step; no raw id reaches the database or an issue detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.privacy import pseudonymise
+from storage.bulk import UpsertCounts, upsert_frame
+from storage.importers.base import FeedImporter, ImportSummary
+from storage.importers.issues import ChunkIssues
+from storage.models import Appointment, Clinic
+from storage.reference import ensure_clinics, ensure_providers
+
+KAGGLE = "kaggle-noshow"
+CANONICAL = "canonical"
+SAO_PAULO = "America/Sao_Paulo"
+HELPERS = ("clinic_key", "clinic_name", "provider_key", "provider_name")  # resolved in load()
+CONTENT_COLUMNS = ("clinic_id", "provider_id", "patient_pseudonym", "booked_at", "appointment_at",
+                   "appointment_date", "status", "appointment_type", "lead_days", "insurance_verified",
+                   "authorization_required", "authorized")
+
+
+class AppointmentsImporter(FeedImporter):
+    """Import appointments; natural key ``(source, external_id)``.
+
+    Args:
+        pseudonym_key: the ``OPSBOT_PSEUDONYM_KEY`` secret (plain text).
+        timezones: clinic key -> IANA zone from the organisation file (wins over the database).
+        clinic_names: clinic key -> display name from the organisation file.
+        default_timezone: zone for clinics known nowhere else (``--timezone``).
+        source: value of ``Appointment.source`` (default: the format name).
+    """
+
+    feed = "appointments"
+    model = Appointment
+    natural_key = ("source", "external_id")
+    date_column = "appointment_date"
+    validate_uses_session = False
+    formats = {
+        KAGGLE: ("PatientId", "AppointmentID", "ScheduledDay", "AppointmentDay", "Neighbourhood", "No-show"),
+        CANONICAL: ("appointment_id", "clinic", "patient_id", "appointment_at", "status"),
+    }
+
+    def __init__(self, pseudonym_key: str, *, timezones: Mapping[str, str] | None = None,
+                 clinic_names: Mapping[str, str] | None = None, default_timezone: str | None = None,
+                 source: str | None = None) -> None:
+        super().__init__()
+        self.pseudonym_key = pseudonym_key
+        self.timezones = dict(timezones or {})
+        self.clinic_names = dict(clinic_names or {})
+        self.default_timezone = default_timezone
+        self.source = source
+        self.stored_zones: dict[str, str] = {}
+
+    def begin(self, session: Session) -> None:
+        self.stored_zones = dict(session.execute(select(Clinic.key, Clinic.timezone)).all())
+
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
+        """Pure (no database): clinics/providers come out as keys, resolved to ids in ``load``."""
+        if self.file_format == KAGGLE:
+            from storage.importers.appointments_kaggle import validate_kaggle as parse
+        else:
+            from storage.importers.appointments_canonical import validate_canonical as parse
+        out = parse(self, chunk, issues)
+        out.insert(0, "source", self.source or self.file_format)
+        return out
+
+    def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
+        return upsert_frame(session, Appointment, self.resolve(session, frame), self.natural_key)
+
+    def resolve(self, session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+        """Replace the clinic/provider key columns by ids (creating missing clinics/providers)."""
+        if frame.empty:
+            return frame.drop(columns=[c for c in HELPERS if c in frame.columns])
+        zone = SAO_PAULO if self.file_format == KAGGLE else self.default_timezone
+        clinic_ids = ensure_clinics(session, clinic_rows(frame["clinic_key"], frame["clinic_name"], zone, self))
+        frame = frame.assign(clinic_id=frame["clinic_key"].map(clinic_ids).astype("Int64"))
+        keys = frame.get("provider_key")
+        if keys is not None and keys.notna().any():
+            rows = pd.DataFrame({"key": keys, "name": frame["provider_name"].fillna(keys),
+                                 "clinic_key": frame["clinic_key"]}).dropna(subset=["key"]).drop_duplicates("key")
+            provider_ids = ensure_providers(session, rows.to_dict("records"))
+            frame = frame.assign(provider_id=keys.map(provider_ids).astype("Int64"))
+        for column in CONTENT_COLUMNS:
+            if column not in frame.columns:
+                frame[column] = None
+        return frame.drop(columns=[c for c in HELPERS if c in frame.columns])
+
+    def patient_pseudonyms(self, raw: pd.Series, issues: ChunkIssues) -> pd.Series:
+        """Pseudonyms ('' when missing) with warnings for missing/damaged ids (never echoing them).
+
+        Work is done once per distinct id (patients repeat) and mapped back by factorize codes.
+        """
+        codes, uniques = pd.factorize(raw)
+        ids = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.strip()
+        ids = ids.where(ids.ne(""), None)
+        maybe = ids.str.contains("e", case=False, regex=False).fillna(False).astype(bool)
+        damaged = maybe & ids.str.fullmatch(r"[0-9.]+[eE][+-]?[0-9]+").fillna(False).astype(bool)
+        pseudonyms = np.append(pseudonymise(ids, self.pseudonym_key).fillna("").to_numpy(dtype=object), "")
+        missing = np.append(ids.isna().to_numpy(), True)[codes]
+        issues.warn(pd.Series(missing, index=raw.index), "missing_patient_id",
+                    "patient id is empty; visits cannot be linked")
+        issues.warn(pd.Series(np.append(damaged.to_numpy(), False)[codes], index=raw.index), "damaged_patient_id",
+                    "patient id is in spreadsheet scientific notation (digits lost); its visits cannot be "
+                    "linked reliably")
+        return pd.Series(pseudonyms[codes], index=raw.index, dtype=object)
+
+    def finish(self, session: Session, summary: ImportSummary) -> None:
+        """Refresh the appointment roll-ups over the loaded date range, if that module exists."""
+        if summary.data_min_date is None:
+            return
+        try:
+            from storage.rollups import refresh_appointment_rollups
+        except ImportError:
+            return
+        refresh_appointment_rollups(session, summary.data_min_date, summary.data_max_date)
+
+
+def strip_by_value(raw: pd.Series) -> pd.Series:
+    """``raw.str.strip()`` (blank -> null) computed once per distinct value: cheap on
+    low-cardinality columns such as clinic names."""
+    codes, uniques = pd.factorize(raw)
+    clean = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.strip()
+    table = np.append(clean.where(clean.ne(""), None).to_numpy(dtype=object), None)
+    return pd.Series(table[codes], index=raw.index, dtype=object)
+
+
+def lead_days(appointment_date: pd.Series, booked_local_date: pd.Series) -> pd.Series:
+    """Whole days from booking (clinic-local date) to the appointment date; null if unknown."""
+    return (pd.to_datetime(appointment_date) - pd.to_datetime(booked_local_date)).dt.days.astype("Int64")
+
+
+def warn_booked_late(issues: ChunkIssues, days: pd.Series, appt: pd.Series, booked: pd.Series) -> None:
+    late = days.lt(0).fillna(False).astype(bool)
+    if late.any():
+        detail = ("booked on " + booked[late].astype(str).str.slice(0, 10) + ", after the appointment day "
+                  + appt[late].astype(str).str.slice(0, 10))
+        issues.warn(late, "booked_after_appointment", detail)
+
+
+def value_detail(prefix: str, raw: pd.Series, mask: pd.Series, suffix: str) -> pd.Series:
+    """Per-row detail quoting a (non-identifying) raw value, truncated to 40 characters."""
+    return prefix + " '" + raw[mask].astype(str).str.slice(0, 40) + "' " + suffix
+
+
+def clinic_rows(keys: pd.Series, names: pd.Series, default_tz: str | None,
+                importer: AppointmentsImporter) -> list[dict[str, Any]]:
+    """Distinct ``ensure_clinics`` rows for the keys of a chunk (org-file name/zone preferred)."""
+    pairs = pd.DataFrame({"key": keys, "name": names}).dropna(subset=["key"]).drop_duplicates("key")
+    return [{"key": k, "name": importer.clinic_names.get(k) or n,
+             "timezone": importer.timezones.get(k) or default_tz or "UTC"}
+            for k, n in zip(pairs["key"], pairs["name"].fillna(pairs["key"]))]

@@ -1,0 +1,128 @@
+"""Streaming CSV reading with physical line numbers, and the rejects file.
+
+``read_chunks`` yields ``(chunk, bad_records)``: ``chunk`` has every column as text (empty cells
+are NaN, nothing else is: "NA" stays the text "NA"), its index is the physical line number of
+each row in the file (header = line 1; quoted fields spanning lines and blank lines are counted);
+blank rows are already removed. ``bad_records`` are rows pandas could not split into the header's
+number of fields, as ``(line, message)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+from pandas.errors import ParserWarning
+
+from bot.errors import ImportFormatError
+
+_BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
+
+
+def read_header(path: Path) -> list[str]:
+    """Column names of the first line, stripped. Raises ImportFormatError if unreadable."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{path.name}: not UTF-8 text; save the file as UTF-8 CSV") from None
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if not header:
+        raise ImportFormatError(f"{path.name}: the file is empty (no header line)")
+    return [name.strip() for name in header]
+
+
+def has_quotes(path: Path, block: int = 1 << 20) -> bool:
+    """True when any ``"`` occurs (only then can a field span lines)."""
+    with path.open("rb") as handle:
+        while data := handle.read(block):
+            if b'"' in data:
+                return True
+    return False
+
+
+def read_chunks(handle: IO[bytes], header: list[str], chunksize: int,
+                multiline: bool) -> Iterator[tuple[pd.DataFrame, list[tuple[int, str]]]]:
+    """Yield chunks indexed by physical line (see module docstring)."""
+    reader = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                         skip_blank_lines=False, on_bad_lines="warn", chunksize=chunksize)
+    next_record, extra_lines = 2, 0  # record number of the next row; newlines inside fields so far
+    while True:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ParserWarning)
+            try:
+                chunk = next(reader)
+            except StopIteration:
+                return
+            except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise ImportFormatError(f"cannot parse the file near record {next_record}: {exc}") from None
+        bad = sorted(int(m.group(1)) for w in caught if (m := _BAD_LINE.match(str(w.message))))
+        messages = {int(m.group(1)): m.group(2).strip() for w in caught if (m := _BAD_LINE.match(str(w.message)))}
+        chunk.columns = header[: len(chunk.columns)] + list(chunk.columns[len(header):])
+        records = next_record + np.arange(len(chunk))
+        for record in bad:
+            records[records >= record] += 1
+        next_record = int(max(records[-1] if len(records) else 0, bad[-1] if bad else 0)) + 1
+        shift = np.zeros(len(chunk), dtype="int64")
+        if multiline:
+            inside = sum((chunk[c].str.count("\n").fillna(0).to_numpy(dtype="int64") for c in chunk.columns),
+                         np.zeros(len(chunk), dtype="int64"))
+            shift = extra_lines + np.cumsum(inside) - inside
+            extra_lines += int(inside.sum())
+        chunk.index = pd.Index(records + shift, name="line")
+        # bad records: their physical line is approximate only when quoted newlines precede them
+        bad_lines = [(record + extra_lines if multiline else record, messages[record]) for record in bad]
+        yield chunk[chunk.notna().any(axis=1)], bad_lines
+
+
+def raw_records(path: Path, lines: set[int]) -> dict[int, list[str]]:
+    """The raw fields of the given record lines (second pass; used only for unsplittable rows)."""
+    found: dict[int, list[str]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        for fields in reader:
+            if reader.line_num in lines:
+                found[reader.line_num] = fields
+    return found
+
+
+class RejectsFile:
+    """The operator's correction file: rejected rows as read, plus ``line`` and ``reason``.
+
+    Created on the first reject (next to the input, or at the path given); fix the rows and
+    import the file again (the extra columns are ignored by the importers).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+
+    def write(self, raw: pd.DataFrame, reasons: pd.Series) -> None:
+        if raw.empty:
+            return
+        out = raw.drop(columns=["line", "reason"], errors="ignore").copy()
+        out.insert(0, "line", raw.index.to_numpy())
+        out["reason"] = reasons.reindex(raw.index).to_numpy()
+        out.to_csv(self.path, mode="w" if self.rows == 0 else "a", header=self.rows == 0, index=False)
+        self.rows += len(out)
+
+
+def default_rejects_path(source: Path) -> Path:
+    """``<name>.rejects.csv`` beside the input, or in the working directory if that is read-only."""
+    name = f"{source.stem}.rejects.csv"
+    beside = source.parent / name
+    try:
+        with beside.open("a"):
+            pass
+        if beside.stat().st_size == 0:
+            beside.unlink()
+        return beside
+    except OSError:
+        return Path.cwd() / name

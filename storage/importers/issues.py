@@ -1,0 +1,81 @@
+"""Row issues found while importing: rejects (row not loaded) and warnings (row loaded, flagged).
+
+Validators mark whole columns at once: ``issues.reject(mask, code, detail)`` where ``mask`` is a
+boolean Series aligned with the chunk (its index is the physical line number in the file) and
+``detail`` is a string or a per-row Series. Details are stored in the ``import_issues`` table and
+printed: they must never contain a raw patient identifier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+REJECT = "reject"
+WARNING = "warning"
+_DETAIL_MAX = 500
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding: physical ``line`` in the file (header = 1), severity, stable ``code``, detail."""
+
+    line: int
+    severity: str
+    code: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.severity} {self.code}: {self.detail}"
+
+
+class ChunkIssues:
+    """Collects the issues of one chunk, vectorised (one DataFrame per rule that fired)."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.index = index
+        self._parts: list[pd.DataFrame] = []
+        self._rejected = np.zeros(len(index), dtype=bool)
+
+    def reject(self, mask: pd.Series, code: str, detail: str | pd.Series) -> None:
+        """Mark rows that cannot be loaded (they go to the rejects file)."""
+        hit = self._add(mask, REJECT, code, detail)
+        if hit is not None:
+            self._rejected |= hit
+
+    def warn(self, mask: pd.Series, code: str, detail: str | pd.Series) -> None:
+        """Flag rows that are loaded but look wrong (data-quality warnings)."""
+        self._add(mask, WARNING, code, detail)
+
+    @property
+    def rejected(self) -> np.ndarray:
+        """Boolean array, one per chunk row: True where any reject rule fired."""
+        return self._rejected
+
+    def frame(self) -> pd.DataFrame:
+        """All issues: columns line, severity, code, detail; sorted by line."""
+        if not self._parts:
+            return pd.DataFrame({"line": pd.Series(dtype="int64"), "severity": pd.Series(dtype=object),
+                                 "code": pd.Series(dtype=object), "detail": pd.Series(dtype=object)})
+        return pd.concat(self._parts, ignore_index=True).sort_values("line", kind="stable")
+
+    def _add(self, mask: pd.Series, severity: str, code: str, detail: str | pd.Series) -> np.ndarray | None:
+        hit = np.asarray(pd.Series(mask, index=self.index).fillna(False), dtype=bool)
+        if not hit.any():
+            return None
+        if isinstance(detail, pd.Series):
+            details = detail.reindex(self.index)[hit].astype(str).str.slice(0, _DETAIL_MAX).to_numpy()
+        else:
+            details = np.full(int(hit.sum()), detail[:_DETAIL_MAX], dtype=object)
+        self._parts.append(pd.DataFrame({"line": np.asarray(self.index[hit], dtype="int64"),
+                                         "severity": severity, "code": code, "detail": details}))
+        return hit
+
+
+def reasons_by_line(issues: pd.DataFrame) -> pd.Series:
+    """``"code: detail; code: detail"`` of the reject issues, indexed by line."""
+    rejects = issues[issues["severity"] == REJECT]
+    text = rejects["code"] + ": " + rejects["detail"]
+    return text.groupby(rejects["line"].to_numpy()).agg("; ".join)

@@ -1,0 +1,113 @@
+"""Get-or-create and look-up of reference rows: clinics, providers, payers (by stable key).
+
+Importers call ``ensure_*`` once per chunk with the distinct keys they saw; the returned
+``{key: id}`` map is then applied to the whole chunk with ``Series.map`` (no per-row queries).
+Existing rows are never renamed here: the organisation file and earlier loads win.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.text import fold
+from storage.models import Clinic, Payer, Provider
+
+
+def slugify(text: str) -> str:
+    """Stable key from a display name: ``"SÃO JOSÉ" -> "sao-jose"``, ``"JOANA D´ARC" -> "joana-d-arc"``."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:64]
+
+
+def ensure_clinics(session: Session, rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Clinic id per key, creating missing clinics.
+
+    Args:
+        rows: dicts with ``key`` (required), ``name`` (default: the key) and ``timezone``
+            (IANA, default "UTC"). Repeated keys are fine; the first occurrence is used.
+
+    Returns:
+        ``{key: clinic id}`` for every key given (new rows are flushed to get their ids).
+    """
+    wanted = _first_by_key(rows)
+    found = {c.key: c for c in session.scalars(select(Clinic).where(Clinic.key.in_(list(wanted))))}
+    for key, row in wanted.items():
+        if key not in found:
+            name = row.get("name") or key
+            found[key] = Clinic(key=key, name=name, name_folded=fold(name),
+                                timezone=row.get("timezone") or "UTC")
+            session.add(found[key])
+    session.flush()
+    return {key: found[key].id for key in wanted}
+
+
+def ensure_providers(session: Session, rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Provider id per key, creating missing providers.
+
+    Args:
+        rows: dicts with ``key``, ``clinic_key`` (an existing clinic; create it first with
+            :func:`ensure_clinics`), ``name`` (default: the key) and optional ``specialty``.
+
+    Raises:
+        LookupError: a new provider's ``clinic_key`` names no clinic.
+    """
+    wanted = _first_by_key(rows)
+    found = {p.key: p for p in session.scalars(select(Provider).where(Provider.key.in_(list(wanted))))}
+    missing = {k: r for k, r in wanted.items() if k not in found}
+    if missing:
+        clinic_keys = {str(r.get("clinic_key")) for r in missing.values()}
+        clinics = dict(session.execute(select(Clinic.key, Clinic.id).where(Clinic.key.in_(clinic_keys))).all())
+        for key, row in missing.items():
+            clinic_id = clinics.get(str(row.get("clinic_key")))
+            if clinic_id is None:
+                raise LookupError(f"provider {key!r}: unknown clinic {row.get('clinic_key')!r}")
+            name = row.get("name") or key
+            found[key] = Provider(key=key, clinic_id=clinic_id, name=name, name_folded=fold(name),
+                                  specialty=row.get("specialty"))
+            session.add(found[key])
+        session.flush()
+    return {key: found[key].id for key in wanted}
+
+
+def ensure_payers(session: Session, rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Payer id per key, creating missing payers. Rows: ``key``, ``name`` (default: the key)."""
+    wanted = _first_by_key(rows)
+    found = {p.key: p for p in session.scalars(select(Payer).where(Payer.key.in_(list(wanted))))}
+    for key, row in wanted.items():
+        if key not in found:
+            name = row.get("name") or key
+            found[key] = Payer(key=key, name=name, name_folded=fold(name))
+            session.add(found[key])
+    session.flush()
+    return {key: found[key].id for key in wanted}
+
+
+def find_clinic(session: Session, text: str) -> Clinic | None:
+    """The clinic whose key or name matches ``text``, ignoring case, accents and spacing.
+
+    ``"resistencia"``, ``"Resistência"`` and ``"RESISTÊNCIA"`` all find the clinic named
+    RESISTÊNCIA (key ``resistencia``). Returns None when nothing (or nothing unique) matches.
+    """
+    folded = fold(text)
+    if not folded:
+        return None
+    matches = session.scalars(select(Clinic).where(or_(
+        Clinic.key == text.strip(), Clinic.key == slugify(text), Clinic.name_folded == folded))).all()
+    exact = [c for c in matches if c.key == text.strip()]
+    if exact:
+        return exact[0]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _first_by_key(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    wanted: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = str(row["key"]).strip()
+        if not key:
+            raise ValueError("a reference row has an empty key")
+        wanted.setdefault(key, row)
+    return wanted

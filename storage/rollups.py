@@ -1,0 +1,157 @@
+"""Refresh the KPI roll-ups from raw rows (SQLite and PostgreSQL).
+
+Who calls what: the importers call :func:`refresh_feed_rollups` (the appointment importer
+:func:`refresh_appointment_rollups`) at the end of a load with the loaded date range, and the
+seed generator :func:`refresh_all_rollups`. Each refresh deletes the roll-up rows of the range and
+rebuilds them with ``INSERT … SELECT … GROUP BY`` (nothing is loaded into Python memory), except
+third next available, which is recomputed for all days by a vectorised pass over the slots
+(:mod:`storage.rollups_slots`). Then the feed is marked fresh in ``rollup_state``: the KPI engine
+reads a roll-up only while no newer ``FeedLoad`` of its feeds exists, and otherwise falls back
+to raw rows (slower, same answer). Everything runs in the caller's transaction; the caller commits.
+
+Known limit: an upsert that moves a row to another date outside the loaded range (e.g. an
+appointment rescheduled into an earlier month) leaves the old day's counts until a refresh
+covers it (``opsbot``'s seed and a full :func:`refresh_all_rollups` rebuild everything).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, func, insert, literal, null, select
+from sqlalchemy.orm import Session
+
+from storage.models import Appointment, AppointmentStatus, FeedLoad, utcnow
+from storage.models.rollups import AppointmentDaily, KpiDaily, LeadTimeDaily, RollupState
+
+FEEDS = ("appointments", "slots", "claims", "remittances", "ledger", "surveys", "coding_audits", "inventory",
+         "supply")
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _between(col: Any, date_from: date | None, date_to: date | None) -> list[Any]:
+    out = []
+    if date_from is not None:
+        out.append(col >= date_from)
+    if date_to is not None:
+        out.append(col <= date_to)
+    return out
+
+
+def refresh_appointment_rollups(session: Session, date_from: date | None = None,
+                                date_to: date | None = None, clinic_ids: list[int] | None = None) -> int:
+    """Rebuild ``appointment_daily`` for appointment dates in [date_from, date_to] (inclusive;
+    None = unbounded) and, if given, only those clinics; then the appointment KPI components and
+    the lead-time histogram for the same dates (all clinics), and mark the feed fresh.
+    Returns the number of ``appointment_daily`` rows written.
+    """
+    a, r = Appointment, AppointmentDaily
+    clinic_a = [a.clinic_id.in_(clinic_ids)] if clinic_ids is not None else []
+    clinic_r = [r.clinic_id.in_(clinic_ids)] if clinic_ids is not None else []
+    session.execute(delete(r).where(*_between(r.appointment_date, date_from, date_to), *clinic_r))
+
+    s = AppointmentStatus
+    completed = a.status == s.COMPLETED.value
+    has_lead = and_(a.status != s.CANCELLED.value, a.lead_days.is_not(None), a.lead_days >= 0)
+    query = (
+        select(
+            a.clinic_id, a.provider_id, a.appointment_date,
+            func.count().label("booked"),
+            _count(completed),
+            _count(a.status == s.NO_SHOW.value),
+            _count(a.status == s.CANCELLED.value),
+            _count(a.status == s.LATE_CANCELLED.value),
+            _count(a.status == s.SCHEDULED.value),
+            _count(has_lead),
+            func.coalesce(func.sum(case((has_lead, a.lead_days), else_=0)), 0).cast(BigInteger),
+            _count(and_(has_lead, a.lead_days == 0)),
+            _count(and_(completed, a.insurance_verified.is_(True))),
+            _count(and_(completed, a.insurance_verified.is_not(None))),
+            _count(and_(completed, a.authorization_required.is_(True))),
+            _count(and_(completed, a.authorization_required.is_(True), a.authorized.is_(True))),
+        )
+        .where(*_between(a.appointment_date, date_from, date_to), *clinic_a)
+        .group_by(a.clinic_id, a.provider_id, a.appointment_date)
+    )
+    columns = ["clinic_id", "provider_id", "appointment_date", "booked", "completed", "no_show",
+               "cancelled", "late_cancelled", "scheduled", "lead_n", "lead_days_sum", "same_day",
+               "verified", "verify_known", "auth_required", "authorized"]
+    written = int(session.execute(insert(r).from_select(columns, query)).rowcount or 0)
+    refresh_components(session, "appointments", date_from, date_to)
+    refresh_lead_time(session, date_from, date_to)
+    mark_fresh(session, "appointments")
+    return written
+
+
+def refresh_lead_time(session: Session, date_from: date | None = None, date_to: date | None = None) -> int:
+    """Rebuild ``lead_time_daily`` (network and per clinic) for [date_from, date_to]: appointments
+    not cancelled in time with a known lead time ≥ 0, counted per date and lead time."""
+    a, t = Appointment, LeadTimeDaily
+    session.execute(delete(t).where(*_between(t.appointment_date, date_from, date_to)))
+    where = [a.status != AppointmentStatus.CANCELLED.value, a.lead_days.is_not(None), a.lead_days >= 0,
+             *_between(a.appointment_date, date_from, date_to)]
+    cols = ["clinic_id", "appointment_date", "lead_days", "appointments"]
+    written = 0
+    for clinic in (cast(null(), Integer), a.clinic_id):
+        groups = [a.appointment_date, a.lead_days] + ([] if clinic is not a.clinic_id else [a.clinic_id])
+        query = select(clinic, a.appointment_date, a.lead_days, func.count()).where(*where).group_by(*groups)
+        written += int(session.execute(insert(t).from_select(cols, query)).rowcount or 0)
+    return written
+
+
+def refresh_components(session: Session, feed: str, date_from: date | None = None,
+                       date_to: date | None = None) -> int:
+    """Rebuild ``kpi_daily`` for every component that depends on ``feed``, for days in
+    [date_from, date_to], at network, clinic and each dimension's grain. Returns rows written."""
+    from bot.kpi.components import for_feed  # the formulas live with the KPI definitions
+
+    k = KpiDaily
+    written = 0
+    for comp in for_feed(feed):
+        spec = comp.spec()
+        session.execute(delete(k).where(k.component == comp.name, *_between(k.day, date_from, date_to)))
+        where = [*spec.where, spec.day.is_not(None), *_between(spec.day, date_from, date_to)]
+        grains = ["network", "clinic"] + [g for g in ("provider", "payer") if g in spec.dims]
+        for grain in grains:
+            clinic = cast(null(), Integer) if grain == "network" else spec.dims["clinic"]
+            key = spec.dims[grain] if grain in ("provider", "payer") else cast(null(), Integer)
+            groups = [spec.day] + ([] if grain == "network" else [clinic]) + (
+                [key] if grain in ("provider", "payer") else [])
+            query = (select(literal(comp.name), literal(grain), clinic, key, spec.day, func.sum(spec.n),
+                            func.sum(spec.d), _count(spec.d > 0))
+                     .select_from(spec.source).where(*where).group_by(*groups))
+            cols = ["component", "grain", "clinic_id", "key_id", "day", "n", "d", "d_rows"]
+            written += int(session.execute(insert(k).from_select(cols, query)).rowcount or 0)
+    return written
+
+
+def mark_fresh(session: Session, feed: str) -> None:
+    """Record that the roll-ups include every ``FeedLoad`` of ``feed`` so far."""
+    newest = session.execute(select(func.max(FeedLoad.id)).where(FeedLoad.feed == feed)).scalar()
+    session.execute(delete(RollupState).where(RollupState.feed == feed))
+    session.execute(insert(RollupState).values(feed=feed, feed_load_id=newest, refreshed_at=utcnow()))
+
+
+def refresh_feed_rollups(session: Session, feed: str, date_from: date | None = None,
+                         date_to: date | None = None) -> None:
+    """Refresh what a load of ``feed`` can change, for its data dates [date_from, date_to]
+    (slots: third next available is recomputed for every day), and mark the feed fresh."""
+    if feed == "appointments":
+        refresh_appointment_rollups(session, date_from, date_to)
+        return
+    refresh_components(session, feed, date_from, date_to)
+    if feed == "slots":
+        from storage.rollups_slots import refresh_tna
+
+        refresh_tna(session)
+    mark_fresh(session, feed)
+
+
+def refresh_all_rollups(session: Session) -> None:
+    """Rebuild every roll-up from all raw rows (after seeding, or to repair)."""
+    for feed in FEEDS:
+        refresh_feed_rollups(session, feed)

@@ -1,0 +1,67 @@
+"""Acceptance: the public Kaggle no-show file (../shared/data), on SQLite and PostgreSQL.
+
+Expected figures: /work/shared/data/SOURCES.md (row and no-show counts, date ranges, same-day
+bookings, 81 neighbourhoods, MARIA ORTIZ 1,219 / 5,805) and, for the warnings, pandas over the
+raw file (independent of the importer).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.db import session_scope
+from storage.importers.appointments import AppointmentsImporter
+from storage.importers.base import run_import
+from storage.models import Appointment, Clinic, ImportIssue
+
+pytestmark = pytest.mark.shared_data
+KAGGLE = "data/rmartins__DataMining/KaggleV2-May-2016.csv"
+
+
+def expected_warning_lines(path: Path) -> dict[str, set[int]]:
+    raw = pd.read_csv(path, dtype=str)
+    line = raw.index + 2
+    booked = pd.to_datetime(raw["ScheduledDay"]).dt.date
+    day = pd.to_datetime(raw["AppointmentDay"]).dt.date
+    return {
+        "booked_after_appointment": set(line[booked > day]),
+        "negative_age": set(line[raw["Age"].astype(int) < 0]),
+        "damaged_patient_id": set(line[raw["PatientId"].str.contains("E", regex=False)]),
+    }
+
+
+def test_kaggle_file_imports_every_row_once(sessions: sessionmaker[Session], shared_dir: Path, tmp_path: Path) -> None:
+    path = shared_dir / KAGGLE
+    with session_scope(sessions) as session:
+        first = run_import(session, AppointmentsImporter("k"), path, progress=False, rejects_path=tmp_path / "r.csv")
+    assert (first.read, first.imported, first.updated, first.unchanged, first.rejected) == (110_527, 110_527, 0, 0, 0)
+    assert first.rejects_path is None
+    with session_scope(sessions) as session:
+        count = lambda *where: session.scalar(select(func.count()).select_from(Appointment).where(*where))  # noqa: E731
+        assert count() == 110_527
+        assert count(Appointment.status == "no_show") == 22_319
+        may = (Appointment.appointment_date >= date(2016, 5, 1), Appointment.appointment_date <= date(2016, 5, 31))
+        assert (count(*may, Appointment.status == "no_show"), count(*may)) == (16_804, 80_841)
+        assert count(Appointment.lead_days == 0) == 38_563
+        assert session.scalar(select(func.min(Appointment.appointment_date))).isoformat() == "2016-04-29"
+        assert session.scalar(select(func.max(Appointment.appointment_date))).isoformat() == "2016-06-08"
+        assert session.scalar(select(func.count()).select_from(Clinic)) == 81
+        maria = session.scalars(select(Clinic.id).where(Clinic.name == "MARIA ORTIZ")).one()
+        assert (count(Appointment.clinic_id == maria, Appointment.status == "no_show"),
+                count(Appointment.clinic_id == maria)) == (1_219, 5_805)
+        found: dict[str, set[int]] = {}
+        for code, line in session.execute(select(ImportIssue.code, ImportIssue.line)):
+            found.setdefault(code, set()).add(line)
+    assert found == expected_warning_lines(path)
+    assert first.warned == len(set().union(*found.values()))
+
+    with session_scope(sessions) as session:
+        second = run_import(session, AppointmentsImporter("k"), path, progress=False, rejects_path=tmp_path / "r.csv")
+        assert session.scalar(select(func.count()).select_from(Appointment)) == 110_527
+    assert (second.imported, second.updated, second.unchanged, second.rejected) == (0, 0, 110_527, 0)

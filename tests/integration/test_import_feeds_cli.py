@@ -1,0 +1,43 @@
+"""``opsbot import remittances|claims|...`` end to end through the typer CLI (both databases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from storage.db import make_engine, make_session_factory, session_scope
+from storage.models import Clinic, Remittance
+
+BODY = ("ST*835*7~BPR*I*0*C*NON************20260302~N1*PR*ACME HEALTH~"
+        "CLP*A1002*1*150*0*0*12*PAYER0002~CAS*CO*197*150~CLP*A1003*1*abc*0~SE*6*7~")
+
+
+def test_cli_remittances_and_claims(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import _load_commands, cli
+
+    _load_commands()
+    monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
+    remit = tmp_path / "r.835"
+    remit.write_text(BODY)
+    result = CliRunner().invoke(cli, ["import", "remittances", str(remit), "--clinic", "north", "--database", db_url])
+    assert result.exit_code == 0, result.output
+    assert "read 2, imported 1, updated 0, unchanged 0, rejected 1" in result.output
+    assert "segment 6" in result.output and "CLP03 'abc' is not an amount" in result.output
+    assert (tmp_path / "r.rejects.csv").read_text().splitlines()[1].startswith("6,x12_segment,")
+    claims = tmp_path / "c.csv"
+    claims.write_text("claim_id,clinic,service_date,created_date,charge\nC1,north,2026-03-01,2026-03-01,10\n")
+    result = CliRunner().invoke(cli, ["import", "claims", str(claims), "--database", db_url, "--no-progress"])
+    assert result.exit_code == 0 and "imported 1" in result.output, result.output
+    engine = make_engine(db_url)
+    try:
+        with session_scope(make_session_factory(engine)) as s:
+            remittance = s.scalars(select(Remittance)).one()
+            assert (remittance.is_denial, remittance.denial_category) == (True, "authorization")
+            assert s.scalar(select(Clinic.key).where(Clinic.id == remittance.clinic_id)) == "north"
+    finally:
+        engine.dispose()
+    result = CliRunner().invoke(cli, ["import", "surveys", str(claims), "--database", db_url, "--no-progress"])
+    assert result.exit_code == 2 and "header not recognised as a surveys file" in result.output
