@@ -4,9 +4,12 @@ Starts a Slack stand-in in-process and ``opsbot serve`` as a subprocess on a dat
 --database, or a temp SQLite loaded from the Kaggle no-show file), then sends N signed
 ``/kpi <text>`` requests one at a time and then from 32 concurrent clients. Prints ack latency
 (HTTP answer to Slack's request; Slack allows 3 s) and reply latency (until the bot's
-response_url post reaches the stand-in), p50/p99/max. Never fails on timing.
+response_url post reaches the stand-in), p50/p99/max. A last "burst" phase sends 64 commands at
+once, each carrying 1 s of work after its ack (the stand-in holds each reply 1 s), and counts
+acks over Slack's 3 s limit. Never fails on timing.
 
     .venv/bin/python bench/bench_kpi_http.py [-n 200] [--concurrency 32] [--database URL]
+    .venv/bin/python bench/bench_kpi_http.py --database URL --skip-phases --burst 64 --work-seconds 1
 """
 
 from __future__ import annotations
@@ -140,6 +143,11 @@ def main() -> None:
     ap.add_argument("--csv", type=Path, default=KAGGLE, help="Kaggle no-show CSV for the temp database")
     ap.add_argument("--text", default="no-show-rate all", help="text after /kpi")
     ap.add_argument("--server-threads", type=int, default=16, help="waitress threads")
+    ap.add_argument("--burst", type=int, default=64,
+                    help="then K concurrent commands whose replies each take --work-seconds (0 = skip)")
+    ap.add_argument("--work-seconds", type=float, default=1.0,
+                    help="seconds the stand-in holds each response_url post in the burst phase")
+    ap.add_argument("--skip-phases", action="store_true", help="only the burst phase")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-kpi-"))
@@ -167,15 +175,39 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
             url = base + "/slack/events"
             for _ in range(3):  # warm-up: imports, first queries, connection pool
                 send_and_wait(url, standin, args.text)
-            standin.response_posts.clear()
-            t0 = time.perf_counter()
-            seq = [send_and_wait(url, standin, args.text) for _ in range(args.n)]
-            report("sequential (each waits for its reply)", seq, standin, time.perf_counter() - t0)
-            standin.response_posts.clear()
-            t0 = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-                conc = list(pool.map(lambda _: send(url, standin, args.text), range(args.n)))
-            report(f"{args.concurrency} concurrent clients", conc, standin, time.perf_counter() - t0)
+            if not args.skip_phases:
+                standin.response_posts.clear()
+                t0 = time.perf_counter()
+                seq = [send_and_wait(url, standin, args.text) for _ in range(args.n)]
+                report("sequential (each waits for its reply)", seq, standin, time.perf_counter() - t0)
+                standin.response_posts.clear()
+                t0 = time.perf_counter()
+                with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+                    conc = list(pool.map(lambda _: send(url, standin, args.text), range(args.n)))
+                report(f"{args.concurrency} concurrent clients", conc, standin, time.perf_counter() - t0)
+            if args.burst:
+                burst(url, standin, args.text, args.burst, args.work_seconds)
+
+
+def burst(url: str, standin: SlackStandIn, text: str, count: int, work: float) -> None:
+    """``count`` commands sent at once (a barrier releases them together), each followed by
+    ``work`` seconds of work after the ack: the stand-in holds every response_url post that
+    long, so a worker thread is busy for it, as with a slow answer or a slow Slack."""
+    import threading
+
+    standin.response_posts.clear()
+    standin.inject("response_url", delay=work, times=count)
+    gate = threading.Barrier(count)
+
+    def one(_: int) -> tuple[float, str, int, float]:
+        gate.wait()
+        return send(url, standin, text)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        results = list(pool.map(one, range(count)))
+    report(f"burst: {count} commands at once, {work:g} s of work each after the ack", results, standin,
+           time.perf_counter() - t0)
 
 
 if __name__ == "__main__":

@@ -72,12 +72,20 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
     Raises:
         ConfigurationError: a needed setting is missing or the org config is invalid.
     """
-    require(settings, "slack_bot_token")
+    oauth_mode = http_mode and settings.oauth_enabled  # issue 9: OAuth install, else one bot token
+    if not oauth_mode:
+        require(settings, "slack_bot_token")
     if http_mode:
         require(settings, "slack_signing_secret")
     org = load_org_config(settings.opsbot_config)
+    client = make_web_client(settings, token="" if oauth_mode else None)
+    if oauth_mode:
+        from bot.oauth import build_oauth_settings
+
+        client.token = None  # each request gets its installation's token from the authorizer
     app = App(
-        client=make_web_client(settings),
+        client=client,
+        oauth_settings=build_oauth_settings(settings, sessions, client) if oauth_mode else None,
         signing_secret=settings.secret("slack_signing_secret") or "socket-mode-unsigned",
         request_verification_enabled=http_mode,
         token_verification_enabled=False,  # no auth.test round trip at start-up
@@ -97,6 +105,8 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
     import handlers
 
     handlers.register_all(app, ctx)
+    if oauth_mode:
+        app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete tokens
     return app
 
 

@@ -191,7 +191,9 @@ def _run(database: Path, out_dir: Path, clinics: int, days: int, seed: int, end:
     started = time.perf_counter()
     echo(f"Clinic Ops Bot demo — database {database}")
     migrate.upgrade(url)
-    settings = load_settings(DATABASE_URL=url)
+    from bot.access.local import local_admin_config  # issue 8: the tour's user is the demo's admin
+
+    settings = load_settings(DATABASE_URL=url, OPSBOT_CONFIG=str(local_admin_config(out_dir)))
     engine = make_engine(url)
     try:
         sessions = make_session_factory(engine)

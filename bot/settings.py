@@ -7,6 +7,7 @@ Secrets are ``SecretStr`` so they never print in a repr, a log line or a traceba
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,8 @@ from bot.errors import ConfigurationError
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///opsbot.db"
+# the bot scopes of manifest.yml (oauth_config.scopes.bot), asked for by the OAuth install
+DEFAULT_BOT_SCOPES = "commands,chat:write,files:write,im:write,channels:history,groups:history,im:history,usergroups:read"
 
 
 class Settings(BaseSettings):
@@ -38,6 +41,21 @@ class Settings(BaseSettings):
     listener_threads: int = Field(default=96, ge=1, le=1024, validation_alias="OPSBOT_LISTENER_THREADS")
     worker_threads: int = Field(default=8, ge=1, le=256, validation_alias="OPSBOT_WORKER_THREADS")
     log_level: str = Field(default="INFO", validation_alias="OPSBOT_LOG_LEVEL")
+    # issue 9: OAuth install (both client settings set = OAuth mode), encryption, operations
+    slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
+    slack_scopes: str = Field(default=DEFAULT_BOT_SCOPES, validation_alias="SLACK_SCOPES")
+    slack_redirect_uri: str | None = Field(default=None, validation_alias="SLACK_REDIRECT_URI")
+    encryption_key: SecretStr | None = Field(default=None, validation_alias="OPSBOT_ENCRYPTION_KEY")
+    log_format: Literal["json", "text"] = Field(default="text", validation_alias="OPSBOT_LOG_FORMAT")
+    retention_days: int = Field(default=730, ge=30, le=36500, validation_alias="OPSBOT_RETENTION_DAYS")
+    lease_seconds: int = Field(default=30, ge=5, le=3600, validation_alias="OPSBOT_LEASE_SECONDS")
+    shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600, validation_alias="OPSBOT_SHUTDOWN_GRACE_SECONDS")
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """True when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are both set (OAuth install mode)."""
+        return bool(self.slack_client_id and self.secret("slack_client_secret"))
 
     @field_validator("slack_api_url")
     @classmethod

@@ -18,7 +18,6 @@ from bot.digest.config import digest_settings
 from bot.digest.pacing import Pacer, send_paced
 from bot.digest.run import queue_due
 from jobs.runner import JobContext, JobSpec, register_job, report_job_error, run_job
-from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 JOB_ID = "digest"
@@ -26,11 +25,10 @@ DIGEST_INTERVAL_S = 300
 
 
 def digest_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[str, Any]:
-    """Queue (one session, committed before any send) and deliver the digests due at ``now``.
+    """Queue (each digest committed before any send) and deliver the digests due at ``now``.
     ``ctx.extra["pacer"]`` may supply a :class:`Pacer` (tests, benchmarks)."""
     settings = digest_settings(ctx.org)
-    with session_scope(ctx.sessions) as session:
-        report = queue_due(session, ctx.org, ctx.alerts, settings, now)
+    report = queue_due(ctx.sessions, ctx.org, ctx.alerts, settings, now)  # committed before any send
     for channel, exc in report.errors:
         report_job_error(f"{JOB_ID}:{channel}", now.strftime("%Y%m%dT%H%M"), exc)
     summary: dict[str, Any] = {"due": report.due, "queued": report.queued, "empty": report.empty,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
@@ -48,9 +49,19 @@ def _on_event(event: JobExecutionEvent) -> None:
         report_job_error(event.job_id, "scheduler", event.exception)
 
 
-def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interval_s: int = 30) -> BaseScheduler:
-    """A configured, not yet started scheduler."""
+def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interval_s: int = 30,
+                    lease: Any = None, metrics: Any = None) -> BaseScheduler:
+    """A configured, not yet started scheduler. With ``lease`` (a ``jobs.lease.LeaseKeeper``)
+    every run goes through ``jobs.lease.guarded``: it runs only while this process holds the
+    lease (issue 9: a standby scheduler runs the same jobs and skips them)."""
     _load_builtin_jobs()
+    import jobs.retention  # noqa: F401  (issue 9: registers the daily retention job)
+
+    run = run_job
+    if lease is not None:
+        from jobs.lease import guarded
+
+        run = guarded(run_job, lease, metrics)
     kind = BlockingScheduler if blocking else BackgroundScheduler
     sched = kind(timezone=timezone.utc, job_defaults={"coalesce": True, "max_instances": 1})
     for key, tz in sorted(clinic_zones(ctx).items()):
@@ -60,18 +71,24 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
             cron = ctx.alerts.for_clinic(key).schedule
             trigger = CronTrigger(hour=cron.hour, minute=cron.minute, day_of_week=cron.day_of_week,
                                   timezone=ZoneInfo(tz))
-            sched.add_job(run_job, trigger, args=[ctx, spec.name], kwargs={"clinic": key},
+            sched.add_job(run, trigger, args=[ctx, spec.name], kwargs={"clinic": key},
                           id=f"{spec.name}:{key}", name=f"{spec.name} for {key}",
                           misfire_grace_time=ALERTS_MISFIRE_S, coalesce=True, max_instances=1,
                           replace_existing=True)
     for spec in JOBS.values():
         if spec.per_clinic or not spec.every_minutes or spec.name == "deliver":
             continue
-        sched.add_job(run_job, IntervalTrigger(minutes=spec.every_minutes), args=[ctx, spec.name],
+        sched.add_job(run, IntervalTrigger(minutes=spec.every_minutes), args=[ctx, spec.name],
                       id=spec.name, name=spec.description, misfire_grace_time=spec.every_minutes * 60,
                       coalesce=True, max_instances=1, replace_existing=True)
-    sched.add_job(run_job, IntervalTrigger(seconds=delivery_interval_s), args=[ctx, "deliver"],
+    sched.add_job(run, IntervalTrigger(seconds=delivery_interval_s), args=[ctx, "deliver"],
                   id="deliver", name="delivery sweep", misfire_grace_time=delivery_interval_s,
                   coalesce=True, max_instances=1, replace_existing=True)
+    if "digest" in JOBS and sched.get_job("digest") is None:  # issue 9: the digest's interval job, leased
+        from jobs.digest import DIGEST_INTERVAL_S
+
+        sched.add_job(run, IntervalTrigger(seconds=DIGEST_INTERVAL_S), args=[ctx, "digest"], id="digest",
+                      name="daily digest (due subscriptions)", misfire_grace_time=DIGEST_INTERVAL_S,
+                      coalesce=True, max_instances=1, replace_existing=True)
     sched.add_listener(_on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return sched

@@ -4,8 +4,8 @@ Who calls what: the importers call :func:`refresh_feed_rollups` (the appointment
 :func:`refresh_appointment_rollups`) at the end of a load with the loaded date range, and the
 seed generator :func:`refresh_all_rollups`. Each refresh deletes the roll-up rows of the range and
 rebuilds them with ``INSERT … SELECT … GROUP BY`` (nothing is loaded into Python memory), except
-third next available, which is recomputed for all days by a vectorised pass over the slots
-(:mod:`storage.rollups_slots`). Then the feed is marked fresh in ``rollup_state``: the KPI engine
+third next available and the supply-item windows, which are recomputed for all days by a
+vectorised pass (:mod:`storage.rollups_slots`, :mod:`storage.rollups_supply`). Then the feed is marked fresh in ``rollup_state``: the KPI engine
 reads a roll-up only while no newer ``FeedLoad`` of its feeds exists, and otherwise falls back
 to raw rows (slower, same answer). Everything runs in the caller's transaction; the caller commits.
 
@@ -26,7 +26,7 @@ from storage.models import Appointment, AppointmentStatus, FeedLoad, utcnow
 from storage.models.rollups import AppointmentDaily, KpiDaily, LeadTimeDaily, RollupState
 
 FEEDS = ("appointments", "slots", "claims", "remittances", "ledger", "surveys", "coding_audits", "inventory",
-         "supply")
+         "supply", "lots")
 
 
 def _count(condition: Any) -> Any:
@@ -148,10 +148,17 @@ def refresh_feed_rollups(session: Session, feed: str, date_from: date | None = N
         from storage.rollups_slots import refresh_tna
 
         refresh_tna(session)
+    if feed in ("inventory", "supply", "lots"):
+        from storage.rollups_supply import refresh_supply
+
+        refresh_supply(session)
     mark_fresh(session, feed)
 
 
 def refresh_all_rollups(session: Session) -> None:
     """Rebuild every roll-up from all raw rows (after seeding, or to repair)."""
     for feed in FEEDS:
+        if feed in ("supply", "lots"):  # everything they feed was rebuilt with "inventory"
+            mark_fresh(session, feed)
+            continue
         refresh_feed_rollups(session, feed)

@@ -104,11 +104,12 @@ def compute_tna(slots: pd.DataFrame, last_day: int) -> tuple[pd.DataFrame, pd.Da
         .reset_index()
     if f.empty:
         return pd.DataFrame(columns=["clinic_id", "provider_id", "appointment_type", "day", "first", "third"]), prov
-    gid, groups = pd.factorize(pd.MultiIndex.from_frame(f[["clinic_id", "provider_id", "appointment_type"]]))
+    keys = ["clinic_id", "provider_id", "appointment_type"]
+    gid = f.groupby(keys, sort=False).ngroup().to_numpy()  # rows are sorted: ids ascend
     starts = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
     ends = np.r_[starts[1:], len(f)]
-    gkeys = groups.to_frame(index=False)
-    gkeys = gkeys.merge(prov[["clinic_id", "provider_id", "covered_from"]], how="left")
+    gkeys = f.iloc[starts][keys].reset_index(drop=True)
+    gkeys = gkeys.merge(prov[["clinic_id", "provider_id", "covered_from"]], how="left", on=["clinic_id", "provider_id"])
     lengths = np.maximum(last_day - gkeys["covered_from"].to_numpy() + 1, 0)
     q_group = np.repeat(np.arange(len(gkeys)), lengths)
     q_day = gkeys["covered_from"].to_numpy()[q_group] + (np.arange(lengths.sum()) - np.repeat(

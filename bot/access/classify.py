@@ -42,6 +42,7 @@ class Need:
     args: str | None = None
     share_kpi: str | None = None  # a KPI id about to be posted into the request's channel
     owner_may: bool = False  # the PDSA cycle's owner may act without the role
+    anonymous: bool = False  # an anonymous idea form: the audit row must not name the person
 
 
 def classify(body: dict[str, Any]) -> Need:
@@ -208,7 +209,22 @@ def _action(action_id: str, action: dict[str, Any], body: dict[str, Any]) -> Nee
         return Need("action", name, permission, ("cycle", cycle), f"cycle:{cycle}",
                     owner_may=action_id != Action.PDSA_CLOSE)
     target = number(action.get("value"))
-    return Need("action", name, permission, target=f"idea:{target}" if target is not None else None)
+    anonymous = action_id == Action.IDEA_MERGE_INTO and anonymous_form(body.get("view") or {})
+    return Need("action", name, permission, target=f"idea:{target}" if target is not None else None,
+                anonymous=anonymous)
+
+
+def anonymous_form(view: dict[str, Any]) -> bool:
+    """Whether an idea form's "Submit anonymously" box is ticked."""
+    from bot.views.ideas import IdeaField
+
+    values = ((view.get("state") or {}).get("values") or {}) if isinstance(view, dict) else {}
+    block = values.get(str(IdeaField.ANONYMOUS)) if isinstance(values, dict) else None
+    for element in (block or {}).values() if isinstance(block, dict) else ():
+        options = element.get("selected_options") if isinstance(element, dict) else None
+        if any(isinstance(o, dict) and o.get("value") == "yes" for o in options or []):
+            return True
+    return False
 
 
 def _question(action: dict[str, Any]) -> str:
@@ -244,5 +260,5 @@ def _view(callback_id: str, view: dict[str, Any]) -> Need:
         incident = number(meta.get("value"))
         return Need("view_submission", name, P.MANAGE_ALERTS, ("incident", incident), f"incident:{incident}")
     if callback_id == Callback.IDEA_SUBMIT:
-        return Need("view_submission", name, P.SUBMIT_IDEA)
+        return Need("view_submission", name, P.SUBMIT_IDEA, anonymous=anonymous_form(view))
     return Need("view_submission", name, P.VIEW_IDEAS)

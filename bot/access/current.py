@@ -32,6 +32,7 @@ class RequestScope:
     user_id: str | None = None
     channel_id: str | None = None
     grants: frozenset[Grant] = frozenset()
+    anonymous: bool = False  # an anonymous idea: no user id and no change rows in the audit trail
     _seq: Any = field(default_factory=lambda: itertools.count(1), repr=False)
 
     def next_seq(self) -> int:

@@ -38,7 +38,7 @@ def _changed_columns(obj: Any) -> str:
 
 def _after_flush(session: Session, _flush_context: Any) -> None:
     scope = current()
-    if scope is None:
+    if scope is None or scope.anonymous:  # anonymous ideas: "your name is not stored" holds here too
         return
     changes: list[tuple[str, Any]] = (
         [("insert", o) for o in session.new] + [("update", o) for o in session.dirty if session.is_modified(o)]

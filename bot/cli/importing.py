@@ -20,7 +20,7 @@ from storage.importers.base import FeedImporter, ImportSummary, run_import
 import_cli = typer.Typer(no_args_is_help=True, help="Load feed files (CSV) into the database.")
 cli.add_typer(import_cli, name="import")
 
-REJECTS_HELP = "Where to write rejected rows (default: <file>.rejects.csv beside the input)"
+REJECTS_HELP = "Where to write rejected rows (default: rejects/<file>.rejects.csv in the working directory)"
 
 
 def run_file_import(settings: Settings, importer: FeedImporter, path: Path, *, file_format: str | None,

@@ -25,14 +25,23 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
     from jobs.runner import JobContext
     from storage.db import make_session_factory
 
+    import jobs.retention  # noqa: F401  (issue 9: registers the retention job)
+
     token = settings.secret("slack_bot_token")
+    sessions = make_session_factory(engine_for(settings))
     factory = None
     if deliver and token:
         def factory():  # type: ignore[no-untyped-def]
             return make_delivery_client(token, settings.slack_api_url)
+    elif deliver and settings.oauth_enabled:  # issue 9: the installed (rotated) bot token, per run
+        from bot.oauth.tokens import installed_bot_token
+
+        def factory():  # type: ignore[no-untyped-def]
+            return make_delivery_client(installed_bot_token(settings, sessions), settings.slack_api_url)
     return JobContext(org=load_org_config(settings.opsbot_config),
                       alerts=load_alert_settings(settings.opsbot_config),
-                      sessions=make_session_factory(engine_for(settings)), client_factory=factory)
+                      sessions=sessions, client_factory=factory,
+                      extra={"retention_days": settings.retention_days})
 
 
 def _parse_now(value: str | None) -> datetime | None:
@@ -66,6 +75,17 @@ def run(job: str = typer.Argument(..., help="Job name (see `opsbot jobs list`)")
         raise typer.Exit(1)
 
 
+@jobs_cli.command("lease")
+def lease_status(database: str | None = database_option()) -> None:
+    """Which scheduler holds the lease, and until when (UTC)."""
+    from jobs.lease import current_leader
+    from storage.db import make_session_factory
+
+    settings = settings_or_exit(DATABASE_URL=database)
+    holder, until = current_leader(make_session_factory(engine_for(settings)))
+    typer.echo(json.dumps({"holder": holder, "expires_at": until}, default=str))
+
+
 @jobs_cli.command("list")
 def list_jobs(database: str | None = database_option()) -> None:
     """Jobs, their schedule ids and next run times (UTC)."""
@@ -85,20 +105,47 @@ def list_jobs(database: str | None = database_option()) -> None:
 
 @cli.command("scheduler")
 def scheduler(database: str | None = database_option(),
-              delivery_interval: int = typer.Option(30, help="Seconds between delivery sweeps")) -> None:
-    """Run the scheduler in the foreground (its own process; stop with Ctrl-C / SIGTERM)."""
-    import signal
+              delivery_interval: int = typer.Option(30, help="Seconds between delivery sweeps"),
+              metrics_port: int = typer.Option(0, help="Serve Prometheus /metrics on 127.0.0.1:PORT (0: off)")) -> None:
+    """Run the scheduler in the foreground (its own process; stop with Ctrl-C / SIGTERM).
 
+    Several may run (a standby): only the holder of the database lease runs jobs (``jobs.lease``);
+    SIGTERM lets a running job finish, then releases the lease so the standby takes over at once."""
+    import signal
+    from datetime import timedelta
+
+    from bot.observability import configure_logging
+    from bot.observability.metrics import Metrics
     from bot.settings import require
-    from jobs.scheduler import build_scheduler
+    from jobs.lease import LeaseKeeper, catch_up
+    from jobs.scheduler import ALERTS_MISFIRE_S, build_scheduler
 
     settings = settings_or_exit(DATABASE_URL=database)
+    configure_logging(settings.log_level, settings.log_format)
+    metrics = Metrics()
+    holder: dict[str, object] = {}
     with user_errors():
-        require(settings, "slack_bot_token")
-        sched = build_scheduler(job_context(settings), blocking=True, delivery_interval_s=delivery_interval)
-    signal.signal(signal.SIGTERM, lambda *_: sched.shutdown(wait=False))
-    typer.echo(f"scheduler: {len(sched.get_jobs())} jobs; Ctrl-C to stop", err=True)
+        if not settings.oauth_enabled:
+            require(settings, "slack_bot_token")
+        ctx = job_context(settings)
+        keeper = LeaseKeeper(ctx.sessions, ttl_seconds=settings.lease_seconds,
+                             on_gain=lambda: holder.get("sched") and catch_up(  # type: ignore[func-returns-value]
+                                 holder["sched"], timedelta(seconds=ALERTS_MISFIRE_S)),
+                             on_change=lambda held: metrics.leader.set(1 if held else 0))
+        sched = build_scheduler(ctx, blocking=True, delivery_interval_s=delivery_interval, lease=keeper,
+                                metrics=metrics)
+        holder["sched"] = sched
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1", registry=metrics.registry)
+    signal.signal(signal.SIGTERM, lambda *_: sched.shutdown(wait=True))  # a running job finishes first
+    keeper.start()
+    typer.echo(f"scheduler {keeper.holder}: {len(sched.get_jobs())} jobs; "
+               f"{'leading' if keeper.held else 'standby'}; Ctrl-C to stop", err=True)
     try:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        keeper.stop(release_lease=True)

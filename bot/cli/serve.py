@@ -25,9 +25,13 @@ def serve_command(
     from bot.app import create_app
     from bot.server import readiness, serve
 
+    from bot.observability import configure_logging
+
     settings = settings_or_exit(DATABASE_URL=database)
+    configure_logging(settings.log_level, settings.log_format)  # JSON lines with the request id
     with user_errors():
-        require(settings, "slack_signing_secret", "slack_bot_token")
+        # OAuth mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) takes tokens from the installations
+        require(settings, "slack_signing_secret", *(() if settings.oauth_enabled else ("slack_bot_token",)))
         engine = engine_for(settings)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=True)
     ready, details = readiness(engine)

@@ -59,6 +59,11 @@ class Pacer:
         self.tokens -= 1.0
         self.last[channel] = self.clock()
 
+    def sent(self, channel: str) -> None:
+        """Mark the end of a send: the next post to ``channel`` waits ``per_channel_s`` from here,
+        so requests arrive spaced even when one took longer to reach Slack than the next."""
+        self.last[channel] = self.clock()
+
 
 @dataclass
 class PacedReport:
@@ -109,6 +114,7 @@ def send_paced(sessions: sessionmaker[Session], client: WebClient, keys_by_chann
             pacer.wait(channel)
             out.attempts += 1
             _merge(out.report, deliver_pending(sessions, client, clock(), keys=[key]))
+            pacer.sent(channel)
         left = _open(sessions, [k for _, k in order])
         if not left:
             break

@@ -1,5 +1,5 @@
 """One pass of the digest job: find the subscriptions whose local time has come, assemble and
-render each due digest, and queue it in the exactly-once delivery log (in the caller's session).
+render each due digest, and queue it in the exactly-once delivery log (one short transaction per digest).
 
 Exactly once per channel and local date, whatever fires when: the head message's delivery key is
 ``digest/<channel>/<local date>`` (inserted ``ON CONFLICT DO NOTHING`` before anything is sent,
@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.config import AlertSettings
 from bot.delivery import enqueue
@@ -28,6 +28,7 @@ from bot.digest.schedule import Due, due_occurrences, parse_local_time
 from bot.digest.subscriptions import holiday_conf
 from bot.orgconfig import OrgConfig
 from bot.views.digest import DigestMessage, digest_message
+from storage.db import session_scope
 from storage.models import DigestRun, DigestSubscription
 
 log = logging.getLogger(__name__)
@@ -130,23 +131,33 @@ def _queue_one(session: Session, org: OrgConfig, alerts: AlertSettings, settings
     report.keys_by_channel[sub.channel_id] = keys
 
 
-def queue_due(session: Session, org: OrgConfig, alerts: AlertSettings, settings: DigestSettings,
+def queue_due(sessions: sessionmaker[Session], org: OrgConfig, alerts: AlertSettings, settings: DigestSettings,
               now: datetime) -> QueueReport:
-    """Queue every digest due at ``now`` (naive UTC). A failing subscription is rolled back to
-    its savepoint and reported in ``errors``; the others go on."""
+    """Queue every digest due at ``now`` (naive UTC), each digest in its own short transaction
+    (a network of hundreds of channels never holds the database's write lock for the whole run).
+    A failing digest is rolled back and reported in ``errors``; the others go on."""
     report = QueueReport()
-    subs = list(session.scalars(select(DigestSubscription).order_by(DigestSubscription.id)))
-    done = set(session.execute(select(DigestRun.channel_id, DigestRun.local_date)
-                               .where(DigestRun.local_date >= (now - timedelta(days=2)).date())).all())
-    for sub in subs:
+    due: list[tuple[int, str, Due]] = []
+    with session_scope(sessions) as session:
+        for sub in session.scalars(select(DigestSubscription).order_by(DigestSubscription.id)):
+            try:
+                due += [(sub.id, sub.channel_id, occ) for occ in due_occurrences(
+                    now, parse_local_time(sub.local_time), sub.timezone, sub.days, settings.misfire,
+                    holiday_conf(org, (sub.clinic_keys or [None])[0])) if occ.scheduled_at >= sub.created_at]
+            except Exception as exc:  # noqa: BLE001 - e.g. an unknown holiday country: report, go on
+                report.errors.append((sub.channel_id, exc))
+        if not due:
+            return report  # the common case: most runs of the day have nothing to do
+        done = set(session.execute(select(DigestRun.channel_id, DigestRun.local_date)
+                                   .where(DigestRun.local_date >= (now - timedelta(days=2)).date())).all())
+    for sub_id, channel, occ in due:
+        if (channel, occ.local_date) in done:
+            continue
         try:
-            occurrences = due_occurrences(now, parse_local_time(sub.local_time), sub.timezone, sub.days,
-                                          settings.misfire, holiday_conf(org, (sub.clinic_keys or [None])[0]))
-            for occ in occurrences:
-                if (sub.channel_id, occ.local_date) in done or occ.scheduled_at < sub.created_at:
-                    continue  # done already, or due before the channel subscribed
-                with session.begin_nested():
+            with session_scope(sessions) as session:
+                sub = session.get(DigestSubscription, sub_id)
+                if sub is not None:  # unsubscribed meanwhile
                     _queue_one(session, org, alerts, settings, sub, occ, now, report)
         except Exception as exc:  # noqa: BLE001 - one broken digest must not stop the others
-            report.errors.append((sub.channel_id, exc))
+            report.errors.append((channel, exc))
     return report

@@ -33,7 +33,7 @@ def environment(override: Path | None = None) -> Environment:
     paths = [str(p) for p in (override, BUILTIN) if p is not None]
     env = Environment(loader=FileSystemLoader(paths), finalize=slack_escape, autoescape=False,
                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=True,
-                      keep_trailing_newline=False)
+                      keep_trailing_newline=False, auto_reload=False)
     env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
     env.filters["days_word"] = _days_word
     return env

@@ -42,12 +42,19 @@ def end_of_day_utc(day: date, tz: str) -> datetime:
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def _mean_of_ints(values: list[int]) -> float:
+    """``statistics.mean`` of integers, without its per-call Fraction cost: the exact quotient
+    (an int when it divides evenly, else the correctly rounded float, as ``mean`` returns)."""
+    total, count = sum(values), len(values)
+    return total // count if total % count == 0 else total / count
+
+
 def summarise(per_pair: dict[tuple[int, str], int], missing: set[int]) -> tuple[dict[int, float], Measure]:
     """Per-provider means and the mean over providers from ``{(provider, type): days}``."""
     by_provider: dict[int, list[int]] = defaultdict(list)
     for (provider, _type), days in per_pair.items():
         by_provider[provider].append(days)
-    providers = {p: mean(v) for p, v in by_provider.items()}
+    providers = {p: _mean_of_ints(v) for p, v in by_provider.items()}
     if not providers:
         return providers, Measure(value=None)
     value = mean(providers.values())

@@ -76,6 +76,8 @@ def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_b
                 return Verdict("rejected", Need(kind, "oversized"), problem)
             need = _classify(body)
             grants = resolver.grants_for(s, user)
+            if need.anonymous:
+                user = None
             decision = _decide(ctx, s, need, grants, user, channel)
             record(s, AuditEntry(key, need.kind, need.action, decision.word, 0, team, user, channel,
                                  target=_target(need, decision), args=need.args, reason=decision.reason))
@@ -83,7 +85,8 @@ def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_b
         return Verdict("duplicate")
     if not decision.allowed:
         return Verdict("refused", need, decision.message)
-    return Verdict("allowed", need, scope=RequestScope(key, need.kind, need.action, team, user, channel, grants))
+    return Verdict("allowed", need, scope=RequestScope(key, need.kind, need.action, team, user, channel, grants,
+                                                       anonymous=need.anonymous))
 
 
 def _classify(body: dict[str, Any]) -> Need:

@@ -1,8 +1,9 @@
 """Event dedup and interaction replay protection: one ``request_receipts`` row per delivery.
 
-Key: ``e:<event_id>`` for Events API deliveries; ``i:<trigger_id>`` for interactions and slash
-commands (Slack issues a new trigger id for every click, submit and command); otherwise
-``h:<sha256 of the raw body>``. The row is inserted on receipt, before any listener runs, in the
+Key: ``e:<event_id>`` for Events API deliveries; ``h:<sha256 of the raw body>`` for slash
+commands and interactions. A replay must repeat the signed body byte for byte (any change breaks
+the signature), and a new click, submit or command always differs (new ``trigger_id``,
+``action_ts``, values), so the body hash names "this interaction" exactly. The row is inserted on receipt, before any listener runs, in the
 caller's transaction: a second delivery with the same key (a Slack retry of an event we already
 received, or a replayed signed body) finds it and is not processed again. A retry of an event
 that never reached us has no row and is processed normally (slack.md: never drop every retry).
@@ -25,12 +26,9 @@ KEEP = timedelta(hours=1)  # signed requests older than 5 minutes are refused an
 def receipt_key(body: dict[str, Any], raw_body: str | bytes) -> str:
     if body.get("type") == "event_callback" and body.get("event_id"):
         key = f"e:{body['event_id']}"
-    elif body.get("trigger_id"):
-        key = f"i:{body['trigger_id']}"
-    else:
-        raw = raw_body.encode() if isinstance(raw_body, str) else raw_body
-        return "h:" + hashlib.sha256(raw).hexdigest()
-    return key if len(key) <= 120 else "h:" + hashlib.sha256(key.encode()).hexdigest()
+        return key if len(key) <= 120 else "e:" + hashlib.sha256(key.encode()).hexdigest()
+    raw = raw_body.encode() if isinstance(raw_body, str) else raw_body
+    return "h:" + hashlib.sha256(raw).hexdigest()
 
 
 def seen(session: Session, key: str) -> bool:

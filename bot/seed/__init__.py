@@ -71,13 +71,9 @@ def seed_database(session: Session, params: SeedParams, *, pseudonym_key: str, p
     counts = Loader(session, net, patient_pseudonyms(net, pseudonym_key), tick).run()
     bar.close()
     if refresh_rollups:
-        try:
-            from storage.rollups import refresh_appointment_rollups
-        except ImportError:
-            pass
-        else:
-            counts["appointment_daily"] = refresh_appointment_rollups(
-                session, params.start_date, params.end_date + pd.Timedelta(days=params.future_days).to_pytimedelta())
+        from storage.rollups import refresh_all_rollups
+
+        refresh_all_rollups(session)  # every KPI roll-up, all dates (storage.rollups)
     report = SeedReport(params, counts, time.perf_counter() - started, net.planted)
     if validate_rows != 0:
         from bot.seed.validate import validate_network

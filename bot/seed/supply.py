@@ -48,8 +48,8 @@ def supply(p: SeedParams, clinics: pd.DataFrame, planted_item: tuple[int, str] |
     kind, quantity``) and ``counts`` (``item_ix, day, on_hand``).
 
     ``planted_item``: (clinic_ix, sku) whose replenishment stops 45 days before the end, with
-    a cycle-count correction 10 days before the end so that on-hand ends under its reorder point
-    (about 75 % of it): a run-down for the inventory alert to find.
+    an end-date cycle count that leaves on-hand at 75 % of its reorder point: a run-down for the
+    inventory alert to find.
     """
     rng = p.rng("supply")
     first, end = day_number(p.start_date), day_number(p.end_date)
@@ -126,15 +126,17 @@ def _simulate(rng, item_ix, days, use, trigger, order_q, lead, lead_sd, shelf, p
             pending.remove(arrival)
         if stop_from is not None and day == stop_from:
             pending.clear()
-        if stop_from is not None and day == days[-1] - 10:
-            # a cycle count corrects stock so the run-down ends well under the reorder point
-            delta = round(0.75 * rop + d_bar * 10 - total)
-            if delta > 0:
-                receive(day, float(delta))
+        total -= consume(day, use[i], "usage")
+        if stop_from is not None and day == days[-1]:
+            # the end-date cycle count finds the run-down well under the reorder point
+            delta = round(0.75 * rop - total)
+            if delta > 0:  # the count found more than the books: a positive adjustment
+                lot = max(lots, key=lambda l: l[4])
+                lot[5] += delta
+                tx.append((item_ix, lot[0], day, "adjustment", float(delta)))
                 total += delta
             elif delta < 0:
                 total -= consume(day, float(-delta), "adjustment")
-        total -= consume(day, use[i], "usage")
         for lot in lots:
             if lot[4] == day and lot[5] > 0:
                 tx.append((item_ix, lot[0], day, "expired", lot[5]))

@@ -155,7 +155,7 @@ def run_import(session: Session, importer: FeedImporter, path: Path | str, **opt
     """Import one CSV file with ``importer``; see the module docstring.
 
     Options: ``file_format`` (str, default detect), ``rejects_path`` (Path, default
-    ``<name>.rejects.csv`` beside the input, else in the working directory), ``progress``
+    ``rejects/<name>.rejects.csv`` in the working directory), ``progress``
     (bool | None: None = only on a tty), ``chunksize`` (rows, default 50,000).
 
     Raises:

@@ -96,7 +96,8 @@ def raw_records(path: Path, lines: set[int]) -> dict[int, list[str]]:
 class RejectsFile:
     """The operator's correction file: rejected rows as read, plus ``line`` and ``reason``.
 
-    Created on the first reject (next to the input, or at the path given); fix the rows and
+    Created on the first reject (under ``rejects/`` in the working directory, or at the path
+    given); fix the rows and
     import the file again (the extra columns are ignored by the importers).
     """
 
@@ -110,19 +111,17 @@ class RejectsFile:
         out = raw.drop(columns=["line", "reason"], errors="ignore").copy()
         out.insert(0, "line", raw.index.to_numpy())
         out["reason"] = reasons.reindex(raw.index).to_numpy()
+        if self.rows == 0:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(self.path, mode="w" if self.rows == 0 else "a", header=self.rows == 0, index=False)
         self.rows += len(out)
 
 
 def default_rejects_path(source: Path) -> Path:
-    """``<name>.rejects.csv`` beside the input, or in the working directory if that is read-only."""
-    name = f"{source.stem}.rejects.csv"
-    beside = source.parent / name
-    try:
-        with beside.open("a"):
-            pass
-        if beside.stat().st_size == 0:
-            beside.unlink()
-        return beside
-    except OSError:
-        return Path.cwd() / name
+    """``rejects/<name>.rejects.csv`` under the working directory.
+
+    Never beside the input: exports often sit in shared or read-only folders (and a folder of
+    source data is no place for a file holding raw patient rows). The folder is created only
+    when a row is rejected.
+    """
+    return Path.cwd() / "rejects" / f"{source.stem}.rejects.csv"

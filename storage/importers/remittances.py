@@ -81,6 +81,7 @@ def _write_rejects(target: Path, data: bytes, result: Remittance835, issues: lis
     """One row per rejected issue: segment, position/reason, and the raw segment text."""
     terminator = result.separators.segment.encode("latin-1")
     offsets = {p.segment_index: p.offset for p in result.problems}
+    target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["segment", "code", "reason", "raw_segment"])

@@ -154,3 +154,27 @@ class RollupState(Base):
     feed: Mapped[str] = mapped_column(String(32), primary_key=True)
     feed_load_id: Mapped[int | None] = mapped_column(Integer)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SupplyItemDaily(Base):
+    """Per supply item and day with usage in the trailing window: ``usage_rows`` (usage
+    transactions that day), ``usage_window``/``usage_sq_window`` (Σ and Σ² of the daily usage
+    totals over the ``window_days`` days ending that day, days without usage = 0), and ``on_hand``
+    (the latest stock count on or before the day, else the item's current lot quantities;
+    NULL when neither exists). Rows only where the window holds usage."""
+
+    __tablename__ = "supply_item_daily"
+    __table_args__ = (
+        Index("ix_supply_item_daily_day_clinic", "day", "clinic_id"),
+        Index("ix_supply_item_daily_clinic_day", "clinic_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer)
+    clinic_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    window_days: Mapped[int] = mapped_column(Integer)
+    usage_rows: Mapped[int] = mapped_column(Integer)
+    usage_window: Mapped[float] = mapped_column(Float)
+    usage_sq_window: Mapped[float] = mapped_column(Float)
+    on_hand: Mapped[float | None] = mapped_column(Float)

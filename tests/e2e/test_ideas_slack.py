@@ -48,6 +48,8 @@ clinics:
   - key: south
     name: South Clinic
     timezone: America/Chicago
+roles:  # issue 8: moving ideas and running PDSA cycles need the manager role
+  manager: {{north: [U0MGR, U0OWNER]}}
 """
 
 

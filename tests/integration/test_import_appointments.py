@@ -79,9 +79,13 @@ def test_rejects_and_warnings_by_line(sessions: sessionmaker[Session], tmp_path:
         assert load_row.finished_at is not None
 
 
-def test_rejects_file_holds_raw_rows_and_can_be_reimported(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+def test_rejects_file_holds_raw_rows_and_can_be_reimported(sessions: sessionmaker[Session], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)  # the default rejects file goes under rejects/ in the working directory
     summary = load(sessions, write(tmp_path / "appts.csv", ROWS))
-    assert summary.rejects_path == tmp_path / "appts.rejects.csv"
+    assert summary.rejects_path == work / "rejects" / "appts.rejects.csv"
     rejects = pd.read_csv(summary.rejects_path, dtype=str, keep_default_na=False)
     assert rejects["line"].tolist() == ["7", "8", "9", "10", "12", "13"]
     assert rejects.columns[0] == "line" and rejects.columns[-1] == "reason"

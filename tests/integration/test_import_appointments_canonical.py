@@ -82,6 +82,7 @@ def test_cli_prints_summary_and_rejects(db_url: str, tmp_path: Path, monkeypatch
 
     _load_commands()
     monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # default rejects file: rejects/<name>.rejects.csv here
     path = tmp_path / "canonical.csv"
     path.write_text(CSV, encoding="utf-8")
     result = CliRunner().invoke(cli, ["import", "appointments", str(path), "--database", db_url, "--no-progress",
@@ -89,7 +90,7 @@ def test_cli_prints_summary_and_rejects(db_url: str, tmp_path: Path, monkeypatch
     assert result.exit_code == 0, result.output
     # with --timezone every clinic has a zone: only A4 (DST gap) and A8 (bad date) are rejected
     assert "read 8, imported 6, updated 0, unchanged 0, rejected 2, warnings 1" in result.output
-    rejects = pd.read_csv(tmp_path / "canonical.rejects.csv", dtype=str)
+    rejects = pd.read_csv(tmp_path / "rejects" / "canonical.rejects.csv", dtype=str)
     assert rejects["appointment_id"].tolist() == ["A4", "A8"] and rejects["line"].tolist() == ["5", "10"]
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n", encoding="utf-8")

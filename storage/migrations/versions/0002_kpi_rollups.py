@@ -1,5 +1,5 @@
 """kpi rollups: appointment_daily, kpi_daily, lead_time_daily, tna_daily, slot_provider_summary,
-rollup_state (see storage/models/rollups.py)
+supply_item_daily, rollup_state (see storage/models/rollups.py)
 
 Revision ID: 0002
 Revises: 0001
@@ -25,6 +25,8 @@ _INDEXES = {
     "tna_daily": {"ix_tna_daily_date_clinic": ["measure_date", "clinic_id"],
                   "ix_tna_daily_provider_date": ["provider_id", "measure_date"]},
     "slot_provider_summary": {"ix_slot_provider_summary_clinic": ["clinic_id"]},
+    "supply_item_daily": {"ix_supply_item_daily_day_clinic": ["day", "clinic_id"],
+                          "ix_supply_item_daily_clinic_day": ["clinic_id", "day"]},
 }
 
 
@@ -92,6 +94,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slot_provider_summary")),
     )
     op.create_table(
+        "supply_item_daily",
+        _id(),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("clinic_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("window_days", sa.Integer(), nullable=False),
+        sa.Column("usage_rows", sa.Integer(), nullable=False),
+        sa.Column("usage_window", sa.Float(), nullable=False),
+        sa.Column("usage_sq_window", sa.Float(), nullable=False),
+        sa.Column("on_hand", sa.Float(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supply_item_daily")),
+    )
+    op.create_table(
         "rollup_state",
         sa.Column("feed", sa.String(32), nullable=False),
         sa.Column("feed_load_id", sa.Integer(), nullable=True),
@@ -107,6 +122,6 @@ def downgrade() -> None:
     for table, indexes in reversed(list(_INDEXES.items())):
         for name in indexes:
             op.drop_index(name, table_name=table)
-    for table in ("rollup_state", "slot_provider_summary", "tna_daily", "lead_time_daily", "kpi_daily",
+    for table in ("rollup_state", "supply_item_daily", "slot_provider_summary", "tna_daily", "lead_time_daily", "kpi_daily",
                   "appointment_daily"):
         op.drop_table(table)
