@@ -5,7 +5,9 @@
     .venv/bin/python bench/bench_kpi.py --database postgresql+psycopg://postgres@127.0.0.1/net --acks 64
 
 ``--seed N`` first migrates the database and seeds an N-clinic network (``bot.seed``) when it
-holds no clinics. ``--acks K`` also sends K concurrent ``/kpi`` commands through the real Bolt
+holds no clinics; ``--refresh`` rebuilds every roll-up first (timed); ``--charts K`` times K SPC
+chart renders per question; the load average is printed at the start and the end (other work on
+the machine inflates the figures). ``--acks K`` also sends K concurrent ``/kpi`` commands through the real Bolt
 app (local Slack stand-in) and prints the acknowledgement latency. Prints figures; never fails
 on timing.
 """
@@ -13,6 +15,7 @@ on timing.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +52,7 @@ def seed_if_empty(url: str, clinics: int, days: int) -> None:
         print(f"seeded {clinics} clinics × {days} days in {time.perf_counter() - t:.0f} s")
 
 
-def bench_questions(url: str, repeat: int) -> None:
+def bench_questions(url: str, repeat: int, only: list[str] | None = None) -> None:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     org = OrgConfig()
@@ -63,6 +66,8 @@ def bench_questions(url: str, repeat: int) -> None:
     print(f"{'kpi':34s} {'question':22s} {'p50 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}")
     worst = []
     for kpi in CATALOGUE:
+        if only and kpi.id not in only:
+            continue
         for label, q in (("network, last 30d", f"{kpi.id} last 30d"),
                          ("one clinic, last month", f'{kpi.id} clinic "{clinic}" last month')):
             times = []
@@ -78,6 +83,48 @@ def bench_questions(url: str, repeat: int) -> None:
     print(f"worst p99 over all questions: {max(worst):.1f} ms; questions with p99 < 50 ms: "
           f"{sum(w < 50 for w in worst)}/{len(worst)}")
     engine.dispose()
+
+
+def bench_refresh(url: str) -> None:
+    """Rebuild every roll-up from the raw rows (what the seed does after loading) and time it."""
+    from storage.rollups import refresh_all_rollups
+
+    sessions = make_session_factory(make_engine(url))
+    t = time.perf_counter()
+    with session_scope(sessions) as s:
+        refresh_all_rollups(s)
+    print(f"refresh_all_rollups: {time.perf_counter() - t:.1f} s")
+
+
+def bench_charts(url: str, repeat: int) -> None:
+    """Answer + SPC chart PNG (``bot.charts``), as the "Show chart" button does, p50/p99."""
+    from bot.charts import render_chart_png
+    from bot.services.kpi import kpi_answer
+
+    sessions = make_session_factory(make_engine(url))
+    org = OrgConfig()
+    with session_scope(sessions) as s:
+        clinic = s.execute(select(Clinic.name).order_by(Clinic.id)).scalars().first()
+        last = s.execute(select(func.max(Appointment.appointment_date)).where(Appointment.status != "scheduled")).scalar()
+    now = datetime.combine(date.fromisoformat(str(last)[:10]) + timedelta(days=1), datetime.min.time()) + timedelta(hours=15)
+    for q in ("no-show-rate last month", f'third-next-available clinic "{clinic}" last month', "denial-rate last 30d"):
+        totals, renders = [], []
+        for i in range(repeat + 1):
+            t = time.perf_counter()
+            with session_scope(sessions) as s:
+                result = kpi_answer(s, org, q, now=now)
+            if result.spc is None or result.spc.chart is None:
+                break
+            r = time.perf_counter()
+            render_chart_png(result.spc.chart, title=result.kpi.name, labels=result.spc.labels, unit=result.kpi.unit)
+            if i:  # the first is a warm-up (font cache)
+                renders.append((time.perf_counter() - r) * 1000)
+                totals.append((time.perf_counter() - t) * 1000)
+        if not renders:
+            print(f"chart {q[:48]:48s} no chart (no trend)")
+            continue
+        print(f"chart {q[:48]:48s} render p50 {statistics.median(renders):6.1f} p99 {pct(renders, 0.99):6.1f} ms; "
+              f"answer+render p50 {statistics.median(totals):6.1f} p99 {pct(totals, 0.99):6.1f} ms")
 
 
 def bench_acks(url: str, count: int) -> None:
@@ -113,10 +160,19 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help="seed N clinics first when the database is empty")
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--acks", type=int, default=0)
+    ap.add_argument("--refresh", action="store_true", help="rebuild all roll-ups first (timed)")
+    ap.add_argument("--charts", type=int, default=0, help="also time K chart renders per question")
+    ap.add_argument("--only", help="comma-separated KPI ids to bench (default: all)")
     args = ap.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     if args.seed:
         seed_if_empty(args.database, args.seed, args.days)
-    bench_questions(args.database, args.repeat)
+    if args.refresh:
+        bench_refresh(args.database)
+    bench_questions(args.database, args.repeat, args.only.split(",") if args.only else None)
+    if args.charts:
+        bench_charts(args.database, args.charts)
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.acks:
         bench_acks(args.database, args.acks)
 

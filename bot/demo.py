@@ -4,7 +4,8 @@ Every answer comes from the real bot: the tour drives the same Bolt app in-proce
 :class:`bot.asking.LocalSlack` (signed requests, a stand-in Slack capturing Web API calls) and
 prints the Block Kit it would post, rendered as text (:mod:`bot.render_text`).
 
-The tour is the :data:`TOUR` list. A feature adds itself with one line, e.g.::
+The tour is the :data:`TOUR` list: the KPI answers, then ideas and PDSA, alerts and the digest
+(:mod:`bot.demo_steps`). A feature adds itself with one line, e.g.::
 
     TOUR.append(slash("Ideas board", "/idea list", requires="handlers.ideas"))
 
@@ -37,6 +38,7 @@ class TourContext:
     echo: Callable[[str], None]
     last_reply: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)  # shared between steps (bot.demo_steps)
 
     @property
     def spike(self) -> Any:
@@ -123,6 +125,25 @@ TOUR.append(slash("Patient satisfaction (top box)", "/kpi patient-satisfaction l
                   requires=KPI))
 TOUR.append(slash("A definition, with numerator and denominator", "/kpi define denial-rate", requires=KPI))
 
+# ---- ideas and PDSA (issue 5), alerts (issue 6), digest (issue 7): bot.demo_steps ---------
+from bot import demo_steps as _s  # noqa: E402  (the steps live there to keep this module small)
+
+IDEAS, ALERTS = ("handlers.ideas", "handlers.pdsa"), ("handlers.alerts", "bot.alerts.demo")
+TOUR += [
+    Step("Ideas: a staff member types /idea and gets the improvement form", _s.idea_form, IDEAS),
+    Step("Ideas: a draft that names a patient is refused before anything is stored", _s.idea_refused, IDEAS),
+    Step("Ideas: the idea is saved, posted to the improvement channel and upvoted", _s.idea_posted, IDEAS),
+    Step("Ideas: the manager reviews the idea and plans it", _s.idea_moved, IDEAS),
+    Step("PDSA: a test of change is planned for the idea (/pdsa start)", _s.pdsa_start, IDEAS),
+    Step("PDSA: the results are recorded and the change adopted (/pdsa update)", _s.pdsa_update, IDEAS),
+    Step("Ideas: the idea with its whole history (/idea show)", _s.idea_show, IDEAS),
+    Step("Alerts: this morning's check posts each problem to its clinic's alerts channel",
+         _s.alerts_posted, ALERTS),
+    Step("Alerts: the manager acknowledges the low-stock alert; the message updates in place",
+         _s.alert_acknowledged, ALERTS),
+    Step("Daily digest: what each clinic's channel receives at 07:30", _s.digest, ("bot.digest.demo",)),
+]
+
 
 # ---- running ---------------------------------------------------------------------------
 def module_exists(name: str) -> bool:
@@ -179,6 +200,28 @@ def run_demo(database: Path | None = None, *, keep: bool = False, clinics: int =
             echo(f"\nKept the demo database: {database}")
 
 
+VALIDATE_ROWS = 2_000  # rows per feed re-checked with the importers' validation after seeding
+
+
+def demo_org_config(sessions: Any, directory: Path) -> Path:
+    """Write the tour's organisation YAML: the seeded clinics with alerts, improvement and digest
+    channels (:func:`bot.demo_steps.org_yaml`), the tour's user as their owner and as admin
+    (``bot.access.local``). Returns the file to use as ``OPSBOT_CONFIG``."""
+    import yaml
+    from sqlalchemy import select
+
+    from bot.access.local import LOCAL_USER, local_admin_config  # issue 8: the tour's user is the admin
+    from bot.demo_steps import org_yaml
+    from storage.db import session_scope
+    from storage.models import Clinic
+
+    with session_scope(sessions) as s:
+        clinics = [(c.key, c.name, c.timezone) for c in s.scalars(select(Clinic).order_by(Clinic.key))]
+    base = directory / "opsbot-demo-org.yml"
+    base.write_text(yaml.safe_dump(org_yaml(clinics, LOCAL_USER), sort_keys=False), encoding="utf-8")
+    return local_admin_config(directory, base=base)
+
+
 def _run(database: Path, out_dir: Path, clinics: int, days: int, seed: int, end: date,
          echo: Callable[[str], None]) -> int:
     from bot.asking import LocalSlack
@@ -191,16 +234,16 @@ def _run(database: Path, out_dir: Path, clinics: int, days: int, seed: int, end:
     started = time.perf_counter()
     echo(f"Clinic Ops Bot demo — database {database}")
     migrate.upgrade(url)
-    from bot.access.local import local_admin_config  # issue 8: the tour's user is the demo's admin
-
-    settings = load_settings(DATABASE_URL=url, OPSBOT_CONFIG=str(local_admin_config(out_dir)))
     engine = make_engine(url)
     try:
         sessions = make_session_factory(engine)
         with session_scope(sessions) as session:
+            key = load_settings(DATABASE_URL=url).secret("pseudonym_key") or "demo"
             report = seed_database(session, SeedParams(clinics=clinics, days=days, seed=seed, end_date=end),
-                                   pseudonym_key=settings.secret("pseudonym_key") or "demo")
+                                   pseudonym_key=key, validate_rows=VALIDATE_ROWS)
         echo("\n".join(report.lines()))
+        settings = load_settings(DATABASE_URL=url, OPSBOT_CONFIG=str(demo_org_config(sessions, out_dir)))
+        echo(f"Organisation config for the tour: {settings.opsbot_config}")
         with LocalSlack(settings, engine, sessions) as local:
             ctx = TourContext(local, report, out_dir, echo)
             failed = run_tour(ctx)

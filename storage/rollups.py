@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, func, insert, literal, null, select
+from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, func, insert, literal, null, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Appointment, AppointmentStatus, FeedLoad, utcnow
@@ -27,6 +27,10 @@ from storage.models.rollups import AppointmentDaily, KpiDaily, LeadTimeDaily, Ro
 
 FEEDS = ("appointments", "slots", "claims", "remittances", "ledger", "surveys", "coding_audits", "inventory",
          "supply", "lots")
+
+
+ROLLUP_TABLES = ("appointment_daily", "kpi_daily", "lead_time_daily", "tna_daily", "slot_provider_summary",
+                 "supply_item_daily")
 
 
 def _count(condition: Any) -> Any:
@@ -162,3 +166,5 @@ def refresh_all_rollups(session: Session) -> None:
             mark_fresh(session, feed)
             continue
         refresh_feed_rollups(session, feed)
+    for table in ROLLUP_TABLES:  # fresh planner statistics for the rebuilt tables (both dialects)
+        session.execute(text(f"ANALYZE {table}"))

@@ -18,9 +18,10 @@ def seed(
     end_date: str = typer.Option(None, "--end-date", help="Last day of history, YYYY-MM-DD (default: today)."),
     database: str | None = database_option(),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", help="Plant no events: a quiet network that should raise no alert."),
 ) -> None:
     """Generate clinics, schedules, appointments, claims, remittances, ledger, supplies, compliance,
-    audits and surveys (with planted events for every alert type), and print what was made."""
+    audits and surveys (with planted events for every alert type unless --quiet), and print what was made."""
     from bot.seed import SeedParams, seed_database
     from storage.db import make_session_factory, session_scope
 
@@ -31,7 +32,7 @@ def seed(
         typer.secho(f"error: --end-date must be YYYY-MM-DD, got {end_date!r}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     with user_errors():
-        params = SeedParams(clinics=clinics, days=days, seed=seed_value, end_date=end)
+        params = SeedParams(clinics=clinics, days=days, seed=seed_value, end_date=end, plant_events=not quiet)
         engine = engine_for(settings)
         try:
             with session_scope(make_session_factory(engine)) as session:

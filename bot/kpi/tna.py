@@ -6,6 +6,10 @@ is not blocked, and was not booked by the end of d (``booked_at``) — the recon
 after d gives ``slot_date − d`` calendar days (same day = 0); a provider's value is the mean over
 its appointment types, and the KPI is the mean over providers. The end of d is taken in each
 clinic's own time zone.
+
+Reads: the ``tna_daily`` roll-up (first and third free slot per provider, type and day,
+``storage.rollups_slots``) when it is fresh and covers the measurement days, one query for the
+value and the whole trend; otherwise the slots themselves (a window query per day).
 """
 
 from __future__ import annotations

@@ -64,10 +64,9 @@ def serve_gracefully(wsgi: Any, *, host: str, port: int, threads: int, inflight:
             on_drain()
         log.info("signal %s: no longer accepting connections; draining %d in-flight request(s)",
                  signal.Signals(signum).name, inflight.count)
-        server.accepting = False
-        server.del_channel()  # the listening socket leaves the loop; the trigger keeps it alive
-        server.socket.close()
-        threading.Thread(target=drain, name="opsbot-drain", daemon=True).start()
+        server.accepting = False  # out of the next select(); closed in the loop, not in this handler
+        server.trigger.pull_trigger(lambda: _close_listener(server))  # (a select() retried after a signal
+        threading.Thread(target=drain, name="opsbot-drain", daemon=True).start()  # keeps its fds)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
@@ -77,6 +76,23 @@ def serve_gracefully(wsgi: Any, *, host: str, port: int, threads: int, inflight:
     except KeyboardInterrupt:
         server.task_dispatcher.shutdown()
     log.info("stopped")
+
+
+def _close_listener(server: Any) -> None:
+    """Runs in waitress's loop: take every connection already queued in the backlog (they are
+    answered normally), then close the listening socket so new connects are refused at once."""
+    for _ in range(10_000):
+        try:
+            pair = server.accept()
+        except OSError:
+            break
+        if pair is None:
+            break
+        conn, addr = pair
+        server.set_socket_options(conn)
+        server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
+    server.del_channel()
+    server.socket.close()
 
 
 def _wait_flushed(server: Any, deadline: float) -> None:

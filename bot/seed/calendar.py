@@ -3,8 +3,13 @@
 Compliance: per clinic an annual HIPAA security risk assessment, OSHA training, CLIA certificate
 (2-yearly), mock survey, fire inspection, emergency drill and a quarterly chart audit; per
 provider a DEA registration (3-yearly), state licence (2-yearly) and payer re-credentialing
-(3-yearly). Open items fall due between 8 days and one recurrence after the end date; the
-planted items (one due this week, one overdue) are set by :mod:`bot.seed.planted`.
+(3-yearly). Open items fall due beyond the compliance rule's reminder horizon (the largest of
+``alerts.compliance.reminder_days``, 30 days) and within one recurrence after the end date: the
+network is a snapshot of clinics that have done everything due within the horizon, so on a
+quiet network (``plant_events=False``) the compliance rule has nothing to remind about and
+every compliance alert on the generated data is a planted one (one due this week, one overdue,
+set by :mod:`bot.seed.planted`). Two days of margin: the rule counts days on the clinic-local
+date at :attr:`SeedParams.now`, which is the day after the end date east of UTC-6.
 Coding audits: monthly, 20-40 codes per provider, provider accuracy around 94 %.
 Surveys: 12 % of completed visits answer within about a week; the 0-10 provider rating has a
 provider effect and falls with long waits; top box (9-10) is about three quarters.
@@ -35,6 +40,13 @@ PROVIDER_ITEMS = (
 )
 
 
+def reminder_horizon_days() -> int:
+    """The compliance rule's earliest reminder, in days before the due date (code default)."""
+    from bot.alerts.config import ComplianceParams
+
+    return max(ComplianceParams().reminder_days)
+
+
 def compliance(p: SeedParams, clinics: pd.DataFrame, providers: pd.DataFrame) -> pd.DataFrame:
     """``clinic_ix, key, kind, title, owner, due_day, recurrence_months, status,
     completed_day (-1), corrective_day (-1)``."""
@@ -50,8 +62,9 @@ def compliance(p: SeedParams, clinics: pd.DataFrame, providers: pd.DataFrame) ->
                 rows.append((c.clinic_ix, f"{kind}:{pr.key}", kind, f"{title}: {pr.name}", "credentialing lead",
                              months))
     f = pd.DataFrame(rows, columns=["clinic_ix", "key", "kind", "title", "owner", "recurrence_months"])
-    span = np.maximum(f["recurrence_months"].to_numpy() * 30 - 8, 1)
-    f["due_day"] = end + 8 + (rng.random(len(f)) * span).astype("int64")
+    first = reminder_horizon_days() + 2
+    span = np.maximum(f["recurrence_months"].to_numpy() * 30 - first, 1)
+    f["due_day"] = end + first + (rng.random(len(f)) * span).astype("int64")
     f["status"] = "open"
     f["completed_day"] = -1
     f["corrective_day"] = -1

@@ -2,6 +2,7 @@
 
 Order matters only through data dependencies (appointments need slots, claims need
 appointments, …); each step has its own random stream (:meth:`SeedParams.rng`).
+``SeedParams(plant_events=False)`` draws the same streams but plants nothing: a quiet network.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def generate(p: SeedParams, step: Callable[[str], None] = lambda _: None) -> Net
     f["claims"], f["claim_lines"] = claims_mod.claims_frame(p, f["appointments"], f["clinics"])
     step("remittances")
     payer_ix = int(f["payers"].index[f["payers"]["key"] == planted.SPIKE_PAYER][0])
-    spike = remits.Spike(planted.pick(ranked, 0), payer_ix, planted.SPIKE_CATEGORY, p.spike_days)
+    spike = (remits.Spike(planted.pick(ranked, 0), payer_ix, planted.SPIKE_CATEGORY, p.spike_days)
+             if p.plant_events else None)
     out = remits.remittances(p, f["claims"], f["claim_lines"], len(f["clinics"]), spike)
     r = out["remits"]
     r = pd.concat([r, remit_detail.classify(r)], axis=1)
@@ -61,18 +63,20 @@ def generate(p: SeedParams, step: Callable[[str], None] = lambda _: None) -> Net
     f["ar"] = ledger.ar_snapshots(p, events, allowances, len(f["clinics"]))
     step("supply")
     rundown_clinic = planted.pick(ranked, 1)
-    sup = supply.supply(p, f["clinics"], planted_item=(rundown_clinic, planted.RUNDOWN_SKU))
+    sup = supply.supply(p, f["clinics"],
+                        planted_item=(rundown_clinic, planted.RUNDOWN_SKU) if p.plant_events else None)
     step("calendar")
     f["compliance"] = calendar.compliance(p, f["clinics"], f["providers"])
     f["coding_audits"] = calendar.coding_audits(p, f["providers"])
     f["surveys"] = calendar.surveys(p, f["appointments"], len(f["providers"]), planted.stopped_after_day(p))
-    net.planted = [
-        planted.spike_event(p, r, f["claims"], spike.clinic_ix, spike.payer_ix, f["clinics"]),
-        planted.rundown_event(p, sup, rundown_clinic, f["clinics"]),
-        *planted.plant_lots(p, sup, ranked, f["clinics"]),
-        *planted.plant_compliance(p, f["compliance"], ranked, f["clinics"]),
-        planted.stopped_event(p),
-    ]
+    if spike is not None:  # p.plant_events
+        net.planted = [
+            planted.spike_event(p, r, f["claims"], spike.clinic_ix, spike.payer_ix, f["clinics"]),
+            planted.rundown_event(p, sup, rundown_clinic, f["clinics"]),
+            *planted.plant_lots(p, sup, ranked, f["clinics"]),
+            *planted.plant_compliance(p, f["compliance"], ranked, f["clinics"]),
+            planted.stopped_event(p),
+        ]
     f["supply_items"], f["lots"], f["inventory"], f["stock_counts"] = (
         sup["items"], sup["lots"], sup["tx"], sup["counts"])
     return net

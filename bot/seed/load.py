@@ -204,7 +204,7 @@ class Loader:
                 load.data_min_date = days_to_dates(np.array([days.min()])).dt.date.iloc[0]
                 load.data_max_date = days_to_dates(np.array([days.max()])).dt.date.iloc[0]
             load.finished_at = utcnow()
-            if feed == STOPPED_FEED:
+            if feed == STOPPED_FEED and p.plant_events:
                 load.started_at = self.now - timedelta(days=p.stopped_feed_days, minutes=3)
                 load.finished_at = self.now - timedelta(days=p.stopped_feed_days)
         self.s.flush()

@@ -23,6 +23,9 @@ class SeedParams:
     ``days``: days of history ending on ``end_date`` (inclusive, clinic-local dates);
     ``future_days``: how far ahead slots and ``scheduled`` appointments reach (published
     schedule). ``stopped_feed_days``: how long the planted stopped feed has been silent.
+    ``plant_events``: False generates the same network as a quiet one, with no planted event
+    (no denial spike, run-down, expiring lot, compliance deadline or stopped feed): the
+    baseline on which every alert is a false alarm (``opsbot seed --quiet``).
     """
 
     clinics: int = 6
@@ -32,6 +35,7 @@ class SeedParams:
     future_days: int = 56
     spike_days: int = 14
     stopped_feed_days: int = 9
+    plant_events: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.clinics <= 500:

@@ -1,9 +1,11 @@
 """Planted events: one finding for every alert type, near the end date, recorded in a report.
 
+``SeedParams(plant_events=False)`` plants none of them (a quiet network).
+
 * ``denial_spike``: first-pass denials of one category for one payer at the largest clinic in
   the last ``spike_days`` (``remits.Spike``);
 * ``supply_rundown``: a critical item at the second-largest clinic whose replenishment stopped,
-  on hand ending near 85 % of its reorder point;
+  on hand ending at 75 % of the reorder point the low-stock rule computes;
 * ``lot_expiry``: two lots with stock expiring 18 and 25 days after the end date;
 * ``compliance_due`` (due in 4 days) and ``compliance_overdue`` (10 days late, open);
 * ``feed_stopped``: the ``surveys`` feed has no rows and no load for ``stopped_feed_days``.
@@ -62,6 +64,9 @@ class SeedReport:
         if self.validated:
             out.append("Importer validation: 0 rejects in " + ", ".join(
                 f"{feed} ({n:,})" for feed, n in self.validated.items()))
+        if not p.plant_events:
+            out.append("Planted events: none (a quiet network)")
+            return out
         out.append("Planted events:")
         out += [f"  [{e.kind}] {e.description}" for e in self.planted]
         return out
@@ -122,11 +127,12 @@ def rundown_event(p: SeedParams, sup: dict[str, pd.DataFrame], clinic_ix: int, c
     items, counts = sup["items"], sup["counts"]
     item = items[(items["clinic_ix"] == clinic_ix) & (items["sku"] == RUNDOWN_SKU)].iloc[0]
     on_hand = float(counts[(counts["item_ix"] == item["item_ix"]) & (counts["day"] == day_number(p.end_date))]["on_hand"].iloc[0])
+    rop = float(sup["rop_at_end"][int(item["item_ix"])])  # the low-stock rule's, from the usage history
     ckey = clinics["key"].iloc[clinic_ix]
     return PlantedEvent("supply_rundown", ckey,
-                        f"{RUNDOWN_SKU} at {ckey}: {on_hand:g} on hand vs reorder point ≈ {item['rop_planned']:.1f} "
+                        f"{RUNDOWN_SKU} at {ckey}: {on_hand:g} on hand vs reorder point ≈ {rop:.1f} "
                         "(no order placed for 45 days)",
-                        {"sku": RUNDOWN_SKU, "on_hand": on_hand, "reorder_point": float(item["rop_planned"])})
+                        {"sku": RUNDOWN_SKU, "on_hand": on_hand, "reorder_point": rop})
 
 
 def spike_event(p: SeedParams, remits: pd.DataFrame, claims: pd.DataFrame, clinic_ix: int, payer_ix: int,
@@ -161,7 +167,8 @@ def stopped_event(p: SeedParams) -> PlantedEvent:
 
 
 def stopped_after_day(p: SeedParams) -> int:
-    return day_number(p.end_date) - p.stopped_feed_days
+    """Last day of survey data: ``stopped_feed_days`` before the end (the end on a quiet network)."""
+    return day_number(p.end_date) - (p.stopped_feed_days if p.plant_events else 0)
 
 
 def as_dates(days: np.ndarray) -> list[date]:

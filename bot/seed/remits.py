@@ -37,9 +37,9 @@ class Spike:
 
 
 def remittances(p: SeedParams, claims: pd.DataFrame, lines: pd.DataFrame, n_clinics: int,
-                spike: Spike) -> dict[str, pd.DataFrame]:
+                spike: Spike | None) -> dict[str, pd.DataFrame]:
     """Frames ``remits`` (one per CLP), ``lines`` (SVC) and ``adjustments`` (CAS triples), and
-    ``paid_path`` (per claim: what a paid adjudication pays).
+    ``paid_path`` (per claim: what a paid adjudication pays). ``spike`` None: no planted spike.
 
     remits: ``remit_ix, claim_ix, kind (paid|denied|rework|reversal|corrected|duplicate),
     status_code, remit_day, sign, charge_cents, paid_cents, pr_cents, co45, pr1, pr2, pr3,
@@ -61,9 +61,10 @@ def remittances(p: SeedParams, claims: pd.DataFrame, lines: pd.DataFrame, n_clin
     probs[:, CATEGORY_ORDER.index("registration_eligibility")] += np.where(
         claims["insurance_verified"].to_numpy(), 0.0, 0.25)
     probs[:, CATEGORY_ORDER.index("authorization")] += np.where(claims["auth_lapse"].to_numpy(), 0.6, 0.0)
-    in_spike = ((claims["clinic_ix"].to_numpy() == spike.clinic_ix) & (payer == spike.payer_ix)
-                & (day1 > end - spike.days) & has1)
-    probs[:, CATEGORY_ORDER.index(spike.category)] += np.where(in_spike, spike.extra, 0.0)
+    if spike is not None:
+        in_spike = ((claims["clinic_ix"].to_numpy() == spike.clinic_ix) & (payer == spike.payer_ix)
+                    & (day1 > end - spike.days) & has1)
+        probs[:, CATEGORY_ORDER.index(spike.category)] += np.where(in_spike, spike.extra, 0.0)
     cum = np.cumsum(probs, axis=1)
     u = rng.random(n)
     denied = u < np.minimum(cum[:, -1], 0.95)

@@ -112,7 +112,11 @@ class FeedImporter:
         return upsert_frame(session, self.model, frame, self.natural_key)
 
     def finish(self, session: Session, summary: ImportSummary) -> None:
-        """Called after the last chunk, before the FeedLoad is closed (e.g. refresh roll-ups)."""
+        """Called after the last chunk, before the FeedLoad is closed: refreshes the KPI roll-ups
+        the feed feeds, from the first loaded data date on (``storage.rollups``)."""
+        from storage.rollups import refresh_feed_rollups
+
+        refresh_feed_rollups(session, self.feed, summary.data_min_date, None)
 
 
 @dataclass

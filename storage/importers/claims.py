@@ -90,3 +90,4 @@ class ClaimsImporter(FeedImporter):
 
     def finish(self, session: Session, summary: ImportSummary) -> None:
         link_remittances_to_claims(session)
+        super().finish(session, summary)

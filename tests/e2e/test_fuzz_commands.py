@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from slack_bolt import BoltRequest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from bot.asking import LocalSlack
 from bot.settings import load_settings
@@ -27,6 +27,10 @@ from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Base, Clinic
 
 pytestmark = pytest.mark.e2e
+# The admin reaches the deepest code paths; ``/digest`` goes as organisation-wide finance (it may
+# preview, not subscribe): an admin's "/digest subscribe" with a valid clinic is a legitimate
+# change, and no other command can change anything here (no ideas, cycles or alerts exist).
+USER = {"/kpi": "U0FUZZ", "/idea": "U0FUZZ", "/pdsa": "U0FUZZ", "/opsbot": "U0FUZZ", "/digest": "U0FUZZFIN"}
 SEED = 20261101
 PER_COMMAND = 120
 HOSTILE = [
@@ -72,7 +76,7 @@ def snapshot(sessions) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def bot(sqlite_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
     config = tmp_path / "org.yml"
     config.write_text("clinics:\n  - {key: north, name: North, timezone: UTC}\n"
-                      "roles: {admin: [U0FUZZ]}\n")  # admin: the deepest code paths are reachable
+                      "roles: {admin: [U0FUZZ], finance: [U0FUZZFIN]}\n")
     engine = make_engine(sqlite_url)
     sessions = make_session_factory(engine)
     with session_scope(sessions) as s:
@@ -92,7 +96,7 @@ def test_hostile_text_at_every_command_gets_help_and_changes_nothing(bot: LocalS
     for command in VERBS:
         for n, text in enumerate(hostile_inputs(command, rng, PER_COMMAND)):
             url, trigger = bot.standin.new_response_url(), f"{n}.{rng.randrange(10**9)}.fuzz"
-            body = slash_command_body(command, text, user_id="U0FUZZ", response_url=url, trigger_id=trigger)
+            body = slash_command_body(command, text, user_id=USER[command], response_url=url, trigger_id=trigger)
             resp = bot.app.dispatch(BoltRequest(body=body, headers=signed_headers(bot.secret, body)))
             assert resp.status == 200, (command, text, resp.status, resp.body)
             ack = json.loads(resp.body) if resp.body.startswith("{") else {"text": resp.body}

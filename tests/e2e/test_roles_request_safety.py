@@ -9,6 +9,7 @@ import io
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from bot.ids import Action
 from bot.settings import load_settings
 from bot.signing import block_actions_payload, event_body, interactive_body, signed_headers, slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
-from storage.models import AuditEvent, Clinic, Idea, IdeaVote, RequestReceipt
-from tests.e2e.test_roles_boundaries import ORG, REFUSED, as_user, click, said
+from storage.models import AuditEvent, Clinic, Idea, IdeaVote
+from tests.e2e.test_roles_boundaries import ORG, as_user, click, said
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +37,7 @@ def bot(db_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
         s.add(Clinic(key="north", name="North Family Practice", name_folded="north family practice", timezone="UTC"))
         s.flush()
         s.add(Idea(id=1, clinic_id=s.scalar(select(Clinic.id)), title="Idea", title_folded="idea", problem="p",
-                   proposed_change="c", category="scheduling", created_date=__import__("datetime").date(2026, 11, 2)))
+                   proposed_change="c", category="scheduling", created_date=date(2026, 11, 2)))
     settings = load_settings(DATABASE_URL=db_url, OPSBOT_CONFIG=str(config))
     with LocalSlack(settings, engine, sessions) as local:
         local.standin.stub("usergroups.users.list", {"ok": True, "users": []})

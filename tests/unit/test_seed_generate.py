@@ -132,3 +132,60 @@ def test_ar_is_positive_and_ledger_amounts_positive(net) -> None:
     assert np.isin(net["ledger"]["kind"], ["charge", "payer_payment", "patient_payment", "refund",
                                            "contractual_adjustment", "denial_write_off", "bad_debt_write_off",
                                            "other_adjustment"]).all()
+
+
+@pytest.fixture(scope="module")
+def quiet():
+    # 120 days ending in flu season: the seasonal vaccine usage is what used to run stock down
+    return generate(SeedParams(clinics=3, days=120, seed=7, end_date=date(2026, 11, 29), plant_events=False))
+
+
+def _stock_vs_rule(net, end: int) -> pd.DataFrame:
+    """Per item: on hand at the end (receipts − usage − expiries ± adjustments) and the reorder
+    point by kpis.md (d̄·L + z·√(L·σd² + d̄²·σL²)) over the 91 days of usage before the end,
+    computed here with pandas/scipy from the transaction rows."""
+    from scipy.stats import norm
+
+    tx, items = net["inventory"], net["supply_items"]
+    signed = np.where(tx["kind"].isin(["usage", "expired"]), -tx["quantity"], tx["quantity"])
+    on_hand = pd.Series(signed).groupby(tx["item_ix"].to_numpy()).sum()
+    days = np.arange(end - 90, end + 1)
+    use = tx[tx["kind"] == "usage"].pivot_table(index="day", columns="item_ix", values="quantity", aggfunc="sum")
+    use = use.reindex(index=days, columns=items["item_ix"], fill_value=0).fillna(0)
+    d, sd = use.mean(), use.std(ddof=1)
+    lt, slt = items["lead_time_days"].to_numpy(), items["lead_time_sd_days"].to_numpy()
+    rop = d.to_numpy() * lt + norm.ppf(items["service_level"].to_numpy()) * np.sqrt(
+        lt * sd.to_numpy() ** 2 + d.to_numpy() ** 2 * slt ** 2)
+    return pd.DataFrame({"sku": items["sku"].to_numpy(), "on_hand": on_hand.reindex(items["item_ix"]).to_numpy(),
+                         "rop": rop})
+
+
+def test_quiet_network_plants_nothing(quiet) -> None:
+    end = day_number(date(2026, 11, 29))
+    assert quiet.planted == []
+    comp = quiet["compliance"]
+    assert (comp["due_day"] > end + 31).all()  # nothing within the 30-day reminder horizon
+    assert (comp["corrective_day"] == -1).all()
+    assert quiet["surveys"]["day"].max() >= end - 2  # the survey feed did not stop
+    lots = quiet["lots"]
+    assert not ((lots["quantity_on_hand"] > 0) & (lots["expiry_day"] <= end + 31)).any()
+    assert (quiet["inventory"]["kind"] != "adjustment").all()  # no planted run-down count
+
+
+def test_a_well_run_clinic_keeps_stock_above_the_reorder_point(quiet) -> None:
+    stock = _stock_vs_rule(quiet, day_number(date(2026, 11, 29)))
+    low = stock[stock["on_hand"] <= stock["rop"]]
+    assert low.empty, low
+    flu = stock[stock["sku"] == "VAC-FLU"]
+    assert (flu["rop"] > 0).all()  # flu season: the reorder point is high, and stock is above it
+
+
+def test_planted_run_down_is_below_the_rules_reorder_point(net) -> None:
+    e = next(e for e in net.planted if e.kind == "supply_rundown")
+    stock = _stock_vs_rule(net, day_number(END))
+    clinic_ix = int(net["clinics"].index[net["clinics"]["key"] == e.clinic_key][0])
+    item_ix = int(net["supply_items"][(net["supply_items"]["clinic_ix"] == clinic_ix)
+                                      & (net["supply_items"]["sku"] == e.detail["sku"])]["item_ix"].iloc[0])
+    row = stock.iloc[item_ix]
+    assert row["on_hand"] == pytest.approx(e.detail["on_hand"])
+    assert row["on_hand"] < row["rop"]
