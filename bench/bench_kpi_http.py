@@ -148,6 +148,8 @@ def main() -> None:
     ap.add_argument("--work-seconds", type=float, default=1.0,
                     help="seconds the stand-in holds each response_url post in the burst phase")
     ap.add_argument("--skip-phases", action="store_true", help="only the burst phase")
+    ap.add_argument("--stagger-ms", type=float, default=0.0,
+                    help="burst: send the k-th command k x this many ms after the first (0 = all at once)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-kpi-"))
@@ -186,10 +188,10 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                     conc = list(pool.map(lambda _: send(url, standin, args.text), range(args.n)))
                 report(f"{args.concurrency} concurrent clients", conc, standin, time.perf_counter() - t0)
             if args.burst:
-                burst(url, standin, args.text, args.burst, args.work_seconds)
+                burst(url, standin, args.text, args.burst, args.work_seconds, args.stagger_ms)
 
 
-def burst(url: str, standin: SlackStandIn, text: str, count: int, work: float) -> None:
+def burst(url: str, standin: SlackStandIn, text: str, count: int, work: float, stagger_ms: float = 0.0) -> None:
     """``count`` commands sent at once (a barrier releases them together), each followed by
     ``work`` seconds of work after the ack: the stand-in holds every response_url post that
     long, so a worker thread is busy for it, as with a slow answer or a slow Slack."""
@@ -199,14 +201,17 @@ def burst(url: str, standin: SlackStandIn, text: str, count: int, work: float) -
     standin.inject("response_url", delay=work, times=count)
     gate = threading.Barrier(count)
 
-    def one(_: int) -> tuple[float, str, int, float]:
+    def one(k: int) -> tuple[float, str, int, float]:
         gate.wait()
+        if stagger_ms:
+            time.sleep(k * stagger_ms / 1000)
         return send(url, standin, text)
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=count) as pool:
         results = list(pool.map(one, range(count)))
-    report(f"burst: {count} commands at once, {work:g} s of work each after the ack", results, standin,
+    how = f"one every {stagger_ms:g} ms" if stagger_ms else "at once"
+    report(f"burst: {count} commands {how}, {work:g} s of work each after the ack", results, standin,
            time.perf_counter() - t0)
 
 

@@ -54,6 +54,7 @@ def _all() -> list[Component]:
         Component("patient-satisfaction", ("surveys",), experience.satisfaction_spec),
         Component("coding-accuracy", ("coding_audits",), experience.coding_spec),
         Component("expiry-waste", ("inventory", "supply"), inventory.expiry_waste_spec),
+        Component("inventory-usage", ("inventory", "supply"), inventory.usage_value_spec),
     ]
     return out
 

@@ -18,7 +18,7 @@ from statistics import median
 from typing import Any
 
 from scipy.stats import norm
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions
@@ -73,6 +73,14 @@ def expiry_waste_spec() -> RatioSpec:
     return RatioSpec(source=_JOIN, day=T.tx_date, n=case((T.kind == "expired", value), else_=0),
                      d=case((T.kind.in_(("usage", "expired")), value), else_=0), dims=_DIMS,
                      where=(T.kind.in_(("usage", "expired")),))
+
+
+def usage_value_spec() -> RatioSpec:
+    """Usage transactions (n: rows) and their value in cents (d), by transaction date: the
+    consumption side of inventory turns."""
+    one = literal_column("1")
+    return RatioSpec(source=_JOIN, day=T.tx_date, n=one, d=T.quantity * SupplyItem.unit_cost_cents, dims=_DIMS,
+                     where=(T.kind == "usage",))
 
 
 class _ItemKpi(KpiImpl):
@@ -205,14 +213,28 @@ class InventoryTurnsKpi(KpiImpl):
 
     kpi_id = "inventory-turns"
 
+    @staticmethod
+    def _used(session: Session, scope: Scope, start: date | None, end: date | None) -> Any:
+        """(usage value in cents, first and last usage day) over [start, end]: from the
+        ``inventory-usage`` roll-up component when fresh, else the transactions."""
+        from bot.kpi import rollup_read
+        from storage.models.rollups import KpiDaily as K
+
+        p = rollup_read.plan("inventory-usage", scope)
+        if p is not None and rollup_read.is_fresh(session, ("inventory", "supply")):
+            return session.execute(select(func.sum(K.d), func.min(K.day), func.max(K.day)).where(
+                *p.conditions, K.n > 0, *([K.day >= start] if start else []), *([K.day <= end] if end else []))).one()
+        return session.execute(select(func.sum(T.quantity * SupplyItem.unit_cost_cents), func.min(T.tx_date),
+                                      func.max(T.tx_date)).select_from(_JOIN).where(
+            T.kind == "usage", *scope_conditions(_DIMS, scope), *([T.tx_date >= start] if start else []),
+            *([T.tx_date <= end] if end else []))).one()
+
     def latest(self, session: Session, scope: Scope) -> date | None:
         return DaysOfSupplyKpi().latest(session, scope)
 
     def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
         conds = scope_conditions(_DIMS, scope)
-        used = session.execute(select(func.sum(T.quantity * SupplyItem.unit_cost_cents), func.min(T.tx_date),
-                                      func.max(T.tx_date)).select_from(_JOIN).where(
-            T.kind == "usage", *conds, *([T.tx_date >= start] if start else []), *([T.tx_date <= end] if end else []))).one()
+        used = self._used(session, scope, start, end)
         if used[1] is None:
             return Measure(value=None)
         first, last = _as_date(used[1]), _as_date(used[2])
