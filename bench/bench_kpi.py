@@ -59,7 +59,7 @@ def bench_questions(url: str, repeat: int, only: list[str] | None = None) -> Non
     with session_scope(sessions) as s:
         clinic = s.execute(select(Clinic.name).order_by(Clinic.id)).scalars().first()
         n_appts = s.execute(select(func.count()).select_from(Appointment)).scalar()
-        last = s.execute(select(func.max(Appointment.appointment_date)).where(Appointment.status != "scheduled")).scalar()
+        last = s.execute(select(func.max(Appointment.appointment_date)).where(Appointment.status.in_(("completed", "no_show")))).scalar()
     # "today" = the day after the last appointment with an outcome, so relative periods hold data
     now = datetime.combine(date.fromisoformat(str(last)[:10]) + timedelta(days=1), datetime.min.time()) + timedelta(hours=15)
     print(f"database {engine.url.render_as_string(hide_password=True)}: {n_appts:,} appointments")
@@ -105,7 +105,7 @@ def bench_charts(url: str, repeat: int) -> None:
     org = OrgConfig()
     with session_scope(sessions) as s:
         clinic = s.execute(select(Clinic.name).order_by(Clinic.id)).scalars().first()
-        last = s.execute(select(func.max(Appointment.appointment_date)).where(Appointment.status != "scheduled")).scalar()
+        last = s.execute(select(func.max(Appointment.appointment_date)).where(Appointment.status.in_(("completed", "no_show")))).scalar()
     now = datetime.combine(date.fromisoformat(str(last)[:10]) + timedelta(days=1), datetime.min.time()) + timedelta(hours=15)
     for q in ("no-show-rate last month", f'third-next-available clinic "{clinic}" last month', "denial-rate last 30d"):
         totals, renders = [], []

@@ -106,6 +106,7 @@ def run_job(ctx: JobContext, name: str, clinic: str | None = None, now: datetime
 def _load_builtin_jobs() -> None:
     import jobs.alerts  # noqa: F401  (registers alerts, deliver)
     import jobs.pdsa_reminders  # noqa: F401  (registers pdsa_reminders)
+    import jobs.retention  # noqa: F401  (registers retention)
 
     try:
         import jobs.digest  # noqa: F401  (optional: registered by the digest feature if present)

@@ -152,15 +152,20 @@ class LeadTimeKpi(KpiImpl):
         conds = self._rollup(session, scope)
         if conds is not None:  # histograms summed per bucket in SQL: ~12 × lead values rows back
             which = case(*[(L.appointment_date.between(s, e), i) for i, (s, e) in enumerate(buckets)], else_=-1)
-            stmt = (select(which, L.lead_days, func.sum(L.appointments), func.min(L.appointment_date),
-                           func.max(L.appointment_date))
-                    .where(*conds, *range_conditions(L.appointment_date, buckets[0][0], buckets[-1][1]))
-                    .group_by(which, L.lead_days))
-            per: dict[int, list[tuple[date, int, int]]] = {}
-            for i, lead, count, lo, hi in session.execute(stmt):
-                if i >= 0:  # first/last dates ride on two zero-count rows
-                    per.setdefault(i, []).extend([(_as_date(lo), lead, int(count)), (_as_date(hi), lead, 0)])
-            return [self._measure(per.get(i, [])) for i in range(len(buckets))]
+            where = [*conds, *range_conditions(L.appointment_date, buckets[0][0], buckets[-1][1])]
+            per: dict[int, list[tuple[None, int, int]]] = {}
+            for i, lead, count in session.execute(select(which, L.lead_days, func.sum(L.appointments))
+                                                  .where(*where).group_by(which, L.lead_days)):
+                per.setdefault(i, []).append((None, lead, int(count)))
+            bounds = {i: (lo, hi) for i, lo, hi in session.execute(
+                select(which, func.min(L.appointment_date), func.max(L.appointment_date)).where(*where).group_by(which))}
+            out = []
+            for i in range(len(buckets)):
+                m = self._measure(per.get(i, []))
+                if m.has_data:
+                    m.first, m.last = _as_date(bounds[i][0]), _as_date(bounds[i][1])
+                out.append(m)
+            return out
         else:
             hist = self._hist(session, scope, buckets[0][0], buckets[-1][1], by_day=True)
         rows = [(_as_date(d), lead, int(c)) for d, lead, c in hist]

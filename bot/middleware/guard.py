@@ -8,6 +8,7 @@ turns a refusal into a polite ephemeral reply and never calls the listener.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from bot.app import AppContext
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY = 1000  # requests between deletions of receipts too old to match a valid replay
+_requests = itertools.count(1)
 
 
 @dataclass
@@ -67,6 +70,8 @@ def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_b
             if receipts.seen(s, key):
                 return Verdict("duplicate")
             receipts.claim(s, key, now)
+            if next(_requests) % PRUNE_EVERY == 0:
+                receipts.prune(s, now)
             if is_event and problem is None:
                 return Verdict("allowed")
             if problem is not None:
