@@ -81,11 +81,15 @@ def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_b
                 return Verdict("rejected", Need(kind, "oversized"), problem)
             need = _classify(body)
             grants = resolver.grants_for(s, user)
+            at = None
             if need.anonymous:
-                user = None
+                # an anonymous idea's row keeps no user, channel or exact time (issue 5: nothing
+                # that could re-identify the author); the day is enough for an audit
+                user, at = None, now.replace(hour=0, minute=0, second=0, microsecond=0)
             decision = _decide(ctx, s, need, grants, user, channel)
-            record(s, AuditEntry(key, need.kind, need.action, decision.word, 0, team, user, channel,
-                                 target=_target(need, decision), args=need.args, reason=decision.reason))
+            record(s, AuditEntry(key, need.kind, need.action, decision.word, 0, team, user,
+                                 None if need.anonymous else channel, target=_target(need, decision),
+                                 args=need.args, reason=decision.reason, at=at))
     except IntegrityError:  # a concurrent delivery of the same request claimed it first
         return Verdict("duplicate")
     if not decision.allowed:
