@@ -111,10 +111,12 @@ class _ItemKpi(KpiImpl):
         out: dict[date, list[dict[str, Any]]] = {d: [] for d in wanted}
         stmt = select(D.item_id, D.day, D.usage_window, D.usage_sq_window, D.on_hand).where(
             D.day.in_(wanted), D.window_days == USAGE_DAYS, *scope_conditions({"clinic": D.clinic_id}, scope))
+        dates: dict[Any, date] = {}
         for item_id, day, total, squares, hand in session.execute(stmt):
             if item_id in meta:
-                out[_as_date(day)].append({**meta[item_id], "mean": total / USAGE_DAYS, "sd": window_sd(total, squares),
-                                           "on_hand": None if hand is None else float(hand)})
+                when = dates.get(day) or dates.setdefault(day, _as_date(day))
+                out[when].append({**meta[item_id], "mean": total / USAGE_DAYS, "sd": window_sd(total, squares),
+                                  "on_hand": None if hand is None else float(hand)})
         return out
 
     def _day(self, session: Session, scope: Scope, start: date | None, end: date | None) -> date | None:

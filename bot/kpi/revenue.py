@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, latest_day, range_conditions, \
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, latest_day, range_conditions, \
     scope_conditions
 from bot.kpi.periods import unit_bounds
-from storage.models import ArSnapshot, Claim, LedgerEntry, Remittance
+from storage.models import ArSnapshot, Claim, Clinic, LedgerEntry, Remittance
 
 PAYMENTS = ("payer_payment", "patient_payment")
 ONE = literal_column("1")
@@ -121,17 +121,25 @@ class DaysInArKpi(KpiImpl):
         return _as_date(v) if v is not None else None
 
     def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        return self._at(session, scope, start, end, self.latest(session, scope))
+
+    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
         latest = self.latest(session, scope)
+        return [self._at(session, scope, s, e, latest) for s, e in buckets]
+
+    def _at(self, session: Session, scope: Scope, start: date | None, end: date | None,
+            latest: date | None) -> Measure:
         if latest is None:
             return Measure(value=None)
         day = latest if end is None else min(end, latest)
         if start is not None and day < start:
             return Measure(value=None)
-        conds = scope_conditions({"clinic": ArSnapshot.clinic_id}, scope)
-        last = (select(ArSnapshot.clinic_id, func.max(ArSnapshot.as_of_date).label("d"))
-                .where(ArSnapshot.as_of_date <= day, *conds).group_by(ArSnapshot.clinic_id).subquery())
-        ar = session.execute(select(func.sum(ArSnapshot.net_ar_cents)).select_from(ArSnapshot).join(
-            last, and_(last.c.clinic_id == ArSnapshot.clinic_id, last.c.d == ArSnapshot.as_of_date))).scalar()
+        # each clinic's latest snapshot on or before the day: one index seek per clinic
+        a = ArSnapshot
+        newest = (select(a.net_ar_cents).where(a.clinic_id == Clinic.id, a.as_of_date <= day)
+                  .order_by(a.as_of_date.desc()).limit(1).scalar_subquery())
+        ar = session.execute(select(func.sum(newest)).where(
+            *scope_conditions({"clinic": Clinic.id}, scope))).scalar()
         r_start, r_end = three_months_ending(day)
         p = _rollup_plan(session, "write-off-rate", scope)  # its denominator is the NPSR
         if p is not None:

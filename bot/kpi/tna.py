@@ -114,14 +114,22 @@ class ThirdNextAvailableKpi(KpiImpl):
             out: dict[date, tuple[dict[tuple[int, str], int], set[int], dict[int, int]]] = {
                 d: ({}, set(), {}) for d in wanted}
             limit = timedelta(days=self.horizon)
+            dates: dict[Any, date] = {}  # a few hundred distinct values among thousands of rows
+
+            def as_date(value: Any) -> date:
+                found = dates.get(value)
+                if found is None:
+                    found = dates[value] = _as_date(value)
+                return found
+
             for measured, clinic_id, provider, kind, first, third in session.execute(stmt):
-                measured = _as_date(measured)
-                if _as_date(first) - measured > limit:
+                measured = as_date(measured)
+                if as_date(first) - measured > limit:
                     continue
                 per_pair, seen, clinic_of = out[measured]
                 seen.add(provider)
                 clinic_of[provider] = clinic_id
-                if third is not None and (gap := (_as_date(third) - measured).days) <= self.horizon:
+                if third is not None and (gap := (as_date(third) - measured).days) <= self.horizon:
                     per_pair[(provider, kind)] = gap
             return out
         return {d: self._pairs_raw(session, scope, d) for d in wanted}
