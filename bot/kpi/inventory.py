@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
-from scipy.stats import norm
 from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,8 @@ _JOIN = T.__table__.join(SupplyItem.__table__, T.item_id == SupplyItem.id)
 def z_value(service_level: float) -> float:
     """Φ⁻¹(service level): 0.95 → 1.6448536… (cached: a few distinct levels, and scipy's
     ``ppf`` costs ~0.2 ms a call)."""
+    from scipy.stats import norm  # imported on first use: scipy.stats costs ~1 s to import
+
     return float(norm.ppf(service_level))
 
 
