@@ -101,6 +101,7 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
     )
     app._opsbot_ctx = ctx  # type: ignore[attr-defined]  # reachable from tests and the server
     register_error_handler(app)
+    redact_bolt_request_logs()
     install_guard(app, ctx)  # issue 8: dedup/replay, payload bounds, roles, audit trail
 
     import handlers
@@ -109,6 +110,25 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
     if oauth_mode:
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete tokens
     return app
+
+
+class _RedactRejectedBodies(logging.Filter):
+    """slack_bolt logs the whole body of a request whose signature fails; that body can hold
+    slash-command text typed by staff (and so a patient identifier). Keep the event, drop the body."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Invalid request signature detected" in message:
+            record.msg, record.args = "Invalid request signature detected (body not logged)", None
+        return True
+
+
+def redact_bolt_request_logs() -> None:
+    """Install the redaction on slack_bolt's request-verification loggers (idempotent)."""
+    for name in ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactRejectedBodies) for f in logger.filters):
+            logger.addFilter(_RedactRejectedBodies())
 
 
 def register_error_handler(app: App) -> None:

@@ -37,8 +37,36 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def engine_for(settings: Settings) -> Engine:
-    return make_engine(settings.database_url)
+def engine_for(settings: Settings, *, check_schema: bool = True) -> Engine:
+    """An engine on ``DATABASE_URL``; unless ``check_schema`` is False, a database that cannot be
+    reached or whose schema is behind stops the command with one message (exit 2)."""
+    engine = make_engine(settings.database_url)
+    if check_schema:
+        problem = schema_problem(engine)
+        if problem:
+            engine.dispose()
+            typer.secho(f"error: DATABASE_URL: {problem}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2)
+    return engine
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the database cannot be used as it is, or None."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.migrate import is_at_head
+
+    try:
+        if not is_at_head(engine):
+            return "the schema is not at the newest migration; run: opsbot db upgrade"
+    except SQLAlchemyError as exc:
+        return f"cannot use the database ({_first_line(exc)})"
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def database_option() -> typer.models.OptionInfo:

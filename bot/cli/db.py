@@ -15,8 +15,16 @@ cli.add_typer(db_cli, name="db")
 @db_cli.command("upgrade")
 def upgrade(database: str | None = database_option(), revision: str = typer.Argument("head")) -> None:
     """Create or migrate the database schema to the newest revision."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     settings = settings_or_exit(DATABASE_URL=database)
-    migrate.upgrade(settings.database_url, revision)
+    try:
+        migrate.upgrade(settings.database_url, revision)
+    except SQLAlchemyError as exc:
+        text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        typer.secho(f"error: DATABASE_URL: cannot migrate {_safe_url(settings.database_url)}: "
+                    f"{text[0] if text else type(exc).__name__}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"database at {revision}: {_safe_url(settings.database_url)}")
 
 
