@@ -40,7 +40,9 @@ def reply_for(session: Session, org: OrgConfig, request: KpiRequest, *, now: dat
     if request.action == "define":
         return views.render_definition(BY_ID[request.kpi_id])  # type: ignore[index]
     if request.action == "list":
-        return views.render_list([i for i in list_kpis(session, org, now=now, options=options) if kpi_visible(i.kpi.id)])
+        items = list_kpis(session, org, now=now, options=options)
+        shown = [i for i in items if kpi_visible(i.kpi.id)]
+        return views.render_list(shown, hidden=len(items) - len(shown))
     return views.render_answer(answer(session, request, org, now=now, options=options))
 
 

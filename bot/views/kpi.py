@@ -193,7 +193,8 @@ def render_no_data(a: KpiAnswer) -> Rendered:
     return check_message(blocks, text), text
 
 
-def render_list(items: list[KpiListItem]) -> Rendered:
+def render_list(items: list[KpiListItem], hidden: int = 0) -> Rendered:
+    """The ``/kpi`` overview; ``hidden`` KPIs the asker's role may not see are counted, not shown."""
     lines = []
     for it in items:
         if it.measure is None or not it.measure.has_data:
@@ -211,8 +212,11 @@ def render_list(items: list[KpiListItem]) -> Rendered:
         chunk.append(line)
     if chunk:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(
-        text="`/kpi <kpi> [clinic …] [period]` for one KPI · `/kpi define <kpi>` · `/kpi help`")]))
+    help_text = "`/kpi <kpi> [clinic …] [period]` for one KPI · `/kpi define <kpi>` · `/kpi help`"
+    if hidden:
+        help_text = (f"{hidden} revenue-cycle KPI{'s' if hidden != 1 else ''} not shown: they need the finance "
+                     "or manager role. · " + help_text)
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=help_text)]))
     text = "KPIs:\n" + "\n".join(lines)
     return check_message(blocks, text), text
 
