@@ -138,7 +138,9 @@ class DaysInArKpi(KpiImpl):
         a = ArSnapshot
         newest = (select(a.net_ar_cents).where(a.clinic_id == Clinic.id, a.as_of_date <= day)
                   .order_by(a.as_of_date.desc()).limit(1).scalar_subquery())
-        ar = session.execute(select(func.sum(newest)).where(
+        # select_from(Clinic): without it, an unscoped (network) question has no Clinic in the
+        # outer FROM, the subquery stops correlating and sums one clinic's snapshot only
+        ar = session.execute(select(func.sum(newest)).select_from(Clinic).where(
             *scope_conditions({"clinic": Clinic.id}, scope))).scalar()
         r_start, r_end = three_months_ending(day)
         p = _rollup_plan(session, "write-off-rate", scope)  # its denominator is the NPSR

@@ -101,6 +101,20 @@ def test_days_in_ar_worked_example(s):
     assert a.measure.value == pytest.approx(45.0, abs=1e-9)
 
 
+def test_days_in_ar_worked_example_split_across_two_clinics(s):
+    """kpis.md's example, split: network-wide the A/R of every clinic is summed (45.0 days)."""
+    north, south = ids(s, Clinic, "north"), ids(s, Clinic, "south")
+    rev = [(north, date(2026, 1, 15), 200_000_00), (south, date(2026, 1, 16), 100_000_00),
+           (north, date(2026, 2, 15), 310_000_00), (south, date(2026, 3, 15), 290_000_00)]
+    s.execute(insert(LedgerEntry), [dict(source="t", external_id=f"x{i}", clinic_id=c, posted_date=d, kind="charge",
+                                         amount_cents=v) for i, (c, d, v) in enumerate(rev)])
+    s.add_all([ArSnapshot(clinic_id=north, as_of_date=date(2026, 3, 31), net_ar_cents=300_000_00),
+               ArSnapshot(clinic_id=south, as_of_date=date(2026, 3, 31), net_ar_cents=150_000_00)])
+    s.flush()
+    a = ask(s, "days in ar 2026-03")
+    assert a.measure.value == pytest.approx(45.0, abs=1e-9)
+
+
 def test_denial_rates_exclude_reversals_and_repeat_remittances(s):
     north, aetna, bcbs = ids(s, Clinic, "north"), ids(s, Payer, "aetna"), ids(s, Payer, "bcbs")
     # 4 first remittances in March (2 denials), 1 excluded reversal denial, 1 non-first denial
