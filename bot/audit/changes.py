@@ -57,6 +57,11 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
 
 
 def install(sessions: sessionmaker[Session]) -> None:
-    """Attach the hook to ``sessions`` (idempotent)."""
-    if not event.contains(sessions, "after_flush", _after_flush):
+    """Attach the hook to ``sessions`` (idempotent).
+
+    The mark lives on the factory itself: ``event.contains`` can answer True for a new factory that
+    reuses the memory address of a collected one, and the hook would then silently be missing.
+    """
+    if not getattr(sessions, "_opsbot_audit_hook", False):
         event.listen(sessions, "after_flush", _after_flush)
+        sessions._opsbot_audit_hook = True  # type: ignore[attr-defined]
