@@ -30,7 +30,8 @@ def alerts_demo_step(ctx: Any) -> list[str]:
             for f in res.findings:
                 lines.append(f"  [{f.severity:8}] {res.clinic_key}: {f.title} — {f.lines[0] if f.lines else ''}")
         by_rule = Counter(f.rule for r in run.results for f in r.findings)
-        lines.append(f"Findings by rule: {dict(by_rule)}; {len(run.queued)} messages queued")
+        counts = ", ".join(f"{rule.replace('_', ' ')} {n}" for rule, n in sorted(by_rule.items())) or "none"
+        lines.append(f"Findings by rule: {counts}; {len(run.queued)} messages queued")
     client = getattr(ctx, "client", None)
     if client is not None:
         report = deliver_pending(ctx.sessions, client, now)

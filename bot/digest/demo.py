@@ -53,7 +53,10 @@ def digest_demo_step(ctx: Any) -> list[str]:
     job_ctx = JobContext(org=org, alerts=getattr(ctx, "alert_settings", None) or AlertSettings(),
                          sessions=ctx.sessions, client_factory=(lambda: client) if client is not None else None)
     outcome = run_job(job_ctx, "digest", None, at)
-    lines.append(f"Digest job: {outcome.summary if outcome.ok else outcome.error}")
+    summary = outcome.summary if outcome.ok else outcome.error
+    if isinstance(summary, dict):  # a readable line for a manager, not a Python dict
+        summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if not isinstance(v, dict))
+    lines.append(f"Digest job: {summary}")
     with session_scope(ctx.sessions) as s:
         head = s.scalars(select(Delivery).where(Delivery.kind == "digest", Delivery.key.like("digest/%"))
                          .order_by(Delivery.id)).first()
