@@ -274,7 +274,7 @@ def alerts_posted(ctx: Any) -> str:
     names = {c.key: c.name for c in org.clinics}
     out = [lines[0], lines[-2], lines[-1], ""]
     rendered = [(call.params.get("channel"), render(call.params)) for call in posts]
-    stale = [(ch, text) for ch, text in rendered if "has not been loaded" in text.lower()]
+    stale = [(ch, text) for ch, text in rendered if "no data: the" in text.lower()]
     for channel, text in [r for r in rendered if r not in stale] + stale[:1]:
         out.append(f"→ posted in #{channel}:")
         out.append(_indent(text))

@@ -54,6 +54,36 @@ class Target(BaseModel):
         return "on target"
 
 
+def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
+    """Targets keyed by catalogue KPI id (names and aliases accepted), bounds in the KPI's unit range.
+
+    Percent KPIs take proportions (0.10 = 10 %), so a bound outside 0..1 is refused; every other
+    unit (days, turns, count) takes a non-negative number.
+
+    Raises:
+        ValueError: an unknown KPI (with the closest ids) or a bound outside the unit's range.
+    """
+    from bot.kpi.catalogue import did_you_mean, match_kpi  # the catalogue imports Target
+
+    out: dict[str, Target] = {}
+    for name, target in targets.items():
+        kpi = match_kpi(str(name))
+        if kpi is None:
+            near = did_you_mean(str(name))
+            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            raise ValueError(f"unknown KPI {name!r}{hint}")
+        for word, bound in (("min", target.min), ("max", target.max)):
+            if bound is None:
+                continue
+            if kpi.unit == "%" and not 0 <= bound <= 1:
+                hint = f" (write {bound / 100:g} for {bound:g} %)" if 1 < bound <= 100 else ""
+                raise ValueError(f"{kpi.id} {word} {bound:g} is not a proportion between 0 and 1{hint}")
+            if kpi.unit != "%" and bound < 0:
+                raise ValueError(f"{kpi.id} {word} {bound:g} is negative")
+        out[kpi.id] = target
+    return out
+
+
 class ClinicChannels(BaseModel):
     alerts: str | None = None
     improvement: str | None = None
@@ -70,6 +100,11 @@ class ClinicConfig(BaseModel):
     # public holidays on which the daily digest is skipped (``holidays`` package), e.g.
     # {country: US, subdiv: CA}; None = no holidays skipped (issue 7)
     holidays: dict[str, str] | None = None
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, value: dict[str, Target]) -> dict[str, Target]:
+        return checked_targets(value)
 
     @field_validator("timezone")
     @classmethod
@@ -96,6 +131,11 @@ class OrgConfig(BaseModel):
     # no roles section = nobody beyond everyone-level permissions (the first admin goes here)
     roles: RolesConfig = RolesConfig()
     finance_channels: list[str] = []
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, value: dict[str, Target]) -> dict[str, Target]:
+        return checked_targets(value)
 
     @model_validator(mode="after")
     def _role_clinics(self) -> "OrgConfig":

@@ -50,11 +50,14 @@ def register(app: App, ctx: "AppContext") -> None:
         return target_for(ctx.org, alert_settings, inc.clinic_key, clinic.name if clinic else inc.clinic_key,
                           clinic.timezone if clinic else "UTC")
 
-    def send(keys: list[str]) -> None:
+    def send(keys: list[str], client: WebClient | None) -> None:
+        # the request's client carries this workspace's token (OAuth installs have no
+        # SLACK_BOT_TOKEN); the delivery client is a retry-free copy of it
         if keys:
-            ctx.workers.submit(_send_now, ctx, make_delivery_client(token, base), keys)
+            own = getattr(client, "token", None) or token
+            ctx.workers.submit(_send_now, ctx, make_delivery_client(own, base), keys)
 
-    def act(respond: Respond, fn: Any) -> None:
+    def act(respond: Respond, fn: Any, client: WebClient | None) -> None:
         """Run one action in its own session; a typed error becomes an ephemeral reply."""
         try:
             with session_scope(ctx.sessions) as s:
@@ -62,40 +65,40 @@ def register(app: App, ctx: "AppContext") -> None:
         except OpsBotError as exc:
             respond(text=exc.user_message, response_type="ephemeral", replace_original=False)
             return
-        send(keys)
+        send(keys, client)
 
     @app.action(Action.ALERT_ACK)
-    def on_ack(ack: Ack, body: dict, respond: Respond) -> None:
+    def on_ack(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
-        act(respond, lambda s: actions.acknowledge(s, iid, user, now, target(s, iid)))
+        act(respond, lambda s: actions.acknowledge(s, iid, user, now, target(s, iid)), client)
 
     @app.action(Action.ALERT_ASSIGN)
-    def on_assign(ack: Ack, body: dict, respond: Respond) -> None:
+    def on_assign(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
         assignee = body["actions"][0].get("selected_user")
         if not assignee:
             return
-        act(respond, lambda s: actions.assign(s, iid, user, assignee, now, target(s, iid)))
+        act(respond, lambda s: actions.assign(s, iid, user, assignee, now, target(s, iid)), client)
 
     @app.action(Action.ALERT_NOT_USEFUL)
-    def on_not_useful(ack: Ack, body: dict, respond: Respond) -> None:
+    def on_not_useful(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
-        act(respond, lambda s: actions.not_useful(s, iid, user, now))
+        act(respond, lambda s: actions.not_useful(s, iid, user, now), client)
         respond(text="Thanks — noted. This feedback tunes the alert thresholds.",
                 response_type="ephemeral", replace_original=False)
 
     @app.action(Action.ALERT_MARK_DONE)
-    def on_mark_done(ack: Ack, body: dict, respond: Respond) -> None:
+    def on_mark_done(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
 
         def run(s: Session) -> list[str]:
             t = target(s, iid)
             return actions.mark_done(s, iid, user, t.local(now).date(), now, t)
-        act(respond, run)
+        act(respond, run, client)
 
     @app.action(Action.ALERT_SNOOZE)
     def on_snooze(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
@@ -111,7 +114,7 @@ def register(app: App, ctx: "AppContext") -> None:
         client.views_open(trigger_id=body["trigger_id"], view=views.snooze_modal(iid, title, today))
 
     @app.view(Callback.ALERT_SNOOZE_MODAL)
-    def on_snooze_submit(ack: Ack, body: dict, view: dict) -> None:
+    def on_snooze_submit(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
         iid, user, now = int(view["private_metadata"]), body["user"]["id"], utcnow()
         values = view["state"]["values"]
         choice = values[views.SNOOZE_DURATION_BLOCK][views.SNOOZE_DURATION]["selected_option"]["value"]
@@ -135,7 +138,7 @@ def register(app: App, ctx: "AppContext") -> None:
         except OpsBotError as exc:
             log.info("snooze refused: %s", exc.user_message)
             return
-        send(keys)
+        send(keys, client)
 
 
 def _send_now(ctx: "AppContext", client: WebClient, keys: list[str]) -> None:

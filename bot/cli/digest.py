@@ -39,10 +39,18 @@ def preview(clinic: list[str] = typer.Option([], "--clinic", help="Clinic key or
     from bot.render_text import render
     from storage.db import session_scope
 
+    from bot.errors import UsageError
+
     ctx = _ctx(database, deliver=False)
     with user_errors(), session_scope(ctx.sessions) as s:
-        replies = digest_reply(s, ctx.org, ctx.alerts, "preview " + " ".join(clinic), channel, None, _now(now))
-        s.rollback()  # a preview changes nothing (not even a clinic row created from the org config)
+        try:
+            replies = digest_reply(s, ctx.org, ctx.alerts, "preview " + " ".join(clinic), channel, None, _now(now))
+        except UsageError as exc:
+            if str(exc).startswith("Which clinic?"):  # the Slack wording names the slash command
+                raise UsageError("Which clinic? Name one with --clinic KEY (repeatable) or --clinic all.") from None
+            raise
+        finally:
+            s.rollback()  # a preview changes nothing (not even a clinic row created from the org config)
     for i, (blocks, text) in enumerate(replies):
         if i:
             typer.echo(f"\n── in the thread (part {i + 1}) ──")

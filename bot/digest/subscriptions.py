@@ -42,7 +42,10 @@ def resolve_clinics(session: Session, org: OrgConfig, words: list[str], channel:
             return rows
         if not rows and len(org.clinics) == 1:
             return [c for c in [resolve_clinic(session, org, org.clinics[0].key)] if c]
-        raise UsageError("Which clinic? e.g. `/digest subscribe north at 07:30` (or `all`).")
+        if not rows and not org.clinics:
+            raise UsageError("No clinic is known yet: import a feed (`opsbot import …`) or list the clinics "
+                             "in the organisation file (OPSBOT_CONFIG).")
+        raise UsageError("Which clinic? Name one, e.g. `/digest subscribe north at 07:30` (or `all`).")
     try:  # "North Family Practice" typed without quotes
         whole = resolve_clinic(session, org, " ".join(words)) if len(words) > 1 else None
     except UsageError:

@@ -205,6 +205,11 @@ def test_stale_feed_is_no_data_and_fresh_feed_clears() -> None:
     assert subjects == {"feed:remittances", "feed:inventory"}  # inventory configured, never loaded
     assert all(f.severity == "no_data" for f in res.findings)
     assert res.clear == {"feed:appointments"}
+    by = {f.subject: f for f in res.findings}
+    # the title says what is true: never loaded vs overdue (9 days = 216 h > 72 h); it names the
+    # date of the last load (stable, so the posted incident is not re-titled every evaluation)
+    assert "never been loaded" in by["feed:inventory"].title
+    assert by["feed:remittances"].title.endswith("is overdue (last loaded 2026-02-23)")
 
 
 def test_clinic_override_merges_over_org_settings() -> None:

@@ -25,7 +25,8 @@ def stale_data(clinic_key: str, now: datetime, last_loads: dict[str, datetime | 
         when = "never" if last is None else f"{last:%Y-%m-%d %H:%M} UTC ({age_h / 24:.1f} days ago)"
         result.findings.append(Finding(
             "stale_data", subject, (last.date().isoformat() if last else "never"), NO_DATA,
-            f"No data: the {feed} feed has not been loaded",
+            (f"No data: the {feed} feed has never been loaded" if last is None else
+             f"No data: the {feed} feed is overdue (last loaded {last:%Y-%m-%d})"),
             (f"Last load: {when}; expected at least every {hours:g} hours.",
              "Alerts and KPIs that use this feed report “no data” until it is loaded again."),
             {"feed": feed, "last_load": last.isoformat() if last else None, "expected_hours": hours},
