@@ -13,6 +13,9 @@ representation SQLAlchemy itself stores (SQLite: ISO text for dates/instants, 0/
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +23,8 @@ import pandas as pd
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from storage.bulk_indexes import run_all, secondary_indexes, worth_deferring
-from storage.bulk_values import column_values, compute_row_hash, key_lookup_sql
+from storage.bulk_indexes import REBUILD_MIN_ROWS, run_all, secondary_indexes, worth_deferring
+from storage.bulk_values import column_values, compute_row_hash, key_hashes, key_lookup_sql
 
 __all__ = ["UpsertCounts", "compute_row_hash", "upsert_frame"]
 
@@ -47,7 +50,7 @@ class UpsertCounts:
 
 
 def upsert_frame(session: Session, model: Any, frame: pd.DataFrame,
-                 natural_key: tuple[str, ...]) -> UpsertCounts:
+                 natural_key: tuple[str, ...], *, assume_new: bool = False) -> UpsertCounts:
     """Insert new rows and update changed ones, matching on ``natural_key``.
 
     Args:
@@ -59,6 +62,9 @@ def upsert_frame(session: Session, model: Any, frame: pd.DataFrame,
             naive UTC (tz-aware values are converted to UTC). Dates may be ``date`` objects,
             strings or datetime64 (the date part is used).
         natural_key: column names forming the table's unique constraint; must be in ``frame``.
+        assume_new: the caller knows that no key of ``frame`` is stored (e.g. the table was
+            empty when its transaction began and it never repeats a key): the look-up of stored
+            rows is skipped and every row inserted. Wrong use fails on the unique constraint.
 
     Change detection: if the table has a ``row_hash`` column, a row is unchanged when its stored
     hash equals the frame's (the hash is computed with :func:`compute_row_hash` over all non-key
@@ -83,21 +89,29 @@ def upsert_frame(session: Session, model: Any, frame: pd.DataFrame,
     dialect = conn.dialect.name
     raw = conn.connection.dbapi_connection
     columns = list(frame.columns)
-    values = {c: column_values(frame[c], table.c[c].type, dialect) for c in columns}
-    stored = _row_count(raw, table)
+    values: dict[str, list[Any]] = {}
+
+    def column(name: str) -> list[Any]:
+        if name not in values:
+            values[name] = column_values(frame[name], table.c[name].type, dialect)
+        return values[name]
+
+    # the table size only matters on SQLite, to decide whether rebuilding its indexes pays
+    stored = _row_count(raw, table) if not assume_new or (
+        dialect == "sqlite" and len(frame) >= REBUILD_MIN_ROWS) else 0
     existing: dict[tuple, tuple[int, tuple]] = {}
-    if stored:
+    if stored and not assume_new:
         compare = ["row_hash"] if "row_hash" in table.c else [
             c for c in columns if c not in natural_key and c not in _NOT_COMPARED]
-        keys = list(zip(*(values[c] for c in natural_key)))
+        keys = list(zip(*(column(c) for c in natural_key)))
         existing = _existing(raw, table, dialect, natural_key, keys, compare)
     if not existing:
         # first load of these keys: everything is new; leave out all-null nullable columns
         # (fewer values to bind; they default to NULL anyway)
         insert_cols = [c for c in columns if not (table.c[c].nullable and frame[c].isna().all())]
-        _insert(raw, table, dialect, insert_cols, list(zip(*(values[c] for c in insert_cols))), stored)
+        _insert(raw, table, dialect, insert_cols, zip(*(column(c) for c in insert_cols)), len(frame), stored)
         return UpsertCounts(imported=len(frame))
-    rows = list(zip(*(values[c] for c in columns)))
+    rows = list(zip(*(column(c) for c in columns)))
     new_rows, changed = [], []
     cmp_idx = [columns.index(c) for c in compare]
     for key, row in zip(keys, rows):
@@ -106,7 +120,7 @@ def upsert_frame(session: Session, model: Any, frame: pd.DataFrame,
             new_rows.append(row)
         elif tuple(row[i] for i in cmp_idx) != found[1]:
             changed.append(row + (found[0],))
-    _insert(raw, table, dialect, columns, new_rows, stored)
+    _insert(raw, table, dialect, columns, iter(new_rows), len(new_rows), stored)
     _update(raw, table, dialect, columns, changed)
     return UpsertCounts(len(new_rows), len(changed), len(rows) - len(new_rows) - len(changed))
 
@@ -120,8 +134,9 @@ def _checked(table: Table, frame: pd.DataFrame, natural_key: tuple[str, ...]) ->
         raise ValueError(f"{table.name}: natural key column(s) {missing} missing from the frame")
     if frame[list(natural_key)].isna().any().any():
         raise ValueError(f"{table.name}: a natural key column holds nulls")
-    dup = frame.duplicated(list(natural_key))
-    if dup.any():
+    # a 64-bit hash per key finds the (rare) repeats; only then the exact, slower comparison
+    if pd.Series(key_hashes(frame[list(natural_key)])).duplicated().any() and (
+            dup := frame.duplicated(list(natural_key))).any():
         raise ValueError(f"{table.name}: {int(dup.sum())} duplicate natural key(s) in the frame, "
                          f"first {frame.loc[dup, list(natural_key)].iloc[0].tolist()}")
     return frame
@@ -149,26 +164,44 @@ def _row_count(raw: Any, table: Table) -> int:
         cur.close()
 
 
-def _insert(raw: Any, table: Table, dialect: str, columns: list[str], rows: list[tuple], stored: int) -> None:
+def _insert(raw: Any, table: Table, dialect: str, columns: list[str], rows: Iterator[tuple], count: int,
+            stored: int) -> None:
     """COPY on PostgreSQL; ``executemany`` on SQLite, where a load at least half the size of the
-    table drops the secondary indexes and rebuilds them after (see storage.bulk_indexes)."""
-    if not rows:
+    table drops the droppable indexes and rebuilds them after (see storage.bulk_indexes).
+    ``rows`` is consumed once (``count`` of them); the garbage collector is paused meanwhile
+    (each row is a new tuple: collections would only rescan the frame's objects)."""
+    if not count:
         return
     names = ", ".join(f'"{c}"' for c in columns)
     cur = raw.cursor()
     try:
-        if dialect == "postgresql":
-            with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        indexes = secondary_indexes(raw, table.name) if worth_deferring(len(rows), stored) else []
-        run_all(raw, [f'DROP INDEX "{name}"' for name, _ in indexes])
-        marks = ", ".join("?" * len(columns))
-        cur.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
-        run_all(raw, [ddl for _, ddl in indexes])
+        with gc_paused():
+            if dialect == "postgresql":
+                with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
+            # unique indexes too: the look-up of stored keys is done, and their rebuild re-checks
+            indexes = secondary_indexes(raw, table.name, unique=True) if worth_deferring(count, stored) else []
+            run_all(raw, [f'DROP INDEX "{name}"' for name, _ in indexes])
+            marks = ", ".join("?" * len(columns))
+            cur.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+            run_all(raw, [ddl for _, ddl in indexes])
     finally:
         cur.close()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause automatic garbage collection (if on) for the block: reference counting still frees
+    the short-lived row tuples; only cycle detection waits."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _update(raw: Any, table: Table, dialect: str, columns: list[str], rows: list[tuple]) -> None:

@@ -4,8 +4,11 @@ Who calls what: the importers call :func:`refresh_feed_rollups` (the appointment
 :func:`refresh_appointment_rollups`) at the end of a load with the loaded date range, and the
 seed generator :func:`refresh_all_rollups`. Each refresh deletes the roll-up rows of the range and
 rebuilds them with ``INSERT … SELECT … GROUP BY`` (nothing is loaded into Python memory), except
-third next available and the supply-item windows, which are recomputed for all days by a
-vectorised pass (:mod:`storage.rollups_slots`, :mod:`storage.rollups_supply`). Then the feed is marked fresh in ``rollup_state``: the KPI engine
+third next available, the supply-item windows and net A/R, which are recomputed for all days by
+a vectorised pass (:mod:`storage.rollups_slots`, :mod:`storage.rollups_supply`,
+:mod:`storage.rollups_ar`), with the stored answers of :mod:`storage.rollups_measures`; the
+monthly lead-time histogram follows the daily one (:mod:`storage.rollups_lead`). Then the feed
+is marked fresh in ``rollup_state``: the KPI engine
 reads a roll-up only while no newer ``FeedLoad`` of its feeds exists, and otherwise falls back
 to raw rows (slower, same answer). Everything runs in the caller's transaction; the caller commits.
 
@@ -26,11 +29,11 @@ from storage.models import Appointment, AppointmentStatus, FeedLoad, utcnow
 from storage.models.rollups import AppointmentDaily, KpiDaily, LeadTimeDaily, RollupState
 
 FEEDS = ("appointments", "slots", "claims", "remittances", "ledger", "surveys", "coding_audits", "inventory",
-         "supply", "lots")
+         "supply", "lots", "ar")
 
 
-ROLLUP_TABLES = ("appointment_daily", "kpi_daily", "lead_time_daily", "tna_daily", "slot_provider_summary",
-                 "supply_item_daily")
+ROLLUP_TABLES = ("appointment_daily", "kpi_daily", "lead_time_daily", "lead_time_monthly", "tna_daily",
+                 "slot_provider_summary", "supply_item_daily", "kpi_measure_daily")
 
 
 def _count(condition: Any) -> Any:
@@ -93,24 +96,38 @@ def refresh_appointment_rollups(session: Session, date_from: date | None = None,
 
 def refresh_lead_time(session: Session, date_from: date | None = None, date_to: date | None = None) -> int:
     """Rebuild ``lead_time_daily`` (network and per clinic) for [date_from, date_to]: appointments
-    not cancelled in time with a known lead time ≥ 0, counted per date and lead time."""
+    not cancelled in time with a known lead time ≥ 0, counted per date and lead time; then
+    ``lead_time_monthly`` for the months those dates touch (``storage.rollups_lead``)."""
     a, t = Appointment, LeadTimeDaily
     session.execute(delete(t).where(*_between(t.appointment_date, date_from, date_to)))
     where = [a.status != AppointmentStatus.CANCELLED.value, a.lead_days.is_not(None), a.lead_days >= 0,
              *_between(a.appointment_date, date_from, date_to)]
     cols = ["clinic_id", "appointment_date", "lead_days", "appointments"]
-    written = 0
-    for clinic in (cast(null(), Integer), a.clinic_id):
-        groups = [a.appointment_date, a.lead_days] + ([] if clinic is not a.clinic_id else [a.clinic_id])
-        query = select(clinic, a.appointment_date, a.lead_days, func.count()).where(*where).group_by(*groups)
-        written += int(session.execute(insert(t).from_select(cols, query)).rowcount or 0)
+    per_clinic = (select(a.clinic_id, a.appointment_date, a.lead_days, func.count()).where(*where)
+                  .group_by(a.appointment_date, a.lead_days, a.clinic_id))
+    written = int(session.execute(insert(t).from_select(cols, per_clinic)).rowcount or 0)
+    # the network grain is the sum of the clinic rows just written (every appointment has a
+    # clinic): a pass over those rows instead of a second sort of the appointments
+    network = (select(cast(null(), Integer), t.appointment_date, t.lead_days, func.sum(t.appointments))
+               .where(t.clinic_id.is_not(None), *_between(t.appointment_date, date_from, date_to))
+               .group_by(t.appointment_date, t.lead_days))
+    written += int(session.execute(insert(t).from_select(cols, network)).rowcount or 0)
+    from storage.rollups_lead import refresh_lead_time_monthly
+
+    refresh_lead_time_monthly(session, date_from, date_to)
     return written
+
+
+# kpi_daily grains: name -> (one row per clinic?, dimension in key_id)
+GRAINS: dict[str, tuple[bool, str | None]] = {"network": (False, None), "clinic": (True, None),
+                                               "provider": (True, "provider"), "payer": (True, "payer"),
+                                               "network_payer": (False, "payer")}
 
 
 def refresh_components(session: Session, feed: str, date_from: date | None = None,
                        date_to: date | None = None) -> int:
     """Rebuild ``kpi_daily`` for every component that depends on ``feed``, for days in
-    [date_from, date_to], at network, clinic and each dimension's grain. Returns rows written."""
+    [date_from, date_to], at every grain of :data:`GRAINS` the component has. Returns rows written."""
     from bot.kpi.components import for_feed  # the formulas live with the KPI definitions
 
     k = KpiDaily
@@ -119,12 +136,12 @@ def refresh_components(session: Session, feed: str, date_from: date | None = Non
         spec = comp.spec()
         session.execute(delete(k).where(k.component == comp.name, *_between(k.day, date_from, date_to)))
         where = [*spec.where, spec.day.is_not(None), *_between(spec.day, date_from, date_to)]
-        grains = ["network", "clinic"] + [g for g in ("provider", "payer") if g in spec.dims]
-        for grain in grains:
-            clinic = cast(null(), Integer) if grain == "network" else spec.dims["clinic"]
-            key = spec.dims[grain] if grain in ("provider", "payer") else cast(null(), Integer)
-            groups = [spec.day] + ([] if grain == "network" else [clinic]) + (
-                [key] if grain in ("provider", "payer") else [])
+        for grain, (per_clinic, key_dim) in GRAINS.items():
+            if key_dim is not None and key_dim not in spec.dims:
+                continue
+            clinic = spec.dims["clinic"] if per_clinic else cast(null(), Integer)
+            key = spec.dims[key_dim] if key_dim is not None else cast(null(), Integer)
+            groups = [spec.day] + ([clinic] if per_clinic else []) + ([key] if key_dim is not None else [])
             query = (select(literal(comp.name), literal(grain), clinic, key, spec.day, func.sum(spec.n),
                             func.sum(spec.d), _count(spec.d > 0))
                      .select_from(spec.source).where(*where).group_by(*groups))
@@ -143,7 +160,8 @@ def mark_fresh(session: Session, feed: str) -> None:
 def refresh_feed_rollups(session: Session, feed: str, date_from: date | None = None,
                          date_to: date | None = None) -> None:
     """Refresh what a load of ``feed`` can change, for its data dates [date_from, date_to]
-    (slots: third next available is recomputed for every day), and mark the feed fresh."""
+    (slots, inventory and A/R: their Python-built roll-ups are recomputed for every day), and
+    mark the feed fresh."""
     if feed == "appointments":
         refresh_appointment_rollups(session, date_from, date_to)
         return
@@ -156,6 +174,10 @@ def refresh_feed_rollups(session: Session, feed: str, date_from: date | None = N
         from storage.rollups_supply import refresh_supply
 
         refresh_supply(session)
+    if feed == "ar":
+        from storage.rollups_ar import refresh_net_ar
+
+        refresh_net_ar(session)
     mark_fresh(session, feed)
 
 

@@ -8,7 +8,9 @@ taken in the clinic's time zone. So slot i is free on the days [a_i, b_i] with a
 of ``created_at`` (−∞ when NULL) and b_i = min(slot_date, local date of ``booked_at`` − 1). For
 each (clinic, provider, appointment type) and day d the first and third free slots on or after d
 (by slot date, then start) are found by a vectorised window search over the slots sorted by
-date: numpy, no per-slot Python loop. The engine applies its horizon when reading.
+date: numpy, no per-slot Python loop. The engine applies its horizon when reading; for the
+horizons in ``bot.kpi.tna.MEASURED_HORIZONS`` the answers themselves (network and per clinic)
+go to ``kpi_measure_daily`` (``storage.rollups_measures``).
 """
 
 from __future__ import annotations
@@ -182,6 +184,11 @@ def refresh_tna(session: Session) -> int:
                          "third_free_date": _dates(tna["third"].to_numpy())})
     rows.loc[tna["third"].to_numpy() < 0, "third_free_date"] = pd.NaT
     _write(session, TnaDaily.__table__, rows)
+    from bot.kpi.tna import MEASURED_HORIZONS, measure_component
+    from storage.rollups_measures import tna_measures, write_measures
+
+    for horizon in MEASURED_HORIZONS:  # the answers themselves, network and per clinic
+        write_measures(session, measure_component(horizon), tna_measures(tna, horizon))
     return len(rows)
 
 

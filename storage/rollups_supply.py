@@ -60,9 +60,19 @@ def compute_supply(usage: pd.DataFrame, counts: pd.DataFrame, lots: dict[int, fl
     return out[cols]
 
 
-def refresh_supply(session: Session, window: int = 91) -> int:
-    """Recompute ``supply_item_daily`` for all items. Returns rows written."""
+def refresh_supply(session: Session, window: int | None = None) -> int:
+    """Recompute ``supply_item_daily`` for all items over the trailing ``window`` days (None:
+    the engine's ``bot.kpi.inventory.USAGE_DAYS``), and with the engine's window the answers
+    of days of supply and reorder point (``kpi_measure_daily``). Returns rows written."""
+    from bot.kpi.inventory import USAGE_DAYS
+
+    window = USAGE_DAYS if window is None else window
     session.execute(delete(SupplyItemDaily))
+    if window == USAGE_DAYS:
+        from storage.rollups_measures import write_measures
+
+        for kpi_id in ("days-of-supply", "reorder-point"):
+            write_measures(session, kpi_id, [])
     usage = pd.DataFrame(session.execute(
         select(T.item_id, T.tx_date, func.sum(T.quantity), func.count()).where(T.kind == "usage")
         .group_by(T.item_id, T.tx_date)).all(), columns=["item_id", "day", "qty", "rows"])
@@ -76,6 +86,16 @@ def refresh_supply(session: Session, window: int = 91) -> int:
                                                          .group_by(SupplyLot.item_id)).all() if v is not None}
     clinic_of = dict(session.execute(select(SupplyItem.id, SupplyItem.clinic_id)).all())
     rows = compute_supply(usage, counts, lots, clinic_of, window)
+    if window == USAGE_DAYS:  # the window the engine reads: store its answers too
+        from storage.rollups_measures import supply_measures, write_measures
+
+        meta = {r.id: dict(id=r.id, clinic_id=r.clinic_id, sku=r.sku, L=r.lead_time_days, sL=r.lead_time_sd_days,
+                           level=r.service_level, cost=r.unit_cost_cents)
+                for r in session.execute(select(SupplyItem.id, SupplyItem.clinic_id, SupplyItem.sku,
+                                                SupplyItem.lead_time_days, SupplyItem.lead_time_sd_days,
+                                                SupplyItem.service_level, SupplyItem.unit_cost_cents))}
+        for kpi_id, answers in supply_measures(rows, meta, window).items():
+            write_measures(session, kpi_id, answers)
     rows["day"] = _dates(rows["day"].to_numpy())
     _write(session, SupplyItemDaily.__table__, rows)
     return len(rows)

@@ -134,16 +134,34 @@ def latest_day(session: Session, spec: RatioSpec, scope: Scope) -> date | None:
 
 def measure_from_daily(rows: Sequence[tuple[date, float, float]], start: date | None,
                        end: date | None) -> Measure:
-    """Σn/Σd over the daily rows inside [start, end]; no data (value None) when Σd = 0."""
+    """Σn/Σd over the daily rows inside [start, end]; no data (value None) when Σd = 0.
+
+    A day counts when it has a numerator or a denominator: money posted on a day without charges
+    (a Saturday payment) belongs to the period's N even though that day adds nothing to D."""
     n = d = 0.0
     first = last = None
     for day, dn, dd in rows:
-        if (start is None or day >= start) and (end is None or day <= end) and dd:
+        if (start is None or day >= start) and (end is None or day <= end) and (dd or dn):
             n += dn
             d += dd
             first = day if first is None else min(first, day)
             last = day if last is None else max(last, day)
     return Measure(value=n / d if d else None, n=n, d=d, first=first, last=last)
+
+
+def covering_range(ranges: Sequence[tuple[date | None, date | None]]) -> tuple[date | None, date | None]:
+    """The smallest range holding every range (None = open on that side)."""
+    starts, ends = [s for s, _ in ranges], [e for _, e in ranges]
+    return (None if None in starts else min(starts)), (None if None in ends else max(ends))  # type: ignore[type-var]
+
+
+def session_memo(session: Session, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per session and ``key`` (a request's session reads one state of the
+    data; the engine asks a KPI's latest data day several times per answer)."""
+    memo: dict[Any, Any] = session.info.setdefault("opsbot_kpi_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _as_date(value: Any) -> date:

@@ -102,7 +102,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "HFMA MAP Key (clean claim rate)", ("claims",), ("clinic", "provider", "payer"), "p",
        ("ccr", "clean claims", "clean claim"), default_target=Target(min=0.95)),
     _K("first-pass-resolution", "First-pass resolution rate", "%", "higher",
-       "claims paid in full on their first remittance (CLP02 1, paid = charge, no denial)",
+       "claims resolved on their first remittance: processed (CLP02 1–3) with a payment and no "
+       "claim- or line-level denial",
        "claims adjudicated: first remittance per claim per payer, reversals and duplicates excluded",
        "industry first-pass resolution (payer-side counterpart of the clean claim rate)",
        ("remittances",), ("clinic", "payer"), "p",

@@ -16,6 +16,7 @@ quoted; they end at the next keyword or at a word that starts a period. Also acc
 from __future__ import annotations
 
 import re
+import unicodedata
 import shlex
 from typing import Literal
 
@@ -60,7 +61,7 @@ def parse_kpi_command(text: str) -> KpiRequest:
         UsageError: unknown KPI (with "did you mean"), a bad period, a dangling keyword, or a
             breakdown the KPI does not support; the message carries usage help.
     """
-    raw = " ".join((text or "").split())
+    raw = " ".join(strip_emoji(text or "").split())
     if not raw or raw.lower() in ("list", "all kpis", "kpis", "ls"):
         return KpiRequest(action="list", text=raw)
     if raw.lower() in ("help", "?", "-h", "--help", "usage"):
@@ -72,6 +73,19 @@ def parse_kpi_command(text: str) -> KpiRequest:
             raise UsageError("Which KPI? e.g. `/kpi define no-show-rate`.\n" + USAGE)
         return KpiRequest(action="define", kpi_id=find_kpi(" ".join(rest)).id, text=raw)
     return _parse_value(tokens, raw)
+
+
+_SHORTCODE = re.compile(r"(?<!\S):[a-z0-9_+'-]+:(?::skin-tone-\d:)?(?!\S)", re.I)  # a whole word
+_JOINERS = {"\u200d", "\ufe0e", "\ufe0f", "\u20e3"}
+
+
+def strip_emoji(text: str) -> str:
+    """``text`` without emoji: Slack ``:shortcodes:`` (as a slash command carries them) and Unicode
+    pictographs with their joiners, variation selectors and skin tones. Letters (accents,
+    non-Latin scripts), digits and punctuation stay."""
+    text = _SHORTCODE.sub(" ", text)
+    return "".join(" " if unicodedata.category(ch) == "So" or ch in _JOINERS or "\U0001F3FB" <= ch <= "\U0001F3FF"
+                   else ch for ch in text)
 
 
 def _tokens(raw: str) -> list[str]:

@@ -1,5 +1,5 @@
 """Inventory KPIs (standard operations-management formulas): expiry waste, days of supply,
-items at or below reorder point, inventory turns.
+items at or below reorder point; inventory turns lives in :mod:`bot.kpi.inventory_turns`.
 
 Formulas: ROP = d̄·L + SS; SS = z·σd·√L (demand variability) or z·√(L·σd² + d̄²·σL²) (demand
 and lead-time variability); z = Φ⁻¹(service level) exactly (``scipy.stats.norm.ppf``), never a
@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions, \
+    session_memo
 from bot.kpi.rollup_read import is_fresh
 from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem, SupplyLot
@@ -88,13 +89,17 @@ class _ItemKpi(KpiImpl):
     """Base for per-item inventory KPIs measured at the end of a period."""
 
     def latest(self, session: Session, scope: Scope) -> date | None:
-        if is_fresh(session, SUPPLY_FEEDS):
-            v = session.execute(select(func.max(D.day)).where(
-                D.usage_rows > 0, *scope_conditions({"clinic": D.clinic_id}, scope))).scalar()
-        else:
-            v = session.execute(select(func.max(T.tx_date)).select_from(_JOIN).where(
-                T.kind == "usage", *scope_conditions(_DIMS, scope))).scalar()
-        return _as_date(v) if v is not None else None
+        """The latest day with usage in scope (shared by the inventory KPIs)."""
+        def newest() -> date | None:
+            if is_fresh(session, SUPPLY_FEEDS):
+                v = session.execute(select(func.max(D.day)).where(
+                    D.usage_rows > 0, *scope_conditions({"clinic": D.clinic_id}, scope))).scalar()
+            else:
+                v = session.execute(select(func.max(T.tx_date)).select_from(_JOIN).where(
+                    T.kind == "usage", *scope_conditions(_DIMS, scope))).scalar()
+            return _as_date(v) if v is not None else None
+
+        return session_memo(session, ("supply-usage", "latest", scope), newest)  # type: ignore[no-any-return]
 
     def items_on(self, session: Session, scope: Scope, days: Sequence[date]) -> dict[date, list[dict[str, Any]]]:
         """:meth:`items` with usage (mean > 0) for several days: one query on the
@@ -153,18 +158,37 @@ class _ItemKpi(KpiImpl):
             out.append({**item, "mean": m, "sd": sd, "on_hand": None if hand is None else float(hand)})
         return out
 
-    def value(self, items: list[dict[str, Any]], day: date) -> Measure:
+    def fact(self, item: dict[str, Any]) -> Any:
+        """What the KPI needs of one item (None: the item does not count)."""
         raise NotImplementedError
+
+    def combine(self, facts: list[Any], day: date) -> Measure:
+        """The KPI on ``day`` from the facts of the items in scope."""
+        raise NotImplementedError
+
+    def value(self, items: list[dict[str, Any]], day: date) -> Measure:
+        return self.combine([f for f in map(self.fact, items) if f is not None], day)
+
+    def measures_on(self, session: Session, scope: Scope, days: Sequence[date]) -> dict[date, Measure]:
+        """The KPI on each day: the stored answers (``kpi_measure_daily``, written with
+        ``supply_item_daily`` from the same facts) for the network or one clinic while fresh,
+        else computed from :meth:`items_on`."""
+        wanted = sorted(set(days))
+        if wanted and (scope.clinic_ids is None or len(scope.clinic_ids) == 1) and is_fresh(session, SUPPLY_FEEDS):
+            from bot.kpi.rollup_read import stored_measures
+
+            return stored_measures(session, self.kpi_id, scope, wanted)
+        return {d: self.value(items, d) for d, items in self.items_on(session, scope, wanted).items()}
 
     def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
         day = self._day(session, scope, start, end)
-        return Measure(value=None) if day is None else self.value(self.items_on(session, scope, [day])[day], day)
+        return Measure(value=None) if day is None else self.measures_on(session, scope, [day])[day]
 
     def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
         latest = self.latest(session, scope)
         days = [None if latest is None or latest < s else min(e, latest) for s, e in buckets]
-        found = self.items_on(session, scope, [d for d in days if d is not None])
-        return [Measure(value=None) if d is None else self.value(found[d], d) for d in days]
+        found = self.measures_on(session, scope, [d for d in days if d is not None])
+        return [Measure(value=None) if d is None else found[d] for d in days]
 
     def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
                   dim: str) -> list[tuple[Any, Measure]]:
@@ -183,12 +207,19 @@ class DaysOfSupplyKpi(_ItemKpi):
 
     kpi_id = "days-of-supply"
 
-    def value(self, items: list[dict[str, Any]], day: date) -> Measure:
-        dos = [i["on_hand"] / i["mean"] for i in items if i["mean"] > 0 and i["on_hand"] is not None]
-        if not dos:
+    def fact(self, item: dict[str, Any]) -> tuple[float, bool] | None:
+        """(days of supply, below the item's lead time) for an item with usage and a known
+        quantity on hand; None otherwise."""
+        if item["mean"] > 0 and item["on_hand"] is not None:
+            days = item["on_hand"] / item["mean"]
+            return days, days < item["L"]
+        return None
+
+    def combine(self, facts: list[Any], day: date) -> Measure:
+        if not facts:
             return Measure(value=None)
-        short = sum(1 for i in items if i["mean"] > 0 and i["on_hand"] is not None
-                    and i["on_hand"] / i["mean"] < i["L"])
+        dos = [f[0] for f in facts]
+        short = sum(1 for f in facts if f[1])
         return Measure(value=median(dos), n=len(dos), d=len(dos), first=day, last=day,
                        extra={"basis": f"median over {len(dos)} items on {day:%Y-%m-%d}; "
                                        f"{short} below their lead time"})
@@ -199,69 +230,25 @@ class ReorderPointKpi(_ItemKpi):
 
     kpi_id = "reorder-point"
 
-    def value(self, items: list[dict[str, Any]], day: date) -> Measure:
-        known = [i for i in items if i["on_hand"] is not None and i["mean"] > 0]
-        if not known:
+    def fact(self, item: dict[str, Any]) -> tuple[bool, str] | None:
+        """(on hand at or below the reorder point, SKU) for an item with usage and a known
+        quantity on hand; None otherwise."""
+        i = item
+        if i["on_hand"] is not None and i["mean"] > 0:
+            return i["on_hand"] <= reorder_point(i["mean"], i["sd"], i["L"], i["level"], i["sL"]), i["sku"]
+        return None
+
+    def combine(self, facts: list[Any], day: date) -> Measure:
+        if not facts:
             return Measure(value=None)
-        below = [i for i in known if i["on_hand"] <= reorder_point(i["mean"], i["sd"], i["L"], i["level"], i["sL"])]
-        skus = ", ".join(sorted(i["sku"] for i in below)[:8])
-        return Measure(value=float(len(below)), n=len(below), d=len(known), first=day, last=day,
-                       extra={"basis": f"{len(below)} of {len(known)} items on {day:%Y-%m-%d}"
+        below = [sku for at_or_below, sku in facts if at_or_below]
+        skus = ", ".join(sorted(below)[:8])
+        return Measure(value=float(len(below)), n=len(below), d=len(facts), first=day, last=day,
+                       extra={"basis": f"{len(below)} of {len(facts)} items on {day:%Y-%m-%d}"
                                        + (f": {skus}" if skus else "")})
 
 
-class InventoryTurnsKpi(KpiImpl):
-    """Inventory turns: consumption value in the period × 365 / days ÷ average inventory value
-    (per item: mean of its stock counts in the period × unit cost, summed over items)."""
-
-    kpi_id = "inventory-turns"
-
-    @staticmethod
-    def _used(session: Session, scope: Scope, start: date | None, end: date | None) -> Any:
-        """(usage value in cents, first and last usage day) over [start, end]: from the
-        ``inventory-usage`` roll-up component when fresh, else the transactions."""
-        from bot.kpi import rollup_read
-        from storage.models.rollups import KpiDaily as K
-
-        p = rollup_read.plan("inventory-usage", scope)
-        if p is not None and rollup_read.is_fresh(session, ("inventory", "supply")):
-            return session.execute(select(func.sum(K.d), func.min(K.day), func.max(K.day)).where(
-                *p.conditions, K.n > 0, *([K.day >= start] if start else []), *([K.day <= end] if end else []))).one()
-        return session.execute(select(func.sum(T.quantity * SupplyItem.unit_cost_cents), func.min(T.tx_date),
-                                      func.max(T.tx_date)).select_from(_JOIN).where(
-            T.kind == "usage", *scope_conditions(_DIMS, scope), *([T.tx_date >= start] if start else []),
-            *([T.tx_date <= end] if end else []))).one()
-
-    def latest(self, session: Session, scope: Scope) -> date | None:
-        return DaysOfSupplyKpi().latest(session, scope)
-
-    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
-        conds = scope_conditions(_DIMS, scope)
-        used = self._used(session, scope, start, end)
-        if used[1] is None:
-            return Measure(value=None)
-        first, last = _as_date(used[1]), _as_date(used[2])
-        s, e = start or first, end or last
-        e = min(e, last)
-        per_item = (select(StockCount.item_id, func.avg(StockCount.on_hand).label("avg"))
-                    .where(StockCount.count_date >= s, StockCount.count_date <= e).group_by(StockCount.item_id)
-                    .subquery())
-        avg_value = session.execute(select(func.sum(per_item.c.avg * SupplyItem.unit_cost_cents)).select_from(
-            per_item.join(SupplyItem, SupplyItem.id == per_item.c.item_id)).where(*conds)).scalar()
-        if not avg_value:
-            return Measure(value=None, extra={"why": "no stock counts in the period"})
-        days = (e - s).days + 1
-        annual = float(used[0]) * 365 / days
-        turns = annual / float(avg_value)
-        return Measure(value=turns, n=annual, d=float(avg_value), first=first, last=last,
-                       extra={"basis": f"{annual / 100:,.0f} USD annualised use ÷ {float(avg_value) / 100:,.0f} USD "
-                                       f"average stock ≈ {turns_to_days(turns):.1f} days on hand"})
-
-    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
-                  dim: str) -> list[tuple[Any, Measure]]:
-        ids = scope.clinic_ids or tuple(session.execute(select(SupplyItem.clinic_id).distinct()).scalars())
-        return [(c, self.measure(session, Scope(clinic_ids=(c,)), start, end)) for c in ids]
-
-
 def inventory_kpis() -> list[KpiImpl]:
+    from bot.kpi.inventory_turns import InventoryTurnsKpi
+
     return [RatioKpi("expiry-waste", expiry_waste_spec, "expiry-waste"), DaysOfSupplyKpi(), ReorderPointKpi(), InventoryTurnsKpi()]

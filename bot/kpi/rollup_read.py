@@ -6,8 +6,9 @@ followed by a refresh make the engine fall back to raw rows: slower, same answer
 checked once per feed per session (``session.info``).
 
 ``kpi_daily`` grains: a question filtered or broken down by at most one of provider/payer reads
-that grain; else a clinic filter or a breakdown by clinic reads the clinic grain; else the
-network grain (one row per day). Sums are exact (integers in double precision).
+that grain (a payer question without clinic filter or clinic breakdown: ``network_payer``, one
+row per payer and day); else a clinic filter or a breakdown by clinic reads the clinic grain;
+else the network grain (one row per day). Sums are exact (integers in double precision).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Scope, _as_date
+from bot.kpi.base import Measure, Scope, _as_date
 from storage.models import FeedLoad
 from storage.models.rollups import KpiDaily as K
-from storage.models.rollups import RollupState
+from storage.models.rollups import KpiMeasureDaily, RollupState
 
 
 def is_fresh(session: Session, feeds: tuple[str, ...]) -> bool:
@@ -58,7 +59,10 @@ def plan(component: str, scope: Scope, by: str | None = None) -> Plan | None:
         keys.append(by)
     if len(keys) > 1:
         return None
-    grain = keys[0] if keys else ("clinic" if scope.clinic_ids is not None or by == "clinic" else "network")
+    per_clinic = scope.clinic_ids is not None or by == "clinic"
+    grain = keys[0] if keys else ("clinic" if per_clinic else "network")
+    if grain == "payer" and not per_clinic:
+        grain = "network_payer"
     conds: list[Any] = [K.component == component, K.grain == grain]
     if scope.clinic_ids is not None:
         conds.append(K.clinic_id == scope.clinic_ids[0] if len(scope.clinic_ids) == 1
@@ -107,3 +111,26 @@ def total(session: Session, p: Plan, start: date | None, end: date | None) -> tu
     """(Σn, Σd) over [start, end]."""
     n, d = session.execute(select(func.sum(K.n), func.sum(K.d)).where(*p.conditions, *_range(start, end))).one()
     return float(n or 0), float(d or 0)
+
+
+def numerators_on(session: Session, p: Plan, days: list[date]) -> dict[date, float]:
+    """Σn on each of ``days`` that has rows (e.g. net A/R, component ``net-ar``)."""
+    stmt = select(K.day, func.sum(K.n)).where(*p.conditions, K.day.in_(days)).group_by(K.day)
+    return {_as_date(day): float(n) for day, n in session.execute(stmt)}
+
+
+def stored_measures(session: Session, component: str, scope: Scope, days: list[date]) -> dict[date, Measure]:
+    """The answers ``kpi_measure_daily`` holds for ``component`` on ``days``, for the network
+    (``scope.clinic_ids`` None) or one clinic (the caller checks the roll-up is fresh and the
+    scope has no other filter); a day without a row has no data. One query."""
+    m = KpiMeasureDaily
+    clinic = m.clinic_id.is_(None) if scope.clinic_ids is None else m.clinic_id == scope.clinic_ids[0]
+    rows = session.execute(select(m.day, m.value, m.n, m.d, m.basis).where(
+        m.component == component, clinic, m.day.in_(days)))
+    found = {_as_date(day): (value, n, d, basis) for day, value, n, d, basis in rows}
+    out = {}
+    for day in days:
+        row = found.get(day)
+        out[day] = (Measure(value=row[0], n=row[1], d=row[2], first=day, last=day, extra={"basis": row[3]})
+                    if row else Measure(value=None))
+    return out

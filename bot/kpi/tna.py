@@ -7,8 +7,10 @@ after d gives ``slot_date − d`` calendar days (same day = 0); a provider's val
 its appointment types, and the KPI is the mean over providers. The end of d is taken in each
 clinic's own time zone.
 
-Reads: the ``tna_daily`` roll-up (first and third free slot per provider, type and day,
-``storage.rollups_slots``) when it is fresh and covers the measurement days, one query for the
+Reads, while the slot roll-ups are fresh and cover the measurement days: for the network or one
+clinic at the default horizon, the stored answers (``kpi_measure_daily``, one row per trend
+point, written by ``storage.rollups_slots`` with :func:`mean_over_providers`); otherwise the
+``tna_daily`` roll-up (first and third free slot per provider, type and day), one query for the
 value and the whole trend; otherwise the slots themselves (a window query per day).
 """
 
@@ -24,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, scope_conditions
+from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, scope_conditions, session_memo
 from bot.kpi.rollup_read import is_fresh
 from storage.models import Clinic, Slot
 from storage.models.rollups import SlotProviderSummary, TnaDaily
@@ -40,6 +42,12 @@ def third_next_available(measurement_day: date, free_slot_dates: Iterable[date])
     return (upcoming[2] - measurement_day).days if len(upcoming) >= 3 else None
 
 
+def local_date(instant: Any, tz: str) -> date:
+    """Clinic-local date of a stored naive-UTC instant (datetime, or ISO text from SQLite)."""
+    moment = instant if isinstance(instant, datetime) else datetime.fromisoformat(str(instant))
+    return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz)).date()
+
+
 def end_of_day_utc(day: date, tz: str) -> datetime:
     """Naive UTC instant of local midnight after ``day`` in ``tz`` (the storage convention)."""
     local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
@@ -53,20 +61,35 @@ def _mean_of_ints(values: list[int]) -> float:
     return total // count if total % count == 0 else total / count
 
 
+def mean_over_providers(values: Sequence[float], seen: int) -> Measure:
+    """The KPI from per-provider values (each the mean over the provider's appointment types)
+    and the number of providers ``seen`` with any free slot in the horizon: the exact mean
+    (``statistics.mean``), n = d = providers with a value, and the basis sentence."""
+    if not values:
+        return Measure(value=None)
+    count = len(values)
+    basis = f"mean over {count} provider{'s' if count != 1 else ''}"
+    if seen > count:
+        basis += f"; {seen - count} without three free slots in the horizon"
+    return Measure(value=mean(values), n=count, d=count, extra={"basis": basis})
+
+
 def summarise(per_pair: dict[tuple[int, str], int], missing: set[int]) -> tuple[dict[int, float], Measure]:
-    """Per-provider means and the mean over providers from ``{(provider, type): days}``."""
+    """Per-provider means and the mean over providers from ``{(provider, type): days}``;
+    ``missing``: the providers seen (those of them without a value are "without three free slots")."""
     by_provider: dict[int, list[int]] = defaultdict(list)
     for (provider, _type), days in per_pair.items():
         by_provider[provider].append(days)
     providers = {p: _mean_of_ints(v) for p, v in by_provider.items()}
-    if not providers:
-        return providers, Measure(value=None)
-    value = mean(providers.values())
-    basis = f"mean over {len(providers)} provider{'s' if len(providers) != 1 else ''}"
-    lacking = missing - set(providers)
-    if lacking:
-        basis += f"; {len(lacking)} without three free slots in the horizon"
-    return providers, Measure(value=value, n=len(providers), d=len(providers), extra={"basis": basis})
+    return providers, mean_over_providers(list(providers.values()), len(missing | set(providers)))
+
+
+MEASURED_HORIZONS = (90,)  # horizons whose answers the slot refresh stores in kpi_measure_daily
+
+
+def measure_component(horizon_days: int) -> str:
+    """The ``kpi_measure_daily`` component of third next available with this horizon."""
+    return f"third-next-available:h{horizon_days}"
 
 
 class ThirdNextAvailableKpi(KpiImpl):
@@ -77,15 +100,29 @@ class ThirdNextAvailableKpi(KpiImpl):
 
     def latest(self, session: Session, scope: Scope) -> date | None:
         """The latest day whose free/busy can be reconstructed: the last publication or booking."""
+        return session_memo(session, (self.kpi_id, "latest", scope),  # type: ignore[no-any-return]
+                            lambda: self._latest(session, scope))
+
+    def _latest(self, session: Session, scope: Scope) -> date | None:
+        # dates are clinic-local (docs/formats/slots.md): the latest day is the clinic-local date
+        # of each clinic's last publication or booking, the latest of those over the scope
         if is_fresh(session, ("slots",)):
             p = SlotProviderSummary
             conds = scope_conditions({"clinic": p.clinic_id, "provider": p.provider_id}, scope)
-            made = session.execute(select(func.max(p.last_created_at), func.max(p.last_booked_at)).where(*conds)).one()
+            stmt = select(p.clinic_id, func.max(p.last_created_at), func.max(p.last_booked_at)).where(*conds)
+            stmt = stmt.group_by(p.clinic_id)
         else:
             conds = scope_conditions(_DIMS, scope)
-            made = session.execute(select(func.max(Slot.created_at), func.max(Slot.booked_at)).where(*conds)).one()
-        instants = [v for v in made if v is not None]
-        return _as_date(max(instants)) if instants else None
+            stmt = select(Slot.clinic_id, func.max(Slot.created_at), func.max(Slot.booked_at)).where(*conds)
+            stmt = stmt.group_by(Slot.clinic_id)
+        rows = session.execute(stmt).all()
+        if not rows:
+            return None
+        zones = dict(session.execute(select(Clinic.id, Clinic.timezone).where(
+            Clinic.id.in_([r[0] for r in rows]))).all())
+        days = [local_date(max(v for v in (made, booked) if v is not None), zones.get(cid) or "UTC")
+                for cid, made, booked in rows if made is not None or booked is not None]
+        return max(days) if days else None
 
     def _zones(self, session: Session, scope: Scope) -> dict[str, list[int]]:
         stmt = select(Clinic.timezone, Clinic.id)
@@ -180,24 +217,30 @@ class ThirdNextAvailableKpi(KpiImpl):
         day = self._day(session, scope, end)
         if day is None or (start is not None and day < start):
             return Measure(value=None)
-        per_pair, seen, _ = self.pairs(session, scope, day)
-        _, m = summarise(per_pair, seen)
-        m.first = m.last = day if m.has_data else None
-        return m
+        return self.measures_on(session, scope, [day])[day]
 
     def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
         latest = self.latest(session, scope)
         days = [None if latest is None or latest < s else min(e, latest) for s, e in buckets]
-        found = self.pairs_on(session, scope, [d for d in days if d is not None])
-        out = []
-        for day in days:
-            if day is None:
-                out.append(Measure(value=None))
-                continue
-            per_pair, seen, _ = found[day]
+        found = self.measures_on(session, scope, [d for d in days if d is not None])
+        return [Measure(value=None) if day is None else found[day] for day in days]
+
+    def measures_on(self, session: Session, scope: Scope, days: Sequence[date]) -> dict[date, Measure]:
+        """The KPI on each measurement day: the stored answers (``kpi_measure_daily``) for the
+        network or one clinic at a stored horizon when ``tna_daily`` covers the days, else
+        computed from :meth:`pairs_on`."""
+        wanted = sorted(set(days))
+        if (wanted and self.horizon in MEASURED_HORIZONS and scope.provider_id is None
+                and (scope.clinic_ids is None or len(scope.clinic_ids) == 1)
+                and self._covered(session, scope, wanted[0], wanted[-1])):
+            from bot.kpi.rollup_read import stored_measures
+
+            return stored_measures(session, measure_component(self.horizon), scope, wanted)
+        out = {}
+        for day, (per_pair, seen, _) in self.pairs_on(session, scope, wanted).items():
             m = summarise(per_pair, seen)[1]
             m.first = m.last = day if m.has_data else None
-            out.append(m)
+            out[day] = m
         return out
 
     def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,

@@ -10,15 +10,17 @@ negative age, spreadsheet-damaged patient id, ...). Patient ids are pseudonymise
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.privacy import pseudonymise
+from bot.privacy import Pseudonymiser
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.importers.base import FeedImporter, ImportSummary
 from storage.importers.issues import ChunkIssues
@@ -28,6 +30,7 @@ from storage.reference import ensure_clinics, ensure_providers
 KAGGLE = "kaggle-noshow"
 CANONICAL = "canonical"
 SAO_PAULO = "America/Sao_Paulo"
+_DAMAGED_ID = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")  # e.g. 9.37795E+11 from a spreadsheet
 HELPERS = ("clinic_key", "clinic_name", "provider_key", "provider_name")  # resolved in load()
 CONTENT_COLUMNS = ("clinic_id", "provider_id", "patient_pseudonym", "booked_at", "appointment_at",
                    "appointment_date", "status", "appointment_type", "lead_days", "insurance_verified",
@@ -65,9 +68,12 @@ class AppointmentsImporter(FeedImporter):
         self.default_timezone = default_timezone
         self.source = source
         self.stored_zones: dict[str, str] = {}
+        self._pseudonymiser: Pseudonymiser | None = None
+        self._clinic_ids: dict[str, int] = {}
 
     def begin(self, session: Session) -> None:
         self.stored_zones = dict(session.execute(select(Clinic.key, Clinic.timezone)).all())
+        self._clinic_ids = {}  # clinic key -> id, filled by resolve() (valid within this run)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
         """Pure (no database): clinics/providers come out as keys, resolved to ids in ``load``."""
@@ -80,41 +86,49 @@ class AppointmentsImporter(FeedImporter):
         return out
 
     def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
-        return upsert_frame(session, Appointment, self.resolve(session, frame), self.natural_key)
+        return upsert_frame(session, Appointment, self.resolve(session, frame), self.natural_key,
+                            assume_new=self.target_was_empty)
 
     def resolve(self, session: Session, frame: pd.DataFrame) -> pd.DataFrame:
         """Replace the clinic/provider key columns by ids (creating missing clinics/providers)."""
         if frame.empty:
             return frame.drop(columns=[c for c in HELPERS if c in frame.columns])
         zone = SAO_PAULO if self.file_format == KAGGLE else self.default_timezone
-        clinic_ids = ensure_clinics(session, clinic_rows(frame["clinic_key"], frame["clinic_name"], zone, self))
-        frame = frame.assign(clinic_id=frame["clinic_key"].map(clinic_ids).astype("Int64"))
+        codes, clinic_keys = pd.factorize(frame["clinic_key"])
+        if any(k not in self._clinic_ids for k in clinic_keys):  # existing clinics are never renamed: ids can be kept
+            self._clinic_ids.update(ensure_clinics(session, clinic_rows(frame["clinic_key"], frame["clinic_name"],
+                                                                        zone, self)))
+        ids = np.array([self._clinic_ids[k] for k in clinic_keys] + [0], dtype="int64")[codes]
+        clinic_id = pd.Series(ids, index=frame.index)
+        frame = frame.assign(clinic_id=clinic_id.astype("Int64").mask(codes < 0) if (codes < 0).any() else clinic_id)
         keys = frame.get("provider_key")
         if keys is not None and keys.notna().any():
             rows = pd.DataFrame({"key": keys, "name": frame["provider_name"].fillna(keys),
                                  "clinic_key": frame["clinic_key"]}).dropna(subset=["key"]).drop_duplicates("key")
             provider_ids = ensure_providers(session, rows.to_dict("records"))
             frame = frame.assign(provider_id=keys.map(provider_ids).astype("Int64"))
-        for column in CONTENT_COLUMNS:
-            if column not in frame.columns:
-                frame[column] = None
-        return frame.drop(columns=[c for c in HELPERS if c in frame.columns])
+        absent = {c: None for c in CONTENT_COLUMNS if c not in frame.columns}
+        return frame.drop(columns=[c for c in HELPERS if c in frame.columns]).assign(**absent)
 
     def patient_pseudonyms(self, raw: pd.Series, issues: ChunkIssues) -> pd.Series:
         """Pseudonyms ('' when missing) with warnings for missing/damaged ids (never echoing them).
 
-        Work is done once per distinct id (patients repeat) and mapped back by factorize codes.
+        Work is done once per distinct id (patients repeat) and mapped back by factorize codes;
+        pseudonyms are remembered across the chunks of a file (:class:`bot.privacy.Pseudonymiser`).
         """
+        if self._pseudonymiser is None:
+            self._pseudonymiser = Pseudonymiser(self.pseudonym_key)
         codes, uniques = pd.factorize(raw)
-        ids = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.strip()
-        ids = ids.where(ids.ne(""), None)
-        maybe = ids.str.contains("e", case=False, regex=False).fillna(False).astype(bool)
-        damaged = maybe & ids.str.fullmatch(r"[0-9.]+[eE][+-]?[0-9]+").fillna(False).astype(bool)
-        pseudonyms = np.append(pseudonymise(ids, self.pseudonym_key).fillna("").to_numpy(dtype=object), "")
-        missing = np.append(ids.isna().to_numpy(), True)[codes]
+        ids = [str(v).strip() for v in np.asarray(uniques, dtype=object).tolist()]
+        pseudonyms = np.array(self._pseudonymiser.many(ids, stripped=True) + [""], dtype=object)
+        missing = np.array([not v for v in ids] + [True])
+        pseudonyms[missing] = ""
+        damaged = np.zeros(len(ids) + 1, dtype=bool)
+        damaged[[i for i, v in enumerate(ids) if ("e" in v or "E" in v) and _DAMAGED_ID.fullmatch(v)]] = True
+        missing, damaged = missing[codes], damaged[codes]
         issues.warn(pd.Series(missing, index=raw.index), "missing_patient_id",
                     "patient id is empty; visits cannot be linked")
-        issues.warn(pd.Series(np.append(damaged.to_numpy(), False)[codes], index=raw.index), "damaged_patient_id",
+        issues.warn(pd.Series(damaged, index=raw.index), "damaged_patient_id",
                     "patient id is in spreadsheet scientific notation (digits lost); its visits cannot be "
                     "linked reliably")
         return pd.Series(pseudonyms[codes], index=raw.index, dtype=object)
@@ -130,13 +144,22 @@ class AppointmentsImporter(FeedImporter):
         refresh_appointment_rollups(session, summary.data_min_date, summary.data_max_date)
 
 
-def strip_by_value(raw: pd.Series) -> pd.Series:
-    """``raw.str.strip()`` (blank -> null) computed once per distinct value: cheap on
-    low-cardinality columns such as clinic names."""
+def by_value(raw: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert(raw)`` computed once per distinct value (nulls give ``convert``'s null): cheap on
+    low-cardinality columns such as appointment days or ages. Same index as ``raw``."""
     codes, uniques = pd.factorize(raw)
-    clean = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.strip()
-    table = np.append(clean.where(clean.ne(""), None).to_numpy(dtype=object), None)
-    return pd.Series(table[codes], index=raw.index, dtype=object)
+    converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    return pd.Series(take(converted.array, codes, allow_fill=True), index=raw.index)
+
+
+def longer_than(raw: pd.Series, limit: int) -> np.ndarray:
+    """Boolean mask of the values longer than ``limit`` characters (nulls: False)."""
+    present = raw.notna().to_numpy()
+    values = raw.to_numpy(dtype=object)[present]
+    mask = np.zeros(len(raw), dtype=bool)
+    if len(values) and max(map(len, values)) > limit:
+        mask[present] = np.fromiter(map(len, values), dtype="int64", count=len(values)) > limit
+    return mask
 
 
 def lead_days(appointment_date: pd.Series, booked_local_date: pd.Series) -> pd.Series:
@@ -153,7 +176,10 @@ def warn_booked_late(issues: ChunkIssues, days: pd.Series, appt: pd.Series, book
 
 
 def value_detail(prefix: str, raw: pd.Series, mask: pd.Series, suffix: str) -> pd.Series:
-    """Per-row detail quoting a (non-identifying) raw value, truncated to 40 characters."""
+    """Per-row detail quoting a (non-identifying) raw value, truncated to 40 characters
+    (only for the rows of ``mask``; empty when none)."""
+    if not mask.any():
+        return pd.Series(dtype=object)
     return prefix + " '" + raw[mask].astype(str).str.slice(0, 40) + "' " + suffix
 
 

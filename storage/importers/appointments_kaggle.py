@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from storage.importers.appointments import (
+    by_value,
     lead_days,
-    strip_by_value,
+    longer_than,
     value_detail,
     warn_booked_late,
 )
@@ -43,11 +45,11 @@ def validate_kaggle(importer: AppointmentsImporter, chunk: pd.DataFrame, issues:
     out = pd.DataFrame(index=chunk.index)
     ext = chunk["AppointmentID"]  # a machine export: values as written, no padding to strip
     issues.reject(ext.isna(), "missing_id", "AppointmentID is empty")
-    issues.reject(ext.str.len().gt(64).fillna(False), "invalid_id", "AppointmentID is longer than 64 characters")
+    issues.reject(longer_than(ext, 64), "invalid_id", "AppointmentID is longer than 64 characters")
     out["external_id"] = ext.fillna("")
 
     day_raw = chunk["AppointmentDay"]
-    stamp = pd.to_datetime(day_raw, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+    stamp = by_value(day_raw, _utc_stamps)  # a few dozen distinct days: parse each once
     day = stamp.dt.normalize()
     issues.reject(day_raw.isna(), "missing_appointment_date", "AppointmentDay is empty")
     bad_day = day.isna() & day_raw.notna()
@@ -58,14 +60,15 @@ def validate_kaggle(importer: AppointmentsImporter, chunk: pd.DataFrame, issues:
 
     outcome = _outcomes(chunk["No-show"])
     unknown = outcome.isna()
-    detail = pd.Series("No-show is empty", index=chunk.index, dtype=object)
-    present = unknown & chunk["No-show"].notna()
-    detail[present] = value_detail("No-show", chunk["No-show"], present, "is not Yes or No")
-    issues.reject(unknown, "unknown_outcome", detail[unknown])
+    if unknown.any():
+        detail = pd.Series("No-show is empty", index=chunk.index, dtype=object)
+        present = unknown & chunk["No-show"].notna()
+        detail[present] = value_detail("No-show", chunk["No-show"], present, "is not Yes or No")
+        issues.reject(unknown, "unknown_outcome", detail[unknown])
     out["status"] = outcome
 
     booked_raw = chunk["ScheduledDay"]
-    booked = pd.to_datetime(booked_raw, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+    booked = _utc_stamps(booked_raw)
     issues.warn(booked_raw.isna(), "missing_booked_at", "ScheduledDay is empty; lead time unknown")
     bad_booked = booked.isna() & booked_raw.notna()
     issues.warn(bad_booked, "invalid_booked_at", value_detail("ScheduledDay", booked_raw, bad_booked, "is not a date-time"))
@@ -74,17 +77,22 @@ def validate_kaggle(importer: AppointmentsImporter, chunk: pd.DataFrame, issues:
     warn_booked_late(issues, out["lead_days"], day, booked)
 
     if "Age" in chunk:
-        age = pd.to_numeric(chunk["Age"], errors="coerce")
+        age = by_value(chunk["Age"], lambda ages: pd.to_numeric(ages, errors="coerce"))
         negative = age.lt(0)
         issues.warn(negative, "negative_age", "Age is " + age[negative].astype("Int64").astype(str))
         bad_age = age.isna()
         issues.warn(bad_age, "invalid_age", value_detail("Age", chunk["Age"].fillna(""), bad_age, "is not a number"))
 
-    place = strip_by_value(chunk["Neighbourhood"])
+    place, key = _clinics(chunk["Neighbourhood"])
     issues.reject(place.isna(), "missing_clinic", "Neighbourhood is empty")
-    out["clinic_key"], out["clinic_name"] = _slugs(place), place
+    out["clinic_key"], out["clinic_name"] = key, place
     out["patient_pseudonym"] = importer.patient_pseudonyms(chunk["PatientId"], issues)
     return out
+
+
+def _utc_stamps(raw: pd.Series) -> pd.Series:
+    """ISO 8601 text -> naive UTC datetime64 (NaT where unparseable)."""
+    return pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
 
 
 def _outcomes(raw: pd.Series) -> pd.Series:
@@ -95,6 +103,12 @@ def _outcomes(raw: pd.Series) -> pd.Series:
     return exact
 
 
-def _slugs(place: pd.Series) -> pd.Series:
-    names = place.dropna().unique()
-    return place.map({name: slugify(name) or "unnamed" for name in names})
+def _clinics(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(clinic name as written, stripped; clinic key = its slug) per row, null when blank;
+    computed once per distinct neighbourhood."""
+    codes, uniques = pd.factorize(raw)
+    names = [str(v).strip() or None for v in np.asarray(uniques, dtype=object).tolist()]
+    keys = [(slugify(n) or "unnamed") if n else None for n in names]
+    name_table, key_table = np.array(names + [None], dtype=object), np.array(keys + [None], dtype=object)
+    return (pd.Series(name_table[codes], index=raw.index, dtype=object),
+            pd.Series(key_table[codes], index=raw.index, dtype=object))

@@ -8,6 +8,8 @@ implements ``validate``; :func:`run_import` does the rest:
 2. open a :class:`FeedLoad` row (the run's record; its ``finished_at`` is the data's "as of");
 3. stream the file in chunks (``pandas.read_csv(chunksize=..., dtype=str)``; memory stays flat)
    with a tqdm progress bar on stderr (bytes read; off when stderr is not a tty or when asked);
+   large files are read and validated in a worker process while the caller's writes
+   (:mod:`storage.importers.worker`);
 4. per chunk: ``validate`` turns the raw text rows into model columns and marks rejects/warnings
    by line; rows whose natural key repeats an earlier row of the file are rejected
    (``duplicate_id``); good rows go to ``load`` (default: :func:`storage.bulk.upsert_frame`);
@@ -66,14 +68,19 @@ class FeedImporter:
     natural_key: ClassVar[tuple[str, ...]] = ("source", "external_id")
     date_column: ClassVar[str | None] = None
     formats: ClassVar[dict[str, tuple[str, ...]]]
-    # False = ``validate`` never touches the database (it is then passed ``session=None``) and the
-    # runner overlaps validating chunk n+1 with writing chunk n in a second thread; all database
-    # work (e.g. resolving clinic keys to ids) then belongs in ``load``.
+    # False = ``validate`` never touches the database (it is then passed ``session=None``) and, on
+    # a large file, the runner validates chunk n+1 in a worker process while this one writes chunk
+    # n; ``validate`` then sees its own copy of the importer (state it changes stays there), and
+    # all database work (e.g. resolving clinic keys to ids) belongs in ``load``.
     validate_uses_session: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.file_format = ""
         self.feed_load_id = 0
+        # Set by the runner: the target table held no row when this import began. Repeated keys
+        # within the file are rejected before ``load``, so no loaded row can match a stored one
+        # and ``load`` may skip the key look-up (``upsert_frame(..., assume_new=True)``).
+        self.target_was_empty = False
 
     def detect_format(self, header: list[str], requested: str | None, source: str) -> str:
         """The format of a file with this header (the ``requested`` one is checked, not trusted).
@@ -107,9 +114,8 @@ class FeedImporter:
     def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
         """Write the good rows of one chunk (``feed_load_id`` column already added).
 
-        May run in the runner's writer thread (``validate_uses_session = False``); it is then the
-        only code using the session until it returns."""
-        return upsert_frame(session, self.model, frame, self.natural_key)
+        Always runs in the process that owns the session."""
+        return upsert_frame(session, self.model, frame, self.natural_key, assume_new=self.target_was_empty)
 
     def finish(self, session: Session, summary: ImportSummary) -> None:
         """Called after the last chunk, before the FeedLoad is closed: refreshes the KPI roll-ups
@@ -160,7 +166,9 @@ def run_import(session: Session, importer: FeedImporter, path: Path | str, **opt
 
     Options: ``file_format`` (str, default detect), ``rejects_path`` (Path, default
     ``rejects/<name>.rejects.csv`` in the working directory), ``progress``
-    (bool | None: None = only on a tty), ``chunksize`` (rows, default 50,000).
+    (bool | None: None = only on a tty), ``chunksize`` (rows, default 50,000; 16,000 with a
+    worker), ``parallel`` (bool | None: prepare chunks in a worker process; None = when the
+    importer's ``validate`` is pure and the file is 4 MB or more; never without ``fork``).
 
     Raises:
         ImportFormatError: unreadable file or unrecognised header (nothing is imported).

@@ -48,17 +48,20 @@ def has_quotes(path: Path, block: int = 1 << 20) -> bool:
     return False
 
 
-def read_chunks(handle: IO[bytes], header: list[str], chunksize: int,
-                multiline: bool) -> Iterator[tuple[pd.DataFrame, list[tuple[int, str]]]]:
-    """Yield chunks indexed by physical line (see module docstring)."""
+def read_chunks(handle: IO[bytes], header: list[str], chunksize: int, multiline: bool,
+                first_chunksize: int | None = None) -> Iterator[tuple[pd.DataFrame, list[tuple[int, str]]]]:
+    """Yield chunks indexed by physical line (see module docstring): ``chunksize`` rows each,
+    the first one ``first_chunksize`` rows if given (a pipeline gets going sooner)."""
     reader = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
                          skip_blank_lines=False, on_bad_lines="warn", chunksize=chunksize)
     next_record, extra_lines = 2, 0  # record number of the next row; newlines inside fields so far
+    size = first_chunksize or chunksize
     while True:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ParserWarning)
             try:
-                chunk = next(reader)
+                chunk = reader.get_chunk(size)
+                size = chunksize
             except StopIteration:
                 return
             except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -79,7 +82,20 @@ def read_chunks(handle: IO[bytes], header: list[str], chunksize: int,
         chunk.index = pd.Index(records + shift, name="line")
         # bad records: their physical line is approximate only when quoted newlines precede them
         bad_lines = [(record + extra_lines if multiline else record, messages[record]) for record in bad]
-        yield chunk[chunk.notna().any(axis=1)], bad_lines
+        yield _without_blank_rows(chunk), bad_lines
+
+
+def _without_blank_rows(chunk: pd.DataFrame) -> pd.DataFrame:
+    """Drop the rows whose every field is empty (blank lines); only rows with an empty first
+    field can be such rows, so the other columns are checked for those only."""
+    if not len(chunk.columns):
+        return chunk
+    maybe = chunk.iloc[:, 0].isna().to_numpy()
+    if not maybe.any():
+        return chunk
+    blank = maybe.copy()
+    blank[maybe] = chunk[maybe].isna().all(axis=1).to_numpy()
+    return chunk[~blank]
 
 
 def raw_records(path: Path, lines: set[int]) -> dict[int, list[str]]:

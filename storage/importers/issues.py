@@ -39,13 +39,13 @@ class ChunkIssues:
         self._parts: list[pd.DataFrame] = []
         self._rejected = np.zeros(len(index), dtype=bool)
 
-    def reject(self, mask: pd.Series, code: str, detail: str | pd.Series) -> None:
+    def reject(self, mask: pd.Series | np.ndarray, code: str, detail: str | pd.Series) -> None:
         """Mark rows that cannot be loaded (they go to the rejects file)."""
         hit = self._add(mask, REJECT, code, detail)
         if hit is not None:
             self._rejected |= hit
 
-    def warn(self, mask: pd.Series, code: str, detail: str | pd.Series) -> None:
+    def warn(self, mask: pd.Series | np.ndarray, code: str, detail: str | pd.Series) -> None:
         """Flag rows that are loaded but look wrong (data-quality warnings)."""
         self._add(mask, WARNING, code, detail)
 
@@ -61,8 +61,13 @@ class ChunkIssues:
                                  "code": pd.Series(dtype=object), "detail": pd.Series(dtype=object)})
         return pd.concat(self._parts, ignore_index=True).sort_values("line", kind="stable")
 
-    def _add(self, mask: pd.Series, severity: str, code: str, detail: str | pd.Series) -> np.ndarray | None:
-        hit = np.asarray(pd.Series(mask, index=self.index).fillna(False), dtype=bool)
+    def _add(self, mask: pd.Series | np.ndarray, severity: str, code: str, detail: str | pd.Series) -> np.ndarray | None:
+        if isinstance(mask, pd.Series) and mask.dtype == bool and mask.index.equals(self.index):
+            hit = mask.to_numpy()  # the usual case: a mask computed from the chunk's own columns
+        elif isinstance(mask, np.ndarray) and mask.dtype == bool:
+            hit = mask
+        else:
+            hit = np.asarray(pd.Series(mask, index=self.index).fillna(False), dtype=bool)
         if not hit.any():
             return None
         if isinstance(detail, pd.Series):

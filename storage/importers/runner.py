@@ -1,57 +1,58 @@
-"""The chunk loop behind :func:`storage.importers.base.run_import`.
+"""The chunk loop behind :func:`storage.importers.base.run_import`: the writing half.
 
-Per chunk, ``_prepare`` (validation, duplicate check, issue bookkeeping: no database unless the
-importer's ``validate`` needs it) and ``_write`` (load + issue rows: all database work). When the
-importer's ``validate`` is pure, ``_write`` of chunk n runs in one writer thread while chunk n+1
-is read and prepared; the session is only ever used by one thread at a time. On SQLite a large
-load defers the target table's secondary indexes to one rebuild at the end.
+Chunks come from a :class:`~storage.importers.prepare.ChunkPreparer` (read, validate, reject
+repeated keys: no database unless the importer's ``validate`` needs it). Per chunk, this module
+does the bookkeeping (counts, rejects file, first issues) and all database work (``load`` + issue
+rows), in the caller's session and transaction.
+
+Large files of an importer whose ``validate`` is pure are prepared in a worker process
+(:mod:`storage.importers.worker`) while this process writes: both halves hold the GIL, so a
+thread would not help. When the target table was empty at the start, no row of the file can
+match a stored one (repeats within the file are rejected first), so ``load`` is told to skip the
+key look-up (``FeedImporter.target_was_empty``). On SQLite a large load defers the target
+table's indexes to one rebuild at the end (the natural-key index too when the table was empty),
+and the whole import, roll-up refresh included, runs with a larger page cache.
 """
 
 from __future__ import annotations
 
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import ExitStack, closing
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from storage.bulk import UpsertCounts
-from storage.bulk_indexes import deferred_indexes, table_rows, worth_deferring
+from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
+from storage.importers import worker
 from storage.importers.base import FIRST_ISSUES, FeedImporter, ImportSummary, progress_enabled
-from storage.importers.csvfile import (
-    RejectsFile,
-    default_rejects_path,
-    has_quotes,
-    raw_records,
-    read_chunks,
-    read_header,
-)
-from storage.importers.issues import REJECT, WARNING, ChunkIssues, Issue, reasons_by_line
+from storage.importers.csvfile import RejectsFile, default_rejects_path, has_quotes, raw_records, read_header
+from storage.importers.issues import REJECT, Issue
+from storage.importers.prepare import ChunkPreparer, Prepared
 from storage.models import FeedLoad, ImportIssue, utcnow
 
-
-@dataclass
-class Prepared:
-    kept: pd.DataFrame
-    issues: pd.DataFrame
+CHUNK_ROWS = 50_000  # rows per chunk, in one process
+PIPELINE_CHUNK_ROWS = 16_000  # rows per chunk with a worker: smaller chunks start the writer sooner
+PIPELINE_FIRST_ROWS = 4_000  # small first chunk: the writer starts after ~45 ms, not ~90 (Kaggle file)
+PARALLEL_MIN_BYTES = 4 << 20  # below this, starting a worker process costs more than it saves
 
 
 class ImportRun:
     def __init__(self, session: Session, importer: FeedImporter, path: Path, *, file_format: str | None = None,
-                 rejects_path: Path | None = None, progress: bool | None = None, chunksize: int = 50_000) -> None:
+                 rejects_path: Path | None = None, progress: bool | None = None, chunksize: int | None = None,
+                 parallel: bool | None = None) -> None:
         self.session, self.importer, self.path = session, importer, path
         self.header = read_header(path)
         importer.file_format = importer.detect_format(self.header, file_format, path.name)
         self.rejects = RejectsFile(Path(rejects_path) if rejects_path else default_rejects_path(path))
-        self.progress, self.chunksize = progress_enabled(progress), chunksize
+        self.progress = progress_enabled(progress)
+        self.parallel = self._use_worker(parallel)
+        self.chunksize = chunksize or (PIPELINE_CHUNK_ROWS if self.parallel else CHUNK_ROWS)
         self.summary = ImportSummary(importer.feed, str(path), importer.file_format)
-        self._seen = pd.Series(dtype="int64", index=pd.Index([], dtype="uint64"))
         self._bad: list[tuple[int, str]] = []
 
     def run(self) -> ImportSummary:
@@ -59,61 +60,71 @@ class ImportRun:
         self.session.add(load)
         self.session.flush()
         self.importer.feed_load_id = self.summary.feed_load_id = load.id
+        with load_cache(self.session):
+            self._run(load)
+        return self.summary
+
+    def _run(self, load: FeedLoad) -> None:
         self.importer.begin(self.session)
         stored = table_rows(self.session, self.importer.model)
+        self.importer.target_was_empty = stored == 0
         size = self.path.stat().st_size
-        pipelined = not self.importer.validate_uses_session
-        with ExitStack() as stack, self.path.open("rb") as handle:
+        preparer = ChunkPreparer(self.importer, self.header, self.chunksize, self._multiline(), load.id,
+                                 self.session if self.importer.validate_uses_session else None,
+                                 first_chunksize=min(PIPELINE_FIRST_ROWS, self.chunksize) if self.parallel else None)
+        with ExitStack() as stack:
             bar = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, desc=f"import {self.importer.feed}",
                                            file=sys.stderr, disable=not self.progress, leave=False))
-            writer = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="import-writer")) if pipelined else None
-            pending: Future[UpsertCounts] | None = None
+            chunks = stack.enter_context(closing(
+                worker.prepared_in_worker(preparer, self.path) if self.parallel else self._prepared_here(preparer)))
             first = True
-            for chunk, bad in read_chunks(handle, self.header, self.chunksize, self._multiline()):
-                self._bad += bad
-                prepared = self._prepare(chunk)
-                if pending is not None:
-                    self._collect(pending.result())
-                if first and len(chunk) and worth_deferring(int(len(chunk) * size / max(handle.tell(), 1)), stored):
-                    stack.enter_context(deferred_indexes(self.session, self.importer.model))
+            for prepared in chunks:
+                self._account(prepared)
+                if first and prepared.read and worth_deferring(
+                        int(prepared.read * size / max(prepared.position, 1)), stored):
+                    # the natural-key index too when no look-up will need it (empty table)
+                    stack.enter_context(deferred_indexes(self.session, self.importer.model,
+                                                         unique=self.importer.target_was_empty))
                 first = False
-                if writer is not None:
-                    pending = writer.submit(self._write, prepared)
-                else:
-                    self._collect(self._write(prepared))
-                bar.update(handle.tell() - bar.n)
-            if pending is not None:
-                self._collect(pending.result())
+                self._collect(self._write(prepared))
+                bar.update(prepared.position - bar.n)
         self._unsplittable()
         self.importer.finish(self.session, self.summary)
         self._close(load)
-        return self.summary
+
+    def _use_worker(self, requested: bool | None) -> bool:
+        if self.importer.validate_uses_session or not worker.available():
+            return False
+        if requested is not None:
+            return requested
+        return self.path.stat().st_size >= PARALLEL_MIN_BYTES
+
+    def _prepared_here(self, preparer: ChunkPreparer) -> Iterator[Prepared]:
+        with self.path.open("rb") as handle:
+            yield from preparer.chunks(handle)
 
     def _multiline(self) -> bool:
         return has_quotes(self.path)
 
-    def _prepare(self, chunk: pd.DataFrame) -> Prepared:
-        """Validate one chunk; count its rows and issues; write its rejects. No DB if pure."""
-        issues = ChunkIssues(chunk.index)
-        session = self.session if self.importer.validate_uses_session else None
-        frame = self.importer.validate(chunk, issues, session)
-        self._duplicates(frame, ~issues.rejected, issues)
-        good = ~issues.rejected
-        kept = frame[good].assign(feed_load_id=self.summary.feed_load_id)
-        found = issues.frame()
-        self._count_issues(found)
+    def _account(self, prepared: Prepared) -> None:
+        """Counts, issue tallies, date range and rejects file of one prepared chunk."""
         s = self.summary
-        s.read += len(chunk)
-        s.rejected += int((~good).sum())
-        warned_lines = found.loc[found["severity"] == WARNING, "line"].unique()
-        s.warned += int(np.isin(warned_lines, chunk.index[good]).sum())
-        self._dates(kept)
-        if not good.all():
-            self.rejects.write(chunk[~good], reasons_by_line(found))
-        return Prepared(kept, found)
+        s.read += prepared.read
+        s.rejected += len(prepared.rejected)
+        s.warned += prepared.warned
+        self._count_issues(prepared.issues)
+        if prepared.first_date is not None:
+            s.data_min_date = prepared.first_date if s.data_min_date is None else min(s.data_min_date,
+                                                                                        prepared.first_date)
+        if prepared.last_date is not None:
+            s.data_max_date = prepared.last_date if s.data_max_date is None else max(s.data_max_date,
+                                                                                       prepared.last_date)
+        self._bad += prepared.bad
+        if len(prepared.rejected):
+            self.rejects.write(prepared.rejected, prepared.reasons)
 
     def _write(self, prepared: Prepared) -> UpsertCounts:
-        """All database work of one chunk (possibly in the writer thread)."""
+        """All database work of one chunk."""
         counts = self.importer.load(self.session, prepared.kept)
         if not prepared.issues.empty:
             rows = prepared.issues.assign(feed_load_id=self.summary.feed_load_id).to_dict("records")
@@ -125,23 +136,6 @@ class ImportRun:
         s.imported, s.updated, s.unchanged = (s.imported + counts.imported, s.updated + counts.updated,
                                               s.unchanged + counts.unchanged)
 
-    def _duplicates(self, frame: pd.DataFrame, good: np.ndarray, issues: ChunkIssues) -> None:
-        """Reject a row whose natural key was already taken by an earlier good row of the file."""
-        keys = frame.loc[good, list(self.importer.natural_key)]
-        if keys.empty:
-            return
-        hashes = pd.util.hash_pandas_object(keys, index=False).to_numpy()
-        lines = keys.index.to_numpy()
-        first = pd.Series(lines).groupby(hashes).transform("first").to_numpy()
-        earlier = self._seen.reindex(hashes).to_numpy(dtype=float)
-        first_line = np.where(np.isnan(earlier), first, earlier).astype("int64")
-        dup = first_line != lines
-        if dup.any():
-            mask = pd.Series(dup, index=keys.index).reindex(frame.index, fill_value=False)
-            detail = pd.Series([f"same id as line {n}" for n in first_line[dup]], index=keys.index[dup])
-            issues.reject(mask, "duplicate_id", detail)
-        self._seen = pd.concat([self._seen, pd.Series(lines[~dup], index=hashes[~dup])])
-
     def _count_issues(self, found: pd.DataFrame) -> None:
         if found.empty:
             return
@@ -151,18 +145,6 @@ class ImportRun:
         room = max(FIRST_ISSUES - len(self.summary.first_issues), 0)
         self.summary.first_issues += [Issue(int(r.line), r.severity, r.code, r.detail)
                                       for r in found.head(room).itertuples()]
-
-    def _dates(self, kept: pd.DataFrame) -> None:
-        column = self.importer.date_column
-        if not column or kept.empty:
-            return
-        dates = pd.to_datetime(kept[column]).dropna()
-        if dates.empty:
-            return
-        lo, hi = dates.min().date(), dates.max().date()
-        s = self.summary
-        s.data_min_date = lo if s.data_min_date is None else min(s.data_min_date, lo)
-        s.data_max_date = hi if s.data_max_date is None else max(s.data_max_date, hi)
 
     def _unsplittable(self) -> None:
         """Rows with more fields than the header: rejected, raw fields kept in the rejects file."""

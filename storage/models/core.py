@@ -15,7 +15,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -73,7 +72,8 @@ class Appointment(Base):
 
     __tablename__ = "appointments"
     __table_args__ = (
-        UniqueConstraint("source", "external_id", name="uq_appointments_natural_key"),
+        # a unique index, not a constraint: SQLite can drop and rebuild it around a bulk load (0008)
+        Index("uq_appointments_natural_key", "source", "external_id", unique=True),
         Index("ix_appointments_clinic_date", "clinic_id", "appointment_date"),
         Index("ix_appointments_date", "appointment_date"),
     )

@@ -66,7 +66,11 @@ class StockCount(Base):
     """A physical count: on-hand quantity at the end of ``count_date``."""
 
     __tablename__ = "stock_counts"
-    __table_args__ = (UniqueConstraint("item_id", "count_date", name="uq_stock_counts_item_date"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "count_date", name="uq_stock_counts_item_date"),
+        # inventory turns reads every item's counts of a date range (migration 0009)
+        Index("ix_stock_counts_date_item", "count_date", "item_id", "on_hand"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_items.id"))

@@ -5,11 +5,16 @@ available) after every load; never edited by hand.
 
 - ``appointment_daily``: one row per (clinic, provider or NULL, appointment_date) with outcome
   counts and the sums behind lead-time, insurance-verification and authorization KPIs.
-- ``kpi_daily``: Σn and Σd of one KPI component (a ``RatioSpec``) per day at four grains:
-  ``network`` (clinic_id NULL), ``clinic``, ``provider`` and ``payer`` (``key_id`` = provider or
-  payer id, NULL = "no provider" / self-pay).
+- ``kpi_daily``: Σn and Σd of one KPI component (a ``RatioSpec``) per day at five grains:
+  ``network`` (clinic_id NULL), ``clinic``, ``provider`` and ``payer`` (per clinic; ``key_id`` =
+  provider or payer id, NULL = "no provider" / self-pay) and ``network_payer`` (per payer over
+  the whole network, clinic_id NULL; migration 0009).
 - ``lead_time_daily``: the booking lead-time histogram (days → appointments) per day, network
-  (clinic_id NULL) and per clinic.
+  (clinic_id NULL) and per clinic; ``lead_time_monthly`` the same per calendar month, also per
+  provider (migration 0009).
+- ``kpi_measure_daily``: whole answers of the KPIs that are not ratios of daily sums (third next
+  available, days of supply, items at or below reorder point) per measurement day, network and
+  per clinic (migration 0009).
 - ``tna_daily``: for each (clinic, provider, appointment type) and measurement day, the dates of
   the first and the third free slot on or after that day (no horizon applied).
 - ``slot_provider_summary``: per provider, the last slot publication/booking instants and the
@@ -81,7 +86,7 @@ class KpiDaily(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     component: Mapped[str] = mapped_column(String(48))
-    grain: Mapped[str] = mapped_column(String(8))
+    grain: Mapped[str] = mapped_column(String(16))
     clinic_id: Mapped[int | None] = mapped_column(Integer)
     key_id: Mapped[int | None] = mapped_column(Integer)
     day: Mapped[date] = mapped_column(Date)
@@ -104,6 +109,48 @@ class LeadTimeDaily(Base):
     appointment_date: Mapped[date] = mapped_column(Date)
     lead_days: Mapped[int] = mapped_column(Integer)
     appointments: Mapped[int] = mapped_column(Integer)
+
+
+class LeadTimeMonthly(Base):
+    """:class:`LeadTimeDaily` summed per calendar month (``month`` = its first day), with the
+    first and last appointment date of each row. Grains: network (clinic and provider NULL),
+    clinic (provider NULL) and provider (``clinic_id`` = the appointments' clinic). Network and
+    clinic rows are sums of ``lead_time_daily``; provider rows come from the appointments."""
+
+    __tablename__ = "lead_time_monthly"
+    __table_args__ = (
+        Index("ix_lead_time_monthly_clinic_provider_month", "clinic_id", "provider_id", "month"),
+        Index("ix_lead_time_monthly_provider_month", "provider_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int | None] = mapped_column(Integer)
+    provider_id: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[date] = mapped_column(Date)
+    lead_days: Mapped[int] = mapped_column(Integer)
+    appointments: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+
+
+class KpiMeasureDaily(Base):
+    """One KPI's whole answer on one measurement day for the network (``clinic_id`` NULL) or one
+    clinic: ``value``, ``n``, ``d`` and the ``basis`` sentence, exactly as the engine computes
+    them from the finer roll-ups (``bot.kpi``). ``component`` names the KPI and its parameters
+    (``third-next-available:h90``, ``days-of-supply``, ``reorder-point``). Rows only for days
+    with a value."""
+
+    __tablename__ = "kpi_measure_daily"
+    __table_args__ = (Index("ix_kpi_measure_daily_component_clinic_day", "component", "clinic_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    component: Mapped[str] = mapped_column(String(48))
+    clinic_id: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    n: Mapped[float] = mapped_column(Float)
+    d: Mapped[float] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(String(1000))
 
 
 class TnaDaily(Base):

@@ -62,3 +62,19 @@ def test_bad_questions_get_specific_help(text, fragment):
     with pytest.raises(UsageError) as err:
         parse_kpi_command(text)
     assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("text", [":chart_with_upwards_trend: no-show-rate 2016-05", "no-show-rate :eyes: 2016-05",
+                                  "📈 no-show-rate 2016-05", "no-show-rate👍🏽 2016-05", "🔥 no show rate 🔥 2016-05",
+                                  ":+1::skin-tone-3: no-show-rate 2016-05"])
+def test_emoji_around_the_question_are_ignored(text: str) -> None:
+    req = parse_kpi_command(text)
+    assert req.kpi_id == "no-show-rate"
+    assert req == parse_kpi_command("no-show-rate 2016-05").model_copy(update={"text": req.text})
+
+
+def test_emoji_stripping_keeps_letters_of_every_script() -> None:
+    from bot.kpi.grammar import strip_emoji
+
+    assert strip_emoji('clinic "São José" 📈 Ōsaka 大阪 ') == 'clinic "São José"   Ōsaka 大阪 '
+    assert strip_emoji("clinic:north 07:30 :x:") == "clinic:north 07:30  "

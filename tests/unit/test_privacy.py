@@ -45,3 +45,13 @@ def test_key_matters_and_raw_id_never_appears() -> None:
 def test_empty_key_is_refused() -> None:
     with pytest.raises(ValueError, match="OPSBOT_PSEUDONYM_KEY"):
         pseudonymise(pd.Series(["1"]), "")
+
+
+def test_pseudonymiser_remembers_and_forgets_without_changing_results() -> None:
+    from bot.privacy import Pseudonymiser
+
+    many = Pseudonymiser("secret", cache_size=5)  # forgets every few calls
+    batches = [[" 1", "2", "3"], ["3", "4 ", "5", "6"], ["1", "1", "7"], [str(n) for n in range(20)]]
+    for batch in batches:
+        assert many.many(batch) == [reference(v.strip(), "secret") for v in batch]
+    assert many.many(["8", "9"], stripped=True) == [reference("8", "secret"), reference("9", "secret")]

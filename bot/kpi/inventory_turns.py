@@ -1,0 +1,109 @@
+"""Inventory turns (operations management): annualised consumption value ÷ average inventory
+value, per period; ``turns_to_days`` gives the equivalent days on hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
+    session_memo
+from bot.kpi.inventory import _DIMS, _JOIN, DaysOfSupplyKpi, turns_to_days, usage_value_spec
+from storage.models import InventoryTransaction as T
+from storage.models import StockCount, SupplyItem
+
+
+class InventoryTurnsKpi(KpiImpl):
+    """Inventory turns: consumption value in the period × 365 / days ÷ average inventory value
+    (per item: mean of its stock counts in the period × unit cost, summed over items). The
+    period's days run from its start (or the first usage) to its end or the latest inventory
+    data (a transaction of any kind or a stock count), whichever is earlier: a weekend without
+    usage at the end of a month is still part of the month's year-equivalent.
+
+    A value or a trend takes two queries: daily usage value over the whole span (the
+    ``inventory-usage`` component, roll-up or raw rows), and the average stock value of every
+    period at once (the trend's periods do not overlap)."""
+
+    kpi_id = "inventory-turns"
+    _usage = RatioKpi("inventory-usage", usage_value_spec, "inventory-usage")
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        return DaysOfSupplyKpi().latest(session, scope)
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        return self._many(session, scope, [(start, end)])[0]
+
+    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
+        return self._many(session, scope, list(buckets)) if buckets else []
+
+    def _many(self, session: Session, scope: Scope, ranges: list[tuple[date | None, date | None]]) -> list[Measure]:
+        daily = [(day, d) for day, n, d in self._usage.daily(session, scope, *covering_range(ranges)) if n > 0]
+        data_end = self._data_end(session, scope)
+        used: dict[int, tuple[float, date, date, date, date]] = {}
+        for i, (start, end) in enumerate(ranges):
+            inside = [(day, d) for day, d in daily if (start is None or day >= start) and (end is None or day <= end)]
+            if inside:
+                first, last = inside[0][0], inside[-1][0]
+                ends = [d for d in (end, data_end) if d is not None]
+                stop = max(last, min(ends)) if ends else last
+                used[i] = (sum(d for _, d in inside), first, last, start or first, stop)
+        stock = self._stock_values(session, scope, {i: (u[3], u[4]) for i, u in used.items()})
+        out = []
+        for i in range(len(ranges)):
+            if i not in used:
+                out.append(Measure(value=None))
+                continue
+            value, first, last, s, e = used[i]
+            avg_value = stock.get(i)
+            if not avg_value:
+                out.append(Measure(value=None, extra={"why": "no stock counts in the period"}))
+                continue
+            annual = float(value) * 365 / ((e - s).days + 1)
+            turns = annual / float(avg_value)
+            out.append(Measure(value=turns, n=annual, d=float(avg_value), first=first, last=last,
+                               extra={"basis": f"{annual / 100:,.0f} USD annualised use ÷ "
+                                               f"{float(avg_value) / 100:,.0f} USD average stock ≈ "
+                                               f"{turns_to_days(turns):.1f} days on hand"}))
+        return out
+
+    @staticmethod
+    def _data_end(session: Session, scope: Scope) -> date | None:
+        """Latest day with inventory data in scope: a transaction of any kind or a stock count."""
+        def newest() -> date | None:
+            in_scope = scope_conditions(_DIMS, scope)
+            tx = session.execute(select(func.max(T.tx_date)).select_from(_JOIN).where(*in_scope)).scalar()
+            items = [] if scope.clinic_ids is None else [
+                StockCount.item_id.in_(select(SupplyItem.id).where(*in_scope))]
+            counted = session.execute(select(func.max(StockCount.count_date)).where(*items)).scalar()
+            days = [_as_date(v) for v in (tx, counted) if v is not None]
+            return max(days) if days else None
+
+        return session_memo(session, ("inventory", "data-end", scope), newest)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _stock_values(session: Session, scope: Scope, spans: dict[int, tuple[date, date]]) -> dict[int, float]:
+        """Average inventory value (cents) per span: Σ over items in scope of the mean of the
+        item's stock counts in the span × its unit cost. One query: a range scan of
+        ``ix_stock_counts_date_item`` per span."""
+        if not spans:
+            return {}
+        c = StockCount
+        items = [] if scope.clinic_ids is None else [
+            c.item_id.in_(select(SupplyItem.id).where(*scope_conditions(_DIMS, scope)))]
+        parts = [select(literal(i).label("span"), c.item_id.label("item_id"), func.avg(c.on_hand).label("avg"))
+                 .where(c.count_date >= s, c.count_date <= e, *items).group_by(c.item_id)
+                 for i, (s, e) in spans.items()]
+        per_item = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+        stmt = (select(per_item.c.span, func.sum(per_item.c.avg * SupplyItem.unit_cost_cents))
+                .select_from(per_item.join(SupplyItem, SupplyItem.id == per_item.c.item_id))
+                .where(*scope_conditions(_DIMS, scope)).group_by(per_item.c.span))
+        return {int(i): v for i, v in session.execute(stmt) if v is not None}
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        ids = scope.clinic_ids or tuple(session.execute(select(SupplyItem.clinic_id).distinct()).scalars())
+        return [(c, self.measure(session, Scope(clinic_ids=(c,)), start, end)) for c in ids]

@@ -1,0 +1,173 @@
+"""Revenue KPIs measured over look-back windows: days in A/R (HFMA MAP Key AR-5) and the initial
+denial rate (HFMA Claim Integrity Task Force).
+
+A value and its 12-point trend are answered together: the daily sums they need (net patient
+service revenue, denials, claims submitted) are read once for the whole span, from the
+``kpi_daily`` roll-up while fresh or from the raw rows (:meth:`bot.kpi.base.RatioKpi.daily`
+chooses), and summed per window in Python. The sums are integer cents and counts, so the
+answers are the same whichever source and grouping is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Date, func, literal, select, true, union_all
+from sqlalchemy.orm import Session
+
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
+    session_memo
+from bot.kpi.components import submitted_spec
+from bot.kpi.periods import unit_bounds
+from bot.kpi.revenue import days_in_ar, denial_spec, three_months_ending, write_off_spec
+from storage.models import ArSnapshot, Clinic, Remittance
+
+Range = tuple[date | None, date | None]
+Daily = list[tuple[date, float, float]]
+
+
+def _sum_d(daily: Daily, lo: date, hi: date) -> float:
+    return sum(d for day, _, d in daily if lo <= day <= hi)
+
+
+class DaysInArKpi(KpiImpl):
+    """Net A/R at the period end (latest snapshot per clinic on or before it, summed) ÷ average
+    daily NPSR of the three calendar months ending there (HFMA MAP Key AR-5). The NPSR is the
+    denominator of the ``write-off-rate`` component."""
+
+    kpi_id = "days-in-ar"
+    _npsr = RatioKpi("write-off-rate", write_off_spec, "write-off-rate")
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        def newest() -> date | None:
+            v = session.execute(select(func.max(ArSnapshot.as_of_date)).where(
+                *scope_conditions({"clinic": ArSnapshot.clinic_id}, scope))).scalar()
+            return _as_date(v) if v is not None else None
+
+        return session_memo(session, (self.kpi_id, "latest", scope), newest)  # type: ignore[no-any-return]
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        return self._many(session, scope, [(start, end)])[0]
+
+    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
+        return self._many(session, scope, list(buckets)) if buckets else []
+
+    def _many(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
+        latest = self.latest(session, scope)
+        days: dict[int, date] = {}
+        for i, (start, end) in enumerate(ranges):
+            day = latest if end is None or latest is None else min(end, latest)
+            if day is not None and (start is None or day >= start):
+                days[i] = day
+        if not days:
+            return [Measure(value=None) for _ in ranges]
+        ar = self.net_ar(session, scope, sorted(set(days.values())))
+        windows = {day: three_months_ending(day) for day in days.values()}
+        daily = self._npsr.daily(session, scope, min(w[0] for w in windows.values()),
+                                 max(w[1] for w in windows.values()))
+        out = []
+        for i in range(len(ranges)):
+            day = days.get(i)
+            out.append(Measure(value=None) if day is None else self._value(day, ar.get(day), daily, *windows[day]))
+        return out
+
+    @staticmethod
+    def _value(day: date, ar: float | None, daily: Daily, r_start: date, r_end: date) -> Measure:
+        revenue = _sum_d(daily, r_start, r_end)
+        n_days = (r_end - r_start).days + 1
+        value = days_in_ar(float(ar or 0), revenue, n_days)
+        if value is None:
+            return Measure(value=None)
+        basis = (f"net A/R {float(ar or 0) / 100:,.0f} USD on {day:%Y-%m-%d} ÷ "
+                 f"({revenue / 100:,.0f} USD net revenue {r_start:%Y-%m-%d}..{r_end:%Y-%m-%d} / {n_days} days)")
+        return Measure(value=value, n=float(ar or 0), d=revenue, first=day, last=day, extra={"basis": basis})
+
+    @staticmethod
+    def net_ar(session: Session, scope: Scope, days: list[date]) -> dict[date, float | None]:
+        """Net A/R in scope at the end of each day: every clinic's latest snapshot on or before
+        it, summed (None: no snapshot yet). One query: the ``net-ar`` roll-up rows of the days
+        while fresh, else an index seek per clinic and day."""
+        from bot.kpi import rollup_read
+
+        p = rollup_read.plan("net-ar", scope)
+        if p is not None and rollup_read.is_fresh(session, ("ar",)):
+            return rollup_read.numerators_on(session, p, days)  # type: ignore[return-value]
+        a = ArSnapshot
+        wanted = union_all(*[select(literal(day, Date).label("day")) for day in days]).subquery()
+        newest = (select(a.net_ar_cents).where(a.clinic_id == Clinic.id, a.as_of_date <= wanted.c.day)
+                  .order_by(a.as_of_date.desc()).limit(1).scalar_subquery())
+        stmt = (select(wanted.c.day, func.sum(newest)).select_from(Clinic).join(wanted, true())
+                .where(*scope_conditions({"clinic": Clinic.id}, scope)).group_by(wanted.c.day))
+        return {_as_date(day): (None if v is None else float(v)) for day, v in session.execute(stmt)}
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        ids = scope.clinic_ids or tuple(session.execute(select(ArSnapshot.clinic_id).distinct()).scalars())
+        return [(cid, self.measure(session, Scope(clinic_ids=(cid,)), start, end)) for cid in ids]
+
+
+class InitialDenialRateKpi(KpiImpl):
+    """Initial denial rate (HFMA Claim Integrity Task Force): initial denials (first remittances
+    that deny) in the period ÷ claims submitted per month averaged over the three months before
+    the period, times the number of months the period spans."""
+
+    kpi_id = "initial-denial-rate"
+    _denials = RatioKpi("denial-rate", denial_spec, "denial-rate")
+    _submitted = RatioKpi("claims-submitted", submitted_spec, "claims-submitted")
+
+    def latest(self, session: Session, scope: Scope) -> date | None:
+        return self._denials.latest(session, scope)
+
+    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
+        return self._many(session, scope, [(start, end)])[0]
+
+    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
+        return self._many(session, scope, list(buckets)) if buckets else []
+
+    def _many(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
+        denials = [(day, n) for day, n, _ in self._denials.daily(session, scope, *covering_range(ranges)) if n > 0]
+        found: dict[int, tuple[float, date, date, int, date, date]] = {}
+        for i, (start, end) in enumerate(ranges):
+            inside = [(day, n) for day, n in denials if (start is None or day >= start) and (end is None or day <= end)]
+            if not inside:
+                continue
+            first, last = inside[0][0], inside[-1][0]
+            p_start, p_end = start or first, end or last
+            months = (p_end.year - p_start.year) * 12 + p_end.month - p_start.month + 1
+            b_end = p_start.replace(day=1) - timedelta(days=1)
+            b_start = unit_bounds(b_end, "month")[0]
+            for _ in range(2):
+                b_start = unit_bounds(b_start - timedelta(days=1), "month")[0]
+            found[i] = (sum(n for _, n in inside), first, last, months, b_start, b_end)
+        submitted: Daily = []
+        if found:
+            submitted = self._submitted.daily(session, scope, min(f[4] for f in found.values()),
+                                              max(f[5] for f in found.values()))
+        out = []
+        for i in range(len(ranges)):
+            if i not in found:
+                out.append(Measure(value=None))
+                continue
+            n, first, last, months, b_start, b_end = found[i]
+            sent = int(_sum_d(submitted, b_start, b_end))
+            if not sent:
+                out.append(Measure(value=None, extra={"why": "no claims submitted in the three months before"}))
+                continue
+            d = sent / 3 * months
+            out.append(Measure(value=n / d, n=n, d=d, first=first, last=last,
+                               extra={"basis": f"{n:,.0f} initial denials ÷ {sent:,} claims submitted "
+                                               f"{b_start:%Y-%m}..{b_end:%Y-%m} (÷ 3 × {months} months)"}))
+        return out
+
+    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
+                  dim: str) -> list[tuple[Any, Measure]]:
+        col = {"clinic": Remittance.clinic_id, "payer": Remittance.payer_id}[dim]
+        keys = [k for k in session.execute(select(col).distinct()).scalars() if k is not None]
+        out = []
+        for key in keys:
+            sub = Scope(**{**scope.__dict__, f"{dim}_id" if dim != "clinic" else "clinic_ids":
+                           key if dim != "clinic" else (key,)})
+            out.append((key, self.measure(session, sub, start, end)))
+        return out
