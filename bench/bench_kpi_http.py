@@ -1,36 +1,43 @@
 """Benchmark: signed ``/kpi`` slash commands against ``opsbot serve`` (waitress) over HTTP.
 
-Starts a Slack stand-in in-process and ``opsbot serve`` as a subprocess on a database (given with
---database, or a temp SQLite loaded from the Kaggle no-show file), then sends N signed
-``/kpi <text>`` requests one at a time and then from 32 concurrent clients. Prints ack latency
-(HTTP answer to Slack's request; Slack allows 3 s) and reply latency (until the bot's
-response_url post reaches the stand-in), p50/p99/max. A last "burst" phase sends 64 commands at
-once, each carrying 1 s of work after its ack (the stand-in holds each reply 1 s), and counts
-acks over Slack's 3 s limit. Never fails on timing.
+Starts a Slack stand-in in-process and ``opsbot serve`` as a subprocess (``OPSBOT_SERVER_TIMING=1``)
+on a database (--database, or a temp SQLite loaded from the Kaggle no-show file). Phases:
 
-    .venv/bin/python bench/bench_kpi_http.py [-n 200] [--concurrency 32] [--database URL]
-    .venv/bin/python bench/bench_kpi_http.py --database URL --skip-phases --burst 64 --work-seconds 1
+* sequential / concurrent (skipped with --skip-phases): N commands one at a time, then from
+  --concurrency clients;
+* (a) burst: --burst commands released at once by a barrier;
+* (b) steady: --steady commands, one every --stagger-ms, so that about work/stagger of them are
+  doing their work at the same time (1 s / 15 ms ≈ 67).
+
+In (a) and (b) the stand-in holds each response_url post --work-seconds, so every command keeps a
+worker busy that long after its ack. Each phase prints the client-side ack (request sent →
+response read; Slack allows 3 s), the server-side ack (``Server-Timing``: request reaching the
+WSGI app → status and headers back to waitress; excludes waitress's queue), replies counted and
+their latency, the peak number of commands between ack and reply, the bot process's CPU per
+command (ack path and answer), and the load average. The client runs in its own process with
+pre-built raw HTTP requests, so its own CPU and GIL add little to the figures. --repeat runs
+(a) and (b) several times and ends with the best run of each (lowest client p99). Never fails on
+timing.
+
+    .venv/bin/python bench/bench_kpi_http.py --skip-phases --repeat 3
+    .venv/bin/python bench/bench_kpi_http.py --database URL --skip-phases --burst 64 --steady 256
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.signing import signed_headers, slash_command_body  # noqa: E402
+from bench.kpi_http_client import Phase, fire, pct, raw_request, send_urllib  # noqa: E402
 from bot.standin import SlackStandIn  # noqa: E402
 from tests.e2e.conftest import BotProcess, bot_env, free_port  # noqa: E402
 
@@ -40,6 +47,7 @@ SECRET = "bench-signing-secret"
 
 def load_kaggle(db_url: str, path: Path) -> int:
     """Neighbourhood = clinic, "No-show" Yes = no_show; bulk upsert, then the roll-ups."""
+    import hashlib
     from datetime import datetime
 
     import pandas as pd
@@ -79,79 +87,71 @@ def load_kaggle(db_url: str, path: Path) -> int:
     return len(raw)
 
 
-def send(url: str, standin: SlackStandIn, text: str) -> tuple[float, str, int, float]:
-    """One signed /kpi; returns (send perf_counter, response_url path, HTTP status, ack seconds)."""
-    response_url = standin.new_response_url()
-    body = slash_command_body("/kpi", text, user_id="U0BENCH", channel_id="C0BENCH", response_url=response_url)
-    req = urllib.request.Request(url, data=body.encode(), headers=signed_headers(SECRET, body), method="POST")
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            resp.read()
-            status = resp.status
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    except OSError:
-        status = 0
-    return start, response_url.split("/", 3)[-1], status, time.perf_counter() - start
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def send_and_wait(url: str, standin: SlackStandIn, text: str) -> tuple[float, str, int, float]:
-    """Sequential phase: the next request goes only after this one's reply has arrived (or 30 s)."""
-    result = send(url, standin, text)
-    deadline = time.monotonic() + 30
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of process ``pid`` (all its threads), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_phase(label: str, port: int, standin: SlackStandIn, text: str, offsets: list[float], work: float,
+              pid: int) -> Phase:
+    """Send one signed /kpi per offset (seconds after the start; all 0 = a burst), wait for the
+    replies, return the figures."""
+    standin.response_posts.clear()
+    if work:
+        standin.inject("response_url", delay=work, times=len(offsets))
+    urls = [standin.new_response_url() for _ in offsets]
+    requests = [raw_request(port, SECRET, text, url) for url in urls]
+    load_before, cpu_before = loadavg(), cpu_seconds(pid)
+    sent = fire(port, requests, offsets)
+    deadline = time.monotonic() + 60 + work * len(offsets) / 8
+    wanted = {u.split("/", 3)[-1] for u, s in zip(urls, sent) if s.status == 200}
+    arrived: dict[str, float] = {}
     while time.monotonic() < deadline:
-        if any(c.headers.get("X-Path", "").lstrip("/") == result[1] for c in list(standin.response_posts)):
-            break
-        time.sleep(0.005)
-    return result
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
-
-def report(label: str, results: list, standin: SlackStandIn, wall: float) -> None:  # type: ignore[type-arg]
-    acks = [r[3] * 1000 for r in results if r[2] == 200]
-    bad = sum(1 for r in results if r[2] != 200)
-    deadline = time.monotonic() + 60
-    wanted = {r[1] for r in results if r[2] == 200}
-    while time.monotonic() < deadline:
-        arrived = {c.headers.get("X-Path", "").lstrip("/"): c.at for c in standin.response_posts}
+        arrived = {c.headers.get("X-Path", "").lstrip("/"): c.at for c in list(standin.response_posts)}
         if wanted <= arrived.keys():
             break
-        time.sleep(0.1)
-    # standin timestamps are time.time(); convert send perf_counter offsets to wall clock
-    offset = time.time() - time.perf_counter()
-    replies = [(arrived[r[1]] - (r[0] + offset)) * 1000 for r in results if r[1] in arrived]
-    print(f"{label}: {len(results)} requests in {wall:.2f} s ({len(results) / wall:.1f}/s), non-200: {bad}")
-    print(f"  ack   ms  p50 {pct(acks, .5):8.1f}  p99 {pct(acks, .99):8.1f}  max {max(acks, default=0):8.1f}"
-          f"  over 3 s: {sum(a > 3000 for a in acks)}")
-    if replies:
-        print(f"  reply ms  p50 {pct(replies, .5):8.1f}  p99 {pct(replies, .99):8.1f}  max {max(replies):8.1f}"
-              f"  (response_url posts {len(replies)}/{len(results)})")
-    else:
-        print("  reply: no response_url posts arrived (the handler may answer in the ack body)")
+        time.sleep(0.05)
+    time.sleep(0.2)
+    phase = Phase(label, sent, [arrived.get(u.split("/", 3)[-1]) for u in urls],
+                  cpu_seconds(pid) - cpu_before, load_before, loadavg())
+    phase.print()
+    return phase
+
+
+def legacy_phases(url: str, standin: SlackStandIn, text: str, n: int, concurrency: int) -> None:
+    """One at a time (each waits for its reply), then ``concurrency`` clients (urllib)."""
+    for label, workers in (("sequential (each waits for its reply)", 1), (f"{concurrency} concurrent clients", concurrency)):
+        standin.response_posts.clear()
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda _: send_urllib(url, standin, SECRET, text, wait=workers == 1), range(n)))
+        acks = [r[1] * 1000 for r in results if r[0] == 200]
+        print(f"{label}: {n} in {time.perf_counter() - t0:.2f} s, non-200: {n - len(acks)}; ack ms p50 "
+              f"{pct(acks, .5):.1f} p99 {pct(acks, .99):.1f} max {max(acks, default=0):.1f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, default=200, help="requests per phase")
+    ap.add_argument("-n", type=int, default=200, help="requests per legacy phase")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--database", help="database URL (default: temp SQLite loaded from the Kaggle file)")
     ap.add_argument("--csv", type=Path, default=KAGGLE, help="Kaggle no-show CSV for the temp database")
     ap.add_argument("--text", default="no-show-rate all", help="text after /kpi")
-    ap.add_argument("--server-threads", type=int, default=16, help="waitress threads")
-    ap.add_argument("--burst", type=int, default=64,
-                    help="then K concurrent commands whose replies each take --work-seconds (0 = skip)")
-    ap.add_argument("--work-seconds", type=float, default=1.0,
-                    help="seconds the stand-in holds each response_url post in the burst phase")
-    ap.add_argument("--skip-phases", action="store_true", help="only the burst phase")
-    ap.add_argument("--stagger-ms", type=float, default=0.0,
-                    help="burst: send the k-th command k x this many ms after the first (0 = all at once)")
+    ap.add_argument("--server-threads", type=int, default=None, help="waitress threads (default: opsbot's)")
+    ap.add_argument("--burst", type=int, default=64, help="(a): commands released at once (0 = skip)")
+    ap.add_argument("--steady", type=int, default=256, help="(b): commands one every --stagger-ms (0 = skip)")
+    ap.add_argument("--stagger-ms", type=float, default=15.0, help="(b): ms between two commands")
+    ap.add_argument("--work-seconds", type=float, default=1.0, help="seconds the stand-in holds each reply")
+    ap.add_argument("--repeat", type=int, default=1, help="run (a) and (b) this many times; best is summarised")
+    ap.add_argument("--skip-phases", action="store_true", help="skip the sequential/concurrent phases")
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra bot environment, e.g. OPSBOT_WORKER_THREADS=64 (repeatable)")
     args = ap.parse_args()
-
     tmp = Path(tempfile.mkdtemp(prefix="bench-kpi-"))
     try:
         run(args, tmp)
@@ -168,51 +168,38 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         print(f"loaded {rows:,} appointments into {db_url} in {time.perf_counter() - t0:.1f} s")
     port = free_port()
     with SlackStandIn() as standin:
-        env = bot_env(tmp, DATABASE_URL=db_url, SLACK_API_URL=standin.base_url,
-                      SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-bench")
-        env["OPSBOT_LOG_LEVEL"] = os.environ.get("OPSBOT_LOG_LEVEL", "WARNING")
-        with BotProcess(["serve", "--port", str(port), "--threads", str(args.server_threads)], env, tmp) as proc:
+        env = bot_env(tmp, DATABASE_URL=db_url, SLACK_API_URL=standin.base_url, SLACK_SIGNING_SECRET=SECRET,
+                      SLACK_BOT_TOKEN="xoxb-bench", OPSBOT_SERVER_TIMING="1",
+                      OPSBOT_LOG_LEVEL=os.environ.get("OPSBOT_LOG_LEVEL", "WARNING"))
+        env.update(kv.split("=", 1) for kv in args.env)
+        threads = ["--threads", str(args.server_threads)] if args.server_threads else []
+        with BotProcess(["serve", "--port", str(port), *threads], env, tmp) as proc:
             base = f"http://127.0.0.1:{port}"
             proc.wait_http(base + "/healthz", timeout=60)
-            url = base + "/slack/events"
+            pid = proc.proc.pid  # type: ignore[union-attr]
+            print(f"bot pid {pid}; {' '.join(args.env) or 'default sizes'}; waitress threads "
+                  f"{args.server_threads or 'default'}; load {loadavg()}")
             for _ in range(3):  # warm-up: imports, first queries, connection pool
-                send_and_wait(url, standin, args.text)
+                send_urllib(base + "/slack/events", standin, SECRET, args.text, wait=True)
             if not args.skip_phases:
-                standin.response_posts.clear()
-                t0 = time.perf_counter()
-                seq = [send_and_wait(url, standin, args.text) for _ in range(args.n)]
-                report("sequential (each waits for its reply)", seq, standin, time.perf_counter() - t0)
-                standin.response_posts.clear()
-                t0 = time.perf_counter()
-                with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-                    conc = list(pool.map(lambda _: send(url, standin, args.text), range(args.n)))
-                report(f"{args.concurrency} concurrent clients", conc, standin, time.perf_counter() - t0)
-            if args.burst:
-                burst(url, standin, args.text, args.burst, args.work_seconds, args.stagger_ms)
-
-
-def burst(url: str, standin: SlackStandIn, text: str, count: int, work: float, stagger_ms: float = 0.0) -> None:
-    """``count`` commands sent at once (a barrier releases them together), each followed by
-    ``work`` seconds of work after the ack: the stand-in holds every response_url post that
-    long, so a worker thread is busy for it, as with a slow answer or a slow Slack."""
-    import threading
-
-    standin.response_posts.clear()
-    standin.inject("response_url", delay=work, times=count)
-    gate = threading.Barrier(count)
-
-    def one(k: int) -> tuple[float, str, int, float]:
-        gate.wait()
-        if stagger_ms:
-            time.sleep(k * stagger_ms / 1000)
-        return send(url, standin, text)
-
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        results = list(pool.map(one, range(count)))
-    how = f"one every {stagger_ms:g} ms" if stagger_ms else "at once"
-    report(f"burst: {count} commands {how}, {work:g} s of work each after the ack", results, standin,
-           time.perf_counter() - t0)
+                legacy_phases(base + "/slack/events", standin, args.text, args.n, args.concurrency)
+            bursts, steadies = [], []
+            for i in range(args.repeat):
+                if args.burst:
+                    bursts.append(run_phase(f"(a) burst #{i + 1}: {args.burst} commands at once, "
+                                            f"{args.work_seconds:g} s of work each after the ack", port, standin,
+                                            args.text, [0.0] * args.burst, args.work_seconds, pid))
+                if args.steady:
+                    gap = args.stagger_ms / 1000
+                    steadies.append(run_phase(f"(b) steady #{i + 1}: {args.steady} commands, one every "
+                                              f"{args.stagger_ms:g} ms, {args.work_seconds:g} s of work each",
+                                              port, standin, args.text, [k * gap for k in range(args.steady)],
+                                              args.work_seconds, pid))
+            if args.repeat > 1:
+                print(f"\nbest of {args.repeat} (lowest client p99):")
+                for runs in (bursts, steadies):
+                    if runs:
+                        min(runs, key=lambda p: p.client_p99).print()
 
 
 if __name__ == "__main__":

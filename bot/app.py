@@ -9,7 +9,6 @@ package's ``register(app, ctx)``.
 from __future__ import annotations
 
 import logging
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -25,8 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.access.current import ContextExecutor
 from bot.errors import OpsBotError
+from bot.listener_runner import install as install_ack_runner
 from bot.middleware import install as install_guard
 from bot.orgconfig import OrgConfig, load_org_config
+from bot.priority import ComputeGate
 from bot.settings import Settings, require
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,11 @@ log = logging.getLogger(__name__)
 class AppContext:
     """What listeners need besides the payload: settings, org config, sessions, a worker pool.
 
-    ``workers`` runs slow work (charts, large breakdowns) off the acknowledgement path.
+    ``workers`` runs slow work (charts, large breakdowns, replies to Slack) off the
+    acknowledgement path. Most of a worker's time is spent waiting for Slack (a reply, an upload,
+    a 429's ``Retry-After``), so the pool is large; ``with ctx.compute:`` bounds how many workers
+    compute (queries, rendering: CPU and the GIL, shared with the acknowledgements) at once and
+    lets acknowledgements in progress go first (``bot.priority``).
     """
 
     settings: Settings
@@ -44,6 +49,7 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     workers: ThreadPoolExecutor = field(repr=False)
+    compute: ComputeGate = field(default_factory=lambda: ComputeGate(2), repr=False)
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -95,9 +101,11 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
         ),
         process_before_response=False,
     )
+    install_ack_runner(app)  # answers the moment ack() is called (Bolt 1.30 polls every 10 ms)
     ctx = AppContext(
         settings=settings, org=org, engine=engine, sessions=sessions,
         workers=ContextExecutor(max_workers=settings.worker_threads, thread_name_prefix="opsbot-work"),
+        compute=ComputeGate(settings.compute_threads),
     )
     app._opsbot_ctx = ctx  # type: ignore[attr-defined]  # reachable from tests and the server
     register_error_handler(app)
@@ -150,8 +158,6 @@ def register_error_handler(app: App) -> None:
                 respond(text=message, response_type="ephemeral", replace_original=False)
         except Exception:  # pragma: no cover - reporting the error must not raise another
             log.warning("could not send the error reply")
-        # slack_bolt 1.30 ThreadListenerRunner: after this handler returns, a listener that had
-        # already acked gets ``ack.response = None``; if the request thread (polling every 10 ms)
-        # has not seen the ack yet it waits 3 s and answers 404. Found by the fuzz test (issue 8).
-        time.sleep(0.1)
+        # (slack_bolt 1.30 then sets ``ack.response = None`` for a listener that had acked; the
+        # request is still answered with that ack: bot.listener_runner keeps the first response.)
         return None

@@ -1,8 +1,11 @@
 """``/kpi`` listeners: the slash command and its "Share to channel" / "Show chart" buttons.
 
-Each listener acks at once, then computes in one DB session (``session_scope``) and answers via
-``respond`` (the ``response_url``, ephemeral). Charts (matplotlib + upload) run on
-``ctx.workers``, never on the listener thread that acks.
+Each listener acks and hands its work to ``ctx.workers``; nothing else, so it runs on the
+request thread (``runs_inline``: no listener-thread hand-off before the acknowledgement). A
+worker computes in one DB session (``session_scope``) while holding a ``ctx.compute`` slot (CPU
+and the GIL are shared with the acknowledgements), then answers via ``respond`` (the
+``response_url``, ephemeral) or uploads the chart, slot released: a slow Slack holds a worker
+thread, not a compute slot.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import OpsBotError
 from bot.ids import Action, Command
+from bot.listener_runner import runs_inline
 from bot.services.kpi import kpi_answer, kpi_reply
 from bot.views import kpi as views
 from storage.db import session_scope
@@ -41,19 +45,20 @@ def register(app: "App", ctx: "AppContext") -> None:
     import bot.spc  # noqa: F401  (scipy/numpy load at start-up, not inside the first answer)
 
     @app.command(Command.KPI.value)
+    @runs_inline
     def on_kpi(ack, command, respond) -> None:  # type: ignore[no-untyped-def]
         ack()
-        # The answer is computed on the bounded worker pool: listener threads stay free (and
-        # off the GIL) for the acknowledgements of the next commands.
         ctx.workers.submit(_answer_job, ctx, command.get("text") or "", respond)
 
     @app.action(Action.KPI_SHARE.value)
+    @runs_inline
     def on_share(ack, body, respond, client) -> None:  # type: ignore[no-untyped-def]
         ack()
         ctx.workers.submit(_share_job, ctx, _question(body), _channel(body), (body.get("user") or {}).get("id"),
                            respond, client)
 
     @app.action(Action.KPI_CHART.value)
+    @runs_inline
     def on_chart(ack, body, respond, client) -> None:  # type: ignore[no-untyped-def]
         ack()
         ctx.workers.submit(_chart_job, ctx, _question(body), _channel(body), respond, client)
@@ -62,7 +67,7 @@ def register(app: "App", ctx: "AppContext") -> None:
 def _answer_job(ctx: "AppContext", text: str, respond: Any) -> None:
     """Compute and send one ``/kpi`` answer (worker thread). Errors become a reply."""
     try:
-        with session_scope(ctx.sessions) as session:
+        with ctx.compute, session_scope(ctx.sessions) as session:
             blocks, fallback = kpi_reply(session, ctx.org, text)
         respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error; report with a reference
@@ -73,9 +78,10 @@ def _share_job(ctx: "AppContext", question: str, channel: str | None, user: str 
                client: Any) -> None:
     """Post the same answer (without buttons) in the channel (worker thread)."""
     try:
-        with session_scope(ctx.sessions) as session:
-            result = kpi_answer(session, ctx.org, question)
-        blocks, text = views.render_answer(result, interactive=False, shared_by=user)
+        with ctx.compute:
+            with session_scope(ctx.sessions) as session:
+                result = kpi_answer(session, ctx.org, question)
+            blocks, text = views.render_answer(result, interactive=False, shared_by=user)
         client.chat_postMessage(channel=channel, blocks=blocks, text=text)
         respond(text="Shared to the channel.", response_type="ephemeral", replace_original=False)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error
@@ -100,17 +106,20 @@ def _chart_job(ctx: "AppContext", question: str, channel: str | None, respond: A
     try:
         from bot.charts import render_chart_png
 
-        with session_scope(ctx.sessions) as session:
-            result = kpi_answer(session, ctx.org, question)
-        if result.spc is None or result.spc.chart is None:
+        with ctx.compute:
+            with session_scope(ctx.sessions) as session:
+                result = kpi_answer(session, ctx.org, question)
+            png = None
+            if result.spc is not None and result.spc.chart is not None:
+                target = None
+                if result.status is not None:
+                    target = result.status.target.max if result.status.target.max is not None else result.status.target.min
+                png = render_chart_png(result.spc.chart, title=f"{result.kpi.name} · {result.scope.label}",
+                                       labels=result.spc.labels, unit=result.kpi.unit, target=target)
+        if png is None:
             respond(text="No chart for this answer: there is no trend to draw.", response_type="ephemeral",
                     replace_original=False)
             return
-        target = None
-        if result.status is not None:
-            target = result.status.target.max if result.status.target.max is not None else result.status.target.min
-        png = render_chart_png(result.spc.chart, title=f"{result.kpi.name} · {result.scope.label}",
-                               labels=result.spc.labels, unit=result.kpi.unit, target=target)
         client.files_upload_v2(channel=channel, file=png, filename=f"{result.kpi.id}.png",
                                title=f"{result.kpi.name} ({result.period.label})",
                                initial_comment=f"{result.kpi.name} · {result.scope.label} · {result.period.label}")

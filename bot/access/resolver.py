@@ -83,10 +83,12 @@ class RoleResolver:
             return frozenset()
         out = {g for subject, g in self.config.grants() if self._holds(subject, user_id)}
         if session is not None:
-            for row in session.scalars(select(RoleGrant)):
-                if self._holds(row.subject, user_id):
+            # columns, not entities: no ORM objects to build on every request's path to its ack
+            for subject, role, clinic_key in session.execute(select(RoleGrant.subject, RoleGrant.role,
+                                                                    RoleGrant.clinic_key)):
+                if self._holds(subject, user_id):
                     try:
-                        out.add(Grant(Role(row.role), row.clinic_key))
+                        out.add(Grant(Role(role), clinic_key))
                     except ValueError:
                         continue
         return frozenset(out)

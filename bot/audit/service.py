@@ -54,7 +54,10 @@ def record(session: Session, entry: AuditEntry) -> None:
     Uses a Core insert on the session's connection, so it is safe inside flush events too.
     Raises ``IntegrityError`` if (request_id, seq) was already recorded.
     """
-    session.connection().execute(insert(AuditEvent.__table__).values(**entry.values()))
+    session.connection().execute(_INSERT, entry.values())  # parameters, not .values(): no per-call build
+
+
+_INSERT = insert(AuditEvent.__table__)
 
 
 def rows(session: Session, since: datetime | None = None, until: datetime | None = None) -> Iterator[AuditEvent]:

@@ -5,11 +5,12 @@ check and before any listener (see ``guard.check``): drops duplicates (event ret
 received, replayed interactions), rejects oversized payloads, decides the permission, appends
 the audit row, and either refuses politely (ephemeral; the listener never runs) or lets the
 request through with the requester bound to ``bot.access.current``. It also wraps
-``app.dispatch`` so each request runs in its own ``contextvars`` context, and attaches the
-change-row hook (``bot.audit.changes``) to the app's session factory.
+``app.dispatch`` so each request runs in its own ``contextvars`` context and counts as "being
+acknowledged" for ``ctx.compute`` (``bot.priority``), and attaches the change-row hook
+(``bot.audit.changes``) to the app's session factory.
 
-Work before ``ack``: two indexed queries and two inserts in one transaction, plus a cached
-``usergroups.users.list`` when roles name user groups (cached 60 s).
+Work before ``ack``: the role-grant and clinic look-ups, then two inserts (receipt, audit row) in
+one transaction, plus a cached ``usergroups.users.list`` when roles name user groups (cached 60 s).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def install(app: App, ctx: "AppContext") -> RoleResolver:
     original = app.dispatch
 
     def dispatch(req: Any) -> BoltResponse:
-        return contextvars.copy_context().run(original, req)
+        with ctx.compute.acknowledging():  # heavy work waits while requests are being acked (issue 4)
+            return contextvars.copy_context().run(original, req)
 
     app.dispatch = dispatch  # type: ignore[method-assign]
 

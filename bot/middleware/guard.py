@@ -1,8 +1,8 @@
 """The decision for one request: dedup/replay, bounds, permission, audit row — on receipt.
 
 :func:`check` runs in the Bolt global middleware before any listener, in ONE transaction: it
-claims the receipt, resolves the requester's grants and the clinic the request concerns, decides,
-and appends the request's audit row (``seq`` 0). Returns a :class:`Verdict`; the middleware
+resolves the requester's grants and the clinic the request concerns, decides, then claims the
+receipt and appends the request's audit row (``seq`` 0). Returns a :class:`Verdict`; the middleware
 turns a refusal into a polite ephemeral reply and never calls the listener.
 """
 
@@ -59,43 +59,74 @@ def ids(body: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
 
 
 def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_body: str) -> Verdict:
-    """Decide one request (see module doc). Never raises for bad input."""
+    """Decide one request (see module doc). Never raises for bad input.
+
+    The reads (grants, the clinic the request concerns) come first and the writes last (the
+    receipt, one ``INSERT … ON CONFLICT DO NOTHING``, then the audit row), so SQLite's write
+    lock is held for two inserts and the commit only. A duplicate is found by the receipt insert;
+    its transaction then writes nothing, as before.
+    """
     now = utcnow()
     key = receipts.receipt_key(body, raw_body)
     is_event = body.get("type") == "event_callback"
     problem = bounds.body_problem(raw_body) or bounds.field_problem(body)
     team, user, channel = ids(body)
+    if next(_requests) % PRUNE_EVERY == 0:
+        _prune_later(ctx, now)
     try:
         with session_scope(ctx.sessions) as s:
-            if receipts.seen(s, key):
-                return Verdict("duplicate")
-            receipts.claim(s, key, now)
-            if next(_requests) % PRUNE_EVERY == 0:
-                receipts.prune(s, now)
             if is_event and problem is None:
-                return Verdict("allowed")
+                return Verdict("allowed" if receipts.claim_once(s, key, now) else "duplicate")
             if problem is not None:
                 kind = "command" if body.get("command") else safe_id(body.get("type"), 24)
-                record(s, AuditEntry(key, kind, "oversized", "rejected", 0, team, user, channel,
-                                     reason="payload bounds"))
-                return Verdict("rejected", Need(kind, "oversized"), problem)
-            need = _classify(body)
-            grants = resolver.grants_for(s, user)
-            at = None
-            if need.anonymous:
-                # an anonymous idea's row keeps no user, channel or exact time (issue 5: nothing
-                # that could re-identify the author); the day is enough for an audit
-                user, at = None, now.replace(hour=0, minute=0, second=0, microsecond=0)
-            decision = _decide(ctx, s, need, grants, user, channel)
-            record(s, AuditEntry(key, need.kind, need.action, decision.word, 0, team, user,
-                                 None if need.anonymous else channel, target=_target(need, decision),
-                                 args=need.args, reason=decision.reason, at=at))
-    except IntegrityError:  # a concurrent delivery of the same request claimed it first
+                entry = AuditEntry(key, kind, "oversized", "rejected", 0, team, user, channel, reason="payload bounds")
+                verdict = Verdict("rejected", Need(kind, "oversized"), problem)
+            else:
+                entry, verdict = _judge(ctx, resolver, s, body, key, now, (team, user, channel))
+            if not receipts.claim_once(s, key, now):
+                return Verdict("duplicate")
+            record(s, entry)
+    except IntegrityError:  # (request_id, 0) already audited: the same request, recorded first elsewhere
         return Verdict("duplicate")
+    return verdict
+
+
+def _judge(ctx: "AppContext", resolver: RoleResolver, s: Any, body: dict[str, Any], key: str, now: Any,
+           who: tuple[str | None, str | None, str | None]) -> tuple[AuditEntry, Verdict]:
+    """The permission decision (reads only) and its audit row."""
+    team, user, channel = who
+    need = _classify(body)
+    grants = resolver.grants_for(s, user)
+    at = None
+    if need.anonymous:
+        # an anonymous idea's row keeps no user, channel or exact time (issue 5: nothing
+        # that could re-identify the author); the day is enough for an audit
+        user, at = None, now.replace(hour=0, minute=0, second=0, microsecond=0)
+    decision = _decide(ctx, s, need, grants, user, channel)
+    entry = AuditEntry(key, need.kind, need.action, decision.word, 0, team, user,
+                       None if need.anonymous else channel, target=_target(need, decision),
+                       args=need.args, reason=decision.reason, at=at)
     if not decision.allowed:
-        return Verdict("refused", need, decision.message)
-    return Verdict("allowed", need, scope=RequestScope(key, need.kind, need.action, team, user, channel, grants,
-                                                       anonymous=need.anonymous))
+        return entry, Verdict("refused", need, decision.message)
+    return entry, Verdict("allowed", need, scope=RequestScope(key, need.kind, need.action, team, user, channel,
+                                                              grants, anonymous=need.anonymous))
+
+
+def _prune_later(ctx: "AppContext", now: Any) -> None:
+    """Delete old receipts on the worker pool (inline when there is none), off the ack path."""
+
+    def prune() -> None:
+        try:
+            with session_scope(ctx.sessions) as s:
+                receipts.prune(s, now)
+        except Exception as exc:  # noqa: BLE001 - pruning is housekeeping; the next one retries
+            log.warning("could not prune request receipts (%s)", type(exc).__name__)
+
+    workers = getattr(ctx, "workers", None)
+    try:
+        workers.submit(prune) if workers is not None else prune()
+    except RuntimeError:  # the pool is shutting down
+        pass
 
 
 def _classify(body: dict[str, Any]) -> Need:

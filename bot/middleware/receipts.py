@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import RequestReceipt
@@ -39,6 +40,29 @@ def claim(session: Session, key: str, now: datetime) -> None:
     """Insert the receipt (flushes; ``IntegrityError`` when a concurrent delivery won)."""
     session.add(RequestReceipt(key=key, received_at=now))
     session.flush()
+
+
+def claim_once(session: Session, key: str, now: datetime) -> bool:
+    """Insert the receipt unless ``key`` is already there; True if this call inserted it.
+
+    One statement (``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key``; PostgreSQL, SQLite ≥
+    3.35) in the caller's transaction, instead of a look-up, an ORM flush and an
+    ``IntegrityError`` that aborts the transaction. On PostgreSQL a concurrent uncommitted claim
+    of the same key makes this wait for that transaction: if it commits, this returns False; if
+    it rolls back, True. (``rowcount`` is not used: SQLAlchemy 2.1 reports -1 for this INSERT.)
+    """
+    stmt = _CLAIM.get(session.get_bind().dialect.name)
+    if stmt is None:  # pragma: no cover - Settings accepts only SQLite and PostgreSQL
+        raise ValueError("claim_once needs PostgreSQL or SQLite")
+    return session.connection().execute(stmt, {"key": key, "received_at": now}).scalar() is not None
+
+
+def _claim_statement(insert: Any) -> Any:
+    # built once: executing it with parameters skips per-call statement building and cache keys
+    return insert(RequestReceipt).on_conflict_do_nothing(index_elements=["key"]).returning(RequestReceipt.key)
+
+
+_CLAIM = {"postgresql": _claim_statement(postgresql.insert), "sqlite": _claim_statement(sqlite.insert)}
 
 
 def prune(session: Session, now: datetime) -> int:

@@ -21,6 +21,12 @@ from bot.standin.responses import Ids
 from bot.standin.socket_mode import SocketModeServer
 
 
+class _Server(ThreadingHTTPServer):
+    # Slack accepts many connections at once; http.server's default listen backlog of 5 resets
+    # connections when a bot's workers post their replies together (issue 4)
+    request_queue_size = 256
+
+
 class SlackStandIn(Answers):
     """Start with :meth:`start` (returns the ``…/api/`` base URL) or use as a context manager."""
 
@@ -44,7 +50,7 @@ class SlackStandIn(Answers):
     # lifecycle -----------------------------------------------------------------------------
     def start(self) -> str:
         handler = type("BoundStandInHandler", (StandInHandler,), {"standin": self})
-        self._httpd = ThreadingHTTPServer((self.host, 0), handler)
+        self._httpd = _Server((self.host, 0), handler)
         self._httpd.daemon_threads = True
         port = self._httpd.server_address[1]
         self.root_url = f"http://{self.host}:{port}/"
