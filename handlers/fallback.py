@@ -1,0 +1,26 @@
+"""The last listener: a slash command this app does not handle gets a helpful ephemeral answer
+instead of Bolt's 404 (which Slack shows as a generic failure). Registered after every surface."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.ids import Command
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import AppContext
+
+
+def known_commands() -> str:
+    return ", ".join(f"`{c.value}`" for c in Command)
+
+
+def register(app: "App", ctx: "AppContext") -> None:  # noqa: ARG001 - the registration shape
+    @app.command(re.compile(r"^/"))
+    def on_unknown_command(ack: Any, command: dict[str, Any]) -> None:
+        name = re.sub(r"[^\w/-]", "", str(command.get("command") or ""))[:40] or "that command"
+        ack(response_type="ephemeral",
+            text=f"I don't handle `{name}`. My commands: {known_commands()} — add `help` for usage.")
