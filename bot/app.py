@@ -25,10 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.access.current import ContextExecutor
 from bot.errors import OpsBotError
 from bot.listener_runner import install as install_ack_runner
+from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
 from bot.orgconfig import OrgConfig, load_org_config
 from bot.priority import ComputeGate
 from bot.settings import Settings, require
+from bot.verification import harden_request_verification
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,7 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
         process_before_response=False,
     )
     install_ack_runner(app)  # answers the moment ack() is called (Bolt 1.30 polls every 10 ms)
+    harden_request_verification(app)  # a malformed timestamp header is a 401, not a crash
     ctx = AppContext(
         settings=settings, org=org, engine=engine, sessions=sessions,
         workers=ContextExecutor(max_workers=settings.worker_threads, thread_name_prefix="opsbot-work"),
@@ -144,7 +147,7 @@ def register_error_handler(app: App) -> None:
     with a correlation id and answered with that id, never a trace."""
 
     @app.error
-    def _on_error(error: Exception, body: dict, respond, logger) -> BoltResponse | None:  # type: ignore[no-untyped-def]
+    def _on_error(error: Exception, body: dict, respond, context, logger) -> BoltResponse | None:  # type: ignore[no-untyped-def]
         import uuid
 
         if isinstance(error, OpsBotError):
@@ -154,7 +157,9 @@ def register_error_handler(app: App) -> None:
             log.exception("unhandled error ref=%s", ref)
             message = f"Sorry, something went wrong on our side (ref {ref}). The team has been told."
         try:
-            if body.get("response_url"):
+            # only a request that passed verification and reached the guard may be answered: an
+            # unverified body's response_url could point anywhere
+            if body.get("response_url") and context.get(GUARDED):
                 respond(text=message, response_type="ephemeral", replace_original=False)
         except Exception:  # pragma: no cover - reporting the error must not raise another
             log.warning("could not send the error reply")

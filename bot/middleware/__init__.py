@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 GROUP_TTL_SECONDS = 60.0
+GUARDED = "opsbot_guarded"  # context key: the request passed Bolt's verification and reached the guard
 
 
 def make_resolver(app: App, ctx: "AppContext") -> RoleResolver:
@@ -58,6 +59,7 @@ def install(app: App, ctx: "AppContext") -> RoleResolver:
     @app.middleware
     def opsbot_guard(req: Any, resp: BoltResponse, next: Any) -> BoltResponse:  # noqa: A002 - Bolt's name
         bind(None)
+        req.context[GUARDED] = True
         body = req.body if isinstance(req.body, dict) else {}
         verdict = check(ctx, resolver, body, req.raw_body or "")
         if verdict.status == "duplicate":

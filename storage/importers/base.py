@@ -51,7 +51,7 @@ from bot.errors import ImportFormatError
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.importers.issues import ChunkIssues, Issue
 
-FIRST_ISSUES = 10
+FIRST_ISSUES = 100  # issues listed in the printed report; all are stored in import_issues
 
 
 class FeedImporter:
@@ -154,8 +154,13 @@ class ImportSummary:
             out.append(f"data dates {self.data_min_date} .. {self.data_max_date}")
         out += [f"  {count:,} × {kind}" for kind, count in sorted(self.issue_counts.items())]
         if self.first_issues:
-            out.append("first issues:")
-            out += [f"  {issue}" for issue in self.first_issues]
+            total = sum(self.issue_counts.values())
+            listed = len(self.first_issues)
+            out.append("issues by line:" if listed >= total else f"first {listed:,} of {total:,} issues by line:")
+            out += [f"  {issue}" for issue in sorted(self.first_issues, key=lambda i: i.line)]
+            if listed < total:
+                out.append(f"  … {total - listed:,} more, all stored with feed load {self.feed_load_id} "
+                           "(table import_issues)")
         if self.rejects_path is not None:
             out.append(f"rejected rows written to {self.rejects_path} (fix them and import that file)")
         return out

@@ -138,6 +138,22 @@ def test_timestamp_older_than_five_minutes_is_rejected_with_401(served: Served) 
     assert status == 401
 
 
+@pytest.mark.parametrize("stamp", ["abc", "1e3", "", "-1", "12.5"])
+def test_malformed_timestamp_is_rejected_with_401_and_nothing_is_sent(served: Served, stamp: str) -> None:
+    """A non-integer X-Slack-Request-Timestamp is an invalid signature (401), never a 500 whose
+    error reply would go to the unverified body's response_url."""
+    from bot.signing import signed_headers
+
+    body = _kpi_body(served.standin)
+    headers = signed_headers(SECRET, body)
+    headers["X-Slack-Request-Timestamp"] = stamp
+    before = len(served.standin.response_posts)
+    status, _ = http("POST", served.url + "/slack/events", body, headers)
+    assert status == 401
+    time.sleep(0.3)  # an error reply, if one were sent, would arrive at the stand-in by now
+    assert len(served.standin.response_posts) == before
+
+
 def test_unsigned_request_is_rejected_with_401(served: Served) -> None:
     body = _kpi_body(served.standin)
     status, _ = http("POST", served.url + "/slack/events", body,

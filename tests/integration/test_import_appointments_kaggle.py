@@ -60,6 +60,11 @@ def test_kaggle_file_imports_every_row_once(sessions: sessionmaker[Session], sha
             found.setdefault(code, set()).add(line)
     assert found == expected_warning_lines(path)
     assert first.warned == len(set().union(*found.values()))
+    # the printed report lists every warning with its line (issue 2: "listed in the import report")
+    report = "\n".join(first.lines())
+    for code, lines in found.items():
+        for line in lines:
+            assert f"line {line}" in report and code in report, (code, line)
 
     with session_scope(sessions) as session:
         second = run_import(session, AppointmentsImporter("k"), path, progress=False, rejects_path=tmp_path / "r.csv")

@@ -119,3 +119,22 @@ def test_event_body_is_an_event_callback_envelope(shared_dir: Path) -> None:
     assert ours["type"] == "event_callback" and ours["event_id"] == "Ev1"
     assert ours["event"]["type"] == "app_home_opened" and "event_ts" in ours["event"]
     assert signed_headers("s", body)["Content-Type"] == "application/json"
+
+
+def test_strict_verifier_accepts_slacks_vector_and_refuses_malformed_timestamps(shared_dir: Path) -> None:
+    from slack_sdk.signature import Clock
+
+    from bot.verification import StrictSignatureVerifier
+
+    vec = _load(shared_dir, "signing_test_vector.slash_command.json")
+    ts, sig = vec["headers"]["X-Slack-Request-Timestamp"], vec["headers"]["X-Slack-Signature"]
+
+    class At(Clock):
+        def now(self) -> float:
+            return float(ts) + 10
+
+    strict = StrictSignatureVerifier(vec["signing_secret"], At())
+    assert strict.is_valid(vec["raw_body"], ts, sig)
+    assert not strict.is_valid(vec["raw_body"] + "x", ts, sig)
+    for bad in ("abc", "1e3", "", "-1", "12.5", None):
+        assert strict.is_valid(vec["raw_body"], bad, sig) is False

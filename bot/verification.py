@@ -1,0 +1,49 @@
+"""Slack request-signature checks that never crash on a malformed header.
+
+slack_sdk's ``SignatureVerifier.is_valid`` runs ``int(timestamp)`` on the raw
+``X-Slack-Request-Timestamp`` header, so ``abc`` or ``1e3`` raises ``ValueError`` inside Bolt's
+``RequestVerification`` middleware: the request became a 500 and reached the error handler with
+an UNVERIFIED body (whose ``response_url`` the handler would have posted to). Here a timestamp that
+is not a plain integer is simply an invalid signature (Slack's spec: the header is Unix seconds;
+https://api.slack.com/authentication/verifying-requests-from-slack), answered 401 like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.middleware.request_verification import RequestVerification
+from slack_sdk.signature import SignatureVerifier
+
+
+class StrictSignatureVerifier(SignatureVerifier):
+    """``SignatureVerifier`` whose ``is_valid`` is False (never raises) for a malformed timestamp."""
+
+    def is_valid(self, body: str | bytes, timestamp: str | None, signature: str | None) -> bool:
+        if timestamp is None or signature is None:
+            return False
+        text = str(timestamp).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            return False
+        return super().is_valid(body, text, signature)
+
+
+def harden_request_verification(app: App) -> int:
+    """Give Bolt's built-in ``RequestVerification`` middleware our verifier (slack_bolt 1.30 keeps
+    its built-ins in ``App._middleware_list`` and builds the verifier lazily into ``_verifier``
+    from ``_signing_secret``); returns how many were given one (1 in HTTP mode).
+
+    Raises:
+        RuntimeError: the middleware no longer has those attributes (a slack_bolt upgrade changed
+            them): better to stop at start-up than to run with the crashing verifier.
+    """
+    swapped = 0
+    for middleware in getattr(app, "_middleware_list", []):
+        if isinstance(middleware, RequestVerification):
+            secret: Any = getattr(middleware, "_signing_secret", None)
+            if secret is None or not hasattr(middleware, "_verifier"):
+                raise RuntimeError("slack_bolt's RequestVerification changed; review bot/verification.py")
+            middleware._verifier = StrictSignatureVerifier(secret)
+            swapped += 1
+    return swapped
