@@ -50,7 +50,7 @@ def choose_p_chart(y: Values, n: Values | None = None, *, baseline: BaselineSpec
     laney = laney_p_chart(y, n, baseline=baseline, exclude=exclude)
     sigma_z, p_value = laney.sigma_z, overdispersion_p_value(plain)
     if sigma_z is not None and sigma_z >= OVERDISPERSION_SIGMA_Z and p_value < OVERDISPERSION_ALPHA:
-        note = (f"Laney p′ chart: period-to-period variation is {sigma_z:.2f}× what the "
+        note = (f"Why Laney p′: period-to-period variation is {sigma_z:.2f}× what the "
                 f"denominators alone explain, so plain p-chart limits would be too narrow")
         return replace(laney, notes=laney.notes + (note,))
     return plain

@@ -10,6 +10,7 @@ number of fields, as ``(line, message)``.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import warnings
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import pandas as pd
 from pandas.errors import ParserWarning
 
 from bot.errors import ImportFormatError
+from storage.importers.quotes import BlankedLines
 
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
 
@@ -52,8 +54,11 @@ def read_chunks(handle: IO[bytes], header: list[str], chunksize: int, multiline:
                 first_chunksize: int | None = None) -> Iterator[tuple[pd.DataFrame, list[tuple[int, str]]]]:
     """Yield chunks indexed by physical line (see module docstring): ``chunksize`` rows each,
     the first one ``first_chunksize`` rows if given (a pipeline gets going sooner)."""
-    reader = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                         skip_blank_lines=False, on_bad_lines="warn", chunksize=chunksize)
+    try:  # the reader decodes its first buffer already
+        reader = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                             skip_blank_lines=False, on_bad_lines="warn", chunksize=chunksize)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ImportFormatError(f"cannot parse the file: {exc}") from None
     next_record, extra_lines = 2, 0  # record number of the next row; newlines inside fields so far
     size = first_chunksize or chunksize
     while True:
@@ -98,10 +103,12 @@ def _without_blank_rows(chunk: pd.DataFrame) -> pd.DataFrame:
     return chunk[~blank]
 
 
-def raw_records(path: Path, lines: set[int]) -> dict[int, list[str]]:
-    """The raw fields of the given record lines (second pass; used only for unsplittable rows)."""
+def raw_records(path: Path, lines: set[int], blank_lines: frozenset[int] = frozenset()) -> dict[int, list[str]]:
+    """The raw fields of the given record lines (second pass; used only for unsplittable rows),
+    reading ``blank_lines`` as empty (as the import did: see :mod:`storage.importers.quotes`)."""
     found: dict[int, list[str]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with path.open("rb") as binary, io.TextIOWrapper(io.BufferedReader(BlankedLines(binary, blank_lines)),
+                                                     encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         for fields in reader:
             if reader.line_num in lines:

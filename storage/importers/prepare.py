@@ -23,6 +23,7 @@ from storage.bulk_values import key_hashes
 from storage.importers.base import FeedImporter
 from storage.importers.csvfile import read_chunks
 from storage.importers.issues import WARNING, ChunkIssues, reasons_by_line
+from storage.importers.quotes import BlankedLines
 
 
 @dataclass
@@ -80,15 +81,18 @@ class ChunkPreparer:
     """Reads and validates the chunks of one file for ``importer`` (see the module docstring)."""
 
     def __init__(self, importer: FeedImporter, header: list[str], chunksize: int, multiline: bool,
-                 feed_load_id: int, session: Session | None, first_chunksize: int | None = None) -> None:
+                 feed_load_id: int, session: Session | None, first_chunksize: int | None = None,
+                 blank_lines: frozenset[int] = frozenset()) -> None:
         self.importer, self.header, self.chunksize, self.multiline = importer, header, chunksize, multiline
         self.feed_load_id, self.session, self.first_chunksize = feed_load_id, session, first_chunksize
+        self.blank_lines = blank_lines  # physical lines read as empty (a quote that never closes)
         self._seen = SeenKeys()
 
     def chunks(self, handle: IO[bytes]) -> Iterator[Prepared]:
-        for chunk, bad in read_chunks(handle, self.header, self.chunksize, self.multiline, self.first_chunksize):
+        source = BlankedLines(handle, self.blank_lines) if self.blank_lines else handle
+        for chunk, bad in read_chunks(source, self.header, self.chunksize, self.multiline, self.first_chunksize):
             prepared = self.prepare(chunk)
-            prepared.bad, prepared.position = bad, handle.tell()
+            prepared.bad, prepared.position = bad, source.tell()
             yield prepared
 
     def prepare(self, chunk: pd.DataFrame) -> Prepared:

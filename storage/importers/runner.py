@@ -26,6 +26,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
+from bot.errors import ImportFormatError
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
 from storage.importers import worker
@@ -33,6 +34,7 @@ from storage.importers.base import FIRST_ISSUES, FeedImporter, ImportSummary, pr
 from storage.importers.csvfile import RejectsFile, default_rejects_path, has_quotes, raw_records, read_header
 from storage.importers.issues import REJECT, Issue
 from storage.importers.prepare import ChunkPreparer, Prepared
+from storage.importers.quotes import unbalanced_quote_lines
 from storage.models import FeedLoad, ImportIssue, utcnow
 
 CHUNK_ROWS = 50_000  # rows per chunk, in one process
@@ -54,6 +56,7 @@ class ImportRun:
         self.chunksize = chunksize or (PIPELINE_CHUNK_ROWS if self.parallel else CHUNK_ROWS)
         self.summary = ImportSummary(importer.feed, str(path), importer.file_format)
         self._bad: list[tuple[int, str]] = []
+        self._strays: dict[int, str] = {}  # line -> raw text of lines with a quote that never closes
 
     def run(self) -> ImportSummary:
         load = FeedLoad(feed=self.importer.feed, source_name=str(self.path)[:300], file_format=self.importer.file_format)
@@ -69,9 +72,16 @@ class ImportRun:
         stored = table_rows(self.session, self.importer.model)
         self.importer.target_was_empty = stored == 0
         size = self.path.stat().st_size
-        preparer = ChunkPreparer(self.importer, self.header, self.chunksize, self._multiline(), load.id,
+        multiline = self._multiline()
+        if multiline:
+            with self.path.open("rb") as handle:
+                self._strays = unbalanced_quote_lines(handle, len(self.header))
+            if 1 in self._strays:
+                raise ImportFormatError(f"{self.path.name}: the header (line 1) has a '\"' that never closes")
+        preparer = ChunkPreparer(self.importer, self.header, self.chunksize, multiline, load.id,
                                  self.session if self.importer.validate_uses_session else None,
-                                 first_chunksize=min(PIPELINE_FIRST_ROWS, self.chunksize) if self.parallel else None)
+                                 first_chunksize=min(PIPELINE_FIRST_ROWS, self.chunksize) if self.parallel else None,
+                                 blank_lines=frozenset(self._strays))
         with ExitStack() as stack:
             bar = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, desc=f"import {self.importer.feed}",
                                            file=sys.stderr, disable=not self.progress, leave=False))
@@ -89,6 +99,7 @@ class ImportRun:
                 self._collect(self._write(prepared))
                 bar.update(prepared.position - bar.n)
         self._unsplittable()
+        self._unbalanced()
         self.importer.finish(self.session, self.summary)
         self._close(load)
 
@@ -150,18 +161,34 @@ class ImportRun:
         """Rows with more fields than the header: rejected, raw fields kept in the rejects file."""
         if not self._bad:
             return
-        raw = raw_records(self.path, {line for line, _ in self._bad})
+        raw = raw_records(self.path, {line for line, _ in self._bad}, frozenset(self._strays))
         width, lines = len(self.header), [line for line, _ in self._bad]
         table = pd.DataFrame([(raw.get(line, []) + [None] * width)[:width] for line in lines],
                              columns=self.header, index=lines)
         reasons = pd.Series({line: f"bad_field_count: {msg}; extra field(s): "
                              f"{'|'.join(raw.get(line, [])[width:])}" for line, msg in self._bad})
-        found = pd.DataFrame({"line": lines, "severity": REJECT, "code": "bad_field_count",
-                              "detail": [msg for _, msg in self._bad]})
+        self._reject_whole_lines(table, "bad_field_count", [msg for _, msg in self._bad], reasons)
+
+    def _unbalanced(self) -> None:
+        """Lines with a '"' that never closes (left out of the read as blank lines): rejected; the
+        rejects file keeps their raw text, cut at commas (quotes ignored), the rest in the last column."""
+        if not self._strays:
+            return
+        width, lines = len(self.header), sorted(self._strays)
+        cells = [self._strays[line].split(",", width - 1) for line in lines]
+        table = pd.DataFrame([c + [None] * (width - len(c)) for c in cells], columns=self.header, index=lines)
+        details = [f"a '\"' opens a field that never closes (line {line})" for line in lines]
+        self._reject_whole_lines(table, "unbalanced_quote", details,
+                                 pd.Series([f"unbalanced_quote: {d}" for d in details], index=lines))
+
+    def _reject_whole_lines(self, table: pd.DataFrame, code: str, details: list[str], reasons: pd.Series) -> None:
+        """Count, record and write to the rejects file rows rejected outside the chunk loop
+        (``table``: raw fields, index = line)."""
+        found = pd.DataFrame({"line": list(table.index), "severity": REJECT, "code": code, "detail": details})
         self._count_issues(found)
         self.session.execute(insert(ImportIssue), found.assign(feed_load_id=self.summary.feed_load_id).to_dict("records"))
-        self.summary.read += len(lines)
-        self.summary.rejected += len(lines)
+        self.summary.read += len(table)
+        self.summary.rejected += len(table)
         self.rejects.write(table, reasons)
 
     def _close(self, load: FeedLoad) -> None:
