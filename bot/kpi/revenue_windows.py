@@ -10,6 +10,7 @@ answers are the same whichever source and grouping is used.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -108,10 +109,24 @@ class DaysInArKpi(KpiImpl):
         return [(cid, self.measure(session, Scope(clinic_ids=(cid,)), start, end)) for cid in ids]
 
 
+def month_share(first: date, last: date) -> float:
+    """Length of ``first..last`` in months: each calendar month touched counts the share of its
+    days inside (a whole month = 1.0; 1–7 May = 7/31)."""
+    total, day = 0.0, first
+    while day <= last:
+        days_in = monthrange(day.year, day.month)[1]
+        stop = min(last, date(day.year, day.month, days_in))
+        total += ((stop - day).days + 1) / days_in
+        day = stop + timedelta(days=1)
+    return total
+
+
 class InitialDenialRateKpi(KpiImpl):
     """Initial denial rate (HFMA Claim Integrity Task Force): initial denials (first remittances
     that deny) in the period ÷ claims submitted per month averaged over the three months before
-    the period, times the number of months the period spans."""
+    the period, times the period's length in months (:func:`month_share`: 1 for a calendar month as
+    HFMA defines it; a week or a multi-month range is pro-rated by days, so a weekly trend point is
+    not a week of denials over a month of submissions)."""
 
     kpi_id = "initial-denial-rate"
     _denials = RatioKpi("denial-rate", denial_spec, "denial-rate")
@@ -130,12 +145,14 @@ class InitialDenialRateKpi(KpiImpl):
         denials = [(day, n) for day, n, _ in self._denials.daily(session, scope, *covering_range(ranges)) if n > 0]
         found: dict[int, tuple[float, date, date, int, date, date]] = {}
         for i, (start, end) in enumerate(ranges):
+            if start is None:  # "all data": from the first month that has three months of baseline
+                start = self._first_measurable_month(session, scope)
             inside = [(day, n) for day, n in denials if (start is None or day >= start) and (end is None or day <= end)]
             if not inside:
                 continue
             first, last = inside[0][0], inside[-1][0]
             p_start, p_end = start or first, end or last
-            months = (p_end.year - p_start.year) * 12 + p_end.month - p_start.month + 1
+            months = month_share(p_start, p_end)
             b_end = p_start.replace(day=1) - timedelta(days=1)
             b_start = unit_bounds(b_end, "month")[0]
             for _ in range(2):
@@ -158,8 +175,20 @@ class InitialDenialRateKpi(KpiImpl):
             d = sent / 3 * months
             out.append(Measure(value=n / d, n=n, d=d, first=first, last=last,
                                extra={"basis": f"{n:,.0f} initial denials ÷ {sent:,} claims submitted "
-                                               f"{b_start:%Y-%m}..{b_end:%Y-%m} (÷ 3 × {months} months)"}))
+                                               f"{b_start:%Y-%m}..{b_end:%Y-%m} (÷ 3 × {months:.2f} months)"}))
         return out
+
+    def _first_measurable_month(self, session: Session, scope: Scope) -> date | None:
+        """First day of the month three months after the first claim submission in scope (the
+        first month whose three-month submission baseline lies inside the data); None = none."""
+        def first() -> date | None:
+            days = [day for day, n, d in self._submitted.daily(session, scope, None, None) if n or d]
+            if not days:
+                return None
+            y, m = divmod(min(days).year * 12 + min(days).month - 1 + 3, 12)
+            return date(y, m + 1, 1)
+
+        return session_memo(session, (self.kpi_id, "first-measurable", scope), first)  # type: ignore[no-any-return]
 
     def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
                   dim: str) -> list[tuple[Any, Measure]]:

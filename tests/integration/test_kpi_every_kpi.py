@@ -72,3 +72,29 @@ def test_money_posted_on_a_day_without_revenue_counts(sessions):  # type: ignore
     assert got["net-collection-rate"][1] == (50_000, 80_000, 0.625)  # the oracle, checked by hand
     assert got["write-off-rate"][1] == (8_000, 80_000, 0.1)
     assert all(engine == oracle for engine, oracle in got.values()), got
+
+
+def test_initial_denial_rate_for_all_data_starts_where_a_baseline_exists(seeded):  # type: ignore[no-untyped-def]
+    """``/kpi initial-denial-rate`` with no period: from the first month with three whole months of
+    submissions before it to the last initial denial — the same as asking that range explicitly."""
+    from sqlalchemy import text
+
+    from tests.oracle.claims import _month_start
+
+    with seeded() as s:
+        first_sent = s.execute(text("select min(submitted_date) from claims")).scalar()
+        first_sent = date.fromisoformat(str(first_sent)[:10])
+        start = _month_start(first_sent, -3)  # three months later
+        now = datetime.combine(check.end_of_data(s) + timedelta(days=2), time(12))
+        whole = answer(s, parse_kpi_command("initial-denial-rate"), OrgConfig(), now=now).measure
+        end = now.date()  # "all" runs to today, as an explicit range ending today
+        explicit = answer(s, parse_kpi_command(f"initial-denial-rate {start}..{end}"), OrgConfig(), now=now).measure
+        base_lo, base_hi = _month_start(start, 3), start - timedelta(days=1)
+        sent = s.execute(text("select count(*) from claims where submitted_date between :a and :b"),
+                         {"a": base_lo, "b": base_hi}).scalar()
+        s.rollback()
+    assert whole.value is not None and whole.first >= start
+    assert (whole.n, whole.d) == (explicit.n, explicit.d)
+    assert start.month == end.month  # the small network's data end within that month: the share is simple
+    share = ((end - start).days + 1) / 28 if start.month == 2 else None
+    assert share is not None and abs(whole.d - sent / 3 * share) <= 1e-9 * whole.d

@@ -12,6 +12,8 @@ Classification of one remittance (denials.md "What counts as a denial"):
 
 from __future__ import annotations
 
+from calendar import monthrange
+
 from datetime import date, timedelta
 
 import pandas as pd
@@ -80,7 +82,10 @@ def _month_start(day: date, back: int = 0) -> date:
 def initial_denial_rate(t: RawTables, ask: Ask) -> Expected:
     """HFMA Claim Integrity Task Force: initial denials in the period ÷ claims submitted per
     month averaged over the three calendar months before the period's first month, times the
-    calendar months the period touches (1 for a month). D is fractional (compared to 1e-9)."""
+    period's length in months (each calendar month it touches counts its share of days: 1 for a
+    whole month, 7/31 for a week of May — kpis.md defines the monthly case; a shorter or longer
+    period is pro-rated so that a week is not compared with a month of submissions). D is
+    fractional (compared to 1e-9)."""
     r = _first_remits(t, ask)
     if r.empty:
         return NO_DATA
@@ -89,6 +94,10 @@ def initial_denial_rate(t: RawTables, ask: Ask) -> Expected:
     submitted = len(in_scope(t.claims.dropna(subset=["submitted_date"]), base, "submitted_date"))
     if not submitted:
         return NO_DATA
-    months = (ask.end.year - ask.start.year) * 12 + ask.end.month - ask.start.month + 1
+    months = 0.0
+    day = ask.start
+    while day <= ask.end:  # day by day: plain, and obviously right
+        months += 1 / monthrange(day.year, day.month)[1]
+        day += timedelta(days=1)
     d = submitted / 3 * months
     return Expected(value=float(r.denied.sum()) / d, n=int(r.denied.sum()), d=d, exact=False)
