@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
     session_memo
-from bot.kpi.inventory import _DIMS, _JOIN, DaysOfSupplyKpi, turns_to_days, usage_value_spec
+from bot.kpi.inventory import _DIMS, DaysOfSupplyKpi, turns_to_days, usage_value_spec
 from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem
 
@@ -75,7 +75,12 @@ class InventoryTurnsKpi(KpiImpl):
         """Latest day with inventory data in scope: a transaction of any kind or a stock count."""
         def newest() -> date | None:
             in_scope = scope_conditions(_DIMS, scope)
-            tx = session.execute(select(func.max(T.tx_date)).select_from(_JOIN).where(*in_scope)).scalar()
+            # per item, one backward probe of ix_inventory_item_date (a plain max(tx_date) would
+            # scan every transaction of the network)
+            per_item = (select(func.max(T.tx_date)).where(T.item_id == SupplyItem.id)
+                        .correlate(SupplyItem).scalar_subquery())
+            latest_per_item = select(per_item.label("m")).select_from(SupplyItem).where(*in_scope).subquery()
+            tx = session.execute(select(func.max(latest_per_item.c.m))).scalar()
             items = [] if scope.clinic_ids is None else [
                 StockCount.item_id.in_(select(SupplyItem.id).where(*in_scope))]
             counted = session.execute(select(func.max(StockCount.count_date)).where(*items)).scalar()
