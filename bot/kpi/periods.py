@@ -72,9 +72,9 @@ class PeriodSpec(BaseModel):
             assert self.start is not None and self.end is not None
             return Period(self.start, self.end, self.text, self.grain)
         if self.kind == "rolling":
-            start = _shift(today, self.unit or "day", -self.count) + timedelta(days=1)
+            start = shift_date(today, self.unit or "day", -self.count) + timedelta(days=1)
             return Period(start, today, self.text, _trend_grain(self.unit or "day", self.count))
-        start, end = unit_bounds(_shift(today, self.unit or "month", self.offset), self.unit or "month")
+        start, end = unit_bounds(shift_date(today, self.unit or "month", self.offset), self.unit or "month")
         if self.to_date:
             end = today
         return Period(start, end, self.text, self.grain)
@@ -97,7 +97,7 @@ def unit_bounds(day: date, unit: Grain) -> tuple[date, date]:
     return date(day.year, 1, 1), date(day.year, 12, 31)
 
 
-def _shift(day: date, unit: Grain, n: int) -> date:
+def shift_date(day: date, unit: Grain, n: int) -> date:
     """``day`` moved by ``n`` units; month-like shifts clamp to the month's last day."""
     if unit == "day":
         return day + timedelta(days=n)
@@ -118,8 +118,8 @@ def shift_period(period: Period, unit: str | None = None) -> Period:
     if period.start is None or period.end is None:
         raise UsageError("There is no earlier period to compare with “all”. Name a period, e.g. `this month`.")
     if unit in ("month", "quarter", "year"):
-        start = _shift(period.start, unit, -1)  # type: ignore[arg-type]
-        end = _shift(period.end, unit, -1)  # type: ignore[arg-type]
+        start = shift_date(period.start, unit, -1)  # type: ignore[arg-type]
+        end = shift_date(period.end, unit, -1)  # type: ignore[arg-type]
         if unit_bounds(period.start, unit)[0] == period.start and unit_bounds(period.end, unit)[1] == period.end:
             end = unit_bounds(end, unit)[1]  # 31 March -> 28/29 February stays a whole month
         return Period(start, end, f"previous {unit}", period.grain)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
     session_memo
 from bot.kpi.components import submitted_spec
-from bot.kpi.periods import unit_bounds
+from bot.kpi.periods import shift_date
 from bot.kpi.revenue import days_in_ar, denial_spec, three_months_ending, write_off_spec
 from storage.models import ArSnapshot, Clinic, Remittance
 
@@ -153,10 +153,7 @@ class InitialDenialRateKpi(KpiImpl):
             first, last = inside[0][0], inside[-1][0]
             p_start, p_end = start or first, end or last
             months = month_share(p_start, p_end)
-            b_end = p_start.replace(day=1) - timedelta(days=1)
-            b_start = unit_bounds(b_end, "month")[0]
-            for _ in range(2):
-                b_start = unit_bounds(b_start - timedelta(days=1), "month")[0]
+            b_start, b_end = three_months_ending(p_start.replace(day=1) - timedelta(days=1))
             found[i] = (sum(n for _, n in inside), first, last, months, b_start, b_end)
         submitted: Daily = []
         if found:
@@ -185,8 +182,7 @@ class InitialDenialRateKpi(KpiImpl):
             days = [day for day, n, d in self._submitted.daily(session, scope, None, None) if n or d]
             if not days:
                 return None
-            y, m = divmod(min(days).year * 12 + min(days).month - 1 + 3, 12)
-            return date(y, m + 1, 1)
+            return shift_date(min(days).replace(day=1), "month", 3)
 
         return session_memo(session, (self.kpi_id, "first-measurable", scope), first)  # type: ignore[no-any-return]
 

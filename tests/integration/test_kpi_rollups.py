@@ -58,12 +58,17 @@ def ask(s, q):  # type: ignore[no-untyped-def]
     return answer(s, parse_kpi_command(q), OrgConfig(), now=NOW)
 
 
-def expected_tna(slots: pd.DataFrame, zone: str, day: date, horizon: int = 90) -> tuple[float, int]:
+def expected_tna(slots: pd.DataFrame, zone: str | dict[int, str], day: date,
+                 horizon: int = 90) -> tuple[float, int]:
     """IHI third next available (kpis.md) on ``day``: mean over providers of the mean over
     appointment types of days to the third free slot (free = published and not yet booked at
     the end of the clinic-local day, not blocked)."""
-    eod = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone)).astimezone(
-        ZoneInfo("UTC")).replace(tzinfo=None)
+    def end_of(z: str) -> datetime:
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(z)).astimezone(
+            ZoneInfo("UTC")).replace(tzinfo=None)
+
+    # one zone for every slot, or clinic id -> zone (each clinic's day ends at its own midnight)
+    eod = slots.clinic_id.map({c: end_of(z) for c, z in zone.items()}) if isinstance(zone, dict) else end_of(zone)
     free = slots[(slots.state != "blocked") & (slots.created_at.isna() | (slots.created_at < eod))
                  & (slots.booked_at.isna() | (slots.booked_at >= eod))
                  & (slots.slot_date >= day) & (slots.slot_date <= day + timedelta(days=horizon))]

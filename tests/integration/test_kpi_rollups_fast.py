@@ -12,9 +12,8 @@ answers is compared with the raw-row engine (roll-up state emptied).
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from statistics import NormalDist
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -24,7 +23,7 @@ from sqlalchemy import delete, text
 from bot.kpi.catalogue import CATALOGUE
 from storage.db import session_scope
 from storage.models.rollups import RollupState
-from tests.integration.test_kpi_rollups import ask, frame
+from tests.integration.test_kpi_rollups import ask, expected_tna, frame
 
 END = date(2026, 3, 31)
 
@@ -43,20 +42,6 @@ def lead_expected(a: pd.DataFrame, lo: date | None, hi: date | None) -> tuple[fl
     a = a[(a.status != "cancelled") & a.lead_days.notna() & (a.lead_days >= 0)]
     a = a[(a.appointment_date >= (lo or date.min)) & (a.appointment_date <= (hi or date.max))]
     return float(np.median(a.lead_days)), len(a), a.appointment_date.min(), a.appointment_date.max()
-
-
-def tna_expected(slots: pd.DataFrame, zones: dict[int, str], day: date, horizon: int = 90) -> tuple[float, int]:
-    """IHI third next available on ``day`` over every clinic in ``slots`` (each clinic's end of
-    day in its own zone): mean over providers of the mean over types of days to the third free slot."""
-    eod = slots.clinic_id.map({c: datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(z))
-                               .astimezone(ZoneInfo("UTC")).replace(tzinfo=None) for c, z in zones.items()})
-    free = slots[(slots.state != "blocked") & (slots.created_at.isna() | (slots.created_at < eod))
-                 & (slots.booked_at.isna() | (slots.booked_at >= eod))
-                 & (slots.slot_date >= day) & (slots.slot_date <= day + timedelta(days=horizon))]
-    third = (free.sort_values(["slot_date", "start_at"]).groupby(["provider_id", "appointment_type"])["slot_date"]
-             .apply(lambda d: (d.iloc[2] - day).days if len(d) >= 3 else np.nan).dropna())
-    per_provider = third.groupby(level=0).mean()
-    return float(per_provider.mean()), len(per_provider)
 
 
 def supply_expected(s, clinic_id: int | None, day: date) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
@@ -138,7 +123,7 @@ def test_fast_rollups_match_independent_computations(seeded):  # type: ignore[no
                          "booked_at from slots")
         for day in (date(2026, 3, 2), date(2026, 1, 15)):
             m = ask(s, f"third-next-available {day:%Y-%m-%d}").measure
-            value, providers = tna_expected(slots, zones, day)
+            value, providers = expected_tna(slots, zones, day)
             assert m.value == pytest.approx(value, rel=1e-12) and m.n == providers
 
         for words, clinic_id in (("", None), (f'clinic "{clinic["name"]}" ', int(clinic.id))):
