@@ -172,6 +172,6 @@ def load_org_config(path: Path | None) -> OrgConfig:
         return OrgConfig.model_validate(raw)
     except ValidationError as exc:
         where = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
         )
         raise ConfigurationError(f"OPSBOT_CONFIG ({path}): {where}") from None
