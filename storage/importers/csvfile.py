@@ -38,7 +38,21 @@ def read_header(path: Path) -> list[str]:
         raise ImportFormatError(f"{path}: cannot read the file ({exc.strerror})") from None
     if not header:
         raise ImportFormatError(f"{path.name}: the file is empty (no header line)")
-    return [name.strip() for name in header]
+    names = [name.strip() for name in header]
+    _refuse_duplicate_columns(path, names)
+    return names
+
+
+def _refuse_duplicate_columns(path: Path, names: list[str]) -> None:
+    """A column named twice makes every row ambiguous: refuse the file, naming both positions."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        key = name.lower()
+        if key and key in seen:
+            raise ImportFormatError(
+                f"{path.name}: the header names column `{name}` twice (columns {seen[key]} and {position}); "
+                "remove or rename one and import again")
+        seen.setdefault(key, position)
 
 
 def has_quotes(path: Path, block: int = 1 << 20) -> bool:
@@ -71,8 +85,10 @@ def read_chunks(handle: IO[bytes], header: list[str], chunksize: int, multiline:
                 return
             except (pd.errors.ParserError, UnicodeDecodeError) as exc:
                 raise ImportFormatError(f"cannot parse the file near record {next_record}: {exc}") from None
-        bad = sorted(int(m.group(1)) for w in caught if (m := _BAD_LINE.match(str(w.message))))
-        messages = {int(m.group(1)): m.group(2).strip() for w in caught if (m := _BAD_LINE.match(str(w.message)))}
+        # one warning can name several lines ("Skipping line 3: …\nSkipping line 5: …")
+        messages = {int(m.group(1)): m.group(2).strip()
+                    for w in caught for m in _BAD_LINE.finditer(str(w.message))}
+        bad = sorted(messages)
         chunk.columns = header[: len(chunk.columns)] + list(chunk.columns[len(header):])
         records = next_record + np.arange(len(chunk))
         for record in bad:
@@ -87,7 +103,7 @@ def read_chunks(handle: IO[bytes], header: list[str], chunksize: int, multiline:
         chunk.index = pd.Index(records + shift, name="line")
         # bad records: their physical line is approximate only when quoted newlines precede them
         bad_lines = [(record + extra_lines if multiline else record, messages[record]) for record in bad]
-        yield _without_blank_rows(chunk), bad_lines
+        yield restore_neutralised(_without_blank_rows(chunk)), bad_lines
 
 
 def _without_blank_rows(chunk: pd.DataFrame) -> pd.DataFrame:
@@ -134,10 +150,47 @@ class RejectsFile:
         out = raw.drop(columns=["line", "reason"], errors="ignore").copy()
         out.insert(0, "line", raw.index.to_numpy())
         out["reason"] = reasons.reindex(raw.index).to_numpy()
+        out = neutralise_formulas(out)
         if self.rows == 0:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(self.path, mode="w" if self.rows == 0 else "a", header=self.rows == 0, index=False)
         self.rows += len(out)
+
+
+#: Cells starting with these are read as formulas by Excel, LibreOffice and Google Sheets
+#: (OWASP, "CSV Injection": =, +, -, @, tab, carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells that a spreadsheet would run as a formula are
+    prefixed with ``'`` (OWASP "CSV Injection"), so the rejects file is inert when opened.
+    :func:`restore_neutralised` undoes it when the corrected file is imported again."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        text = values.astype("string")
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+        if risky.any():
+            out[column] = values.astype(object)
+            out.loc[risky, column] = "'" + text[risky].astype(str)
+    return out
+
+
+def restore_neutralised(chunk: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_formulas` on a chunk read from a (corrected) rejects file:
+    a cell of ``'`` followed by a formula start loses the ``'``."""
+    for column in chunk.columns:
+        values = chunk[column]
+        quoted = values.str.startswith("'").fillna(False).to_numpy(dtype=bool)
+        if not quoted.any():
+            continue
+        escaped = quoted & values.str[1:2].isin(FORMULA_STARTS).to_numpy(dtype=bool)
+        if escaped.any():
+            chunk.loc[escaped, column] = values[escaped].str[1:]
+    return chunk
 
 
 def default_rejects_path(source: Path) -> Path:
