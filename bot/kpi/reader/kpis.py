@@ -1,0 +1,63 @@
+"""Find KPI names and everyday words for them in a normalised question.
+
+Phrases come from the catalogue (id, name, aliases) and ``words.EVERYDAY``; they are matched on
+word boundaries, longest first, so "initial denial rate" wins over "denial rate".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.kpi.catalogue import CATALOGUE
+from bot.kpi.reader.vocab import norm
+from bot.kpi.reader.words import EVERYDAY
+
+
+@dataclass(frozen=True)
+class KpiHit:
+    start: int
+    end: int
+    kpi: str
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> tuple[list[tuple[re.Pattern[str], str]], dict[str, str]]:
+    """One regex per phrase (plain phrases longest first, then patterns), and plain phrase → id."""
+    plain: dict[str, str] = {}
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    for k in CATALOGUE:
+        for phrase in (k.id, k.name, *k.aliases, *EVERYDAY.get(k.id, ())):
+            if phrase.startswith("re:"):
+                patterns.append((re.compile(rf"\b(?:{phrase[3:]})\b"), k.id))
+                continue
+            p = norm(re.sub(r"\(.*?\)", "", phrase.replace("-", " ")))
+            if len(p) >= 3:
+                plain.setdefault(p, k.id)
+    ordered = sorted(plain, key=len, reverse=True)
+    rx = [(re.compile(rf"(?<![\w/])(?:{re.escape(p)})(?![\w/])"), plain[p]) for p in ordered]
+    return rx + patterns, plain
+
+
+def find_kpis(text: str) -> list[KpiHit]:
+    """Non-overlapping KPI mentions in ``text``, in order of position."""
+    found = [KpiHit(m.start(), m.end(), kpi) for rx, kpi in _matchers()[0] for m in rx.finditer(text)]
+    taken: list[KpiHit] = []
+    for hit in sorted(found, key=lambda h: h.start - h.end):  # longest first
+        if not any(h.start < hit.end and hit.start < h.end for h in taken):
+            taken.append(hit)
+    return sorted(taken, key=lambda h: h.start)
+
+
+def close_kpis(words: str, cutoff: float = 84) -> list[str]:
+    """KPI ids whose names are close to ``words`` (misspelt: "denail rate", "no-sho rate")."""
+    plain = _matchers()[1]
+    hits = process.extract(words, list(plain), scorer=fuzz.ratio, limit=6, score_cutoff=cutoff)
+    out: list[str] = []
+    for phrase, _, _ in hits:
+        if plain[phrase] not in out:
+            out.append(plain[phrase])
+    return out

@@ -1,0 +1,124 @@
+"""Clinic, provider and payer names in what is left of a question (after periods, KPI words and
+breakdowns are masked out with ``\\x00``).
+
+Exact phrases first (longest n-gram wins: "maple grove internal medicine", "dr kwame santos"), then
+weak ones (one word of a two-word place, a bare surname), then misspellings (rapidfuzz). Every
+look-up says how sure it is; the reader asks back on anything less than one clear entity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.kpi.reader.vocab import Entity, Vocabulary
+from bot.kpi.reader.words import FILLER
+
+ACCEPT, CLOSE = 0.85, 0.70  # optimal-string-alignment similarity (a transposition costs one edit)
+BEFORE_NAME = {"at", "for", "in", "from", "with", "about", "and"}
+AFTER_CLINIC = {"clinic", "clinics", "site", "office", "location", "practice", "center", "centre"}
+NOT_NAMES = FILLER | {"worst", "best", "highest", "lowest", "most", "least", "top", "bottom", "biggest", "change",
+                      "changed", "changes", "go", "went", "gone", "trending", "compared", "doing", "better", "worse",
+                      "improve", "improved", "improving", "getting", "than", "when", "where", "which", "who",
+                      "why", "month", "week", "year", "quarter", "day", "days", "weeks", "months", "no", "not",
+                      "new", "if", "dr", "doctor", "am", "im", "ive", "id", "again", "too", "also", "same", "other",
+                      "instead", "only", "one", "two", "time", "times", "today", "run", "running", "how", "did",
+                      "often", "frequently", "much", "again"}
+
+
+@dataclass
+class NameHit:
+    """``entities`` the words at ``start:end`` may mean; ``how``: exact | weak | fuzzy."""
+
+    start: int
+    end: int
+    words: str
+    entities: frozenset[Entity]
+    how: str = "exact"
+    others: frozenset[Entity] = field(default_factory=frozenset)
+
+
+@dataclass
+class Unknown:
+    """Words no name or KPI explains; ``clinic_like`` when they sit where a clinic name goes."""
+
+    words: str
+    clinic_like: bool
+    provider_like: bool
+    close: list[Entity]
+
+
+def _tokens(text: str) -> list[list[tuple[str, int, int]]]:
+    segments: list[list[tuple[str, int, int]]] = []
+    for seg in re.finditer(r"[^\x00]+", text):
+        words = [(m.group(0), seg.start() + m.start(), seg.start() + m.end()) for m in re.finditer(r"\S+", seg.group(0))]
+        if words:
+            segments.append(words)
+    return segments
+
+
+def find_names(text: str, vocab: Vocabulary) -> tuple[list[NameHit], list[Unknown]]:
+    """Names and unexplained words in ``text`` (masked normalised question)."""
+    hits: list[NameHit] = []
+    unknown: list[Unknown] = []
+    for seg in _tokens(text):
+        words = [w for w, _, _ in seg]
+        i, run = 0, []
+        while i < len(words):
+            hit = _exact(seg, i, vocab)
+            if hit is None:
+                if words[i] not in NOT_NAMES:
+                    run.append(i)
+                elif run:
+                    unknown.extend(_unknowns(seg, run, vocab, hits))
+                    run = []
+                i += 1
+                continue
+            if run:
+                unknown.extend(_unknowns(seg, run, vocab, hits))
+                run = []
+            hits.append(hit)
+            i += len(hit.words.split())
+        if run:
+            unknown.extend(_unknowns(seg, run, vocab, hits))
+    return hits, unknown
+
+
+def _exact(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> NameHit | None:
+    words = [w for w, _, _ in seg]
+    for table, how in ((vocab.index, "exact"), (vocab.weak, "weak")):
+        for n in range(min(vocab.longest, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + n])
+            if n == 1 and phrase in NOT_NAMES:
+                continue
+            ents = table.get(phrase)
+            if ents:
+                return NameHit(seg[i][1], seg[i + n - 1][2], phrase, frozenset(ents), how)
+    return None
+
+
+def _unknowns(seg: list[tuple[str, int, int]], run: list[int], vocab: Vocabulary,
+              hits: list[NameHit]) -> list[Unknown]:
+    """Split a run of unexplained words: accepted misspellings become hits, the rest Unknowns."""
+    words = [seg[i][0] for i in run]
+    phrase = " ".join(words)
+    before = seg[run[0] - 1][0] if run[0] > 0 else ""
+    after = seg[run[-1] + 1][0] if run[-1] + 1 < len(seg) else ""
+    if all(re.fullmatch(r"[\d/\-.]+", w) for w in words):
+        return [Unknown(phrase, False, False, [])]
+    scored = process.extract(phrase, list(vocab.index), scorer=OSA.normalized_similarity, limit=8, score_cutoff=CLOSE)
+    by_entity: dict[Entity, float] = {}
+    for key, score, _ in scored:
+        for e in vocab.index[key]:
+            by_entity[e] = max(by_entity.get(e, 0.0), score)
+    ranked = sorted(by_entity.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= ACCEPT and len(phrase) >= 5 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1] - 0.06):
+        best = ranked[0][0]
+        hits.append(NameHit(seg[run[0]][1], seg[run[-1]][2], phrase, frozenset({best}), "fuzzy",
+                            frozenset(e for e, s in ranked[1:4] if s >= CLOSE)))
+        return []
+    return [Unknown(phrase, before in BEFORE_NAME or after in AFTER_CLINIC, before in ("dr", "doctor"),
+                    [e for e, _ in ranked[:4]])]

@@ -1,0 +1,182 @@
+"""``read(question, vocabulary, now)``: the plain-language reader's entry point (pure).
+
+Order: special forms (help, list, define, one patient) → periods → comparison → breakdown → KPI
+words → names → what is left. Anything left unexplained, any name with two meanings, two KPIs or
+two periods make it ask back (``status="clarify"`` with buttons); questions the catalogue cannot
+answer are refused with what it can answer. A follow-up (``context``: the thread's last reading)
+changes only what it names.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.kpi.catalogue import BY_ID
+from bot.kpi.engine import local_today
+from bot.kpi.grammar import strip_emoji
+from bot.kpi.periods import PeriodSpec
+from bot.kpi.reader.dates import find_periods
+from bot.kpi.reader.judge import check, entities_or_ask, unknown_or_ask
+from bot.kpi.reader.kpis import close_kpis, find_kpis
+from bot.kpi.reader.names import find_names
+from bot.kpi.reader.reading import Option, Reading
+from bot.kpi.reader.shape import breakdown, comparison
+from bot.kpi.reader.special import outside, special
+from bot.kpi.reader.vocab import Vocabulary, norm_question
+
+SCORECARD = re.compile(r"\b(doing|scorecard|score card|report card|overview|summary|dashboard|health check|how are things"
+                       r"|how is .* going|hows .* going|how are we|all (the )?kpis|every kpi|all metrics)\b")
+RESET_BY = re.compile(r"\b(overall|no breakdown|without (the )?breakdown|in total|total|combined|altogether)\b")
+RESET_SCOPE = re.compile(r"\b(all clinics|every clinic|the whole network|whole network|network wide|everywhere|all sites"
+                         r"|across the board|organi[sz]ation wide|system wide)\b")
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = "\x00" * (e - s)
+    return "".join(chars)
+
+
+def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | None = None,
+         home_clinic: str | None = None) -> Reading:
+    """How ``question`` reads against ``vocab`` at ``now`` (aware or naive UTC).
+
+    ``context`` is the last answered reading of the same thread (follow-ups change one thing);
+    ``home_clinic`` the asker's only clinic (a one-clinic manager's questions default to it).
+    Never raises on user text.
+    """
+    q = norm_question(strip_emoji(question or ""))
+    if found := special(q, question, vocab):
+        return found
+    today = local_today(vocab.default_zone, now)
+    periods = find_periods(q, today)
+    main, shape = comparison(q, periods, today)
+    masked = _mask(q, [(p.start, p.end) for p in periods] + list(shape.spans))
+    by, by_span, dims = breakdown(masked)
+    if by_span:
+        masked = _mask(masked, [by_span])
+    reset_by, reset_scope = bool(RESET_BY.search(masked)), bool(RESET_SCOPE.search(masked))
+    for rx in (RESET_BY, RESET_SCOPE):
+        masked = _mask(masked, [m.span() for m in rx.finditer(masked)])
+    hits = find_kpis(masked)
+    masked = _mask(masked, [(h.start, h.end) for h in hits])
+    names, unknown = find_names(masked, vocab)
+    base = Reading(status="answer", text=question)
+    kpi_ids = list(dict.fromkeys(h.kpi for h in hits))
+    new: dict[str, object] = {}
+    if kpi_ids:
+        new["kpi"] = kpi_ids[0]
+    if main:
+        new["period"] = main[0].spec
+    if by:
+        new["by"] = by
+    if shape.compare is not None or shape.compare_shift:
+        new["compare"], new["compare_shift"] = shape.compare, shape.compare_shift
+    draft = _draft(context, new, home_clinic, question)
+    if len(kpi_ids) > 1:
+        return _ask(draft, "Which KPI do you mean?", [Option(BY_ID[k].name, {"kpi": k}) for k in kpi_ids[:5]])
+    if len(dims) > 1:
+        return _ask(draft, "Break it down by which one?", [Option(f"by {d}", {"by": d}) for d in sorted(dims)])
+    picked = entities_or_ask(names, vocab, base)
+    if isinstance(picked, Reading):
+        return _ask(draft, picked.message, picked.options)
+    if asked := unknown_or_ask(unknown, vocab, base, bool(kpi_ids)):
+        return _ask(draft, asked.message, asked.options)
+    if len({(p.spec.start, p.spec.end, p.spec.kind, p.spec.unit, p.spec.offset, p.spec.count) for p in main}) > 1:
+        return _ask(draft, "Which period do you mean?",
+                    [Option(p.spec.text, {"period": p.spec.model_dump(mode="json")}) for p in main[:4]])
+    new.update({k: v.key for k, v in picked.items()})
+    if context is not None and context.status in ("answer", "scorecard"):
+        return _follow(context, new, vocab, now, reset_by, reset_scope, question)
+    if "kpi" not in new:
+        return _no_kpi(base, new, q, masked, vocab, home_clinic)
+    reading = Reading(status="answer", text=question, **new)  # type: ignore[arg-type]
+    if home_clinic and not (reading.clinic or reading.provider or reading.by == "clinic" or reset_scope):
+        reading.clinic = home_clinic
+        reading.alternatives.append(Option("All clinics instead", {"clinic": None}))
+    for hit in names:
+        if hit.how == "fuzzy":
+            kind = next(iter(hit.entities)).kind
+            reading.alternatives += [Option(e.name, {kind: e.key}) for e in hit.others if e.kind == kind][:3]
+    return check(reading, vocab)
+
+
+def _ask(draft: Reading, message: str, options: list[Option]) -> Reading:
+    """Ask back; each button carries the whole draft reading with its own change (a click answers)."""
+    state = {k: v for k, v in draft.state().items() if k != "status"}
+    return Reading(status="clarify", text=draft.text, message=message,
+                   options=[Option(o.label, {**state, **o.patch}) for o in options])
+
+
+def _draft(context: Reading | None, new: dict[str, object], home_clinic: str | None, question: str) -> Reading:
+    """What the answer would be apart from the names (the base of every clarifying button)."""
+    base = context.patched({}) if context is not None and context.status in ("answer", "scorecard") else \
+        Reading(status="answer", clinic=home_clinic)
+    for k, v in new.items():
+        setattr(base, k, v)
+    base.text = question
+    return base
+
+
+def _follow(context: Reading, new: dict[str, object], vocab: Vocabulary, now: datetime, reset_by: bool,
+            reset_scope: bool, question: str) -> Reading:
+    """The thread's reading with what the follow-up names changed."""
+    if not new and not reset_by and not reset_scope:
+        return _ask(Reading(status="clarify", text=question),
+                    "I read that as a follow-up but didn't catch what to change: name a clinic, a period, "
+                    "a KPI or a breakdown (e.g. “and last month?”, “by clinic”).", [])
+    r = context.patched({})
+    r.text, r.status = question, "answer" if (new.get("kpi") or context.kpi) else context.status
+    if reset_scope:
+        r.clinic = r.provider = None
+    if reset_by:
+        r.by = None
+    for key in ("kpi", "payer", "by", "period"):
+        if key in new:
+            setattr(r, key, new[key])
+    if "clinic" in new:
+        r.clinic = str(new["clinic"])
+        prov = vocab.entity("provider", r.provider)
+        if prov is not None and prov.clinic != r.clinic:
+            r.provider = None
+        if r.by == "clinic":
+            r.by = None
+    if "provider" in new:
+        r.provider = str(new["provider"])
+        prov = vocab.entity("provider", r.provider)
+        if r.clinic and prov is not None and prov.clinic != r.clinic:
+            r.clinic = None
+    if "compare" in new or "compare_shift" in new:
+        r.compare, r.compare_shift = new.get("compare"), new.get("compare_shift")  # type: ignore[assignment]
+    elif "period" in new:
+        r.compare = None if r.compare_shift is None else r.compare
+    return check(r, vocab) if r.kpi else r
+
+
+def _no_kpi(base: Reading, new: dict[str, object], q: str, masked: str, vocab: Vocabulary,
+            home_clinic: str | None) -> Reading:
+    if SCORECARD.search(q) or (new and set(new) <= {"clinic"}):
+        if "provider" in new or "payer" in new:
+            return _ask(base, "A scorecard is per clinic: which KPI do you want for that?", [])
+        clinic = new.get("clinic") or home_clinic
+        period = new.get("period")
+        return Reading(status="scorecard", clinic=clinic, text=base.text,  # type: ignore[arg-type]
+                       period=period if isinstance(period, PeriodSpec) else base.period)
+    if why := outside(q):
+        return Reading(status="refuse", text=base.text, message=why)
+    words = " ".join(w for w in masked.replace("\x00", " ").split() if len(w) > 2)
+    close = close_kpis(words) if words else []
+    if close:
+        return _ask(base, "Did you mean " + " or ".join(BY_ID[k].name for k in close[:3]) + "?",
+                    [Option(BY_ID[k].name, {"kpi": k, **_plain(new)}) for k in close[:3]])
+    return Reading(status="refuse", text=base.text, message=outside(q, default=True) or "")
+
+
+def _plain(new: dict[str, object]) -> dict[str, object]:
+    """``new`` as JSON-able button data."""
+    out: dict[str, object] = {}
+    for k, v in new.items():
+        out[k] = v.model_dump(mode="json") if isinstance(v, PeriodSpec) else v
+    return out
