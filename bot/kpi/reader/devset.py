@@ -76,4 +76,26 @@ def score(threads: list[list[dict[str, Any]]], vocab: Vocabulary, now: datetime,
                 s.misses.append((v, step["q"], step["expect"], got))
             if reading.status in ("answer", "scorecard"):
                 context = reading
+            elif v == "asked":  # the person clicks the right button: the thread goes on from there
+                context = expected_reading(step["expect"])
     return s
+
+
+def expected_reading(expect: dict[str, Any]) -> Reading:
+    """The reading a labelled answer describes (fixed periods)."""
+    from datetime import date
+
+    from bot.kpi.periods import PeriodSpec
+
+    def fixed(start: Any, end: Any) -> PeriodSpec | None:
+        if start in (None, "any") or end in (None, "any"):
+            return None
+        return PeriodSpec(kind="fixed", text=f"{start}..{end}", start=date.fromisoformat(start), end=date.fromisoformat(end))
+
+    r = Reading(status="answer" if expect.get("kpi") else "scorecard", kpi=expect.get("kpi"),
+                clinic=expect.get("clinic"), provider=expect.get("provider"), payer=expect.get("payer"),
+                by=expect.get("by"), compare=fixed(expect.get("compare_start"), expect.get("compare_end")))
+    period = fixed(expect.get("start"), expect.get("end"))
+    if period is not None:
+        r.period = period
+    return r

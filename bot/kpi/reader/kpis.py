@@ -26,7 +26,7 @@ class KpiHit:
 
 @lru_cache(maxsize=1)
 def _matchers() -> tuple[list[tuple[re.Pattern[str], str]], dict[str, str]]:
-    """One regex per phrase (plain phrases longest first, then patterns), and plain phrase → id."""
+    """One regex per ``re:`` pattern, and plain phrase → id (looked up by n-gram)."""
     plain: dict[str, str] = {}
     patterns: list[tuple[re.Pattern[str], str]] = []
     for k in CATALOGUE:
@@ -37,14 +37,28 @@ def _matchers() -> tuple[list[tuple[re.Pattern[str], str]], dict[str, str]]:
             p = norm(re.sub(r"\(.*?\)", "", phrase.replace("-", " ")))
             if len(p) >= 3:
                 plain.setdefault(p, k.id)
-    ordered = sorted(plain, key=len, reverse=True)
-    rx = [(re.compile(rf"(?<![\w/])(?:{re.escape(p)})(?![\w/])"), plain[p]) for p in ordered]
-    return rx + patterns, plain
+    return patterns, plain
+
+
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    return max(len(p.split()) for p in _matchers()[1])
 
 
 def find_kpis(text: str) -> list[KpiHit]:
     """Non-overlapping KPI mentions in ``text``, in order of position."""
-    found = [KpiHit(m.start(), m.end(), kpi) for rx, kpi in _matchers()[0] for m in rx.finditer(text)]
+    patterns, plain = _matchers()
+    found = [KpiHit(m.start(), m.end(), kpi) for rx, kpi in patterns for m in rx.finditer(text)]
+    words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[^\s\x00]+", text)]
+    longest = _longest()
+    for i in range(len(words)):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            start, end = words[i][1], words[i + n - 1][2]
+            phrase = text[start:end]
+            kpi = plain.get(phrase)
+            if kpi is not None:  # a masked gap (\x00) between the words never equals a phrase
+                found.append(KpiHit(start, end, kpi))
+                break
     taken: list[KpiHit] = []
     for hit in sorted(found, key=lambda h: h.start - h.end):  # longest first
         if not any(h.start < hit.end and hit.start < h.end for h in taken):

@@ -27,6 +27,7 @@ from bot.kpi.reader.vocab import Vocabulary, norm_question
 
 SCORECARD = re.compile(r"\b(doing|scorecard|score card|report card|overview|summary|dashboard|health check|how are things"
                        r"|how is .* going|hows .* going|how are we|all (the )?kpis|every kpi|all metrics)\b")
+FOLLOW_UP = re.compile(r"^(and|what about|how about|same for|same|also|now|then|ok and)\b")
 RESET_BY = re.compile(r"\b(overall|no breakdown|without (the )?breakdown|in total|total|combined|altogether)\b")
 RESET_SCOPE = re.compile(r"\b(all clinics|every clinic|the whole network|whole network|network wide|everywhere|all sites"
                          r"|across the board|organi[sz]ation wide|system wide)\b")
@@ -51,7 +52,8 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     if found := special(q, question, vocab):
         return found
     today = local_today(vocab.default_zone, now)
-    periods = find_periods(q, today)
+    shielded = vocab.numbered.sub(lambda m: "#" * len(m.group(0)), q) if vocab.numbered else q
+    periods = find_periods(shielded, today)
     main, shape = comparison(q, periods, today)
     masked = _mask(q, [(p.start, p.end) for p in periods] + list(shape.spans))
     by, by_span, dims = breakdown(masked)
@@ -90,6 +92,9 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     new.update({k: v.key for k, v in picked.items()})
     if context is not None and context.status in ("answer", "scorecard"):
         return _follow(context, new, vocab, now, reset_by, reset_scope, question)
+    if FOLLOW_UP.match(q) or ("kpi" not in new and not picked and (main or by)):
+        return _ask(draft, "That reads like a follow-up, but there is no earlier question here: which KPI do you "
+                    "want? (e.g. “no-show rate” or “how is <clinic> doing?”)", [])
     if "kpi" not in new:
         return _no_kpi(base, new, q, masked, vocab, home_clinic)
     reading = Reading(status="answer", text=question, **new)  # type: ignore[arg-type]

@@ -48,6 +48,7 @@ class Vocabulary:
     index: dict[str, set[Entity]] = field(default_factory=dict)
     weak: dict[str, set[Entity]] = field(default_factory=dict)
     longest: int = 1
+    numbered: re.Pattern[str] | None = None  # names with digits ("juniper 5"), shielded from date reading
 
     def entity(self, kind: str, key: str | None) -> Entity | None:
         if key is None:
@@ -70,7 +71,7 @@ def norm(text: str) -> str:
 
 
 def _place(name: str) -> str:
-    n = norm(name)
+    n = re.sub(r" \d+$", "", norm(name))  # "Kailua Pediatrics 2" is a Kailua too
     for kind in sorted(KINDS, key=len, reverse=True):
         if n.endswith(" " + kind):
             return n[: -len(kind) - 1].strip()
@@ -121,6 +122,9 @@ def build_vocabulary(clinics: list[tuple[str, str, str]], providers: list[tuple[
     for e in v.payers.values():
         for p in {norm(e.name), norm(e.key.replace("-", " ")), *PAYER_ALIASES.get(e.key, ())}:
             add(v.index, norm(p), e)
+    numbered = sorted((p for p in v.index if re.search(r"\d", p)), key=len, reverse=True)
+    if numbered:
+        v.numbered = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in numbered) + r")\b")
     return v
 
 
@@ -129,9 +133,9 @@ def norm_question(text: str) -> str:
     ``2026-09-08``, ``2026-q2``, ``2016-04-29..2016-06-08``) and ``a/r``."""
     t = fold(text).replace("’", "'").replace("–", "-").replace("—", " ")
     t = re.sub(r"'(\d\d)\b", r"20\1", t)  # sep '26
-    t = t.replace("'", "")
+    t = re.sub(r"'s\b", "", t).replace("'", "")  # Dr Hughes's -> dr hughes
     t = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "-", t)
     t = re.sub(r"(?<=\d)\.\.(?=\d)", "~", t)
     t = re.sub(r"[^a-z0-9/~\-]+", " ", t)
-    t = re.sub(r"(?<![\dq])-|-(?![\dq])", " ", t).replace("~", "..")
+    t = re.sub(r"(?<!\d)-|-(?![\dq])", " ", t).replace("~", "..")
     return " ".join(t.split())

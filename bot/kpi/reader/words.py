@@ -17,14 +17,14 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
         "re:skipped (their )?(appointments?|appts?|visits?)", "re:(turned|turn) no shows?",
     ),
     "third-next-available": (
-        "third next available appointment", "third next available", "3rd next available", "next available",
+        "third next available appointment", "third next available appt", "third next available", "3rd next available appt", "3rd next available", "next available",
         "wait for an appointment", "wait time for appointments", "appointment wait", "access to care",
         "re:how (soon|quickly|fast) can (a )?(new )?patients? (be seen|get (in|an appointment|seen))",
         "re:how long (do|does|will) (a )?(new )?patients? (have to )?wait",
         "re:how (far|long) out (are we|is) (booking|booked|scheduling)",
     ),
     "provider-utilization": (
-        "utilization", "utilisation", "template utilization", "slot utilization", "slots filled",
+        "utilization", "utilisation", "template utilization", "template utilisation", "provider utilisation", "slot utilization", "slots filled",
         "re:(doctors|providers|physicians|clinicians|schedules?) (overbooked|over booked|full|busy|booked up)",
         "overbooked", "over booked", "schedule fill", "re:how (full|busy) (are|is) (our |the )?(schedules?|providers|doctors)",
     ),
