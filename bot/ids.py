@@ -8,6 +8,7 @@ from enum import StrEnum
 class Action(StrEnum):
     KPI_SHARE = "kpi_share"
     KPI_CHART = "kpi_chart"
+    KPI_PICK = "kpi_pick"  # issue 18: a clarifying or correcting button; action_id "kpi_pick:<n>", value a reading
     # ideas and PDSA (issue 5)
     IDEA_UPVOTE = "idea_upvote"
     IDEA_STATUS = "idea_status"  # action_id is "idea_status:<state>"; value is the idea id

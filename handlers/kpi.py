@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import OpsBotError
 from bot.ids import Action, Command
 from bot.listener_runner import runs_inline
-from bot.services.kpi import kpi_answer, kpi_reply
+from bot.services.conversation import converse
+from bot.services.kpi import kpi_answer
 from bot.views import kpi as views
 from storage.db import session_scope
 
@@ -48,7 +49,7 @@ def register(app: "App", ctx: "AppContext") -> None:
     @runs_inline
     def on_kpi(ack, command, respond) -> None:  # type: ignore[no-untyped-def]
         ack()
-        ctx.workers.submit(_answer_job, ctx, command.get("text") or "", respond)
+        ctx.workers.submit(_answer_job, ctx, command.get("text") or "", command.get("user_id"), respond)
 
     @app.action(Action.KPI_SHARE.value)
     @runs_inline
@@ -64,12 +65,13 @@ def register(app: "App", ctx: "AppContext") -> None:
         ctx.workers.submit(_chart_job, ctx, _question(body), _channel(body), respond, client)
 
 
-def _answer_job(ctx: "AppContext", text: str, respond: Any) -> None:
-    """Compute and send one ``/kpi`` answer (worker thread). Errors become a reply."""
+def _answer_job(ctx: "AppContext", text: str, user: str | None, respond: Any) -> None:
+    """Compute and send one ``/kpi`` answer (worker thread): the grammar, else plain language
+    (issue 18, the same answer as a mention or a DM). Errors become a reply."""
     try:
         with ctx.compute, session_scope(ctx.sessions) as session:
-            blocks, fallback = kpi_reply(session, ctx.org, text)
-        respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
+            reply = converse(session, ctx.org, text, user_id=user)
+        respond(blocks=reply.blocks, text=reply.text, response_type="ephemeral", replace_original=False)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error; report with a reference
         _report(exc, respond)
 

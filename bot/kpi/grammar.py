@@ -169,7 +169,7 @@ def _name_after(tokens: list[str], i: int, what: str) -> tuple[str, int]:
         words.append(tokens[i])
         i += 1
     if not words:
-        raise UsageError(f"`{what}` needs a name, e.g. `{what} north`.\n" + USAGE)
+        raise UsageError(f"`{what}` needs a name, e.g. `{what} <name>`.\n" + USAGE)
     return " ".join(words), i
 
 

@@ -55,3 +55,4 @@ __all__ = [
     "Slot", "SlotState", "StockCount", "SupplyItem", "SupplyLot", "SurveyResponse", "utcnow",
     "Idea", "IdeaComment", "IdeaStateChange", "IdeaVote", "PdsaCycle", "PdsaUpdate",
 ]
+from storage.models.threads import KpiThread  # noqa: F401,E402  (issue 18: follow-ups in threads)

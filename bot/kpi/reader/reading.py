@@ -77,6 +77,23 @@ class Reading:
                           compare=self.compare, compare_shift=self.compare_shift,  # type: ignore[arg-type]
                           text=self.text)
 
+    def command(self, vocab: Vocabulary, now: datetime) -> str:
+        """The same request in the documented ``/kpi`` grammar (keys, ISO dates): what the answer,
+        its Share/Chart buttons and the access checks run on, so every surface computes alike."""
+        parts = [self.kpi or ""]
+        for dim in ("clinic", "provider", "payer"):
+            if getattr(self, dim):
+                parts += [dim, f'"{getattr(self, dim)}"']
+        period, other = self.periods(vocab, now)
+        parts.append(_grammar_period(self.period, period))
+        if self.by:
+            parts += ["by", self.by]
+        if self.compare is not None and other is not None:
+            parts += ["vs", _grammar_period(self.compare, other)]
+        elif self.compare_shift:
+            parts += ["vs", "previous period" if self.compare_shift == "period" else f"last {self.compare_shift}"]
+        return " ".join(p for p in parts if p)
+
     def periods(self, vocab: Vocabulary, now: datetime) -> tuple[Period, Period | None]:
         """The period and comparison resolved on the clinic-local "today"."""
         from bot.kpi.engine import local_today
@@ -119,6 +136,24 @@ class Reading:
             if other is not None:
                 out.update(compare_start=_iso(other.start), compare_end=_iso(other.end))
         return out
+
+
+def _grammar_period(spec: PeriodSpec, resolved: Period) -> str:
+    """``spec`` in the grammar's words (relative forms stay relative; the rest as ISO dates)."""
+    if spec.kind == "all":
+        return ""
+    if spec.kind == "rolling":
+        return f"last {spec.count} {spec.unit}s"
+    if spec.kind == "relative" and spec.to_date:
+        return {"year": "ytd", "month": "mtd", "quarter": "qtd"}.get(spec.unit or "", "")
+    if spec.kind == "relative" and spec.offset in (0, -1) and spec.unit != "day":
+        return f"{'this' if spec.offset == 0 else 'last'} {spec.unit}"
+    if spec.kind == "relative" and spec.unit == "day" and spec.offset in (0, -1):
+        return "today" if spec.offset == 0 else "yesterday"
+    assert resolved.start is not None and resolved.end is not None
+    if resolved.start == resolved.end:
+        return resolved.start.isoformat()
+    return f"{resolved.start.isoformat()}..{resolved.end.isoformat()}"
 
 
 def _iso(d: date | None) -> str | None:

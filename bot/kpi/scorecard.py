@@ -1,0 +1,59 @@
+"""A clinic's scorecard (issue 18): every KPI the asker may see, for one clinic (or the network),
+against its target. Without a period, each KPI covers the latest 30 days of its own data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.kpi.base import Measure
+from bot.kpi.catalogue import CATALOGUE, KpiDef
+from bot.kpi.engine import local_today
+from bot.kpi.grammar import KpiRequest
+from bot.kpi.periods import PeriodSpec
+from bot.kpi.registry import EngineOptions, implementation
+from bot.kpi.scope import resolve_scope
+from bot.kpi.targets import TargetStatus, target_status
+from bot.orgconfig import OrgConfig
+
+
+@dataclass
+class ScoreRow:
+    kpi: KpiDef
+    measure: Measure | None
+    start: date | None
+    end: date | None
+    status: TargetStatus | None
+
+
+def scorecard(session: Session, org: OrgConfig, clinic_key: str | None, period: PeriodSpec, *,
+              visible: set[str], now: datetime | None = None, options: EngineOptions | None = None
+              ) -> tuple[str, list[ScoreRow]]:
+    """``(scope label, rows)`` for the KPIs in ``visible``.
+
+    Raises:
+        UsageError: an unknown clinic key.
+    """
+    scope = resolve_scope(session, KpiRequest(action="value", clinic=clinic_key))
+    today = local_today(scope.timezone, now)
+    rows: list[ScoreRow] = []
+    for kpi in CATALOGUE:
+        if kpi.id not in visible:
+            continue
+        impl = implementation(kpi.id, options)
+        if period.kind == "all":
+            latest = impl.latest(session, scope)
+            if latest is None:
+                rows.append(ScoreRow(kpi, None, None, None, None))
+                continue
+            end = min(latest, today)
+            start: date | None = end - timedelta(days=29)
+        else:
+            resolved = period.resolve(today)
+            start, end = resolved.start, min(resolved.end or today, today)
+        m = impl.measure(session, scope, start, end)
+        status = target_status(kpi, org, scope.clinic_key, m.value) if m.has_data else None
+        rows.append(ScoreRow(kpi, m if m.has_data else None, start, end, status))
+    return scope.label, rows

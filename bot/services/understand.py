@@ -1,0 +1,88 @@
+"""Understanding a question (issue 18): the organisation's vocabulary (built from storage once,
+cached), the asker's home clinic, and ``interpret`` — the documented ``/kpi`` grammar first, then
+the plain-language reader — giving a :class:`~bot.kpi.reader.Reading`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.errors import UsageError
+from bot.kpi.grammar import parse_kpi_command
+from bot.kpi.reader import Reading, Vocabulary, read
+from bot.kpi.reader.vocab import build_vocabulary
+from bot.orgconfig import OrgConfig
+from storage.conversation import appointment_dates, name_rows, signature
+
+TTL_SECONDS = 30.0  # after this, a cheap signature query decides whether to rebuild
+_cache: dict[int, tuple[float, tuple[int, ...], Vocabulary]] = {}
+_lock = threading.Lock()
+
+
+def vocabulary_for(session: Session) -> Vocabulary:
+    """The organisation's :class:`Vocabulary` for this database (cached per engine; rebuilt when
+    clinics, providers or payers change)."""
+    key = id(session.get_bind())
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None and now - hit[0] < TTL_SECONDS:
+        return hit[2]
+    sig = signature(session)
+    if hit is not None and hit[1] == sig:
+        vocab = hit[2]
+    else:
+        clinics, providers, payers = name_rows(session)
+        zones = Counter(z for _, _, z in clinics)
+        first, last = appointment_dates(session)
+        vocab = build_vocabulary(clinics, providers, payers, default_zone=zones.most_common(1)[0][0] if zones else "UTC",
+                                 data_start=first, data_end=last)
+    with _lock:
+        _cache[key] = (now, sig, vocab)
+    return vocab
+
+
+def home_clinic(org: OrgConfig, user_id: str | None) -> str | None:
+    """The one clinic a manager manages (their questions default to it); None otherwise."""
+    from bot.access.current import current
+    from bot.access.roles import ORG, Role
+
+    scope = current()
+    if scope is not None and scope.user_id == user_id:
+        grants = set(scope.grants)
+    else:
+        grants = {g for subject, g in org.roles.grants() if subject == (user_id or "").upper()}
+    if any(g.clinic == ORG for g in grants):
+        return None
+    managed = {g.clinic for g in grants if g.role == Role.MANAGER}
+    return managed.pop() if len(managed) == 1 else None
+
+
+def interpret(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None,
+              user_id: str | None = None, context: Reading | None = None) -> Reading:
+    """How the bot reads ``text`` (a follow-up of ``context`` when given). Never raises on user text."""
+    if context is None and strict_request(text) is not None:
+        return Reading(status="strict", text=text)  # the documented grammar keeps its meaning and messages
+    return read_only(session, org, text, now=now, user_id=user_id, context=context)
+
+
+def read_only(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None,
+              user_id: str | None = None, context: Reading | None = None) -> Reading:
+    """The plain-language reader alone (no grammar first)."""
+    vocab = vocabulary_for(session)
+    return read(text, vocab, now or datetime.now(timezone.utc), context=context,
+                home_clinic=home_clinic(org, user_id))
+
+
+def strict_request(text: str) -> Any:
+    """The documented grammar's request for ``text``, or None when it does not parse."""
+    try:
+        return parse_kpi_command(text)
+    except UsageError:
+        return None
