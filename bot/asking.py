@@ -118,6 +118,12 @@ class LocalSlack:
         """Send an interactivity payload (e.g. ``signing.block_actions_payload(...)``)."""
         return self._dispatch(interactive_body(payload), timeout)
 
+    def event(self, event: dict[str, Any], *, timeout: float = 20.0) -> AskResult:
+        """Deliver an Events API event (e.g. an ``app_mention`` or a DM ``message``)."""
+        from bot.signing import event_body
+
+        return self._dispatch(event_body(event), timeout)
+
     def _dispatch(self, body: str, timeout: float) -> AskResult:
         assert self.app is not None, "use LocalSlack as a context manager"
         calls_before, posts_before = len(self.standin.calls), len(self.standin.response_posts)

@@ -81,6 +81,8 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
         return _ask(draft, "Which KPI do you mean?", [Option(BY_ID[k].name, {"kpi": k}) for k in kpi_ids[:5]])
     if len(dims) > 1:
         return _ask(draft, "Break it down by which one?", [Option(f"by {d}", {"by": d}) for d in sorted(dims)])
+    if not kpi_ids and (why := outside(q)):
+        return Reading(status="refuse", text=question, message=why)
     picked = entities_or_ask(names, vocab, base)
     if isinstance(picked, Reading):
         return _ask(draft, picked.message, picked.options)
@@ -90,7 +92,12 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
         return _ask(draft, "Which period do you mean?",
                     [Option(p.spec.text, {"period": p.spec.model_dump(mode="json")}) for p in main[:4]])
     new.update({k: v.key for k, v in picked.items()})
+    if context is not None and "kpi" in new and (picked or main) and not FOLLOW_UP.match(q):
+        context = None  # a whole new question asked in the thread: read it on its own
     if context is not None and context.status in ("answer", "scorecard"):
+        if "kpi" not in new and SCORECARD.search(q):
+            return Reading(status="scorecard", clinic=new.get("clinic") or context.clinic, text=question,  # type: ignore[arg-type]
+                           period=new.get("period") or context.period)  # type: ignore[arg-type]
         return _follow(context, new, vocab, now, reset_by, reset_scope, question)
     if FOLLOW_UP.match(q) or ("kpi" not in new and not picked and (main or by)):
         return _ask(draft, "That reads like a follow-up, but there is no earlier question here: which KPI do you "
