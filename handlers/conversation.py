@@ -15,6 +15,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from bot.access.current import RequestScope, bind, unbind
 from bot.errors import OpsBotError
 from bot.ids import Action
 from bot.kpi.reader import Reading
@@ -74,6 +75,7 @@ def _converse_job(ctx: "AppContext", text: str, channel: str | None, root: str |
     """Answer one message in its thread (worker thread)."""
     if not channel or not root:
         return
+    token = bind(_asker(ctx, user, channel, root))
     try:
         with ctx.compute, session_scope(ctx.sessions) as session:
             stored = load_thread(session, channel, root)
@@ -85,6 +87,16 @@ def _converse_job(ctx: "AppContext", text: str, channel: str | None, root: str |
         client.chat_postMessage(channel=channel, thread_ts=root, blocks=reply.blocks, text=reply.text)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error; answer with a reference
         _post_error(exc, client, channel, root)
+    finally:
+        unbind(token)
+
+
+def _asker(ctx: "AppContext", user: str | None, channel: str, root: str) -> RequestScope:
+    """Who asks, with their grants: the guard binds no scope for events (they carry no command to
+    judge), and an unbound scope would let a question through unchecked."""
+    with session_scope(ctx.sessions) as session:
+        grants = ctx.access.grants_for(session, user)  # type: ignore[attr-defined]
+    return RequestScope(f"ask:{uuid.uuid4().hex}", "event", "ask", user_id=user, channel_id=channel, grants=grants)
 
 
 def _pick_job(ctx: "AppContext", body: dict[str, Any], respond: Any, client: Any) -> None:

@@ -141,3 +141,11 @@ def test_an_ambiguous_provider_gets_buttons_and_a_click_answers(bot):
     assert len(answered) == 1 and answered[0]["thread_ts"] == "400.1"
     assert "20.00 %" in answered[0]["text"] and "2 of 10" in answered[0]["text"]
     assert "Dr. Ann Walker" in json.dumps(answered[0]["blocks"], ensure_ascii=False)
+
+
+def test_plain_language_does_not_bypass_roles(bot):
+    """No roles configured: revenue-cycle KPIs need finance or manager, whatever the wording."""
+    for result in (bot.command("/kpi how often do claims get denied at kingsport"),
+                   _mention(bot, "how often do claims get denied at kingsport", "500.1")):
+        texts = " ".join(str(r.get("text", "")) for r in result.replies)
+        assert "finance" in texts.lower() and "%" not in texts
