@@ -95,7 +95,7 @@ def decide(grants: Iterable[Grant], permission: Permission, clinic: str | None =
     else:
         role_words = " or ".join(f"*{n}*" for n in names if n != Role.ADMIN.value)
         where = f"for {clinic_name or clinic}" if clinic else "organisation-wide"
-        hint = (" A role for one clinic covers that clinic only: name the clinic (e.g. `clinic north`) "
+        hint = (" A role for one clinic covers that clinic only: name the clinic in the question "
                 "or ask for an organisation-wide role." if clinic is None and permission in SPANS_CLINICS else "")
         message = (f"Sorry, you can't do that. {what} the {role_words} role {where}.{hint}"
                    " An admin can grant it with `/opsbot roles grant`.")

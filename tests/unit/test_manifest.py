@@ -99,18 +99,35 @@ def test_manifest_declares_exactly_the_commands_the_bot_knows(manifest: dict) ->
     assert all(c.get("usage_hint") and c.get("description") for c in manifest["features"]["slash_commands"])
 
 
-def test_socket_mode_is_off_by_default_and_events_are_the_lifecycle_ones(manifest: dict) -> None:
+def test_socket_mode_is_off_by_default_and_events_are_the_lifecycle_and_question_ones(manifest: dict) -> None:
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_home_opened", "app_uninstalled", "tokens_revoked"}
+        "app_home_opened", "app_uninstalled", "tokens_revoked",
+        "app_mention", "message.im", "message.channels", "message.groups"}  # issue 18: questions
+
+
+# Slack's event reference: each event type needs this scope, and the code must listen for it.
+EVENT_SCOPES = {"app_mentions:read": "app_mention"}
+
+
+def test_every_question_event_has_its_scope_and_a_listener(manifest: dict) -> None:
+    code = _bot_code()
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    for scope, event in EVENT_SCOPES.items():
+        assert scope in scopes and event in events and re.search(rf"app\.event\([\"']{event}[\"']\)", code)
+    needs = {"message.im": "im:history", "message.channels": "channels:history", "message.groups": "groups:history"}
+    assert all(needs[e] in scopes for e in events & set(needs))
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # people can DM the bot
 
 
 def test_every_declared_scope_is_used_by_the_code(manifest: dict) -> None:
     code = _bot_code()
     scopes = manifest["oauth_config"]["scopes"]["bot"]
     assert "commands" in scopes and manifest["features"]["slash_commands"]
-    unused = [s for s in scopes if s != "commands" and not re.search(_pattern(SCOPE_METHODS.get(s, ())) or r"(?!)", code)]
+    unused = [s for s in scopes if s not in ("commands", *EVENT_SCOPES)
+              and not re.search(_pattern(SCOPE_METHODS.get(s, ())) or r"(?!)", code)]
     assert unused == [], f"scopes declared but no code calls their methods: {unused}"
 
 
