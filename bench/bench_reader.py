@@ -26,6 +26,7 @@ from tests.reader.networks import NETWORKS, vocabulary  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "spec" / "questions" / "dev_questions.jsonl"
 OWN = ROOT / "tests" / "reader" / "questions.jsonl"
+HAND = ROOT / "tests" / "reader" / "handwritten.jsonl"
 
 
 def run(show_misses: bool) -> None:
@@ -36,6 +37,9 @@ def run(show_misses: bool) -> None:
     by_net: dict[str, list[str]] = defaultdict(list)
     for line in OWN.open():
         by_net[json.loads(line)["network"]].append(line)
+    v12, now12 = vocabulary("n12"), NETWORKS["n12"][2]
+    sets.append(("hand-written set · n12", score(load(HAND.open()), v12, now12,
+                                                   lambda q, c: read(q, v12, now12, context=c))))
     total = Score()
     for net, lines in by_net.items():
         v, now = vocabulary(net), NETWORKS[net][2]

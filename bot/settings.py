@@ -17,7 +17,7 @@ from bot.errors import ConfigurationError
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///opsbot.db"
 # the bot scopes of manifest.yml (oauth_config.scopes.bot), asked for by the OAuth install
-DEFAULT_BOT_SCOPES = "commands,chat:write,files:write,im:write,channels:history,groups:history,im:history,usergroups:read"
+DEFAULT_BOT_SCOPES = "commands,chat:write,files:write,im:write,channels:history,groups:history,im:history,app_mentions:read,usergroups:read"
 
 
 class Settings(BaseSettings):

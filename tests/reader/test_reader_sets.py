@@ -18,6 +18,7 @@ from tests.reader.networks import NETWORKS, vocabulary
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "spec" / "questions" / "dev_questions.jsonl"
 OWN = Path(__file__).with_name("questions.jsonl")
+HAND = Path(__file__).with_name("handwritten.jsonl")
 
 
 def _score(net: str, lines: list[str]) -> Score:
@@ -42,3 +43,9 @@ def test_own_set_is_large_and_has_no_wrong_reading():
     assert sum(s.total for s in totals) >= 600
     assert sum(s.wrong for s in totals) == 0, [m for s in totals for m in s.misses if m[0] == "wrong"]
     assert sum(s.right + s.rightly_asked for s in totals) / sum(s.total for s in totals) >= 0.95
+
+
+def test_hand_written_set_has_no_wrong_reading():
+    s = _score("n12", HAND.read_text(encoding="utf-8").splitlines())
+    assert s.total >= 70 and s.wrong == 0, [m for m in s.misses if m[0] == "wrong"]
+    assert (s.right + s.rightly_asked) / s.total >= 0.9

@@ -108,7 +108,8 @@ def _grain_of(text: str) -> Grain | None:
     return None
 
 
-_REL_UNIT = r"(week|month|quarter|year)"
+_REL_UNIT = r"(week|wk|month|mo|mth|quarter|qtr|year|yr)"
+_REL_NAMES: dict[str, str] = {"wk": "week", "mo": "month", "mth": "month", "qtr": "quarter", "yr": "year"}
 _PATTERNS: list[tuple[str, str]] = [
     ("range_days", rf"\b(?:between|from) ({_MON}) ({_DD}) (?:and|to|through|thru|until|till|-) (?:the )?({_DD})\b(?! ?/)(?: ({_YR}))?"),
     ("range_days", rf"\b({_MON}) ({_DD}) ?(?:-|to|through|thru|until|till) ?(?:the )?({_DD})\b(?! ?/)(?: ({_YR}))?"),
@@ -194,16 +195,16 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
             return None
         return PeriodSpec(kind="rolling", text=f"last {count} {unit}s", unit=unit, count=count)
     if kind == "rolling_past":
-        unit = UNITS[m[1]]
+        unit = UNITS[_REL_NAMES.get(m[1], m[1])]
         return PeriodSpec(kind="rolling", text=f"past {unit}", unit=unit, count=1)
     if kind == "relative":
         this = m[1] in ("this", "current", "the current")
-        unit = m[2]
+        unit = _REL_NAMES.get(m[2], m[2])
         grain = {"week": "day", "month": "week", "quarter": "week", "year": "month"}[unit]
         return PeriodSpec(kind="relative", text=f"{'this' if this else 'last'} {unit}", unit=unit,
                           offset=0 if this else -1, grain=grain)  # type: ignore[arg-type]
     if kind == "before_last":
-        unit = m[1]
+        unit = _REL_NAMES.get(m[1], m[1])
         return PeriodSpec(kind="relative", text=f"the {unit} before last", unit=unit, offset=-2,  # type: ignore[arg-type]
                           grain={"week": "day", "month": "week", "quarter": "week", "year": "month"}[unit])  # type: ignore[arg-type]
     if kind == "named_day":

@@ -27,7 +27,7 @@ NOT_NAMES = FILLER | {"worst", "best", "highest", "lowest", "most", "least", "to
                       "new", "if", "dr", "doctor", "am", "im", "ive", "id", "again", "too", "also", "same", "other",
                       "instead", "only", "one", "two", "time", "times", "today", "run", "running", "how", "did",
                       "often", "frequently", "much", "again", "scorecard", "overview", "summary", "dashboard",
-                      "appt", "appts", "appointment", "appointments", "items", "things", "going", "look", "looks"}
+                      "appt", "appts", "appointment", "appointments", "items", "things", "going", "look", "looks", "sitting"}
 
 
 @dataclass
