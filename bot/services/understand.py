@@ -21,14 +21,15 @@ from bot.orgconfig import OrgConfig
 from storage.conversation import appointment_dates, name_rows, signature
 
 TTL_SECONDS = 30.0  # after this, a cheap signature query decides whether to rebuild
-_cache: dict[int, tuple[float, tuple[int, ...], Vocabulary]] = {}
+_cache: dict[tuple[int, str], tuple[float, tuple[int, ...], Vocabulary]] = {}
 _lock = threading.Lock()
 
 
 def vocabulary_for(session: Session) -> Vocabulary:
     """The organisation's :class:`Vocabulary` for this database (cached per engine; rebuilt when
     clinics, providers or payers change)."""
-    key = id(session.get_bind())
+    bind = session.get_bind()
+    key = (id(bind), str(getattr(bind, "url", "")))  # the URL too: a recycled id() is another database
     now = time.monotonic()
     with _lock:
         hit = _cache.get(key)

@@ -149,3 +149,20 @@ def test_plain_language_does_not_bypass_roles(bot):
                    _mention(bot, "how often do claims get denied at kingsport", "500.1")):
         texts = " ".join(str(r.get("text", "")) for r in result.replies)
         assert "finance" in texts.lower() and "%" not in texts
+
+
+def test_how_is_a_clinic_doing_gives_its_scorecard(bot):
+    """Latest 30 days of Kingsport's appointment data: 2 no-shows of 10 (the month before is older)."""
+    posts = _posts(_mention(bot, "how is kingsport doing?", "600.1"))
+    assert len(posts) == 1
+    blocks = json.dumps(posts[0]["blocks"], ensure_ascii=False)
+    assert "Scorecard · Kingsport Primary Care" in blocks and "No-show rate*: 20.00 %" in blocks
+    assert "Denial rate" not in blocks and "revenue-cycle KPIs not shown" in blocks  # no finance role
+
+
+def test_help_is_drawn_from_the_organisation(bot):
+    posts = _posts(bot.event({"type": "message", "channel": "D0DM", "channel_type": "im", "user": "U0LOCAL",
+                              "text": "help", "ts": "700.1"}))
+    text = posts[0]["text"]
+    assert "aspen" in text.lower() and "Kingsport Primary Care" in text  # first two clinics by name
+    assert "resistencia" not in text.lower() and "2016" not in text and "north" not in text
