@@ -21,7 +21,7 @@ MONTHS = {"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
           "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12}
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2, "a couple of": 2, "couple of": 2,
-           "few": 3, "a few": 3, "fourteen": 14, "thirty": 30, "sixty": 60, "ninety": 90, "eighteen": 18,
+           "fourteen": 14, "thirty": 30, "sixty": 60, "ninety": 90, "eighteen": 18,
            "twenty four": 24, "fifteen": 15, "twenty": 20}
 UNITS: dict[str, Grain] = {"d": "day", "day": "day", "days": "day", "w": "week", "wk": "week", "wks": "week",
                            "week": "week", "weeks": "week", "m": "month", "mo": "month", "mos": "month",
@@ -39,7 +39,7 @@ MONTH = rf"(?:{_MON}(?: (?:of )?{_YR})?|{_YR}-(?:0?[1-9]|1[0-2])|(?:0?[1-9]|1[0-
 QUARTER = (rf"(?:q[1-4](?: (?:of )?{_YR})?|{_YR}[ -]?q[1-4]|(?:the )?(?:first|second|third|fourth|1st|2nd|3rd|4th) "
            rf"quarter(?: (?:of )?{_YR})?)")
 POINT = rf"(?:{DAY}|{QUARTER}|{MONTH}|{_YR})"
-_NUM = r"(?:\d{1,3}|a couple of|couple of|a few|couple|few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|eighteen|twenty four|twenty|thirty|sixty|ninety)"
+_NUM = r"(?:\d{1,3}|a couple of|couple of|couple|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|eighteen|twenty four|twenty|thirty|sixty|ninety)"
 _UNIT = r"(?:days?|d|weeks?|wks?|w|months?|mos?|m|quarters?|q|years?|yrs?|y)"
 
 

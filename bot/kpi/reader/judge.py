@@ -33,12 +33,13 @@ def entities_or_ask(names: list[NameHit], vocab: Vocabulary, base: Reading) -> d
         if len(ents) > 1 and clinics:  # "Dr. Walker at Maple Grove": keep the one at the named clinic
             at = {e for e in ents if e.kind != "provider" or vocab.clinics.get(e.clinic or "") in clinics}
             ents = at or ents
-        if len(ents) > 1:
+        if len(ents) > 1 or h.how == "kind":
             kinds = {e.kind for e in ents}
             what = kinds.pop() if len(kinds) == 1 else "name"
             more = f" ({len(ents)} match; showing {MAX_BUTTONS})" if len(ents) > MAX_BUTTONS else ""
-            return Reading(status="clarify", text=base.text, options=_options(list(ents), vocab),
-                           message=f"“{h.words}” matches several {what}s{more}: which one?")
+            message = (f"“{h.words}” matches several {what}s{more}: which one?" if len(ents) > 1
+                       else f"By “{h.words}” do you mean {label(next(iter(ents)), vocab)}?")
+            return Reading(status="clarify", text=base.text, options=_options(list(ents), vocab), message=message)
         e = next(iter(ents))
         if e.kind in picked and picked[e.kind] != e:
             return Reading(status="clarify", text=base.text,

@@ -90,7 +90,7 @@ def find_names(text: str, vocab: Vocabulary) -> tuple[list[NameHit], list[Unknow
 
 def _exact(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> NameHit | None:
     words = [w for w, _, _ in seg]
-    for table, how in ((vocab.index, "exact"), (vocab.weak, "weak")):
+    for table, how in ((vocab.index, "exact"), (vocab.weak, "weak"), (vocab.kinds, "kind")):
         for n in range(min(vocab.longest, len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + n])
             if n == 1 and phrase in NOT_NAMES:

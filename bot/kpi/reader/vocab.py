@@ -18,7 +18,7 @@ KINDS = ("family practice", "primary care", "internal medicine", "pediatrics", "
          "health centre", "medical center", "medical group", "clinic", "urgent care", "family medicine")
 PAYER_ALIASES = {"bcbs": ("blue cross", "bluecross", "blue shield", "blue cross blue shield", "bcbs"),
                  "united": ("uhc", "united", "united healthcare", "unitedhealth", "unitedhealthcare"),
-                 "medicare": ("medicare", "cms"), "medicaid": ("medicaid",)}
+                 "medicare": ("medicare",), "medicaid": ("medicaid",)}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Vocabulary:
     data_end: date | None = None
     index: dict[str, set[Entity]] = field(default_factory=dict)
     weak: dict[str, set[Entity]] = field(default_factory=dict)
+    kinds: dict[str, set[Entity]] = field(default_factory=dict)  # "primary care" → those clinics
     longest: int = 1
     numbered: re.Pattern[str] | None = None  # names with digits ("juniper 5"), shielded from date reading
 
@@ -104,13 +105,13 @@ def build_vocabulary(clinics: list[tuple[str, str, str]], providers: list[tuple[
         for p in {norm(e.name), norm(e.key.replace("-", " ")), place, place.replace(" ", "")}:
             add(v.index, p, e)
         words = place.split()
-        if len(words) > 1:  # "maple" for Maple Grove, "lincoln" for Lincoln Park: only if unique
-            for w in words:
-                if len(w) >= 4:
-                    add(v.weak, w, e)
-        kind = norm(e.name)[len(place):].strip()
+        if len(words) > 1 and len(words[0]) >= 4:
+            # "maple" for Maple Grove, "lincoln" for Lincoln Park (if unique); never a generic second
+            # word ("park", "creek", "town"): "across town" must not read as Old Town
+            add(v.weak, words[0], e)
+        kind = re.sub(r" \d+$", "", norm(e.name))[len(place):].strip()
         if kind and kind != "clinic":
-            add(v.weak, kind, e)  # "primary care": every primary-care clinic (asks back if several)
+            add(v.kinds, kind, e)  # "primary care", "pediatrics": always asked back, even if unique
     for e in v.providers.values():
         full, first, last = _person(e.name)
         add(v.index, full, e)
