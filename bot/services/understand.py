@@ -68,8 +68,11 @@ def home_clinic(org: OrgConfig, user_id: str | None) -> str | None:
 def interpret(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None,
               user_id: str | None = None, context: Reading | None = None) -> Reading:
     """How the bot reads ``text`` (a follow-up of ``context`` when given). Never raises on user text."""
-    if context is None and strict_request(text) is not None:
-        return Reading(status="strict", text=text)  # the documented grammar keeps its meaning and messages
+    if context is None and (strict := strict_request(text)) is not None:
+        home = home_clinic(org, user_id)
+        unscoped = strict.action == "value" and not (strict.clinic or strict.provider or strict.by == "clinic")
+        if not (home and unscoped):  # a one-clinic manager's unscoped question goes to their clinic
+            return Reading(status="strict", text=text)  # the documented grammar keeps its meaning and messages
     return read_only(session, org, text, now=now, user_id=user_id, context=context)
 
 

@@ -166,3 +166,18 @@ def test_help_is_drawn_from_the_organisation(bot):
     text = posts[0]["text"]
     assert "aspen" in text.lower() and "Kingsport Primary Care" in text  # first two clinics by name
     assert "resistencia" not in text.lower() and "2016" not in text and "north" not in text
+
+
+def test_a_one_clinic_manager_gets_their_clinic_by_default(sqlite_url, tmp_path, bot):  # noqa: ARG001
+    """Same data; an organisation file makes U0MGR the manager of Kingsport only."""
+    config = tmp_path / "org.yml"
+    config.write_text("clinics:\n  - {key: kingsport, name: Kingsport Primary Care, timezone: America/New_York}\n"
+                      "roles:\n  manager: {kingsport: [U0MGR]}\n")
+    settings = load_settings(DATABASE_URL=sqlite_url, OPSBOT_CONFIG=str(config))
+    with LocalSlack(settings, bot.engine, bot.sessions, user_id="U0MGR") as local:
+        result = local.event({"type": "app_mention", "channel": "C0OPS", "user": "U0MGR",
+                              "text": "<@U0STANDBOT> no-show rate last month", "ts": "800.1"})
+    post = _posts(result)[0]
+    assert "20.00 %" in post["text"] and "2 of 10" in post["text"]
+    blocks = json.dumps(post["blocks"], ensure_ascii=False)
+    assert f"No-show rate · Kingsport Primary Care · {_span(LAST)}" in blocks and "All clinics instead" in blocks
