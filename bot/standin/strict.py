@@ -26,6 +26,7 @@ MESSAGE_BLOCKS = 50
 MESSAGE_TEXT = 40_000
 MESSAGE_BLOCKS_CHARS = 13_000  # slack.md: rejected at about 13,000 characters of blocks
 FIELD_TEXT = 2_000
+TEXT_OBJECT = 3_000  # Slack's text object reference: "The maximum length is 3000 characters"
 
 Problem = tuple[str, list[str]]
 
@@ -62,7 +63,20 @@ def block_messages(blocks: Any) -> list[str]:
         for field in raw.get("fields") or []:
             if isinstance(field, dict) and len(str(field.get("text", ""))) > FIELD_TEXT:
                 out.append(f"[{i}] section field over {FIELD_TEXT} characters")
+        out += [f"[{i}] {raw.get('type')}: a text object is {n} characters (max {TEXT_OBJECT})"
+                for n in _text_object_lengths(raw) if n > TEXT_OBJECT]
     return out
+
+
+def _text_object_lengths(node: Any) -> list[int]:
+    """Lengths of every text object (``{"type": "mrkdwn"|"plain_text", "text": …}``) under ``node``
+    (slack_sdk checks section text, not context elements or option descriptions)."""
+    if isinstance(node, list):
+        return [n for item in node for n in _text_object_lengths(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [len(str(node["text"]))] if node.get("type") in ("mrkdwn", "plain_text") and "text" in node else []
+    return own + [n for v in node.values() if isinstance(v, (dict, list)) for n in _text_object_lengths(v)]
 
 
 def message_problem(params: dict[str, Any]) -> Problem | None:
