@@ -34,7 +34,7 @@ from bot.ideas.service import IdeaCard
 from bot.ideas.similar import Similar
 from bot.ideas.states import CATEGORIES, CLOSING, TRANSITIONS, IdeaState
 from bot.ids import Action, Callback
-from bot.views.bounded import option_groups
+from bot.views.bounded import option_groups, pack_lines
 from bot.views.limits import (
     HEADER_TEXT,
     OPTION_TEXT,
@@ -252,7 +252,8 @@ def idea_list(cards: Sequence[IdeaCard], heading: str) -> list[list[dict[str, An
 
 
 def help_blocks(text: str) -> list[dict[str, Any]]:
-    return check_message([SectionBlock(text=MarkdownTextObject(text=text))])
+    """Help text of any length, as sections of at most 2,000 characters."""
+    return check_message(pack_lines(text))
 
 
 def status_dm(card: IdeaCard, from_state: IdeaState, to_state: IdeaState, actor: str,
