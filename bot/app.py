@@ -8,6 +8,7 @@ package's ``register(app, ctx)``.
 
 from __future__ import annotations
 
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from bot.middleware import install as install_guard
 from bot.orgconfig import OrgConfig, load_org_config
 from bot.priority import ComputeGate
 from bot.settings import Settings, require
+from bot.views.modal_errors import modal_error_payload
 from bot.verification import harden_request_verification
 
 log = logging.getLogger(__name__)
@@ -147,7 +149,7 @@ def register_error_handler(app: App) -> None:
     with a correlation id and answered with that id, never a trace."""
 
     @app.error
-    def _on_error(error: Exception, body: dict, respond, context, logger) -> BoltResponse | None:  # type: ignore[no-untyped-def]
+    def _on_error(error: Exception, body: dict, respond, context, logger, response) -> BoltResponse | None:  # type: ignore[no-untyped-def]
         import uuid
 
         if isinstance(error, OpsBotError):
@@ -156,6 +158,11 @@ def register_error_handler(app: App) -> None:
             ref = uuid.uuid4().hex[:8]
             log.exception("unhandled error ref=%s", ref)
             message = f"Sorry, something went wrong on our side (ref {ref}). The team has been told."
+        if body.get("type") == "view_submission" and response is not None and context.get(GUARDED):
+            # not acknowledged yet: answer in the modal itself, not with a bare HTTP 500 (issue 13)
+            payload = modal_error_payload(body.get("view") or {}, message)
+            return BoltResponse(status=200, body=json.dumps(payload),
+                                headers={"content-type": "application/json;charset=utf-8"})
         try:
             # only a request that passed verification and reached the guard may be answered: an
             # unverified body's response_url could point anywhere

@@ -24,6 +24,8 @@ class Action(StrEnum):
     ALERT_ASSIGN = "alert_assign"
     ALERT_NOT_USEFUL = "alert_not_useful"
     ALERT_MARK_DONE = "alert_mark_done"
+    # long lists (issue 13): action_id is "<id>:prev" / "<id>:next"; value is the page to show
+    DIGEST_LIST_PAGE = "digest_list_page"
 
 
 class Callback(StrEnum):

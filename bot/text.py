@@ -1,8 +1,9 @@
-"""Text helpers shared by look-ups: accent- and case-insensitive folding."""
+"""Text helpers: accent- and case-insensitive folding; lists of names within a length."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 
 def fold(text: str) -> str:
@@ -13,3 +14,21 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+def name_list(names: Sequence[str], limit: int = 400, sep: str = ", ") -> str:
+    """``names`` joined with ``sep`` in at most ``limit`` characters; when they do not all fit,
+    as many as fit followed by "… and N more" (N counts the names left out)."""
+    names = [str(n) for n in names]
+    whole = sep.join(names)
+    if len(whole) <= limit:
+        return whole
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        tail = f"{sep}… and {len(names) - i - 1} more" if i < len(names) - 1 else ""
+        if len(sep.join([*shown, name])) + len(tail) > limit:
+            break
+        shown.append(name)
+    more = len(names) - len(shown)
+    head = sep.join(shown)
+    return f"{head}{sep}… and {more} more" if shown else f"… {more} in all"

@@ -4,13 +4,14 @@ and answer ephemerally through ``respond`` (the response_url; previews included)
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from bot.alerts.config import load_alert_settings
-from bot.digest.service import digest_reply
+from bot.digest.service import digest_reply, list_page
 from bot.errors import OpsBotError
-from bot.ids import Command
+from bot.ids import Action, Command
 from storage.db import session_scope
 from storage.models import utcnow
 
@@ -30,6 +31,19 @@ def register(app: "App", ctx: "AppContext") -> None:
         ack()
         ctx.workers.submit(_run, ctx, alerts, command.get("text") or "", command.get("channel_id") or "",
                            command.get("user_id"), respond)
+
+    @app.action(re.compile(rf"^{Action.DIGEST_LIST_PAGE}:(prev|next)$"))
+    def on_list_page(ack, action, respond) -> None:  # type: ignore[no-untyped-def]
+        """Previous / Next on a long ``/digest list``: the same ephemeral message shows that page."""
+        ack()
+        page = int(action["value"]) if str(action.get("value", "")).isdigit() else 1
+        ctx.workers.submit(_page, ctx, page, respond)
+
+
+def _page(ctx: "AppContext", page: int, respond: Any) -> None:
+    with session_scope(ctx.sessions) as session:
+        blocks, text = list_page(session, ctx.org, utcnow(), page)
+    respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=True)
 
 
 def _run(ctx: "AppContext", alerts: Any, text: str, channel: str, user: str | None, respond: Any) -> None:

@@ -8,6 +8,7 @@ Modal submissions are validated (form rules, patient-identifier guard, duplicate
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import UsageError
 from bot.ideas import service
@@ -25,6 +27,7 @@ from bot.ideas.similar import find_similar
 from bot.ideas.states import CLOSING, IdeaState
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import IdentifiersFound, check_fields, describe
+from bot.slack_errors import error_code, explain
 from bot.text import fold
 from bot.views import ideas as views
 from handlers.idea_notify import after_move, patterns, post_card
@@ -34,6 +37,7 @@ from storage.models import utcnow
 if TYPE_CHECKING:
     from bot.app import AppContext
 
+log = logging.getLogger(__name__)
 FORM_BLOCK = {"title": views.IdeaField.TITLE, "problem": views.IdeaField.PROBLEM,
               "proposed_change": views.IdeaField.CHANGE, "category": views.IdeaField.CATEGORY,
               "clinic_key": views.IdeaField.CLINIC, "kpi_id": views.IdeaField.KPI}
@@ -113,12 +117,16 @@ def register(app: App, ctx: "AppContext") -> None:
                 ack(response_action="errors", errors={str(views.IdeaField.CLINIC): exc.user_message})
                 return
         channel = improvement_channel(ctx.org, card.clinic_key)
-        where = (f"It is posted in <#{channel}> for upvotes." if channel else
-                 f"No improvement channel is configured for {card.clinic_name or 'this clinic'}, so it "
-                 "was not posted to a channel (set `channels.improvement` in the org config).")
         anon = " It was stored without your name." if card.anonymous else ""
-        ack(response_action="update", view=views.notice_view("Idea saved", f"Idea *#{card.id}* saved.{anon} {where}"))
-        post_card(client, ctx, card)
+        saved = f"Idea *#{card.id}* saved.{anon}"
+        if channel is None:
+            ack(response_action="update", view=views.notice_view("Idea saved", (
+                f"{saved} No improvement channel is configured for {card.clinic_name or 'this clinic'}, so it "
+                "was not posted to a channel (set `channels.improvement` in the org config).")))
+            return
+        # the modal says only what has happened: "posting…" now, the outcome once Slack answered
+        ack(response_action="update", view=views.notice_view("Idea saved", f"{saved} Posting it in <#{channel}>…"))
+        _post_and_tell(client, ctx, card, channel, saved, body)
 
     @app.shortcut(Callback.IDEA_FROM_MESSAGE)
     def on_shortcut(ack: Ack, shortcut: dict, client: WebClient) -> None:
@@ -210,3 +218,22 @@ def register(app: App, ctx: "AppContext") -> None:
         client.views_update(view_id=body["view"]["id"], view=views.notice_view(
             "Merged", f"Your idea was added to *#{card.id}* as a comment ({card.votes} votes)."))
 
+
+def _post_and_tell(client: WebClient, ctx: "AppContext", card: Any, channel: str, saved: str, body: dict) -> None:
+    """Post the idea card, then put the outcome in the modal (issue 13: never claim a post that
+    did not happen). A refusal Slack explains (not invited, archived…) is told in plain words;
+    when the modal is gone the submitter gets the outcome as a DM."""
+    try:
+        post_card(client, ctx, card)
+        outcome = f"{saved} It is posted in <#{channel}> for upvotes."
+    except SlackApiError as exc:
+        words = explain(exc, channel, "post an idea") or f"Slack refused the post ({error_code(exc)})."
+        outcome = (f"{saved} It was *not* posted in <#{channel}>: {words} "
+                   f"The idea is kept and shows in `/idea list`.")
+    try:
+        client.views_update(view_id=(body.get("view") or {}).get("id"), view=views.notice_view(
+            "Idea saved", outcome))
+    except SlackApiError as exc:  # the person closed the modal: tell them in a DM instead
+        log.info("idea %s: modal gone (%s); sending the outcome as a DM", card.id, error_code(exc))
+        if not card.anonymous and card.submitter_user_id:
+            client.chat_postMessage(channel=card.submitter_user_id, text=outcome.replace("*", ""))

@@ -20,6 +20,7 @@ from bot.ids import Action, Command
 from bot.listener_runner import runs_inline
 from bot.services.conversation import converse
 from bot.services.kpi import kpi_answer
+from bot.slack_errors import explain, respond_or_tell
 from bot.views import kpi as views
 from storage.db import session_scope
 
@@ -62,7 +63,8 @@ def register(app: "App", ctx: "AppContext") -> None:
     @runs_inline
     def on_chart(ack, body, respond, client) -> None:  # type: ignore[no-untyped-def]
         ack()
-        ctx.workers.submit(_chart_job, ctx, _question(body), _channel(body), respond, client)
+        ctx.workers.submit(_chart_job, ctx, _question(body), _channel(body), respond, client,
+                           (body.get("user") or {}).get("id"))
 
 
 def _answer_job(ctx: "AppContext", text: str, user: str | None, respond: Any) -> None:
@@ -85,25 +87,32 @@ def _share_job(ctx: "AppContext", question: str, channel: str | None, user: str 
                 result = kpi_answer(session, ctx.org, question)
             blocks, text = views.render_answer(result, interactive=False, shared_by=user)
         client.chat_postMessage(channel=channel, blocks=blocks, text=text)
-        respond(text="Shared to the channel.", response_type="ephemeral", replace_original=False)
+        respond_or_tell(respond, client, channel, user, "Shared to the channel.")
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error
-        _report(exc, respond)
+        _report(exc, respond, channel, user, client, "share a KPI answer")
 
 
-def _report(exc: Exception, respond: Any) -> None:
+def _report(exc: Exception, respond: Any, channel: str | None = None, user: str | None = None,
+            client: Any = None, doing: str = "answer") -> None:
+    """Tell the user what went wrong: a typed error's message, Slack's expected refusals in plain
+    words (``bot.slack_errors``, logged at WARNING), anything else with a reference (ERROR)."""
+    words = explain(exc, channel, doing)
     if isinstance(exc, OpsBotError):
         message = exc.user_message
+    elif words is not None:
+        message = words
     else:
         ref = uuid.uuid4().hex[:8]
         log.exception("kpi work failed ref=%s", ref)
         message = f"Sorry, something went wrong on our side (ref {ref})."
     try:
-        respond(text=message, response_type="ephemeral", replace_original=False)
+        respond_or_tell(respond, client, channel, user, message)
     except Exception:  # noqa: BLE001 - reporting must not raise another error
         log.warning("could not send the error reply")
 
 
-def _chart_job(ctx: "AppContext", question: str, channel: str | None, respond: Any, client: Any) -> None:
+def _chart_job(ctx: "AppContext", question: str, channel: str | None, respond: Any, client: Any,
+               user: str | None = None) -> None:
     """Render the KPI's SPC chart and upload it (worker thread). Errors become a reply."""
     try:
         from bot.charts import render_chart_png
@@ -126,4 +135,4 @@ def _chart_job(ctx: "AppContext", question: str, channel: str | None, respond: A
                                title=f"{result.kpi.name} ({result.period.label})",
                                initial_comment=f"{result.kpi.name} · {result.scope.label} · {result.period.label}")
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error
-        _report(exc, respond)
+        _report(exc, respond, channel, user, client, "post a KPI chart")

@@ -190,6 +190,8 @@ ACTIONS: dict[str, tuple[P, str | None]] = {  # action id -> (permission, what i
 def _action(action_id: str, action: dict[str, Any], body: dict[str, Any]) -> Need:
     name = safe_id(action_id)
     base = action_id.split(":", 1)[0]
+    if base == Action.DIGEST_LIST_PAGE:  # a page of /digest list: what /digest list needs
+        return Need("action", name, P.VIEW_IDEAS)
     if base == Action.IDEA_STATUS:
         idea = number(action.get("value"))
         return Need("action", name, P.MANAGE_IDEAS, ("idea", idea), f"idea:{idea}")

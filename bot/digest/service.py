@@ -15,7 +15,10 @@ from bot.digest.config import digest_settings
 from bot.digest.run import build
 from bot.digest.schedule import format_local
 from bot.errors import UsageError
+from bot.ids import Action
 from bot.orgconfig import OrgConfig
+from bot.text import name_list
+from bot.views.bounded import page_of
 from storage.models import DigestSubscription
 
 Reply = tuple[list[dict[str, Any]], str]  # (blocks, text)
@@ -29,8 +32,20 @@ def _text(text: str) -> Reply:
 def describe(view: subs.SubscriptionView) -> str:
     nxt = format_local(view.next_at, view.timezone) if view.next_at else "none in the next month"
     empty = "skips empty days" if view.skip_when_empty else "posts even when empty"
-    return (f"<#{view.channel}>: {', '.join(view.clinic_keys)} at {view.local_time} {view.days} "
+    return (f"<#{view.channel}>: {name_list(view.clinic_keys, 300)} at {view.local_time} {view.days} "
             f"({view.timezone}; {empty}) — next: *{nxt}*")
+
+
+LIST_TITLE = "*Digest subscriptions* (next run in each clinic's local time)"
+
+
+def list_page(session: Session, org: OrgConfig, now: datetime, page: int = 1) -> Reply:
+    """Page ``page`` of ``/digest list`` (every subscription; long lists page with buttons)."""
+    views = subs.list_subscriptions(session, org, now)
+    if not views:
+        return _text("No channel has a digest yet. Try `/digest subscribe <clinic> at 07:30`.")
+    lines = [f"• {describe(v)}" for v in views]
+    return page_of(LIST_TITLE, lines, page, Action.DIGEST_LIST_PAGE), f"{len(views)} digest subscriptions"
 
 
 def digest_reply(session: Session, org: OrgConfig, alerts: AlertSettings, text: str, channel: str,
@@ -52,11 +67,7 @@ def digest_reply(session: Session, org: OrgConfig, alerts: AlertSettings, text: 
         return [_text(f"Done. This channel's digest now covers {', '.join(left)}." if left
                       else "Done. This channel gets no digest any more.")]
     if req.verb == "list":
-        views = subs.list_subscriptions(session, org, now)
-        if not views:
-            return [_text("No channel has a digest yet. Try `/digest subscribe <clinic> at 07:30`.")]
-        return [_text("*Digest subscriptions* (next run in each clinic's local time)\n"
-                      + "\n".join(f"• {describe(v)}" for v in views))]
+        return [list_page(session, org, now)]
     return _preview(session, org, alerts, req, channel, now)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from bot.errors import ConfigurationError
+from bot.text import name_list
 
 BUILTIN = Path(__file__).resolve().parents[1] / "templates" / "digest"
 
@@ -36,6 +37,7 @@ def environment(override: Path | None = None) -> Environment:
                       keep_trailing_newline=False, auto_reload=False)
     env.filters["plural"] = lambda n, one="", many="s": one if n == 1 else many
     env.filters["days_word"] = _days_word
+    env.filters["names"] = name_list  # a list of any length within a budget (issue 13)
     return env
 
 

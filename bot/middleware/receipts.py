@@ -1,9 +1,13 @@
 """Event dedup and interaction replay protection: one ``request_receipts`` row per delivery.
 
 Key: ``e:<event_id>`` for Events API deliveries; ``h:<sha256 of the raw body>`` for slash
-commands and interactions. A replay must repeat the signed body byte for byte (any change breaks
-the signature), and a new click, submit or command always differs (new ``trigger_id``,
-``action_ts``, values), so the body hash names "this interaction" exactly. The row is inserted on receipt, before any listener runs, in the
+commands and interactions over HTTP. A replay must repeat the signed body byte for byte (any change
+breaks the signature), and a new click, submit or command always differs (new ``trigger_id``,
+``action_ts``, values), so the body hash names "this interaction" exactly. In Socket Mode Bolt
+hands the listener an EMPTY raw body (``BoltRequest(mode="socket_mode", body=req.payload)``,
+slack_bolt/adapter/socket_mode/internals.py), so the key there is ``p:<sha256 of the payload as
+canonical JSON>``: the payload carries the same ``trigger_id``/``action_ts``/values that make
+each delivery distinct (issue 13: keying on the empty body dropped every command after the first). The row is inserted on receipt, before any listener runs, in the
 caller's transaction: a second delivery with the same key (a Slack retry of an event we already
 received, or a replayed signed body) finds it and is not processed again. A retry of an event
 that never reached us has no row and is processed normally (slack.md: never drop every retry).
@@ -12,6 +16,7 @@ that never reached us has no row and is processed normally (slack.md: never drop
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +34,9 @@ def receipt_key(body: dict[str, Any], raw_body: str | bytes) -> str:
         key = f"e:{body['event_id']}"
         return key if len(key) <= 120 else "e:" + hashlib.sha256(key.encode()).hexdigest()
     raw = raw_body.encode() if isinstance(raw_body, str) else raw_body
+    if not raw:  # Socket Mode: no raw body, only the parsed payload
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        return "p:" + hashlib.sha256(canonical.encode()).hexdigest()
     return "h:" + hashlib.sha256(raw).hexdigest()
 
 

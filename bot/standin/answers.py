@@ -8,9 +8,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.standin import strict
 from bot.standin.responses import BUILDERS
 
 if TYPE_CHECKING:
+    from bot.standin.channels import Channels
     from bot.standin.faults import ChannelRateLimit, FaultBook
     from bot.standin.history import MessageStore
     from bot.standin.responses import Ids
@@ -30,6 +32,8 @@ class Call:
     headers: dict[str, str] = field(repr=False)
     at: float
     status: int = 200
+    error: str | None = None  # what Slack refused it with (``invalid_blocks``, ``expired_url`` …)
+    problems: list[str] = field(default_factory=list)  # why, as Slack's response_metadata.messages
 
 
 class Answers:
@@ -42,6 +46,10 @@ class Answers:
     rate_limit: "ChannelRateLimit | None"
     socket: "SocketModeServer"
     messages: "MessageStore"
+    channels: "Channels"
+    strict: bool
+    _response_urls: dict[str, int]
+    _expired: set[str]
     base_url: str
     _ids: "Ids"
     _stubs: dict[str, Any]
@@ -70,12 +78,28 @@ class Answers:
             self.messages.record(method, params, reply[1])
         reply = fault or reply
         assert reply is not None
-        self._record(self.calls, Call(method, params, headers, time.time(), reply[0]))
+        body = reply[1] if isinstance(reply[1], dict) else {}
+        error = None if body.get("ok", True) else body.get("error")
+        problems = list((body.get("response_metadata") or {}).get("messages") or [])
+        self._record(self.calls, Call(method, params, headers, time.time(), reply[0], error, problems))
         return reply
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> Reply | None:
+        """Slack's answer when it would refuse this call (strict checks, channel state)."""
+        if self.strict:
+            problem = strict.api_problem(method, params)
+            if problem is not None:
+                error, messages = problem
+                return 200, {"ok": False, "error": error, "response_metadata": {"messages": messages}}, None
+        error = self.channels.problem(method, params)
+        return None if error is None else (200, {"ok": False, "error": error}, None)
 
     def _normal_api(self, method: str, params: dict[str, Any], authed: bool) -> Reply:
         if not authed:
             return 200, {"ok": False, "error": "not_authed"}, None
+        refused = self._refusal(method, params)
+        if refused is not None:
+            return refused
         if method == "chat.postMessage" and self.rate_limit is not None:
             wait = self.rate_limit.check(str(params.get("channel")))
             if wait is not None:
@@ -92,7 +116,13 @@ class Answers:
         builder = BUILDERS.get(method)
         if builder is None:
             return 200, {"ok": False, "error": "unknown_method"}, None
-        return 200, builder(params, self._ids, self.base_url), None
+        body = builder(params, self._ids, self.base_url)
+        if method == "conversations.info":
+            state = self.channels.info(str(params.get("channel")))
+            if state is None:
+                return 200, {"ok": False, "error": "channel_not_found"}, None
+            body["channel"].update(state)
+        return 200, body, None
 
     def _answer_upload(self, file_id: str, raw: bytes, headers: dict[str, str]) -> Reply:
         reply = self._fault_reply("upload")[0] or (200, f"OK - {len(raw)}", None)
@@ -103,12 +133,33 @@ class Answers:
         return reply
 
     def _answer_response_url(self, path: str, raw: bytes, headers: dict[str, str]) -> Reply:
-        reply = self._fault_reply("response_url")[0] or (200, "ok", None)
         try:
             body = json.loads(raw.decode("utf-8")) if raw else {}
         except ValueError:
             body = {"_raw": raw.decode("utf-8", "replace")}
         body_dict = body if isinstance(body, dict) else {"_body": body}
+        error, problems = self._response_url_problem(path, body_dict)
+        # Slack answers a response_url post with plain text: "ok", or the error with HTTP 4xx
+        normal: Reply = (200, "ok", None) if error is None else (404 if error.endswith("_url") else 400, error, None)
+        reply = self._fault_reply("response_url")[0] or normal
+        if reply is not normal and reply[0] != 200:
+            error = str(reply[1].decode() if isinstance(reply[1], bytes) else reply[1])[:80]
         self._record(self.response_posts, Call("response_url", body_dict, {**headers, "X-Path": path},
-                                               time.time(), reply[0]))
+                                               time.time(), reply[0], error, problems))
         return reply
+
+    def _response_url_problem(self, path: str, body: dict[str, Any]) -> tuple[str | None, list[str]]:
+        """slack.md: a response_url takes up to 5 replies within 30 minutes; bodies are messages."""
+        with self._cond:
+            if path in self._expired:
+                return "expired_url", []
+            used = self._response_urls.get(path, 0)
+            if used >= 5:
+                return "used_url", []
+        if self.strict and not body.get("delete_original"):
+            problem = strict.message_problem(body)
+            if problem is not None:
+                return problem
+        with self._cond:
+            self._response_urls[path] = used + 1
+        return None, []

@@ -14,6 +14,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from bot.standin.answers import Answers, Call
+from bot.standin.channels import Channels
 from bot.standin.faults import ChannelRateLimit, Fault, FaultBook
 from bot.standin.handler import StandInHandler
 from bot.standin.history import MessageStore
@@ -30,8 +31,15 @@ class _Server(ThreadingHTTPServer):
 class SlackStandIn(Answers):
     """Start with :meth:`start` (returns the ``…/api/`` base URL) or use as a context manager."""
 
-    def __init__(self, host: str = "127.0.0.1", *, rate_limit_per_channel: float | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", *, rate_limit_per_channel: float | None = None,
+                 strict: bool = True) -> None:
+        """``strict`` (default): refuse payloads as Slack does (``strict.py``: slack_sdk's Block Kit
+        models and slack.md's limits). ``channels`` decides membership (``channels.py``)."""
         self.host = host
+        self.strict = strict
+        self.channels = Channels()
+        self._response_urls: dict[str, int] = {}
+        self._expired: set[str] = set()
         self.calls: list[Call] = []
         self.response_posts: list[Call] = []
         self.uploads: dict[str, bytes] = {}
@@ -94,9 +102,23 @@ class SlackStandIn(Answers):
         """Answer ``method`` with ``body`` (a dict, or a callable ``params -> dict``)."""
         self._stubs[method] = body
 
-    def new_response_url(self) -> str:
-        """A fresh response_url on the stand-in; posts to it land in :attr:`responses`."""
-        return f"{self.root_url}response/{uuid.uuid4().hex}"
+    def new_response_url(self, *, expired: bool = False) -> str:
+        """A fresh response_url on the stand-in; posts to it land in :attr:`responses`.
+        ``expired=True``: Slack's 30 minutes are over (posts get HTTP 404 ``expired_url``)."""
+        url = f"{self.root_url}response/{uuid.uuid4().hex}"
+        if expired:
+            self.expire_response_url(url)
+        return url
+
+    def expire_response_url(self, url: str) -> None:
+        with self._cond:
+            self._expired.add("/" + url.split("/", 3)[-1])
+
+    @property
+    def refused(self) -> list[Call]:
+        """Every Web API call and response_url post Slack would have refused (``Call.error``)."""
+        with self._cond:
+            return [c for c in self.calls + self.response_posts if c.error is not None]
 
     # reading what happened -----------------------------------------------------------------
     @property

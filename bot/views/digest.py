@@ -22,6 +22,7 @@ from bot.views.limits import (
     HEADER_TEXT,
     MESSAGE_BLOCKS,
     MESSAGE_BLOCKS_CHARS,
+    SECTION_TEXT,
     as_dicts,
     check_message,
     split_blocks,
@@ -93,7 +94,8 @@ def digest_message(content: DigestContent, *, templates: Path | None = None, max
     """
     body: list[Any] = [
         HeaderBlock(text=truncate(render("header.j2", templates, c=content, preview=preview), HEADER_TEXT)),
-        ContextBlock(elements=[MarkdownTextObject(text=render("context.j2", templates, c=content))]),
+        ContextBlock(elements=[MarkdownTextObject(text=truncate(render("context.j2", templates, c=content),
+                                                                SECTION_TEXT))]),
     ]
     for section in SECTIONS:
         if content.has(section):

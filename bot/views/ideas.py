@@ -34,9 +34,11 @@ from bot.ideas.service import IdeaCard
 from bot.ideas.similar import Similar
 from bot.ideas.states import CATEGORIES, CLOSING, TRANSITIONS, IdeaState
 from bot.ids import Action, Callback
+from bot.views.bounded import option_groups, pack_lines
 from bot.views.limits import (
     HEADER_TEXT,
     OPTION_TEXT,
+    OPTIONS,
     SECTION_TEXT,
     check_message,
     check_view,
@@ -85,10 +87,15 @@ def text_input(block: str, label: str, *, initial: str | None = None, multiline:
 
 def select_input(block: str, label: str, options: Sequence[tuple[str, str]], *,
                  initial: str | None = None, optional: bool = False) -> InputBlock:
-    opts = [opt(v, t) for v, t in options][:100]
+    """A static select; over 100 choices (a 300-clinic network) they come in option groups."""
+    opts = [opt(v, t) for v, t in options]
     first = next((o for o in opts if o.value == initial), None)
-    return InputBlock(block_id=block, label=label, optional=optional, element=StaticSelectElement(
-        action_id=VALUE, placeholder="Choose…", options=opts, initial_option=first))
+    if len(opts) <= OPTIONS:
+        element = StaticSelectElement(action_id=VALUE, placeholder="Choose…", options=opts, initial_option=first)
+    else:
+        element = StaticSelectElement(action_id=VALUE, placeholder="Type to search or choose…",
+                                      option_groups=option_groups(opts), initial_option=first)
+    return InputBlock(block_id=block, label=label, optional=optional, element=element)
 
 
 def state_value(view: dict[str, Any], block: str) -> Any:
@@ -245,7 +252,8 @@ def idea_list(cards: Sequence[IdeaCard], heading: str) -> list[list[dict[str, An
 
 
 def help_blocks(text: str) -> list[dict[str, Any]]:
-    return check_message([SectionBlock(text=MarkdownTextObject(text=text))])
+    """Help text of any length, as sections of at most 2,000 characters."""
+    return check_message(pack_lines(text))
 
 
 def status_dm(card: IdeaCard, from_state: IdeaState, to_state: IdeaState, actor: str,

@@ -2,7 +2,7 @@
 
 Source: shared/spec/slack.md ("Block Kit limits"), from Slack's Block Kit reference: 50 blocks per
 message, 100 per modal or Home tab; section text 3,000 characters; header 150; section fields
-10 × 2,000; button text 75, value 2,000; select options 100; option text 75 / value 150; modal
+10 × 2,000; button text 75, value 2,000; select options 100 (or 100 option groups of 100); option text 75 / value 150; modal
 title, submit and close 24; ``private_metadata`` 3,000; ``block_id``/``action_id`` 255; message
 ``text`` 40,000; and about 13,000 characters of blocks in total per message
 (``msg_blocks_too_long``), which ``slack_sdk.models`` does not check.
@@ -77,10 +77,17 @@ def _check_element(el: dict[str, Any], where: str, problems: list[str]) -> None:
         if len(str(el.get("value", ""))) > BUTTON_VALUE:
             problems.append(f"{where}: button value over {BUTTON_VALUE} characters")
     options = list(el.get("options") or [])
-    for group in el.get("option_groups") or []:
-        options.extend(group.get("options") or [])
     if len(options) > OPTIONS:
         problems.append(f"{where}: {len(options)} options (max {OPTIONS})")
+    groups = el.get("option_groups") or []
+    if len(groups) > OPTIONS:  # Slack: up to 100 option groups, each of up to 100 options
+        problems.append(f"{where}: {len(groups)} option groups (max {OPTIONS})")
+    for group in groups:
+        if len(group.get("options") or []) > OPTIONS:
+            problems.append(f"{where}: an option group of {len(group.get('options') or [])} options (max {OPTIONS})")
+        if len(_text(group.get("label"))) > OPTION_TEXT:
+            problems.append(f"{where}: option group label over {OPTION_TEXT} characters")
+        options.extend(group.get("options") or [])
     for opt in options:
         if len(_text(opt.get("text"))) > OPTION_TEXT:
             problems.append(f"{where}: option text over {OPTION_TEXT} characters")

@@ -106,3 +106,12 @@ def test_an_event_is_claimed_without_an_audit_row_and_its_retry_is_a_duplicate(s
     assert check(ctx, resolver, body, "{}").status == "allowed"
     assert check(ctx, resolver, body, "{}").status == "duplicate"
     assert _count(sessions, AuditEvent) == 0 and _count(sessions, RequestReceipt) == 1
+
+
+def test_socket_mode_deliveries_with_empty_raw_body_get_distinct_keys() -> None:
+    """Bolt's Socket Mode adapter passes ``body=req.payload`` and no raw body (issue 13)."""
+    first = {"command": "/kpi", "text": "help", "trigger_id": "1.2.a"}
+    second = {"command": "/kpi", "text": "help", "trigger_id": "1.2.b"}
+    assert receipts.receipt_key(first, "") != receipts.receipt_key(second, "")
+    assert receipts.receipt_key(first, "") == receipts.receipt_key(dict(reversed(first.items())), "")
+    assert receipts.receipt_key(first, "").startswith("p:")

@@ -52,7 +52,7 @@ def test_each_message_gets_a_distinct_ts_and_update_keeps_it(slack, client) -> N
 def test_conversations_open_users_info_and_views(client) -> None:  # type: ignore[no-untyped-def]
     assert client.conversations_open(users="U42")["channel"]["id"].startswith("D")
     assert client.users_info(user="U42")["user"]["id"] == "U42"
-    view = {"type": "modal", "callback_id": "idea", "title": {"type": "plain_text", "text": "Idea"}, "blocks": []}
+    view = {"type": "modal", "callback_id": "idea", "title": {"type": "plain_text", "text": "Idea"}, "blocks": [{"type": "divider"}]}
     opened = client.views_open(trigger_id="1.2.x", view=view)["view"]
     assert opened["callback_id"] == "idea" and opened["id"].startswith("V")
 
