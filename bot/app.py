@@ -122,6 +122,10 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
     handlers.register_all(app, ctx)
     if oauth_mode:
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete tokens
+    else:
+        from handlers import lifecycle
+
+        lifecycle.register(app, ctx)  # one bot token: acknowledged and recorded (issue 13)
     return app
 
 

@@ -81,6 +81,9 @@ class LocalSlack:
         self.secret = secrets.token_hex(16)
         self.app: App | None = None
         self._work = _PendingWork()
+        # set to a bot.standin.directory.Directory to send command text as a person types it:
+        # it then goes through the manifest's should_escape as Slack would deliver it
+        self.directory: Any = None
 
     def __enter__(self) -> "LocalSlack":
         from bot.app import create_app
@@ -110,7 +113,12 @@ class LocalSlack:
         command, _, text = command_text.strip().partition(" ")
         if not command.startswith("/") or len(command) < 2:
             raise UsageError(f'Not a slash command: "{command_text}". Try: opsbot ask "/kpi no-show-rate all"')
-        body = slash_command_body(command, text.strip(), user_id=self.user_id, channel_id=self.channel_id,
+        text = text.strip()
+        if self.directory is not None:
+            from bot.standin.directory import deliver_text
+
+            text = deliver_text(command, text, self.directory)
+        body = slash_command_body(command, text, user_id=self.user_id, channel_id=self.channel_id,
                                   response_url=self.standin.new_response_url())
         return self._dispatch(body, timeout)
 

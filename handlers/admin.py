@@ -7,14 +7,16 @@ transaction as the change (``bot.audit.changes``). Replies are ephemeral.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bot.access import grants as stored
 from bot.access.admin_commands import OPSBOT_HELP, parse_opsbot
 from bot.access.current import require
+from bot.access.directory import Directory
 from bot.access.roles import ORG
 from bot.errors import UsageError
 from bot.ids import Command
@@ -70,32 +72,46 @@ def status_text(ctx: "AppContext") -> str:
     return "\n".join(lines)
 
 
-def change_roles(ctx: "AppContext", text: str, actor: str) -> str:
-    """Grant or revoke (the caller has the admin role; checked again here).
+def _who(subject: str) -> str:
+    return f"<!subteam^{subject}>" if subject.startswith("S") else f"<@{subject}>"
+
+
+def change_roles(ctx: "AppContext", text: str, actor: str, client: Any = None) -> str:
+    """Grant or revoke (the caller has the admin role; checked again here). Runs after the
+    acknowledgement: a typed ``@handle`` is resolved here through ``users.list``.
 
     Raises:
-        UsageError: unknown clinic, admin at a clinic, or a malformed command.
+        UsageError: unknown person or clinic, admin at a clinic, or a malformed command.
     """
     req = parse_opsbot(text)
     require(req.permission)
-    if req.verb == "invalid" or req.subject is None or req.role is None:
+    if req.verb == "invalid" or req.role is None or (req.subject is None and req.handle is None):
         raise UsageError(req.error or OPSBOT_HELP)
+    subject = req.subject or _directory(ctx).resolve(req.handle or "", client)
+    who = _who(subject)
     with session_scope(ctx.sessions) as s:
         if not _known_clinic(ctx, s, req.clinic):
             raise UsageError(f"There is no clinic with the key `{req.clinic}`.")
         if req.verb == "roles.grant":
-            done = stored.grant(s, req.subject, req.role, req.clinic, actor, utcnow())
-            return (f"Granted {req.role.value} {_where(req.clinic)} to <@{req.subject}>." if done else
-                    f"<@{req.subject}> already holds {req.role.value} {_where(req.clinic)}.")
-        done = stored.revoke(s, req.subject, req.role, req.clinic)
-    return (f"Revoked {req.role.value} {_where(req.clinic)} from <@{req.subject}>." if done else
-            f"<@{req.subject}> holds no {req.role.value} role {_where(req.clinic)} granted in Slack "
+            done = stored.grant(s, subject, req.role, req.clinic, actor, utcnow())
+            return (f"Granted {req.role.value} {_where(req.clinic)} to {who}." if done else
+                    f"{who} already holds {req.role.value} {_where(req.clinic)}.")
+        done = stored.revoke(s, subject, req.role, req.clinic)
+    return (f"Revoked {req.role.value} {_where(req.clinic)} from {who}." if done else
+            f"{who} holds no {req.role.value} role {_where(req.clinic)} granted in Slack "
             "(roles from the organisation config change there).")
+
+
+def _directory(ctx: "AppContext") -> Directory:
+    directory = getattr(ctx, "directory", None)
+    if directory is None:
+        directory = ctx.directory = Directory(lambda: None)  # type: ignore[attr-defined]
+    return directory
 
 
 def register(app: App, ctx: "AppContext") -> None:
     @app.command(Command.OPSBOT)
-    def on_opsbot(ack: Ack, command: dict, respond: Respond) -> None:
+    def on_opsbot(ack: Ack, command: dict, respond: Respond, client: WebClient) -> None:
         ack()
         text, user = command.get("text") or "", command["user_id"]
         req = parse_opsbot(text)
@@ -109,7 +125,7 @@ def register(app: App, ctx: "AppContext") -> None:
         elif req.verb == "roles.list":
             reply = all_roles_text(ctx)
         elif req.verb in ("roles.grant", "roles.revoke"):
-            reply = change_roles(ctx, text, user)
+            reply = change_roles(ctx, text, user, client)
         else:
             reply = (req.error or "I did not understand that.") + "\n" + OPSBOT_HELP
         respond(text=reply, response_type="ephemeral", replace_original=False)

@@ -1,8 +1,11 @@
-"""The last listener: a slash command this app does not handle gets a helpful ephemeral answer
-instead of Bolt's 404 (which Slack shows as a generic failure). Registered after every surface."""
+"""The last listeners: a slash command this app does not handle gets a helpful ephemeral answer
+instead of Bolt's 404 (which Slack shows as a generic failure); a message or @mention event that
+no surface took (the manifest subscribes to them for questions asked in Slack) is acknowledged
+and dropped, so Slack does not retry it. Registered after every surface."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +15,9 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.app import AppContext
+
+
+log = logging.getLogger(__name__)
 
 
 def known_commands() -> str:
@@ -24,3 +30,12 @@ def register(app: "App", ctx: "AppContext") -> None:  # noqa: ARG001 - the regis
         name = re.sub(r"[^\w/-]", "", str(command.get("command") or ""))[:40] or "that command"
         ack(response_type="ephemeral",
             text=f"I don't handle `{name}`. My commands: {known_commands()} — add `help` for usage.")
+
+    @app.event("message")
+    def on_other_message(ack: Any, event: dict[str, Any]) -> None:
+        ack()
+        log.debug("message event (%s) not handled", event.get("channel_type") or "?")
+
+    @app.event("app_mention")
+    def on_other_mention(ack: Any) -> None:
+        ack()

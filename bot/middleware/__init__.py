@@ -10,7 +10,8 @@ acknowledged" for ``ctx.compute`` (``bot.priority``), and attaches the change-ro
 (``bot.audit.changes``) to the app's session factory.
 
 Work before ``ack``: the role-grant and clinic look-ups, then two inserts (receipt, audit row) in
-one transaction, plus a cached ``usergroups.users.list`` when roles name user groups (cached 60 s).
+one transaction. User-group members come from a cache refreshed in the background (no Web API
+call before the ack, ``bot.access.resolver``).
 """
 
 from __future__ import annotations
@@ -36,8 +37,18 @@ GUARDED = "opsbot_guarded"  # context key: the request passed Bolt's verificatio
 
 
 def make_resolver(app: App, ctx: "AppContext") -> RoleResolver:
-    roles = getattr(ctx.org, "roles", None) or RolesConfig()
-    return RoleResolver(roles, GroupCache(slack_group_lister(app.client), ttl=GROUP_TTL_SECONDS))
+    """The role resolver: roles from the current organisation file (reloads apply at once), user
+    groups listed through a client that does not sleep out 429s (the cache backs off instead),
+    and the groups named in the roles listed now, in the background."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+
+    client = WebClient(token=app.client.token, base_url=app.client.base_url, timeout=5,
+                       retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])
+    resolver = RoleResolver(lambda: getattr(ctx.org, "roles", None) or RolesConfig(),
+                            GroupCache(slack_group_lister(client), ttl=GROUP_TTL_SECONDS))
+    resolver.groups.warm(resolver.group_ids(None))
+    return resolver
 
 
 def install(app: App, ctx: "AppContext") -> RoleResolver:

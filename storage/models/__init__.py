@@ -56,3 +56,4 @@ __all__ = [
     "Idea", "IdeaComment", "IdeaStateChange", "IdeaVote", "PdsaCycle", "PdsaUpdate",
 ]
 from storage.models.threads import KpiThread  # noqa: F401,E402  (issue 18: follow-ups in threads)
+from storage.models.practice import DropFile, SlackRevocation  # noqa: F401,E402  (issue 13: practice operations)

@@ -18,7 +18,7 @@ from bot.access.classify import classify
 from bot.access.kpis import DOMAIN_OF, is_restricted
 from bot.access.policy import Permission as P
 from bot.access.policy import decide
-from bot.access.resolver import GroupCache, RoleResolver
+from bot.access.resolver import GroupCache, InlineExecutor, RoleResolver
 from bot.access.roles import ORG, Grant, Role, RolesConfig, parse_subject
 from bot.errors import ConfigurationError
 from bot.kpi.catalogue import CATALOGUE
@@ -79,7 +79,7 @@ def test_user_groups_are_resolved_and_cached_for_the_ttl() -> None:
         calls.append(group)
         return ["U0CFO"]
 
-    resolver = RoleResolver(RolesConfig.model_validate({"finance": ["S0FIN"]}), GroupCache(lister, 60, lambda: now[0]))
+    resolver = RoleResolver(RolesConfig.model_validate({"finance": ["S0FIN"]}), GroupCache(lister, 60, lambda: now[0], executor=InlineExecutor()))
     assert resolver.grants_for(None, "U0CFO") == {FIN_ORG}
     assert resolver.grants_for(None, "U0NURSE") == frozenset()
     assert calls == ["S0FIN"]  # the second look-up came from the cache
@@ -92,7 +92,7 @@ def test_a_failing_group_lookup_fails_closed() -> None:
     def broken(_group: str) -> list[str]:
         raise RuntimeError("missing_scope")
 
-    resolver = RoleResolver(RolesConfig.model_validate({"admin": ["S0ADMINS"]}), GroupCache(broken))
+    resolver = RoleResolver(RolesConfig.model_validate({"admin": ["S0ADMINS"]}), GroupCache(broken, executor=InlineExecutor()))
     assert resolver.grants_for(None, "U0ANY") == frozenset()
 
 

@@ -33,6 +33,12 @@ SCOPE_METHODS: dict[str, tuple[str, ...]] = {
     "channels:read": ("conversations.info", "conversations.list", "conversations.members"),
     "reactions:write": ("reactions.add",),
 }
+# Bot event → the scope Slack requires to subscribe to it (each event's reference page).
+EVENT_SCOPES: dict[str, str] = {
+    "app_mention": "app_mentions:read", "message.im": "im:history", "message.channels": "channels:history",
+    "message.groups": "groups:history", "subteam_created": "usergroups:read",
+    "subteam_members_changed": "usergroups:read", "subteam_updated": "usergroups:read",
+}
 # Scopes needed by any method in a group (a channel's history scope depends on its kind).
 ANY_OF = [{"channels:history", "groups:history", "im:history"}]
 
@@ -99,23 +105,24 @@ def test_manifest_declares_exactly_the_commands_the_bot_knows(manifest: dict) ->
     assert all(c.get("usage_hint") and c.get("description") for c in manifest["features"]["slash_commands"])
 
 
-def test_socket_mode_is_off_by_default_and_events_are_the_lifecycle_and_question_ones(manifest: dict) -> None:
+def test_socket_mode_is_off_by_default_and_events_are_the_ones_the_bot_handles(manifest: dict) -> None:
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    # each has a listener: tests/integration/test_manifest_listeners.py dispatches every one
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_home_opened", "app_uninstalled", "tokens_revoked",
-        "app_mention", "message.im", "message.channels", "message.groups"}  # issue 18: questions
+        "app_home_opened", "app_uninstalled", "tokens_revoked", "app_mention", "message.im",
+        "message.channels", "message.groups", "subteam_created", "subteam_members_changed", "subteam_updated"}
 
 
 # Slack's event reference: each event type needs this scope, and the code must listen for it.
-EVENT_SCOPES = {"app_mentions:read": "app_mention"}
+QUESTION_EVENT_SCOPES = {"app_mentions:read": "app_mention"}
 
 
 def test_every_question_event_has_its_scope_and_a_listener(manifest: dict) -> None:
     code = _bot_code()
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    for scope, event in EVENT_SCOPES.items():
+    for scope, event in QUESTION_EVENT_SCOPES.items():
         assert scope in scopes and event in events and re.search(rf"app\.event\([\"']{event}[\"']\)", code)
     needs = {"message.im": "im:history", "message.channels": "channels:history", "message.groups": "groups:history"}
     assert all(needs[e] in scopes for e in events & set(needs))
@@ -126,9 +133,16 @@ def test_every_declared_scope_is_used_by_the_code(manifest: dict) -> None:
     code = _bot_code()
     scopes = manifest["oauth_config"]["scopes"]["bot"]
     assert "commands" in scopes and manifest["features"]["slash_commands"]
-    unused = [s for s in scopes if s not in ("commands", *EVENT_SCOPES)
+    by_events = {EVENT_SCOPES[e] for e in manifest["settings"]["event_subscriptions"]["bot_events"] if e in EVENT_SCOPES}
+    unused = [s for s in scopes if s != "commands" and s not in by_events
               and not re.search(_pattern(SCOPE_METHODS.get(s, ())) or r"(?!)", code)]
     assert unused == [], f"scopes declared but no code calls their methods: {unused}"
+
+
+def test_every_subscribed_event_has_its_scope(manifest: dict) -> None:
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    needed = {EVENT_SCOPES[e] for e in manifest["settings"]["event_subscriptions"]["bot_events"] if e in EVENT_SCOPES}
+    assert needed - scopes == set()
 
 
 def test_every_scope_the_code_needs_is_declared(manifest: dict) -> None:
@@ -140,3 +154,26 @@ def test_every_scope_the_code_needs_is_declared(manifest: dict) -> None:
         if missing & group and scopes & group:
             missing -= group
     assert missing == set()
+
+
+def test_opsbot_escapes_mentions_and_the_digest_is_daily(manifest: dict) -> None:
+    escape = {c["command"]: c.get("should_escape", False) for c in manifest["features"]["slash_commands"]}
+    assert escape["/opsbot"] is True  # @jane arrives as <@U…|jane> (bot.access.admin_commands)
+    text = json.dumps(manifest).lower()
+    assert "weekly" not in text and "daily digest" in text
+
+
+def test_install_settings_agree_with_the_docs(manifest: dict) -> None:
+    """org-wide install and token rotation are off in manifest.yml (one workspace, one bot token);
+    docs/operations.md and the README say so and say how to turn them on for OAuth mode."""
+    settings = manifest["settings"]
+    assert settings["org_deploy_enabled"] is False and settings["token_rotation_enabled"] is False
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://opsbot.example.org/slack/oauth_redirect"]
+    ops = (REPO / "docs" / "operations.md").read_text()
+    readme = (REPO / "README.md").read_text()
+    for doc in (ops, readme):
+        assert "org_deploy_enabled: true" in doc and "token_rotation_enabled: true" in doc
+        assert "/slack/oauth_redirect" in doc
+    assert "app_uninstalled" in ops and "tokens_revoked" in ops
+    for event in settings["event_subscriptions"]["bot_events"]:
+        assert event in readme, f"README does not mention the {event} event"
