@@ -17,7 +17,8 @@ from bot.errors import ConfigurationError
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///opsbot.db"
 # the bot scopes of manifest.yml (oauth_config.scopes.bot), asked for by the OAuth install
-DEFAULT_BOT_SCOPES = "commands,chat:write,files:write,im:write,channels:history,groups:history,im:history,app_mentions:read,usergroups:read"
+DEFAULT_BOT_SCOPES = ("commands,chat:write,files:write,im:write,channels:history,groups:history,im:history,"
+                      "app_mentions:read,usergroups:read,users:read")
 
 
 class Settings(BaseSettings):
@@ -58,6 +59,11 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = Field(default="text", validation_alias="OPSBOT_LOG_FORMAT")
     retention_days: int = Field(default=730, ge=30, le=36500, validation_alias="OPSBOT_RETENTION_DAYS")
     lease_seconds: int = Field(default=30, ge=5, le=3600, validation_alias="OPSBOT_LEASE_SECONDS")
+    # issue 13: user-group members are refreshed in the background once older than this
+    group_ttl_seconds: float = Field(default=60.0, ge=0.5, le=86400, validation_alias="OPSBOT_GROUP_TTL_SECONDS")
+    # issue 13: the drop folder `opsbot scheduler` imports (None: no drop folder), and how often
+    drop_dir: Path | None = Field(default=None, validation_alias="OPSBOT_DROP_DIR")
+    drop_interval_seconds: int = Field(default=300, ge=5, le=86400, validation_alias="OPSBOT_DROP_INTERVAL_SECONDS")
     shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600, validation_alias="OPSBOT_SHUTDOWN_GRACE_SECONDS")
 
     @property

@@ -46,7 +46,8 @@ def make_resolver(app: App, ctx: "AppContext") -> RoleResolver:
     client = WebClient(token=app.client.token, base_url=app.client.base_url, timeout=5,
                        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])
     resolver = RoleResolver(lambda: getattr(ctx.org, "roles", None) or RolesConfig(),
-                            GroupCache(slack_group_lister(client), ttl=GROUP_TTL_SECONDS))
+                            GroupCache(slack_group_lister(client),
+                                       ttl=getattr(ctx.settings, "group_ttl_seconds", GROUP_TTL_SECONDS)))
     resolver.groups.warm(resolver.group_ids(None))
     return resolver
 
