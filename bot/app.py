@@ -113,6 +113,11 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
         compute=ComputeGate(settings.compute_threads),
     )
     app._opsbot_ctx = ctx  # type: ignore[attr-defined]  # reachable from tests and the server
+    if settings.opsbot_config is not None:  # issue 13: edits to the organisation file apply without a restart
+        from bot.orgwatch import OrgFileWatcher
+
+        ctx.org_watcher = OrgFileWatcher(  # type: ignore[attr-defined]
+            settings.opsbot_config, lambda new: setattr(ctx, "org", new)).start()
     register_error_handler(app)
     redact_bolt_request_logs()
     install_guard(app, ctx)  # issue 8: dedup/replay, payload bounds, roles, audit trail

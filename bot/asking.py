@@ -104,6 +104,9 @@ class LocalSlack:
 
     def __exit__(self, *exc: object) -> None:
         if self.app is not None:
+            watcher = getattr(self.app._opsbot_ctx, "org_watcher", None)  # type: ignore[attr-defined]
+            if watcher is not None:
+                watcher.stop()
             self.app._opsbot_ctx.workers.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
             self.app._listener_runner.listener_executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
         self.standin.stop()

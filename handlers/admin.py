@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.access import grants as stored
 from bot.access.admin_commands import OPSBOT_HELP, parse_opsbot
@@ -21,7 +21,7 @@ from bot.access.roles import ORG
 from bot.errors import UsageError
 from bot.ids import Command
 from storage.db import session_scope
-from storage.models import AuditEvent, Clinic, FeedLoad, utcnow
+from storage.models import Clinic, utcnow
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -58,18 +58,12 @@ def all_roles_text(ctx: "AppContext") -> str:
 
 
 def status_text(ctx: "AppContext") -> str:
-    from storage.migrate import is_at_head
+    from bot.services.status import status_lines
 
-    at_head = is_at_head(ctx.engine)
-    with session_scope(ctx.sessions) as s:
-        loads = s.execute(select(FeedLoad.feed, func.max(FeedLoad.finished_at)).group_by(FeedLoad.feed)
-                          .order_by(FeedLoad.feed)).all()
-        audit_rows = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
-    lines = [f"Database: reachable, migrations {'at head' if at_head else 'behind (run `opsbot db upgrade`)'}.",
-             f"Clinics configured: {len(ctx.org.clinics)}. Audit rows: {audit_rows:,}."]
-    lines += [f"Feed {feed}: last loaded {at:%Y-%m-%d %H:%M} UTC" if at else f"Feed {feed}: never finished"
-              for feed, at in loads] or ["No data feeds loaded yet."]
-    return "\n".join(lines)
+    watcher = getattr(ctx, "org_watcher", None)
+    return "\n".join(status_lines(ctx.engine, ctx.sessions, clinics=len(ctx.org.clinics),
+                                   drop_dir=getattr(ctx.settings, "drop_dir", None),
+                                   org_error=getattr(watcher, "last_error", None)))
 
 
 def _who(subject: str) -> str:

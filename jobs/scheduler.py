@@ -12,7 +12,7 @@ delivery log's unique keys, so a daylight-saving repeat or a second scheduler po
 from __future__ import annotations
 
 import logging
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,27 @@ def _on_event(event: JobExecutionEvent) -> None:
         report_job_error(event.job_id, "scheduler", event.exception)
 
 
+def schedule_clinics(sched: BaseScheduler, ctx: JobContext) -> int:
+    """(Re)schedule every per-clinic job for every clinic in ``ctx.org`` and the database (after
+    an organisation-file reload too: new clinics get their jobs, changed zones or crons are
+    replaced). Returns how many jobs were scheduled."""
+    run = sched.opsbot_run  # type: ignore[attr-defined]
+    count = 0
+    for key, tz in sorted(clinic_zones(ctx).items()):
+        for spec in JOBS.values():
+            if not spec.per_clinic:
+                continue
+            cron = ctx.alerts.for_clinic(key).schedule
+            trigger = CronTrigger(hour=cron.hour, minute=cron.minute, day_of_week=cron.day_of_week,
+                                  timezone=ZoneInfo(tz))
+            sched.add_job(run, trigger, args=[ctx, spec.name], kwargs={"clinic": key},
+                          id=f"{spec.name}:{key}", name=f"{spec.name} for {key}",
+                          misfire_grace_time=ALERTS_MISFIRE_S, coalesce=True, max_instances=1,
+                          replace_existing=True)
+            count += 1
+    return count
+
+
 def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interval_s: int = 30,
                     lease: Any = None, metrics: Any = None) -> BaseScheduler:
     """A configured, not yet started scheduler. With ``lease`` (a ``jobs.lease.LeaseKeeper``)
@@ -64,17 +85,8 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
         run = guarded(run_job, lease, metrics)
     kind = BlockingScheduler if blocking else BackgroundScheduler
     sched = kind(timezone=timezone.utc, job_defaults={"coalesce": True, "max_instances": 1})
-    for key, tz in sorted(clinic_zones(ctx).items()):
-        for spec in JOBS.values():
-            if not spec.per_clinic:
-                continue
-            cron = ctx.alerts.for_clinic(key).schedule
-            trigger = CronTrigger(hour=cron.hour, minute=cron.minute, day_of_week=cron.day_of_week,
-                                  timezone=ZoneInfo(tz))
-            sched.add_job(run, trigger, args=[ctx, spec.name], kwargs={"clinic": key},
-                          id=f"{spec.name}:{key}", name=f"{spec.name} for {key}",
-                          misfire_grace_time=ALERTS_MISFIRE_S, coalesce=True, max_instances=1,
-                          replace_existing=True)
+    sched.opsbot_run = run  # type: ignore[attr-defined]  # schedule_clinics after an org-file reload
+    schedule_clinics(sched, ctx)
     for spec in JOBS.values():
         if spec.per_clinic or not spec.every_minutes or spec.name == "deliver":
             continue
@@ -90,5 +102,11 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
         sched.add_job(run, IntervalTrigger(seconds=DIGEST_INTERVAL_S), args=[ctx, "digest"], id="digest",
                       name="daily digest (due subscriptions)", misfire_grace_time=DIGEST_INTERVAL_S,
                       coalesce=True, max_instances=1, replace_existing=True)
+    if ctx.extra.get("drop_dir"):  # issue 13: the practice's daily files, imported as they arrive
+        every = int(ctx.extra.get("drop_interval_s") or 300)
+        sched.add_job(run, IntervalTrigger(seconds=every), args=[ctx, "drop_folder"], id="drop_folder",
+                      next_run_time=datetime.now(timezone.utc),
+                      name="drop folder import", misfire_grace_time=every, coalesce=True, max_instances=1,
+                      replace_existing=True)
     sched.add_listener(_on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return sched

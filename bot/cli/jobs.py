@@ -41,7 +41,9 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
     return JobContext(org=load_org_config(settings.opsbot_config),
                       alerts=load_alert_settings(settings.opsbot_config),
                       sessions=sessions, client_factory=factory,
-                      extra={"retention_days": settings.retention_days})
+                      extra={"retention_days": settings.retention_days, "drop_dir": settings.drop_dir,
+                             "drop_interval_s": settings.drop_interval_seconds,
+                             "pseudonym_key": settings.pseudonym_key})
 
 
 def _parse_now(value: str | None) -> datetime | None:
@@ -135,6 +137,16 @@ def scheduler(database: str | None = database_option(),
         sched = build_scheduler(ctx, blocking=True, delivery_interval_s=delivery_interval, lease=keeper,
                                 metrics=metrics)
         holder["sched"] = sched
+    if settings.opsbot_config is not None:  # issue 13: reload the organisation file without a restart
+        from bot.alerts.config import load_alert_settings
+        from bot.orgwatch import OrgFileWatcher
+        from jobs.scheduler import schedule_clinics
+
+        def reapply(org):  # type: ignore[no-untyped-def]
+            ctx.org, ctx.alerts = org, load_alert_settings(settings.opsbot_config)
+            schedule_clinics(sched, ctx)
+
+        OrgFileWatcher(settings.opsbot_config, reapply).start()
     if metrics_port:
         from prometheus_client import start_http_server
 

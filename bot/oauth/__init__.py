@@ -14,6 +14,7 @@ bot runs in single-token mode with ``SLACK_BOT_TOKEN``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -43,7 +44,22 @@ def installation_store_for(settings: Settings, sessions: sessionmaker[Session]) 
     if not settings.slack_client_id:
         require(settings, "slack_client_secret")
     cipher = TokenCipher(settings.secret("encryption_key"))
-    return DbInstallationStore(sessions, cipher, settings.slack_client_id or "")
+    return DbInstallationStore(sessions, cipher, settings.slack_client_id or "",
+                               on_installed=lambda s, inst: _installer_becomes_admin(settings, s, inst))
+
+
+def _installer_becomes_admin(settings: Settings, session: Session, installation: Any) -> None:
+    """The person who installs the app becomes the first admin while nobody is (issue 13)."""
+    from bot.access.bootstrap import grant_first_admin
+    from bot.orgconfig import load_org_config
+    from storage.models import utcnow
+
+    try:
+        roles = load_org_config(settings.opsbot_config).roles
+        if grant_first_admin(session, roles, str(installation.user_id), "oauth install", utcnow()):
+            log.warning("%s installed the app and is the first admin", installation.user_id)
+    except Exception as exc:  # noqa: BLE001 - the install itself must succeed; the admin can be bootstrapped
+        log.warning("installer not made admin (%s); run `opsbot roles bootstrap U…`", type(exc).__name__)
 
 
 def build_oauth_settings(settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> OAuthSettings:

@@ -9,6 +9,7 @@ and found with ``team_id`` NULL. Every token column goes through :class:`TokenCi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,8 +39,10 @@ def _scopes(value: Any) -> str | None:
 class DbInstallationStore(InstallationStore):
     """Installations and bots for one Slack app (``client_id``) in the database."""
 
-    def __init__(self, sessions: sessionmaker[Session], cipher: TokenCipher, client_id: str) -> None:
+    def __init__(self, sessions: sessionmaker[Session], cipher: TokenCipher, client_id: str,
+                 on_installed: Callable[[Session, Installation], None] | None = None) -> None:
         self.sessions, self.cipher, self.client_id = sessions, cipher, client_id
+        self.on_installed = on_installed  # e.g. the installer becomes the first admin (bot.access.bootstrap)
 
     @property
     def logger(self) -> logging.Logger:
@@ -73,6 +76,8 @@ class DbInstallationStore(InstallationStore):
             else:
                 for key, value in values.items():
                     setattr(row, key, value)
+            if self.on_installed is not None and i.user_id:
+                self.on_installed(s, installation)
         self.save_bot(installation.to_bot())
         log.info("installation saved enterprise=%s team=%s org_wide=%s", i.enterprise_id, team_id,
                  bool(i.is_enterprise_install))

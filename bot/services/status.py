@@ -1,0 +1,61 @@
+"""The bot's state for an operator, as plain lines: ``/opsbot status`` and ``opsbot status``.
+
+Database and migrations, the organisation file (clinics, a refused reload), Slack revocations,
+each feed's latest load with its counts, and the drop folder (files waiting, the latest files
+taken and what became of them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.db import session_scope
+from storage.models import AuditEvent, DropFile, FeedLoad, SlackRevocation
+
+RECENT_DROPS = 5
+
+
+def _feed_lines(s: Session) -> list[str]:
+    latest = (select(FeedLoad.feed, func.max(FeedLoad.id).label("id")).where(FeedLoad.finished_at.is_not(None))
+              .group_by(FeedLoad.feed).subquery())
+    rows = s.scalars(select(FeedLoad).join(latest, FeedLoad.id == latest.c.id).order_by(FeedLoad.feed)).all()
+    return [f"Feed {r.feed}: last loaded {r.finished_at:%Y-%m-%d %H:%M} UTC from {r.source_name} — read {r.rows_read:,}, "
+            f"imported {r.rows_imported:,}, updated {r.rows_updated:,}, unchanged {r.rows_unchanged:,}, "
+            f"rejected {r.rows_rejected:,}" for r in rows] or ["No data feeds loaded yet."]
+
+
+def _drop_lines(s: Session, drop_dir: Path | None) -> list[str]:
+    if drop_dir is None:
+        return ["Drop folder: not set (OPSBOT_DROP_DIR)."]
+    waiting = (sum(1 for p in drop_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+               if drop_dir.is_dir() else None)
+    lines = [f"Drop folder {drop_dir}: " + ("missing!" if waiting is None else f"{waiting} file(s) waiting.")]
+    for d in s.scalars(select(DropFile).order_by(DropFile.id.desc()).limit(RECENT_DROPS)):
+        what = (d.message or "").splitlines()[0][:300] if d.message else ""
+        lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {d.outcome}" + (f" — {what}" if what else ""))
+    return lines
+
+
+def status_lines(engine: Engine, sessions: sessionmaker[Session], *, clinics: int, drop_dir: Path | None = None,
+                 org_error: str | None = None) -> list[str]:
+    """What an operator needs to know about the bot now (no patient data)."""
+    from storage.migrate import is_at_head
+
+    at_head = is_at_head(engine)
+    lines = [f"Database: reachable, migrations {'at head' if at_head else 'behind (run `opsbot db upgrade`)'}."]
+    with session_scope(sessions) as s:
+        audit_rows = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        lines.append(f"Clinics configured: {clinics}. Audit rows: {audit_rows:,}.")
+        if org_error:
+            lines.append(f"Organisation file: the last edit was refused, the previous one is in force — {org_error}")
+        revoked: Any = s.scalars(select(SlackRevocation).order_by(SlackRevocation.id.desc()).limit(1)).first()
+        if revoked is not None:
+            lines.append(f"Slack: {revoked.event} received {revoked.at:%Y-%m-%d %H:%M} UTC — reinstall the app and set "
+                         "the new SLACK_BOT_TOKEN if you have not since.")
+        lines += _feed_lines(s)
+        lines += _drop_lines(s, drop_dir)
+    return lines

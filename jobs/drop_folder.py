@@ -1,0 +1,119 @@
+"""Job ``drop_folder``: import every file a practice drops into ``OPSBOT_DROP_DIR`` (issue 13).
+
+A file's feed is recognised by its name (``<feed>[-_. ]…``, e.g. ``appointments-2026-12-05.csv``,
+``supply-items_monday.csv``; ``*.835``/``*.x12``/``*.edi`` are remittances) or, failing that, by its
+header (exactly one feed's columns). Each file is imported in its own transaction and moved to
+``done/`` (rejects file beside it) or ``failed/`` (with ``<name>.error.txt`` saying why); the
+outcome is a ``drop_files`` row, shown by ``/opsbot status`` and ``opsbot status``. Files still
+being written (modified in the last ``SETTLE_S`` seconds), hidden files and ``*.part``/``*.tmp``
+are left for the next run. The feed loads it produces are what the ``stale_data`` alert watches,
+so when files stop arriving the alert fires.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.errors import OpsBotError
+from jobs.runner import JobContext, JobSpec, register_job
+from storage.db import session_scope
+from storage.importers.registry import CSV_FEEDS, feed_of_header, make_importer
+from storage.models import DropFile
+
+log = logging.getLogger(__name__)
+JOB_ID = "drop_folder"
+SETTLE_S = 5.0
+X12_SUFFIXES = {".835", ".x12", ".edi"}
+
+
+def recognise(path: Path) -> str:
+    """The feed of a dropped file.
+
+    Raises:
+        OpsBotError: neither its name nor its header says which feed it is (with what to do).
+    """
+    stem = path.name.lower().replace("_", "-")
+    if path.suffix.lower() in X12_SUFFIXES:
+        return "remittances"
+    for name in sorted(CSV_FEEDS, key=len, reverse=True):
+        if re.match(rf"{re.escape(name)}(?:$|[-. ])", stem):
+            return name
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        header = []
+    found = feed_of_header(header)
+    if len(found) == 1:
+        return found[0]
+    names = ", ".join(CSV_FEEDS)
+    raise OpsBotError(f"{path.name}: cannot tell which feed this is "
+                      f"({'its header fits ' + ', '.join(found) if found else 'its header fits no feed'}). "
+                      f"Start the file name with the feed: {names} (e.g. appointments-2026-12-05.csv), "
+                      "or use *.835 for remittances.")
+
+
+def _move(path: Path, folder: Path, now: datetime) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{now:%Y%m%dT%H%M%S}-{path.name}"
+    shutil.move(str(path), target)
+    return target
+
+
+def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
+    from storage.importers.base import run_import
+    from storage.importers.remittances import import_remittance_file
+
+    secret = ctx.extra.get("pseudonym_key")  # a SecretStr: never in a repr or a log line
+    key = secret.get_secret_value() if hasattr(secret, "get_secret_value") else str(secret or "")
+    with session_scope(ctx.sessions) as s:
+        if feed == "remittances":
+            return import_remittance_file(s, path)
+        importer = make_importer(feed, pseudonym_key=key, timezones={c.key: c.timezone for c in ctx.org.clinics},
+                                 clinic_names={c.key: c.name for c in ctx.org.clinics})
+        return run_import(s, importer, path, rejects_path=rejects, progress=False)
+
+
+def pending(folder: Path, now_s: float) -> list[Path]:
+    """Files ready to import, oldest first."""
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+             and p.suffix.lower() not in (".part", ".tmp") and now_s - p.stat().st_mtime >= SETTLE_S]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
+    folder = ctx.extra.get("drop_dir")
+    if not folder:
+        return {"skipped": "no OPSBOT_DROP_DIR"}
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise OpsBotError(f"OPSBOT_DROP_DIR {folder} is not a folder")
+    done = failed = 0
+    for path in pending(folder, time.time()):
+        feed, load_id, message = None, None, None
+        try:
+            feed = recognise(path)
+            summary = _import(ctx, feed, path, folder / "done" / f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv")
+            load_id, message = summary.feed_load_id, summary.lines()[0]
+            moved, outcome = _move(path, folder / "done", now), "imported"
+            done += 1
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            message = exc.user_message if isinstance(exc, OpsBotError) else f"{type(exc).__name__}: {exc}"
+            moved, outcome = _move(path, folder / "failed", now), "failed"
+            moved.with_name(moved.name + ".error.txt").write_text(message + "\n", encoding="utf-8")
+            log.warning("drop folder: %s failed: %s", path.name, message)
+            failed += 1
+        with session_scope(ctx.sessions) as s:
+            s.add(DropFile(name=path.name[:300], feed=feed, outcome=outcome, feed_load_id=load_id or None,
+                           message=message, moved_to=str(moved), at=now))
+    return {"imported": done, "failed": failed}
+
+
+register_job(JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"))
