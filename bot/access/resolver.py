@@ -78,6 +78,7 @@ class GroupCache:
         self._inflight: dict[str, Future] = {}
         # re-entrant: an InlineExecutor runs the refresh inside the caller's locked section
         self._lock = threading.RLock()
+        self._generation = 0  # bumped by clear(): a listing started before it is discarded
         self.failures = 0
 
     def members(self, group_id: str) -> frozenset[str]:
@@ -146,14 +147,15 @@ class GroupCache:
         if loaded is not None and now - loaded < self.ttl:
             return None
         future = self._inflight[gid] = Future()
+        generation = self._generation
         try:
-            self.executor.submit(lambda: self._refresh(gid, future))
+            self.executor.submit(lambda: self._refresh(gid, future, generation))
         except RuntimeError:  # the pool is shutting down
             self._inflight.pop(gid, None)
             return None
         return future
 
-    def _refresh(self, gid: str, future: Future) -> None:
+    def _refresh(self, gid: str, future: Future, generation: int) -> None:
         assert self.lister is not None
         try:
             found = frozenset(self.lister(gid))
@@ -162,20 +164,27 @@ class GroupCache:
             code = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error")
             with self._lock:
                 self.failures += 1
-                self._not_before[gid] = self.clock() + wait
-                self._inflight.pop(gid, None)
+                if generation == self._generation:
+                    self._not_before[gid] = self.clock() + wait
+                if self._inflight.get(gid) is future:
+                    self._inflight.pop(gid, None)
                 kept = len(self._members.get(gid, ()))
             log.warning("could not list user group %s (%s); keeping the last %d known members, next try in %.0fs",
                         gid, code or type(exc).__name__, kept, wait)
         else:
             with self._lock:
-                self._members[gid], self._loaded[gid] = found, self.clock()
-                self._not_before.pop(gid, None)
-                self._inflight.pop(gid, None)
+                if generation == self._generation:
+                    self._members[gid], self._loaded[gid] = found, self.clock()
+                    self._not_before.pop(gid, None)
+                if self._inflight.get(gid) is future:
+                    self._inflight.pop(gid, None)
         future.set_result(None)
 
     def clear(self) -> None:
+        """Forget everything (and discard listings in flight)."""
         with self._lock:
+            self._generation += 1
+            self._inflight.clear()
             self._members.clear()
             self._loaded.clear()
             self._not_before.clear()

@@ -59,6 +59,7 @@ def bot(db_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
     with LocalSlack(settings, engine, sessions) as local:
         local.standin.stub("usergroups.users.list", lambda p: {
             "ok": True, "users": ["U0CFO"] if p.get("usergroup") == "S0FINORG" else []})
+        local.app._opsbot_ctx.access.groups.clear()  # type: ignore[union-attr]  # listed at start, before the stub
         yield local
     engine.dispose()
 
