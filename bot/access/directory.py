@@ -35,7 +35,14 @@ class Directory:
         Raises:
             UsageError: nobody has that name, or several people do (with what to type instead).
         """
-        names = self._load(client)
+        try:
+            names = self._load(client)
+        except Exception as exc:  # noqa: BLE001 - Slack refused or is unreachable: say so, plainly
+            code = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error") or type(exc).__name__
+            hint = (" The app lacks the users:read scope: reinstall it from the current manifest.yml."
+                    if code == "missing_scope" else "")
+            raise UsageError(f"I could not look up `@{handle}` in Slack just now ({code}).{hint} Pick the person "
+                             "from Slack's list as you type `@`, or give their member ID.") from None
         found = sorted(names.get(handle.lower().lstrip("@"), set()))
         if not found:
             raise UsageError(f"I can't find anyone called `@{handle}` in this workspace. Pick the person "

@@ -23,7 +23,7 @@ def _feed_lines(s: Session) -> list[str]:
     latest = (select(FeedLoad.feed, func.max(FeedLoad.id).label("id")).where(FeedLoad.finished_at.is_not(None))
               .group_by(FeedLoad.feed).subquery())
     rows = s.scalars(select(FeedLoad).join(latest, FeedLoad.id == latest.c.id).order_by(FeedLoad.feed)).all()
-    return [f"Feed {r.feed}: last loaded {r.finished_at:%Y-%m-%d %H:%M} UTC from {r.source_name} — read {r.rows_read:,}, "
+    return [f"Feed {r.feed}: last loaded {r.finished_at:%Y-%m-%d %H:%M} UTC from {Path(r.source_name).name} — read {r.rows_read:,}, "
             f"imported {r.rows_imported:,}, updated {r.rows_updated:,}, unchanged {r.rows_unchanged:,}, "
             f"rejected {r.rows_rejected:,}" for r in rows] or ["No data feeds loaded yet."]
 

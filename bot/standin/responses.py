@@ -121,6 +121,11 @@ def auth_test(_params: dict[str, Any], _ids: Ids, _base: str) -> dict[str, Any]:
             "is_enterprise_install": False}
 
 
+def users_list(_params: dict[str, Any], _ids: Ids, _base: str) -> dict[str, Any]:
+    # nobody besides the caller's own stubs: tests give people with bot.standin.directory
+    return {"ok": True, "members": [], "response_metadata": {"next_cursor": ""}}
+
+
 def usergroups_list(_params: dict[str, Any], _ids: Ids, _base: str) -> dict[str, Any]:
     return {"ok": True, "usergroups": []}
 
@@ -162,6 +167,7 @@ BUILDERS: dict[str, Builder] = {
     "conversations.info": conversations_info,
     "users.info": users_info,
     "auth.test": auth_test,
+    "users.list": users_list,
     "usergroups.list": usergroups_list,
     "usergroups.users.list": usergroups_users_list,
     "files.getUploadURLExternal": files_get_upload_url,

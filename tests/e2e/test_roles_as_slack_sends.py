@@ -121,3 +121,10 @@ def test_membership_events_update_the_cached_group(bot: LocalSlack) -> None:
     assert "finance (organisation)" in said(bot.command("/opsbot roles"))
     bot.user_id = "U0CFO"
     assert "You hold no role" in said(bot.command("/opsbot roles"))
+
+
+def test_a_failed_name_look_up_is_explained(bot: LocalSlack) -> None:
+    bot.standin.stub("users.list", {"ok": False, "error": "missing_scope"})
+    result = bot.command("/opsbot roles grant @nurse.jane manager north")
+    assert "could not look up `@nurse.jane` in Slack just now (missing_scope)" in said(result)
+    assert "users:read" in said(result) and "went wrong" not in said(result)
