@@ -28,7 +28,7 @@ OPSBOT_HELP = (
     "*/opsbot roles* — your roles\n"
     "*/opsbot roles list* — every role and who holds it (admin)\n"
     "*/opsbot roles grant @person <role> [clinic]* — grant clinician, manager, finance or admin; "
-    "without a clinic the role is organisation-wide (admin)\n"
+    "without a clinic the role is organisation-wide, e.g. `/opsbot roles grant @cfo finance` (admin)\n"
     "*/opsbot roles revoke @person <role> [clinic]* — revoke a role granted in Slack (admin)\n"
     "*/opsbot status* — database, migrations and data freshness (admin)\n"
     "Other commands: `/kpi help`, `/idea help`, `/pdsa help`, `/digest help`."

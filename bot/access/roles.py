@@ -14,7 +14,9 @@ Shape (YAML)::
 Subjects are Slack user ids (``U…``/``W…``) or user-group ids (``S…``). ``admin`` is always
 organisation-wide. Roles granted in Slack (``/opsbot roles grant``) live in ``role_grants`` and
 are merged with these. An org config without ``roles:`` grants nobody anything beyond the
-everyone-level permissions (secure by default): the first admin must be configured here.
+everyone-level permissions (secure by default): the first admin is configured here, or made with
+``opsbot roles bootstrap U…``, or is the person who installs the app through OAuth
+(``bot.access.bootstrap``).
 """
 
 from __future__ import annotations
