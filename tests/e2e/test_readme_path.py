@@ -109,3 +109,12 @@ def test_socket_mode_answers(folder, standin: SlackStandIn, shared_dir: Path) ->
         assert ack is not None, proc.output()
         answer = json.dumps(ack.get("payload") or "") + replies_to(standin, url)
         assert "Your roles: admin (organisation)" in answer, proc.output()
+        # events the manifest subscribes to are acknowledged over the socket too (a message in a
+        # channel, Slack's own sample; then tokens_revoked)
+        for kind, event in (("message", None), ("tokens_revoked", {"type": "tokens_revoked", "tokens": {"bot": ["B0"]}})):
+            frame = copy.deepcopy(next(e for e in fixture["envelopes"] if e["type"] == "events_api"))
+            frame["envelope_id"], frame["payload"]["event_id"] = str(uuid.uuid4()), f"Ev{uuid.uuid4().hex[:10]}"
+            if event is not None:
+                frame["payload"]["event"] = event
+            standin.socket.send(frame)
+            assert standin.socket.wait_for_ack(frame["envelope_id"], timeout=20) is not None, (kind, proc.output())
