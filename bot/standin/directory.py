@@ -6,8 +6,8 @@ Slack's escaping of slash-command text (https://api.slack.com/interactivity/slas
 into ``&amp;``, ``&lt;``, ``&gt;``, and ``@jane`` →
 ``<@U0JANE|jane>``, ``@nurses`` (a user group) → ``<!subteam^S0NURSES|@nurses>``, ``#north`` →
 ``<#C0NORTH|north>``, ``@here`` → ``<!here>``. With ``should_escape: false`` the typed text arrives
-as typed. :func:`deliver_text` applies those rules for a command, reading ``should_escape`` from the
-manifest, so tests send what Slack would send for *our* manifest.
+as typed. :func:`deliver_text` applies those rules for a command, with ``should_escape`` read from
+the manifest by ``bot.standin.slash``, so tests send what Slack would send for *our* manifest.
 
 :meth:`Directory.install` answers ``users.list``, ``usergroups.list`` and
 ``usergroups.users.list`` on a :class:`~bot.standin.SlackStandIn` from the directory.
@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.standin.slash import should_escape
 
-MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 SPECIAL = {"here", "channel", "everyone"}
 
 
@@ -92,17 +89,12 @@ def _html_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@lru_cache(maxsize=4)
-def manifest_escapes(manifest: Path = MANIFEST) -> dict[str, bool]:
-    """``should_escape`` of each slash command in ``manifest`` (command → bool)."""
-    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    return {c["command"]: bool(c.get("should_escape", False))
-            for c in data.get("features", {}).get("slash_commands", [])}
-
-
-def deliver_text(command: str, typed: str, directory: Directory | None = None, manifest: Path = MANIFEST) -> str:
-    """What Slack sends as ``text`` when a person types ``typed`` after ``command``, per the
-    manifest's ``should_escape`` for that command."""
-    if manifest_escapes(manifest).get(command, False):
-        return (directory or Directory()).escape(typed)
-    return typed
+def deliver_text(command: str, typed: str, directory: Directory | None = None) -> str:
+    """What Slack sends as ``text`` when a person types ``typed`` after ``command``, per
+    manifest.yml's ``should_escape`` for that command (read by ``bot.standin.slash``); unlike
+    ``slash.delivered_text`` it also escapes user groups, ``@here`` and ``& < >``."""
+    try:
+        escapes = should_escape(command)
+    except KeyError:  # a command the manifest does not declare: Slack would not deliver it; keep it as typed
+        return typed
+    return (directory or Directory()).escape(typed) if escapes else typed
