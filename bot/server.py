@@ -25,6 +25,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
+from bot.http_gate import gate_app
 from bot.observability.metrics import Metrics
 from bot.observability.shutdown import Lifecycle, serve_gracefully
 from bot.observability.wsgi import InFlight, observed
@@ -55,7 +56,7 @@ def make_wsgi_app(app: App, engine: Engine, *, metrics: Metrics | None = None, i
                   lifecycle: Lifecycle | None = None, server_timing: bool = False) -> WsgiApp:
     """A WSGI callable: health probes answered here, ``/metrics`` and the request id by
     ``bot.observability.wsgi``, everything else (events, OAuth install/redirect) handed to Bolt."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    bolt = gate_app(SlackRequestHandler(app, path=EVENTS_PATH), app, EVENTS_PATH)  # 401/400 before Bolt parses
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
