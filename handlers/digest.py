@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from bot.alerts.config import load_alert_settings
 from bot.digest.service import digest_reply, list_page
-from bot.errors import OpsBotError
+from bot.failures import report
 from bot.ids import Action, Command
 from storage.db import session_scope
 from storage.models import utcnow
@@ -54,13 +53,4 @@ def _run(ctx: "AppContext", alerts: Any, text: str, channel: str, user: str | No
         for blocks, fallback in replies:
             respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error: report here
-        if isinstance(exc, OpsBotError):
-            message = exc.user_message
-        else:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("/digest failed ref=%s", ref)
-            message = f"Sorry, something went wrong on our side (ref {ref})."
-        try:
-            respond(text=message, response_type="ephemeral", replace_original=False)
-        except Exception:  # noqa: BLE001 - reporting must not raise another error
-            log.warning("could not send the /digest error reply")
+        report(exc, respond, "/digest")

@@ -32,7 +32,7 @@ def serve_command(
     with user_errors():
         # OAuth mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) takes tokens from the installations
         require(settings, "slack_signing_secret", *(() if settings.oauth_enabled else ("slack_bot_token",)))
-        engine = engine_for(settings, check_schema=False)
+        engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=True)
     ready, details = readiness(engine)
     if not ready:
@@ -49,7 +49,7 @@ def socket_command(database: str | None = database_option()) -> None:
     settings = settings_or_exit(DATABASE_URL=database)
     with user_errors():
         require(settings, "slack_app_token", "slack_bot_token")
-        engine = engine_for(settings, check_schema=False)
+        engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=False)
         handler = make_socket_handler(app, settings)
     log.info("opsbot connecting over Socket Mode via %s", settings.slack_api_url)
