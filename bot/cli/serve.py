@@ -52,5 +52,9 @@ def socket_command(database: str | None = database_option()) -> None:
         engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=False)
         handler = make_socket_handler(app, settings)
+    from bot.replies.sweeper import Sweeper, client_for_app
+
+    ctx = app._opsbot_ctx  # type: ignore[attr-defined]
+    Sweeper(ctx.replies, ctx.workers, client_for_app(app)).start()  # issue 14: owed replies survive a crash
     log.info("opsbot connecting over Socket Mode via %s", settings.slack_api_url)
     handler.start()
