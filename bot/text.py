@@ -50,3 +50,14 @@ def record_id(text: object) -> int | None:
         return None
     value = int(digits)
     return value if 1 <= value <= MAX_RECORD_ID else None
+
+
+def require_id(value: object, what: str = "item") -> int:
+    """:func:`record_id` for a button value or modal metadata; raises ``UsageError`` (a clear
+    reply, not a crash) when it is not a record id."""
+    from bot.errors import UsageError
+
+    found = record_id(value)
+    if found is None:
+        raise UsageError(f"That {what} reference is not a valid number; open the latest message and try again.")
+    return found

@@ -28,7 +28,7 @@ from bot.ideas.states import CLOSING, IdeaState
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import IdentifiersFound, check_fields, describe
 from bot.slack_errors import error_code, explain
-from bot.text import fold
+from bot.text import fold, require_id
 from bot.views import ideas as views
 from handlers.idea_notify import after_move, patterns, post_card
 from storage.db import session_scope
@@ -144,7 +144,7 @@ def register(app: App, ctx: "AppContext") -> None:
     def on_upvote(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
         ack()
         with session_scope(ctx.sessions) as s:
-            added, card = service.upvote(s, int(action["value"]), body["user"]["id"], utcnow())
+            added, card = service.upvote(s, require_id(action.get("value"), "idea"), body["user"]["id"], utcnow())
         if not added:
             respond(text=f"You have already upvoted idea #{card.id}.", response_type="ephemeral",
                     replace_original=False)
@@ -161,7 +161,7 @@ def register(app: App, ctx: "AppContext") -> None:
     def on_status_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
         ack()
         target = IdeaState(action["action_id"].split(":", 1)[1])
-        idea_id, user, now = int(action["value"]), body["user"]["id"], utcnow()
+        idea_id, user, now = require_id(action.get("value"), "idea"), body["user"]["id"], utcnow()
         container = body.get("container") or {}
         where = ((container.get("channel_id"), container.get("message_ts"))
                  if container.get("type") == "message" and not container.get("is_ephemeral") else None)
@@ -183,7 +183,7 @@ def register(app: App, ctx: "AppContext") -> None:
         try:
             with session_scope(ctx.sessions) as s:
                 change = service.change_state(
-                    s, int(meta["idea_id"]), IdeaState(meta["state"]), user, now, reason=reason,
+                    s, require_id(meta.get("idea_id"), "idea"), IdeaState(meta["state"]), user, now, reason=reason,
                     owner=views.state_value(view, views.IdeaField.OWNER),
                     due=date.fromisoformat(due) if due else None, patterns=patterns(ctx))
         except UsageError as exc:  # includes IdentifiersFound and a missing closing reason
@@ -197,7 +197,7 @@ def register(app: App, ctx: "AppContext") -> None:
     def on_upvote_instead(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         with session_scope(ctx.sessions) as s:
-            added, card = service.upvote(s, int(action["value"]), body["user"]["id"], utcnow())
+            added, card = service.upvote(s, require_id(action.get("value"), "idea"), body["user"]["id"], utcnow())
         note = "Your vote was added to" if added else "You had already upvoted"
         client.views_update(view_id=body["view"]["id"], view=views.notice_view(
             "Thanks", f"{note} idea *#{card.id}* ({card.votes} votes). Your draft was not saved."))
@@ -209,7 +209,7 @@ def register(app: App, ctx: "AppContext") -> None:
         values["title"] = values["title"] or "(untitled)"
         try:
             with session_scope(ctx.sessions) as s:
-                card = service.merge_into(s, int(action["value"]), service.IdeaDraft(**values),
+                card = service.merge_into(s, require_id(action.get("value"), "idea"), service.IdeaDraft(**values),
                                           body["user"]["id"], utcnow(), patterns(ctx))
         except (IdentifiersFound, ValidationError) as exc:
             msg = exc.user_message if isinstance(exc, IdentifiersFound) else "Fill in the form first."
