@@ -23,6 +23,7 @@ from storage.db import session_scope
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 4  # takeovers of one reply before it is given up (a request that kills its process)
 ClientFor = Callable[[str | None], Any]  # team id -> a WebClient with that workspace's bot token
 
 
@@ -76,6 +77,11 @@ class Sweeper:
             self.replies.forget(owed.id)
             return
         client = self.client_for(payload.get("team_id"))
+        if owed.attempts > MAX_ATTEMPTS:  # it took down (or outlived) every process that tried it
+            log.error("owed reply %s (%s) given up after %s attempts", owed.id, owed.kind, owed.attempts - 1)
+            self.replies.forget(owed.id)
+            _tell_given_up(client, payload)
+            return
         respond = LateResponder(payload.get("response_url"), owed.received_at, now, client,
                                 payload.get("user_id"), payload.get("asked"))
         self.replies.run(owed.id, owed.kind, payload, respond, client)
@@ -97,3 +103,15 @@ def client_for_app(app: Any) -> ClientFor:
                          retry_handlers=app.client.retry_handlers)
 
     return client_for
+
+
+def _tell_given_up(client: Any, payload: dict[str, Any]) -> None:
+    user = payload.get("user_id")
+    if not user:
+        return
+    asked = f" (`{payload['asked']}`)" if payload.get("asked") else ""
+    try:
+        client.chat_postMessage(channel=user, text=f"Sorry: the bot could not answer your request{asked} after "
+                                                   "several restarts. Please try again; the team has been told.")
+    except Exception as exc:  # noqa: BLE001 - telling must not raise
+        log.warning("could not tell the person that their reply was given up (%s)", type(exc).__name__)

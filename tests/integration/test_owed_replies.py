@@ -121,3 +121,34 @@ def test_a_live_claim_is_left_alone(bot: LocalSlack) -> None:
     _leave_row(bot, url, received=now, holder="alive-host:2:y", until=now + timedelta(minutes=5))
     assert _sweeper(bot).tick() == 0
     assert len(_owed(bot)) == 1 and not bot.standin.response_posts
+
+
+def test_a_reply_that_took_down_every_process_is_given_up_with_a_message(bot: LocalSlack) -> None:
+    from bot.replies.sweeper import MAX_ATTEMPTS
+
+    url = bot.standin.new_response_url()
+    row = _leave_row(bot, url, received=utcnow() - timedelta(seconds=30))
+    with session_scope(bot.sessions) as s:
+        s.get(PendingReply, row).attempts = MAX_ATTEMPTS  # type: ignore[union-attr]
+    assert _sweeper(bot).tick() == 1
+    bot._settle(20)
+    assert not bot.standin.response_posts  # not tried again
+    dms = bot.standin.calls_to("chat.postMessage")
+    assert len(dms) == 1 and dms[0].params["channel"] == "U0ASKER" and "could not answer" in dms[0].params["text"]
+    assert _owed(bot) == []
+
+
+def test_a_dead_process_digest_command_is_answered_too(bot: LocalSlack) -> None:
+    url = bot.standin.new_response_url()
+    payload = {"response_url": url, "user_id": "U0ASKER", "team_id": "T0LOCAL", "text": "help",
+               "channel_id": "C0LOCAL", "asked": "/digest help"}
+    then = utcnow() - timedelta(seconds=30)
+    with session_scope(bot.sessions) as s:
+        store.add(s, "digest.command", json.dumps(payload), "dead-host:1:x", then, then)
+    direct = bot.command("/digest help")  # what a live process answers, for comparison
+    assert _sweeper(bot).tick() == 1
+    bot._settle(20)
+    redone = [p.params for p in bot.standin.response_posts if p.headers["X-Path"] == "/" + url.split("/", 3)[3]]
+    live = [{k: v for k, v in r.items() if k not in ("via",)} for r in direct.replies]
+    assert redone and redone == live
+    assert _owed(bot) == []
