@@ -152,3 +152,28 @@ def test_a_dead_process_digest_command_is_answered_too(bot: LocalSlack) -> None:
     live = [{k: v for k, v in r.items() if k not in ("via",)} for r in direct.replies]
     assert redone and redone == live
     assert _owed(bot) == []
+
+
+def test_a_dead_process_upvote_is_counted_once_and_the_card_refreshed(bot: LocalSlack) -> None:
+    from storage.models import Idea, IdeaVote
+
+    with session_scope(bot.sessions) as s:
+        idea = Idea(title="Text reminders", title_folded="text reminders", problem="p", proposed_change="c",
+                    category="scheduling", created_date=date(2026, 11, 2))
+        s.add(idea)
+        s.flush()
+        idea_id = idea.id
+    payload = {"idea": str(idea_id), "user_id": "U0ASKER", "team_id": "T0LOCAL", "response_url": None,
+               "channel_id": "C0IMPROVE", "message_ts": "111.222", "ephemeral": False}
+    then = utcnow() - timedelta(seconds=30)
+    for _ in range(2):  # the same click owed twice (e.g. redone after a crash that followed the vote)
+        with session_scope(bot.sessions) as s:
+            store.add(s, "idea.upvote", json.dumps(payload), "dead-host:1:x", then, then)
+    assert _sweeper(bot).tick() == 2
+    bot._settle(20)
+    with bot.sessions() as s:
+        votes = s.scalars(select(IdeaVote.user_id).where(IdeaVote.idea_id == idea_id)).all()
+    assert votes == ["U0ASKER"]  # counted once
+    updates = bot.standin.calls_to("chat.update")
+    assert [(u.params["channel"], u.params["ts"]) for u in updates] == [("C0IMPROVE", "111.222")]
+    assert _owed(bot) == []
