@@ -62,15 +62,15 @@ def register(app: App, ctx: "AppContext") -> None:
         values, user = views.read_start_form(view), body["user"]["id"]
         number = values.pop("cycle_number")
         errors = _field_errors({k: v for k, v in values.items() if k != "kpi_id"}, ctx)
-        if number and (not number.isascii() or not number.isdigit() or len(number) > 4):
+        if number and not (number.isascii() and number.isdigit() and len(number) <= 4):
             errors[str(views.PdsaField.NUMBER)] = "Give the cycle number as a whole number from 1 to 9999 in plain digits, e.g. 1."
         if errors:
             ack(response_action="errors", errors=errors)
             return
         meta = json.loads(view.get("private_metadata") or "{}")
         try:
-            draft = pdsa.CycleDraft(idea_id=require_id(meta.get("idea_id"), "idea"), cycle_number=int(number) if number else None,
-                                    **values)
+            draft = pdsa.CycleDraft(idea_id=require_id(meta.get("idea_id"), "idea"),
+                                    cycle_number=int(number) if number else None, **values)
             with session_scope(ctx.sessions) as s:
                 card = pdsa.start_cycle(s, draft, user, utcnow(), patterns=patterns(ctx))
         except (UsageError, ValidationError) as exc:

@@ -9,8 +9,11 @@ request through with the requester bound to ``bot.access.current``. It also wrap
 acknowledged" for ``ctx.compute`` (``bot.priority``), and attaches the change-row hook
 (``bot.audit.changes``) to the app's session factory.
 
-Work before ``ack``: the role-grant and clinic look-ups, then two inserts (receipt, audit row) in
-one transaction, plus a cached ``usergroups.users.list`` when roles name user groups (cached 60 s).
+Work before ``ack``: the role-grant and clinic look-ups, then two inserts (receipt, audit row) and,
+for a request whose work is durable, a third (``pending_replies``, ``bot.replies``) in one
+transaction, plus a cached ``usergroups.users.list`` when roles name user groups (cached 60 s).
+That work runs on a small pool and gets ``OPSBOT_ACK_DB_SECONDS`` (``bot.store_health.Deadline``):
+a database that is down or hung makes the acknowledgement say so instead of waiting (issue 14).
 """
 
 from __future__ import annotations
@@ -59,8 +62,9 @@ def install(app: App, ctx: "AppContext") -> RoleResolver:
 
     app.dispatch = dispatch  # type: ignore[method-assign]
     settings = getattr(ctx, "settings", None)
-    deadline = Deadline(getattr(settings, "ack_db_seconds", 1.5), threads=max(16, getattr(settings, "listener_threads", 16) // 2),
-                        name="opsbot-guard")
+    # issue 14: the database gets ack_db_seconds before the ack goes with the data-store notice
+    deadline = Deadline(getattr(settings, "ack_db_seconds", 1.5),
+                        threads=max(16, getattr(settings, "listener_threads", 16) // 2), name="opsbot-guard")
     ctx.guard_deadline = deadline  # type: ignore[attr-defined]
 
     @app.middleware
