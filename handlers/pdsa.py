@@ -63,7 +63,8 @@ def register(app: App, ctx: "AppContext") -> None:
         number = values.pop("cycle_number")
         errors = _field_errors({k: v for k, v in values.items() if k != "kpi_id"}, ctx)
         if number and not (number.isascii() and number.isdigit() and len(number) <= 4):
-            errors[str(views.PdsaField.NUMBER)] = "Give the cycle number as a whole number from 1 to 9999 in plain digits, e.g. 1."
+            errors[str(views.PdsaField.NUMBER)] = ("Give the cycle number as a whole number from 1 to 9999 "
+                                                   "in plain digits, e.g. 1.")
         if errors:
             ack(response_action="errors", errors=errors)
             return
