@@ -12,12 +12,12 @@ In a BEFORE INSERT trigger SQLite gives ``NEW.id`` = -1 when the id is to be gen
 (https://sqlite.org/lang_createtrigger.html), so a normal insert never matches an existing row.
 
 Revision ID: 0010_i14b
-Revises: 0009
+Revises: 0010_i18
 """
 from alembic import op
 
 revision = "0010_i14b"
-down_revision = "0009"
+down_revision = "0010_i18"
 branch_labels = None
 depends_on = None
 
