@@ -12,6 +12,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -24,14 +25,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.access.current import ContextExecutor
-from bot.errors import OpsBotError
+from bot.errors import STORE_NOT_ANSWERING, OpsBotError
 from bot.listener_runner import install as install_ack_runner
 from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
 from bot.orgconfig import OrgConfig, load_org_config
 from bot.priority import ComputeGate
+from bot.replies import Replies
 from bot.settings import Settings, require
 from bot.views.modal_errors import modal_error_payload
+from bot.store_health import store_unavailable
 from bot.verification import harden_request_verification
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,7 @@ class AppContext:
     sessions: sessionmaker[Session]
     workers: ThreadPoolExecutor = field(repr=False)
     compute: ComputeGate = field(default_factory=lambda: ComputeGate(2), repr=False)
+    replies: Replies | None = field(default=None, repr=False)  # issue 14: work owed after an ack
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -111,6 +115,7 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
         settings=settings, org=org, engine=engine, sessions=sessions,
         workers=ContextExecutor(max_workers=settings.worker_threads, thread_name_prefix="opsbot-work"),
         compute=ComputeGate(settings.compute_threads),
+        replies=Replies(sessions, timedelta(seconds=settings.reply_lease_seconds)),
     )
     app._opsbot_ctx = ctx  # type: ignore[attr-defined]  # reachable from tests and the server
     if settings.opsbot_config is not None:  # issue 13: edits to the organisation file apply without a restart
@@ -163,6 +168,9 @@ def register_error_handler(app: App) -> None:
 
         if isinstance(error, OpsBotError):
             message = error.user_message
+        elif store_unavailable(error):  # issue 14: a plain message, not "something went wrong"
+            log.warning("data store unavailable (%s)", type(error).__name__)
+            message = STORE_NOT_ANSWERING
         else:
             ref = uuid.uuid4().hex[:8]
             log.exception("unhandled error ref=%s", ref)

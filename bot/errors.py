@@ -34,3 +34,13 @@ class ImportFormatError(OpsBotError):
 
 class PermissionDenied(OpsBotError):
     """The user lacks the role the action needs."""
+
+
+STORE_NOT_ANSWERING = "The bot's data store is not answering; try again in a minute."
+
+
+class StoreUnavailable(OpsBotError):
+    """The database did not answer in time or refused the connection (issue 14)."""
+
+    def __init__(self, message: str = STORE_NOT_ANSWERING) -> None:
+        super().__init__(message)

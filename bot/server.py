@@ -25,9 +25,13 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
+from bot.errors import StoreUnavailable
+from bot.http_gate import gate_app
 from bot.observability.metrics import Metrics
 from bot.observability.shutdown import Lifecycle, serve_gracefully
 from bot.observability.wsgi import InFlight, observed
+from bot.replies.sweeper import Sweeper, client_for_app
+from bot.store_health import Deadline
 from storage.migrate import is_at_head
 
 log = logging.getLogger(__name__)
@@ -36,10 +40,23 @@ EVENTS_PATH = "/slack/events"
 StartResponse = Callable[..., Any]
 
 
+READY_BUDGET_SECONDS = 0.8  # /readyz answers within a second even when the database hangs
+_probe = Deadline(READY_BUDGET_SECONDS, threads=4, name="opsbot-ready")
+
+
 def readiness(engine: Engine) -> tuple[bool, dict[str, Any]]:
-    """(ready, details): the database is reachable and its migrations are at head."""
+    """(ready, details): the database is reachable and its migrations are at head.
+
+    Waits at most :data:`READY_BUDGET_SECONDS` for the database (a hung one is "not answering").
+    """
     try:
-        at_head = is_at_head(engine)
+        at_head = _probe.call(lambda abandoned: is_at_head(engine))
+    except StoreUnavailable as exc:
+        if exc.__cause__ is None:
+            log.warning("readiness: database not answering within %.1fs", READY_BUDGET_SECONDS)
+            return False, {"ok": False, "database": "not answering"}
+        log.warning("readiness: database unreachable: %s", type(exc.__cause__).__name__)
+        return False, {"ok": False, "database": "unreachable", "error": type(exc.__cause__).__name__}
     except Exception as exc:  # noqa: BLE001 - any driver error means "not ready"
         log.warning("readiness: database unreachable: %s", type(exc).__name__)
         return False, {"ok": False, "database": "unreachable", "error": type(exc).__name__}
@@ -55,7 +72,7 @@ def make_wsgi_app(app: App, engine: Engine, *, metrics: Metrics | None = None, i
                   lifecycle: Lifecycle | None = None, server_timing: bool = False) -> WsgiApp:
     """A WSGI callable: health probes answered here, ``/metrics`` and the request id by
     ``bot.observability.wsgi``, everything else (events, OAuth install/redirect) handed to Bolt."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    bolt = gate_app(SlackRequestHandler(app, path=EVENTS_PATH), app, EVENTS_PATH)  # 401/400 before Bolt parses
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -117,6 +134,8 @@ def serve(app: App, engine: Engine, *, host: str = "127.0.0.1", port: int = 3000
     metrics.watch_database(ctx.sessions)
     wsgi = make_wsgi_app(app, engine, metrics=metrics, inflight=inflight, lifecycle=lifecycle,
                          server_timing=ctx.settings.server_timing)
+    sweeper = Sweeper(ctx.replies, ctx.workers, client_for_app(app)).start()  # issue 14: owed replies
     serve_gracefully(wsgi, host=host, port=port, threads=threads, inflight=inflight, lifecycle=lifecycle,
                      executors=[app.listener_runner.listener_executor, ctx.workers],
-                     grace_seconds=ctx.settings.shutdown_grace_seconds, on_drain=lambda: metrics.draining.set(1))
+                     grace_seconds=ctx.settings.shutdown_grace_seconds, on_drain=lambda: (metrics.draining.set(1), sweeper.drain()))
+    sweeper.stop()

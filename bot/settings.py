@@ -65,6 +65,18 @@ class Settings(BaseSettings):
     drop_dir: Path | None = Field(default=None, validation_alias="OPSBOT_DROP_DIR")
     drop_interval_seconds: int = Field(default=300, ge=5, le=86400, validation_alias="OPSBOT_DROP_INTERVAL_SECONDS")
     shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600, validation_alias="OPSBOT_SHUTDOWN_GRACE_SECONDS")
+    # issue 14: owed replies are claimed this long and renewed every quarter of it; a process that
+    # dies leaves its replies to another one after at most this long
+    reply_lease_seconds: float = Field(default=20.0, ge=2, le=600, validation_alias="OPSBOT_REPLY_LEASE_SECONDS")
+    # issue 14: bounded waits on the database. The guard's work before an acknowledgement gets
+    # ack_db_seconds, then the person is told the data store is not answering; connections give
+    # up after db_connect_timeout (libpq: at least 2 s), pool check-outs after db_pool_timeout,
+    # PostgreSQL statements after db_statement_timeout_ms (SQLite: busy timeout = the pool timeout)
+    ack_db_seconds: float = Field(default=1.5, gt=0, le=2.5, validation_alias="OPSBOT_ACK_DB_SECONDS")
+    db_connect_timeout: int = Field(default=2, ge=2, le=60, validation_alias="OPSBOT_DB_CONNECT_TIMEOUT")
+    db_pool_timeout: float = Field(default=2.0, gt=0, le=60, validation_alias="OPSBOT_DB_POOL_TIMEOUT")
+    db_statement_timeout_ms: int = Field(default=60_000, ge=0, le=3_600_000,
+                                         validation_alias="OPSBOT_DB_STATEMENT_TIMEOUT_MS")
 
     @property
     def oauth_enabled(self) -> bool:

@@ -32,3 +32,32 @@ def name_list(names: Sequence[str], limit: int = 400, sep: str = ", ") -> str:
     more = len(names) - len(shown)
     head = sep.join(shown)
     return f"{head}{sep}… and {more} more" if shown else f"… {more} in all"
+
+
+MAX_RECORD_ID = 2_147_483_647  # PostgreSQL ``integer`` (the ids of ideas, cycles, incidents)
+
+
+def record_id(text: object) -> int | None:
+    """A record id typed or sent by a person: ASCII digits (an optional leading ``#``) naming
+    1 … :data:`MAX_RECORD_ID`; None otherwise.
+
+    ``str.isdigit`` alone accepts ``①``, ``²`` and other Unicode digits that ``int()`` then
+    refuses, and a 23-digit number overflows the database driver (SQLite: ``OverflowError``;
+    PostgreSQL: out of range for ``integer``): both are "not an id" here.
+    """
+    digits = str(text if text is not None else "").strip().removeprefix("#")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 10:
+        return None
+    value = int(digits)
+    return value if 1 <= value <= MAX_RECORD_ID else None
+
+
+def require_id(value: object, what: str = "item") -> int:
+    """:func:`record_id` for a button value or modal metadata; raises ``UsageError`` (a clear
+    reply, not a crash) when it is not a record id."""
+    from bot.errors import UsageError
+
+    found = record_id(value)
+    if found is None:
+        raise UsageError(f"That {what} reference is not a valid number; open the latest message and try again.")
+    return found

@@ -18,6 +18,7 @@ from bot.alerts.config import load_alert_settings
 from bot.alerts.targets import Target, target_for
 from bot.delivery import deliver_pending, make_delivery_client
 from bot.errors import OpsBotError, UsageError
+from bot.text import record_id, require_id
 from bot.ids import Action, Callback
 from bot.views import alerts as views
 from storage.db import session_scope
@@ -32,10 +33,10 @@ log = logging.getLogger(__name__)
 def _incident_id(body: dict[str, Any]) -> int:
     action = (body.get("actions") or [{}])[0]
     value = action.get("value") or action.get("block_id", "").rpartition(":")[2]
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise UsageError("That button is not attached to an alert.") from None
+    found = record_id(value)
+    if found is None:
+        raise UsageError("That button is not attached to an alert.")
+    return found
 
 
 def register(app: App, ctx: "AppContext") -> None:
@@ -115,7 +116,7 @@ def register(app: App, ctx: "AppContext") -> None:
 
     @app.view(Callback.ALERT_SNOOZE_MODAL)
     def on_snooze_submit(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        iid, user, now = int(view["private_metadata"]), body["user"]["id"], utcnow()
+        iid, user, now = require_id(view.get("private_metadata"), "alert"), body["user"]["id"], utcnow()
         values = view["state"]["values"]
         choice = values[views.SNOOZE_DURATION_BLOCK][views.SNOOZE_DURATION]["selected_option"]["value"]
         picked_raw = values.get(views.SNOOZE_DATE_BLOCK, {}).get(views.SNOOZE_DATE, {}).get("selected_date")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.access.current import RequestScope, bind, unbind
 from bot.errors import OpsBotError
+from bot.failures import user_message
 from bot.ids import Action
 from bot.kpi.reader import Reading
 from bot.listener_runner import runs_inline
@@ -130,9 +131,8 @@ def _send(reply: Reply, respond: Any, client: Any, channel: str | None, root: st
 
 
 def _logged(exc: Exception) -> str:
-    ref = uuid.uuid4().hex[:8]
-    log.exception("conversation work failed ref=%s", ref)
-    return f"Sorry, something went wrong on our side (ref {ref})."
+    # the data store down or hung: the plain notice (issue 14); anything else with a reference
+    return user_message(exc, "conversation work")
 
 
 def _post_error(exc: Exception, client: Any, channel: str, root: str) -> None:

@@ -1,17 +1,19 @@
 """``/digest`` listener: ack at once, then run the command on the worker pool in one session
-and answer ephemerally through ``respond`` (the response_url; previews included)."""
+and answer ephemerally through ``respond`` (the response_url; previews included). The work is
+durable (``bot.replies``): if this process dies before answering, another one answers."""
 
 from __future__ import annotations
 
 import logging
 import re
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from bot.alerts.config import load_alert_settings
 from bot.digest.service import digest_reply, list_page
-from bot.errors import OpsBotError
+from bot.failures import report
 from bot.ids import Action, Command
+from bot.replies import owed_id
+from bot.text import record_id
 from storage.db import session_scope
 from storage.models import utcnow
 
@@ -26,18 +28,31 @@ log = logging.getLogger(__name__)
 def register(app: "App", ctx: "AppContext") -> None:
     alerts = load_alert_settings(ctx.settings.opsbot_config)
 
+    replies = ctx.replies
+    assert replies is not None
+    # durable (issue 14): re-running a /digest command is harmless (subscribe and unsubscribe
+    # leave the same subscription when repeated; previews and lists only read)
+    replies.declare(f"command:{Command.DIGEST.value}", "digest.command", _work,
+                    lambda p, respond, client: _run(ctx, alerts, p["text"], p["channel_id"], p["user_id"], respond))
+
     @app.command(Command.DIGEST.value)
-    def on_digest(ack, command, respond) -> None:  # type: ignore[no-untyped-def]
+    def on_digest(ack, command, respond, client, context) -> None:  # type: ignore[no-untyped-def]
         ack()
-        ctx.workers.submit(_run, ctx, alerts, command.get("text") or "", command.get("channel_id") or "",
-                           command.get("user_id"), respond)
+        replies.submit(ctx.workers, owed_id(context), "digest.command", _work(command), respond, client)
 
     @app.action(re.compile(rf"^{Action.DIGEST_LIST_PAGE}:(prev|next)$"))
     def on_list_page(ack, action, respond) -> None:  # type: ignore[no-untyped-def]
         """Previous / Next on a long ``/digest list``: the same ephemeral message shows that page."""
         ack()
-        page = int(action["value"]) if str(action.get("value", "")).isdigit() else 1
+        page = record_id(action.get("value")) or 1  # "①" or 23 digits: the first page, not a crash
         ctx.workers.submit(_page, ctx, page, respond)
+
+
+def _work(body: dict[str, Any]) -> dict[str, Any]:
+    text = str(body.get("text") or "")
+    return {"text": text, "channel_id": str(body.get("channel_id") or ""), "user_id": body.get("user_id"),
+            "team_id": body.get("team_id"), "response_url": body.get("response_url"),
+            "asked": f"/digest {text}"[:200]}
 
 
 def _page(ctx: "AppContext", page: int, respond: Any) -> None:
@@ -54,13 +69,4 @@ def _run(ctx: "AppContext", alerts: Any, text: str, channel: str, user: str | No
         for blocks, fallback in replies:
             respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error: report here
-        if isinstance(exc, OpsBotError):
-            message = exc.user_message
-        else:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("/digest failed ref=%s", ref)
-            message = f"Sorry, something went wrong on our side (ref {ref})."
-        try:
-            respond(text=message, response_type="ephemeral", replace_original=False)
-        except Exception:  # noqa: BLE001 - reporting must not raise another error
-            log.warning("could not send the /digest error reply")
+        report(exc, respond, "/digest")

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UsageError
+from bot.failures import report
 from bot.ideas import service
 from bot.ideas.clinics import clinic_choices, improvement_channel
 from bot.ideas.commands import IDEA_HELP, parse_idea
@@ -27,8 +28,9 @@ from bot.ideas.similar import find_similar
 from bot.ideas.states import CLOSING, IdeaState
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import IdentifiersFound, check_fields, describe
+from bot.replies import owed_id
 from bot.slack_errors import error_code, explain
-from bot.text import fold
+from bot.text import fold, require_id
 from bot.views import ideas as views
 from handlers.idea_notify import after_move, patterns, post_card
 from storage.db import session_scope
@@ -62,6 +64,39 @@ def form_errors(values: dict[str, Any], ctx: "AppContext") -> tuple[service.Idea
             field = str(err["loc"][0]) if err["loc"] else "title"
             errors[str(FORM_BLOCK.get(field, views.IdeaField.TITLE))] = err["msg"].removeprefix("Value error, ")
         return None, errors
+
+
+def _field(body: dict[str, Any], key: str, sub: str) -> Any:
+    value = body.get(key)
+    return value.get(sub) if isinstance(value, dict) else None
+
+
+def upvote_work(body: dict[str, Any]) -> dict[str, Any]:
+    """What an upvote click needs, also after a crash (``bot.replies``)."""
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions and isinstance(actions[0], dict) else {}
+    return {"idea": action.get("value"), "user_id": _field(body, "user", "id"), "team_id": _field(body, "team", "id"),
+            "response_url": body.get("response_url"), "channel_id": _field(body, "container", "channel_id"),
+            "message_ts": _field(body, "container", "message_ts"),
+            "ephemeral": bool(_field(body, "container", "is_ephemeral"))}
+
+
+def _upvote(ctx: "AppContext", p: dict[str, Any], respond: Any, client: WebClient) -> None:
+    """Add the vote and refresh the card (worker thread); errors become a reply."""
+    try:
+        with session_scope(ctx.sessions) as s:
+            added, card = service.upvote(s, require_id(p.get("idea"), "idea"), p["user_id"], utcnow())
+        if not added:
+            respond(text=f"You have already upvoted idea #{card.id}.", response_type="ephemeral",
+                    replace_original=False)
+            return
+        blocks, text = views.idea_message(card)
+        if p.get("ephemeral") or not p.get("channel_id"):
+            respond(blocks=blocks, text=text, replace_original=True)
+        else:
+            client.chat_update(channel=p["channel_id"], ts=p["message_ts"], text=text, blocks=blocks)
+    except Exception as exc:  # noqa: BLE001 - a worker has no @app.error: report here
+        report(exc, respond, "idea upvote")
 
 
 def register(app: App, ctx: "AppContext") -> None:
@@ -140,28 +175,22 @@ def register(app: App, ctx: "AppContext") -> None:
         ack()
         open_form(client, ctx, body["trigger_id"])
 
+    replies = ctx.replies
+    assert replies is not None
+    # durable (issue 14): an upvote is idempotent per person, so redoing it after a crash is safe
+    replies.declare(f"action:{Action.IDEA_UPVOTE}", "idea.upvote", upvote_work,
+                    lambda p, respond, client: _upvote(ctx, p, respond, client))
+
     @app.action(Action.IDEA_UPVOTE)
-    def on_upvote(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+    def on_upvote(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
         ack()
-        with session_scope(ctx.sessions) as s:
-            added, card = service.upvote(s, int(action["value"]), body["user"]["id"], utcnow())
-        if not added:
-            respond(text=f"You have already upvoted idea #{card.id}.", response_type="ephemeral",
-                    replace_original=False)
-            return
-        blocks, text = views.idea_message(card)
-        container = body.get("container") or {}
-        if container.get("is_ephemeral"):
-            respond(blocks=blocks, text=text, replace_original=True)
-        else:
-            client.chat_update(channel=container["channel_id"], ts=container["message_ts"], text=text,
-                               blocks=blocks)
+        replies.submit(ctx.workers, owed_id(context), "idea.upvote", upvote_work(body), respond, client)
 
     @app.action(re.compile(rf"^{Action.IDEA_STATUS}:"))
     def on_status_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
         ack()
         target = IdeaState(action["action_id"].split(":", 1)[1])
-        idea_id, user, now = int(action["value"]), body["user"]["id"], utcnow()
+        idea_id, user, now = require_id(action.get("value"), "idea"), body["user"]["id"], utcnow()
         container = body.get("container") or {}
         where = ((container.get("channel_id"), container.get("message_ts"))
                  if container.get("type") == "message" and not container.get("is_ephemeral") else None)
@@ -183,7 +212,7 @@ def register(app: App, ctx: "AppContext") -> None:
         try:
             with session_scope(ctx.sessions) as s:
                 change = service.change_state(
-                    s, int(meta["idea_id"]), IdeaState(meta["state"]), user, now, reason=reason,
+                    s, require_id(meta.get("idea_id"), "idea"), IdeaState(meta["state"]), user, now, reason=reason,
                     owner=views.state_value(view, views.IdeaField.OWNER),
                     due=date.fromisoformat(due) if due else None, patterns=patterns(ctx))
         except UsageError as exc:  # includes IdentifiersFound and a missing closing reason
@@ -197,7 +226,7 @@ def register(app: App, ctx: "AppContext") -> None:
     def on_upvote_instead(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         with session_scope(ctx.sessions) as s:
-            added, card = service.upvote(s, int(action["value"]), body["user"]["id"], utcnow())
+            added, card = service.upvote(s, require_id(action.get("value"), "idea"), body["user"]["id"], utcnow())
         note = "Your vote was added to" if added else "You had already upvoted"
         client.views_update(view_id=body["view"]["id"], view=views.notice_view(
             "Thanks", f"{note} idea *#{card.id}* ({card.votes} votes). Your draft was not saved."))
@@ -209,7 +238,7 @@ def register(app: App, ctx: "AppContext") -> None:
         values["title"] = values["title"] or "(untitled)"
         try:
             with session_scope(ctx.sessions) as s:
-                card = service.merge_into(s, int(action["value"]), service.IdeaDraft(**values),
+                card = service.merge_into(s, require_id(action.get("value"), "idea"), service.IdeaDraft(**values),
                                           body["user"]["id"], utcnow(), patterns(ctx))
         except (IdentifiersFound, ValidationError) as exc:
             msg = exc.user_message if isinstance(exc, IdentifiersFound) else "Fill in the form first."

@@ -6,18 +6,22 @@ worker computes in one DB session (``session_scope``) while holding a ``ctx.comp
 and the GIL are shared with the acknowledgements), then answers via ``respond`` (the
 ``response_url``, ephemeral) or uploads the chart, slot released: a slow Slack holds a worker
 thread, not a compute slot.
+
+The work is durable (issue 14, ``bot.replies``): the guard records it before the ack, and if this
+process dies before replying another one (or this one, restarted) answers.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import OpsBotError
+from bot.failures import user_message
 from bot.ids import Action, Command
 from bot.listener_runner import runs_inline
+from bot.replies import owed_id
 from bot.services.conversation import converse
 from bot.services.kpi import kpi_answer
 from bot.slack_errors import explain, respond_or_tell
@@ -43,28 +47,53 @@ def _channel(body: dict[str, Any]) -> str | None:
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
+def _asker(body: dict[str, Any]) -> dict[str, Any]:
+    """What every owed KPI reply needs to reach the person again (bot.replies)."""
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    return {"response_url": body.get("response_url"), "user_id": user, "team_id": team}
+
+
+def _command_work(body: dict[str, Any]) -> dict[str, Any]:
+    text = str(body.get("text") or "")
+    return {**_asker(body), "text": text, "asked": f"/kpi {text}"[:200]}
+
+
+def _button_work(body: dict[str, Any]) -> dict[str, Any]:
+    return {**_asker(body), "question": _question(body), "channel": _channel(body)}
+
+
 def register(app: "App", ctx: "AppContext") -> None:
     import bot.spc  # noqa: F401  (scipy/numpy load at start-up, not inside the first answer)
 
+    replies = ctx.replies
+    assert replies is not None
+    replies.declare(f"command:{Command.KPI.value}", "kpi.answer", _command_work,
+                    lambda p, respond, client: _answer_job(ctx, p["text"], p["user_id"], respond))
+    replies.declare(f"action:{Action.KPI_SHARE.value}", "kpi.share", _button_work,
+                    lambda p, respond, client: _share_job(ctx, p["question"], p["channel"], p["user_id"],
+                                                          respond, client))
+    replies.declare(f"action:{Action.KPI_CHART.value}", "kpi.chart", _button_work,
+                    lambda p, respond, client: _chart_job(ctx, p["question"], p["channel"], respond, client,
+                                                          p["user_id"]))
+
     @app.command(Command.KPI.value)
     @runs_inline
-    def on_kpi(ack, command, respond) -> None:  # type: ignore[no-untyped-def]
+    def on_kpi(ack, command, respond, client, context) -> None:  # type: ignore[no-untyped-def]
         ack()
-        ctx.workers.submit(_answer_job, ctx, command.get("text") or "", command.get("user_id"), respond)
+        replies.submit(ctx.workers, owed_id(context), "kpi.answer", _command_work(command), respond, client)
 
     @app.action(Action.KPI_SHARE.value)
     @runs_inline
-    def on_share(ack, body, respond, client) -> None:  # type: ignore[no-untyped-def]
+    def on_share(ack, body, respond, client, context) -> None:  # type: ignore[no-untyped-def]
         ack()
-        ctx.workers.submit(_share_job, ctx, _question(body), _channel(body), (body.get("user") or {}).get("id"),
-                           respond, client)
+        replies.submit(ctx.workers, owed_id(context), "kpi.share", _button_work(body), respond, client)
 
     @app.action(Action.KPI_CHART.value)
     @runs_inline
-    def on_chart(ack, body, respond, client) -> None:  # type: ignore[no-untyped-def]
+    def on_chart(ack, body, respond, client, context) -> None:  # type: ignore[no-untyped-def]
         ack()
-        ctx.workers.submit(_chart_job, ctx, _question(body), _channel(body), respond, client,
-                           (body.get("user") or {}).get("id"))
+        replies.submit(ctx.workers, owed_id(context), "kpi.chart", _button_work(body), respond, client)
 
 
 def _answer_job(ctx: "AppContext", text: str, user: str | None, respond: Any) -> None:
@@ -95,16 +124,10 @@ def _share_job(ctx: "AppContext", question: str, channel: str | None, user: str 
 def _report(exc: Exception, respond: Any, channel: str | None = None, user: str | None = None,
             client: Any = None, doing: str = "answer") -> None:
     """Tell the user what went wrong: a typed error's message, Slack's expected refusals in plain
-    words (``bot.slack_errors``, logged at WARNING), anything else with a reference (ERROR)."""
+    words (``bot.slack_errors``, logged at WARNING), the data store being down (issue 14), anything
+    else with a reference (ERROR) — ``bot.failures.user_message``."""
     words = explain(exc, channel, doing)
-    if isinstance(exc, OpsBotError):
-        message = exc.user_message
-    elif words is not None:
-        message = words
-    else:
-        ref = uuid.uuid4().hex[:8]
-        log.exception("kpi work failed ref=%s", ref)
-        message = f"Sorry, something went wrong on our side (ref {ref})."
+    message = words if words is not None and not isinstance(exc, OpsBotError) else user_message(exc, "kpi work")
     try:
         respond_or_tell(respond, client, channel, user, message)
     except Exception:  # noqa: BLE001 - reporting must not raise another error

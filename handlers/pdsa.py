@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.errors import UsageError
+from bot.text import require_id
 from bot.ideas import pdsa, service
 from bot.ideas.commands import PDSA_HELP, parse_pdsa
 from bot.ideas.kpis import kpi_choices
@@ -61,15 +62,16 @@ def register(app: App, ctx: "AppContext") -> None:
         values, user = views.read_start_form(view), body["user"]["id"]
         number = values.pop("cycle_number")
         errors = _field_errors({k: v for k, v in values.items() if k != "kpi_id"}, ctx)
-        if number and not number.isdigit():
-            errors[str(views.PdsaField.NUMBER)] = "Give the cycle number as a whole number, e.g. 1."
+        if number and not (number.isascii() and number.isdigit() and len(number) <= 4):
+            errors[str(views.PdsaField.NUMBER)] = ("Give the cycle number as a whole number from 1 to 9999 "
+                                                   "in plain digits, e.g. 1.")
         if errors:
             ack(response_action="errors", errors=errors)
             return
         meta = json.loads(view.get("private_metadata") or "{}")
         try:
-            draft = pdsa.CycleDraft(idea_id=int(meta["idea_id"]), cycle_number=int(number) if number else None,
-                                    **values)
+            draft = pdsa.CycleDraft(idea_id=require_id(meta.get("idea_id"), "idea"),
+                                    cycle_number=int(number) if number else None, **values)
             with session_scope(ctx.sessions) as s:
                 card = pdsa.start_cycle(s, draft, user, utcnow(), patterns=patterns(ctx))
         except (UsageError, ValidationError) as exc:
@@ -87,7 +89,7 @@ def register(app: App, ctx: "AppContext") -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        cycle_id = int(json.loads(view.get("private_metadata") or "{}")["cycle_id"])
+        cycle_id = require_id(json.loads(view.get("private_metadata") or "{}").get("cycle_id"), "cycle")
         try:
             with session_scope(ctx.sessions) as s:
                 result = pdsa.update_cycle(s, cycle_id, pdsa.CycleUpdate(**values), user, utcnow(),
@@ -107,7 +109,7 @@ def register(app: App, ctx: "AppContext") -> None:
     def on_post_update(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         with session_scope(ctx.sessions) as s:
-            view = views.update_form(pdsa.get_cycle(s, int(action["value"])))
+            view = views.update_form(pdsa.get_cycle(s, require_id(action.get("value"), "cycle")))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(Action.PDSA_SNOOZE)
@@ -115,12 +117,12 @@ def register(app: App, ctx: "AppContext") -> None:
         ack()
         days = reminder_days(ctx.settings, ctx.org)
         with session_scope(ctx.sessions) as s:
-            card = pdsa.snooze(s, int(action["value"]), utcnow(), days)
+            card = pdsa.snooze(s, require_id(action.get("value"), "cycle"), utcnow(), days)
         respond(text=f"Snoozed PDSA cycle #{card.id} for {days} days.", replace_original=True)
 
     @app.action(Action.PDSA_CLOSE)
     def on_close(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
         with session_scope(ctx.sessions) as s:
-            card = pdsa.close_cycle(s, int(action["value"]), body["user"]["id"], utcnow())
+            card = pdsa.close_cycle(s, require_id(action.get("value"), "cycle"), body["user"]["id"], utcnow())
         respond(text=f"Closed PDSA cycle #{card.id}.", replace_original=True)

@@ -13,10 +13,20 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent use."""
+def make_engine(url: str, *, connect_timeout: int | None = None, pool_timeout: float | None = None,
+                statement_timeout_ms: int | None = None, **kwargs: object) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent use.
+
+    Bounded waits (issue 14), each optional: ``connect_timeout`` (seconds; libpq's
+    ``connect_timeout``, at least 2), ``pool_timeout`` (seconds to wait for a pooled connection;
+    on SQLite it sets the busy timeout, how long a writer waits for the lock, to at least 5 s:
+    writers queue behind each other's short transactions under load; default 30 s), and
+    ``statement_timeout_ms`` (PostgreSQL ``statement_timeout``; 0 = none). A server that accepts
+    packets and never answers is not caught by any of them: see ``bot.store_health.Deadline``.
+    """
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        busy = max(5.0, pool_timeout) if pool_timeout is not None else 30
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": busy})
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
 
         @event.listens_for(engine, "connect")
@@ -33,6 +43,15 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
+        if pool_timeout is not None:
+            kwargs.setdefault("pool_timeout", pool_timeout)
+    connect_args: dict[str, object] = dict(kwargs.pop("connect_args", None) or {})  # type: ignore[call-overload]
+    if connect_timeout is not None:
+        connect_args.setdefault("connect_timeout", max(2, int(connect_timeout)))
+    if statement_timeout_ms:
+        connect_args.setdefault("options", f"-c statement_timeout={int(statement_timeout_ms)}")
+    if connect_args:
+        kwargs["connect_args"] = connect_args
     return create_engine(url, **kwargs)  # type: ignore[arg-type]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from bot.access import kpis
 from bot.access.policy import Permission as P
 from bot.ids import Action, Callback
+from bot.text import record_id
 
 SAFE = re.compile(r"[^a-z0-9_:./-]")
 
@@ -28,8 +29,7 @@ def safe_id(text: Any, limit: int = 80) -> str:
 
 
 def number(text: Any) -> int | None:
-    digits = str(text if text is not None else "").strip().lstrip("#")
-    return int(digits) if digits.isdigit() and len(digits) < 12 else None
+    return record_id(text)
 
 
 @dataclass(frozen=True)

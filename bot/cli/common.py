@@ -37,10 +37,18 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def engine_for(settings: Settings, *, check_schema: bool = True) -> Engine:
+def engine_for(settings: Settings, *, check_schema: bool = True, serving: bool = False) -> Engine:
     """An engine on ``DATABASE_URL``; unless ``check_schema`` is False, a database that cannot be
-    reached or whose schema is behind stops the command with one message (exit 2)."""
-    engine = make_engine(settings.database_url)
+    reached or whose schema is behind stops the command with one message (exit 2).
+
+    Every engine gives up connecting after ``OPSBOT_DB_CONNECT_TIMEOUT``; a ``serving`` one (serve,
+    socket) also waits at most ``OPSBOT_DB_POOL_TIMEOUT`` for a pooled connection (SQLite: for the
+    write lock) and has ``OPSBOT_DB_STATEMENT_TIMEOUT_MS`` (issue 14). Imports and jobs keep the
+    long waits their big transactions need."""
+    bounded: dict[str, object] = {"connect_timeout": settings.db_connect_timeout}
+    if serving:
+        bounded.update(pool_timeout=settings.db_pool_timeout, statement_timeout_ms=settings.db_statement_timeout_ms)
+    engine = make_engine(settings.database_url, **bounded)  # type: ignore[arg-type]
     if check_schema:
         problem = schema_problem(engine)
         if problem:

@@ -32,7 +32,7 @@ def serve_command(
     with user_errors():
         # OAuth mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) takes tokens from the installations
         require(settings, "slack_signing_secret", *(() if settings.oauth_enabled else ("slack_bot_token",)))
-        engine = engine_for(settings, check_schema=False)
+        engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=True)
     ready, details = readiness(engine)
     if not ready:
@@ -49,8 +49,12 @@ def socket_command(database: str | None = database_option()) -> None:
     settings = settings_or_exit(DATABASE_URL=database)
     with user_errors():
         require(settings, "slack_app_token", "slack_bot_token")
-        engine = engine_for(settings, check_schema=False)
+        engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=False)
         handler = make_socket_handler(app, settings)
+    from bot.replies.sweeper import Sweeper, client_for_app
+
+    ctx = app._opsbot_ctx  # type: ignore[attr-defined]
+    Sweeper(ctx.replies, ctx.workers, client_for_app(app)).start()  # issue 14: owed replies survive a crash
     log.info("opsbot connecting over Socket Mode via %s", settings.slack_api_url)
     handler.start()

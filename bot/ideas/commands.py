@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.errors import UsageError
 from bot.ideas.states import IdeaState, parse_state
+from bot.text import MAX_RECORD_ID, record_id
 
 IDEA_HELP = (
     "*/idea* — open the idea form (text after it becomes the title)\n"
@@ -50,10 +51,10 @@ class PdsaCommand:
 
 
 def _int(text: str | None, what: str, usage: str) -> int:
-    digits = (text or "").lstrip("#")
-    if not digits.isdigit():
-        raise UsageError(f"Give the {what} as a number, e.g. `{usage}`.")
-    return int(digits)
+    value = record_id(text)
+    if value is None:
+        raise UsageError(f"Give the {what} as a number from 1 to {MAX_RECORD_ID:,} in plain digits, e.g. `{usage}`.")
+    return value
 
 
 def _take_state(words: list[str]) -> tuple[IdeaState | None, list[str]]:

@@ -9,9 +9,11 @@ request through with the requester bound to ``bot.access.current``. It also wrap
 acknowledged" for ``ctx.compute`` (``bot.priority``), and attaches the change-row hook
 (``bot.audit.changes``) to the app's session factory.
 
-Work before ``ack``: the role-grant and clinic look-ups, then two inserts (receipt, audit row) in
-one transaction. User-group members come from a cache refreshed in the background (no Web API
-call before the ack, ``bot.access.resolver``).
+Work before ``ack``: the role-grant and clinic look-ups, then two inserts (receipt, audit row) and,
+for a request whose work is durable, a third (``pending_replies``, ``bot.replies``) in one
+transaction, user-group members from a cache refreshed in the background (``bot.access.resolver``).
+That work runs on a small pool and gets ``OPSBOT_ACK_DB_SECONDS`` (``bot.store_health.Deadline``):
+a database that is down or hung makes the acknowledgement say so instead of waiting (issue 14).
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from bot.access.current import bind
 from bot.access.resolver import GroupCache, RoleResolver, slack_group_lister
 from bot.access.roles import RolesConfig
 from bot.audit import changes
+from bot.errors import STORE_NOT_ANSWERING, StoreUnavailable
 from bot.middleware.guard import check
+from bot.replies import OWED
+from bot.store_health import Deadline
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -67,13 +72,23 @@ def install(app: App, ctx: "AppContext") -> RoleResolver:
             return contextvars.copy_context().run(original, req)
 
     app.dispatch = dispatch  # type: ignore[method-assign]
+    settings = getattr(ctx, "settings", None)
+    # issue 14: the database gets ack_db_seconds before the ack goes with the data-store notice
+    deadline = Deadline(getattr(settings, "ack_db_seconds", 1.5),
+                        threads=max(16, getattr(settings, "listener_threads", 16) // 2), name="opsbot-guard")
+    ctx.guard_deadline = deadline  # type: ignore[attr-defined]
 
     @app.middleware
     def opsbot_guard(req: Any, resp: BoltResponse, next: Any) -> BoltResponse:  # noqa: A002 - Bolt's name
         bind(None)
         req.context[GUARDED] = True
         body = req.body if isinstance(req.body, dict) else {}
-        verdict = check(ctx, resolver, body, req.raw_body or "")
+        try:
+            verdict = deadline.call(check, ctx, resolver, body, req.raw_body or "")
+        except StoreUnavailable:  # issue 14: acknowledge in time, and say why nothing follows
+            log.warning("data store not answering: %s acknowledged with the notice",
+                        "event" if body.get("type") == "event_callback" else "request")
+            return _unavailable(ctx, req, body)
         if verdict.status == "duplicate":
             log.info("duplicate delivery ignored (retry or replay)")
             return BoltResponse(status=200, body="")
@@ -83,7 +98,18 @@ def install(app: App, ctx: "AppContext") -> RoleResolver:
             return refusal(ctx, req, body, verdict.message or "Sorry, you can't do that.",
                            rejected=verdict.status == "rejected")
         bind(verdict.scope)
+        req.context[OWED] = verdict.owed
         next()
         return resp
 
     return resolver
+
+
+def _unavailable(ctx: "AppContext", req: Any, body: dict[str, Any]) -> BoltResponse:
+    """An event is answered 503 (Slack retries it later); anything a person did gets the notice in
+    the shape of its surface (``bot.middleware.refuse``), with nothing recorded."""
+    if body.get("type") == "event_callback" or not body:
+        return BoltResponse(status=503, body="")
+    from bot.middleware.refuse import refusal
+
+    return refusal(ctx, req, body, STORE_NOT_ANSWERING)

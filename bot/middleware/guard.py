@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
 from bot.audit.service import AuditEntry, record
 from bot.middleware import bounds, receipts
+from bot.store_health import Abandoned
 from storage.db import session_scope
 from storage.models import utcnow
 
@@ -40,6 +42,7 @@ class Verdict:
     need: Need | None = None
     message: str | None = None
     scope: RequestScope | None = None
+    owed: int | None = None  # the pending_replies row of the work that follows the ack (bot.replies)
 
 
 def _sub(body: dict[str, Any], key: str, field: str = "id") -> Any:
@@ -58,8 +61,13 @@ def ids(body: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     return clean(team), clean(user), clean(channel)
 
 
-def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_body: str) -> Verdict:
+def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_body: str,
+          abandoned: threading.Event | None = None) -> Verdict:
     """Decide one request (see module doc). Never raises for bad input.
+
+    An allowed request whose listener declared durable work (``bot.replies``) also gets its
+    ``pending_replies`` row in this transaction. When ``abandoned`` is set (the caller stopped
+    waiting: ``bot.store_health.Deadline``) the transaction rolls back instead of committing.
 
     The reads (grants, the clinic the request concerns) come first and the writes last (the
     receipt, one ``INSERT … ON CONFLICT DO NOTHING``, then the audit row), so SQLite's write
@@ -75,8 +83,11 @@ def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_b
         _prune_later(ctx, now)
     try:
         with session_scope(ctx.sessions) as s:
+            _still_wanted(abandoned)
             if is_event and problem is None:
-                return Verdict("allowed" if receipts.claim_once(s, key, now) else "duplicate")
+                claimed = receipts.claim_once(s, key, now)
+                _still_wanted(abandoned)
+                return Verdict("allowed" if claimed else "duplicate")
             if problem is not None:
                 kind = "command" if body.get("command") else safe_id(body.get("type"), 24)
                 entry = AuditEntry(key, kind, "oversized", "rejected", 0, team, user, channel, reason="payload bounds")
@@ -86,9 +97,18 @@ def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_b
             if not receipts.claim_once(s, key, now):
                 return Verdict("duplicate")
             record(s, entry)
+            replies = getattr(ctx, "replies", None)
+            if verdict.status == "allowed" and replies is not None:
+                verdict.owed = replies.owe(s, body, now)
+            _still_wanted(abandoned)
     except IntegrityError:  # (request_id, 0) already audited: the same request, recorded first elsewhere
         return Verdict("duplicate")
     return verdict
+
+
+def _still_wanted(abandoned: threading.Event | None) -> None:
+    if abandoned is not None and abandoned.is_set():
+        raise Abandoned("the acknowledgement went without this check; rolled back")
 
 
 def _judge(ctx: "AppContext", resolver: RoleResolver, s: Any, body: dict[str, Any], key: str, now: Any,

@@ -65,10 +65,12 @@ class DatabaseCollector(Collector):
         self.sessions = sessions
 
     def collect(self) -> Iterator[Metric]:
-        from storage.models import Delivery, FeedLoad
+        from storage.models import Delivery, FeedLoad, PendingReply
 
         deliveries = GaugeMetricFamily("opsbot_deliveries", "Delivery-log rows by state", labels=["state"])
         rows = CounterMetricFamily("opsbot_import_rows", "Rows of recorded feed loads", labels=["feed", "outcome"])
+        owed = GaugeMetricFamily("opsbot_owed_replies", "Replies acknowledged and not yet sent, by kind (issue 14)",
+                                 labels=["kind"])
         try:
             with self.sessions() as s:
                 for state, n in s.execute(select(Delivery.state, func.count()).group_by(Delivery.state)):
@@ -79,11 +81,14 @@ class DatabaseCollector(Collector):
                 for feed, *sums in s.execute(stmt):
                     for outcome, n in zip(cols, sums):
                         rows.add_metric([feed, outcome], float(n))
+                for kind, n in s.execute(select(PendingReply.kind, func.count()).group_by(PendingReply.kind)):
+                    owed.add_metric([str(kind)], n)
         except Exception as exc:  # noqa: BLE001 - a scrape must not fail because the DB blinked
             log.warning("metrics: database figures unavailable: %s", type(exc).__name__)
             return
         yield deliveries
         yield rows
+        yield owed
 
 
 def ack_kind(content_type: str, body: bytes) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import select
+import socket
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
@@ -71,9 +73,25 @@ class StandInHandler(BaseHTTPRequestHandler):
         elif path.startswith("/upload/v1/"):
             self._send(*self.standin._answer_upload(path.rsplit("/", 1)[-1], raw, headers))
         elif path.startswith("/response/"):
+            if not self._sender_stays(self.standin.response_hold):
+                return  # the sender died while its post was held: nothing lands
             self._send(*self.standin._answer_response_url(path, raw, headers))
         else:
             self._send(404, {"ok": False, "error": "unknown_path"})
+
+    def _sender_stays(self, seconds: float) -> bool:
+        """Wait ``seconds``; False as soon as the client closes its connection (EOF or reset)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], min(left, 0.1))
+            if readable:
+                try:
+                    if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                        return False
+                except OSError:
+                    return False
+                time.sleep(min(left, 0.05))  # data waiting (not EOF): keep holding
+        return True
 
     def _send(self, status: int, body: dict[str, Any] | bytes | str,
               headers: dict[str, str] | None = None) -> None:

@@ -54,6 +54,7 @@ class SlackStandIn(Answers):
         self._thread: threading.Thread | None = None
         self.base_url = ""
         self.root_url = ""
+        self.response_hold = 0.0  # see hold_responses
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self) -> str:
@@ -101,6 +102,12 @@ class SlackStandIn(Answers):
     def stub(self, method: str, body: dict[str, Any] | Any) -> None:
         """Answer ``method`` with ``body`` (a dict, or a callable ``params -> dict``)."""
         self._stubs[method] = body
+
+    def hold_responses(self, seconds: float) -> None:
+        """Hold each response_url post ``seconds`` before taking it; a post whose sender hangs up
+        meanwhile (killed) is dropped, as if it never arrived (issue 14: crash between ack and
+        reply). 0 switches holding off; posts already held keep their wait."""
+        self.response_hold = max(0.0, seconds)
 
     def new_response_url(self, *, expired: bool = False) -> str:
         """A fresh response_url on the stand-in; posts to it land in :attr:`responses`.

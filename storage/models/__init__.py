@@ -45,6 +45,7 @@ from storage.models.revenue import (
     RemittanceAdjustment,
     RemittanceServiceLine,
 )
+from storage.models.replies import PendingReply  # noqa: F401  (issue 14: replies owed)
 from storage.models.rollups import AppointmentDaily
 from storage.models.scheduling import ScheduleTemplate, Slot, SlotState
 
