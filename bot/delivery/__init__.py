@@ -9,7 +9,9 @@ A row is inserted before anything is sent (``INSERT … ON CONFLICT DO NOTHING``
 key): only the inserter that wins gets a row, so restarts, daylight-saving repeats and several
 scheduler processes cannot post one occurrence twice. Senders claim rows with a lease
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, an atomic conditional UPDATE on SQLite); a crashed
-sender's row is retried once its lease runs out. See ``sender.py`` for retries, 429, fallbacks.
+sender's row is retried once its lease runs out; every post is fenced by a fresh claim token and
+an ambiguous attempt is settled by a paged history search, never re-sent blind. See
+``sender.py`` for the steps, retries, 429, pacing and fallbacks.
 """
 
 from bot.delivery.claim import claim_due

@@ -41,7 +41,7 @@ def enqueue(session: Session, key: str, channel: str | None, payload: dict[str, 
     now = now or utcnow()
     values = dict(key=key, kind=kind, method=method, channel=channel, payload=payload,
                   parent_key=parent_key, fallback_user=fallback_user, state=DeliveryState.PENDING,
-                  attempts=0, failures=0, ambiguous=0, next_attempt_at=not_before or now,
+                  attempts=0, failures=0, ambiguous=0, checks=0, next_attempt_at=not_before or now,
                   created_at=now)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
