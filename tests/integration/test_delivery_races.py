@@ -10,11 +10,13 @@ visible state with a reason; never twice.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,17 +56,30 @@ def client(standin: SlackStandIn, timeout: int = 10):  # type: ignore[no-untyped
     return make_delivery_client("xoxb-test", standin.base_url, timeout=timeout)
 
 
+class SlowClient(WebClient):
+    """A sender on a slow link: every call takes ``delay`` seconds longer (a slow Slack)."""
+
+    delay = 0.05
+
+    def api_call(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        time.sleep(self.delay)
+        return super().api_call(*args, **kwargs)
+
+
 def test_two_senders_drain_a_backlog_while_a_batch_outlives_its_lease(sessions: sessionmaker[Session],
                                                                       standin: SlackStandIn) -> None:
-    """1,000 rows; sender A claims batches of 500; sender B runs with a clock past A's lease (as
-    when A's batch outlives it) and re-claims A's rows while A is still posting them."""
+    """1,000 rows; sender A (on a slow link) claims batches of 500; sender B runs with a clock
+    past A's lease (as when A's batch outlives it) and re-claims A's rows while A is still
+    posting them, overtaking A: A must notice at each send that the row is no longer its own."""
     channels = [f"C{i:03d}" for i in range(125)]
     keys = [(f"backlog/{i}", channels[i % len(channels)]) for i in range(1000)]
     queue(sessions, keys)
     reports = {}
 
     def sender(name: str, now: datetime, batch: int) -> None:
-        reports[name] = deliver_pending(sessions, client(standin), now, worker=name,
+        chat = SlowClient(token="xoxb-test", base_url=standin.base_url, timeout=10, retry_handlers=[]) \
+            if name == "A" else client(standin)
+        reports[name] = deliver_pending(sessions, chat, now, worker=name,
                                         policy=DeliveryPolicy(batch=batch, lease_s=LEASE.total_seconds()))
 
     a = threading.Thread(target=sender, args=("A", T0, 500))
