@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=730, ge=30, le=36500, validation_alias="OPSBOT_RETENTION_DAYS")
     lease_seconds: int = Field(default=30, ge=5, le=3600, validation_alias="OPSBOT_LEASE_SECONDS")
     shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600, validation_alias="OPSBOT_SHUTDOWN_GRACE_SECONDS")
+    # issue 14: a delivery claim's lease (restarted at each send; never under 3 client timeouts
+    # + 10 s) and how many rows one claim takes (bot.delivery.DeliveryPolicy)
+    delivery_lease_seconds: float = Field(default=120.0, ge=1, le=3600, validation_alias="OPSBOT_DELIVERY_LEASE_SECONDS")
+    delivery_batch: int = Field(default=50, ge=1, le=1000, validation_alias="OPSBOT_DELIVERY_BATCH")
 
     @property
     def oauth_enabled(self) -> bool:
