@@ -157,7 +157,7 @@ def snapshot(sessions, standin: SlackStandIn, channels: list[str]) -> dict[str, 
     ours = {k: v for k, v in rows.items() if v[2] == "chaos"}
     dup = sorted(k for k in ours if landed[k] > 1)
     lost = sorted(k for k, (st, _, _) in ours.items() if landed[k] == 0 and st in ("sent", "fallback_sent"))
-    waiting = Counter(f"{st}: {(err or '').split(';')[0][:70]}" for k, (st, err, _) in ours.items()
+    waiting = Counter(f"{st:11} {(err or '').removeprefix('unconfirmed: ').split(';')[0][:70]}" for k, (st, err, _) in ours.items()
                       if landed[k] == 0 and st not in ("sent", "fallback_sent", "dead"))
     dead = Counter(f"{(err or '')[:70]}" for k, (st, err, _) in ours.items() if st == "dead")
     return dict(total=len(ours), posted_once=sum(1 for k in ours if landed[k] == 1), duplicated=dup,
