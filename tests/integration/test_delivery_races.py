@@ -19,7 +19,9 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
+from bot.cli import _load_commands, cli
 from bot.delivery import DeliveryPolicy, deliver_pending, enqueue, make_delivery_client
 from bot.delivery.history import delivery_key_of
 from bot.standin import SlackStandIn
@@ -122,7 +124,7 @@ def test_timeout_after_landing_is_not_posted_twice(sessions: sessionmaker[Sessio
 
 
 def test_history_failing_holds_the_row_visibly_then_settles(sessions: sessionmaker[Session],
-                                                            standin: SlackStandIn) -> None:
+                                                            standin: SlackStandIn, db_url: str) -> None:
     keys = [(f"hist/{i}", "C1") for i in range(5)]
     queue(sessions, keys, fallback_user="UOWNER")
     standin.inject("chat.postMessage", status=504, landed=True, times=5)
@@ -138,6 +140,12 @@ def test_history_failing_holds_the_row_visibly_then_settles(sessions: sessionmak
     # the alert about the bot itself: one DM to the owner per held row, through the log itself
     alerts = [d for d in held.values() if d.kind == "bot_health"]
     assert len(alerts) == 5 and {d.channel for d in alerts} == {"UOWNER"}
+    _load_commands()
+    shown = CliRunner().invoke(cli, ["alerts", "log", "--state", "unconfirmed", "--database", db_url])
+    assert shown.exit_code == 0, shown.output
+    assert {line.split()[6] for line in shown.output.splitlines() if " unconfirmed " in line[:25]} \
+        == {k for k, _ in keys}
+    assert "! 5 deliveries unconfirmed" in shown.output
     standin.faults.clear()
     deliver_pending(sessions, client(standin), T0 + timedelta(hours=5))
     final = states(sessions)
