@@ -60,6 +60,20 @@ def take_turn(sessions: sessionmaker[Session], channel: str, now: datetime, spac
         return Turn(max(0.001, (row[0] - now).total_seconds()), row[1])
 
 
+def channel_waits(sessions: sessionmaker[Session], channels: set[str], now: datetime,
+                  spacing_s: float) -> dict[str, float]:
+    """Seconds until each of ``channels`` is free at ``now`` (only channels not free are listed).
+    A peek for ordering work, not a turn: :func:`take_turn` still decides."""
+    if not channels:
+        return {}
+    C = DeliveryChannel
+    with session_scope(sessions) as s:
+        rows = s.execute(select(C.channel, C.not_before, C.reason).where(C.channel.in_(channels))).all()
+    far = now + timedelta(seconds=spacing_s * 2)
+    return {ch: (nb - now).total_seconds() for ch, nb, reason in rows
+            if nb > now and not (reason == SPACING and nb > far)}
+
+
 def hold_channel(sessions: sessionmaker[Session], channel: str, now: datetime, seconds: float,
                  reason: str) -> None:
     """Hold every post to ``channel`` until ``now + seconds`` (a 429's ``Retry-After``); an

@@ -26,6 +26,7 @@ import os
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.attempt import FALLBACK_MARK, Sending, attempt, load
+from bot.delivery.channels import channel_waits
 from bot.delivery.claim import claim_due, new_claim_token
 from bot.delivery.history import METADATA_TYPE
 from bot.delivery.record import Backoff, DeliveryReport, finish, record
@@ -106,13 +108,34 @@ def deliver_pending(sessions: sessionmaker[Session], client: WebClient, now: dat
             return report
         ctx = Sending(sessions, client, owner, clock, lease, policy.spacing_s, policy.max_pace_wait_s,
                       policy.max_failures, sleep)
-        for row_id in _interleaved(sessions, ids):
+        _send_batch(ctx, _interleaved(sessions, ids), policy, backoff, report)
+
+
+def _send_batch(ctx: Sending, order: list[tuple[int, str | None]], policy: DeliveryPolicy,
+                backoff: Backoff, report: DeliveryReport) -> None:
+    """Send the batch, taking first the rows whose channel is free: a row whose channel is
+    paced goes to the back of the line; when every row left waits, sleep for the first turn."""
+    line = deque(order)
+    while line:
+        waits = channel_waits(ctx.sessions, {ch for _, ch in line if ch}, ctx.clock(), ctx.spacing_s)
+        ready = [(i, ch) for i, ch in line if not ch or ch not in waits]
+        if not ready:
+            ctx.sleep(min(min(waits.values()), ctx.max_pace_wait_s))
+            ready = [line[0]]  # take_turn decides (waits briefly or puts the row back)
+        busy: set[str] = set()
+        for row_id, channel in ready:
+            if channel and channel in busy:
+                continue  # one post per channel per pass; the next pass re-checks its turn
+            line.remove((row_id, channel))
             _process(ctx, row_id, policy, backoff, report)
+            if channel:
+                busy.add(channel)
 
 
-def _interleaved(sessions: sessionmaker[Session], ids: list[int]) -> list[int]:
-    """Each channel's first row, then each channel's second, … (id order within a channel), so
-    one busy channel's 1/s pacing does not hold up the others."""
+def _interleaved(sessions: sessionmaker[Session], ids: list[int]) -> list[tuple[int, str | None]]:
+    """(id, channel) with each channel's first row, then each channel's second, … (id order
+    within a channel), so one busy channel's 1/s pacing does not hold up the others. A thread
+    reply's or update's channel is its parent's (None here: not paced by the batch order)."""
     with session_scope(sessions) as s:
         rows = s.execute(select(Delivery.id, Delivery.channel, Delivery.parent_key)
                          .where(Delivery.id.in_(ids)).order_by(Delivery.id)).all()
@@ -121,8 +144,8 @@ def _interleaved(sessions: sessionmaker[Session], ids: list[int]) -> list[int]:
     for row_id, channel, parent in rows:
         lane = channel or f"parent:{parent}"
         seen[lane] = seen.get(lane, -1) + 1
-        ranked.append((seen[lane], row_id))
-    return [row_id for _, row_id in sorted(ranked)]
+        ranked.append((seen[lane], row_id, channel))
+    return [(row_id, channel) for _, row_id, channel in sorted(ranked)]
 
 
 def _process(ctx: Sending, row_id: int, policy: DeliveryPolicy, backoff: Backoff,
