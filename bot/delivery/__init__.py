@@ -15,10 +15,10 @@ an ambiguous attempt is settled by a paged history search, never re-sent blind. 
 """
 
 from bot.delivery.claim import claim_due
-from bot.delivery.log import dead_letters, enqueue, list_deliveries
+from bot.delivery.log import dead_letters, enqueue, held_letters, list_deliveries
 from bot.delivery.sender import DeliveryPolicy, DeliveryReport, deliver_pending, make_delivery_client
 
 __all__ = [
     "DeliveryPolicy", "DeliveryReport", "claim_due", "dead_letters", "deliver_pending", "enqueue",
-    "list_deliveries", "make_delivery_client",
+    "held_letters", "list_deliveries", "make_delivery_client",
 ]

@@ -60,6 +60,14 @@ def dead_letters(session: Session, since: datetime) -> Sequence[Delivery]:
     return session.scalars(stmt).all()
 
 
+def held_letters(session: Session) -> Sequence[Delivery]:
+    """Occurrences held ``unconfirmed`` (an earlier attempt may have landed and the history
+    search cannot answer yet), oldest first — for the digest's "could not deliver" section."""
+    stmt = (select(Delivery).where(Delivery.state == DeliveryState.UNCONFIRMED)
+            .order_by(Delivery.created_at, Delivery.id))
+    return session.scalars(stmt).all()
+
+
 def list_deliveries(session: Session, *, state: str | None = None, kind: str | None = None,
                     limit: int = 100) -> Sequence[Delivery]:
     """Most recent deliveries first, optionally filtered by state and kind."""

@@ -24,6 +24,8 @@ from typer.testing import CliRunner
 from bot.cli import _load_commands, cli
 from bot.delivery import DeliveryPolicy, deliver_pending, enqueue, make_delivery_client
 from bot.delivery.history import delivery_key_of
+from bot.digest.gather import _dead
+from bot.orgconfig import OrgConfig
 from bot.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import Delivery
@@ -146,6 +148,10 @@ def test_history_failing_holds_the_row_visibly_then_settles(sessions: sessionmak
     assert {line.split()[6] for line in shown.output.splitlines() if " unconfirmed " in line[:25]} \
         == {k for k, _ in keys}
     assert "! 5 deliveries unconfirmed" in shown.output
+    with session_scope(sessions) as s:  # the digest's "could not deliver" section lists them too
+        lines = _dead(s, OrgConfig(), "C1", [], T0, "UTC")
+    assert sorted(line.what for line in lines) == sorted(f"alert {k}" for k, _ in keys)
+    assert all("held, not re-sent" in line.error for line in lines)
     standin.faults.clear()
     deliver_pending(sessions, client(standin), T0 + timedelta(hours=5))
     final = states(sessions)
