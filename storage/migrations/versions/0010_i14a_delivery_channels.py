@@ -2,13 +2,13 @@
 deliveries.checks: history searches in a row that could not answer
 
 Revision ID: 0010_i14a
-Revises: 0009
+Revises: 0010_i18
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0010_i14a"
-down_revision = "0009"
+down_revision = "0010_i18"
 branch_labels = None
 depends_on = None
 
