@@ -16,11 +16,7 @@ from datetime import timedelta
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +29,7 @@ from bot.orgconfig import OrgConfig, load_org_config
 from bot.priority import ComputeGate
 from bot.replies import Replies
 from bot.settings import Settings, require
+from bot.slack_retry import BoundedRateLimitRetryHandler, rate_limited_message
 from bot.views.modal_errors import modal_error_payload
 from bot.store_health import store_unavailable
 from bot.verification import harden_request_verification
@@ -62,14 +59,15 @@ class AppContext:
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A ``WebClient`` on ``SLACK_API_URL`` that retries connection errors, 429 (honouring
-    ``Retry-After``) and 5xx, each a bounded number of times (slack.md, Outbound)."""
+    ``Retry-After`` up to 30 s; never for ``views.open``/``views.push``, whose trigger expires in
+    3 s: ``bot.slack_retry``) and 5xx, each a bounded number of times (slack.md, Outbound)."""
     return WebClient(
         token=token if token is not None else settings.secret("slack_bot_token"),
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            BoundedRateLimitRetryHandler(max_retry_count=3, max_wait_s=30.0),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
@@ -171,6 +169,9 @@ def register_error_handler(app: App) -> None:
         elif store_unavailable(error):  # issue 14: a plain message, not "something went wrong"
             log.warning("data store unavailable (%s)", type(error).__name__)
             message = STORE_NOT_ANSWERING
+        elif (busy := rate_limited_message(error)) is not None:  # an expected condition: no trace
+            log.info("Slack rate-limited a call the user is waiting for: %s", error)
+            message = busy
         else:
             ref = uuid.uuid4().hex[:8]
             log.exception("unhandled error ref=%s", ref)

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(default=2.0, gt=0, le=60, validation_alias="OPSBOT_DB_POOL_TIMEOUT")
     db_statement_timeout_ms: int = Field(default=60_000, ge=0, le=3_600_000,
                                          validation_alias="OPSBOT_DB_STATEMENT_TIMEOUT_MS")
+    # issue 14: a delivery claim's lease (restarted at each send; never under 3 client timeouts
+    # + 10 s) and how many rows one claim takes (bot.delivery.DeliveryPolicy)
+    delivery_lease_seconds: float = Field(default=120.0, ge=1, le=3600, validation_alias="OPSBOT_DELIVERY_LEASE_SECONDS")
+    delivery_batch: int = Field(default=50, ge=1, le=1000, validation_alias="OPSBOT_DELIVERY_BATCH")
 
     @property
     def oauth_enabled(self) -> bool:

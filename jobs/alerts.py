@@ -19,9 +19,11 @@ log = logging.getLogger(__name__)
 def _deliver(ctx: JobContext, now: datetime) -> dict[str, int] | str:
     if ctx.client_factory is None:
         return "not sent now (no Slack client configured); queued for the next delivery run"
-    report = deliver_pending(ctx.sessions, ctx.client_factory(), now)
+    report = deliver_pending(ctx.sessions, ctx.client_factory(), now,
+                             policy=ctx.extra.get("delivery_policy"))
     return {"sent": report.sent, "fallback_sent": report.fallback_sent, "failed": report.failed,
-            "dead": report.dead, "deferred": report.deferred}
+            "dead": report.dead, "deferred": report.deferred, "unconfirmed": report.unconfirmed,
+            "claims_lost": report.claims_lost}
 
 
 def alerts_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[str, Any]:

@@ -19,7 +19,7 @@ def _sessions(database: str | None):  # type: ignore[no-untyped-def]
 
 
 @alerts_cli.command("log")
-def log_cmd(state: str | None = typer.Option(None, "--state", help="pending|sending|sent|failed|dead|fallback_sent"),
+def log_cmd(state: str | None = typer.Option(None, "--state", help="pending|sending|sent|failed|dead|fallback_sent|unconfirmed"),
             kind: str | None = typer.Option(None, "--kind", help="alert|digest|…"),
             limit: int = typer.Option(50, min=1, max=10000), database: str | None = database_option()) -> None:
     """Delivery log, newest first: state, attempts, next attempt, last error."""
@@ -39,6 +39,27 @@ def log_cmd(state: str | None = typer.Option(None, "--state", help="pending|send
             when = d.sent_at or d.dead_at or d.next_attempt_at
             typer.echo(f"{d.id:6} {d.state:13} tries={d.attempts} fails={d.failures} "
                        f"{when:%Y-%m-%d %H:%M} {d.key}" + (f"  [{d.last_error}]" if d.last_error else ""))
+        for line in delivery_health(s):
+            typer.echo(line)
+
+
+def delivery_health(session) -> list[str]:  # type: ignore[no-untyped-def]
+    """Lines about deliveries held back: unconfirmed rows, channels held by a 429."""
+    from sqlalchemy import func, select
+
+    from bot.delivery.channels import channel_holds
+    from storage.models import Delivery, DeliveryState, utcnow
+
+    lines = []
+    held = session.scalar(select(func.count()).select_from(Delivery)
+                          .where(Delivery.state == DeliveryState.UNCONFIRMED)) or 0
+    if held:
+        lines.append(f"! {held} deliveries unconfirmed: an earlier attempt may have landed and "
+                     "Slack's history search cannot answer; they are held, not re-sent "
+                     "(`opsbot alerts log --state unconfirmed`)")
+    for channel, until, reason in channel_holds(session, utcnow()):
+        lines.append(f"! channel {channel} held until {until:%Y-%m-%d %H:%M:%S} UTC ({reason})")
+    return lines
 
 
 @alerts_cli.command("list")

@@ -20,7 +20,7 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
     """JobContext from settings: org + alert config, sessions, and (with a bot token) a Web API
     client without automatic retries (the delivery log retries)."""
     from bot.alerts.config import load_alert_settings
-    from bot.delivery import make_delivery_client
+    from bot.delivery import DeliveryPolicy, make_delivery_client
     from bot.orgconfig import load_org_config
     from jobs.runner import JobContext
     from storage.db import make_session_factory
@@ -43,7 +43,9 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
                       sessions=sessions, client_factory=factory,
                       extra={"retention_days": settings.retention_days, "drop_dir": settings.drop_dir,
                              "drop_interval_s": settings.drop_interval_seconds,
-                             "pseudonym_key": settings.pseudonym_key})
+                             "pseudonym_key": settings.pseudonym_key,
+                             "delivery_policy": DeliveryPolicy(lease_s=settings.delivery_lease_seconds,
+                                                               batch=settings.delivery_batch)})
 
 
 def _parse_now(value: str | None) -> datetime | None:

@@ -9,14 +9,16 @@ A row is inserted before anything is sent (``INSERT … ON CONFLICT DO NOTHING``
 key): only the inserter that wins gets a row, so restarts, daylight-saving repeats and several
 scheduler processes cannot post one occurrence twice. Senders claim rows with a lease
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, an atomic conditional UPDATE on SQLite); a crashed
-sender's row is retried once its lease runs out. See ``sender.py`` for retries, 429, fallbacks.
+sender's row is retried once its lease runs out; every post is fenced by a fresh claim token and
+an ambiguous attempt is settled by a paged history search, never re-sent blind. See
+``sender.py`` for the steps, retries, 429, pacing and fallbacks.
 """
 
 from bot.delivery.claim import claim_due
-from bot.delivery.log import dead_letters, enqueue, list_deliveries
+from bot.delivery.log import dead_letters, enqueue, held_letters, list_deliveries
 from bot.delivery.sender import DeliveryPolicy, DeliveryReport, deliver_pending, make_delivery_client
 
 __all__ = [
     "DeliveryPolicy", "DeliveryReport", "claim_due", "dead_letters", "deliver_pending", "enqueue",
-    "list_deliveries", "make_delivery_client",
+    "held_letters", "list_deliveries", "make_delivery_client",
 ]

@@ -41,7 +41,7 @@ def enqueue(session: Session, key: str, channel: str | None, payload: dict[str, 
     now = now or utcnow()
     values = dict(key=key, kind=kind, method=method, channel=channel, payload=payload,
                   parent_key=parent_key, fallback_user=fallback_user, state=DeliveryState.PENDING,
-                  attempts=0, failures=0, ambiguous=0, next_attempt_at=not_before or now,
+                  attempts=0, failures=0, ambiguous=0, checks=0, next_attempt_at=not_before or now,
                   created_at=now)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -57,6 +57,14 @@ def dead_letters(session: Session, since: datetime) -> Sequence[Delivery]:
     "could not deliver" section and ``opsbot alerts log --state dead``."""
     stmt = (select(Delivery).where(Delivery.state == DeliveryState.DEAD, Delivery.dead_at >= since)
             .order_by(Delivery.dead_at, Delivery.id))
+    return session.scalars(stmt).all()
+
+
+def held_letters(session: Session) -> Sequence[Delivery]:
+    """Occurrences held ``unconfirmed`` (an earlier attempt may have landed and the history
+    search cannot answer yet), oldest first — for the digest's "could not deliver" section."""
+    stmt = (select(Delivery).where(Delivery.state == DeliveryState.UNCONFIRMED)
+            .order_by(Delivery.created_at, Delivery.id))
     return session.scalars(stmt).all()
 
 

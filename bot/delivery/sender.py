@@ -1,53 +1,59 @@
-"""Sending claimed deliveries: one attempt per claim, never sleeping in the caller's thread.
+"""Sending claimed deliveries: one attempt per claim, never sleeping out a ``Retry-After``.
 
-Per attempt (the row was claimed by :func:`bot.delivery.claim.claim_due`):
+Per row (claimed by :func:`bot.delivery.claim.claim_due` under a fresh claim token):
 
-* sent → ``sent`` (message ts and channel recorded, so updates and thread replies can find it);
-* HTTP 429 → ``failed`` with ``next_attempt_at = now + Retry-After`` (not counted as a failure);
-* 5xx, ``internal_error``, timeouts, connection errors → ``failed`` with exponential backoff;
-  after ``max_failures`` failures → ``dead`` (``dead_letters`` lists it; nothing is lost silently);
-* ``channel_not_found`` / ``not_in_channel`` / ``is_archived`` → a direct message to the
-  fallback user (the clinic owner) → ``fallback_sent``; with no fallback user → ``dead``;
-* other permanent errors (``invalid_blocks``, ``invalid_auth`` …) → ``dead`` at once.
+1. an *ambiguous* row (an earlier attempt may have landed: timeout, 5xx, 504 after landing, a
+   sender that died or lost its lease mid-send) is settled by a paged history search for its
+   delivery key (``history.py``): found → ``sent``; the search cannot answer → ``unconfirmed``
+   (waits, searched again later, never re-sent blind; an alert about the bot after a few tries);
+2. the channel's posting turn is taken (``channels.py``: ~1 message/s/channel across every
+   sender; a 429 holds the whole channel for its ``Retry-After``);
+3. the claim is re-checked and its lease restarted from the actual send time (``claim.renew``);
+   a sender whose claim was taken over posts nothing;
+4. the post (with the delivery key in its metadata) and its outcome, recorded under the claim:
+   sent → ``sent``; 429 → ``failed`` until ``Retry-After`` (not a failure); a clear refusal
+   → ``dead`` (or the fallback DM for ``channel_not_found`` / ``not_in_channel`` /
+   ``is_archived``); anything ambiguous → ``failed`` with backoff, settled as in 1 next time;
+   after ``max_failures`` → ``dead`` once a search confirms nothing landed.
 
-A timeout is ambiguous (Slack may have posted before the answer was lost); so is a row whose
-sender died mid-send (found in ``sending`` after its lease). Before re-posting such a row, the
-channel's recent history is searched for the message's metadata key (``conversations.history`` /
-``conversations.replies`` with ``include_all_metadata``, scope ``channels:history``); when that
-look-up itself fails the post is re-sent (at-least-once is chosen over losing the alert) and a
-warning is logged. ``chat.postMessage`` has no idempotency key (slack.md), so this is the check.
+The clock is taken fresh for every claim and every send: the run's ``now`` advanced by the real
+time elapsed, so a long run never claims with a stale clock.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import threading
-from dataclasses import dataclass, field
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.delivery.claim import claim_due
-from bot.delivery.outcome import Outcome, classify
+from bot.delivery.attempt import FALLBACK_MARK, Sending, attempt, load
+from bot.delivery.channels import channel_waits
+from bot.delivery.claim import claim_due, new_claim_token
+from bot.delivery.history import METADATA_TYPE
+from bot.delivery.record import Backoff, DeliveryReport, finish, record
 from storage.db import session_scope
 from storage.models import Delivery, DeliveryState, utcnow
 
-log = logging.getLogger(__name__)
 S = DeliveryState
-METADATA_TYPE = "opsbot_delivery"
-FALLBACK_MARK = "fallback: "
+__all__ = ["FALLBACK_MARK", "METADATA_TYPE", "DeliveryPolicy", "DeliveryReport", "deliver_pending",
+           "make_delivery_client"]
 
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """``max_failures`` before dead; backoff ``base_s``·2^(failures−1) capped at ``max_backoff_s``;
-    ``lease_s`` must exceed the client timeout by a margin (a live sender keeps its claim)."""
+    """``max_failures`` before dead; backoff ``base_s``·2^(failures−1) capped at ``max_backoff_s``.
+    ``lease_s``: a claim's lease, restarted at each send; at least three client timeouts plus
+    ten seconds whatever is set. ``spacing_s``: the per-channel spacing (Slack: ~1/s);
+    ``max_pace_wait_s``: longer waits for a channel put the row back instead of sleeping."""
 
     max_failures: int = 5
     base_s: float = 30.0
@@ -55,35 +61,10 @@ class DeliveryPolicy:
     lease_s: float = 120.0
     batch: int = 50
     parent_wait_s: float = 15.0
-
-
-@dataclass
-class DeliveryReport:
-    """Counts of final states reached in one :func:`deliver_pending` call, and the keys sent."""
-
-    sent: int = 0
-    fallback_sent: int = 0
-    failed: int = 0
-    dead: int = 0
-    deferred: int = 0
-    sent_keys: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    key: str
-    method: str
-    channel: str | None
-    payload: dict[str, Any]
-    fallback_user: str | None
-    failures: int
-    ambiguous: bool
-    fallback: bool
-    created_at: datetime
-    parent_state: str | None
-    parent_channel: str | None
-    parent_ts: str | None
+    spacing_s: float = 1.1
+    max_pace_wait_s: float = 2.5
+    unconfirmed_max_backoff_s: float = 900.0
+    alert_after_checks: int = 3
 
 
 def make_delivery_client(token: str | None, base_url: str, timeout: int = 10) -> WebClient:
@@ -98,214 +79,95 @@ def default_worker_id() -> str:
 
 def deliver_pending(sessions: sessionmaker[Session], client: WebClient, now: datetime | None = None, *,
                     worker: str | None = None, policy: DeliveryPolicy | None = None,
-                    keys: list[str] | None = None) -> DeliveryReport:
-    """Send every delivery due at ``now`` (naive UTC; default: the current time), one attempt each.
+                    keys: list[str] | None = None, sleep: Callable[[float], None] = time.sleep) -> DeliveryReport:
+    """Send every delivery due (naive UTC ``now``, default the current time, advanced by real
+    elapsed time), one attempt each.
 
     Args:
         client: a Web API client without retry handlers (see :func:`make_delivery_client`).
-        worker: claim owner id (default host:pid:thread).
+        worker: claim owner id (default host:pid:thread); each claim adds a fresh token to it.
         keys: only these occurrence keys (e.g. the update a button click just queued).
     Returns:
         A :class:`DeliveryReport`. Never raises for Slack errors; those are recorded on the rows.
     """
-    now = now or utcnow()
-    worker = worker or default_worker_id()
+    start, started = now or utcnow(), time.monotonic()
     policy = policy or DeliveryPolicy()
+    worker = worker or default_worker_id()
+    lease = timedelta(seconds=max(policy.lease_s, 3 * (client.timeout or 30) + 10))
+    backoff = Backoff(policy.base_s, policy.max_backoff_s, policy.unconfirmed_max_backoff_s,
+                      policy.alert_after_checks)
     report = DeliveryReport()
+
+    def clock() -> datetime:
+        return start + timedelta(seconds=time.monotonic() - started)
+
     while True:
-        ids = claim_due(sessions, worker, now, lease=timedelta(seconds=policy.lease_s),
-                        limit=policy.batch, keys=keys)
-        for row_id in ids:
-            _process(sessions, client, row_id, worker, now, policy, report)
+        owner = new_claim_token(worker)
+        ids = claim_due(sessions, owner, clock(), lease=lease, limit=policy.batch, keys=keys)
         if not ids:  # (a short batch may only mean another worker took some rows)
             return report
+        ctx = Sending(sessions, client, owner, clock, lease, policy.spacing_s, policy.max_pace_wait_s,
+                      policy.max_failures, sleep)
+        _send_batch(ctx, _interleaved(sessions, ids), policy, backoff, report)
 
 
-def _load(sessions: sessionmaker[Session], row_id: int) -> _Row:
+def _send_batch(ctx: Sending, order: list[tuple[int, str | None]], policy: DeliveryPolicy,
+                backoff: Backoff, report: DeliveryReport) -> None:
+    """Send the batch, taking first the rows whose channel is free: a row whose channel is
+    paced goes to the back of the line; when every row left waits, sleep for the first turn."""
+    line = deque(order)
+    while line:
+        waits = channel_waits(ctx.sessions, {ch for _, ch in line if ch}, ctx.clock(), ctx.spacing_s)
+        ready = [(i, ch) for i, ch in line if not ch or ch not in waits]
+        if not ready:
+            ctx.sleep(min(min(waits.values()), ctx.max_pace_wait_s))
+            ready = [line[0]]  # take_turn decides (waits briefly or puts the row back)
+        busy: set[str] = set()
+        for row_id, channel in ready:
+            if channel and channel in busy:
+                continue  # one post per channel per pass; the next pass re-checks its turn
+            line.remove((row_id, channel))
+            _process(ctx, row_id, policy, backoff, report)
+            if channel:
+                busy.add(channel)
+
+
+def _interleaved(sessions: sessionmaker[Session], ids: list[int]) -> list[tuple[int, str | None]]:
+    """(id, channel) with each channel's first row, then each channel's second, … (id order
+    within a channel), so one busy channel's 1/s pacing does not hold up the others. A thread
+    reply's or update's channel is its parent's (None here: not paced by the batch order)."""
     with session_scope(sessions) as s:
-        d = s.get(Delivery, row_id)
-        assert d is not None
-        parent = (s.scalars(select(Delivery).where(Delivery.key == d.parent_key)).first()
-                  if d.parent_key else None)
-        return _Row(d.id, d.key, d.method, d.channel, dict(d.payload), d.fallback_user, d.failures,
-                    bool(d.ambiguous), (d.last_error or "").startswith(FALLBACK_MARK), d.created_at,
-                    parent.state if parent else None, parent.message_channel if parent else None,
-                    parent.message_ts if parent else None)
+        rows = s.execute(select(Delivery.id, Delivery.channel, Delivery.parent_key)
+                         .where(Delivery.id.in_(ids)).order_by(Delivery.id)).all()
+    seen: dict[str, int] = {}
+    ranked = []
+    for row_id, channel, parent in rows:
+        lane = channel or f"parent:{parent}"
+        seen[lane] = seen.get(lane, -1) + 1
+        ranked.append((seen[lane], row_id, channel))
+    return [(row_id, channel) for _, row_id, channel in sorted(ranked)]
 
 
-def _process(sessions: sessionmaker[Session], client: WebClient, row_id: int, worker: str,
-             now: datetime, policy: DeliveryPolicy, report: DeliveryReport) -> None:
-    row = _load(sessions, row_id)
+def _process(ctx: Sending, row_id: int, policy: DeliveryPolicy, backoff: Backoff,
+             report: DeliveryReport) -> None:
+    row = load(ctx.sessions, row_id)
     if row.parent_state is not None or row.method == "chat.update":
-        waiting = _parent_problem(row)
+        waiting = _parent_problem(row.parent_state, row.parent_ts)
         if waiting == "wait":
-            _finish(sessions, row, worker, report, state=S.PENDING, attempts_back=True,
-                    next_at=now + timedelta(seconds=policy.parent_wait_s), error="waiting for parent message")
+            finish(ctx, row, report, state=S.PENDING, attempts_back=True, error="waiting for parent message",
+                   next_at=ctx.clock() + timedelta(seconds=policy.parent_wait_s))
             report.deferred += 1
             return
         if waiting is not None:
-            _finish(sessions, row, worker, report, state=S.DEAD, error=waiting, dead_at=now)
+            finish(ctx, row, report, state=S.DEAD, error=waiting, dead_at=ctx.clock())
             return
-    try:
-        outcome = _attempt(client, row)
-    except _FallbackFailed as exc:
-        inner = exc.outcome
-        outcome = Outcome(inner.kind, f"{FALLBACK_MARK}{inner.error}", inner.retry_after, inner.ambiguous)
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, none escapes
-        outcome = classify(exc)
-        if not isinstance(exc, (SlackApiError, OSError)):
-            log.warning("delivery %s: unexpected %s", row.key, outcome.error, exc_info=True)
-    _record(sessions, row, worker, now, policy, outcome, report)
+    record(ctx, row, attempt(ctx, row), backoff, report)
 
 
-def _parent_problem(row: _Row) -> str | None:
+def _parent_problem(parent_state: str | None, parent_ts: str | None) -> str | None:
     """None when the parent message exists, "wait" while it is still on its way, else why not."""
-    if row.parent_state in (S.SENT, S.FALLBACK_SENT) and row.parent_ts:
+    if parent_state in (S.SENT, S.FALLBACK_SENT) and parent_ts:
         return None
-    if row.parent_state in (S.PENDING, S.SENDING, S.FAILED):
+    if parent_state in (S.PENDING, S.SENDING, S.FAILED, S.UNCONFIRMED):
         return "wait"
-    return f"parent message was never delivered ({row.parent_state or 'missing'})"
-
-
-def _attempt(client: WebClient, row: _Row) -> Outcome:
-    args = dict(row.payload)
-    if row.method == "chat.update":
-        args.update(channel=row.parent_channel, ts=row.parent_ts)
-        resp = client.api_call("chat.update", json=args)
-        return Outcome("sent", ts=resp.get("ts"), channel=resp.get("channel"))
-    channel = row.channel or row.parent_channel
-    if row.parent_ts:
-        args["thread_ts"] = row.parent_ts
-    if row.fallback:
-        return _fallback(client, row, args, channel, "earlier attempt")
-    args["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"delivery_key": row.key}}
-    if row.ambiguous:
-        found = _find_landed(client, channel, row)
-        if found:
-            return Outcome("sent", ts=found, channel=channel)
-    try:
-        resp = client.api_call("chat.postMessage", json={**args, "channel": channel})
-    except SlackApiError as exc:
-        outcome = classify(exc)
-        if outcome.kind != "channel_gone":
-            raise
-        if not row.fallback_user:
-            return Outcome("permanent", f"{outcome.error} and no fallback user")
-        return _fallback(client, row, args, channel, outcome.error or "")
-    return Outcome("sent", ts=resp.get("ts"), channel=resp.get("channel"))
-
-
-def _fallback(client: WebClient, row: _Row, args: dict[str, Any], channel: str | None,
-              why: str) -> Outcome:
-    """Direct message to the fallback user saying where the message should have gone."""
-    if not row.fallback_user:
-        return Outcome("permanent", f"{why} and no fallback user")
-    try:
-        im = client.api_call("conversations.open", json={"users": row.fallback_user})["channel"]["id"]
-    except Exception as exc:  # noqa: BLE001
-        raise _FallbackFailed(classify(exc)) from exc
-    note = f":warning: I could not post this to <#{channel}> ({why}); sending it to you instead."
-    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
-    dm = dict(args, channel=im, text=f"{note}\n{args.get('text', '')}",
-              blocks=blocks + list(args.get("blocks") or []))
-    dm.pop("thread_ts", None)
-    dm["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"delivery_key": row.key}}
-    if row.ambiguous and row.fallback:
-        found = _find_landed(client, im, row)
-        if found:
-            return Outcome("fallback_sent", ts=found, channel=im)
-    try:
-        resp = client.api_call("chat.postMessage", json=dm)
-    except Exception as exc:  # noqa: BLE001 - recorded as a fallback failure, retried as a DM
-        raise _FallbackFailed(classify(exc)) from exc
-    return Outcome("fallback_sent", error=f"{FALLBACK_MARK}{why}", ts=resp.get("ts"), channel=im)
-
-
-class _FallbackFailed(Exception):
-    def __init__(self, outcome: Outcome):
-        super().__init__(outcome.error)
-        self.outcome = outcome
-
-
-def _find_landed(client: WebClient, channel: str | None, row: _Row) -> str | None:
-    """The ts of a message in ``channel`` carrying this row's key, or None (also when the
-    look-up itself fails: then the caller re-sends)."""
-    oldest = f"{(row.created_at - datetime(1970, 1, 1)).total_seconds() - 120:.6f}"
-    method, query = "conversations.history", {"channel": channel, "oldest": oldest}
-    if row.parent_ts:
-        method, query = "conversations.replies", {"channel": channel, "ts": row.parent_ts}
-    try:
-        resp = client.api_call(method, params={**query, "limit": 200, "include_all_metadata": "true"})
-    except Exception as exc:  # noqa: BLE001
-        log.warning("delivery %s: cannot check whether an earlier attempt landed (%s); re-sending",
-                    row.key, getattr(getattr(exc, "response", None), "data", None) or type(exc).__name__)
-        return None
-    for msg in resp.get("messages") or []:
-        payload = (msg.get("metadata") or {}).get("event_payload") or {}
-        if payload.get("delivery_key") == row.key:
-            return str(msg.get("ts"))
-    return None
-
-
-def _record(sessions: sessionmaker[Session], row: _Row, worker: str, now: datetime,
-            policy: DeliveryPolicy, outcome: Outcome, report: DeliveryReport) -> None:
-    if outcome.kind in ("sent", "fallback_sent"):
-        state = S.SENT if outcome.kind == "sent" else S.FALLBACK_SENT
-        _finish(sessions, row, worker, report, state=state, ts=outcome.ts, channel=outcome.channel,
-                sent_at=now, error=outcome.error if state == S.FALLBACK_SENT else None)
-        return
-    if outcome.kind == "rate_limited":
-        _finish(sessions, row, worker, report, state=S.FAILED, error=outcome.error or "ratelimited",
-                next_at=now + timedelta(seconds=max(1.0, outcome.retry_after or 1.0)))
-        return
-    if outcome.kind in ("permanent", "channel_gone"):
-        _finish(sessions, row, worker, report, state=S.DEAD, error=outcome.error, dead_at=now)
-        return
-    failures = row.failures + 1
-    if failures >= policy.max_failures:
-        _finish(sessions, row, worker, report, state=S.DEAD, failures=failures, dead_at=now,
-                error=f"{outcome.error} (gave up after {failures} failures)", ambiguous=outcome.ambiguous)
-        return
-    backoff = min(policy.max_backoff_s, policy.base_s * 2 ** (failures - 1))
-    _finish(sessions, row, worker, report, state=S.FAILED, failures=failures, error=outcome.error,
-            next_at=now + timedelta(seconds=backoff), ambiguous=outcome.ambiguous)
-
-
-def _finish(sessions: sessionmaker[Session], row: _Row, worker: str, report: DeliveryReport, *,
-            state: str, error: str | None = None, next_at: datetime | None = None,
-            ts: str | None = None, channel: str | None = None, sent_at: datetime | None = None,
-            dead_at: datetime | None = None, failures: int | None = None,
-            ambiguous: bool | None = None, attempts_back: bool = False) -> None:
-    """Write the attempt's result, only while this worker still holds the claim."""
-    values: dict[str, Any] = dict(state=state, claimed_by=None, claimed_until=None)
-    if error is not None or state in (S.SENT,):
-        values["last_error"] = (error or None) and error[:300]
-    if row.fallback and state == S.FAILED and not (error or "").startswith(FALLBACK_MARK):
-        values["last_error"] = f"{FALLBACK_MARK}{error}"[:300]  # keep going to the DM next time
-    for name, value in (("next_attempt_at", next_at), ("message_ts", ts), ("message_channel", channel),
-                        ("sent_at", sent_at), ("dead_at", dead_at), ("failures", failures)):
-        if value is not None:
-            values[name] = value
-    if ambiguous is not None:
-        values["ambiguous"] = int(ambiguous or row.ambiguous)
-    if state in (S.SENT, S.FALLBACK_SENT):
-        values["ambiguous"] = 0
-    if attempts_back:
-        values["attempts"] = Delivery.attempts - 1
-    with session_scope(sessions) as s:
-        done = s.execute(update(Delivery).where(Delivery.id == row.id, Delivery.claimed_by == worker)
-                         .values(**values).execution_options(synchronize_session=False))
-        if done.rowcount != 1:  # type: ignore[attr-defined]
-            log.error("delivery %s: claim lost before recording %s (lease too short?)", row.key, state)
-            return
-    if state == S.SENT:
-        report.sent += 1
-        report.sent_keys.append(row.key)
-    elif state == S.FALLBACK_SENT:
-        report.fallback_sent += 1
-        report.sent_keys.append(row.key)
-    elif state == S.FAILED:
-        report.failed += 1
-    elif state == S.DEAD:
-        report.dead += 1
-        log.error("delivery %s is dead: %s", row.key, error)
+    return f"parent message was never delivered ({parent_state or 'missing'})"

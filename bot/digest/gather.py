@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.alerts.config import AlertSettings
 from bot.alerts.data import last_feed_loads
 from bot.alerts.rules.stale import stale_data
-from bot.delivery import dead_letters
+from bot.delivery import dead_letters, held_letters
 from bot.digest.config import DigestSettings
 from bot.digest.content import (
     AlertLine,
@@ -159,8 +159,8 @@ def _deadlines(session: Session, ids: list[int], name_of: dict[int, str], today:
 
 def _dead(session: Session, org: OrgConfig, channel: str, clinic_keys: list[str], since: datetime,
           tz: str) -> list[DeadLine]:
-    """Dead deliveries about these clinics (alert keys ``rule/<clinic>/…``), to their configured
-    channels, or to this digest channel."""
+    """Dead deliveries, and those held unconfirmed (issue 14), about these clinics (alert keys
+    ``rule/<clinic>/…``), to their configured channels, or to this digest channel."""
     channels = {channel}
     for key in clinic_keys:
         cfg = org.clinic(key)
@@ -168,9 +168,9 @@ def _dead(session: Session, org: OrgConfig, channel: str, clinic_keys: list[str]
             channels |= {c for c in (cfg.channels.alerts, cfg.channels.improvement, cfg.channels.digest) if c}
     keys = set(clinic_keys)
     out = []
-    for d in dead_letters(session, since):
+    for d in [*dead_letters(session, since), *held_letters(session)]:
         parts = d.key.split("/")
         if (len(parts) > 1 and parts[1] in keys) or d.channel in channels:
             out.append(DeadLine(f"{d.kind} {d.key}", d.last_error or "unknown error",
-                                format_local(d.dead_at, tz) if d.dead_at else ""))
+                                format_local(d.dead_at or d.created_at, tz)))
     return out

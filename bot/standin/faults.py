@@ -65,6 +65,11 @@ class FaultBook:
         with self._lock:
             self._faults.clear()
 
+    def pending(self, method: str | None = None) -> int:
+        """Uses left of the queued faults (for ``method`` only, when given)."""
+        with self._lock:
+            return sum(f.times for f in self._faults if method is None or f.method == method)
+
     def take(self, method: str) -> Fault | None:
         """Consume one use of the first fault matching ``method`` (or ``"*"``)."""
         with self._lock:

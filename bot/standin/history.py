@@ -1,9 +1,13 @@
 """Messages the stand-in has accepted, per channel, so ``conversations.history`` /
 ``conversations.replies`` answer like Slack (newest first / thread oldest first; ``metadata``
-only with ``include_all_metadata``). Lets delivery code check whether a post already landed."""
+only with ``include_all_metadata``) and page as Slack does: at most ``limit`` messages a page
+(``max_limit`` caps it: 15 for apps outside the Marketplace since May 2025, else 999), then
+``has_more`` and an opaque ``response_metadata.next_cursor`` for the next page. Lets delivery
+code check whether a post already landed."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import threading
 from typing import Any
@@ -13,6 +17,7 @@ class MessageStore:
     def __init__(self) -> None:
         self._by_channel: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
+        self.max_limit = 999
 
     def record(self, method: str, params: dict[str, Any], body: dict[str, Any]) -> None:
         """Remember a successful chat.postMessage (append) or chat.update (replace)."""
@@ -45,11 +50,17 @@ class MessageStore:
             return {"ok": False, "error": "thread_not_found"}
         return self._page(found, params)
 
-    @staticmethod
-    def _page(found: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
-        limit = int(params.get("limit") or 100)
+    def _page(self, found: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+        limit = max(1, min(int(params.get("limit") or 100), self.max_limit))
+        cursor = str(params.get("cursor") or "")
+        try:
+            start = int(base64.b64decode(cursor).decode().removeprefix("next_ts:")) if cursor else 0
+        except ValueError:
+            return {"ok": False, "error": "invalid_cursor"}
+        page = found[start:start + limit]
         if str(params.get("include_all_metadata", "")).lower() not in ("true", "1"):
-            for msg in found:
+            for msg in page:
                 msg.pop("metadata", None)
-        return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit,
-                "response_metadata": {"next_cursor": ""}}
+        more = len(found) > start + limit
+        after = base64.b64encode(f"next_ts:{start + limit}".encode()).decode() if more else ""
+        return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": after}}

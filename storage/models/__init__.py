@@ -4,6 +4,7 @@ from storage.models.alerts import (  # noqa: F401  (issue 6: alerts and the deli
     AlertAction,
     AlertIncident,
     Delivery,
+    DeliveryChannel,
     DeliveryState,
     IncidentState,
 )

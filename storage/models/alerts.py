@@ -20,7 +20,9 @@ from storage.models.base import Base, utcnow
 
 
 class DeliveryState(StrEnum):
-    """pending → sending → sent | failed (retry later) | dead | fallback_sent."""
+    """pending → sending → sent | failed (retry later) | dead | fallback_sent, and
+    ``unconfirmed``: an earlier attempt may have landed and the history search that would settle
+    it could not answer; the row waits (never re-sent blind) until the search answers."""
 
     PENDING = "pending"
     SENDING = "sending"
@@ -28,6 +30,20 @@ class DeliveryState(StrEnum):
     FAILED = "failed"
     DEAD = "dead"
     FALLBACK_SENT = "fallback_sent"
+    UNCONFIRMED = "unconfirmed"
+
+
+class DeliveryChannel(Base):
+    """Per-channel pacing shared by every sender (threads, processes, hosts): a post to
+    ``channel`` may go at ``not_before`` (naive UTC, the senders' clock frame) at the earliest.
+    ``reason``: ``spacing`` (Slack's ~1 message per second per channel, slack.md) or the 429 that
+    holds the whole channel for its ``Retry-After``."""
+
+    __tablename__ = "delivery_channels"
+
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    not_before: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(String(120))
 
 
 class Delivery(Base):
@@ -51,6 +67,8 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     ambiguous: Mapped[int] = mapped_column(Integer, default=0)  # 1 if a send may have landed
+    # history searches in a row that could not answer (the row waits ``unconfirmed`` meanwhile)
+    checks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
