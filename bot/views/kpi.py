@@ -24,6 +24,7 @@ from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.targets import format_value
+from bot.views.drivers import drivers_text
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
 CURRENCY = "USD"
@@ -110,6 +111,9 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
     if a.small_n:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text=f"⚠️ n = {m.d:,.0f}: too few to read as a trend.")]))
+    why = drivers_text(a.drivers or [], k.unit)
+    if why:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(why, 3000))))
     if a.trend:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(_trend_text(a), 3000))))
     if a.breakdown is not None:
