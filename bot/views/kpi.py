@@ -24,7 +24,7 @@ from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.targets import format_value
-from bot.views.drivers import drivers_text
+from bot.kpi.drivers_text import drivers_text
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
 CURRENCY = "USD"

@@ -8,11 +8,19 @@ the network's change by clinic, payer and denial category. SQLite and PostgreSQL
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+
+from bot.alerts.config import AlertSettings
+from bot.alerts.evaluate import run_alerts
+from bot.denial_codes import CATEGORIES
+from bot.digest.kpis import kpi_lines
+from bot.views.kpi import render_answer
+from storage.models import Clinic
+
 
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
@@ -158,4 +166,25 @@ def test_planted_denial_spike_is_the_top_driver(network) -> None:  # type: ignor
     assert top["payer"].name == payer
     assert top["denial_category"].key == event.detail["category"]
     assert top["clinic"].rate_effect > top["clinic"].mix_effect
+    category = CATEGORIES[event.detail["category"]]
+    why = answer_text(a)
+    assert why.index(clinic) < why.index("By payer") < why.index(payer) < why.index(category)
+
+    with session_scope(sessions) as s:  # the alert: the clinic-wide finding names payer and category
+        run = run_alerts(s, OrgConfig(), AlertSettings(), datetime(2026, 4, 1, 12, tzinfo=timezone.utc),
+                         clinic_key=event.clinic_key, rules=["denial_spike"])
+    clinic_wide = [f for r in run.results for f in r.findings if f.rule == "denial_spike" and f.subject == "clinic"]
+    assert clinic_wide, "the planted spike raises the clinic-wide denial alert"
+    line = next(x for x in clinic_wide[0].lines if x.startswith("Why:"))
+    assert line.index(f"payer {payer}") < line.index(f"denial category {category}")
+
+    with session_scope(sessions) as s:  # the digest: the clinic's denial-rate line says why
+        row = s.execute(select(Clinic).where(Clinic.key == event.clinic_key)).scalar_one()
+        lines, _ = kpi_lines(s, OrgConfig(), row, END + timedelta(days=1), 14, ["denial-rate"], {})
+    assert lines[0].why and f"payer {payer}" in lines[0].why and category in lines[0].why, lines[0]
+
+
+def answer_text(a) -> str:  # type: ignore[no-untyped-def]
+    blocks, _ = render_answer(a)
+    return "\n".join(b["text"]["text"] for b in blocks if b.get("type") == "section")
     assert event.detail["since"] == END - timedelta(days=13)

@@ -1,7 +1,7 @@
 """Words for "why it changed" (issue 19): the top contributors of a change, each with its share in
 points, split into "their rate moved" and "their volume share moved" (:mod:`bot.kpi.drivers`).
 
-Pure functions from typed objects to text; the Block Kit around them lives in the callers' views.
+Pure functions from typed objects to text (answers, digest lines, alerts); Block Kit stays in views.
 """
 
 from __future__ import annotations
@@ -55,3 +55,14 @@ def top_driver(drivers: Sequence[Drivers]) -> tuple[str, Contribution] | None:
             if best is None or abs(c.total) > abs(best[1].total):
                 best = (d.dim, c)
     return best
+
+
+def short_why(drivers: Sequence[Drivers], unit: str) -> str | None:
+    """``"Medicare +2.12 pts (rate +2.19); Authorization / pre-certification +1.96 pts"``: the
+    top contributor of each dimension, for a one-line place (digest, alert); None if none."""
+    items = []
+    for d in drivers:
+        for c in d.top(1):
+            rate = "" if d.numerator_only else f" ({'rate moved' if abs(c.rate_effect) >= abs(c.mix_effect) else 'volume share moved'})"
+            items.append(f"{DIM_WORDS.get(d.dim, d.dim)} {c.name} {points(c.total, unit)}{rate}")
+    return "; ".join(items) or None
