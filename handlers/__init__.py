@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 def register_all(app: "App", ctx: "AppContext") -> None:
     """Register every surface's listeners on ``app``."""
-    from handlers import admin, alerts, conversation, digest, fallback, home, ideas, kpi, pdsa
+    from handlers import admin, alerts, conversation, digest, fallback, home, ideas, improve, kpi, pdsa
 
-    for surface in (kpi, conversation, ideas, pdsa, home, alerts, digest, admin):
+    for surface in (kpi, conversation, ideas, improve, pdsa, home, alerts, digest, admin):
         surface.register(app, ctx)
     fallback.register(app, ctx)  # last: only commands no surface took
