@@ -12,7 +12,8 @@ than Anhøj's limit for the chart (round(log2 n) + 3; Anhøj & Olesen 2014).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -127,3 +128,16 @@ def study_for_cycle(session: Session, cycle: PdsaCycle, today: date) -> StudyRea
     series = impl.series(session, scope, weeks)
     return read_study(kpi, weeks, [m.n if m.value is not None else 0.0 for m in series],
                       [m.d if m.value is not None else 0.0 for m in series], [m.value for m in series], k)
+
+
+def study_proposal(session: Session, cycle_id: int, now: datetime) -> str | None:
+    """The Study field's proposal for cycle ``cycle_id`` ("Proposed from the data (confirm or
+    edit): …"), None when the measure cannot be read yet; ``now`` naive UTC or aware."""
+    cycle = session.get(PdsaCycle, cycle_id)
+    if cycle is None:
+        return None
+    clinic = session.get(Clinic, cycle.clinic_id) if cycle.clinic_id else None
+    instant = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    today = instant.astimezone(ZoneInfo(clinic.timezone if clinic and clinic.timezone else "UTC")).date()
+    reading = study_for_cycle(session, cycle, today)
+    return f"Proposed from the data (confirm or edit): {reading.text}" if reading else None

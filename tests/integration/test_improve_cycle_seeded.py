@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -26,12 +25,13 @@ from bot.charts import build_figure, render_chart_png
 from bot.ideas import pdsa, service
 from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ideas.improve import ImprovementStart
-from bot.ideas.study import study_for_cycle
+from bot.ideas.study import study_for_cycle, study_proposal
 from bot.ids import Action
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
 from bot.orgconfig import OrgConfig
 from bot.views.alerts import incident_message
+from bot.views.pdsa import PdsaField, update_form
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, Payer, PdsaCycle
 from storage.rollups import refresh_all_rollups
@@ -129,4 +129,7 @@ def test_study_reads_a_planted_improvement_and_nothing_on_a_quiet_network(sessio
         assert reading.since is not None and reading.since >= start
     else:
         assert reading.signal != "improvement" and "no improvement signal" in reading.text
-    assert json.dumps(reading.text)  # plain text, ready for the Study field
+    with session_scope(sessions) as s:  # the update form's Study field carries the proposal
+        view = update_form(pdsa.get_cycle(s, cycle.id), study_proposal(s, cycle.id, NOW))
+    study = next(b for b in view["blocks"] if b.get("block_id") == PdsaField.STUDY)
+    assert study["element"]["initial_value"] == f"Proposed from the data (confirm or edit): {reading.text}"
