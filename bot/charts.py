@@ -95,10 +95,12 @@ def build_figure(result: ChartResult, *, title: str, labels: Sequence[str], unit
     ax.plot(x[sig], result.y[sig], linestyle="none", marker="o", markersize=8, color=COLORS["signal"],
             gid="sigma-signals", label="outside limits" if sig.any() else "_nolegend_", zorder=5)
     _label_lines(ax, result, percent)
-    for index, text in marks:
+    for row, (index, text) in enumerate(marks):
         ax.axvline(index, color=COLORS["mark"], linestyle=":", linewidth=1.3)
-        ax.annotate(text, xy=(index, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                    textcoords="offset points", va="top", fontsize=8, color=COLORS["mark"])
+        right = index > 0.6 * (len(result) - 1)  # label left of a late mark so it is not clipped
+        ax.annotate(text, xy=(index, 1.0), xycoords=("data", "axes fraction"), xytext=(-3 if right else 3, -3 - 11 * (row % 3)),
+                    textcoords="offset points", va="top", ha="right" if right else "left", fontsize=8,
+                    color=COLORS["mark"])
     _axes(ax, labels, unit, percent)
     fig.suptitle(title, fontsize=13, fontweight="bold")
     ax.set_title(_subtitle(result), fontsize=9, color=COLORS["shift"] if shift else "#444444")

@@ -127,6 +127,7 @@ TOUR.append(slash("A definition, with numerator and denominator", "/kpi define d
 
 # ---- ideas and PDSA (issue 5), alerts (issue 6), digest (issue 7): bot.demo_steps ---------
 from bot import demo_steps as _s  # noqa: E402  (the steps live there to keep this module small)
+from bot import demo_improve as _improve  # noqa: E402  (issue 19)
 
 IDEAS, ALERTS = ("handlers.ideas", "handlers.pdsa"), ("handlers.alerts", "bot.alerts.demo")
 TOUR += [
@@ -141,6 +142,8 @@ TOUR += [
          _s.alerts_posted, ALERTS),
     Step("Alerts: the manager acknowledges the low-stock alert; the message updates in place",
          _s.alert_acknowledged, ALERTS),
+    Step("Why it changed: the denial rise explained by payer and category; a PDSA idea started from the alert",
+         _improve.why_and_act, ALERTS),
     Step("Daily digest: what each clinic's channel receives at 07:30", _s.digest, ("bot.digest.demo",)),
 ]
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 class Action(StrEnum):
     KPI_SHARE = "kpi_share"
     KPI_CHART = "kpi_chart"
+    KPI_IMPROVE = "kpi_improve"  # issue 19: "Start an improvement"; value is an ImprovementStart (JSON)
     KPI_PICK = "kpi_pick"  # issue 18: a clarifying or correcting button; action_id "kpi_pick:<n>", value a reading
     # ideas and PDSA (issue 5)
     IDEA_UPVOTE = "idea_upvote"

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 def register_all(app: "App", ctx: "AppContext") -> None:
     """Register every surface's listeners on ``app``."""
-    from handlers import admin, alerts, conversation, digest, fallback, home, ideas, kpi, pdsa, usergroups
+    from handlers import admin, alerts, conversation, digest, fallback, home, ideas, improve, kpi, pdsa, usergroups
 
-    for surface in (kpi, conversation, ideas, pdsa, home, alerts, digest, admin, usergroups):
+    for surface in (kpi, conversation, ideas, improve, pdsa, home, alerts, digest, admin, usergroups):
         surface.register(app, ctx)
     fallback.register(app, ctx)  # last: only commands and events no surface took

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import OpsBotError
 from bot.failures import user_message
+from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ids import Action, Command
 from bot.listener_runner import runs_inline
 from bot.replies import owed_id
@@ -143,13 +144,15 @@ def _chart_job(ctx: "AppContext", question: str, channel: str | None, respond: A
         with ctx.compute:
             with session_scope(ctx.sessions) as session:
                 result = kpi_answer(session, ctx.org, question)
+                drawn = chart_with_cycles(session, result)  # issue 19: PDSA cycles on the chart
             png = None
-            if result.spc is not None and result.spc.chart is not None:
+            if drawn is not None and result.spc is not None:
                 target = None
                 if result.status is not None:
                     target = result.status.target.max if result.status.target.max is not None else result.status.target.min
-                png = render_chart_png(result.spc.chart, title=f"{result.kpi.name} · {result.scope.label}",
-                                       labels=result.spc.labels, unit=result.kpi.unit, target=target)
+                png = render_chart_png(drawn[0], title=f"{result.kpi.name} · {result.scope.label}",
+                                       labels=result.spc.labels, unit=result.kpi.unit, target=target,
+                                       marks=drawn[1])
         if png is None:
             respond(text="No chart for this answer: there is no trend to draw.", response_type="ephemeral",
                     replace_original=False)

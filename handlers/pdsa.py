@@ -14,6 +14,7 @@ from bot.text import require_id
 from bot.ideas import pdsa, service
 from bot.ideas.commands import PDSA_HELP, parse_pdsa
 from bot.ideas.kpis import kpi_choices
+from bot.ideas.study import study_proposal
 from bot.ideas.reminders import reminder_days
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import check_fields, describe
@@ -46,7 +47,7 @@ def register(app: App, ctx: "AppContext") -> None:
                 taken = [c.cycle_number for c in pdsa.list_cycles(s) if c.idea_id == idea.id]
                 view = views.start_form(idea, kpi_choices(), max(taken, default=0) + 1)
             elif req.verb == "update":
-                view = views.update_form(pdsa.get_cycle(s, req.target_id))
+                view = views.update_form(pdsa.get_cycle(s, req.target_id), study_proposal(s, req.target_id, utcnow()))
             else:
                 mine = req.scope == "mine"
                 cycles = pdsa.list_cycles(s, owner=user if mine else None, clinic_key=req.clinic)
@@ -109,7 +110,8 @@ def register(app: App, ctx: "AppContext") -> None:
     def on_post_update(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         with session_scope(ctx.sessions) as s:
-            view = views.update_form(pdsa.get_cycle(s, require_id(action.get("value"), "cycle")))
+            cycle_id = require_id(action.get("value"), "cycle")
+            view = views.update_form(pdsa.get_cycle(s, cycle_id), study_proposal(s, cycle_id, utcnow()))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(Action.PDSA_SNOOZE)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.alerts.model import Finding, RuleResult
 from bot.alerts.targets import Target
 from bot.delivery import enqueue
+from bot.ideas.improve import from_incident
 from bot.views.alerts import IncidentCard, follow_up, format_local, incident_message
 from storage.models import AlertIncident, IncidentState
 
@@ -43,7 +44,13 @@ def card_for(inc: AlertIncident, target: Target) -> IncidentCard:
     resolved = format_local(target.local(inc.resolved_at)) if inc.resolved_at else None
     return IncidentCard(inc.id, inc.rule, inc.title, inc.severity, inc.state, target.clinic_name,
                         tuple(detail.get("lines") or ()), mention, ack, snoozed, inc.assigned_to,
-                        resolved, can_mark_done=inc.rule == "compliance")
+                        resolved, can_mark_done=inc.rule == "compliance",
+                        improve_value=_improve_value(inc, target.clinic_name))
+
+
+def _improve_value(inc: AlertIncident, clinic_name: str) -> str | None:
+    start = from_incident(inc.rule, inc.clinic_key, clinic_name, inc.detail or {})
+    return start.to_value() if start else None
 
 
 def push_update(session: Session, inc: AlertIncident, target: Target,

@@ -26,6 +26,7 @@ class KpiLine:
     window: str
     delta_text: str | None = None
     better: bool | None = None
+    why: str | None = None  # issue 19: top drivers of the move vs the window before (off target or worse)
 
 
 @dataclass(frozen=True)

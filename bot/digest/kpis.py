@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from bot.digest.content import KpiLine
-from bot.kpi.base import Scope
+from bot.kpi import drivers
+from bot.kpi.base import KpiImpl, RatioKpi, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.drivers_text import short_why
 from bot.kpi.registry import implementation
 from bot.kpi.targets import format_value, target_status
 from bot.orgconfig import OrgConfig
@@ -55,6 +57,22 @@ def _better(kpi: KpiDef, delta: float) -> bool | None:
     return (delta > 0) == (kpi.direction == "higher")
 
 
+def why_moved(session: Session, kpi: KpiDef, impl: KpiImpl, scope: Scope, start: date, end: date,
+              off_target: bool = False) -> str | None:
+    """The top drivers of the change from the equal window before ``start`` to [start, end]
+    (ratio KPIs; issue 19), e.g. ``"+2.57 pts vs 04 Mar–17 Mar: payer Medicare +2.12 pts (rate
+    moved)"``; only for a move the wrong way or a KPI off target (None otherwise)."""
+    if not isinstance(impl, RatioKpi) or kpi.direction == "band":
+        return None
+    before = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
+    found = drivers.explain_change(session, impl, scope, before, (start, end),
+                                   drivers.dims_to_explain(kpi.id, kpi.dimensions, scope, None))
+    text = short_why(found, kpi.unit) if found else None
+    if text is None or not (off_target or _better(kpi, found[0].total) is False):
+        return None
+    return f"{format_delta(found[0].total, kpi.unit)} vs {before[0]:%d %b}–{before[1]:%d %b}: {text}"
+
+
 def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, days: int,
               wanted: list[str] | None, previous: dict[str, float]) -> tuple[list[KpiLine], dict[str, float]]:
     """KPI lines for ``clinic`` and their values keyed ``"<clinic>/<kpi>"`` (for the next digest).
@@ -77,8 +95,10 @@ def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, day
         status = target_status(kpi, org, clinic.key, m.value)
         delta = m.value - previous[key] if key in previous else None
         window = f"{start:%d %b}–{end:%d %b}" if start.year == end.year else f"{start} – {end}"
+        off = status is not None and not status.on_target
         lines.append(KpiLine(clinic.name, kpi.id, kpi.name, format_value(m.value, kpi.unit),
                              status.on_target if status else None, status.text if status else "no target",
                              window, format_delta(delta, kpi.unit) if delta is not None else None,
-                             _better(kpi, delta) if delta is not None else None))
+                             _better(kpi, delta) if delta is not None else None,
+                             why_moved(session, kpi, impl, scope, start, end, off)))
     return lines, values

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
-from bot.kpi.base import KpiImpl, Measure, Scope
+from bot.kpi import drivers
+from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.periods import Grain, Period, shift_period, unit_bounds
@@ -69,6 +70,7 @@ class KpiAnswer:
     breakdown_total: int = 0
     small_n: bool = False
     request_text: str = ""
+    drivers: list[Any] | None = None  # bot.kpi.drivers.Drivers for a comparison (issue 19)
 
 
 @dataclass
@@ -127,9 +129,19 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
         other = (request.compare.resolve(today) if request.compare
                  else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))
         result.comparison = (other, impl.measure(session, scope, *_capped(other, today)))
+        _add_drivers(session, result, impl, _capped(other, today), (start, end), request.by)
     if request.by:
         _add_breakdown(session, result, impl, org, request.by, end)
     return result
+
+
+def _add_drivers(session: Session, result: KpiAnswer, impl: KpiImpl, before: tuple[date | None, date],
+                 after: tuple[date | None, date], by: str | None) -> None:
+    """Why the value moved between the compared periods (ratio KPIs only; issue 19)."""
+    assert result.comparison is not None
+    if isinstance(impl, RatioKpi) and result.comparison[1].has_data:
+        dims = drivers.dims_to_explain(result.kpi.id, result.kpi.dimensions, result.scope, by)
+        result.drivers = drivers.explain_change(session, impl, result.scope, before, after, dims)
 
 
 def _capped(period: Period, today: date) -> tuple[date | None, date]:

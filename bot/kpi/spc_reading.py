@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.targets import format_value
+from bot.spc.run_start import longest_run_start
 
 if TYPE_CHECKING:
     from bot.kpi.engine import TrendPoint
@@ -69,7 +70,9 @@ def _describe(kpi: KpiDef, chart: Any, labels: list[str], with_data: int) -> lis
     r = chart.runs
     if r.signal:
         if r.long_run_signal:
-            lines.append(f"Shift: a run of {r.longest_run} periods on one side of the centre line "
+            run = longest_run_start(chart)
+            since = f", since {labels[run[0]]}" if run else ""
+            lines.append(f"Shift: a run of {r.longest_run} periods on one side of the centre line{since} "
                          f"(more than {r.longest_run_max} is unusual).")
         if r.few_crossings_signal:
             lines.append(f"Shift: only {r.n_crossings} crossings of the centre line (fewer than {r.n_crossings_min} "

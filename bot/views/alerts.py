@@ -52,6 +52,7 @@ class IncidentCard:
     assigned_to: str | None = None
     resolved: str | None = None
     can_mark_done: bool = False
+    improve_value: str | None = None  # issue 19: "Start an improvement" (an ImprovementStart as JSON)
 
 
 def _status_line(card: IncidentCard) -> str:
@@ -78,6 +79,9 @@ def _actions(card: IncidentCard) -> ActionsBlock:
     if card.can_mark_done:
         elements.append(ButtonElement(text="Mark done", action_id=Action.ALERT_MARK_DONE, value=value))
     elements.append(ButtonElement(text="Not useful", action_id=Action.ALERT_NOT_USEFUL, value=value))
+    if card.improve_value:
+        elements.append(ButtonElement(text="Start an improvement", action_id=Action.KPI_IMPROVE,
+                                      value=card.improve_value))
     return ActionsBlock(block_id=f"alert:{card.incident_id}", elements=elements)
 
 

@@ -20,10 +20,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.ideas.improve import ImprovementStart, from_answer
 from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.targets import format_value
+from bot.kpi.drivers_text import drivers_text
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
 CURRENCY = "USD"
@@ -110,6 +112,9 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
     if a.small_n:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text=f"⚠️ n = {m.d:,.0f}: too few to read as a trend.")]))
+    why = drivers_text(a.drivers or [], k.unit)
+    if why:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(why, 3000))))
     if a.trend:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(_trend_text(a), 3000))))
     if a.breakdown is not None:
@@ -124,11 +129,22 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
         blocks.append(ActionsBlock(elements=[
             ButtonElement(text="Share to channel", action_id=Action.KPI_SHARE.value, value=value),
             ButtonElement(text="Show chart", action_id=Action.KPI_CHART.value, value=value),
+            *improve_buttons(a),
         ]))
     text = f"{k.name}, {a.scope.label}, {a.period.label}: {format_value(m.value, k.unit)}"  # type: ignore[arg-type]
     if k.unit == "%":
         text += f" ({n_of_d(k, m.n, m.d)})"
     return check_message(blocks, text), text
+
+
+def improve_buttons(a: KpiAnswer) -> list[ButtonElement]:
+    """"Start an improvement" when the answer shows a problem (issue 19), else nothing."""
+    start = from_answer(a)
+    return [] if start is None else [improve_button(start)]
+
+
+def improve_button(start: ImprovementStart) -> ButtonElement:
+    return ButtonElement(text="Start an improvement", action_id=Action.KPI_IMPROVE.value, value=start.to_value())
 
 
 def _comparison(a: KpiAnswer) -> str:

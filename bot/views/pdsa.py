@@ -88,8 +88,9 @@ def read_start_form(view: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def update_form(cycle: CycleCard) -> dict[str, Any]:
-    """``/pdsa update``: Do (observations), Study (result vs prediction), Act."""
+def update_form(cycle: CycleCard, study_proposal: str | None = None) -> dict[str, Any]:
+    """``/pdsa update``: Do (observations), Study (result vs prediction), Act. ``study_proposal``
+    (issue 19): the bot's before/after reading of the measure, pre-filled for the team to confirm."""
     prediction = f"\n_Prediction:_ {esc(truncate(cycle.predictions, 1000))}" if cycle.predictions else ""
     blocks: list[Any] = [
         SectionBlock(text=MarkdownTextObject(text=truncate(
@@ -97,7 +98,7 @@ def update_form(cycle: CycleCard) -> dict[str, Any]:
             SECTION_TEXT))),
         text_input(PdsaField.OBSERVATIONS, "Do: what happened (observations)", multiline=True, optional=True),
         text_input(PdsaField.STUDY, "Study: result compared with the prediction", multiline=True,
-                   optional=True),
+                   optional=True, initial=study_proposal),
         InputBlock(block_id=PdsaField.ACT, label="Act (leave empty to keep the cycle running)",
                    optional=True, element=RadioButtonsElement(
                        action_id=VALUE, options=[opt(v, t) for v, t in ACTS])),

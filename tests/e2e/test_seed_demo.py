@@ -61,6 +61,13 @@ def test_demo_tour_shows_kpis_ideas_every_planted_alert_and_the_digest(tmp_path:
     assert "testing → adopted" in _section(out, "Ideas: the idea with its whole history")
     assert "act: adopt" in _section(out, "PDSA: the results are recorded")
 
+    # issue 19: the denial rise explained (payer, category) and an idea started from the alert
+    spike = next(e for e in planted if e.kind == "denial_spike")
+    why = _section(out, "Why it changed")
+    assert "Why it changed" in why and "By denial category" in why
+    assert "Measure: Denial rate (denial-rate)" in why and "Baseline:" in why
+    assert f"payer {spike.detail['payer_key']}".lower() in why.lower()
+
     # every planted event's alert, as posted in the clinic's alerts channel
     alerts = _section(out, "Alerts: this morning's check")
     for e in planted:

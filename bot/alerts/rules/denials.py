@@ -19,9 +19,11 @@ from datetime import date, timedelta
 import numpy as np
 
 from bot.alerts.config import DenialParams
+from bot.alerts.denial_drivers import why_line
 from bot.alerts.model import Finding, RuleResult
 from bot.errors import OpsBotError
 from bot.spc import ChartResult, alert_blocker, alert_signal, choose_p_chart
+from bot.spc.run_start import last_run_start
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,19 @@ def _chart(s: _Slice, weeks: list[date]) -> ChartResult | None:
         return None
 
 
+def _why(s: _Slice, rows: list[RemitRow], weeks: list[date]) -> tuple[str, ...]:
+    """The clinic-wide finding names its drivers by payer and category (issue 19)."""
+    line = why_line(rows, weeks[:-1], weeks[-1]) if s.subject == "clinic" else None
+    return (line,) if line else ()
+
+
 def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params: DenialParams) -> RuleResult:
     """Evaluate every slice; a spike/shift upward on the latest week is a finding."""
     result = RuleResult("denial_spike", clinic_key)
     weeks = alert_weeks(today, params.weeks)
     latest = weeks[-1]
-    total, slices = _slices([r for r in rows if weeks[0] <= r.week <= latest], params.slices)
+    window = [r for r in rows if weeks[0] <= r.week <= latest]
+    total, slices = _slices(window, params.slices)
     if total.get(latest, 0) == 0:
         result.no_data_finding(latest.isoformat(), "Denial check: no remittances in the latest week",
                                f"No remittances dated in the week of {latest.isoformat()}; the denial "
@@ -125,11 +134,13 @@ def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params:
         kind = "Laney p′" if chart.kind == "pp" else "p"
         cl = float(chart.cl[-1])
         ref = "upper limit" if signal.kind == "spike" else "centre line"
+        began = last_run_start(chart) if signal.kind != "spike" else None
         lines = (
-            f"Denial rate {signal.value:.1%} ({d} of {n} claims) in the week of {latest.isoformat()}",
+            f"Denial rate {signal.value:.1%} ({d} of {n} claims) in the week of {latest.isoformat()}"
+            + (f"; the shift began the week of {weeks[began].isoformat()}" if began is not None else ""),
             f"Rule: {signal.rule} — {ref} {signal.limit:.1%}, centre line {cl:.1%}, n = {n}",
             f"{kind} chart over {chart.n_baseline} baseline weeks",
-        )
+        ) + _why(s, window, weeks)
         result.findings.append(Finding(
             "denial_spike", s.subject, latest.isoformat(), "warning",
             f"Denial {'spike' if signal.kind == 'spike' else 'shift'}: {s.label}", lines,

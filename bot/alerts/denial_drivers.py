@@ -1,0 +1,58 @@
+"""Why a clinic's denial rate rose (issue 19): the latest week against the baseline weeks,
+decomposed by payer (rate / volume-share, Kitagawa 1955) and by denial category (numerator
+split), from the alert's own remittance rows (:mod:`bot.kpi.drivers`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.denial_codes import CATEGORIES
+from bot.kpi.drivers import CATEGORY, Contribution, Drivers, decompose, numerator_split
+from bot.kpi.drivers_text import short_why
+
+if TYPE_CHECKING:
+    from bot.alerts.rules.denials import RemitRow
+
+
+def denial_drivers(rows: Iterable["RemitRow"], baseline: list[date], latest: date) -> list[Drivers]:
+    """Drivers by payer and by category of the change from the pooled ``baseline`` weeks to the
+    ``latest`` week; empty when either side has no remittance."""
+    sums: dict[bool, dict[str, list[float]]] = {False: defaultdict(lambda: [0.0, 0.0]),
+                                                True: defaultdict(lambda: [0.0, 0.0])}
+    cats: dict[bool, dict[str, float]] = {False: defaultdict(float), True: defaultdict(float)}
+    names: dict[str, str] = {}
+    base = set(baseline)
+    for r in rows:
+        if r.week != latest and r.week not in base:
+            continue
+        side = r.week == latest
+        names[r.payer_key] = r.payer_name
+        sums[side][r.payer_key][1] += 1
+        if r.denied:
+            sums[side][r.payer_key][0] += 1
+            cats[side][r.category or "uncategorised"] += 1
+    before = {k: (v[0], v[1]) for k, v in sums[False].items()}
+    after = {k: (v[0], v[1]) for k, v in sums[True].items()}
+    try:
+        total, parts = decompose(before, after)
+    except ValueError:
+        return []
+    payer = Drivers("payer", total, sorted(
+        (Contribution(k, names[k], before.get(k, (0.0, 0.0)), after.get(k, (0.0, 0.0)), r, m)
+         for k, (r, m) in parts.items()), key=lambda c: (-abs(c.total), c.name)))
+    d0, d1 = sum(d for _, d in before.values()), sum(d for _, d in after.values())
+    split = numerator_split(cats[False], d0, cats[True], d1)
+    category = Drivers(CATEGORY, total, sorted(
+        (Contribution(k, CATEGORIES.get(k, k), (cats[False].get(k, 0.0), d0), (cats[True].get(k, 0.0), d1), v, 0.0)
+         for k, v in split.items()), key=lambda c: (-abs(c.total), c.name)), numerator_only=True)
+    return [payer, category]
+
+
+def why_line(rows: Iterable["RemitRow"], baseline: list[date], latest: date) -> str | None:
+    """``"Why: +12.30 pts vs the baseline weeks — payer Medicare +10.1 pts (rate moved); …"``."""
+    found = denial_drivers(rows, baseline, latest)
+    text = short_why(found, "%") if found else None
+    return f"Why: {found[0].total * 100:+.2f} pts vs the baseline weeks — {text}" if text else None

@@ -1,0 +1,110 @@
+"""From a signal to a planned test of change (issue 19): what "Start an improvement" carries.
+
+An answer that shows a KPI off target or moving the wrong way, or a denial alert, becomes an
+:class:`ImprovementStart`: the KPI as the measure, the scope, the current value, the baseline
+(value and period) and the driver named. It travels in a button's value (JSON, ≤ 2,000
+characters) and fills the idea modal (title, problem, clinic, KPI).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot.errors import UsageError
+from bot.kpi.catalogue import BY_ID
+from bot.kpi.drivers_text import short_why
+from bot.kpi.engine import KpiAnswer
+from bot.kpi.targets import format_value
+
+BUTTON_VALUE_MAX = 2000
+_CATEGORY = {"denial-rate": "billing", "clean-claim-rate": "billing", "first-pass-resolution": "billing",
+             "net-collection-rate": "billing", "write-off-rate": "billing", "days-in-ar": "billing",
+             "initial-denial-rate": "billing", "point-of-service-collection-rate": "billing",
+             "no-show-rate": "scheduling", "third-next-available": "scheduling",
+             "patient-satisfaction": "patient_experience", "coding-accuracy": "quality_safety"}
+
+
+@dataclass(frozen=True)
+class ImprovementStart:
+    """``current``/``baseline``: value and period as shown ("11.84 % (last 14 days)")."""
+
+    kpi_id: str
+    clinic_key: str | None
+    scope: str
+    current: str
+    baseline: str
+    driver: str | None = None
+
+    def to_value(self) -> str:
+        """The button value; the driver is cut first when the whole would pass Slack's limit."""
+        raw = json.dumps(asdict(self), ensure_ascii=False)
+        if len(raw) > BUTTON_VALUE_MAX and self.driver:
+            cut = max(0, len(self.driver) - (len(raw) - BUTTON_VALUE_MAX) - 1)
+            raw = json.dumps({**asdict(self), "driver": self.driver[:cut] + "…"}, ensure_ascii=False)
+        return raw[:BUTTON_VALUE_MAX]
+
+    @classmethod
+    def from_value(cls, raw: str) -> "ImprovementStart":
+        """Raises: UsageError for a value this product did not write (unknown KPI, bad JSON)."""
+        try:
+            data: dict[str, Any] = json.loads(raw)
+            start = cls(**{k: data.get(k) for k in ("kpi_id", "clinic_key", "scope", "current", "baseline",
+                                                     "driver")})
+        except (TypeError, ValueError):
+            raise UsageError("That improvement button is out of date; ask the question again.") from None
+        if start.kpi_id not in BY_ID:
+            raise UsageError("That improvement button names a KPI this bot does not know.")
+        return start
+
+    def idea_values(self) -> dict[str, Any]:
+        """Prefill for ``bot.views.ideas.idea_form``: measure, scope, baseline, driver in words."""
+        kpi = BY_ID[self.kpi_id]
+        title = f"Improve {kpi.name.lower()} · {self.scope}"[:150]
+        problem = [f"Measure: {kpi.name} ({kpi.id}), {kpi.direction} is better.", f"Scope: {self.scope}.",
+                   f"Now: {self.current}.", f"Baseline: {self.baseline}."]
+        if self.driver:
+            problem.append(f"Driven by: {self.driver}.")
+        return {"title": title, "problem": "\n".join(problem)[:3000], "proposed_change": "",
+                "category": _CATEGORY.get(kpi.id, "other"), "clinic_key": self.clinic_key, "kpi_id": kpi.id}
+
+
+def worse(direction: str, delta: float) -> bool:
+    """Whether a change of ``delta`` is the wrong way for a KPI whose ``direction`` is better."""
+    return (direction == "higher" and delta < 0) or (direction == "lower" and delta > 0)
+
+
+def from_answer(a: KpiAnswer) -> ImprovementStart | None:
+    """The improvement an answer suggests: a comparison moving the wrong way or a value off
+    target; None when the answer shows no problem."""
+    k, m = a.kpi, a.measure
+    if m.value is None:
+        return None
+    moved_wrong = (a.comparison is not None and a.comparison[1].value is not None
+                   and worse(k.direction, m.value - a.comparison[1].value))
+    off_target = a.status is not None and not a.status.on_target
+    if not (moved_wrong or off_target):
+        return None
+    if a.comparison is not None and a.comparison[1].value is not None:
+        period, other = a.comparison
+        baseline = f"{format_value(other.value, k.unit)} ({period.describe()})"  # type: ignore[arg-type]
+    else:
+        baseline = f"target: {a.status.text}" if a.status else "—"
+    driver = short_why(a.drivers or [], k.unit) if moved_wrong else None
+    return ImprovementStart(k.id, a.scope.clinic_key, a.scope.label,
+                            f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)  # type: ignore[arg-type]
+
+
+def from_incident(rule: str, clinic_key: str, clinic_name: str, detail: dict[str, Any]) -> ImprovementStart | None:
+    """The improvement a denial alert suggests (None for other rules): the latest week's rate
+    against the chart's centre line over the baseline weeks, the driver from its "Why:" line."""
+    if rule != "denial_spike":
+        return None
+    facts = detail.get("facts") or {}
+    lines = [str(x) for x in detail.get("lines") or ()]
+    why = next((x.split(" — ", 1)[-1] for x in lines if x.startswith("Why:")), None)
+    value, centre = facts.get("value"), facts.get("centre")
+    current = f"{value:.1%} in the week of {facts.get('week')}" if isinstance(value, (int, float)) else "—"
+    baseline = f"{centre:.1%} (centre line over the baseline weeks)" if isinstance(centre, (int, float)) else "—"
+    return ImprovementStart("denial-rate", clinic_key, clinic_name, current, baseline, why)
