@@ -122,6 +122,8 @@ class OrgConfig(BaseModel):
     clinics: list[ClinicConfig] = []
     # extra patient-identifier patterns for the guard ({name: regex}), see bot.phi_guard
     phi_patterns: dict[str, str] = {}
+    # staff names the identifier guard must not flag, beyond the provider table (bot.staff_names)
+    phi_known_names: list[str] = []
     # days without an update before a PDSA cycle's owner is reminded
     pdsa_reminder_days: int = Field(default=7, ge=1, le=365)
     # the daily digest's settings (templates folder, KPIs, misfire, pacing), validated by

@@ -152,18 +152,28 @@ def check_fields(fields: Mapping[str, str | None],
     return out
 
 
-def describe(findings: list[Finding]) -> str:
-    """A short, user-safe refusal: the kinds found (each once) with masked hints, and what to do.
-
-    Example: "Looks like a medical record number (•••••••••) and a date of birth (••/••/••••).
-    Please remove patient identifiers." Never contains the found value itself.
-    """
+def _kinds(findings: list[Finding]) -> str:
     seen: dict[str, str] = {}
     for f in findings:
         seen.setdefault(f.label, f.hint[:24])
     parts = [f"{label} ({hint})" for label, hint in seen.items()]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Looks like {listed}. Please remove patient identifiers; Slack is not the place for them."
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def field_label(name: str) -> str:
+    """A form field's key as people read it: "proposed_change" → "proposed change"."""
+    return name.replace("_", " ")
+
+
+def describe(findings: list[Finding], field: str | None = None) -> str:
+    """A short, user-safe refusal: the field (when given), the kinds found (each once) with
+    masked hints, and what to do.
+
+    Example: "The reason looks like it holds a medical record number (••••••••) and a date of
+    birth (••/••/••••). Please remove patient identifiers; …" Never contains the found value.
+    """
+    lead = f"The {field_label(field)} looks like it holds" if field else "Looks like"
+    return f"{lead} {_kinds(findings)}. Please remove patient identifiers; Slack is not the place for them."
 
 
 class IdentifiersFound(UsageError):
@@ -174,7 +184,7 @@ class IdentifiersFound(UsageError):
 
     def __init__(self, fields: dict[str, list[Finding]]):
         self.fields = fields
-        super().__init__(describe([f for hits in fields.values() for f in hits]))
+        super().__init__(" ".join(describe(hits, name) for name, hits in fields.items()))
 
 
 def ensure_clean(fields: Mapping[str, str | None],
