@@ -34,8 +34,8 @@ KIND_LABELS = {
     "name": "a person's name",
     "address": "a street address",
 }
-_NUMBER_RULES = (phi_numbers.find_ssns, phi_numbers.find_emails, phi_numbers.find_record_numbers,
-                 phi_numbers.find_dates, phi_numbers.find_phones, phi_numbers.find_addresses,
+_NUMBER_RULES = (phi_numbers.find_ssns, phi_numbers.find_emails, phi_numbers.find_dates,
+                 phi_numbers.find_record_numbers, phi_numbers.find_phones, phi_numbers.find_addresses,
                  phi_numbers.find_long_numbers)
 _SILENT = {"date", "number"}  # spans kept out of later rules, never reported
 
@@ -169,10 +169,10 @@ def describe(findings: list[Finding], field: str | None = None) -> str:
     """A short, user-safe refusal: the field (when given), the kinds found (each once) with
     masked hints, and what to do.
 
-    Example: "The reason looks like it holds a medical record number (••••••••) and a date of
+    Example: "Reason holds what looks like a medical record number (••••••••) and a date of
     birth (••/••/••••). Please remove patient identifiers; …" Never contains the found value.
     """
-    lead = f"The {field_label(field)} looks like it holds" if field else "Looks like"
+    lead = f"{field_label(field).capitalize()} holds what looks like" if field else "Looks like"
     return f"{lead} {_kinds(findings)}. Please remove patient identifiers; Slack is not the place for them."
 
 

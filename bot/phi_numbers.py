@@ -45,7 +45,7 @@ BIRTH_BEFORE_RE = re.compile(rf"{_BIRTH}[^.\n]{{0,30}}$", _I)
 BIRTH_AFTER_RE = re.compile(rf"^[\s)(,]*(?:\w+\s+){{0,2}}?{_BIRTH}", _I)
 YEAR_RE = re.compile(r"(\d{4}|\d{2})$|^(\d{4})")
 
-_ID = r"([A-Z]{0,4}[ -]?\d[\dA-Z]*(?:[ -][A-Z]{0,2}\d[\dA-Z]*)*)"
+_ID = r"((?-i:[A-Z]{0,4}[ -]?\d[\dA-Z]*(?:[ -][A-Z]{0,2}\d[\dA-Z]*)*))"
 RECORD_RE = re.compile(
     r"\b(?:mrn|m\.r\.n\.?|medical\s+record(?:\s+(?:number|no\.?|num\.?|#))?"
     r"|(?:record|chart|patient|pt|acct|account|member|medicaid|medicare|mbi|insurance|subscriber"

@@ -99,7 +99,7 @@ def test_idea_with_identifier_is_refused_with_the_field_named(
     caplog.set_level(logging.DEBUG)
     out = body_json(bot.submit(form("Faster records", text, "Call records earlier")))
     message = out["errors"][IdeaField.PROBLEM]
-    assert message.startswith("The problem looks like it holds") and kind in message
+    assert message.startswith("Problem holds what looks like") and kind in message
     assert _secret_parts(message) == []
     with bot.sessions() as s:
         assert s.scalars(select(Idea)).all() == []
@@ -127,7 +127,7 @@ def test_pdsa_update_with_identifier_is_refused_with_the_field_named(
     out = body_json(bot.send(interactive_body(view_submission_payload(
         Callback.PDSA_UPDATE, update, user_id="U0OWNER", private_metadata=json.dumps({"cycle_id": cycle_id})))))
     message = out["errors"]["pdsa_observations"]
-    assert message.startswith("The observations looks like it holds") and kind in message
+    assert message.startswith("Observations holds what looks like") and kind in message
     with bot.sessions() as s:
         assert s.scalars(select(PdsaUpdate)).all() == []
     _no_trace(caplog, text)
