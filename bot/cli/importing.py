@@ -40,9 +40,20 @@ def run_file_import(settings: Settings, importer: FeedImporter, path: Path, *, f
                                  progress=False if no_progress else None)
     finally:
         engine.dispose()
+    note_rejects_retention(settings, summary)
     for line in summary.lines():
         typer.echo(line)
     return summary
+
+
+def note_rejects_retention(settings: Settings, summary: ImportSummary) -> None:
+    """Name in the report the date the retention job deletes the rejects file (issue 15)."""
+    from datetime import date, timedelta
+
+    if summary.rejects_path is not None:
+        with user_errors():
+            days = load_org_config(settings.opsbot_config).rejects_retention_days
+        summary.rejects_deleted_after = date.today() + timedelta(days=days)
 
 
 @import_cli.command("appointments")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
-from bot.cli.importing import REJECTS_HELP, import_cli, run_file_import
+from bot.cli.importing import REJECTS_HELP, import_cli, note_rejects_retention, run_file_import
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
@@ -57,6 +57,7 @@ def remittances(
             with user_errors(), session_scope(make_session_factory(engine)) as session:
                 clinic_id = ensure_clinics(session, [{"key": clinic, "timezone": zones.get(clinic)}])[clinic] if clinic else None
                 summary = import_remittance_file(session, path, default_clinic_id=clinic_id)
+            note_rejects_retention(settings, summary)
             for line in summary.lines():
                 typer.echo(line)
     finally:
