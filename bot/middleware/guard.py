@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.access import kpis
+from bot.access.audience import finance_channels, may_post
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
 from bot.access.locate import clinic_of, cycle_owner
@@ -160,11 +160,10 @@ def _decide(ctx: "AppContext", session: Any, need: Need, grants: frozenset, user
             break
     if not decision.allowed and need.owner_may and need.locate and cycle_owner(session, need.locate[1]) == user:
         decision = Decision(True, need.permission, clinics[0], "cycle owner")
-    if decision.allowed and need.share_kpi and kpis.is_restricted(need.share_kpi):
-        allowed_channels = set(getattr(org, "finance_channels", []) or [])
-        if channel not in allowed_channels:
-            where_ok = ", ".join(f"<#{c}>" for c in sorted(allowed_channels)) or "none is configured yet"
-            decision = Decision(False, need.permission, decision.clinic, "restricted KPI outside finance channel",
-                                "Revenue-cycle KPIs are only posted in finance channels "
-                                f"({where_ok}); this channel is not one. Your own answer stays visible to you only.")
+    # the same audience rule as digests and alerts (bot.access.audience)
+    if decision.allowed and need.share_kpi and not may_post(need.share_kpi, channel, org):
+        where_ok = ", ".join(f"<#{c}>" for c in finance_channels(org)) or "none is configured yet"
+        decision = Decision(False, need.permission, decision.clinic, "restricted KPI outside finance channel",
+                            "Revenue-cycle KPIs are only posted in finance channels "
+                            f"({where_ok}); this channel is not one. Your own answer stays visible to you only.")
     return decision
