@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.access.audience import finance_channels, may_post
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
-from bot.access.locate import clinic_of, cycle_owner
+from bot.access.locate import audit_target, clinic_of, cycle_owner
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
 from bot.audit.service import AuditEntry, record
@@ -104,7 +104,7 @@ def _judge(ctx: "AppContext", resolver: RoleResolver, s: Any, body: dict[str, An
         user, at = None, now.replace(hour=0, minute=0, second=0, microsecond=0)
     decision = _decide(ctx, s, need, grants, user, channel)
     entry = AuditEntry(key, need.kind, need.action, decision.word, 0, team, user,
-                       None if need.anonymous else channel, target=_target(need, decision),
+                       None if need.anonymous else channel, target=audit_target(s, _target(need, decision)),
                        args=need.args, reason=decision.reason, at=at)
     if not decision.allowed:
         return entry, Verdict("refused", need, decision.message)

@@ -147,3 +147,22 @@ def test_known_provider_name_passes_and_a_patient_name_does_not(bot: Bot) -> Non
     assert ok.get("response_action") != "errors"
     refused = body_json(bot.submit(form("Same-day slots", "Harold Briggs (age 67) waited 3 weeks", "Hold slots")))
     assert "person's name" in refused["errors"][IdeaField.PROBLEM]
+
+
+def test_audit_trail_keeps_shapes_not_the_digits_typed(bot: Bot) -> None:
+    from bot.signing import slash_command_body
+    from storage.models import AuditEvent
+
+    bot.submit(form("Huddle at 8:00", "Late starts", "Daily huddle"))
+    bot.slack.wait_until_quiet()
+    with bot.sessions() as s:
+        idea_id = s.scalars(select(Idea.id)).one()
+    for text in ("show 29872499824296", "show 2987249 9824296", f"show {idea_id}"):
+        bot.send(slash_command_body("/idea", text, user_id="U0NAMED", response_url=bot.slack.new_response_url()))
+    bot.slack.wait_until_quiet()
+    with bot.sessions() as s:
+        rows = s.scalars(select(AuditEvent).where(AuditEvent.action == "/idea show").order_by(AuditEvent.id)).all()
+        assert [r.target for r in rows] == ["idea:unknown id", "idea:unknown id", f"idea:{idea_id}"]
+        stored = " ".join(str(getattr(r, c)) for r in s.scalars(select(AuditEvent)).all()
+                          for c in ("target", "args", "reason", "action"))
+    assert "2987249" not in stored and "9824296" not in stored
