@@ -60,6 +60,12 @@ cardiology radiology suite room building campus north south east west main offic
 medicare medicaid aetna cigna humana tricare bcbs uhc united anthem blue cross shield
 please thanks thank hi hello hey idea pdsa plan study act note update reminder fyi asap re ok yes no not
 """.split())
+# a capitalised word after a person-like name that makes it an institution ("Sarah Cannon Cancer Center")
+ORG_WORDS = {"center", "centre", "hospital", "clinic", "clinics", "health", "healthcare", "medical", "medicine",
+             "cancer", "institute", "foundation", "associates", "pharmacy", "group", "labs", "laboratories",
+             "surgical", "surgery", "orthopedics", "dental", "imaging", "university", "college", "memorial",
+             "hall", "building", "road", "street", "avenue", "drive", "county", "city", "school", "inc", "llc",
+             "company", "co", "corp", "systems", "diagnostics", "pediatrics", "family", "children's"}
 AGE_RE = re.compile(
     r"^\s*,?\s*\(?\s*(?:aged?\s*:?\s*\d{1,3}"
     r"|\d{1,3}\s*-?\s*(?:y/?o|yo|y\.o\.?|yrs?|years?|year-old|mo|mos|months?|m/o|wks?|weeks?\s+old)\b)"
@@ -186,7 +192,7 @@ def find_names(text: str, known: KnownNames | None = None) -> Iterator[Span]:
 
 def _titled(r: _Reader, i: int, t: _Tok) -> Iterator[Span]:
     nxt = r.at(i + 1)
-    if nxt is None or not r.gap(t, nxt):
+    if nxt is None or not r.gap(t, nxt, r"[\s.:#-]*" if t.low in PATIENT_WORDS else r"[\s.]*"):
         return
     if t.low in TITLES and not r.stop(nxt) and nxt.low not in ROLE_WORDS:
         j = r.extend(i + 1)
@@ -235,7 +241,8 @@ def _contextual(r: _Reader, i: int, t: _Tok) -> Iterator[Span]:
         yield r.span(i, i)
     if t.cap and nxt is not None and r.text[t.end:nxt.start].strip() == "," and not t.possessive:
         listed = re.match(r"\s*(?:,|and\b|&)\s*[A-Z]", r.text[nxt.end:]) is not None  # "Sarah, Mike and Tom"
-        if r.surname(t) and nxt.cap and nxt.low in r.first and not listed and not (r.staff(t) and r.staff(nxt)):
+        surname = r.surname(t) or (t.low in r.last and nxt.low not in r.english)
+        if surname and nxt.cap and nxt.low in r.first and not listed and not (r.staff(t) and r.staff(nxt)):
             yield r.span(i, i + 1)
 
 
@@ -257,6 +264,8 @@ def _full_name(r: _Reader, i: int, t: _Tok) -> Iterator[Span]:
     if not (r.surname(last) or (distinctive and (last.low in r.last or last.low not in r.english))):
         return
     full = " ".join(x.low for x in (t, last))
-    if full in r.known.full or full in ORGANISATIONS or r.credential_after(j):
+    after = r.at(j + 1)
+    institution = after is not None and after.cap and after.low in ORG_WORDS and r.gap(last, after, r"\s+")
+    if full in r.known.full or full in ORGANISATIONS or r.credential_after(j) or institution:
         return
     yield r.span(i, j)

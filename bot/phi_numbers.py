@@ -61,8 +61,8 @@ PHONE_RE = re.compile(
 TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}
 PHONE_WORD_RE = re.compile(r"\b(?:call|phone|ph|tel|telephone|cell|mobile|fax|text|number|#)\W[^\n]{0,20}$", _I)
 OWN_LINE_RE = re.compile(r"\b(?:our|main|office|clinic'?s?|ext\.?|extension)\b[^.\n]{0,25}$", _I)
-GROUPED_DIGITS_RE = re.compile(r"(?<![\d.,/:$#-])\d{2,}(?:[ -]\d{2,})+(?![\d%]|[.,/:]\d)")
-DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$#-])\d{6,}(?![\d%]|[.,/:-]\d)")
+GROUPED_DIGITS_RE = re.compile(r"(?<![\w.,/:$#-])\d{2,}(?:[ -]\d{2,})+(?![\d%]|[.,/:]\d)")
+DIGIT_RUN_RE = re.compile(r"(?<![\w.,/:$#-])\d{6,}(?![\d%]|[.,/:-]\d)")
 PATIENT_WORD_RE = re.compile(r"\b(?:patient|patients|pt|pts|chart|record|mrn|member|acct|account)\b", _I)
 NPI_BEFORE_RE = re.compile(r"\b(?:npi|tax\s+id|tin|ein|order|po|invoice|batch|claim|ref)\s*(?:#|no\.?)?\s*[:#]?\s*$", _I)
 
