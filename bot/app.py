@@ -28,6 +28,7 @@ from bot.errors import OpsBotError
 from bot.listener_runner import install as install_ack_runner
 from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
+from bot.phi_names import word_lists
 from bot.orgconfig import OrgConfig, load_org_config
 from bot.priority import ComputeGate
 from bot.settings import Settings, require
@@ -113,6 +114,7 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
         compute=ComputeGate(settings.compute_threads),
     )
     app._opsbot_ctx = ctx  # type: ignore[attr-defined]  # reachable from tests and the server
+    ctx.workers.submit(word_lists)  # the identifier guard's name lists (≈1 s), loaded before a modal needs them
     register_error_handler(app)
     redact_bolt_request_logs()
     install_guard(app, ctx)  # issue 8: dedup/replay, payload bounds, roles, audit trail

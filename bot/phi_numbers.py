@@ -102,7 +102,7 @@ def find_ssns(text: str) -> Iterator[Span]:
 
 
 def find_emails(text: str) -> Iterator[Span]:
-    for m in re.finditer(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", text):
+    for m in re.finditer(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", text):
         yield "email", m.start(), m.end()
 
 
