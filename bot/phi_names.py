@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
@@ -95,7 +95,6 @@ class KnownNames:
 
     full: frozenset[str] = frozenset()
     tokens: frozenset[str] = frozenset()
-    extra_orgs: frozenset[str] = field(default=frozenset())
 
     @classmethod
     def of(cls, names: Iterable[str]) -> "KnownNames":
@@ -122,14 +121,13 @@ class _Tok:
 def _tokens(text: str) -> list[_Tok]:
     out = []
     for m in TOKEN_RE.finditer(text):
-        word, end = m.group(), m.end()
+        word = m.group()
         poss = word.lower().endswith(("'s", "’s"))
         if poss:
             word = word[:-2]
         word = word.rstrip("'’")
         if word:
             out.append(_Tok(word, m.start(), m.start() + len(word), poss))
-        del end
     return out
 
 
