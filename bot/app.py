@@ -25,6 +25,7 @@ from bot.errors import STORE_NOT_ANSWERING, OpsBotError
 from bot.listener_runner import install as install_ack_runner
 from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
+from bot.phi_names import word_lists
 from bot.orgconfig import OrgConfig, load_org_config
 from bot.priority import ComputeGate
 from bot.replies import Replies
@@ -121,6 +122,7 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
 
         ctx.org_watcher = OrgFileWatcher(  # type: ignore[attr-defined]
             settings.opsbot_config, lambda new: setattr(ctx, "org", new)).start()
+    ctx.workers.submit(word_lists)  # the identifier guard's name lists (≈1 s), loaded before a modal needs them
     register_error_handler(app)
     redact_bolt_request_logs()
     install_guard(app, ctx)  # issue 8: dedup/replay, payload bounds, roles, audit trail

@@ -229,6 +229,7 @@ def _run(database: Path, out_dir: Path, clinics: int, days: int, seed: int, end:
          echo: Callable[[str], None]) -> int:
     from bot.asking import LocalSlack
     from bot.seed import SeedParams, seed_database
+    from bot.pseudonym_key import require_pseudonym_key
     from bot.settings import load_settings
     from storage import migrate
     from storage.db import make_engine, make_session_factory, session_scope
@@ -241,7 +242,8 @@ def _run(database: Path, out_dir: Path, clinics: int, days: int, seed: int, end:
     try:
         sessions = make_session_factory(engine)
         with session_scope(sessions) as session:
-            key = load_settings(DATABASE_URL=url).secret("pseudonym_key") or "demo"
+            # the demo's patients are synthetic: it uses the development key explicitly (issue 15)
+            key = require_pseudonym_key(load_settings(DATABASE_URL=url), dev_switch=True)
             report = seed_database(session, SeedParams(clinics=clinics, days=days, seed=seed, end_date=end),
                                    pseudonym_key=key, validate_rows=VALIDATE_ROWS)
         echo("\n".join(report.lines()))

@@ -122,6 +122,10 @@ class OrgConfig(BaseModel):
     clinics: list[ClinicConfig] = []
     # extra patient-identifier patterns for the guard ({name: regex}), see bot.phi_guard
     phi_patterns: dict[str, str] = {}
+    # staff names the identifier guard must not flag, beyond the provider table (bot.staff_names)
+    phi_known_names: list[str] = []
+    # days a rejects file (raw rows, patient ids) is kept before the retention job deletes it
+    rejects_retention_days: int = Field(default=30, ge=1, le=3650)
     # days without an update before a PDSA cycle's owner is reminded
     pdsa_reminder_days: int = Field(default=7, ge=1, le=365)
     # the daily digest's settings (templates folder, KPIs, misfire, pacing), validated by

@@ -1,44 +1,28 @@
-"""Patient-identifier guard for free text typed by staff (ideas, PDSA notes, comments).
+"""Patient-identifier guard for free text typed by staff (ideas, PDSA notes, reasons, notes).
 
-``find_identifiers(text)`` returns every likely patient identifier as a :class:`Finding` (kind,
-span, masked hint); ``check_fields({name: text})`` does the same per form field. Nothing that has
-a finding may be stored or posted: the caller refuses it and tells the author the *kind* found
-(``describe``), never the value. Own regular expressions rather than Microsoft Presidio: Presidio's
-pattern recognisers would cover the generic kinds, but its analyzer pulls in spaCy, and the
-patient-context rules below (record numbers, birth dates) are ours to tune anyway.
+``find_identifiers(text, guard)`` returns every likely patient identifier as a :class:`Finding`
+(kind, span, masked hint); ``check_fields({name: text}, guard)`` does the same per form field and
+``ensure_clean`` raises :class:`IdentifiersFound` naming the field and the kind (never the value).
+Nothing that has a finding may be stored, posted or logged.
 
-Patterns and their trade-offs (precision over recall only where noted):
-
-* ``record_number`` — a record keyword (MRN, medical record, record/chart/patient/account #|no|
-  number|id) followed by an id of 4+ characters holding 4+ digits ("MRN 12345678",
-  "MRN: A1234567", "record #4455"). Also a bare run of 6–8 digits within 40 characters of a
-  patient word (patient, pt, chart, record, MRN, member). "room 12", "3 patients", "15 minutes",
-  a CPT code (5 digits) and KPI values (short, or with , . %) are never flagged. Misses: a bare
-  6–8 digit record number written with no patient word nearby.
-* ``long_number`` — any bare run of 9+ digits (not a date, phone or SSN shape). Catches unlabeled
-  record and account numbers; false positive: a long claim or order number (an account-type
-  identifier anyway). "NPI 1234567890" is exempt (a provider, not a patient, identifier).
-* ``date_of_birth`` — a date (03/04/1975, 1975-03-04, 3.4.75, March 4, 1975, 4 Mar 1975) with
-  birth context in the 30 characters before it (DOB, D.O.B., born, birth, birthday, b-day) or
-  "(DOB)" right after. Dates without birth context ("starting 2026-05-01") pass. Misses: a bare
-  birth date with no context (indistinguishable from an appointment date).
-* ``phone`` — North-American numbers: (555) 234-5678, 555-234-5678, 555.234.5678, +1 555 234 5678
-  (area code and exchange start 2–9, per NANP); a bare 10-digit run after a phone word (call,
-  phone, tel, cell, mobile, fax). Staff extensions ("ext 4321") pass.
-* ``email`` — any e-mail address. Staff addresses are flagged too (we cannot tell them apart);
-  mention staff with @name instead.
-* ``ssn`` — ###-##-#### outside the never-issued ranges (000, 666, 9xx area; 00 group; 0000
-  serial), or 9 digits after "SSN"/"social security".
-* extra patterns — regexes from org config / settings, reported as ``custom:<name>``.
+The rules live in :mod:`bot.phi_numbers` (record/account/member/Medicaid numbers, SSNs, phones,
+e-mails, dates of birth, street addresses) and :mod:`bot.phi_names` (person names, with the US
+Census name lists); a :class:`Guard` adds the organisation's own ``phi_patterns`` (reported as
+``custom:<name>``) and the staff names the bot knows (never flagged as names). Presidio's
+pattern recognisers were weighed: its ``AnalyzerEngine`` needs a spaCy model download, and its
+generic phone/e-mail regexes are the easy part; the patient-context rules are what matter here.
+Measured on ``tests/data/privacy_eval.jsonl`` by ``bench/privacy_guard.py``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot import phi_numbers
 from bot.errors import ConfigurationError, UsageError
+from bot.phi_names import KnownNames, find_names
 
 KIND_LABELS = {
     "record_number": "a medical record number",
@@ -47,36 +31,16 @@ KIND_LABELS = {
     "phone": "a phone number",
     "email": "an e-mail address",
     "ssn": "a social security number",
+    "name": "a person's name",
+    "address": "a street address",
 }
+_NUMBER_RULES = (phi_numbers.find_ssns, phi_numbers.find_emails, phi_numbers.find_dates,
+                 phi_numbers.find_record_numbers, phi_numbers.find_phones, phi_numbers.find_addresses,
+                 phi_numbers.find_long_numbers)
+_SILENT = {"date", "number"}  # spans kept out of later rules, never reported
 
 _I = re.IGNORECASE
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE = (
-    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"      # 03/04/1975, 3-4-75, 3.4.1975
-    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"                  # 1975-03-04
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 4, 1975
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}})"  # 4 Mar 1975
-)
-DATE_RE = re.compile(rf"(?<![\w/.-]){_DATE}(?![\w/-])", _I)
-BIRTH_BEFORE_RE = re.compile(r"(?:\bd\.?o\.?b\b\.?|\bborn\b|\bbirth|\bb-?day\b)[^.\n]{0,30}$", _I)
-BIRTH_AFTER_RE = re.compile(r"^\s*\(?\s*(?:dob|d\.o\.b\.?|date of birth)\b", _I)
-
-RECORD_RE = re.compile(
-    r"\b(?:mrn|m\.r\.n\.?|medical\s+record(?:\s+(?:number|no\.?|num\.?|#))?|"
-    r"(?:record|chart|patient|pt|acct|account|member)\s*(?:#|no\.?\b|num(?:ber)?\b|id\b))"
-    r"\s*[:#=-]?\s*([A-Z]{0,3}-?\d[\dA-Z-]{3,})",
-    _I,
-)
-SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
-SSN_KEYWORD_RE = re.compile(r"\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(\d{3}[\s-]?\d{2}[\s-]?\d{4})\b", _I)
-PHONE_RE = re.compile(
-    r"(?<![\d-])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}(?![\d-])"
-)
-PHONE_WORD_RE = re.compile(r"\b(?:call|phone|tel|telephone|cell|mobile|fax|ph)\b[^\n]{0,20}$", _I)
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$-])\d{6,}(?![\d%]|[.,/:-]\d)")
-PATIENT_WORD_RE = re.compile(r"\b(?:patient|patients|pt|pts|chart|record|mrn|member)\b", _I)
-NPI_BEFORE_RE = re.compile(r"\bnpi\s*[:#]?\s*$", _I)
+Patterns = list[tuple[str, re.Pattern[str]]]
 
 
 @dataclass(frozen=True)
@@ -126,60 +90,60 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def find_identifiers(text: str, extra: Iterable[tuple[str, re.Pattern[str]]] = ()) -> list[Finding]:
-    """Likely patient identifiers in ``text``, in order of position (see the module docstring).
+@dataclass(frozen=True)
+class Guard:
+    """What one organisation's guard knows: its ``phi_patterns`` (from :func:`compile_patterns`)
+    and the staff/provider names it must not flag (:class:`bot.phi_names.KnownNames`)."""
 
-    ``extra`` is the output of :func:`compile_patterns`. Never raises on any input string.
+    patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    known: KnownNames = field(default_factory=KnownNames)
+
+    @classmethod
+    def build(cls, patterns: Iterable[str] | Mapping[str, str] | None = None,
+              known_names: Iterable[str] = ()) -> "Guard":
+        """Raises ConfigurationError for an invalid pattern (see :func:`compile_patterns`)."""
+        return cls(tuple(compile_patterns(patterns)), KnownNames.of(known_names))
+
+
+GuardLike = Guard | Iterable[tuple[str, re.Pattern[str]]]
+
+
+def _as_guard(extra: GuardLike) -> Guard:
+    return extra if isinstance(extra, Guard) else Guard(tuple(extra))
+
+
+def find_identifiers(text: str, extra: GuardLike = ()) -> list[Finding]:
+    """Likely patient identifiers in ``text``, in order of position (see :mod:`bot.phi_numbers`
+    and :mod:`bot.phi_names` for the rules). ``extra`` is a :class:`Guard` or the output of
+    :func:`compile_patterns`. Never raises on any input string.
     """
     if not text:
         return []
+    guard = _as_guard(extra)
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
     def add(kind: str, start: int, end: int) -> None:
-        if not _overlaps(taken, start, end):
+        if end > start and not _overlaps(taken, start, end):
             taken.append((start, end))
-            found.append(Finding(kind, start, end, mask(text[start:end])))
+            if kind not in _SILENT:
+                found.append(Finding(kind, start, end, mask(text[start:end])))
 
-    for m in SSN_RE.finditer(text):
-        add("ssn", m.start(), m.end())
-    for m in SSN_KEYWORD_RE.finditer(text):
-        add("ssn", m.start(1), m.end(1))
-    for m in EMAIL_RE.finditer(text):
-        add("email", m.start(), m.end())
-    for m in RECORD_RE.finditer(text):
-        if sum(ch.isdigit() for ch in m.group(1)) >= 4:
-            add("record_number", m.start(1), m.end(1))
-    for m in DATE_RE.finditer(text):
-        before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 20]
-        if BIRTH_BEFORE_RE.search(before) or BIRTH_AFTER_RE.search(after):
-            add("date_of_birth", m.start(), m.end())
-        else:
-            taken.append((m.start(), m.end()))  # an ordinary date: not a digit run either
-    for m in PHONE_RE.finditer(text):
-        add("phone", m.start(), m.end())
-    for m in DIGIT_RUN_RE.finditer(text):
-        start, end, n = m.start(), m.end(), len(m.group())
-        before = text[max(0, start - 40):start]
-        if NPI_BEFORE_RE.search(before):
-            continue
-        if n == 10 and PHONE_WORD_RE.search(before):
-            add("phone", start, end)
-        elif n >= 9:
-            add("long_number", start, end)
-        elif PATIENT_WORD_RE.search(before) or PATIENT_WORD_RE.search(text[end:end + 40]):
-            add("record_number", start, end)
-    for name, pattern in extra:
+    for name, pattern in guard.patterns:
         for m in pattern.finditer(text):
-            if m.end() > m.start():
-                add(f"custom:{name}", m.start(), m.end())
+            add(f"custom:{name}", m.start(), m.end())
+    for rule in _NUMBER_RULES:
+        for kind, start, end in rule(text):
+            add(kind, start, end)
+    for kind, start, end in find_names(text, guard.known):
+        add(kind, start, end)
     return sorted(found, key=lambda f: f.start)
 
 
 def check_fields(fields: Mapping[str, str | None],
-                 extra: Iterable[tuple[str, re.Pattern[str]]] = ()) -> dict[str, list[Finding]]:
+                 extra: GuardLike = ()) -> dict[str, list[Finding]]:
     """``{field name: findings}`` for every field that has at least one finding."""
-    extra = list(extra)
+    extra = _as_guard(extra)
     out = {}
     for name, value in fields.items():
         hits = find_identifiers(value or "", extra)
@@ -188,18 +152,28 @@ def check_fields(fields: Mapping[str, str | None],
     return out
 
 
-def describe(findings: list[Finding]) -> str:
-    """A short, user-safe refusal: the kinds found (each once) with masked hints, and what to do.
-
-    Example: "Looks like a medical record number (•••••••••) and a date of birth (••/••/••••).
-    Please remove patient identifiers." Never contains the found value itself.
-    """
+def _kinds(findings: list[Finding]) -> str:
     seen: dict[str, str] = {}
     for f in findings:
         seen.setdefault(f.label, f.hint[:24])
     parts = [f"{label} ({hint})" for label, hint in seen.items()]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Looks like {listed}. Please remove patient identifiers; Slack is not the place for them."
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def field_label(name: str) -> str:
+    """A form field's key as people read it: "proposed_change" → "proposed change"."""
+    return name.replace("_", " ")
+
+
+def describe(findings: list[Finding], field: str | None = None) -> str:
+    """A short, user-safe refusal: the field (when given), the kinds found (each once) with
+    masked hints, and what to do.
+
+    Example: "Reason holds what looks like a medical record number (••••••••) and a date of
+    birth (••/••/••••). Please remove patient identifiers; …" Never contains the found value.
+    """
+    lead = f"{field_label(field).capitalize()} holds what looks like" if field else "Looks like"
+    return f"{lead} {_kinds(findings)}. Please remove patient identifiers; Slack is not the place for them."
 
 
 class IdentifiersFound(UsageError):
@@ -210,11 +184,11 @@ class IdentifiersFound(UsageError):
 
     def __init__(self, fields: dict[str, list[Finding]]):
         self.fields = fields
-        super().__init__(describe([f for hits in fields.values() for f in hits]))
+        super().__init__(" ".join(describe(hits, name) for name, hits in fields.items()))
 
 
 def ensure_clean(fields: Mapping[str, str | None],
-                 extra: Iterable[tuple[str, re.Pattern[str]]] = ()) -> None:
+                 extra: GuardLike = ()) -> None:
     """Raises:
         IdentifiersFound: any field holds a likely patient identifier."""
     hits = check_fields(fields, extra)

@@ -16,6 +16,8 @@ from bot.errors import ConfigurationError
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///opsbot.db"
+# public (it is in this file): usable only with the development switch, see bot.pseudonym_key
+DEVELOPMENT_PSEUDONYM_KEY = "opsbot-development-pseudonym-key"
 # the bot scopes of manifest.yml (oauth_config.scopes.bot), asked for by the OAuth install
 DEFAULT_BOT_SCOPES = ("commands,chat:write,files:write,im:write,channels:history,groups:history,im:history,"
                       "app_mentions:read,usergroups:read,users:read")
@@ -37,8 +39,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     opsbot_config: Path | None = Field(default=None, validation_alias="OPSBOT_CONFIG")
     pseudonym_key: SecretStr = Field(
-        default=SecretStr("opsbot-development-pseudonym-key"), validation_alias="OPSBOT_PSEUDONYM_KEY"
+        default=SecretStr(DEVELOPMENT_PSEUDONYM_KEY), validation_alias="OPSBOT_PSEUDONYM_KEY"
     )
+    # explicit switch for demos and tests: allow the public development pseudonym key
+    dev_pseudonym_key: bool = Field(default=False, validation_alias="OPSBOT_DEV_PSEUDONYM_KEY")
     # Bolt's listener executor: listeners that ack and then work (ideas, admin, …) hold a thread
     # until done, so it covers 64 concurrent ones with room; /kpi's listeners only ack and hand
     # over, and run on the request thread (bot.listener_runner.runs_inline)

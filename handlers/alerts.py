@@ -20,6 +20,8 @@ from bot.delivery import deliver_pending, make_delivery_client
 from bot.errors import OpsBotError, UsageError
 from bot.text import record_id, require_id
 from bot.ids import Action, Callback
+from bot.phi_guard import check_fields, describe
+from bot.staff_names import guard_for
 from bot.views import alerts as views
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, utcnow
@@ -133,9 +135,14 @@ def register(app: App, ctx: "AppContext") -> None:
                 if not reason.strip():
                     ack(response_action="errors", errors={views.SNOOZE_REASON_BLOCK: "Please give a reason."})
                     return
+                hits = check_fields({"snooze reason": reason}, guard_for(ctx.org, ctx.sessions))
+                if hits:  # refused in the modal: nothing stored, posted or logged
+                    ack(response_action="errors",
+                        errors={views.SNOOZE_REASON_BLOCK: describe(hits["snooze reason"], "snooze reason")})
+                    return
                 ack()
                 until = until_local.astimezone(timezone.utc).replace(tzinfo=None)
-                keys = actions.snooze(s, iid, user, until, reason, now, t)
+                keys = actions.snooze(s, iid, user, until, reason, now, t, guard_for(ctx.org, ctx.sessions))
         except OpsBotError as exc:
             log.info("snooze refused: %s", exc.user_message)
             return

@@ -11,23 +11,21 @@ from slack_sdk.errors import SlackApiError
 
 from bot.ideas import service
 from bot.ideas.clinics import improvement_channel
-from bot.phi_guard import compile_patterns
+from bot.phi_guard import Guard
+from bot.staff_names import guard_for
 from bot.views.ideas import idea_message, status_dm
 from storage.db import session_scope
 
 if TYPE_CHECKING:
-    import re
-
     from bot.app import AppContext
 
 log = logging.getLogger(__name__)
 
 
-def patterns(ctx: "AppContext") -> list[tuple[str, "re.Pattern[str]"]]:
-    """Extra identifier patterns: ``phi_patterns`` from the org config, else from settings
-    (read with getattr: neither model declares the field yet)."""
-    raw = getattr(ctx.org, "phi_patterns", None) or getattr(ctx.settings, "phi_patterns", None)
-    return compile_patterns(raw)
+def patterns(ctx: "AppContext") -> Guard:
+    """The organisation's identifier guard: ``phi_patterns`` and the staff names it knows
+    (provider table, ``phi_known_names``); see ``bot.staff_names``."""
+    return guard_for(ctx.org, ctx.sessions)
 
 
 def dm(client: WebClient, user_id: str, text: str, blocks: list[dict] | None = None) -> None:

@@ -55,7 +55,7 @@ def form_errors(values: dict[str, Any], ctx: "AppContext") -> tuple[service.Idea
     """The draft, or ``{block_id: message}`` for the fields Slack should mark."""
     hits = check_fields({k: values[k] for k in ("title", "problem", "proposed_change")}, patterns(ctx))
     if hits:
-        return None, {str(views.FIELD_OF[k]): describe(v) for k, v in hits.items()}
+        return None, {str(views.FIELD_OF[k]): describe(v, k) for k, v in hits.items()}
     try:
         return service.IdeaDraft(**values), {}
     except ValidationError as exc:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 def _field_errors(texts: dict[str, str], ctx: "AppContext") -> dict[str, str]:
     hits = check_fields(texts, patterns(ctx))
-    return {str(views.DRAFT_FIELDS[k]): describe(v) for k, v in hits.items()}
+    return {str(views.DRAFT_FIELDS[k]): describe(v, k) for k, v in hits.items()}
 
 
 def register(app: App, ctx: "AppContext") -> None:

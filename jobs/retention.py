@@ -9,7 +9,10 @@ Deleted (each by its own date column, cutoff = the run's UTC date minus the hori
 * ``import_issues`` of feed loads finished before the cutoff (line-level rejects/warnings);
 * ``deliveries`` sent or dead and created before the cutoff, except those another row still
   points at (an incident's root message, a thread parent) — their payloads hold message text;
-* expired ``slack_oauth_states``.
+* expired ``slack_oauth_states``;
+* rejects files (raw rows with patient ids, named by ``feed_loads.rejects_path``) of feed loads
+  finished more than the organisation's ``rejects_retention_days`` (default 30) ago, unless a
+  later import rewrote the file since (its modification time is newer).
 
 Known limit: the KPI engine falls back to raw rows for a period once a newer feed load exists
 (``storage.rollups``); a period entirely before the horizon then reads no raw rows. Keep the
@@ -19,7 +22,8 @@ horizon longer than the longest look-back anyone asks for (default two years).
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -62,6 +66,27 @@ def purge(session: Session, now: datetime, days: int) -> dict[str, int]:
     return counts
 
 
+def purge_rejects_files(session: Session, now: datetime, days: int) -> int:
+    """Delete rejects files of feed loads finished before ``now - days``; returns how many went.
+    A file already gone is skipped; one rewritten after the cutoff (a later import) is kept."""
+    cutoff_at = now - timedelta(days=days)
+    paths = set(session.scalars(select(FeedLoad.rejects_path).where(
+        FeedLoad.rejects_path.is_not(None), FeedLoad.finished_at < cutoff_at)))
+    removed = 0
+    for name in sorted(p for p in paths if p):
+        path = Path(name)
+        try:
+            if datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None) >= cutoff_at:
+                continue
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("retention: could not delete rejects file %s: %s", path, exc.strerror)
+    return removed
+
+
 def _rows(result: Any) -> int:
     return int(result.rowcount or 0)
 
@@ -70,8 +95,10 @@ def retention_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[st
     """Adapter for ``jobs.runner``: horizon from ``ctx.extra["retention_days"]`` (set from
     ``OPSBOT_RETENTION_DAYS`` by ``opsbot scheduler`` / ``opsbot jobs run``)."""
     days = int(ctx.extra.get("retention_days") or DEFAULT_DAYS)
+    rejects_days = int(getattr(ctx.org, "rejects_retention_days", 30))
     with session_scope(ctx.sessions) as session:
         counts = purge(session, now, days)
+        counts["rejects_files"] = purge_rejects_files(session, now, rejects_days)
     log.info("retention: horizon %d days (cutoff %s): deleted %s", days, cutoff_date(now, days), counts)
     return {"horizon_days": days, "cutoff": cutoff_date(now, days).isoformat(), "deleted": counts}
 

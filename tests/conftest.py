@@ -29,6 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 PG_ADMIN_URL = os.environ.get("OPSBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# issue 15: commands refuse the public development pseudonym key unless told; the tests say so
+os.environ.setdefault("OPSBOT_DEV_PSEUDONYM_KEY", "1")
 
 
 @pytest.fixture(scope="session")

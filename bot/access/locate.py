@@ -70,3 +70,21 @@ def _kpi_clinic(session: Session, request: Any) -> str | None:
 
 def cycle_owner(session: Session, cycle_id: Any) -> str | None:
     return session.scalar(select(PdsaCycle.owner_user_id).where(PdsaCycle.id == cycle_id)) if cycle_id else None
+
+
+_RECORDS: dict[str, Any] = {"idea": Idea, "cycle": PdsaCycle, "incident": AlertIncident}
+
+
+def audit_target(session: Session, target: str | None) -> str | None:
+    """``target`` for the audit trail, which keeps shapes, never what a user typed (issue 15): an
+    idea, cycle or incident id that exists stays (``idea:12``); one that does not becomes
+    ``idea:unknown id`` (the digits typed might be a record number). Other targets pass as they are."""
+    if not target:
+        return target
+    kind, _, ref = target.partition(":")
+    model = _RECORDS.get(kind)
+    if model is None:
+        return target
+    if ref.isdigit() and len(ref) <= 9 and session.get(model, int(ref)) is not None:
+        return target
+    return f"{kind}:unknown id"

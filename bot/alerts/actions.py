@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.alerts.incidents import push_update, resolve
 from bot.alerts.targets import Target
 from bot.errors import UsageError
+from bot.phi_guard import GuardLike, ensure_clean
 from storage.models import AlertAction, AlertIncident, ComplianceItem, IncidentState
 
 I = IncidentState
@@ -68,11 +69,17 @@ def snooze_until(choice: str, picked: date | None, now_local: datetime) -> datet
 
 
 def snooze(session: Session, incident_id: int, user: str, until: datetime, reason: str,
-           now: datetime, target: Target) -> list[str]:
+           now: datetime, target: Target, guard: GuardLike = ()) -> list[str]:
     """Snoozed until ``until`` (naive UTC): no follow-ups until then; it reopens afterwards if
-    the condition still holds."""
+    the condition still holds.
+
+    Raises:
+        UsageError: empty reason, or the alert is no longer active.
+        IdentifiersFound: the reason holds a likely patient identifier (nothing is stored).
+    """
     if not reason.strip():
         raise UsageError("Please give a reason for snoozing.")
+    ensure_clean({"snooze reason": reason}, guard)
     inc = get_active(session, incident_id)
     inc.state, inc.snoozed_until, inc.snooze_reason = I.SNOOZED, until, reason.strip()[:500]
     _record(session, inc, user, "snooze", now, until=until.isoformat(), reason=reason.strip())

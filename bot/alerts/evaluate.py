@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.alerts import data
 from bot.alerts.config import AlertSettings
+from bot.alerts.audience import for_audience
 from bot.alerts.incidents import apply_results
 from bot.alerts.model import RuleResult
 from bot.alerts.rules.compliance import compliance
@@ -88,5 +89,5 @@ def run_alerts(session: Session, org: OrgConfig, settings: AlertSettings, now: d
         target = target_for(org, settings, clinic.key, clinic.name, clinic.timezone)
         run.clinics.append(clinic.key)
         run.results += results
-        run.queued += apply_results(session, results, target, now)
+        run.queued += apply_results(session, for_audience(results, target.channel, org), target, now)
     return run

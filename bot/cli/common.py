@@ -79,3 +79,25 @@ def _first_line(exc: Exception) -> str:
 
 def database_option() -> typer.models.OptionInfo:
     return typer.Option(None, "--database", help="Database URL (default: DATABASE_URL or sqlite:///opsbot.db)")
+
+
+# options given to a command group (``opsbot import --dev-key``), set by its callback per run
+GROUP_OPTIONS: dict[str, object] = {}
+
+
+def pseudonym_key_or_exit(settings: Settings, dev_switch: bool | None = None) -> str:
+    """The pseudonym key (``bot.pseudonym_key``), or the one clear message and exit 2.
+
+    ``dev_switch`` None reads ``--dev-key`` given to the command group (``opsbot import
+    --dev-key …``, kept in :data:`GROUP_OPTIONS` by the group's callback for this one run).
+    With the development key, says so on standard error.
+    """
+    from bot.pseudonym_key import DEV_NOTICE, require_pseudonym_key, uses_development_key
+
+    if dev_switch is None:
+        dev_switch = bool(GROUP_OPTIONS.get("dev_key"))
+    with user_errors():
+        key = require_pseudonym_key(settings, dev_switch)
+    if uses_development_key(settings):
+        typer.secho(f"warning: {DEV_NOTICE}", fg=typer.colors.YELLOW, err=True)
+    return key

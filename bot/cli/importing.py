@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from bot.cli import cli
-from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.common import GROUP_OPTIONS, database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
@@ -19,6 +19,13 @@ from storage.importers.base import FeedImporter, ImportSummary, run_import
 
 import_cli = typer.Typer(no_args_is_help=True, help="Load feed files (CSV) into the database.")
 cli.add_typer(import_cli, name="import")
+
+
+@import_cli.callback()
+def _import_options(dev_key: bool = typer.Option(
+        False, "--dev-key", help="Use the public development pseudonym key (demos and tests only)")) -> None:
+    """Load feed files (CSV) into the database. Needs OPSBOT_PSEUDONYM_KEY (or --dev-key for demos)."""
+    GROUP_OPTIONS["dev_key"] = dev_key
 
 REJECTS_HELP = "Where to write rejected rows (default: rejects/<file>.rejects.csv in the working directory)"
 
@@ -33,9 +40,20 @@ def run_file_import(settings: Settings, importer: FeedImporter, path: Path, *, f
                                  progress=False if no_progress else None)
     finally:
         engine.dispose()
+    note_rejects_retention(settings, summary)
     for line in summary.lines():
         typer.echo(line)
     return summary
+
+
+def note_rejects_retention(settings: Settings, summary: ImportSummary) -> None:
+    """Name in the report the date the retention job deletes the rejects file (issue 15)."""
+    from datetime import date, timedelta
+
+    if summary.rejects_path is not None:
+        with user_errors():
+            days = load_org_config(settings.opsbot_config).rejects_retention_days
+        summary.rejects_deleted_after = date.today() + timedelta(days=days)
 
 
 @import_cli.command("appointments")
@@ -52,11 +70,12 @@ def appointments(
     from storage.importers.appointments import AppointmentsImporter
 
     settings = settings_or_exit(DATABASE_URL=database)
+    key = pseudonym_key_or_exit(settings)
     with user_errors():
         org = load_org_config(settings.opsbot_config)
         _check_zone(timezone)
     importer = AppointmentsImporter(
-        settings.secret("pseudonym_key") or "", timezones={c.key: c.timezone for c in org.clinics},
+        key, timezones={c.key: c.timezone for c in org.clinics},
         clinic_names={c.key: c.name for c in org.clinics}, default_timezone=timezone, source=source)
     run_file_import(settings, importer, path, file_format=file_format, rejects=rejects, no_progress=no_progress)
 

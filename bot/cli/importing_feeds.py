@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
-from bot.cli.importing import REJECTS_HELP, import_cli, run_file_import
+from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
+from bot.cli.importing import REJECTS_HELP, import_cli, note_rejects_retention, run_file_import
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
@@ -29,11 +29,12 @@ def _zones(settings: Settings) -> dict[str, str]:
 def _csv(make: type[FeedImporter], path: Path, file_format: str | None, rejects: Path | None, source: str | None,
          database: str | None, no_progress: bool, **extra: object) -> None:
     settings = settings_or_exit(DATABASE_URL=database)
+    key = pseudonym_key_or_exit(settings)
     kwargs: dict[str, object] = {"timezones": _zones(settings), **extra}
     if source is not None:
         kwargs["source"] = source
     if make.__name__ in ("ClaimsImporter", "SurveysImporter"):
-        kwargs["pseudonym_key"] = settings.secret("pseudonym_key") or ""
+        kwargs["pseudonym_key"] = key
     run_file_import(settings, make(**kwargs), path, file_format=file_format, rejects=rejects, no_progress=no_progress)
 
 
@@ -48,6 +49,7 @@ def remittances(
     from storage.reference import ensure_clinics
 
     settings = settings_or_exit(DATABASE_URL=database)
+    pseudonym_key_or_exit(settings)  # 835s name patients: same rule as every import
     engine = engine_for(settings)
     zones = _zones(settings) if clinic else {}
     try:
@@ -55,6 +57,7 @@ def remittances(
             with user_errors(), session_scope(make_session_factory(engine)) as session:
                 clinic_id = ensure_clinics(session, [{"key": clinic, "timezone": zones.get(clinic)}])[clinic] if clinic else None
                 summary = import_remittance_file(session, path, default_clinic_id=clinic_id)
+            note_rejects_retention(settings, summary)
             for line in summary.lines():
                 typer.echo(line)
     finally:

@@ -7,11 +7,12 @@ import logging
 import typer
 
 from bot.cli import cli
-from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
 from bot.settings import require
 from storage.db import make_session_factory
 
 log = logging.getLogger(__name__)
+DEV_KEY = typer.Option(False, "--dev-key", help="Allow the public development pseudonym key (demos and tests only)")
 
 
 @cli.command("serve")
@@ -20,6 +21,7 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 behind a proxy)"),
     threads: int = typer.Option(16, "--threads", min=1, max=512, help="waitress request threads"),
     database: str | None = database_option(),
+    dev_key: bool = DEV_KEY,
 ) -> None:
     """Serve Slack's HTTP requests on POST /slack/events (signatures always verified)."""
     from bot.app import create_app
@@ -28,6 +30,7 @@ def serve_command(
     from bot.observability import configure_logging
 
     settings = settings_or_exit(DATABASE_URL=database)
+    pseudonym_key_or_exit(settings, dev_key)
     configure_logging(settings.log_level, settings.log_format)  # JSON lines with the request id
     with user_errors():
         # OAuth mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) takes tokens from the installations
@@ -41,12 +44,13 @@ def serve_command(
 
 
 @cli.command("socket")
-def socket_command(database: str | None = database_option()) -> None:
+def socket_command(database: str | None = database_option(), dev_key: bool = DEV_KEY) -> None:
     """Connect to Slack over Socket Mode (needs SLACK_APP_TOKEN, no public URL)."""
     from bot.app import create_app
     from bot.socket_mode import make_socket_handler
 
     settings = settings_or_exit(DATABASE_URL=database)
+    pseudonym_key_or_exit(settings, dev_key)
     with user_errors():
         require(settings, "slack_app_token", "slack_bot_token")
         engine = engine_for(settings, check_schema=False, serving=True)

@@ -103,6 +103,10 @@ class DigestContent:
     deadlines: list[DeadlineLine] = field(default_factory=list)
     dead: list[DeadLine] = field(default_factory=list)
     kpi_values: dict[str, float] = field(default_factory=dict)
+    # revenue-cycle KPIs left out because this channel's audience may not see them (issue 15):
+    # their names and the finance channels where they are shown
+    kpis_withheld: list[str] = field(default_factory=list)
+    kpis_shown_in: list[str] = field(default_factory=list)
     last_idea_id: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -111,6 +115,8 @@ class DigestContent:
             return bool(self.ideas_new or self.ideas_review)
         if section == "pdsa":
             return bool(self.pdsa_due)
+        if section == "kpis":
+            return bool(self.kpis or self.kpis_withheld)
         return bool(getattr(self, section))
 
     @property

@@ -28,7 +28,8 @@ from bot.digest.content import (
     IdeaLine,
     PdsaLine,
 )
-from bot.digest.kpis import kpi_lines
+from bot.access.audience import finance_channels, split_for
+from bot.digest.kpis import digest_kpis, kpi_lines
 from bot.digest.schedule import format_local, local_date
 from bot.ideas.reminders import due as pdsa_due, reminder_days
 from bot.orgconfig import OrgConfig
@@ -65,11 +66,19 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
     content = DigestContent(title, names, today, tz, previous.local_date if previous else None)
     ids = [c.id for c in clinics]
     name_of = {c.id: c.name for c in clinics}
+    withheld: dict[str, str] = {}
     for clinic in clinics:
-        lines, values = kpi_lines(session, org, clinic, today, settings.kpi_days, settings.kpis,
+        configured = digest_kpis(org, clinic.key, settings.kpis)
+        shown, hidden = split_for([k.id for k in configured], channel, org)  # audience check
+        withheld.update((k.id, k.name) for k in configured if k.id in hidden)
+        if not shown:
+            continue
+        lines, values = kpi_lines(session, org, clinic, today, settings.kpi_days, shown,
                                   previous.kpi_values if previous else {})
         content.kpis += lines
         content.kpi_values.update(values)
+    content.kpis_withheld = list(withheld.values())
+    content.kpis_shown_in = finance_channels(org) if withheld else []
     content.alerts = _alerts(session, clinics, tz, since_at)
     content.stale = _stale(session, alerts, clinic_keys[0] if clinic_keys else "", now)
     max_id = session.scalar(select(func.max(Idea.id))) or 0

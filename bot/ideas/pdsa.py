@@ -3,8 +3,6 @@ snooze, close, and the start/end marks a KPI chart draws. No Slack here."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -18,10 +16,10 @@ from bot.ideas.clinics import local_date
 from bot.ideas.permissions import ensure_can_manage
 from bot.ideas.service import StateChanged, change_state, load
 from bot.ideas.states import CLOSING, IdeaState
-from bot.phi_guard import ensure_clean
+from bot.phi_guard import GuardLike, ensure_clean
 from storage.models import Clinic, Idea, IdeaStateChange, PdsaCycle, PdsaUpdate
 
-Patterns = Iterable[tuple[str, re.Pattern[str]]]
+Patterns = GuardLike
 Act = Literal["adopt", "adapt", "abandon"]
 TEXT = 3000
 

@@ -6,7 +6,6 @@ Every function takes an open ``Session`` (the caller owns the transaction) and t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,11 +20,11 @@ from bot.ideas.clinics import local_date, resolve_clinic, week_start
 from bot.ideas.permissions import ensure_can_manage
 from bot.ideas.states import CATEGORIES, OPEN, IdeaState, check_transition, is_overdue
 from bot.orgconfig import OrgConfig
-from bot.phi_guard import ensure_clean
+from bot.phi_guard import GuardLike, ensure_clean
 from bot.text import fold
 from storage.models import Clinic, Idea, IdeaComment, IdeaStateChange, IdeaVote
 
-Patterns = Iterable[tuple[str, re.Pattern[str]]]
+Patterns = GuardLike
 
 
 class IdeaDraft(BaseModel):

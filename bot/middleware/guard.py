@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.access import kpis
+from bot.access.audience import finance_channels, may_post
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
-from bot.access.locate import clinic_of, cycle_owner
+from bot.access.locate import audit_target, clinic_of, cycle_owner
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
 from bot.audit.service import AuditEntry, record
@@ -124,7 +124,7 @@ def _judge(ctx: "AppContext", resolver: RoleResolver, s: Any, body: dict[str, An
         user, at = None, now.replace(hour=0, minute=0, second=0, microsecond=0)
     decision = _decide(ctx, s, need, grants, user, channel)
     entry = AuditEntry(key, need.kind, need.action, decision.word, 0, team, user,
-                       None if need.anonymous else channel, target=_target(need, decision),
+                       None if need.anonymous else channel, target=audit_target(s, _target(need, decision)),
                        args=need.args, reason=decision.reason, at=at)
     if not decision.allowed:
         return entry, Verdict("refused", need, decision.message)
@@ -180,11 +180,10 @@ def _decide(ctx: "AppContext", session: Any, need: Need, grants: frozenset, user
             break
     if not decision.allowed and need.owner_may and need.locate and cycle_owner(session, need.locate[1]) == user:
         decision = Decision(True, need.permission, clinics[0], "cycle owner")
-    if decision.allowed and need.share_kpi and kpis.is_restricted(need.share_kpi):
-        allowed_channels = set(getattr(org, "finance_channels", []) or [])
-        if channel not in allowed_channels:
-            where_ok = ", ".join(f"<#{c}>" for c in sorted(allowed_channels)) or "none is configured yet"
-            decision = Decision(False, need.permission, decision.clinic, "restricted KPI outside finance channel",
-                                "Revenue-cycle KPIs are only posted in finance channels "
-                                f"({where_ok}); this channel is not one. Your own answer stays visible to you only.")
+    # the same audience rule as digests and alerts (bot.access.audience)
+    if decision.allowed and need.share_kpi and not may_post(need.share_kpi, channel, org):
+        where_ok = ", ".join(f"<#{c}>" for c in finance_channels(org)) or "none is configured yet"
+        decision = Decision(False, need.permission, decision.clinic, "restricted KPI outside finance channel",
+                            "Revenue-cycle KPIs are only posted in finance channels "
+                            f"({where_ok}); this channel is not one. Your own answer stays visible to you only.")
     return decision

@@ -66,7 +66,19 @@ def section_text(content: DigestContent, section: str, templates: Path | None, m
         extra["new_count"] = sum(1 for a in content.alerts if a.is_new)
     if section == "deadlines":
         extra["days"] = deadline_days
-    return render(f"{section}.j2", templates, items=shown, more=more, multi=multi, c=content, **extra)
+    text = render(f"{section}.j2", templates, items=shown, more=more, multi=multi, c=content, **extra)
+    if section == "kpis" and content.kpis_withheld:
+        text = f"{text.rstrip()}\n{withheld_note(content.kpis_withheld, content.kpis_shown_in)}"
+    return text
+
+
+def withheld_note(names: list[str], channels: list[str]) -> str:
+    """"_2 revenue KPIs are shown in <#C0FIN> only (clean claim rate, denial rate)._" — added
+    after the KPI section whatever the organisation's templates say, so the gap is never silent."""
+    n = len(names)
+    where = " or ".join(f"<#{c}>" for c in channels) if channels else "a finance channel (none is configured yet)"
+    kind = "revenue KPI is" if n == 1 else "revenue KPIs are"
+    return f"_{n} {kind} shown in {where} only ({', '.join(names)})._"
 
 
 def _pack(text: str, limit: int = SECTION_CHUNK) -> list[SectionBlock]:

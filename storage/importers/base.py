@@ -142,6 +142,7 @@ class ImportSummary:
     issue_counts: dict[str, int] = field(default_factory=dict)  # "severity code" -> rows
     first_issues: list[Issue] = field(default_factory=list)
     rejects_path: Path | None = None
+    rejects_deleted_after: date | None = None  # set by the caller from the org's retention period
     data_min_date: date | None = None
     data_max_date: date | None = None
 
@@ -162,7 +163,9 @@ class ImportSummary:
                 out.append(f"  … {total - listed:,} more, all stored with feed load {self.feed_load_id} "
                            "(table import_issues)")
         if self.rejects_path is not None:
-            out.append(f"rejected rows written to {self.rejects_path} (fix them and import that file)")
+            kept = (f"; readable by you only, deleted after {self.rejects_deleted_after}"
+                    if self.rejects_deleted_after else "")
+            out.append(f"rejected rows written to {self.rejects_path} (fix them and import that file{kept})")
         return out
 
 

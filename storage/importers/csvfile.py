@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -152,8 +153,8 @@ class RejectsFile:
         out["reason"] = reasons.reindex(raw.index).to_numpy()
         out = neutralise_formulas(out)
         if self.rows == 0:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        out.to_csv(self.path, mode="w" if self.rows == 0 else "a", header=self.rows == 0, index=False)
+            private_file(self.path)
+        out.to_csv(self.path, mode="a", header=self.rows == 0, index=False)
         self.rows += len(out)
 
 
@@ -191,6 +192,16 @@ def restore_neutralised(chunk: pd.DataFrame) -> pd.DataFrame:
         if escaped.any():
             chunk.loc[escaped, column] = values[escaped].str[1:]
     return chunk
+
+
+def private_file(path: Path) -> Path:
+    """Create (or empty) ``path`` readable and writable by its owner only (0600; its folder 0700
+    when created here): a rejects file holds raw rows with patient ids."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
+    return path
 
 
 def default_rejects_path(source: Path) -> Path:

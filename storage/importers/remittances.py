@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.errors import ImportFormatError
 from bot.x12 import Remittance835, read_835
 from storage.importers.base import FIRST_ISSUES, ImportSummary
-from storage.importers.csvfile import default_rejects_path
+from storage.importers.csvfile import default_rejects_path, private_file
 from storage.importers.issues import Issue
 from storage.importers.remittance_rows import RemitIssue, remittance_records
 from storage.importers.remittance_store import store_records
@@ -85,8 +85,7 @@ def _write_rejects(target: Path, data: bytes, result: Remittance835, issues: lis
     """One row per rejected issue: segment, position/reason, and the raw segment text."""
     terminator = result.separators.segment.encode("latin-1")
     offsets = {p.segment_index: p.offset for p in result.problems}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as handle:
+    with private_file(target).open("a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["segment", "code", "reason", "raw_segment"])
         for i in issues:

@@ -51,6 +51,7 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
            if not k.startswith(("SLACK_", "OPSBOT_", "DATABASE_URL"))}
     env["PYTHONPATH"] = str(REPO)
     env["OPSBOT_LOG_LEVEL"] = "WARNING"
+    env["OPSBOT_DEV_PSEUDONYM_KEY"] = "1"  # issue 15: the tests' explicit development switch
     env.update(settings)
     return env
 

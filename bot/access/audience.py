@@ -1,0 +1,28 @@
+"""Who may see a figure where it is posted: the one rule for "Share to channel", digests and
+alerts. Revenue-cycle KPIs (``bot.access.kpis.is_restricted``) are posted only in the
+organisation's ``finance_channels``; everything else anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.access.kpis import is_restricted
+
+
+def finance_channels(org: object) -> list[str]:
+    """The org file's ``finance_channels`` (ids), sorted."""
+    return sorted(set(getattr(org, "finance_channels", None) or []))
+
+
+def may_post(kpi_id: str | None, channel: str | None, org: object) -> bool:
+    """Whether ``kpi_id``'s figure may be posted in ``channel`` (None: nowhere restricted)."""
+    return not is_restricted(kpi_id) or (channel is not None and channel in finance_channels(org))
+
+
+def split_for(kpi_ids: Iterable[str], channel: str | None, org: object) -> tuple[list[str], list[str]]:
+    """``(shown, withheld)`` KPI ids for ``channel``, each in the order given."""
+    shown, withheld = [], []
+    for kpi_id in kpi_ids:
+        (shown if may_post(kpi_id, channel, org) else withheld).append(kpi_id)
+    return shown, withheld

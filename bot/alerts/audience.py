@@ -1,0 +1,31 @@
+"""Alerts follow the same audience rule as "Share to channel" and the digest
+(``bot.access.audience``): a finding whose figures are a revenue-cycle KPI (the denial spike
+shows denial rates) keeps its title in a clinic channel outside ``finance_channels``, but its
+figures are replaced by a line naming where they are shown. Facts stay in the database
+(``alerts list``), only what is posted changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.access.audience import finance_channels, may_post
+from bot.alerts.model import Finding, RuleResult
+
+# the catalogue KPI each rule's figures are (shared/spec/kpis.md); rules not listed post no KPI figure
+RULE_KPI = {"denial_spike": "denial-rate"}
+
+
+def for_audience(results: list[RuleResult], channel: str | None, org: object) -> list[RuleResult]:
+    """``results`` with the figures of findings the channel's audience may not see withheld."""
+    out = []
+    for result in results:
+        findings = [_withheld(f, org) if not may_post(RULE_KPI.get(f.rule), channel, org) else f
+                    for f in result.findings]
+        out.append(replace(result, findings=findings))
+    return out
+
+
+def _withheld(f: Finding, org: object) -> Finding:
+    where = " or ".join(f"<#{c}>" for c in finance_channels(org)) or "a finance channel (none is configured yet)"
+    return replace(f, lines=(f"Denial-rate figures are revenue-cycle KPIs: shown in {where} only.",))
