@@ -100,7 +100,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "claims that passed every scrubber edit with no manual touch before first submission",
        "claims entered for billing (by claim creation date)",
        "HFMA MAP Key (clean claim rate)", ("claims",), ("clinic", "provider", "payer"), "p",
-       ("ccr", "clean claims", "clean claim"), default_target=Target(min=0.95)),
+       ("ccr", "clean claims", "clean claim"), default_target=Target(min=0.95),
+       target_text="greater than 95 %", target_strict=True),
     _K("first-pass-resolution", "First-pass resolution rate", "%", "higher",
        "claims resolved on their first remittance: processed (CLP02 1–3) with a payment and no "
        "claim- or line-level denial",
@@ -163,12 +164,22 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "quantity on hand (latest stock count, else lots on hand) per item",
        "average daily usage over the trailing 13 weeks; reported as the median over items",
        "operations management (days of supply)", ("inventory", "supply", "lots"), ("clinic",), "i",
-       ("dos", "days supply", "supply days")),
+       ("dos", "days supply", "supply days"),
+       notes="Measured at the end of one day: the last day of the period, or the latest day with any "
+             "inventory movement or stock count in scope when the period runs past it. Quantity on hand "
+             "that day = the latest stock count on or before it, plus receipts and signed adjustments and "
+             "minus usage and expired stock dated after the count; with no count, the lots on hand. The "
+             "low-stock alert reads this same computation."),
     _K("reorder-point", "Items at or below reorder point", "count", "lower",
        "items whose quantity on hand is at or below ROP = d̄·L + SS, SS = z·√(L·σd² + d̄²·σL²), "
        "z = Φ⁻¹(service level) exactly", "items stocked (trailing 13 weeks of usage)",
        "operations management (reorder point, safety stock)", ("inventory", "supply", "lots"), ("clinic",), "run",
-       ("rop", "reorder", "reorder points", "safety stock", "re-order point")),
+       ("rop", "reorder", "reorder points", "safety stock", "re-order point"),
+       notes="Measured at the end of one day: the last day of the period, or the latest day with any "
+             "inventory movement or stock count in scope when the period runs past it. Quantity on hand "
+             "that day = the latest stock count on or before it, plus receipts and signed adjustments and "
+             "minus usage and expired stock dated after the count; with no count, the lots on hand. The "
+             "low-stock alert reads this same computation."),
     _K("inventory-turns", "Inventory turns", "turns", "higher",
        "consumption value in the period, annualised", "average inventory value (stock counts × unit cost)",
        "operations management (inventory turnover)", ("inventory",), ("clinic",), "i",
