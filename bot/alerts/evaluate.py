@@ -42,8 +42,8 @@ def evaluate_clinic(session: Session, clinic: Clinic, settings: AlertSettings, n
         if rule == "stale_data":
             out.append(stale_data(clinic.key, now, data.last_feed_loads(session), conf.stale_data))
         elif rule == "low_stock":
-            items, latest = data.inventory_snapshot(session, clinic.id, today, conf.low_stock)
-            out.append(low_stock(clinic.key, today, items, latest, conf.low_stock))
+            positions, info, latest = data.inventory_snapshot(session, clinic.id, today)
+            out.append(low_stock(clinic.key, today, positions, info, latest, conf.low_stock))
         elif rule == "expiring_lots":
             out.append(expiring_lots(clinic.key, today, data.lots_snapshot(session, clinic.id),
                                      conf.expiring_lots))
