@@ -82,8 +82,11 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "IHI, days to third next available appointment", ("slots",), ("clinic", "provider"), "i",
        ("tna", "3rd next available", "third next available", "3rd available", "tnaa", "access"),
        default_target=Target(max=7), target_text="less than 7 days", target_strict=True,
-       notes="Measured on the last day of the period (or the latest day with slot data). A slot is "
-             "free on day d when published by the end of d, not blocked, and not booked by the end of d."),
+       notes="Measured at the end of the period's last day. When the period runs past the newest "
+             "booking or publication, the last day is still measured, up to the day the slot feed was "
+             "last loaded (nothing changed in between); with no period, the newest booking or publication "
+             "day. A slot is free on day d when published by the end of d, not blocked, and not booked "
+             "by the end of d."),
     _K("provider-utilization", "Provider utilization", "%", "band",
        "booked slot minutes", "available template minutes (slot minutes that are not blocked or "
        "administrative)",

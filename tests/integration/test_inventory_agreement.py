@@ -83,3 +83,26 @@ def test_reorder_point_days_of_supply_and_alert_agree_after_a_late_count(seeded)
         raw = _agree(s, now)
         assert raw == fresh
     print(f"\nper clinic (key, items at or below ROP, low-stock alerts): {fresh}")
+
+
+def test_third_next_available_answers_the_day_after_the_newest_booking(seeded) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+    from sqlalchemy import func
+
+    from storage.models import FeedLoad, Slot
+    from tests.integration.test_kpi_rollups import expected_tna, frame
+
+    with session_scope(seeded) as s:
+        newest = max(v for v in s.execute(select(func.max(Slot.booked_at), func.max(Slot.created_at))).one()
+                     if v is not None)
+        loaded = s.execute(select(func.max(FeedLoad.finished_at)).where(FeedLoad.feed == "slots")).scalar()
+        assert loaded is not None and loaded.date() > newest.date() + timedelta(days=1)
+        zones = dict(s.execute(select(Clinic.id, Clinic.timezone)).all())
+        slots = frame(s, "select clinic_id, provider_id, appointment_type, slot_date, start_at, state, created_at, "
+                         "booked_at from slots")
+        latest = max(pd.Timestamp(newest).tz_localize("UTC").tz_convert(z).date() for z in set(zones.values()))
+        day = latest + timedelta(days=1)
+        m = _ask(s, f"third-next-available {day:%Y-%m-%d}", datetime.combine(day, datetime.min.time())
+                 + timedelta(days=1, hours=12))
+        value, providers = expected_tna(slots, zones, day)
+        assert m.value == pytest.approx(value, rel=1e-12) and m.n == providers and m.last == day
