@@ -20,7 +20,7 @@ from bot.orgconfig import Target
 Unit = Literal["%", "days", "count", "turns", "ratio"]
 Direction = Literal["higher", "lower", "band"]
 ChartKind = Literal["p", "i", "run"]
-Dimension = Literal["clinic", "provider", "payer"]
+Dimension = Literal["clinic", "provider", "payer", "category", "reason"]
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,12 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "claims denied on their first remittance",
        "distinct claims remitted in the period (first remittance per claim per payer); reversals "
        "(CLP02 22) and exact duplicates (CARC 18) excluded from both",
-       "HFMA remittance denial rate", ("remittances",), ("clinic", "payer"), "p",
-       ("denials", "denial", "remit denial rate", "claim denial rate")),
+       "HFMA remittance denial rate", ("remittances",), ("clinic", "payer", "category", "reason"), "p",
+       ("denials", "denial", "remit denial rate", "claim denial rate"),
+       notes="By category: root-cause categories of shared/spec/denials.md, from the X12 CARC/RARC code "
+             "lists (the CARC with the largest denied amount names a claim's category; CARCs 16, 96, A1 "
+             "and 252 by their RARC). By reason: that CARC. Each row is that row's denials ÷ every first "
+             "remittance, so the rows add up to the denial rate."),
     _K("initial-denial-rate", "Initial denial rate", "%", "lower",
        "initial denials (first remittances that deny) in the period",
        "claims submitted, averaged per month over the three months before the period, times the "

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from bot.errors import UsageError
 from bot.kpi.base import KpiImpl, Measure, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
+from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.periods import Grain, Period, shift_period, unit_bounds
 from bot.kpi.registry import EngineOptions, implementation
@@ -176,7 +178,8 @@ def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgC
                    end: date) -> None:
     rows = impl.breakdown(session, result.scope, result.period.start, end, dim)
     rows = [(k, m) for k, m in rows if m.has_data]
-    names = names_for(session, dim, [k for k, _ in rows])
+    names = (breakdown_names(dim, [k for k, _ in rows]) if dim in DENIAL_DIMS
+             else names_for(session, dim, [k for k, _ in rows]))
     keys = {}
     if dim == "clinic":
         from storage.models import Clinic
