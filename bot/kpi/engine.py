@@ -124,7 +124,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
     result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series)]
-    result.spc = read_trend(kpi, result.trend)
+    result.spc = read_trend(kpi, result.trend, result.grain)
     if request.compare_shift or request.compare:
         other = (request.compare.resolve(today) if request.compare
                  else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))

@@ -140,8 +140,8 @@ def _parse_value(tokens: list[str], raw: str) -> KpiRequest:
             dim = {"categorie": "category", "root-cause": "category", "cause": "category", "carc": "reason",
                    "code": "reason", "reason-code": "reason"}.get(dim, dim)
             if dim not in (*_SCOPES, "category", "reason"):
-                raise UsageError(f"I can break down by clinic, provider, payer (and, for denials, category or "
-                                 f"reason), not `{tokens[i + 1]}`.")
+                raise UsageError(f"I can break down by clinic, provider or payer (the denial rate also by "
+                                 f"category or reason), not `{tokens[i + 1]}`.")
             if dim not in kpi.dimensions:
                 raise UsageError(f"{kpi.name} can be broken down by {', '.join(kpi.dimensions)} only.")
             fields["by"] = dim

@@ -210,3 +210,32 @@ def test_clinic_override_merges_over_org_settings() -> None:
     north = s.for_clinic("north").denial_spike
     assert (north.weeks, north.min_claims) == (20, 40)
     assert s.for_clinic("south").denial_spike.weeks == 26
+
+
+def test_one_denial_event_is_one_finding_with_its_slices(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: one spike opened three incidents (all payers, the payer, the category)."""
+    data = _vector(shared_dir)
+    series = data[:11] + data[12:] + [data[11]]
+    res = denial_spike("north", TODAY, _rows(series, TODAY),
+                       DenialParams(weeks=16, min_baseline=12, min_claims=30, slices=["clinic", "payer", "category"]))
+    [f] = res.findings
+    assert f.subject == "denials" and f.title.startswith("Denial spike: ")
+    assert sorted(f.facts["slices"]) == ["category:authorization", "clinic", "payer:acme"]
+    assert len(f.lines) == 4 and res.charts_evaluated == 3
+
+
+def test_kpi_reading_and_alert_judge_the_latest_week_alike(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    from bot.kpi.catalogue import BY_ID
+    from bot.kpi.spc_reading import describe, trend_chart
+
+    data = _vector(shared_dir)
+    series = data[:11] + data[12:] + [data[11]]
+    chart = trend_chart(BY_ID["denial-rate"], [d / n for d, n in series], [float(d) for d, _ in series],
+                        [float(n) for _, n in series])
+    labels = [f"W{i}" for i in range(16)]
+    line = describe(BY_ID["denial-rate"], chart, labels, 16)
+    assert line.startswith("p chart: W15 is above the upper limit (13.97 % vs ")
+    quiet = data[:11] + data[12:] + [data[0]]
+    chart = trend_chart(BY_ID["denial-rate"], [d / n for d, n in quiet], [float(d) for d, _ in quiet],
+                        [float(n) for _, n in quiet])
+    assert "within the limits" in describe(BY_ID["denial-rate"], chart, labels, 16)
