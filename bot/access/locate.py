@@ -70,3 +70,11 @@ def _kpi_clinic(session: Session, request: Any) -> str | None:
 
 def cycle_owner(session: Session, cycle_id: Any) -> str | None:
     return session.scalar(select(PdsaCycle.owner_user_id).where(PdsaCycle.id == cycle_id)) if cycle_id else None
+
+
+def incident_assignee(session: Session, incident_id: Any) -> str | None:
+    """The Slack user an alert incident is assigned to (None: unassigned or unknown)."""
+    from storage.models import AlertIncident
+
+    return session.scalar(select(AlertIncident.assigned_to).where(AlertIncident.id == incident_id)) \
+        if incident_id else None

@@ -76,6 +76,9 @@ class ComplianceParams(BaseModel):
 class StaleParams(BaseModel):
     default_hours: float = Field(72, gt=0)
     feeds: dict[str, float] = {}  # feed name → expected interval in hours
+    # where the organisation-wide stale-feed incident goes (default: the first clinic's channel)
+    channel: str | None = None
+    owner: str | None = None
 
 
 class AlertSettings(BaseModel):

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.access import kpis
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
-from bot.access.locate import clinic_of, cycle_owner
+from bot.access.locate import clinic_of, cycle_owner, incident_assignee
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
 from bot.audit.service import AuditEntry, record
@@ -160,6 +160,9 @@ def _decide(ctx: "AppContext", session: Any, need: Need, grants: frozenset, user
             break
     if not decision.allowed and need.owner_may and need.locate and cycle_owner(session, need.locate[1]) == user:
         decision = Decision(True, need.permission, clinics[0], "cycle owner")
+    if (not decision.allowed and need.assignee_may and need.locate
+            and incident_assignee(session, need.locate[1]) == user):
+        decision = Decision(True, need.permission, clinics[0], "alert assignee")
     if decision.allowed and need.share_kpi and kpis.is_restricted(need.share_kpi):
         allowed_channels = set(getattr(org, "finance_channels", []) or [])
         if channel not in allowed_channels:

@@ -189,19 +189,22 @@ def test_compliance_overdue_escalates_and_corrective_follow_up() -> None:
 
 
 # --- stale data
-def test_stale_feed_is_no_data_and_fresh_feed_clears() -> None:
+def test_stale_feeds_are_one_finding_that_tells_the_truth() -> None:
     now = datetime(2026, 3, 4, 12)
     loads = {"remittances": now - timedelta(days=9), "appointments": now - timedelta(hours=20)}
-    res = stale_data("north", now, loads, StaleParams(default_hours=72, feeds={"inventory": 48}))
-    subjects = {f.subject for f in res.findings}
-    assert subjects == {"feed:remittances", "feed:inventory"}  # inventory configured, never loaded
-    assert all(f.severity == "no_data" for f in res.findings)
+    res = stale_data("organisation", now, loads, StaleParams(default_hours=72, feeds={"inventory": 48}))
+    [f] = res.findings  # one incident for every overdue feed (issue 16), not one per feed
+    assert f.subject == "feeds" and f.severity == "no_data"
+    assert f.facts["feeds"] == ["inventory", "remittances"]  # inventory configured, never loaded
+    assert f.title == "No new data: 2 feeds overdue (inventory, remittances)"
+    assert "inventory: never loaded" in f.lines[0]
+    assert f.lines[1].startswith("remittances: last loaded 2026-02-23 12:00 UTC (9.0 days ago)")
+    # KPIs keep answering from older data; the alerts that read the feeds pause
+    assert "still answer from the data loaded before they stopped" in f.lines[-1]
+    assert "denial-spike, low-stock alerts are paused" in f.lines[-1]
     assert res.clear == {"feed:appointments"}
-    by = {f.subject: f for f in res.findings}
-    # the title says what is true: never loaded vs overdue (9 days = 216 h > 72 h); it names the
-    # date of the last load (stable, so the posted incident is not re-titled every evaluation)
-    assert "never been loaded" in by["feed:inventory"].title
-    assert by["feed:remittances"].title.endswith("is overdue (last loaded 2026-02-23)")
+    fresh = stale_data("organisation", now, {"appointments": now}, StaleParams())
+    assert fresh.findings == [] and "feeds" in fresh.clear
 
 
 def test_clinic_override_merges_over_org_settings() -> None:
