@@ -81,3 +81,26 @@ def test_an_idea_owner_gets_a_direct_message_and_past_due_dates_are_refused(bot:
     posts = [c for c in bot.standin.calls if c.method == "chat.postMessage" and c.params.get("channel") == "U0NURSE"]
     assert posts and "Idea north" in posts[-1].params["text"]
     assert f"{date.today() + timedelta(days=14):%d %B %Y}" in posts[-1].params["text"]
+
+
+def test_idea_owners_are_reminded_of_due_dates_once_per_step(bot: LocalSlack) -> None:  # noqa: F811
+    from bot.ideas import service
+    from bot.ideas.reminders import idea_due_step
+    from bot.ideas.states import IdeaState
+    from jobs.pdsa_reminders import run
+
+    # steps: the smallest of 7 / 1 / 0 days at or above the days left, then overdue
+    d = date(2026, 5, 20)
+    assert [idea_due_step(d, d - timedelta(days=k)) for k in (9, 8, 7, 2, 1, 0, -3)] == [
+        None, None, "7", "7", "1", "0", "overdue"]
+    now = datetime.utcnow()
+    with bot.sessions() as s:
+        service.change_state(s, 1, IdeaState.UNDER_REVIEW, "U0ADMIN", now, owner="U0NURSE",
+                             due=date.today() + timedelta(days=1))
+        s.commit()
+    client = make_delivery_client("xoxb-test", bot.standin.base_url)
+    first, again = run(bot.sessions, client, now), run(bot.sessions, client, now)
+    reminders = [c.params["text"] for c in bot.standin.calls
+                 if c.method == "chat.postMessage" and "Reminder: idea #1" in c.params.get("text", "")]
+    assert len(reminders) == 1 and "(in 1 days)" in reminders[0] and "Idea north" in reminders[0]
+    assert first.queued == 1 and again.queued == 0
