@@ -94,7 +94,7 @@ def ideas_due(session: Session, now: datetime) -> list[tuple[Any, str, str]]:
             continue
         left = (idea.due_date - today).days
         when = (f"was due {idea.due_date:%A %d %B} ({-left} day{'s' if left != -1 else ''} ago)" if left < 0
-                else "is due today" if left == 0 else f"is due {idea.due_date:%A %d %B} (in {left} days)")
+                else "is due today" if left == 0 else f"is due {idea.due_date:%A %d %B} (in {left} day{'s' if left != 1 else ''})")
         out.append((idea, step, f"Reminder: idea #{idea.id} “{idea.title}”, which you own, {when}. "
                                 f"Post an update or move it on with `/idea status {idea.id} …`."))
     return out

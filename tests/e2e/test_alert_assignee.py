@@ -102,5 +102,5 @@ def test_idea_owners_are_reminded_of_due_dates_once_per_step(bot: LocalSlack) ->
     first, again = run(bot.sessions, client, now), run(bot.sessions, client, now)
     reminders = [c.params["text"] for c in bot.standin.calls
                  if c.method == "chat.postMessage" and "Reminder: idea #1" in c.params.get("text", "")]
-    assert len(reminders) == 1 and "(in 1 days)" in reminders[0] and "Idea north" in reminders[0]
+    assert len(reminders) == 1 and "(in 1 day)" in reminders[0] and "Idea north" in reminders[0]
     assert first.queued == 1 and again.queued == 0
