@@ -124,7 +124,12 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
     result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series)]
-    result.spc = read_trend(kpi, result.trend, result.grain)
+    reading = result.trend
+    if len(buckets) > 1 and buckets[-1][1] > end:  # the current period is under way: read 12 complete ones
+        (s0, e0), = trend_buckets(buckets[0][0] - timedelta(days=1), result.grain, 1)
+        earlier = impl.series(session, scope, [(s0, e0)])[0]
+        reading = [TrendPoint(bucket_label(s0, result.grain), s0, e0, earlier), *result.trend]
+    result.spc = read_trend(kpi, reading, result.grain, end)
     if request.compare_shift or request.compare:
         other = (request.compare.resolve(today) if request.compare
                  else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))

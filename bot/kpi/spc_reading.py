@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.kpi.catalogue import KpiDef
@@ -35,6 +36,7 @@ NO_READING = {
 }
 #: KPI id → the grains its points are independent enough on.
 GRAINS = {"third-next-available": ("week", "month", "quarter")}
+ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}
 
 
 @dataclass
@@ -62,15 +64,20 @@ def trend_chart(kpi: KpiDef, values: list[float | None], n: list[float | None], 
     return i_chart(values, baseline=baseline)
 
 
-def read_trend(kpi: KpiDef, trend: list["TrendPoint"], grain: str | None = None) -> SpcReading | None:
-    """The SPC reading of the trend (one line); None when nothing can be charted."""
+def read_trend(kpi: KpiDef, trend: list["TrendPoint"], grain: str | None = None,
+               through: date | None = None) -> SpcReading | None:
+    """The SPC reading of the trend (one line); None when nothing can be charted. A last period
+    that runs past ``through`` (today, or the question's end) is still under way: the reading
+    judges the latest complete period, as the alerts judge the latest complete week."""
+    if through is not None and len(trend) > 1 and trend[-1].end > through:
+        trend = trend[:-1]
     labels = [p.label for p in trend]
     if kpi.id in NO_READING:
         return SpcReading("none", [f"No SPC reading: {kpi.name.lower()} is {NO_READING[kpi.id]}, so "
                                    f"successive points overlap and control limits would mislead."], None, labels)
     if grain is not None and kpi.id in GRAINS and grain not in GRAINS[kpi.id]:
-        return SpcReading("none", [f"No SPC reading on {grain}ly points (successive days share most of the "
-                                   f"schedule); ask for a longer period for weekly or monthly points."],
+        return SpcReading("none", [f"No SPC reading on {ADJECTIVE.get(grain, grain)} points (successive days share "
+                                   f"most of the schedule); ask for a longer period for weekly or monthly points."],
                           None, labels)
     values = [p.measure.value for p in trend]
     with_data = sum(v is not None for v in values)
