@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,10 +15,8 @@ from bot.kpi.stock_position import StockPosition, stock_positions
 from storage.models import (
     ComplianceItem,
     FeedLoad,
-    InventoryTransaction,
     Payer,
     Remittance,
-    StockCount,
     SupplyItem,
     SupplyLot,
 )

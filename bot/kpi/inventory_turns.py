@@ -10,10 +10,8 @@ from typing import Any
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
-    session_memo
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, covering_range, scope_conditions
 from bot.kpi.inventory import _DIMS, DaysOfSupplyKpi, inventory_data_end, turns_to_days, usage_value_spec
-from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem
 
 
