@@ -90,7 +90,7 @@ def register(app: App, ctx: "AppContext") -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
         act(respond, lambda s: actions.not_useful(s, iid, user, now), client)
-        respond(text="Thanks — noted. This feedback tunes the alert thresholds.",
+        respond(text="Thanks — noted. Your vote is recorded against this alert.",
                 response_type="ephemeral", replace_original=False)
 
     @app.action(Action.ALERT_MARK_DONE)

@@ -215,8 +215,9 @@ def register(app: App, ctx: "AppContext") -> None:
                     s, require_id(meta.get("idea_id"), "idea"), IdeaState(meta["state"]), user, now, reason=reason,
                     owner=views.state_value(view, views.IdeaField.OWNER),
                     due=date.fromisoformat(due) if due else None, patterns=patterns(ctx))
-        except UsageError as exc:  # includes IdentifiersFound and a missing closing reason
-            ack(response_action="errors", errors={str(views.IdeaField.REASON): exc.user_message[:300]})
+        except UsageError as exc:  # includes IdentifiersFound, a missing closing reason, a past due date
+            field = views.IdeaField.DUE if "due date" in exc.user_message else views.IdeaField.REASON
+            ack(response_action="errors", errors={str(field): exc.user_message[:300]})
             return
         ack()
         where = tuple(meta["where"]) if meta.get("where") else None

@@ -1,4 +1,5 @@
-"""Job: direct-message the owner of every PDSA cycle with no update for N days (default 7).
+"""Job: direct-message the owner of every PDSA cycle with no update for N days (default 7), and
+the owner of every open idea 7 days and 1 day before its due date, on the day, and once overdue.
 
 Idempotent per (cycle, reminder day): each reminder is queued in the delivery log under
 ``pdsa-reminder/<cycle>/<day>`` (a unique key, inserted before anything is sent), so running
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import deliver_pending, enqueue
-from bot.ideas.reminders import DEFAULT_EVERY_DAYS, due, reminder_days, reminder_key
+from bot.ideas.reminders import DEFAULT_EVERY_DAYS, due, idea_reminder_key, ideas_due, reminder_days, reminder_key
 from bot.views.pdsa import reminder_message
 from jobs.runner import JobContext, JobSpec, register_job
 from storage.db import session_scope
@@ -61,6 +62,13 @@ def run(sessions: sessionmaker[Session], client: WebClient, now: datetime, *,
                 continue
             if enqueue(session, key, channel, {"text": text, "blocks": blocks}, kind="pdsa_reminder",
                        now=now) is not None:
+                report.queued += 1
+        for idea, step, text in ideas_due(session, now):  # idea owners: due-date reminders (issue 16)
+            report.due += 1
+            key = idea_reminder_key(idea.id, idea.due_date, step)
+            keys.append(key)
+            if enqueue(session, key, idea.owner_user_id, {"text": text}, kind="idea_reminder",
+                       fallback_user=idea.owner_user_id, now=now) is not None:
                 report.queued += 1
     if keys:
         sent = deliver_pending(sessions, client, now, keys=keys)

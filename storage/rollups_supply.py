@@ -2,15 +2,18 @@
 hand that days of supply and reorder point need (``bot.kpi.inventory``), computed with numpy.
 
 Daily usage = Σ quantity of the item's ``usage`` transactions that day; the window is the
-``window_days`` days ending on the day (days without usage count as 0). On hand = the latest
-stock count on or before the day, else the sum of the item's current lot quantities.
+``window_days`` days ending on the day (days without usage count as 0). On hand at the end of
+the day = the latest stock count on or before the day plus the net movements (receipts +,
+usage and expired −, signed adjustments) dated after the count and on or before the day, else
+the sum of the item's current lot quantities. Rows run to the latest movement or count, so a
+count or adjustment dated after the last usage day has its own row (issue 16).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import InventoryTransaction as T
@@ -19,19 +22,27 @@ from storage.models.rollups import SupplyItemDaily
 from storage.rollups_slots import _EPOCH, _dates, _write
 
 
+# a movement's effect on the quantity on hand: adjustments are signed already
+SIGNED_QUANTITY = case((T.kind.in_(("usage", "expired")), -T.quantity), (T.kind == "receipt", T.quantity),
+                       else_=T.quantity)
+
+
 def _days(values: pd.Series) -> np.ndarray:
     return (pd.to_datetime(values).to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
 
 
 def compute_supply(usage: pd.DataFrame, counts: pd.DataFrame, lots: dict[int, float], clinic_of: dict[int, int],
-                   window: int) -> pd.DataFrame:
-    """Rows of ``supply_item_daily`` from daily usage ``(item_id, day, qty, rows)`` and stock
-    counts ``(item_id, day, on_hand)`` (day numbers), for days from the first to the last usage."""
+                   window: int, moves: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows of ``supply_item_daily`` from daily usage ``(item_id, day, qty, rows)``, stock
+    counts ``(item_id, day, on_hand)`` and net signed movements ``(item_id, day, net)`` (day
+    numbers), for days from the first usage to the latest usage, movement or count."""
     cols = ["item_id", "clinic_id", "day", "window_days", "usage_rows", "usage_window", "usage_sq_window", "on_hand"]
     if usage.empty:
         return pd.DataFrame(columns=cols)
+    moves = pd.DataFrame(columns=["item_id", "day", "net"]) if moves is None else moves
     items = np.sort(usage["item_id"].unique())
-    first, last = int(usage["day"].min()), int(usage["day"].max())
+    first = min(int(f["day"].min()) for f in (usage, moves, counts) if len(f))
+    last = max(int(f["day"].max()) for f in (usage, moves, counts) if len(f))
     n_days = last - first + 1
     row = np.searchsorted(items, usage["item_id"].to_numpy())
     col = usage["day"].to_numpy() - first
@@ -53,9 +64,22 @@ def compute_supply(usage: pd.DataFrame, counts: pd.DataFrame, lots: dict[int, fl
                         "usage_window": s1[ii, dd], "usage_sq_window": s2[ii, dd]})
     # the latest stock count on or before each day, else the current lot quantities
     c = counts.astype({"item_id": "int64", "day": "int64"}).sort_values("day")
+    c = c.assign(count_day=c["day"])
     out = pd.merge_asof(out.sort_values("day"), c, on="day", by="item_id", direction="backward")
+    # net movements after the count day, through the row's day (cumulative sums per item)
+    net = np.zeros((len(items), n_days))
+    known = moves[moves["item_id"].isin(items)] if len(moves) else moves
+    if len(known):
+        np.add.at(net, (np.searchsorted(items, known["item_id"].to_numpy()), known["day"].to_numpy() - first),
+                  known["net"].to_numpy(dtype=float))
+    cum = np.cumsum(net, axis=1)
+    counted = out["count_day"].notna().to_numpy()
+    r = np.searchsorted(items, out["item_id"].to_numpy())
+    since = np.zeros(len(out))
+    cd = out["count_day"].to_numpy(dtype=float)
+    since[counted] = cum[r[counted], out["day"].to_numpy()[counted] - first] - cum[r[counted], cd[counted].astype(np.int64) - first]
     fallback = out["item_id"].map(lambda i: lots.get(int(i), np.nan)).astype(float)
-    out["on_hand"] = out["on_hand"].astype(float).fillna(fallback)
+    out["on_hand"] = (out["on_hand"].astype(float) + since).fillna(fallback)
     out = out.sort_values(["item_id", "day"]).reset_index(drop=True)
     return out[cols]
 
@@ -85,7 +109,11 @@ def refresh_supply(session: Session, window: int | None = None) -> int:
     lots = {int(k): float(v) for k, v in session.execute(select(SupplyLot.item_id, func.sum(SupplyLot.quantity_on_hand))
                                                          .group_by(SupplyLot.item_id)).all() if v is not None}
     clinic_of = dict(session.execute(select(SupplyItem.id, SupplyItem.clinic_id)).all())
-    rows = compute_supply(usage, counts, lots, clinic_of, window)
+    moves = pd.DataFrame(session.execute(
+        select(T.item_id, T.tx_date, func.sum(SIGNED_QUANTITY)).group_by(T.item_id, T.tx_date)).all(),
+        columns=["item_id", "day", "net"])
+    moves["day"] = _days(moves["day"]) if len(moves) else moves["day"]
+    rows = compute_supply(usage, counts, lots, clinic_of, window, moves)
     if window == USAGE_DAYS:  # the window the engine reads: store its answers too
         from storage.rollups_measures import supply_measures, write_measures
 

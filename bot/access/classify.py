@@ -42,6 +42,7 @@ class Need:
     args: str | None = None
     share_kpi: str | None = None  # a KPI id about to be posted into the request's channel
     owner_may: bool = False  # the PDSA cycle's owner may act without the role
+    assignee_may: bool = False  # the alert's assignee may act without the role (issue 16)
     anonymous: bool = False  # an anonymous idea form: the audit row must not name the person
 
 
@@ -187,6 +188,10 @@ ACTIONS: dict[str, tuple[P, str | None]] = {  # action id -> (permission, what i
 }
 
 
+#: what an alert's assignee may do whatever their role: acknowledge, snooze, mark done (resolve)
+ASSIGNEE_ACTIONS = frozenset({Action.ALERT_ACK, Action.ALERT_SNOOZE, Action.ALERT_MARK_DONE})
+
+
 def _action(action_id: str, action: dict[str, Any], body: dict[str, Any]) -> Need:
     name = safe_id(action_id)
     base = action_id.split(":", 1)[0]
@@ -205,7 +210,8 @@ def _action(action_id: str, action: dict[str, Any], body: dict[str, Any]) -> Nee
     if names == "incident":
         value = action.get("value") or str(action.get("block_id") or "").rpartition(":")[2]
         incident = number(value)
-        return Need("action", name, permission, ("incident", incident), f"incident:{incident}")
+        return Need("action", name, permission, ("incident", incident), f"incident:{incident}",
+                    assignee_may=action_id in ASSIGNEE_ACTIONS)
     if names == "cycle":
         cycle = number(action.get("value"))
         return Need("action", name, permission, ("cycle", cycle), f"cycle:{cycle}",
@@ -260,7 +266,8 @@ def _view(callback_id: str, view: dict[str, Any]) -> Need:
         return Need("view_submission", name, P.MANAGE_IDEAS, ("cycle", cycle), f"cycle:{cycle}", owner_may=True)
     if callback_id == Callback.ALERT_SNOOZE_MODAL:
         incident = number(meta.get("value"))
-        return Need("view_submission", name, P.MANAGE_ALERTS, ("incident", incident), f"incident:{incident}")
+        return Need("view_submission", name, P.MANAGE_ALERTS, ("incident", incident), f"incident:{incident}",
+                    assignee_may=True)
     if callback_id == Callback.IDEA_SUBMIT:
         return Need("view_submission", name, P.SUBMIT_IDEA, anonymous=anonymous_form(view))
     return Need("view_submission", name, P.VIEW_IDEAS)

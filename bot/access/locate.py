@@ -88,3 +88,11 @@ def audit_target(session: Session, target: str | None) -> str | None:
     if ref.isdigit() and len(ref) <= 9 and session.get(model, int(ref)) is not None:
         return target
     return f"{kind}:unknown id"
+
+
+def incident_assignee(session: Session, incident_id: Any) -> str | None:
+    """The Slack user an alert incident is assigned to (None: unassigned or unknown)."""
+    from storage.models import AlertIncident
+
+    return session.scalar(select(AlertIncident.assigned_to).where(AlertIncident.id == incident_id)) \
+        if incident_id else None

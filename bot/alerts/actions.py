@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.alerts.incidents import push_update, resolve
 from bot.alerts.targets import Target
+from bot.delivery import enqueue
 from bot.errors import UsageError
 from bot.phi_guard import GuardLike, ensure_clean
 from storage.models import AlertAction, AlertIncident, ComplianceItem, IncidentState
@@ -86,16 +87,37 @@ def snooze(session: Session, incident_id: int, user: str, until: datetime, reaso
     return [k for k in [push_update(session, inc, target, now)] if k]
 
 
+def due_for(inc: AlertIncident, target: Target, now: datetime) -> date:
+    """By when the assignee is asked to act: a compliance item's due date (today when already
+    overdue), else the clinic's next day (the next evaluation that re-checks the condition)."""
+    today = target.local(now).date()
+    due = ((inc.detail or {}).get("facts") or {}).get("due_date")
+    if inc.rule == "compliance" and due:
+        return max(date.fromisoformat(str(due)), today)
+    return today + timedelta(days=1)
+
+
 def assign(session: Session, incident_id: int, user: str, assignee: str, now: datetime,
            target: Target) -> list[str]:
+    """Assign the incident and DM the assignee what is asked and by when (issue 16). The
+    assignee may acknowledge, snooze and mark it done whatever their role (``bot.access``)."""
     inc = get_active(session, incident_id)
     inc.assigned_to = assignee
     _record(session, inc, user, "assign", now, assignee=assignee)
-    return [k for k in [push_update(session, inc, target, now)] if k]
+    keys = [k for k in [push_update(session, inc, target, now)] if k]
+    by = due_for(inc, target, now)
+    asked = ("mark it done once the item is completed" if inc.rule == "compliance"
+             else "look into it and acknowledge it; it resolves itself when the condition clears")
+    text = (f"<@{user}> assigned you an alert at {target.clinic_name}: *{inc.title}*. "
+            f"Please {asked}, by {by:%A %d %B %Y}. You can use the buttons on the alert whatever your role.")
+    row = enqueue(session, f"assign-dm/{inc.id}/{assignee}/{now:%Y%m%dT%H%M%S}", assignee,
+                  {"text": text}, kind="alert", fallback_user=assignee, now=now)
+    return keys + ([row.key] if row is not None else [])
 
 
 def not_useful(session: Session, incident_id: int, user: str, now: datetime) -> list[str]:
-    """Feedback only (counted per rule to tune thresholds); the message does not change."""
+    """Feedback only, recorded in ``alert_actions`` (who, which alert, which rule); the message
+    does not change and nothing tunes thresholds from it automatically."""
     inc = session.get(AlertIncident, incident_id)
     if inc is None:
         raise UsageError("That alert no longer exists.")

@@ -5,7 +5,7 @@ Shape (every key optional; ``clinics.<key>`` overrides the organisation values f
     alerts:
       schedule: {hour: 7, minute: 0, day_of_week: "*"}   # cron fields, in the clinic's time zone
       quiet_hours: {start: "20:00", end: "07:00"}          # clinic-local; posts wait until the end
-      low_stock: {min_weeks: 4, max_weeks: 13, stale_days: 7}
+      low_stock: {stale_days: 7}
       expiring_lots: {days: 30}
       denial_spike: {weeks: 26, min_baseline: 12, min_claims: 30, min_expected: 3,
                      slices: [clinic, payer, category]}
@@ -50,8 +50,9 @@ class Schedule(BaseModel):
 
 
 class LowStockParams(BaseModel):
-    min_weeks: int = Field(4, ge=1)
-    max_weeks: int = Field(13, ge=1)
+    """The usage window and formula are the KPI's (:mod:`bot.kpi.stock_position`); only the
+    staleness limit is the alert's own."""
+
     stale_days: int = Field(7, ge=1)  # no inventory movement for this long → "no data"
 
 
@@ -75,6 +76,9 @@ class ComplianceParams(BaseModel):
 class StaleParams(BaseModel):
     default_hours: float = Field(72, gt=0)
     feeds: dict[str, float] = {}  # feed name → expected interval in hours
+    # where the organisation-wide stale-feed incident goes (default: the first clinic's channel)
+    channel: str | None = None
+    owner: str | None = None
 
 
 class AlertSettings(BaseModel):

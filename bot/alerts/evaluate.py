@@ -17,8 +17,9 @@ from bot.alerts.model import RuleResult
 from bot.alerts.rules.compliance import compliance
 from bot.alerts.rules.denials import alert_weeks, denial_spike
 from bot.alerts.rules.inventory import expiring_lots, low_stock
-from bot.alerts.rules.stale import stale_data
-from bot.alerts.targets import target_for
+from bot.alerts.model import NO_DATA
+from bot.alerts.rules.stale import ORG_KEY, RULE_FEEDS, overdue_feeds, stale_data
+from bot.alerts.targets import Target, target_for
 from bot.errors import UsageError
 from bot.orgconfig import OrgConfig
 from storage.models import Clinic
@@ -43,8 +44,8 @@ def evaluate_clinic(session: Session, clinic: Clinic, settings: AlertSettings, n
         if rule == "stale_data":
             out.append(stale_data(clinic.key, now, data.last_feed_loads(session), conf.stale_data))
         elif rule == "low_stock":
-            items, latest = data.inventory_snapshot(session, clinic.id, today, conf.low_stock)
-            out.append(low_stock(clinic.key, today, items, latest, conf.low_stock))
+            positions, info, latest = data.inventory_snapshot(session, clinic.id, today)
+            out.append(low_stock(clinic.key, today, positions, info, latest, conf.low_stock))
         elif rule == "expiring_lots":
             out.append(expiring_lots(clinic.key, today, data.lots_snapshot(session, clinic.id),
                                      conf.expiring_lots))
@@ -69,9 +70,22 @@ class AlertRun:
     queued: list[str] = field(default_factory=list)
 
 
+def organisation_target(org: OrgConfig, settings: AlertSettings, clinics: list[Clinic]) -> Target:
+    """Where organisation-wide incidents go: ``stale_data.channel`` when set, else the first
+    configured clinic's alerts channel and owner (clinics in key order)."""
+    conf = settings.stale_data
+    first = next((c for c in (org.clinic(k.key) for k in clinics) if c is not None and c.channels.alerts), None)
+    return Target(clinic_key=ORG_KEY, clinic_name=org.organisation,
+                  channel=conf.channel or (first.channels.alerts if first else None),
+                  owner=conf.owner or (first.owner if first else None), tz=first.timezone if first else "UTC",
+                  quiet=settings.quiet_hours)
+
+
 def run_alerts(session: Session, org: OrgConfig, settings: AlertSettings, now: datetime,
                clinic_key: str | None = None, rules: Iterable[str] = RULES) -> AlertRun:
-    """Evaluate and apply for one clinic (or all); the caller's session commits.
+    """Evaluate and apply for one clinic (or all); the caller's session commits. Stale feeds are
+    evaluated once for the organisation (feed loads carry every clinic); a clinic rule's "no
+    data" that an overdue feed already explains is not posted again per clinic.
 
     Raises:
         UsageError: unknown clinic key or rule.
@@ -84,8 +98,22 @@ def run_alerts(session: Session, org: OrgConfig, settings: AlertSettings, now: d
         raise UsageError(f"Unknown clinic {clinic_key!r}.")
     run = AlertRun()
     rules = list(rules)
+    for rule in rules:
+        if rule not in RULES:
+            raise UsageError(f"Unknown alert rule {rule!r}; rules: {', '.join(RULES)}")
+    late: set[str] = set()
+    if "stale_data" in rules:
+        loads = data.last_feed_loads(session)
+        late = set(overdue_feeds(now, loads, settings.stale_data))
+        stale = stale_data(ORG_KEY, now, loads, settings.stale_data)
+        run.results.append(stale)
+        all_clinics = clinics if not clinic_key else list(session.scalars(select(Clinic).order_by(Clinic.key)))
+        run.queued += apply_results(session, [stale], organisation_target(org, settings, all_clinics), now)
     for clinic in clinics:
-        results = evaluate_clinic(session, clinic, settings, now, rules)
+        results = evaluate_clinic(session, clinic, settings, now, [r for r in rules if r != "stale_data"])
+        for res in results:
+            if RULE_FEEDS.get(res.rule) in late:
+                res.findings = [f for f in res.findings if f.severity != NO_DATA]
         target = target_for(org, settings, clinic.key, clinic.name, clinic.timezone)
         run.clinics.append(clinic.key)
         run.results += results

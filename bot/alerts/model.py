@@ -42,6 +42,7 @@ class RuleResult:
     clinic_key: str
     findings: list[Finding] = field(default_factory=list)
     clear: set[str] = field(default_factory=set)
+    charts_evaluated: int = 0  # SPC charts judged (denial rule): the false-alarm budget's denominator
 
     @property
     def no_data(self) -> bool:

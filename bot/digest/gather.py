@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.alerts.config import AlertSettings
 from bot.alerts.data import last_feed_loads
-from bot.alerts.rules.stale import stale_data
+from bot.alerts.rules.stale import overdue_feeds
 from bot.delivery import dead_letters, held_letters
 from bot.digest.config import DigestSettings
 from bot.digest.content import (
@@ -107,12 +107,9 @@ def _stale(session: Session, alerts: AlertSettings, clinic_key: str, now: dateti
     """Feeds are network-wide (``feed_loads`` has no clinic): the stale-data rule's findings,
     with the thresholds of the subscription's first clinic."""
     params = alerts.for_clinic(clinic_key).stale_data if clinic_key else alerts.stale_data
-    result = stale_data(clinic_key, now, last_feed_loads(session), params)
     out = []
-    for f in result.findings:
-        last = f.facts.get("last_load")
-        out.append(FeedLine(f.facts["feed"], f"{last[:16].replace('T', ' ')} UTC" if last else "never",
-                            float(f.facts["expected_hours"])))
+    for feed, (last, hours) in overdue_feeds(now, last_feed_loads(session), params).items():
+        out.append(FeedLine(feed, f"{last:%Y-%m-%d %H:%M} UTC" if last else "never", float(hours)))
     return out
 
 

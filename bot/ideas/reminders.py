@@ -60,3 +60,45 @@ def due(session: Session, now: datetime, every_days: int) -> list[tuple[CycleCar
 def reminder_key(cycle_id: int, day: date) -> str:
     """The delivery-log key of one reminder: unique per (cycle, reminder day)."""
     return f"pdsa-reminder/{cycle_id}/{day.isoformat()}"
+
+
+#: days before an idea's due date its owner is reminded (and once when it is overdue)
+IDEA_DUE_STEPS = (7, 1, 0)
+
+
+def idea_due_step(due_date: date, today: date) -> str | None:
+    """The reminder step reached: "7", "1", "0" (the smallest step ≥ days left), "overdue" after
+    the due date; None while more than 7 days remain."""
+    left = (due_date - today).days
+    if left < 0:
+        return "overdue"
+    steps = [k for k in IDEA_DUE_STEPS if left <= k]
+    return str(min(steps)) if steps else None
+
+
+def ideas_due(session: Session, now: datetime) -> list[tuple[Any, str, str]]:
+    """(idea, step, message text) for open ideas with an owner and a due date that reached a
+    reminder step at their clinic's today. Sent once per (idea, due date, step): see
+    :func:`idea_reminder_key`."""
+    from bot.ideas.states import OPEN
+    from storage.models import Idea
+
+    out = []
+    stmt = select(Idea).where(Idea.owner_user_id.is_not(None), Idea.due_date.is_not(None),
+                              Idea.state.in_([s.value for s in OPEN])).order_by(Idea.id)
+    for idea in session.scalars(stmt):
+        clinic = session.get(Clinic, idea.clinic_id) if idea.clinic_id else None
+        today = local_date(now, clinic.timezone if clinic else None)
+        step = idea_due_step(idea.due_date, today)
+        if step is None:
+            continue
+        left = (idea.due_date - today).days
+        when = (f"was due {idea.due_date:%A %d %B} ({-left} day{'s' if left != -1 else ''} ago)" if left < 0
+                else "is due today" if left == 0 else f"is due {idea.due_date:%A %d %B} (in {left} day{'s' if left != 1 else ''})")
+        out.append((idea, step, f"Reminder: idea #{idea.id} “{idea.title}”, which you own, {when}. "
+                                f"Post an update or move it on with `/idea status {idea.id} …`."))
+    return out
+
+
+def idea_reminder_key(idea_id: int, due_date: date, step: str) -> str:
+    return f"idea-due/{idea_id}/{due_date.isoformat()}/{step}"

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.delivery import enqueue
 from bot.errors import UsageError
 from bot.ideas.clinics import local_date, resolve_clinic, week_start
 from bot.ideas.permissions import ensure_can_manage
@@ -203,6 +204,17 @@ def merge_into(session: Session, target_id: int, draft: IdeaDraft, user_id: str,
     return upvote(session, target_id, user_id, now)[1]
 
 
+def notify_owner(session: Session, idea: Idea, actor: str, state: IdeaState, now: datetime) -> None:
+    """Queue a direct message to the idea's owner: what is asked (the idea, its new state) and
+    by when (the due date, or none set). Sent by the delivery sweep (issue 16)."""
+    by = f"by {idea.due_date:%A %d %B %Y}" if idea.due_date else "no due date set yet"
+    text = (f"<@{actor}> made you the owner of idea #{idea.id} “{idea.title}” (now {state.value.replace('_', ' ')}). "
+            f"You are asked to take it forward — plan and run the change, and post updates — {by}. "
+            f"You will be reminded as the due date approaches.")
+    enqueue(session, f"idea-owner-dm/{idea.id}/{idea.owner_user_id}/{now:%Y%m%dT%H%M%S}", idea.owner_user_id,
+            {"text": text}, kind="idea", fallback_user=idea.owner_user_id, now=now)
+
+
 def change_state(session: Session, idea_id: int, target: IdeaState, actor: str, now: datetime, *,
                  reason: str | None = None, owner: str | None = None, due: date | None = None,
                  patterns: Patterns = ()) -> StateChanged:
@@ -219,12 +231,20 @@ def change_state(session: Session, idea_id: int, target: IdeaState, actor: str, 
     current = IdeaState(idea.state)
     check_transition(current, target, reason)
     ensure_clean({"reason": reason}, patterns)
+    today = local_date(now, clinic.timezone if clinic else None)
+    if due is not None and due < today:
+        raise UsageError(f"The due date {due.isoformat()} is in the past (today is {today.isoformat()} at "
+                         f"the clinic); pick today or a later day.")
     reason = (reason or "").strip() or None
+    new_owner = bool(owner) and owner != idea.owner_user_id
+    new_due = due is not None and due != idea.due_date
     idea.state = target.value
     if owner:
         idea.owner_user_id = owner
     if due:
         idea.due_date = due
+    if idea.owner_user_id and (new_owner or new_due):
+        notify_owner(session, idea, actor, target, now)
     if reason:
         idea.close_reason = reason if target not in OPEN else idea.close_reason
     session.add(IdeaStateChange(

@@ -20,7 +20,7 @@ from bot.orgconfig import Target
 Unit = Literal["%", "days", "count", "turns", "ratio"]
 Direction = Literal["higher", "lower", "band"]
 ChartKind = Literal["p", "i", "run"]
-Dimension = Literal["clinic", "provider", "payer"]
+Dimension = Literal["clinic", "provider", "payer", "category", "reason"]
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,11 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "IHI, days to third next available appointment", ("slots",), ("clinic", "provider"), "i",
        ("tna", "3rd next available", "third next available", "3rd available", "tnaa", "access"),
        default_target=Target(max=7), target_text="less than 7 days", target_strict=True,
-       notes="Measured on the last day of the period (or the latest day with slot data). A slot is "
-             "free on day d when published by the end of d, not blocked, and not booked by the end of d."),
+       notes="Measured at the end of the period's last day. When the period runs past the newest "
+             "booking or publication, the last day is still measured, up to the day the slot feed was "
+             "last loaded (nothing changed in between); with no period, the newest booking or publication "
+             "day. A slot is free on day d when published by the end of d, not blocked, and not booked "
+             "by the end of d."),
     _K("provider-utilization", "Provider utilization", "%", "band",
        "booked slot minutes", "available template minutes (slot minutes that are not blocked or "
        "administrative)",
@@ -100,7 +103,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "claims that passed every scrubber edit with no manual touch before first submission",
        "claims entered for billing (by claim creation date)",
        "HFMA MAP Key (clean claim rate)", ("claims",), ("clinic", "provider", "payer"), "p",
-       ("ccr", "clean claims", "clean claim"), default_target=Target(min=0.95)),
+       ("ccr", "clean claims", "clean claim"), default_target=Target(min=0.95),
+       target_text="greater than 95 %", target_strict=True),
     _K("first-pass-resolution", "First-pass resolution rate", "%", "higher",
        "claims resolved on their first remittance: processed (CLP02 1–3) with a payment and no "
        "claim- or line-level denial",
@@ -112,8 +116,12 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "claims denied on their first remittance",
        "distinct claims remitted in the period (first remittance per claim per payer); reversals "
        "(CLP02 22) and exact duplicates (CARC 18) excluded from both",
-       "HFMA remittance denial rate", ("remittances",), ("clinic", "payer"), "p",
-       ("denials", "denial", "remit denial rate", "claim denial rate")),
+       "HFMA remittance denial rate", ("remittances",), ("clinic", "payer", "category", "reason"), "p",
+       ("denials", "denial", "remit denial rate", "claim denial rate"),
+       notes="By category: root-cause categories of shared/spec/denials.md, from the X12 CARC/RARC code "
+             "lists (the CARC with the largest denied amount names a claim's category; CARCs 16, 96, A1 "
+             "and 252 by their RARC). By reason: that CARC. Each row is that row's denials ÷ every first "
+             "remittance, so the rows add up to the denial rate."),
     _K("initial-denial-rate", "Initial denial rate", "%", "lower",
        "initial denials (first remittances that deny) in the period",
        "claims submitted, averaged per month over the three months before the period, times the "
@@ -163,12 +171,22 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "quantity on hand (latest stock count, else lots on hand) per item",
        "average daily usage over the trailing 13 weeks; reported as the median over items",
        "operations management (days of supply)", ("inventory", "supply", "lots"), ("clinic",), "i",
-       ("dos", "days supply", "supply days")),
+       ("dos", "days supply", "supply days"),
+       notes="Measured at the end of one day: the last day of the period, or the latest day with any "
+             "inventory movement or stock count in scope when the period runs past it. Quantity on hand "
+             "that day = the latest stock count on or before it, plus receipts and signed adjustments and "
+             "minus usage and expired stock dated after the count; with no count, the lots on hand. The "
+             "low-stock alert reads this same computation."),
     _K("reorder-point", "Items at or below reorder point", "count", "lower",
        "items whose quantity on hand is at or below ROP = d̄·L + SS, SS = z·√(L·σd² + d̄²·σL²), "
        "z = Φ⁻¹(service level) exactly", "items stocked (trailing 13 weeks of usage)",
        "operations management (reorder point, safety stock)", ("inventory", "supply", "lots"), ("clinic",), "run",
-       ("rop", "reorder", "reorder points", "safety stock", "re-order point")),
+       ("rop", "reorder", "reorder points", "safety stock", "re-order point"),
+       notes="Measured at the end of one day: the last day of the period, or the latest day with any "
+             "inventory movement or stock count in scope when the period runs past it. Quantity on hand "
+             "that day = the latest stock count on or before it, plus receipts and signed adjustments and "
+             "minus usage and expired stock dated after the count; with no count, the lots on hand. The "
+             "low-stock alert reads this same computation."),
     _K("inventory-turns", "Inventory turns", "turns", "higher",
        "consumption value in the period, annualised", "average inventory value (stock counts × unit cost)",
        "operations management (inventory turnover)", ("inventory",), ("clinic",), "i",

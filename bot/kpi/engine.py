@@ -20,6 +20,8 @@ from bot.errors import UsageError
 from bot.kpi import drivers
 from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
+from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.periods import Grain, Period, shift_period, unit_bounds
 from bot.kpi.registry import EngineOptions, implementation
@@ -124,7 +126,12 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
     result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series)]
-    result.spc = read_trend(kpi, result.trend)
+    reading = result.trend
+    if len(buckets) > 1 and buckets[-1][1] > end:  # the current period is under way: read 12 complete ones
+        (s0, e0), = trend_buckets(buckets[0][0] - timedelta(days=1), result.grain, 1)
+        earlier = impl.series(session, scope, [(s0, e0)])[0]
+        reading = [TrendPoint(bucket_label(s0, result.grain), s0, e0, earlier), *result.trend]
+    result.spc = read_trend(kpi, reading, result.grain, end)
     if request.compare_shift or request.compare:
         other = (request.compare.resolve(today) if request.compare
                  else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))
@@ -188,7 +195,8 @@ def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgC
                    end: date) -> None:
     rows = impl.breakdown(session, result.scope, result.period.start, end, dim)
     rows = [(k, m) for k, m in rows if m.has_data]
-    names = names_for(session, dim, [k for k, _ in rows])
+    names = (breakdown_names(dim, [k for k, _ in rows]) if dim in DENIAL_DIMS
+             else names_for(session, dim, [k for k, _ in rows]))
     keys = {}
     if dim == "clinic":
         from storage.models import Clinic

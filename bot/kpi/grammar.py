@@ -5,7 +5,7 @@ Forms::
     /kpi                                   list every KPI with its current value and status
     /kpi help
     /kpi define <kpi>
-    /kpi <kpi> [clinic <name>] [provider <name>] [payer <name>] [<period>] [by clinic|provider|payer]
+    /kpi <kpi> [clinic <name>] [provider <name>] [payer <name>] [<period>] [by clinic|provider|payer|category|reason]
              [vs last period|vs last month|vs last year|vs <period>]
 
 Names after ``clinic``/``provider``/``payer`` may be several words (``clinic maria ortiz``) or
@@ -48,7 +48,7 @@ class KpiRequest(BaseModel):
     provider: str | None = None
     payer: str | None = None
     period: PeriodSpec = PeriodSpec(kind="all", text="all")
-    by: Literal["clinic", "provider", "payer"] | None = None
+    by: Literal["clinic", "provider", "payer", "category", "reason"] | None = None
     compare: PeriodSpec | None = None  # "vs 2016-04": an explicit period
     compare_shift: Literal["period", "week", "month", "quarter", "year"] | None = None  # "vs last month"
     text: str = ""
@@ -137,8 +137,11 @@ def _parse_value(tokens: list[str], raw: str) -> KpiRequest:
             if i + 1 >= len(tokens):
                 raise UsageError("`by` needs a dimension: `by clinic`, `by provider` or `by payer`.")
             dim = tokens[i + 1].lower().rstrip("s")
-            if dim not in _SCOPES:
-                raise UsageError(f"I can break down by clinic, provider or payer, not `{tokens[i + 1]}`.")
+            dim = {"categorie": "category", "root-cause": "category", "cause": "category", "carc": "reason",
+                   "code": "reason", "reason-code": "reason"}.get(dim, dim)
+            if dim not in (*_SCOPES, "category", "reason"):
+                raise UsageError(f"I can break down by clinic, provider or payer (the denial rate also by "
+                                 f"category or reason), not `{tokens[i + 1]}`.")
             if dim not in kpi.dimensions:
                 raise UsageError(f"{kpi.name} can be broken down by {', '.join(kpi.dimensions)} only.")
             fields["by"] = dim

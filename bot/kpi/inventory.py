@@ -26,6 +26,7 @@ from bot.kpi.rollup_read import is_fresh
 from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem, SupplyLot
 from storage.models.rollups import SupplyItemDaily as D
+from storage.rollups_supply import SIGNED_QUANTITY
 
 USAGE_DAYS = 91  # 13 weeks
 SUPPLY_FEEDS = ("inventory", "supply", "lots")  # what supply_item_daily is built from
@@ -85,21 +86,34 @@ def usage_value_spec() -> RatioSpec:
                      where=(T.kind == "usage",))
 
 
+def inventory_data_end(session: Session, scope: Scope) -> date | None:
+    """The latest day in scope with any inventory movement (usage, receipt, expiry, adjustment)
+    or stock count; None without inventory data. A count or adjustment dated after the last
+    usage day counts, so "today" answers on the day of a count (issue 16)."""
+    def newest() -> date | None:
+        in_scope = scope_conditions(_DIMS, scope)
+        # per item, one backward probe of ix_inventory_item_date (a plain max(tx_date) would
+        # scan every transaction of the network)
+        per_item = (select(func.max(T.tx_date)).where(T.item_id == SupplyItem.id)
+                    .correlate(SupplyItem).scalar_subquery())
+        latest_per_item = select(per_item.label("m")).select_from(SupplyItem).where(*in_scope).subquery()
+        tx = session.execute(select(func.max(latest_per_item.c.m))).scalar()
+        items = [] if scope.clinic_ids is None else [
+            StockCount.item_id.in_(select(SupplyItem.id).where(*in_scope))]
+        counted = session.execute(select(func.max(StockCount.count_date)).where(*items)).scalar()
+        days = [_as_date(v) for v in (tx, counted) if v is not None]
+        return max(days) if days else None
+
+    return session_memo(session, ("inventory", "data-end", scope), newest)  # type: ignore[no-any-return]
+
+
 class _ItemKpi(KpiImpl):
     """Base for per-item inventory KPIs measured at the end of a period."""
 
     def latest(self, session: Session, scope: Scope) -> date | None:
-        """The latest day with usage in scope (shared by the inventory KPIs)."""
-        def newest() -> date | None:
-            if is_fresh(session, SUPPLY_FEEDS):
-                v = session.execute(select(func.max(D.day)).where(
-                    D.usage_rows > 0, *scope_conditions({"clinic": D.clinic_id}, scope))).scalar()
-            else:
-                v = session.execute(select(func.max(T.tx_date)).select_from(_JOIN).where(
-                    T.kind == "usage", *scope_conditions(_DIMS, scope))).scalar()
-            return _as_date(v) if v is not None else None
-
-        return session_memo(session, ("supply-usage", "latest", scope), newest)  # type: ignore[no-any-return]
+        """The day the inventory KPIs are measured on (:func:`inventory_data_end`); shared with
+        the low-stock alert."""
+        return inventory_data_end(session, scope)
 
     def items_on(self, session: Session, scope: Scope, days: Sequence[date]) -> dict[date, list[dict[str, Any]]]:
         """:meth:`items` with usage (mean > 0) for several days: one query on the
@@ -133,7 +147,9 @@ class _ItemKpi(KpiImpl):
         return None if start is not None and day < start else day
 
     def items(self, session: Session, scope: Scope, day: date) -> list[dict[str, Any]]:
-        """Per item in scope: usage mean/sd over the trailing window, on hand at ``day``."""
+        """Per item in scope: usage mean/sd over the trailing window, on hand at the end of
+        ``day`` (latest count on or before it plus the net movements after the count, else the
+        lots on hand)."""
         since = day - timedelta(days=USAGE_DAYS - 1)
         items = {r.id: dict(id=r.id, clinic_id=r.clinic_id, sku=r.sku, L=r.lead_time_days, sL=r.lead_time_sd_days,
                             level=r.service_level, cost=r.unit_cost_cents, daily=[])
@@ -147,6 +163,12 @@ class _ItemKpi(KpiImpl):
                    .where(StockCount.count_date <= day).group_by(StockCount.item_id).subquery())
         on_hand = dict(session.execute(select(StockCount.item_id, StockCount.on_hand).join(
             counted, and_(counted.c.item_id == StockCount.item_id, counted.c.d == StockCount.count_date))).all())
+        since = session.execute(select(T.item_id, func.sum(SIGNED_QUANTITY)).join(
+            counted, counted.c.item_id == T.item_id).where(T.tx_date > counted.c.d, T.tx_date <= day)
+            .group_by(T.item_id)).all()
+        for item_id, net in since:  # movements after the count, through the day
+            if item_id in on_hand:
+                on_hand[item_id] = float(on_hand[item_id]) + float(net or 0)
         lots = dict(session.execute(select(SupplyLot.item_id, func.sum(SupplyLot.quantity_on_hand))
                                     .group_by(SupplyLot.item_id)).all())
         out = []

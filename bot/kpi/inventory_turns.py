@@ -10,10 +10,8 @@ from typing import Any
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
-    session_memo
-from bot.kpi.inventory import _DIMS, DaysOfSupplyKpi, turns_to_days, usage_value_spec
-from storage.models import InventoryTransaction as T
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, covering_range, scope_conditions
+from bot.kpi.inventory import _DIMS, DaysOfSupplyKpi, inventory_data_end, turns_to_days, usage_value_spec
 from storage.models import StockCount, SupplyItem
 
 
@@ -60,7 +58,7 @@ class InventoryTurnsKpi(KpiImpl):
             value, first, last, s, e = used[i]
             avg_value = stock.get(i)
             if not avg_value:
-                out.append(Measure(value=None, extra={"why": "no stock counts in the period"}))
+                out.append(Measure(value=None, extra={"why": "no stock count in or before the period"}))
                 continue
             annual = float(value) * 365 / ((e - s).days + 1)
             turns = annual / float(avg_value)
@@ -73,35 +71,30 @@ class InventoryTurnsKpi(KpiImpl):
     @staticmethod
     def _data_end(session: Session, scope: Scope) -> date | None:
         """Latest day with inventory data in scope: a transaction of any kind or a stock count."""
-        def newest() -> date | None:
-            in_scope = scope_conditions(_DIMS, scope)
-            # per item, one backward probe of ix_inventory_item_date (a plain max(tx_date) would
-            # scan every transaction of the network)
-            per_item = (select(func.max(T.tx_date)).where(T.item_id == SupplyItem.id)
-                        .correlate(SupplyItem).scalar_subquery())
-            latest_per_item = select(per_item.label("m")).select_from(SupplyItem).where(*in_scope).subquery()
-            tx = session.execute(select(func.max(latest_per_item.c.m))).scalar()
-            items = [] if scope.clinic_ids is None else [
-                StockCount.item_id.in_(select(SupplyItem.id).where(*in_scope))]
-            counted = session.execute(select(func.max(StockCount.count_date)).where(*items)).scalar()
-            days = [_as_date(v) for v in (tx, counted) if v is not None]
-            return max(days) if days else None
-
-        return session_memo(session, ("inventory", "data-end", scope), newest)  # type: ignore[no-any-return]
+        return inventory_data_end(session, scope)
 
     @staticmethod
     def _stock_values(session: Session, scope: Scope, spans: dict[int, tuple[date, date]]) -> dict[int, float]:
         """Average inventory value (cents) per span: Σ over items in scope of the mean of the
-        item's stock counts in the span × its unit cost. One query: a range scan of
-        ``ix_stock_counts_date_item`` per span."""
+        item's stock levels × its unit cost, the levels being the opening stock (the item's last
+        count before the span) and every count in the span; a span without a count inside it
+        uses the opening stock alone. One query: range scans of ``ix_stock_counts_date_item``."""
         if not spans:
             return {}
         c = StockCount
         items = [] if scope.clinic_ids is None else [
             c.item_id.in_(select(SupplyItem.id).where(*scope_conditions(_DIMS, scope)))]
-        parts = [select(literal(i).label("span"), c.item_id.label("item_id"), func.avg(c.on_hand).label("avg"))
-                 .where(c.count_date >= s, c.count_date <= e, *items).group_by(c.item_id)
-                 for i, (s, e) in spans.items()]
+        parts = []
+        for i, (s, e) in spans.items():
+            before = (select(c.item_id.label("item_id"), func.max(c.count_date).label("d"))
+                      .where(c.count_date < s, *items).group_by(c.item_id).subquery())
+            levels = union_all(
+                select(c.item_id.label("item_id"), c.on_hand.label("on_hand"))
+                .join(before, (before.c.item_id == c.item_id) & (before.c.d == c.count_date)),
+                select(c.item_id.label("item_id"), c.on_hand.label("on_hand"))
+                .where(c.count_date >= s, c.count_date <= e, *items)).subquery()
+            parts.append(select(literal(i).label("span"), levels.c.item_id.label("item_id"),
+                                func.avg(levels.c.on_hand).label("avg")).group_by(levels.c.item_id))
         per_item = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
         stmt = (select(per_item.c.span, func.sum(per_item.c.avg * SupplyItem.unit_cost_cents))
                 .select_from(per_item.join(SupplyItem, SupplyItem.id == per_item.c.item_id))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, case, literal_column
 
 from bot.kpi.base import KpiImpl, RatioKpi, RatioSpec
+from bot.kpi.denial_breakdown import DenialRateKpi
 from storage.models import Claim, LedgerEntry, Remittance
 
 PAYMENTS = ("payer_payment", "patient_payment")
@@ -102,7 +103,7 @@ def revenue_kpis() -> list[KpiImpl]:
 
     return [
         RatioKpi("clean-claim-rate", clean_claim_spec, "clean-claim-rate"),
-        RatioKpi("denial-rate", denial_spec, "denial-rate"),
+        DenialRateKpi("denial-rate", denial_spec, "denial-rate"),
         RatioKpi("first-pass-resolution", first_pass_spec, "first-pass-resolution"),
         RatioKpi("net-collection-rate", net_collection_spec, "net-collection-rate"),
         RatioKpi("write-off-rate", write_off_spec, "write-off-rate"),

@@ -1,14 +1,24 @@
-"""Read a KPI's 12-period trend with SPC (``bot.spc``) and say what the rules show, in words.
+"""Read a KPI's trend with SPC (``bot.spc``) and say, in one line a manager reads, what is
+happening now.
 
-p-type KPIs (counts of a denominator) get a p chart, or Laney p′ when over-dispersed
-(``choose_p_chart``); single measurements and money ratios an I chart. With fewer than
-``MIN_POINTS`` points carrying data no limits are drawn: a run chart, and the reason is said.
+The chart judges the latest period against the periods before it (the baseline is every period
+but the latest) with the same rule the alerts use (:func:`bot.spc.alert_signal`: a point outside
+the limits, or an unusually long run that includes the latest period), so ``/kpi denial-rate``
+and the denial-spike alert read one function. p-type KPIs get a p chart, or Laney p′ when
+over-dispersed (``choose_p_chart``); other KPIs an I chart. With fewer than ``MIN_POINTS``
+periods carrying data no limits are drawn: a run chart, and the reason is said.
+
+No reading where the chart would not mean anything (issue 16): KPIs that are a rolling-window
+snapshot (days in A/R over three months, days of supply and reorder point over 13 weeks) give
+overlapping, strongly correlated points on any trend grain; third next available, a
+point-in-time snapshot, is read on weekly or monthly points only, not day by day.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.kpi.catalogue import KpiDef
@@ -19,68 +29,106 @@ if TYPE_CHECKING:
     from bot.kpi.engine import TrendPoint
 
 MIN_POINTS = 12
+#: KPI id → why no SPC reading (rolling-window snapshots).
+NO_READING = {
+    "days-in-ar": "a snapshot over a rolling three months",
+    "days-of-supply": "a snapshot over a rolling 13 weeks of usage",
+    "reorder-point": "a snapshot over a rolling 13 weeks of usage",
+}
+#: KPI id → the grains its points are independent enough on.
+GRAINS = {"third-next-available": ("week", "month", "quarter")}
+ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}
 
 
 @dataclass
 class SpcReading:
-    chart_kind: str  # run | p | pp | i
+    chart_kind: str  # run | p | pp | i | none
     lines: list[str] = field(default_factory=list)
     chart: Any = None  # bot.spc.ChartResult
     labels: list[str] = field(default_factory=list)
 
 
-def read_trend(kpi: KpiDef, trend: list["TrendPoint"]) -> SpcReading | None:
-    """The SPC reading of the trend; None when ``bot.spc`` is unavailable or nothing to chart."""
-    try:
-        from bot.spc import choose_p_chart, i_chart, run_chart
-    except ImportError:  # pragma: no cover - bot.spc ships with the product
-        return None
+def trend_chart(kpi: KpiDef, values: list[float | None], n: list[float | None], d: list[float | None]) -> Any:
+    """The chart the reading and the alerts judge: run chart under ``MIN_POINTS`` periods with
+    data, else p/p′ (counts) or I, with every period but the latest as the baseline."""
+    from bot.spc import choose_p_chart, i_chart, run_chart
+
+    with_data = sum(v is not None for v in values)
+    if with_data < MIN_POINTS:
+        return run_chart(values)
+    baseline = len(values) - 1
+    as_counts = kpi.chart == "p" and all(
+        v is None or (float(a or 0).is_integer() and float(b or 0).is_integer()) for v, a, b in zip(values, n, d))
+    if as_counts:
+        return choose_p_chart([a if v is not None else None for v, a in zip(values, n)],
+                              [b if v is not None else None for v, b in zip(values, d)], baseline=baseline)
+    return i_chart(values, baseline=baseline)
+
+
+def read_trend(kpi: KpiDef, trend: list["TrendPoint"], grain: str | None = None,
+               through: date | None = None) -> SpcReading | None:
+    """The SPC reading of the trend (one line); None when nothing can be charted. A last period
+    that runs past ``through`` (today, or the question's end) is still under way: the reading
+    judges the latest complete period, as the alerts judge the latest complete week."""
+    if through is not None and len(trend) > 1 and trend[-1].end > through:
+        trend = trend[:-1]
     labels = [p.label for p in trend]
+    if kpi.id in NO_READING:
+        return SpcReading("none", [f"No SPC reading: {kpi.name.lower()} is {NO_READING[kpi.id]}, so "
+                                   f"successive points overlap and control limits would mislead."], None, labels)
+    if grain is not None and kpi.id in GRAINS and grain not in GRAINS[kpi.id]:
+        return SpcReading("none", [f"No SPC reading on {ADJECTIVE.get(grain, grain)} points (successive days share "
+                                   f"most of the schedule); ask for a longer period for weekly or monthly points."],
+                          None, labels)
     values = [p.measure.value for p in trend]
     with_data = sum(v is not None for v in values)
     if with_data < 2:
         return SpcReading("run", [f"Only {with_data} period with data: no trend to read yet."], None, labels)
-    as_counts = kpi.chart == "p" and all(
-        p.measure.value is None or (float(p.measure.n).is_integer() and float(p.measure.d).is_integer())
-        for p in trend)
     try:
-        if with_data < MIN_POINTS:
-            chart = run_chart(values)
-        elif as_counts:
-            chart = choose_p_chart([p.measure.n if p.measure.value is not None else None for p in trend],
-                                   [p.measure.d if p.measure.value is not None else None for p in trend])
-        else:
-            chart = i_chart(values)
+        chart = trend_chart(kpi, values, [p.measure.n for p in trend], [p.measure.d for p in trend])
     except Exception as exc:  # noqa: BLE001 - an unreadable chart must not sink the answer
         return SpcReading("run", [f"No SPC reading ({exc})."], None, labels)
-    return SpcReading(chart.kind, _describe(kpi, chart, labels, with_data), chart, labels)
+    return SpcReading(chart.kind, [describe(kpi, chart, labels, with_data)], chart, labels)
 
 
-def _describe(kpi: KpiDef, chart: Any, labels: list[str], with_data: int) -> list[str]:
+def _pair(kpi: KpiDef, a: float, b: float) -> tuple[str, str]:
+    """``a`` and ``b`` formatted so that different numbers never read the same ("0 vs 0")."""
+    fa, fb = format_value(a, kpi.unit), format_value(b, kpi.unit)
+    digits = 3
+    while fa == fb and a != b and digits < 10:
+        fa, fb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        digits += 1
+    return fa, fb
+
+
+def describe(kpi: KpiDef, chart: Any, labels: list[str], with_data: int) -> str:
+    """One sentence: the state of the latest period, then what earlier periods showed."""
+    from bot.spc import alert_blocker, alert_signal
+
     f = lambda v: format_value(float(v), kpi.unit)  # noqa: E731
-    lines: list[str] = []
     name = {"p": "p chart", "pp": "Laney p′ chart", "i": "I chart", "run": "run chart"}.get(chart.kind, chart.kind)
-    if chart.kind == "run":
-        lines.append(f"Run chart of {with_data} periods (control limits need {MIN_POINTS} with data); "
-                     f"median {f(chart.cl[0])}." if not math.isnan(chart.cl[0]) else "Run chart.")
-    for i in chart.signal_points():
-        up = chart.y[i] > chart.ucl[i]
-        lines.append(f"{labels[i]} is {'above the upper' if up else 'below the lower'} limit "
-                     f"({f(chart.y[i])} vs {f(chart.ucl[i] if up else chart.lcl[i])}).")
+    last = len(chart) - 1
     r = chart.runs
-    if r.signal:
-        if r.long_run_signal:
-            run = longest_run_start(chart)
-            since = f", since {labels[run[0]]}" if run else ""
-            lines.append(f"Shift: a run of {r.longest_run} periods on one side of the centre line{since} "
-                         f"(more than {r.longest_run_max} is unusual).")
-        if r.few_crossings_signal:
-            lines.append(f"Shift: only {r.n_crossings} crossings of the centre line (fewer than {r.n_crossings_min} "
-                         f"is unusual).")
-    if chart.kind != "run" and not chart.signal_points() and not r.signal:
-        lines.append(f"{name}: common-cause variation only — no period outside the limits "
-                     f"({f(chart.lcl[-1])}–{f(chart.ucl[-1])}), no unusual runs.")
-    elif chart.kind == "run" and not r.signal:
-        lines.append("No unusual runs or crossings.")
-    lines.extend(chart.notes)
-    return lines
+    if chart.kind == "run":
+        head = (f"Run chart of {with_data} periods (control limits need {MIN_POINTS}); median "
+                f"{f(chart.cl[0])}" if not math.isnan(chart.cl[0]) else "Run chart")
+        if r.last_run is not None and r.last_useful == last and r.last_run > (r.longest_run_max or 0):
+            return f"{head}: the latest {r.last_run} periods are all on one side of it — a shift."
+        return f"{head}: no unusual runs." if not r.signal else f"{head}: the points cross it unusually rarely."
+    earlier = [i for i in chart.signal_points() if i != last]
+    past = (f"; {len(earlier)} earlier period{'s' if len(earlier) != 1 else ''} outside the limits"
+            if earlier else "")
+    signal = alert_signal(chart, min_baseline=2, labels=labels)
+    if signal is not None:
+        v, lim = _pair(kpi, signal.value, signal.limit)
+        if signal.kind == "spike":
+            return f"{name}: {labels[last]} is {signal.rule} ({v} vs {lim}) — special cause{past}."
+        return (f"{name}: {labels[last]} ends a run of {r.last_run} periods {'above' if signal.direction == 'up' else 'below'} "
+                f"the centre line ({lim}) — a shift{past}.")
+    if math.isnan(chart.ucl[last]) and math.isnan(chart.lcl[last]):
+        return f"{name}: no control limits (the earlier periods show no usable variation){past}."
+    why = alert_blocker(chart, min_baseline=2)
+    if why:
+        return f"{name}: no reading of {labels[last]} ({why}){past}."
+    lo, hi = _pair(kpi, float(chart.lcl[last]), float(chart.ucl[last]))
+    return f"{name}: {labels[last]} ({f(chart.y[last])}) is within the limits ({lo}–{hi}), common-cause variation{past}."

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, scope_conditions, session_memo
 from bot.kpi.rollup_read import is_fresh
-from storage.models import Clinic, Slot
+from storage.models import Clinic, FeedLoad, Slot
 from storage.models.rollups import SlotProviderSummary, TnaDaily
 
 _DIMS = {"clinic": Slot.clinic_id, "provider": Slot.provider_id}
@@ -207,11 +207,33 @@ class ThirdNextAvailableKpi(KpiImpl):
                 per_pair[(provider, kind)] = (_as_date(slot_date) - day).days
         return per_pair, seen, clinic_of
 
+    def known_through(self, session: Session, scope: Scope) -> date | None:
+        """The last day whose free/busy is known: the newest publication or booking, or the
+        clinic-local day the slot feed was last loaded when that is later (nothing was booked
+        or published in between, so the schedule then is the one loaded). Issue 16: a Monday
+        after a quiet weekend is answered, not "no data"."""
+        latest = self.latest(session, scope)
+        if latest is None:
+            return None
+
+        def loaded() -> date | None:
+            at = session.execute(select(func.max(FeedLoad.finished_at)).where(FeedLoad.feed == "slots")).scalar()
+            if at is None:
+                return None
+            zones = {tz for tz, _ in self._zones(session, scope).items()}
+            return local_date(at, zones.pop() if len(zones) == 1 else "UTC")
+
+        day = session_memo(session, (self.kpi_id, "loaded"), loaded)
+        return latest if day is None else max(latest, day)
+
     def _day(self, session: Session, scope: Scope, end: date | None) -> date | None:
         latest = self.latest(session, scope)
         if latest is None:
             return None
-        return latest if end is None else min(end, latest)
+        if end is None or end <= latest:
+            return latest if end is None else end
+        known = self.known_through(session, scope)
+        return min(end, known or latest)
 
     def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
         day = self._day(session, scope, end)
@@ -220,7 +242,7 @@ class ThirdNextAvailableKpi(KpiImpl):
         return self.measures_on(session, scope, [day])[day]
 
     def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
-        latest = self.latest(session, scope)
+        latest = self.known_through(session, scope)
         days = [None if latest is None or latest < s else min(e, latest) for s, e in buckets]
         found = self.measures_on(session, scope, [d for d in days if d is not None])
         return [Measure(value=None) if day is None else found[day] for day in days]

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.access.audience import finance_channels, may_post
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
-from bot.access.locate import audit_target, clinic_of, cycle_owner
+from bot.access.locate import audit_target, clinic_of, cycle_owner, incident_assignee
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
 from bot.audit.service import AuditEntry, record
@@ -180,6 +180,9 @@ def _decide(ctx: "AppContext", session: Any, need: Need, grants: frozenset, user
             break
     if not decision.allowed and need.owner_may and need.locate and cycle_owner(session, need.locate[1]) == user:
         decision = Decision(True, need.permission, clinics[0], "cycle owner")
+    if (not decision.allowed and need.assignee_may and need.locate
+            and incident_assignee(session, need.locate[1]) == user):
+        decision = Decision(True, need.permission, clinics[0], "alert assignee")
     # the same audience rule as digests and alerts (bot.access.audience)
     if decision.allowed and need.share_kpi and not may_post(need.share_kpi, channel, org):
         where_ok = ", ".join(f"<#{c}>" for c in finance_channels(org)) or "none is configured yet"

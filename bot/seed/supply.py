@@ -54,17 +54,17 @@ PRE_DAYS = 20  # the opening stock is received this many days before the first d
 
 
 def rule_reorder_points(usage: np.ndarray, lead: float, lead_sd: float, service_level: float) -> np.ndarray:
-    """Element ``k``: the reorder point the low-stock rule computes from ``usage[:k]`` (daily
-    usage, oldest first, zeros included), i.e. over the trailing ``max_weeks`` weeks ending the day
-    before day ``k``; NaN with fewer than ``min_weeks`` weeks of history (the rule then falls back
-    to the par level). Length ``len(usage) + 1``. Same formula as
-    :func:`bot.alerts.rules.inventory.reorder_point` (d̄ and sample σd, z = Φ⁻¹(service level))."""
-    from bot.alerts.config import LowStockParams
+    """Element ``k``: the reorder point ``/kpi reorder-point`` and the low-stock rule compute
+    (:mod:`bot.kpi.stock_position`) from ``usage[:k]`` (daily usage, oldest first), i.e. over the
+    13 weeks (91 days, zeros for days without usage or before the history) ending the day before
+    day ``k``; the last element is the reorder point at the end of the last day. Length
+    ``len(usage) + 1``. Same formula: d̄ and sample σd over the 91 days, z = Φ⁻¹(service level)."""
+    from bot.kpi.inventory import USAGE_DAYS
 
-    params = LowStockParams()
-    roll = pd.Series(np.append(usage, 0.0)).rolling(params.max_weeks * 7, min_periods=params.min_weeks * 7)
-    d = roll.mean().shift(1).to_numpy()
-    sd = roll.std(ddof=1).shift(1).to_numpy()
+    padded = np.concatenate([np.zeros(USAGE_DAYS), usage, [0.0]])
+    roll = pd.Series(padded).rolling(USAGE_DAYS)
+    d = roll.mean().shift(1).to_numpy()[USAGE_DAYS:]
+    sd = roll.std(ddof=1).shift(1).to_numpy()[USAGE_DAYS:]
     z = float(norm.ppf(service_level))
     return d * lead + z * np.sqrt(lead * sd**2 + d**2 * lead_sd**2)
 

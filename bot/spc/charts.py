@@ -27,10 +27,46 @@ MR_SCREEN = 3.267  # D4 for n = 2: moving ranges at or above D4 × mean are scre
 Values = Iterable[float | None]
 
 
-def _mean(a: np.ndarray) -> float:
-    """R ``mean(a, na.rm = TRUE)``: NaN for no finite values, without warnings."""
+def r_sum(a: np.ndarray) -> float:
+    """R ``sum(a, na.rm = TRUE)`` bit for bit: a left-to-right sum accumulated in long double
+    (R ``rsum`` in src/main/summary.c, ``LDOUBLE s``), rounded to double once at the end.
+    numpy's own ``sum`` adds pairwise in double and can differ in the last bit."""
+    a = np.asarray(a, dtype=float)
     a = a[~np.isnan(a)]
-    return float(a.mean()) if a.size else float("nan")
+    if not a.size:
+        return 0.0
+    return float(np.cumsum(a.astype(np.longdouble))[-1])
+
+
+def r_mean(a: np.ndarray) -> float:
+    """R ``mean(a, na.rm = TRUE)`` bit for bit (R src/main/summary.c, ``real_mean``): in long
+    double, s = Σx / n, then one refinement pass s += Σ(x − s) / n, rounded to double once.
+    NaN for no finite values, without warnings. The last bit matters: it decides which points
+    lie exactly on an I chart's centre line, and so the runs analysis (issue 16:
+    [2.0, 0.1, 0.1, 1.2, 0.9, 1.2, 1.2, 0.6, 1.8, 1.8, 1.7, 1.8] has mean 1.2 in R, not
+    numpy's 1.2000000000000002)."""
+    a = np.asarray(a, dtype=float)
+    a = a[~np.isnan(a)]
+    if not a.size:
+        return float("nan")
+    x = a.astype(np.longdouble)
+    n = np.longdouble(a.size)
+    s = np.cumsum(x)[-1] / n
+    if np.isfinite(s):
+        s = s + np.cumsum(x - s)[-1] / n
+    return float(s)
+
+
+_mean = r_mean
+
+
+def r_median(a: np.ndarray) -> float:
+    """R ``median(a, na.rm = TRUE)``: the middle value, or R ``mean`` of the two middle values."""
+    a = np.sort(np.asarray(a, dtype=float)[~np.isnan(np.asarray(a, dtype=float))])
+    if not a.size:
+        return float("nan")
+    half = (a.size + 1) // 2
+    return float(a[half - 1]) if a.size % 2 else r_mean(a[half - 1:half + 1])
 
 
 def screened_mean_mr(values: np.ndarray) -> float:
@@ -69,8 +105,8 @@ def _finish(kind: ChartKind, p: Prepared, cl: float, sd: np.ndarray | float, *,
 def _pooled(p: Prepared) -> float:
     assert p.counts is not None and p.n is not None
     b = p.baseline & ~np.isnan(p.n)
-    total = float(p.n[b].sum())
-    return float(p.counts[b].sum()) / total if total > 0 else float("nan")
+    total = r_sum(p.n[b])  # R sum(): long-double accumulation
+    return r_sum(p.counts[b]) / total if total > 0 else float("nan")
 
 
 def run_chart(y: Values, n: Values | None = None, *, baseline: BaselineSpec = None,
@@ -79,7 +115,7 @@ def run_chart(y: Values, n: Values | None = None, *, baseline: BaselineSpec = No
     p = prepare(y, n, baseline=baseline, exclude=exclude, needs_n=False, proportion=False)
     b = p.y[p.baseline]
     b = b[~np.isnan(b)]
-    cl = float(np.median(b)) if b.size else float("nan")
+    cl = r_median(b)
     return _finish("run", p, cl, np.nan, clip_upper=False, floor_lower=False, notes=[])
 
 

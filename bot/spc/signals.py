@@ -1,8 +1,10 @@
 """Alerting policy (spc.md "Alerting policy"): alert only on the latest point.
 
 - spike: the latest point is a sigma signal (strictly outside a limit);
-- shift: a runs signal that includes the latest point — the run holding the latest point is
-  unusually long, or crossings are unusually few and the latest point is a useful point;
+- shift: the run holding the latest point is unusually long (Anhøj: > round(log2 n) + 3).
+  Unusually few crossings describe the whole chart (an oscillation over many periods), not what
+  happens now: they are reported in the KPI's reading but never raise an alert (issue 16: a
+  latest week on the centre line opened a "Denial shift" from crossings alone);
 - nothing when the chart has fewer than ``min_baseline`` baseline points, or the latest
   denominator is below ``min_denominator``; :func:`alert_blocker` says why.
 No Western Electric / Nelson rules on top: each extra rule adds false alarms.
@@ -74,15 +76,13 @@ def alert_signal(result: ChartResult, *, min_baseline: int = 12, min_denominator
         rule = "above the upper limit" if up else "below the lower limit"
         return Signal(kind="spike", rule=rule, limit=limit, direction="up" if up else "down", **common)
     runs = result.runs
-    if not runs.signal or runs.last_useful != last:
+    if runs.last_useful != last:
         return None
     cl = float(result.cl[last])
     direction: Literal["up", "down"] = "up" if value > cl else "down"
     if runs.last_run is not None and runs.last_run > (runs.longest_run_max or 0):
         rule = f"unusually long run ({runs.last_run} > {runs.longest_run_max})"
-    elif runs.few_crossings_signal:
-        rule = f"unusually few crossings ({runs.n_crossings} < {runs.n_crossings_min})"
-    else:  # the long run is in the past and crossings are normal: the signal excludes the latest point
+    else:  # a past long run, or few crossings: not about the latest point
         return None
     return Signal(kind="shift", rule=rule, limit=cl, direction=direction, **common)
 

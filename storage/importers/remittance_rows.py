@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
+from bot.denial_codes import carc_status
 from bot.denials import DenialResult, classify_claim
 from bot.x12 import ClaimPayment, Remittance835, SegmentProblem, Transaction
 from storage.reference import slugify
@@ -62,7 +63,8 @@ def problem_issue(problem: SegmentProblem) -> RemitIssue:
 def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[RemitIssue]]:
     """Records for every readable claim plus issues: every segment problem, claims without a
     remit date (rejected), identical CLPs repeated in one file (second one skipped), and
-    unknown/retired CARCs (warning, kept as "uncategorised")."""
+    deactivated or unknown CARCs (warning, kept as "uncategorised"; a current X12 code without a
+    root-cause category is kept as uncategorised silently)."""
     issues = [problem_issue(p) for p in result.problems]
     records: list[RemitRecord] = []
     seen: set[str] = set()
@@ -81,10 +83,14 @@ def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[R
                 continue
             seen.add(key)
             denial = classify_claim(claim)
-            if denial.uncategorised_carcs:
+            worth_saying = [c for c in denial.uncategorised_carcs if carc_status(c) != "known"]
+            if worth_saying:
+                retired = [c for c in worth_saying if carc_status(c) == "deactivated"]
+                unknown = [c for c in worth_saying if c not in retired]
+                words = ([f"CARC(s) {', '.join(retired)} deactivated in the X12 code list"] if retired else []) + (
+                    [f"CARC(s) {', '.join(unknown)} not in the X12 code list the bot knows"] if unknown else [])
                 issues.append(RemitIssue(claim.segment_index, "warning", "uncategorised_carc",
-                                         f"segment {claim.segment_index}: unknown or retired CARC(s) "
-                                         f"{', '.join(denial.uncategorised_carcs)} kept as uncategorised"))
+                                         f"segment {claim.segment_index}: {'; '.join(words)}; kept as uncategorised"))
             records.append(RemitRecord(key, claim, tx.remit_date, payer_key, payer_name,
                                        tx.payee.name if tx.payee else None, denial))
     return records, issues

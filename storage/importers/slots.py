@@ -32,7 +32,9 @@ def parse(frame: pd.DataFrame, issues: ChunkIssues) -> pd.DataFrame:
         out[f"{key}_name"] = f.text(f"{key}_name", 200)
     for name in ("start_at", "created_at", "booked_at"):
         raw = f.raw(name)
-        out[name] = raw.where(raw.isna(), raw.astype(str))
+        # object dtype even when every value is empty (an all-empty column reads as float NaN,
+        # which has no .str accessor: issue 16's traceback)
+        out[name] = raw.astype(object).where(raw.notna(), None).map(lambda v: v if v is None else str(v))
     issues.reject(out["start_at"].isna(), "missing_start_at", "start_at is empty")
     out["duration_minutes"] = f.number("duration_minutes", minimum=1, integer=True)
     out["appointment_type"] = f.text("appointment_type", required=True)

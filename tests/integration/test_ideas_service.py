@@ -82,9 +82,12 @@ def test_lifecycle_with_audit_reasons_and_overdue(sessions) -> None:  # type: ig
     with session_scope(sessions) as s:
         idea_id = service.submit_idea(s, ORG, draft(), "U1", NOW).id
         service.change_state(s, idea_id, IdeaState.UNDER_REVIEW, "U9", NOW)
+        with pytest.raises(UsageError, match="is in the past"):  # issue 16: a due date cannot lie in the past
+            service.change_state(s, idea_id, IdeaState.PLANNED, "U9", NOW, owner="U5", due=date(2026, 3, 1))
         moved = service.change_state(s, idea_id, IdeaState.PLANNED, "U9", NOW, owner="U5",
-                                     due=date(2026, 3, 1))
-        assert moved.card.overdue and moved.card.owner_user_id == "U5"
+                                     due=date(2026, 3, 10))
+        assert not moved.card.overdue and moved.card.owner_user_id == "U5"
+        assert service.get_card(s, idea_id, NOW + timedelta(days=7)).overdue  # 11 March: past the due date
         with pytest.raises(UsageError, match="cannot move to adopted"):
             service.change_state(s, idea_id, IdeaState.ADOPTED, "U9", NOW, reason="x")
         with pytest.raises(UsageError, match="needs a reason"):

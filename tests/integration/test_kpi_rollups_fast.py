@@ -47,14 +47,19 @@ def lead_expected(a: pd.DataFrame, lo: date | None, hi: date | None) -> tuple[fl
 def supply_expected(s, clinic_id: int | None, day: date) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
     """(median days of supply, items at or below reorder point, items measured) on ``day``:
     usage over the 91 days ending on it (zeros included), on hand = latest count on or before
-    it else lots on hand, ROP = d̄L + z·√(Lσd² + d̄²σL²) with z = Φ⁻¹(service level)."""
+    it plus the signed movements after the count through the day, else lots on hand, ROP = d̄L + z·√(Lσd² + d̄²σL²) with z = Φ⁻¹(service level)."""
     items = frame(s, "select id, clinic_id, lead_time_days, lead_time_sd_days, service_level from supply_items")
     if clinic_id is not None:
         items = items[items.clinic_id == clinic_id]
     tx = frame(s, "select item_id, tx_date, quantity from inventory_transactions where kind = 'usage'")
     tx = tx[(tx.tx_date > day - timedelta(days=91)) & (tx.tx_date <= day)]
     counts = frame(s, "select item_id, count_date, on_hand from stock_counts")
-    counts = counts[counts.count_date <= day].sort_values("count_date").groupby("item_id").on_hand.last()
+    last = counts[counts.count_date <= day].sort_values("count_date").groupby("item_id").last()
+    moves = frame(s, "select item_id, tx_date, kind, quantity from inventory_transactions")
+    moves = moves[moves.tx_date <= day].merge(last[["count_date"]], left_on="item_id", right_index=True)
+    moves = moves[moves.tx_date > moves.count_date]
+    sign = moves.kind.map({"usage": -1.0, "expired": -1.0}).fillna(1.0)  # adjustments are signed
+    counts = last.on_hand.add((moves.quantity * sign).groupby(moves.item_id).sum(), fill_value=0.0)
     lots = frame(s, "select item_id, quantity_on_hand from supply_lots").groupby("item_id").quantity_on_hand.sum()
     dos, below = [], 0
     for item in items.itertuples():
@@ -151,7 +156,9 @@ def test_inventory_turns_trend_matches_pandas(seeded):  # type: ignore[no-untype
             # kpis.md: the period's calendar days, up to the latest inventory data (any transaction
             # or stock count), not just to the last usage day
             last = min(point.end, data_end)
-            c = counts[counts.count_date.between(point.start, last)]
+            # opening stock: each item's last count before the period (issue 16)
+            opening = counts[counts.count_date < point.start].sort_values("count_date").groupby("item_id").tail(1)
+            c = pd.concat([opening, counts[counts.count_date.between(point.start, last)]])
             stock = (c.groupby("item_id").on_hand.mean() * c.groupby("item_id").unit_cost_cents.first()).sum()
             annual = used.value.sum() * 365 / ((last - point.start).days + 1)
             assert point.measure.value == pytest.approx(annual / stock, rel=1e-12)

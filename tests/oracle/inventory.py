@@ -3,14 +3,18 @@
 Readings where kpis.md gives a range or leaves a choice (the catalogue's documented ones):
 * usage statistics over the trailing 13 weeks (91 days ending on the measurement day), days
   without usage counted as 0; σd is the sample standard deviation (n − 1) of those 91 totals;
-* on hand = the item's latest stock count on or before the day, else its lots on hand;
-* days of supply and reorder point are measured on the period's last day, or on the latest usage
-  day in scope when that is earlier; items without usage in the window are not counted;
+* on hand at the end of the day = the item's latest stock count on or before the day plus the
+  receipts and signed adjustments minus usage and expired stock dated after the count and on or
+  before the day, else its lots on hand;
+* days of supply and reorder point are measured on the period's last day, or on the latest day
+  in scope with any inventory transaction or stock count when that is earlier; items without
+  usage in the window are not counted;
 * days of supply: the median over items; reorder point: how many items have on hand ≤ ROP
   (N = that count, D = items measured); z = Φ⁻¹(service level) exactly (``statistics.NormalDist``);
 * inventory turns: consumption value in the period × 365 ÷ the period's calendar days (up to the
   latest inventory data in scope), ÷ the average inventory value (per item, the mean of its
-  stock counts in that span × unit cost, summed);
+  opening stock, the last count before the period, and its stock counts in that span, × unit
+  cost, summed);
 * expiry waste: expired value ÷ (usage value + expired value), by transaction date.
 """
 
@@ -40,12 +44,16 @@ def _tx(t: RawTables, ask: Ask) -> pd.DataFrame:
 
 
 def _usage_day(t: RawTables, ask: Ask) -> date | None:
-    used = _tx(t, ask)
-    used = used[used.kind == "usage"]
-    if used.empty:
+    tx = _tx(t, ask)
+    counts = t.stock_counts[t.stock_counts.item_id.isin(_items(t, ask).id)]
+    found = [d for d in (tx.tx_date.max(), counts.count_date.max()) if not pd.isna(d)]
+    if not found:
         return None
-    day = min(ask.end, used.tx_date.max().date())
+    day = min(ask.end, max(found).date())
     return None if day < ask.start else day
+
+
+_SIGN = {"usage": -1.0, "expired": -1.0, "receipt": 1.0, "adjustment": 1.0}
 
 
 def _measured_items(t: RawTables, ask: Ask, day: date) -> pd.DataFrame:
@@ -55,7 +63,12 @@ def _measured_items(t: RawTables, ask: Ask, day: date) -> pd.DataFrame:
     tx = t.inventory[(t.inventory.kind == "usage") & t.inventory.tx_date.between(lo, pd.Timestamp(day))]
     daily = {k: g.to_numpy() for k, g in tx.groupby(["item_id", "tx_date"]).quantity.sum().groupby(level=0)}
     counts = t.stock_counts[t.stock_counts.count_date <= pd.Timestamp(day)].sort_values("count_date")
-    counted = counts.groupby("item_id").on_hand.last()
+    last = counts.groupby("item_id").last()
+    moves = t.inventory[t.inventory.tx_date <= pd.Timestamp(day)].merge(
+        last[["count_date"]], left_on="item_id", right_index=True)
+    moves = moves[moves.tx_date > moves.count_date]
+    net = (moves.quantity * moves.kind.map(_SIGN)).groupby(moves.item_id).sum()
+    counted = last.on_hand.add(net, fill_value=0.0)
     lots = t.lots.groupby("item_id").quantity_on_hand.sum()
     rows = []
     for item in items.itertuples():
@@ -108,7 +121,8 @@ def inventory_turns(t: RawTables, ask: Ask) -> Expected:
     used = tx[(tx.kind == "usage") & tx.tx_date.between(span.lo, span.hi)]
     if end < ask.start or used.empty:
         return NO_DATA
-    c = counts[counts.count_date.between(span.lo, span.hi)]
+    opening = counts[counts.count_date < span.lo].sort_values("count_date").groupby("item_id").tail(1)
+    c = pd.concat([opening, counts[counts.count_date.between(span.lo, span.hi)]])
     cost = t.items.set_index("id").unit_cost_cents
     avg_value = float((c.groupby("item_id").on_hand.mean() * cost).dropna().sum())
     if not avg_value:

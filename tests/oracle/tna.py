@@ -1,8 +1,10 @@
 """Days to third next available appointment (IHI; kpis.md "Access and scheduling").
 
 Reading (the catalogue's documented choices where kpis.md is silent): measured on the period's
-last day, or on the latest day with slot data (the clinic-local date of the last publication or
-booking) when that is earlier; "no data" when that day is before the period. A slot is open on
+last day when the schedule is known through it (up to the latest day with slot data, the
+clinic-local date of the last publication or booking, or later up to the day the slot feed was
+last loaded: nothing changed in between), else on that latest known day; "no data" when that day
+is before the period. A slot is open on
 day d when it was published before the end of d (clinic-local midnight), is not blocked, and was
 not booked before the end of d. Per provider and appointment type: calendar days from d to the
 third open slot dated d or later (same day = 0); per provider the mean over its types; the KPI is
@@ -15,6 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from sqlalchemy import text
 
 from tests.oracle.frames import NO_DATA, Ask, Expected
 from tests.oracle.tables import RawTables
@@ -44,6 +47,13 @@ def third_next_available(t: RawTables, ask: Ask) -> Expected:
     latest = latest_slot_day(t, ask.clinic_id)
     if latest is None:
         return NO_DATA
+    loaded = t.s.execute(text("select max(finished_at) from feed_loads where feed = 'slots'")).scalar()
+    if loaded is not None and ask.end > latest:
+        zones = set(t.clinics.timezone) if ask.clinic_id is None else set(
+            t.clinics[t.clinics.id == ask.clinic_id].timezone)
+        zone = zones.pop() if len(zones) == 1 else "UTC"
+        at = pd.Timestamp(loaded).to_pydatetime().replace(tzinfo=timezone.utc)
+        latest = max(latest, at.astimezone(ZoneInfo(zone)).date())
     day = min(ask.end, latest)
     if day < ask.start:
         return NO_DATA

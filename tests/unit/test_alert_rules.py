@@ -18,14 +18,18 @@ from bot.alerts.config import (
 )
 from bot.alerts.rules.compliance import ComplianceSnapshot, compliance, milestone
 from bot.alerts.rules.denials import RemitRow, alert_weeks, denial_spike
-from bot.alerts.rules.inventory import (
-    ItemSnapshot,
-    LotSnapshot,
-    expiring_lots,
-    low_stock,
-    reorder_point,
-    safety_stock,
-)
+from bot.alerts.rules.inventory import ItemInfo, LotSnapshot, expiring_lots, low_stock
+from bot.kpi.inventory import reorder_point as kpi_reorder_point
+from bot.kpi.inventory import safety_stock as kpi_safety_stock
+from bot.kpi.stock_position import StockPosition
+
+
+def safety_stock(d: float, sd: float, lead: float, lead_sd: float, level: float) -> float:
+    return kpi_safety_stock(d, sd, lead, level, lead_sd)
+
+
+def reorder_point(d: float, sd: float, lead: float, lead_sd: float, level: float) -> float:
+    return kpi_reorder_point(d, sd, lead, level, lead_sd)
 from bot.alerts.rules.stale import stale_data
 
 # kpis.md worked example: d̄ = 50/day, σd = 12, L = 14 days
@@ -44,17 +48,9 @@ def test_reorder_point_uses_exact_z_not_165() -> None:
     assert abs(safety_stock(50, 12, 14, 0, 0.95) - 1.65 * 12 * math.sqrt(14)) > 0.2
 
 
-def test_safety_stock_rejects_bad_service_level() -> None:
-    with pytest.raises(ValueError, match="service level"):
-        safety_stock(1, 1, 1, 0, 1.0)
-
-
-def _item(on_hand: float | None, usage: list[float], *, par: float | None = None, critical: bool = False) -> ItemSnapshot:
-    return ItemSnapshot(7, "GLV-M", "Nitrile gloves M", "box", critical, par, 14.0, 0.0, 0.95, on_hand, tuple(usage))
-
-
 TODAY = date(2026, 3, 4)
 USAGE = [48.0, 52.0] * 35  # 70 days: d̄ = 50, σd (ddof 1) = 2.0144…
+INFO = {7: ItemInfo("Nitrile gloves M", "box", False)}
 
 
 def _expected_rop() -> float:
@@ -63,37 +59,33 @@ def _expected_rop() -> float:
     return mean * 14 + 1.6448536269514722 * sd * math.sqrt(14)
 
 
+def _item(on_hand: float) -> StockPosition:
+    mean = sum(USAGE) / len(USAGE)
+    sd = math.sqrt(sum((u - mean) ** 2 for u in USAGE) / (len(USAGE) - 1))
+    return StockPosition(7, 1, "GLV-M", TODAY, on_hand, mean, sd, 14.0, 0.95, _expected_rop())
+
+
 def test_low_stock_fires_at_or_below_reorder_point_with_days_of_supply() -> None:
     rop = _expected_rop()
-    res = low_stock("north", TODAY, [_item(rop - 1, USAGE)], TODAY, LowStockParams())
+    res = low_stock("north", TODAY, [_item(rop - 1)], INFO, TODAY, LowStockParams())
     [f] = res.findings
     assert f.subject == "item:7" and f.severity == "warning"
     assert f.facts["reorder_point"] == pytest.approx(rop, rel=1e-9)
     assert f.facts["days_of_supply"] == pytest.approx((rop - 1) / 50.0, rel=1e-9)
-    ok = low_stock("north", TODAY, [_item(rop + 1, USAGE)], TODAY, LowStockParams())
+    ok = low_stock("north", TODAY, [_item(rop + 1)], INFO, TODAY, LowStockParams())
     assert ok.findings == [] and "item:7" in ok.clear
+    at = low_stock("north", TODAY, [_item(rop)], INFO, TODAY, LowStockParams())  # "at or below"
+    assert [f.subject for f in at.findings] == ["item:7"]
 
 
 def test_low_stock_critical_item_escalates_to_owner() -> None:
-    [f] = low_stock("north", TODAY, [_item(10, USAGE, critical=True)], TODAY, LowStockParams()).findings
+    info = {7: ItemInfo("Tdap vaccine", "dose", True)}
+    [f] = low_stock("north", TODAY, [_item(10)], info, TODAY, LowStockParams()).findings
     assert f.severity == "critical" and f.mention_owner
 
 
-def test_low_stock_par_level_is_the_fallback_without_usage_history() -> None:
-    # a par level is an order-up-to quantity: with enough usage history the formula decides
-    assert low_stock("north", TODAY, [_item(_expected_rop() + 1, USAGE, par=10_000)], TODAY,
-                     LowStockParams()).findings == []
-    [f] = low_stock("north", TODAY, [_item(90, USAGE[:20], par=100)], TODAY, LowStockParams()).findings
-    assert f.facts["basis"] == "par level" and f.facts["reorder_point"] == 100
-
-
-def test_low_stock_short_history_is_neither_alert_nor_clear() -> None:
-    res = low_stock("north", TODAY, [_item(1, USAGE[:20])], TODAY, LowStockParams())
-    assert res.findings == [] and "item:7" not in res.clear
-
-
 def test_low_stock_stale_inventory_is_no_data_not_all_clear() -> None:
-    res = low_stock("north", TODAY, [_item(10_000, USAGE)], TODAY - timedelta(days=8), LowStockParams())
+    res = low_stock("north", TODAY, [_item(10_000)], INFO, TODAY - timedelta(days=8), LowStockParams())
     assert res.no_data and [f.subject for f in res.findings] == ["no-data"]
     assert res.clear == set()  # nothing resolves on stale data
 
@@ -197,19 +189,22 @@ def test_compliance_overdue_escalates_and_corrective_follow_up() -> None:
 
 
 # --- stale data
-def test_stale_feed_is_no_data_and_fresh_feed_clears() -> None:
+def test_stale_feeds_are_one_finding_that_tells_the_truth() -> None:
     now = datetime(2026, 3, 4, 12)
     loads = {"remittances": now - timedelta(days=9), "appointments": now - timedelta(hours=20)}
-    res = stale_data("north", now, loads, StaleParams(default_hours=72, feeds={"inventory": 48}))
-    subjects = {f.subject for f in res.findings}
-    assert subjects == {"feed:remittances", "feed:inventory"}  # inventory configured, never loaded
-    assert all(f.severity == "no_data" for f in res.findings)
+    res = stale_data("organisation", now, loads, StaleParams(default_hours=72, feeds={"inventory": 48}))
+    [f] = res.findings  # one incident for every overdue feed (issue 16), not one per feed
+    assert f.subject == "feeds" and f.severity == "no_data"
+    assert f.facts["feeds"] == ["inventory", "remittances"]  # inventory configured, never loaded
+    assert f.title == "No new data: 2 feeds overdue (inventory, remittances)"
+    assert "inventory: never loaded" in f.lines[0]
+    assert f.lines[1].startswith("remittances: last loaded 2026-02-23 12:00 UTC (9.0 days ago)")
+    # KPIs keep answering from older data; the alerts that read the feeds pause
+    assert "still answer from the data loaded before they stopped" in f.lines[-1]
+    assert "denial-spike, low-stock alerts are paused" in f.lines[-1]
     assert res.clear == {"feed:appointments"}
-    by = {f.subject: f for f in res.findings}
-    # the title says what is true: never loaded vs overdue (9 days = 216 h > 72 h); it names the
-    # date of the last load (stable, so the posted incident is not re-titled every evaluation)
-    assert "never been loaded" in by["feed:inventory"].title
-    assert by["feed:remittances"].title.endswith("is overdue (last loaded 2026-02-23)")
+    fresh = stale_data("organisation", now, {"appointments": now}, StaleParams())
+    assert fresh.findings == [] and "feeds" in fresh.clear
 
 
 def test_clinic_override_merges_over_org_settings() -> None:
@@ -218,3 +213,32 @@ def test_clinic_override_merges_over_org_settings() -> None:
     north = s.for_clinic("north").denial_spike
     assert (north.weeks, north.min_claims) == (20, 40)
     assert s.for_clinic("south").denial_spike.weeks == 26
+
+
+def test_one_denial_event_is_one_finding_with_its_slices(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: one spike opened three incidents (all payers, the payer, the category)."""
+    data = _vector(shared_dir)
+    series = data[:11] + data[12:] + [data[11]]
+    res = denial_spike("north", TODAY, _rows(series, TODAY),
+                       DenialParams(weeks=16, min_baseline=12, min_claims=30, slices=["clinic", "payer", "category"]))
+    [f] = res.findings
+    assert f.subject == "denials" and f.title.startswith("Denial spike: ")
+    assert sorted(f.facts["slices"]) == ["category:authorization", "clinic", "payer:acme"]
+    assert len(f.lines) == 4 and res.charts_evaluated == 3
+
+
+def test_kpi_reading_and_alert_judge_the_latest_week_alike(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    from bot.kpi.catalogue import BY_ID
+    from bot.kpi.spc_reading import describe, trend_chart
+
+    data = _vector(shared_dir)
+    series = data[:11] + data[12:] + [data[11]]
+    chart = trend_chart(BY_ID["denial-rate"], [d / n for d, n in series], [float(d) for d, _ in series],
+                        [float(n) for _, n in series])
+    labels = [f"W{i}" for i in range(16)]
+    line = describe(BY_ID["denial-rate"], chart, labels, 16)
+    assert line.startswith("p chart: W15 is above the upper limit (13.97 % vs ")
+    quiet = data[:11] + data[12:] + [data[0]]
+    chart = trend_chart(BY_ID["denial-rate"], [d / n for d, n in quiet], [float(d) for d, _ in quiet],
+                        [float(n) for _, n in quiet])
+    assert "within the limits" in describe(BY_ID["denial-rate"], chart, labels, 16)

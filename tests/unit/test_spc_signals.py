@@ -44,11 +44,14 @@ def test_shift_by_long_run_including_latest_point() -> None:
     assert signal.limit == 10.5 and signal.n_points == 22 and signal.n is None
 
 
-def test_shift_by_few_crossings() -> None:
+def test_few_crossings_alone_do_not_alert() -> None:
+    """Few crossings describe the whole chart, not the latest point (issue 16): the chart has a
+    runs signal, but no alert is raised from it."""
     lo, hi = [1.0, 2, 1, 2], [9.0, 8, 9, 8]
     y = lo[:4] + hi[:3] + lo[:3] + hi[:4] + lo[:3] + hi[:3]  # runs 4,3,3,4,3,3: 5 crossings < 6
-    signal = alert_signal(run_chart(y))
-    assert signal is not None and signal.rule == "unusually few crossings (5 < 6)"
+    chart = run_chart(y)
+    assert chart.runs.signal and chart.runs.n_crossings == 5 and chart.runs.n_crossings_min == 6
+    assert alert_signal(chart) is None
 
 
 def test_a_past_long_run_that_has_ended_does_not_alert() -> None:

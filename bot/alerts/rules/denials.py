@@ -22,7 +22,9 @@ from bot.alerts.config import DenialParams
 from bot.alerts.denial_drivers import why_line
 from bot.alerts.model import Finding, RuleResult
 from bot.errors import OpsBotError
-from bot.spc import ChartResult, alert_blocker, alert_signal, choose_p_chart
+from bot.kpi.catalogue import BY_ID
+from bot.kpi.spc_reading import trend_chart
+from bot.spc import ChartResult, Signal, alert_blocker, alert_signal
 from bot.spc.run_start import last_run_start
 
 
@@ -87,12 +89,15 @@ def _slices(rows: Iterable[RemitRow], kinds: list[str]) -> tuple[dict[date, int]
 
 
 def _chart(s: _Slice, weeks: list[date]) -> ChartResult | None:
+    """The slice's weekly p/p′ chart, built by the function ``/kpi denial-rate`` reads its trend
+    with (:func:`bot.kpi.spc_reading.trend_chart`): every week but the latest is the baseline."""
     y = [s.denied.get(w, 0) for w in weeks]
     n = [s.total.get(w, 0) for w in weeks]
     if sum(n[:-1]) == 0:
         return None
+    values = [a / b if b else None for a, b in zip(y, n)]
     try:
-        return choose_p_chart(y, n, baseline=len(weeks) - 1)
+        return trend_chart(BY_ID["denial-rate"], values, [float(a) for a in y], [float(b) for b in n])
     except OpsBotError:
         return None
 
@@ -103,8 +108,30 @@ def _why(s: _Slice, rows: list[RemitRow], weeks: list[date]) -> tuple[str, ...]:
     return (line,) if line else ()
 
 
+@dataclass(frozen=True)
+class _Hit:
+    slice: _Slice
+    signal: Signal
+    chart: ChartResult
+    denied: int
+    n: int
+
+    @property
+    def excess(self) -> float:
+        """Denials above the centre line in the latest week (ranks the slices of one event)."""
+        return self.denied - self.n * float(self.chart.cl[-1])
+
+    def line(self) -> str:
+        ref = "upper limit" if self.signal.kind == "spike" else "centre line"
+        kind = "Laney p′" if self.chart.kind == "pp" else "p"
+        return (f"{self.slice.label}: {self.signal.value:.1%} ({self.denied} of {self.n}) — {self.signal.rule}, "
+                f"{ref} {self.signal.limit:.1%} ({kind} chart, {self.chart.n_baseline} baseline weeks)")
+
+
 def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params: DenialParams) -> RuleResult:
-    """Evaluate every slice; a spike/shift upward on the latest week is a finding."""
+    """Evaluate every slice on the latest complete week; upward signals of one clinic and week
+    are ONE finding (subject ``denials``), titled by the slice with the most excess denials and
+    listing every signalling slice (all payers, payer, category) in its lines."""
     result = RuleResult("denial_spike", clinic_key)
     weeks = alert_weeks(today, params.weeks)
     latest = weeks[-1]
@@ -117,6 +144,8 @@ def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params:
         return result
     result.clear.add("no-data")
     labels = [w.isoformat() for w in weeks]
+    hits: list[_Hit] = []
+    evaluated = 0
     for s in slices:
         chart = _chart(s, weeks)
         if chart is None:
@@ -129,22 +158,29 @@ def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params:
         signal = alert_signal(chart, labels=labels, **kw)
         if signal is None or signal.direction != "up":
             if alert_blocker(chart, **kw) is None:
-                result.clear.add(s.subject)
+                evaluated += 1
+                result.clear.add(s.subject)  # legacy per-slice incidents resolve
             continue
-        kind = "Laney p′" if chart.kind == "pp" else "p"
-        cl = float(chart.cl[-1])
-        ref = "upper limit" if signal.kind == "spike" else "centre line"
-        began = last_run_start(chart) if signal.kind != "spike" else None
-        lines = (
-            f"Denial rate {signal.value:.1%} ({d} of {n} claims) in the week of {latest.isoformat()}"
-            + (f"; the shift began the week of {weeks[began].isoformat()}" if began is not None else ""),
-            f"Rule: {signal.rule} — {ref} {signal.limit:.1%}, centre line {cl:.1%}, n = {n}",
-            f"{kind} chart over {chart.n_baseline} baseline weeks",
-        ) + _why(s, window, weeks)
-        result.findings.append(Finding(
-            "denial_spike", s.subject, latest.isoformat(), "warning",
-            f"Denial {'spike' if signal.kind == 'spike' else 'shift'}: {s.label}", lines,
-            {"kind": signal.kind, "rule": signal.rule, "value": signal.value, "limit": signal.limit,
-             "centre": cl, "denied": d, "n": n, "chart": chart.kind, "week": latest.isoformat()},
-        ))
+        evaluated += 1
+        hits.append(_Hit(s, signal, chart, d, n))
+    result.charts_evaluated = evaluated
+    if not hits:
+        if evaluated:
+            result.clear.add("denials")
+        return result
+    hits.sort(key=lambda h: (-h.excess, h.slice.subject))
+    top = hits[0]
+    word = "spike" if top.signal.kind == "spike" else "shift"
+    began = last_run_start(top.chart) if top.signal.kind != "spike" else None
+    clinic_slice = next((s for s in slices if s.subject == "clinic"), None)
+    lines = (f"Week of {latest.isoformat()}: {len(hits)} of the clinic's denial charts signal upward"
+             + (f"; the shift began the week of {weeks[began].isoformat()}" if began is not None else ""),
+             *(h.line() for h in hits),
+             *(_why(clinic_slice, window, weeks) if clinic_slice is not None else ()))
+    result.findings.append(Finding(
+        "denial_spike", "denials", latest.isoformat(), "warning", f"Denial {word}: {top.slice.label}", lines,
+        {"kind": top.signal.kind, "rule": top.signal.rule, "value": top.signal.value, "limit": top.signal.limit,
+         "centre": float(top.chart.cl[-1]), "denied": top.denied, "n": top.n, "chart": top.chart.kind,
+         "week": latest.isoformat(), "slices": [h.slice.subject for h in hits]},
+    ))
     return result

@@ -1,5 +1,11 @@
-"""Stale data: a feed not loaded within its expected interval is "no data" (kpis.md: a period
-with no data is "no data", with the date of the latest data, never 0 %)."""
+"""Stale data: feeds not loaded within their expected interval.
+
+Feed loads are organisation-wide (a load carries every clinic's rows), so a stopped feed is
+stopped everywhere: the rule is evaluated once per run for the organisation (clinic key
+:data:`ORG_KEY`) and raises ONE incident listing every overdue feed, not one per feed per clinic
+channel (issue 16). Its text says what really happens: KPIs keep answering from the data loaded
+before the feed stopped, and the alerts that need the feed are paused.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +14,49 @@ from datetime import datetime
 from bot.alerts.config import StaleParams
 from bot.alerts.model import NO_DATA, Finding, RuleResult
 
+ORG_KEY = "organisation"
+#: alert rule → the feed it reads (its own "no data" is explained by that feed being overdue)
+RULE_FEEDS = {"low_stock": "inventory", "expiring_lots": "lots", "denial_spike": "remittances"}
+
+
+def overdue_feeds(now: datetime, last_loads: dict[str, datetime | None], params: StaleParams
+                  ) -> dict[str, tuple[datetime | None, float]]:
+    """Feed → (last load or None, expected hours) for every feed past its interval."""
+    out = {}
+    for feed in sorted(set(last_loads) | set(params.feeds)):
+        hours = params.feeds.get(feed, params.default_hours)
+        last = last_loads.get(feed)
+        if last is None or (now - last).total_seconds() / 3600 > hours:
+            out[feed] = (last, hours)
+    return out
+
 
 def stale_data(clinic_key: str, now: datetime, last_loads: dict[str, datetime | None],
                params: StaleParams) -> RuleResult:
     """``last_loads``: feed name → latest finished load (naive UTC; None = never loaded) for every
-    feed that was ever loaded or is configured. One finding per feed overdue."""
+    feed that was ever loaded or is configured. One finding (subject ``feeds``) listing every
+    overdue feed; cleared when none is overdue."""
     result = RuleResult("stale_data", clinic_key)
-    for feed in sorted(set(last_loads) | set(params.feeds)):
-        hours = params.feeds.get(feed, params.default_hours)
-        last = last_loads.get(feed)
-        subject = f"feed:{feed}"
-        age_h = None if last is None else (now - last).total_seconds() / 3600
-        if age_h is not None and age_h <= hours:
-            result.clear.add(subject)
-            continue
-        when = "never" if last is None else f"{last:%Y-%m-%d %H:%M} UTC ({age_h / 24:.1f} days ago)"
-        result.findings.append(Finding(
-            "stale_data", subject, (last.date().isoformat() if last else "never"), NO_DATA,
-            (f"No data: the {feed} feed has never been loaded" if last is None else
-             f"No data: the {feed} feed is overdue (last loaded {last:%Y-%m-%d})"),
-            (f"Last load: {when}; expected at least every {hours:g} hours.",
-             "Alerts and KPIs that use this feed report “no data” until it is loaded again."),
-            {"feed": feed, "last_load": last.isoformat() if last else None, "expected_hours": hours},
-        ))
+    late = overdue_feeds(now, last_loads, params)
+    result.clear |= {f"feed:{feed}" for feed in set(last_loads) - set(late)}  # legacy per-feed incidents
+    if not late:
+        result.clear.add("feeds")
+        return result
+    lines = []
+    for feed, (last, hours) in late.items():
+        when = ("never loaded" if last is None else
+                f"last loaded {last:%Y-%m-%d %H:%M} UTC ({(now - last).total_seconds() / 86400:.1f} days ago)")
+        lines.append(f"{feed}: {when}; expected at least every {hours:g} hours")
+    paused = sorted(rule for rule, feed in RULE_FEEDS.items() if feed in late)
+    lines.append("KPIs that use these feeds still answer from the data loaded before they stopped (each "
+                 "answer shows its latest data date)"
+                 + (f"; the {', '.join(r.replace('_', '-') for r in paused)} alerts are paused until the feed "
+                    "is loaded again." if paused else "."))
+    oldest = min((last for last, _ in late.values() if last is not None), default=None)
+    names = ", ".join(late)
+    result.findings.append(Finding(
+        "stale_data", "feeds", oldest.date().isoformat() if oldest else "never", NO_DATA,
+        f"No new data: {len(late)} feed{'s' if len(late) != 1 else ''} overdue ({names})", tuple(lines),
+        {"feeds": list(late), "last_load": {f: (v[0].isoformat() if v[0] else None) for f, v in late.items()}},
+    ))
     return result
