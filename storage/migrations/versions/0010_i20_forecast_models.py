@@ -1,0 +1,33 @@
+"""forecast_models: trained look-ahead models (no-show risk) with their data window (issue 20)
+
+Revision ID: 0010_i20
+Revises: 0009
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0010_i20"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "forecast_models",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("trained_at", sa.DateTime(), nullable=False),
+        sa.Column("window_start", sa.Date(), nullable=True),
+        sa.Column("window_end", sa.Date(), nullable=True),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("shown", sa.Boolean(), nullable=False),
+        sa.Column("metrics", sa.Text(), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=False),
+    )
+    op.create_index("ix_forecast_models_kind_trained", "forecast_models", ["kind", "trained_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_forecast_models_kind_trained", table_name="forecast_models")
+    op.drop_table("forecast_models")
