@@ -37,7 +37,7 @@ def appointment_frame(session: Session, *, until: date | None = None, since: dat
         stmt = stmt.where(Appointment.clinic_id.in_(clinic_ids))
     frame = pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS)
     for c in ("appointment_date", "booked_at", "appointment_at"):
-        frame[c] = pd.to_datetime(frame[c], errors="coerce")
+        frame[c] = pd.to_datetime(frame[c], errors="coerce").astype("datetime64[ns]")
     frame["lead_days"] = pd.to_numeric(frame["lead_days"], errors="coerce")
     return frame
 

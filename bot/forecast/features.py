@@ -33,8 +33,9 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 def _asof(keys: pd.DataFrame, table: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """For each row of ``keys`` (``pid``, ``k``), the last ``table`` row of that ``pid`` with
     ``t <= k``; columns ``cols`` (NaN when none). Same order as ``keys``."""
-    q = keys.assign(_i=np.arange(len(keys))).sort_values("k", kind="stable")
-    t = table.sort_values("t", kind="stable")
+    # one resolution on both sides (pandas refuses to merge datetime64[us] with [s])
+    q = keys.assign(_i=np.arange(len(keys)), k=keys["k"].astype("datetime64[ns]")).sort_values("k", kind="stable")
+    t = table.assign(t=table["t"].astype("datetime64[ns]")).sort_values("t", kind="stable")
     m = pd.merge_asof(q, t, left_on="k", right_on="t", by="pid", direction="backward")
     return m.sort_values("_i")[cols + ["t"]].reset_index(drop=True)
 
