@@ -35,7 +35,22 @@ def appointment_frame(session: Session, *, until: date | None = None, since: dat
         stmt = stmt.where(Appointment.appointment_date >= since)
     if clinic_ids is not None:
         stmt = stmt.where(Appointment.clinic_id.in_(clinic_ids))
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS)
+    return _typed(pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS))
+
+
+def day_frame(session: Session, day: date, clinic_ids: list[int]) -> pd.DataFrame:
+    """The appointments of ``clinic_ids`` on ``day`` plus every earlier-or-same-day appointment of
+    the same patients (any clinic): all that eve-of-day features need, without reading the rest.
+    Columns as :func:`appointment_frame`."""
+    patients = (select(Appointment.patient_pseudonym)
+                .where(Appointment.appointment_date == day, Appointment.clinic_id.in_(clinic_ids)))
+    cols = [getattr(Appointment, c) for c in HISTORY_COLUMNS]
+    stmt = select(*cols).where(Appointment.appointment_date <= day,
+                               Appointment.patient_pseudonym.in_(patients))
+    return _typed(pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for c in ("appointment_date", "booked_at", "appointment_at"):
         frame[c] = pd.to_datetime(frame[c], errors="coerce").astype("datetime64[ns]")
     frame["lead_days"] = pd.to_numeric(frame["lead_days"], errors="coerce")

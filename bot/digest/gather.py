@@ -19,6 +19,7 @@ from bot.alerts.data import last_feed_loads
 from bot.alerts.rules.stale import stale_data
 from bot.delivery import dead_letters
 from bot.digest.config import DigestSettings
+from bot.forecast.digest import lookahead_lines
 from bot.digest.content import (
     AlertLine,
     DeadLine,
@@ -79,6 +80,7 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
         content.deadlines = _deadlines(session, ids, name_of, today, settings.deadline_days)
     content.pdsa_due = _pdsa(session, set(ids), name_of, now, org)
     content.dead = _dead(session, org, channel, clinic_keys, since_at, tz)
+    content.lookahead = lookahead_lines(session, [(c.id, c.name) for c in clinics], today + timedelta(days=1))
     return content
 
 

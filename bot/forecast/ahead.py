@@ -55,31 +55,53 @@ def _clinic(session: Session, key: str) -> tuple[int, str, str]:
     return int(row["id"].iloc[0]), str(row["name"].iloc[0]), str(row["timezone"].iloc[0])
 
 
-def _scored_day(session: Session, clinic_id: int, day: date) -> tuple[pd.DataFrame, pd.Series | None]:
-    history = q.appointment_frame(session, since=day - timedelta(days=LOOK_BACK_DAYS), until=day)
-    rows = history[(history["appointment_date"] == pd.Timestamp(day)) & (history["clinic_id"] == clinic_id)
+def scored_day(session: Session, clinic_ids: list[int], day: date,
+               model: noshow.NoShowModel | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The appointments (not cancelled) of ``clinic_ids`` on ``day`` and their probabilities
+    (None without a shown model). Reads only those patients' history (:func:`q.day_frame`)."""
+    history = q.day_frame(session, day, clinic_ids)
+    rows = history[(history["appointment_date"] == pd.Timestamp(day)) & (history["clinic_id"].isin(clinic_ids))
                    & (~history["status"].isin(("cancelled", "late_cancelled")))]
-    model = stored_model(session)
+    model = model or stored_model(session)
     if model is None:
         return rows, None
     return rows, pd.Series(noshow.score(model, rows, history), index=rows.index)
+
+
+def outlook_of(name: str, day: date, rows: pd.DataFrame, p: pd.Series | None) -> DayOutlook:
+    """A :class:`DayOutlook` from scored rows of one clinic."""
+    if p is None:
+        return DayOutlook(name, day, len(rows), None, 0)
+    return DayOutlook(name, day, len(rows), expected_count(p.to_numpy()), int((p >= HIGH_RISK).sum()))
 
 
 def day_outlook(session: Session, clinic_key: str, day: date) -> DayOutlook:
     """Booked visits, expected no-shows (80 % Poisson-binomial range) and high-risk count for
     ``clinic_key`` on ``day`` (clinic-local). Raises UsageError for an unknown clinic."""
     cid, name, _tz = _clinic(session, clinic_key)
-    rows, p = _scored_day(session, cid, day)
-    if p is None:
-        return DayOutlook(name, day, len(rows), None, 0)
-    return DayOutlook(name, day, len(rows), expected_count(p.to_numpy()), int((p >= HIGH_RISK).sum()))
+    rows, p = scored_day(session, [cid], day)
+    return outlook_of(name, day, rows, p)
+
+
+def day_outlooks(session: Session, clinics: list[tuple[int, str]], day: date) -> list[DayOutlook]:
+    """One outlook per ``(clinic id, name)`` on ``day``, scored in one pass; empty without a
+    shown model (the digest then leaves the section out)."""
+    model = stored_model(session)
+    if model is None or not clinics:
+        return []
+    rows, p = scored_day(session, [c for c, _ in clinics], day, model)
+    out = []
+    for cid, name in clinics:
+        mine = rows["clinic_id"] == cid
+        out.append(outlook_of(name, day, rows[mine], None if p is None else p[mine]))
+    return out
 
 
 def high_risk_slots(session: Session, clinic_key: str, day: date) -> list[RiskSlot]:
     """The appointments on ``day`` with probability ≥ :data:`HIGH_RISK`, by time: time, provider
     and visit type only. Empty when no model beat its baseline."""
     cid, _name, tz = _clinic(session, clinic_key)
-    rows, p = _scored_day(session, cid, day)
+    rows, p = scored_day(session, [cid], day)
     if p is None:
         return []
     risky = rows.assign(p=p)[p >= HIGH_RISK].sort_values("appointment_at", na_position="last")

@@ -3,8 +3,8 @@
 Forecast for day *d* from origin *o* (the last day with data): the mean of the same weekday over
 the last :data:`WEEKS` weeks before *o* (ordinary days only), times the clinic's recent level
 (last 4 weeks over the 8 before, a slow trend), times the holiday ratio on a public holiday
-(``holidays`` package, the clinic's ``holidays`` setting; ratio learned from past holidays,
-else 0 = closed). Day-of-week is the dominant pattern in outpatient daily volumes (published
+(``holidays`` package, the clinic's ``holidays`` setting, else :data:`DEFAULT_CALENDAR`;
+ratio learned from the clinic's past holidays, else 0 = closed). Day-of-week is the dominant pattern in outpatient daily volumes (published
 outpatient forecasts report MAPE around 7 % with weekday seasonality dominating).
 
 Baseline (the naive forecast it must beat): "same weekday last week", i.e. the last observed
@@ -21,6 +21,9 @@ import pandas as pd
 
 WEEKS = 8
 HORIZON_DAYS = 28
+# the calendar tried when the clinic sets none: its effect is learned from the clinic's own past
+# holidays (ratio ≈ 1 where the clinic works through them), so a wrong guess costs little
+DEFAULT_CALENDAR = {"country": "US"}
 
 
 def daily_counts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -38,8 +41,7 @@ def daily_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _holiday_days(calendar: dict[str, str] | None, years: range) -> set[date]:
-    if not calendar:
-        return set()
+    calendar = calendar or DEFAULT_CALENDAR
     import holidays
 
     return set(holidays.country_holidays(calendar["country"], subdiv=calendar.get("subdiv"), years=list(years)))
