@@ -60,18 +60,22 @@ def forecast(series: pd.Series, origin: date, horizon: int = HORIZON_DAYS,
     is_hol = np.array([d.date() in hol for d in hist.index])
     ordinary = hist[~is_hol]
     recent = ordinary[ordinary.index > pd.Timestamp(origin) - pd.Timedelta(weeks=WEEKS)]
-    by_wd = recent.groupby(recent.index.dayofweek).mean()
-    last4 = ordinary[ordinary.index > pd.Timestamp(origin) - pd.Timedelta(weeks=4)].mean()
-    prev = ordinary[(ordinary.index <= pd.Timestamp(origin) - pd.Timedelta(weeks=4))
-                    & (ordinary.index > pd.Timestamp(origin) - pd.Timedelta(weeks=12))].mean()
-    level = float(np.clip(last4 / prev, 0.8, 1.25)) if prev and prev > 0 and not np.isnan(last4) else 1.0
+    by_wd = recent.groupby(recent.index.day_of_week).mean()
+    o = pd.Timestamp(origin)
+    last4 = ordinary[ordinary.index > o - pd.Timedelta(weeks=4)]
+    prev = ordinary[(ordinary.index <= o - pd.Timedelta(weeks=4)) & (ordinary.index > o - pd.Timedelta(weeks=12))]
+    # compare weekday means (a holiday missing from one window must not look like a trend)
+    m4, mp = last4.groupby(last4.index.day_of_week).mean(), prev.groupby(prev.index.day_of_week).mean()
+    both = m4.index.intersection(mp.index)
+    total = float(mp[both].sum()) if len(both) else 0.0
+    level = float(np.clip(m4[both].sum() / total, 0.8, 1.25)) if total > 0 else 1.0
     level = 1.0 + (level - 1.0) / 2  # half the recent change: a damped trend
-    wd_mean = ordinary.groupby(ordinary.index.dayofweek).mean()
+    wd_mean = ordinary.groupby(ordinary.index.day_of_week).mean()
     hol_days = hist[is_hol]
-    ratio = float((hol_days / hol_days.index.dayofweek.map(wd_mean).to_numpy()).clip(0, 2).mean()) if len(hol_days) else 0.0
+    ratio = float((hol_days / hol_days.index.day_of_week.map(wd_mean).to_numpy()).clip(0, 2).mean()) if len(hol_days) else 0.0
     values = []
     for d in days:
-        v = float(by_wd.get(d.dayofweek, wd_mean.get(d.dayofweek, 0.0))) * level
+        v = float(by_wd.get(d.day_of_week, wd_mean.get(d.day_of_week, 0.0))) * level
         values.append(v * ratio if d.date() in hol else v)
     return pd.Series(values, index=days)
 
@@ -80,9 +84,9 @@ def naive_forecast(series: pd.Series, origin: date, horizon: int = HORIZON_DAYS)
     """"Same weekday last week": the latest observed value of each weekday on or before ``origin``."""
     hist = series[series.index <= pd.Timestamp(origin)]
     last = hist[hist.index > pd.Timestamp(origin) - pd.Timedelta(days=7)]
-    by_wd = dict(zip(last.index.dayofweek, last.to_numpy()))
+    by_wd = dict(zip(last.index.day_of_week, last.to_numpy()))
     days = pd.date_range(pd.Timestamp(origin) + pd.Timedelta(days=1), periods=horizon, freq="D")
-    return pd.Series([float(by_wd.get(d.dayofweek, np.nan)) for d in days], index=days)
+    return pd.Series([float(by_wd.get(d.day_of_week, np.nan)) for d in days], index=days)
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ def third_next_available(days: list[DemandDay], start: int) -> int | None:
 
 def capacity_days(fc: pd.Series, capacity_by_weekday: dict[int, int]) -> list[DemandDay]:
     """Join a forecast with template capacity (slots by weekday, 0 = Monday)."""
-    return [DemandDay(d.date(), float(v), int(capacity_by_weekday.get(d.dayofweek, 0))) for d, v in fc.items()]
+    return [DemandDay(d.date(), float(v), int(capacity_by_weekday.get(d.day_of_week, 0))) for d, v in fc.items()]
 
 
 def over_capacity(days: list[DemandDay]) -> list[DemandDay]:

@@ -53,10 +53,10 @@ def build_features(rows: pd.DataFrame, history: pd.DataFrame, vocab: dict[str, l
     f = pd.DataFrame(index=rows.index)
     f["lead"] = lead.clip(lower=0)
     f["same_day"] = (f["lead"] <= 0).astype("float64")
-    f["wd"] = day.dt.dayofweek.astype("float64")
+    f["wd"] = day.dt.day_of_week.astype("float64")
     f["hour"] = rows["appointment_at"].dt.hour.astype("float64").fillna(-1.0)  # -1: no time of day
     f["bhour"] = booked.dt.hour.astype("float64").fillna(-1.0)
-    f["bwd"] = booked.dt.dayofweek.astype("float64").fillna(-1.0)
+    f["bwd"] = booked.dt.day_of_week.astype("float64").fillna(-1.0)
     f["clinic"] = _codes(rows["clinic_id"].astype(str), vocab.get("clinic", []))
     f["atype"] = _codes(rows["appointment_type"].fillna("").astype(str), vocab.get("atype", []))
     # integer patient codes: grouping on them is several times faster than on pseudonym text
