@@ -5,12 +5,13 @@ identifier, switchable per clinic), the digest section, and an independent AUC c
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Iterator
 
 import pytest
 from sklearn.metrics import roc_auc_score
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.access.current import RequestScope, bind, unbind
 from bot.access.roles import Grant, Role
@@ -19,7 +20,7 @@ from bot.forecast.service import model_report, predict_window, train_and_store
 from bot.orgconfig import OrgConfig
 from bot.services.lookahead import lookahead_reply
 from storage.db import make_engine, make_session_factory, session_scope
-from storage.models import Appointment
+from storage.models import Appointment, Clinic
 from tests.conftest import fresh_database
 
 END = date(2026, 3, 31)
@@ -131,3 +132,26 @@ def test_report_and_errors(seeded) -> None:  # type: ignore[no-untyped-def]
             predict_window(s, END, END - timedelta(days=3))
         with pytest.raises(UsageError, match="Not enough history"):
             predict_window(s, date(2020, 1, 1), date(2020, 1, 31))
+
+
+def test_morning_digest_shows_tomorrow(seeded) -> None:  # type: ignore[no-untyped-def]
+    from bot.alerts.config import AlertSettings
+    from bot.digest.config import digest_settings
+    from bot.digest.gather import gather
+    from bot.views.digest import digest_message
+
+    sessions, _ = seeded
+    key = _clinic_key(sessions)
+    org = OrgConfig()
+    with session_scope(sessions) as s:
+        content = gather(s, org, AlertSettings(), digest_settings(org), "C0DIGEST", [key], "UTC",
+                         datetime(2026, 3, 31, 7, 30), None)
+        tomorrow = s.scalar(select(func.count(Appointment.id)).join(Clinic, Clinic.id == Appointment.clinic_id)
+                            .where(Clinic.key == key, Appointment.appointment_date == END + timedelta(days=1),
+                                   Appointment.status.not_in(("cancelled", "late_cancelled"))))
+    assert len(content.lookahead) == 1
+    line = content.lookahead[0]
+    assert line.booked == tomorrow and line.low <= line.expected <= line.high + 1
+    message = digest_message(content)
+    text = json.dumps(message.parts, ensure_ascii=False)
+    assert "Tomorrow" in text and f"{tomorrow} booked visit" in text and "expected no-show" in text
