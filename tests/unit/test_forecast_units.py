@@ -131,3 +131,20 @@ def test_features_ignore_the_future() -> None:
     rows = h[h["id"] == 3]
     v = vocabulary(labelled(h))
     assert build_features(rows, h, v).equals(build_features(rows, flipped, v))
+
+
+def test_demand_capacity_rule() -> None:
+    from bot.alerts.config import DemandCapacityParams
+    from bot.alerts.rules.demand import demand_capacity
+
+    start = date(2026, 1, 5)
+    full = [demand.DemandDay(start + pd.Timedelta(days=i).to_pytimedelta(), 10.0, 10) for i in range(28)]
+    r = demand_capacity("north", start, full, demand.third_next_available(full, 14), DemandCapacityParams())
+    assert [f.subject for f in r.findings] == ["demand:tna"]  # no free slot at all: TNA beyond horizon
+    busy = list(full)
+    busy[3] = demand.DemandDay(busy[3].day, 14.0, 10)
+    roomy = [demand.DemandDay(d.day, 2.0, 10) for d in busy[:3]] + [busy[3]] + [
+        demand.DemandDay(d.day, 2.0, 10) for d in busy[4:]]
+    r = demand_capacity("north", start, roomy, demand.third_next_available(roomy, 14), DemandCapacityParams())
+    assert [f.subject for f in r.findings] == ["demand:capacity"] and r.findings[0].period == "2026-01-08"
+    assert "demand:tna" in r.clear
