@@ -19,7 +19,6 @@ from bot.alerts.data import last_feed_loads
 from bot.alerts.rules.stale import stale_data
 from bot.delivery import dead_letters
 from bot.digest.config import DigestSettings
-from bot.forecast.digest import lookahead_lines
 from bot.digest.content import (
     AlertLine,
     DeadLine,
@@ -31,6 +30,7 @@ from bot.digest.content import (
 )
 from bot.digest.kpis import kpi_lines
 from bot.digest.schedule import format_local, local_date
+from bot.forecast.digest import lookahead_lines
 from bot.ideas.reminders import due as pdsa_due, reminder_days
 from bot.orgconfig import OrgConfig
 from storage.models import AlertIncident, Clinic, ComplianceItem, Idea, IdeaVote, IncidentState
