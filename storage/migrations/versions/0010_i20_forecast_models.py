@@ -1,4 +1,5 @@
-"""forecast_models: trained look-ahead models (no-show risk) with their data window (issue 20)
+"""forecast_models: trained look-ahead models (no-show risk) with their data window; appointments
+indexed by patient pseudonym and date for day scoring (issue 20)
 
 Revision ID: 0010_i20
 Revises: 0009
@@ -26,8 +27,11 @@ def upgrade() -> None:
         sa.Column("payload", sa.LargeBinary(), nullable=False),
     )
     op.create_index("ix_forecast_models_kind_trained", "forecast_models", ["kind", "trained_at"])
+    # scoring a day reads only that day's patients' history (storage.forecast_queries.day_frame)
+    op.create_index("ix_appointments_patient_date", "appointments", ["patient_pseudonym", "appointment_date"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_appointments_patient_date", table_name="appointments")
     op.drop_index("ix_forecast_models_kind_trained", table_name="forecast_models")
     op.drop_table("forecast_models")
