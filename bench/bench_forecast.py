@@ -13,6 +13,7 @@ import argparse
 import time
 from datetime import date, timedelta
 
+import pandas as pd
 from sqlalchemy import func, select
 
 
@@ -56,7 +57,8 @@ def main() -> None:
         print(f"appointments {len(frame)}; read {read_s:.1f} s; train on {model.rows} outcomes "
               f"({model.window_start}..{model.window_end}): {train_s:.1f} s; total {read_s + train_s:.1f} s")
         clinics = [(int(r.id), str(r.name)) for r in q.clinic_table(s).itertuples()]
-        day = last + timedelta(days=1)
+        ahead_days = frame.loc[frame["appointment_date"] > pd.Timestamp(last), "appointment_date"]
+        day = ahead_days.min().date() if len(ahead_days) else last  # the next day with bookings
         times = []
         for _ in range(5):
             t = time.perf_counter()
