@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Appointment, Clinic, Provider, ScheduleTemplate
@@ -27,15 +27,21 @@ def appointment_frame(session: Session, *, until: date | None = None, since: dat
     ``booked_at``/``appointment_at`` naive UTC datetime64, NaT when absent). No patient identifier
     beyond the keyed pseudonym is read.
     """
-    cols = [getattr(Appointment, c) for c in HISTORY_COLUMNS]
-    stmt = select(*cols)
+    # plain SQL, raw driver values: SQLAlchemy's per-row type processing costs ~2x on a year of a
+    # 50-clinic network; dates and times are parsed vectorised by pandas in _typed instead
+    where, params = [], {}
     if until is not None:
-        stmt = stmt.where(Appointment.appointment_date <= until)
+        where.append("appointment_date <= :until")
+        params["until"] = until.isoformat()
     if since is not None:
-        stmt = stmt.where(Appointment.appointment_date >= since)
+        where.append("appointment_date >= :since")
+        params["since"] = since.isoformat()
     if clinic_ids is not None:
-        stmt = stmt.where(Appointment.clinic_id.in_(clinic_ids))
-    return _typed(pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS))
+        where.append(f"clinic_id IN ({', '.join(str(int(c)) for c in clinic_ids) or 'NULL'})")
+    sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM appointments" + (f" WHERE {' AND '.join(where)}" if where else "")
+    rows = session.execute(text(sql), params).all()
+    columns = list(zip(*rows)) if rows else [()] * len(HISTORY_COLUMNS)
+    return _typed(pd.DataFrame({c: list(v) for c, v in zip(HISTORY_COLUMNS, columns)}, columns=HISTORY_COLUMNS))
 
 
 def day_frame(session: Session, day: date, clinic_ids: list[int]) -> pd.DataFrame:
@@ -52,7 +58,9 @@ def day_frame(session: Session, day: date, clinic_ids: list[int]) -> pd.DataFram
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for c in ("appointment_date", "booked_at", "appointment_at"):
-        frame[c] = pd.to_datetime(frame[c], errors="coerce").astype("datetime64[ns]")
+        frame[c] = pd.to_datetime(frame[c], errors="coerce", format="mixed").astype("datetime64[ns]")
+    for c in ("id", "clinic_id"):
+        frame[c] = pd.to_numeric(frame[c])
     frame["lead_days"] = pd.to_numeric(frame["lead_days"], errors="coerce")
     return frame
 
