@@ -4,7 +4,8 @@ Forecast for day *d* from origin *o* (the last day with data): the mean of the s
 the last :data:`WEEKS` weeks before *o* (ordinary days only), times the clinic's recent level
 (last 4 weeks over the 8 before, a slow trend), times the holiday ratio on a public holiday
 (``holidays`` package, the clinic's ``holidays`` setting, else :data:`DEFAULT_CALENDAR`;
-ratio learned from the clinic's past holidays, else 0 = closed). Day-of-week is the dominant pattern in outpatient daily volumes (published
+ratio learned from the clinic's past holidays; with none seen, 0 = closed for a configured
+calendar, 1 = open for the default guess). Day-of-week is the dominant pattern in outpatient daily volumes (published
 outpatient forecasts report MAPE around 7 % with weekday seasonality dominating).
 
 Baseline (the naive forecast it must beat): "same weekday last week", i.e. the last observed
@@ -56,7 +57,7 @@ def forecast(series: pd.Series, origin: date, horizon: int = HORIZON_DAYS,
     if hist.empty:
         return pd.Series(np.nan, index=days)
     years = range(hist.index.min().year, days.max().year + 1)
-    hol = _holiday_days(calendar, years)
+    hol = _holiday_days(calendar, years)  # the default calendar when ``calendar`` is None
     is_hol = np.array([d.date() in hol for d in hist.index])
     ordinary = hist[~is_hol]
     recent = ordinary[ordinary.index > pd.Timestamp(origin) - pd.Timedelta(weeks=WEEKS)]
@@ -72,7 +73,9 @@ def forecast(series: pd.Series, origin: date, horizon: int = HORIZON_DAYS,
     level = 1.0 + (level - 1.0) / 2  # half the recent change: a damped trend
     wd_mean = ordinary.groupby(ordinary.index.day_of_week).mean()
     hol_days = hist[is_hol]
-    ratio = float((hol_days / hol_days.index.day_of_week.map(wd_mean).to_numpy()).clip(0, 2).mean()) if len(hol_days) else 0.0
+    # no past holiday to learn from: a configured calendar means closed, the default guess means open
+    unseen = 0.0 if calendar else 1.0
+    ratio = float((hol_days / hol_days.index.day_of_week.map(wd_mean).to_numpy()).clip(0, 2).mean()) if len(hol_days) else unseen
     values = []
     for d in days:
         v = float(by_wd.get(d.day_of_week, wd_mean.get(d.day_of_week, 0.0))) * level
