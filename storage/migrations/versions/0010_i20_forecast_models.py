@@ -2,13 +2,13 @@
 indexed by patient pseudonym and date for day scoring (issue 20)
 
 Revision ID: 0010_i20
-Revises: 0009
+Revises: 0010_i18
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0010_i20"
-down_revision = "0009"
+down_revision = "0010_i18"
 branch_labels = None
 depends_on = None
 
