@@ -100,6 +100,9 @@ class ClinicConfig(BaseModel):
     # public holidays on which the daily digest is skipped (``holidays`` package), e.g.
     # {country: US, subdiv: CA}; None = no holidays skipped (issue 7)
     holidays: dict[str, str] | None = None
+    # issue 20: the front desk may ask for the high-risk appointment list by DM; False switches
+    # the list off for this clinic (expected counts are still shown)
+    high_risk_list: bool = True
 
     @field_validator("targets")
     @classmethod

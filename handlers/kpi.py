@@ -17,7 +17,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import OpsBotError
+from bot.errors import OpsBotError, UsageError
 from bot.failures import user_message
 from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ids import Action, Command
@@ -25,6 +25,7 @@ from bot.listener_runner import runs_inline
 from bot.replies import owed_id
 from bot.services.conversation import converse
 from bot.services.kpi import kpi_answer
+from bot.services.lookahead import lookahead_reply
 from bot.slack_errors import explain, respond_or_tell
 from bot.views import kpi as views
 from storage.db import session_scope
@@ -70,7 +71,7 @@ def register(app: "App", ctx: "AppContext") -> None:
     replies = ctx.replies
     assert replies is not None
     replies.declare(f"command:{Command.KPI.value}", "kpi.answer", _command_work,
-                    lambda p, respond, client: _answer_job(ctx, p["text"], p["user_id"], respond))
+                    lambda p, respond, client: _answer_job(ctx, p["text"], p["user_id"], respond, client))
     replies.declare(f"action:{Action.KPI_SHARE.value}", "kpi.share", _button_work,
                     lambda p, respond, client: _share_job(ctx, p["question"], p["channel"], p["user_id"],
                                                           respond, client))
@@ -97,13 +98,24 @@ def register(app: "App", ctx: "AppContext") -> None:
         replies.submit(ctx.workers, owed_id(context), "kpi.chart", _button_work(body), respond, client)
 
 
-def _answer_job(ctx: "AppContext", text: str, user: str | None, respond: Any) -> None:
-    """Compute and send one ``/kpi`` answer (worker thread): the grammar, else plain language
-    (issue 18, the same answer as a mention or a DM). Errors become a reply."""
+def _answer_job(ctx: "AppContext", text: str, user: str | None, respond: Any, client: Any = None) -> None:
+    """Compute and send one ``/kpi`` answer (worker thread): look-ahead questions first (issue 20,
+    :mod:`bot.services.lookahead`; the high-risk list goes to the asker's DM, never the channel),
+    then the grammar, else plain language (issue 18). Errors become a reply."""
     try:
         with ctx.compute, session_scope(ctx.sessions) as session:
-            reply = converse(session, ctx.org, text, user_id=user)
-        respond(blocks=reply.blocks, text=reply.text, response_type="ephemeral", replace_original=False)
+            ahead = lookahead_reply(session, ctx.org, text)
+            if ahead is None:
+                reply = converse(session, ctx.org, text, user_id=user)
+                blocks, fallback = reply.blocks, reply.text
+            else:
+                blocks, fallback = ahead.ephemeral
+        if ahead is not None and ahead.dm is not None:
+            if client is None or not user:
+                raise UsageError("The high-risk list is sent by direct message; I could not tell who asked.")
+            dm_blocks, dm_text = ahead.dm
+            client.chat_postMessage(channel=user, blocks=dm_blocks, text=dm_text)
+        respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error; report with a reference
         _report(exc, respond)
 

@@ -106,6 +106,7 @@ def run_job(ctx: JobContext, name: str, clinic: str | None = None, now: datetime
 def _load_builtin_jobs() -> None:
     import jobs.alerts  # noqa: F401  (registers alerts, deliver)
     import jobs.drop_folder  # noqa: F401  (issue 13: registers drop_folder)
+    import jobs.forecast  # noqa: F401  (registers forecast_train, issue 20)
     import jobs.pdsa_reminders  # noqa: F401  (registers pdsa_reminders)
     import jobs.retention  # noqa: F401  (registers retention)
 

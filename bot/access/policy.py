@@ -31,6 +31,7 @@ class Permission(StrEnum):
     VIEW_ROLES = "view_roles"
     MANAGE_ROLES = "manage_roles"
     ADMIN = "admin"  # data and configuration: /opsbot status, audit
+    VIEW_RISK_LIST = "view_risk_list"  # issue 20: the high-risk appointment list (front desk)
 
 
 EVERYONE: frozenset[Role] = frozenset()  # no role needed
@@ -46,6 +47,7 @@ NEEDS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_ROLES: frozenset({Role.ADMIN}),
     Permission.MANAGE_ROLES: frozenset({Role.ADMIN}),
     Permission.ADMIN: frozenset({Role.ADMIN}),
+    Permission.VIEW_RISK_LIST: frozenset({Role.FRONT_DESK}),
 }
 WHAT: dict[Permission, str] = {  # the subject of the refusal sentence, with its verb
     Permission.VIEW_REVENUE: "Revenue-cycle figures need",
@@ -55,6 +57,7 @@ WHAT: dict[Permission, str] = {  # the subject of the refusal sentence, with its
     Permission.VIEW_ROLES: "The list of roles needs",
     Permission.MANAGE_ROLES: "Granting and revoking roles needs",
     Permission.ADMIN: "Data and configuration need",
+    Permission.VIEW_RISK_LIST: "The high-risk appointment list needs",
 }
 SPANS_CLINICS = frozenset({Permission.VIEW_REVENUE, Permission.CONFIGURE_DIGEST})
 

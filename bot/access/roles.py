@@ -9,6 +9,7 @@ Shape (YAML)::
         "*": [U0COO]                       # "*" = organisation-wide
         north: [U0NORTHMGR, S0NORTHLEADS]  # clinic key = that clinic only
       clinician: {north: [S0NORTHSTAFF]}
+      front_desk: {north: [U0DESK]}        # high-risk appointment list by DM (issue 20)
     finance_channels: [C0FINANCE]          # where revenue-cycle KPIs may be shared
 
 Subjects are Slack user ids (``U…``/``W…``) or user-group ids (``S…``). ``admin`` is always
@@ -36,6 +37,7 @@ class Role(StrEnum):
     MANAGER = "manager"
     FINANCE = "finance"
     ADMIN = "admin"
+    FRONT_DESK = "front_desk"  # issue 20: may receive the high-risk appointment list by DM
 
 
 @dataclass(frozen=True, order=True)
@@ -75,8 +77,9 @@ class RolesConfig(BaseModel):
     manager: dict[str, list[str]] = {}
     finance: dict[str, list[str]] = {}
     admin: dict[str, list[str]] = {}
+    front_desk: dict[str, list[str]] = {}
 
-    @field_validator("clinician", "manager", "finance", "admin", mode="before")
+    @field_validator("clinician", "manager", "finance", "admin", "front_desk", mode="before")
     @classmethod
     def _shape(cls, value: object) -> object:
         if value is None:
@@ -85,7 +88,7 @@ class RolesConfig(BaseModel):
             return {ORG: list(value)}
         return value
 
-    @field_validator("clinician", "manager", "finance", "admin")
+    @field_validator("clinician", "manager", "finance", "admin", "front_desk")
     @classmethod
     def _subjects(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

@@ -81,6 +81,16 @@ class StaleParams(BaseModel):
     owner: str | None = None
 
 
+class DemandCapacityParams(BaseModel):
+    """Issue 20: alert when forecast booked visits exceed template capacity within
+    ``horizon_days``, or the projected third next available two weeks out passes ``tna_days``.
+    Off unless ``enabled`` (it needs schedule templates and a few weeks of history)."""
+
+    enabled: bool = False
+    horizon_days: int = Field(28, ge=7, le=56)
+    tna_days: float = Field(7, gt=0)
+
+
 class AlertSettings(BaseModel):
     schedule: Schedule = Schedule()
     quiet_hours: QuietHours | None = None
@@ -89,6 +99,7 @@ class AlertSettings(BaseModel):
     denial_spike: DenialParams = DenialParams()
     compliance: ComplianceParams = ComplianceParams()
     stale_data: StaleParams = StaleParams()
+    demand_capacity: DemandCapacityParams = DemandCapacityParams()
     clinics: dict[str, dict[str, Any]] = {}
 
     def for_clinic(self, key: str) -> "AlertSettings":

@@ -15,6 +15,7 @@ from bot.alerts.audience import for_audience
 from bot.alerts.incidents import apply_results
 from bot.alerts.model import RuleResult
 from bot.alerts.rules.compliance import compliance
+from bot.alerts.rules.demand import demand_capacity
 from bot.alerts.rules.denials import alert_weeks, denial_spike
 from bot.alerts.rules.inventory import expiring_lots, low_stock
 from bot.alerts.model import NO_DATA
@@ -24,7 +25,7 @@ from bot.errors import UsageError
 from bot.orgconfig import OrgConfig
 from storage.models import Clinic
 
-RULES = ("stale_data", "low_stock", "expiring_lots", "denial_spike", "compliance")
+RULES = ("stale_data", "low_stock", "expiring_lots", "denial_spike", "compliance", "demand_capacity")
 
 
 def local_today(clinic_tz: str, now: datetime) -> date:
@@ -56,6 +57,13 @@ def evaluate_clinic(session: Session, clinic: Clinic, settings: AlertSettings, n
         elif rule == "compliance":
             out.append(compliance(clinic.key, today, data.compliance_snapshot(session, clinic.id),
                                   conf.compliance))
+        elif rule == "demand_capacity":
+            if conf.demand_capacity.enabled:  # off by default: nothing read, nothing cleared
+                from bot.forecast.ahead import demand_outlook  # pandas work only when enabled
+
+                outlook = demand_outlook(session, clinic.key, today, None, conf.demand_capacity.horizon_days)
+                out.append(demand_capacity(clinic.key, today, outlook.days, outlook.tna_in_two_weeks,
+                                           conf.demand_capacity))
         else:
             raise UsageError(f"Unknown alert rule {rule!r}; rules: {', '.join(RULES)}")
     return out

@@ -81,7 +81,21 @@ class DeadLine:
     when: str
 
 
-SECTIONS = ("kpis", "alerts", "stale", "ideas", "pdsa", "deadlines", "dead")
+@dataclass(frozen=True)
+class LookaheadLine:
+    """Tomorrow at one clinic (issue 20): booked visits, expected no-shows with its range, and
+    the count of high-risk slots. Aggregates only."""
+
+    clinic: str
+    day: date
+    booked: int
+    expected: float
+    low: int
+    high: int
+    high_risk: int
+
+
+SECTIONS = ("kpis", "alerts", "stale", "ideas", "pdsa", "deadlines", "dead", "lookahead")
 
 
 @dataclass
@@ -102,6 +116,7 @@ class DigestContent:
     pdsa_due: list[PdsaLine] = field(default_factory=list)
     deadlines: list[DeadlineLine] = field(default_factory=list)
     dead: list[DeadLine] = field(default_factory=list)
+    lookahead: list[LookaheadLine] = field(default_factory=list)
     kpi_values: dict[str, float] = field(default_factory=dict)
     # revenue-cycle KPIs left out because this channel's audience may not see them (issue 15):
     # their names and the finance channels where they are shown

@@ -31,6 +31,7 @@ from bot.digest.content import (
 from bot.access.audience import finance_channels, split_for
 from bot.digest.kpis import digest_kpis, kpi_lines
 from bot.digest.schedule import format_local, local_date
+from bot.forecast.digest import lookahead_lines
 from bot.ideas.reminders import due as pdsa_due, reminder_days
 from bot.orgconfig import OrgConfig
 from storage.models import AlertIncident, Clinic, ComplianceItem, Idea, IdeaVote, IncidentState
@@ -88,6 +89,7 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
         content.deadlines = _deadlines(session, ids, name_of, today, settings.deadline_days)
     content.pdsa_due = _pdsa(session, set(ids), name_of, now, org)
     content.dead = _dead(session, org, channel, clinic_keys, since_at, tz)
+    content.lookahead = lookahead_lines(session, [(c.id, c.name) for c in clinics], today + timedelta(days=1))
     return content
 
 

@@ -19,6 +19,7 @@ from storage.models.core import (
     Payer,
     Provider,
 )
+from storage.models.forecast import ForecastModel  # noqa: F401  (issue 20: look-ahead models)
 from storage.models.digests import DigestRun, DigestSubscription  # noqa: F401  (issue 7: digests)
 from storage.models.installs import OAuthState, SchedulerLease, SlackBot, SlackInstallation  # noqa: F401  (issue 9)
 from storage.models.ideas import (

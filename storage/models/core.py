@@ -76,6 +76,7 @@ class Appointment(Base):
         Index("uq_appointments_natural_key", "source", "external_id", unique=True),
         Index("ix_appointments_clinic_date", "clinic_id", "appointment_date"),
         Index("ix_appointments_date", "appointment_date"),
+        Index("ix_appointments_patient_date", "patient_pseudonym", "appointment_date"),  # 0010_i20
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

@@ -31,7 +31,8 @@ def test_scheduler_jobs_are_explicit_coalesced_and_in_clinic_time(sessions: sess
     sched = build_scheduler(_ctx(sessions))
     jobs = {j.id: j for j in sched.get_jobs()}
     # per-clinic alert evaluations in clinic time, plus the organisation-wide interval jobs
-    assert set(jobs) == {"alerts:north", "alerts:west", "deliver", "digest", "pdsa_reminders", "retention"}
+    assert set(jobs) == {"alerts:north", "alerts:west", "deliver", "digest", "forecast_train", "pdsa_reminders",
+                         "retention"}  # forecast_train: issue 20, daily no-show model retraining
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time is not None
     after = datetime(2026, 3, 6, 20, 0, tzinfo=ZoneInfo("UTC"))

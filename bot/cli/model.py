@@ -1,0 +1,109 @@
+"""``opsbot model report|train`` and ``opsbot predict no-shows`` (issue 20).
+
+``model report`` trains on appointments before the split day and scores the later ones: per
+clinic and overall ROC AUC, PR-AUC, Brier score (with the constant-rate baseline), the
+calibration table by deciles, the demand forecast's MAE against "same weekday last week" over
+four weeks, and the data window. ``predict no-shows`` writes one row per appointment
+(stored id, probability) from a model trained only on appointments before ``--from``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from bot.cli import cli
+from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+
+model_cli = typer.Typer(no_args_is_help=True, help="Look-ahead models: report and training.")
+predict_cli = typer.Typer(no_args_is_help=True, help="Predictions from the look-ahead models.")
+cli.add_typer(model_cli, name="model")
+cli.add_typer(predict_cli, name="predict")
+
+
+def _sessions(database: str | None):  # type: ignore[no-untyped-def]
+    from storage.db import make_session_factory
+
+    return make_session_factory(engine_for(settings_or_exit(DATABASE_URL=database)))
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        typer.secho(f"error: {option} {text!r} is not a date (YYYY-MM-DD)", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+@model_cli.command("report")
+def report_cmd(split: str | None = typer.Option(None, "--split", help="First scored day, YYYY-MM-DD "
+                                                "(default: 28 days before the last outcome)."),
+               clinics: int = typer.Option(20, "--clinics", min=0, help="Per-clinic lines to print (largest first)."),
+               database: str | None = database_option()) -> None:
+    """Time-split scores of the no-show model and the demand forecast."""
+    from bot.forecast.service import model_report
+    from storage.db import session_scope
+
+    with user_errors(), session_scope(_sessions(database)) as s:
+        r = model_report(s, _day(split, "--split"))
+    o = r.overall
+    typer.echo(f"no-show model: trained on {r.window_start}..{r.window_end} ({r.train_rows} appointments), "
+               f"scored from {r.split} ({o.n} appointments, {o.no_shows} no-shows)")
+    typer.echo(f"overall  AUC {_fmt(o.auc)}  PR-AUC {_fmt(o.pr_auc)}  Brier {o.brier:.4f} "
+               f"(base-rate Brier {o.brier_baseline:.4f})  calibrated {'yes' if o.calibrated else 'NO'}  "
+               f"shown to users {'yes' if r.shown else 'NO (does not beat its baseline)'}")
+    typer.echo("calibration (deciles of predicted risk): decile  n  predicted  observed  gap")
+    for d in o.deciles:
+        flag = "" if d.n < 500 or d.gap <= 0.05 else "  > 5 points"
+        typer.echo(f"  {d.decile:2}  {d.n:7}  {d.predicted:7.1%}  {d.observed:7.1%}  {d.gap * 100:4.1f}{flag}")
+    per = sorted(r.per_clinic.items(), key=lambda kv: -kv[1].n)
+    if per and clinics:
+        typer.echo("per clinic: key  n  AUC  PR-AUC  Brier")
+        for key, sc in per[:clinics]:
+            typer.echo(f"  {key:24} {sc.n:6}  {_fmt(sc.auc)}  {_fmt(sc.pr_auc)}  {sc.brier:.4f}")
+        if len(per) > clinics:
+            typer.echo(f"  … {len(per) - clinics} more clinics (--clinics N)")
+    if r.demand:
+        better = [d for d in r.demand if d.improvement >= 0.2]
+        typer.echo(f"demand forecast, 28 days from {r.split}: MAE vs naive 'same weekday last week' "
+                   f"({len(better)}/{len(r.demand)} clinics ≥ 20 % better)")
+        for d in r.demand[:clinics] if clinics else []:
+            typer.echo(f"  {d.clinic:24} MAE {d.mae:6.2f}  naive {d.naive_mae:6.2f}  {d.improvement:+.0%}")
+
+
+@model_cli.command("train")
+def train_cmd(database: str | None = database_option()) -> None:
+    """Retrain the no-show model on every outcome to date and store it (what the job does)."""
+    from bot.forecast.service import train_and_store
+    from storage.db import session_scope
+    from storage.models import utcnow
+
+    with user_errors(), session_scope(_sessions(database)) as s:
+        summary = train_and_store(s, utcnow())
+    typer.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+
+
+@predict_cli.command("no-shows")
+def predict_cmd(start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD."),
+                end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD."),
+                clinic: str | None = typer.Option(None, "--clinic", help="Clinic key."),
+                out: Path = typer.Option(..., "--out", help="CSV file to write."),
+                database: str | None = database_option()) -> None:
+    """One row per appointment: stored appointment id and predicted no-show probability."""
+    from bot.forecast.service import predict_window
+    from storage.db import session_scope
+
+    first, last = _day(start, "--from"), _day(end, "--to")
+    assert first is not None and last is not None
+    with user_errors(), session_scope(_sessions(database)) as s:
+        frame = predict_window(s, first, last, clinic)
+    frame.to_csv(out, index=False)
+    typer.echo(f"wrote {len(frame)} appointments to {out}")

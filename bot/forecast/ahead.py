@@ -1,0 +1,141 @@
+"""The days ahead for one clinic: expected no-shows with a range, the high-risk slots, and the
+demand outlook against template capacity. Aggregates and slot facts only: never a patient name,
+record number or pseudonym.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from bot.forecast import demand, noshow
+from bot.forecast.interval import ExpectedCount, expected_count
+from bot.forecast.service import stored_model
+from bot.forecast.vocabulary import HIGH_RISK
+from storage import forecast_queries as q
+
+LOOK_BACK_DAYS = 400  # history read for features and demand (a year and a bit)
+
+
+@dataclass(frozen=True)
+class DayOutlook:
+    clinic: str
+    day: date
+    booked: int
+    no_shows: ExpectedCount | None  # None: no model that beat its baseline
+    high_risk: int
+
+
+@dataclass(frozen=True)
+class RiskSlot:
+    """One high-risk appointment as the front desk sees it: local time, provider, visit type."""
+
+    time: str  # "09:40" clinic-local, or "—" when the feed has no time of day
+    provider: str
+    visit_type: str
+    probability: float
+
+
+def local_day(now: datetime, tz: str, days: int = 0) -> date:
+    """The clinic-local date ``days`` after ``now`` (naive UTC)."""
+    return (now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz or "UTC")).date()) + timedelta(days=days)
+
+
+def _clinic(session: Session, key: str) -> tuple[int, str, str]:
+    table = q.clinic_table(session)
+    row = table[table["key"] == key]
+    if row.empty:
+        from bot.errors import UsageError
+
+        raise UsageError(f"Unknown clinic {key!r}.")
+    return int(row["id"].iloc[0]), str(row["name"].iloc[0]), str(row["timezone"].iloc[0])
+
+
+def scored_day(session: Session, clinic_ids: list[int], day: date,
+               model: noshow.NoShowModel | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The appointments (not cancelled) of ``clinic_ids`` on ``day`` and their probabilities
+    (None without a shown model). Reads only those patients' history (:func:`q.day_frame`)."""
+    history = q.day_frame(session, day, clinic_ids)
+    rows = history[(history["appointment_date"] == pd.Timestamp(day)) & (history["clinic_id"].isin(clinic_ids))
+                   & (~history["status"].isin(("cancelled", "late_cancelled")))]
+    model = model or stored_model(session)
+    if model is None:
+        return rows, None
+    return rows, pd.Series(noshow.score(model, rows, history), index=rows.index)
+
+
+def outlook_of(name: str, day: date, rows: pd.DataFrame, p: pd.Series | None) -> DayOutlook:
+    """A :class:`DayOutlook` from scored rows of one clinic."""
+    if p is None:
+        return DayOutlook(name, day, len(rows), None, 0)
+    return DayOutlook(name, day, len(rows), expected_count(p.to_numpy()), int((p >= HIGH_RISK).sum()))
+
+
+def day_outlook(session: Session, clinic_key: str, day: date) -> DayOutlook:
+    """Booked visits, expected no-shows (80 % Poisson-binomial range) and high-risk count for
+    ``clinic_key`` on ``day`` (clinic-local). Raises UsageError for an unknown clinic."""
+    cid, name, _tz = _clinic(session, clinic_key)
+    rows, p = scored_day(session, [cid], day)
+    return outlook_of(name, day, rows, p)
+
+
+def day_outlooks(session: Session, clinics: list[tuple[int, str]], day: date) -> list[DayOutlook]:
+    """One outlook per ``(clinic id, name)`` on ``day``, scored in one pass; empty without a
+    shown model (the digest then leaves the section out)."""
+    model = stored_model(session)
+    if model is None or not clinics:
+        return []
+    rows, p = scored_day(session, [c for c, _ in clinics], day, model)
+    out = []
+    for cid, name in clinics:
+        mine = rows["clinic_id"] == cid
+        out.append(outlook_of(name, day, rows[mine], None if p is None else p[mine]))
+    return out
+
+
+def high_risk_slots(session: Session, clinic_key: str, day: date) -> list[RiskSlot]:
+    """The appointments on ``day`` with probability ≥ :data:`HIGH_RISK`, by time: time, provider
+    and visit type only. Empty when no model beat its baseline."""
+    cid, _name, tz = _clinic(session, clinic_key)
+    rows, p = scored_day(session, [cid], day)
+    if p is None:
+        return []
+    risky = rows.assign(p=p)[p >= HIGH_RISK].sort_values("appointment_at", na_position="last")
+    names = q.provider_names(session, [int(v) for v in risky["provider_id"].dropna().unique()])
+    zone = ZoneInfo(tz or "UTC")
+    out = []
+    for _, r in risky.iterrows():
+        at = r["appointment_at"]
+        when = "—" if pd.isna(at) else at.to_pydatetime().replace(tzinfo=timezone.utc).astimezone(zone).strftime("%H:%M")
+        provider = names.get(int(r["provider_id"]), "unassigned") if pd.notna(r["provider_id"]) else "unassigned"
+        out.append(RiskSlot(when, provider, str(r["appointment_type"] or "visit"), float(r["p"])))
+    return out
+
+
+@dataclass(frozen=True)
+class DemandOutlook:
+    clinic: str
+    origin: date
+    days: list[demand.DemandDay]
+    tna_in_two_weeks: int | None  # projected third next available (days) 14 days from now
+    over: list[demand.DemandDay]
+
+
+def demand_outlook(session: Session, clinic_key: str, today: date, calendar: dict[str, str] | None = None,
+                   horizon: int = demand.HORIZON_DAYS) -> DemandOutlook:
+    """Forecast booked visits for the ``horizon`` days after ``today`` against template capacity."""
+    cid, name, _tz = _clinic(session, clinic_key)
+    frame = q.appointment_frame(session, since=today - timedelta(days=LOOK_BACK_DAYS), until=today,
+                                clinic_ids=[cid])
+    counts = demand.daily_counts(frame)
+    series = counts.set_index("day")["visits"] if len(counts) else pd.Series(dtype="float64")
+    fc = demand.forecast(series, today, horizon, calendar)
+    cap = q.template_capacity(session)
+    by_wd = {int(r.weekday): int(r.slots) for r in cap[cap["clinic_id"] == cid].itertuples()}
+    days = demand.capacity_days(fc.fillna(0.0), by_wd)
+    tna = demand.third_next_available(days, 14) if len(days) > 14 else None
+    return DemandOutlook(name, today, days, tna, demand.over_capacity(days))

@@ -1,0 +1,23 @@
+"""The look-ahead vocabulary, read from ``bot/data/forecast_terms.yml`` (one place, shared with
+the plain-language reader): question ids and their phrases, day words, the high-risk threshold."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PATH = Path(__file__).resolve().parent.parent / "data" / "forecast_terms.yml"
+
+
+@lru_cache(maxsize=1)
+def terms() -> dict[str, Any]:
+    """The parsed vocabulary file."""
+    return yaml.safe_load(PATH.read_text(encoding="utf-8"))
+
+
+QUESTIONS: dict[str, list[str]] = terms()["questions"]
+DAY_WORDS: dict[str, int] = terms()["days"]
+HIGH_RISK: float = float(terms()["high_risk"])

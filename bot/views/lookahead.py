@@ -1,0 +1,76 @@
+"""Block Kit for the look-ahead answers (issue 20): expected no-shows, the high-risk list,
+demand against capacity. Pure functions of typed values; limits checked in one place."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.forecast.ahead import DayOutlook, DemandOutlook, RiskSlot
+from bot.views.limits import check_message, truncate
+
+Rendered = tuple[list[dict], str]
+MAX_ROWS = 60  # one message; longer lists say how many more
+NO_MODEL = ("No expected count yet: the no-show model has not been trained, or it did not beat its "
+            "baseline (`opsbot model report`).")
+
+
+def _message(lines: list[str], note: str | None = None) -> Rendered:
+    text = truncate("\n".join(lines), 3000)
+    blocks: list[object] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    if note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(note, 2000))]))
+    return check_message(blocks, text), text
+
+
+def render_note(text: str) -> Rendered:
+    return _message([text])
+
+
+def outlook_line(o: DayOutlook) -> str:
+    """One sentence: booked visits, expected no-shows with the range, high-risk slots."""
+    if o.no_shows is None:
+        return f"*{o.clinic}*, {o.day:%a %d %b}: {o.booked} booked visits. {NO_MODEL}"
+    ns = o.no_shows
+    return (f"*{o.clinic}*, {o.day:%a %d %b}: {o.booked} booked visits, about *{ns.expected:.1f}* expected "
+            f"no-shows (likely {ns.low}–{ns.high}, {ns.level:.0%} range); {o.high_risk} high-risk slots.")
+
+
+def render_outlook(o: DayOutlook) -> Rendered:
+    return _message([outlook_line(o)], "Expected count = sum of each appointment's calibrated no-show "
+                    "probability; range from the Poisson-binomial distribution.")
+
+
+def render_risk_list(clinic: str, day: object, slots: list[RiskSlot]) -> Rendered:
+    """The front desk's list: time, provider, visit type and risk. No patient identifier."""
+    head = f"*High-risk appointments, {clinic}, {day:%a %d %b}*"  # type: ignore[str-format]
+    if not slots:
+        return _message([head, "None above the high-risk threshold (or no model that beat its baseline)."])
+    rows = [f"{s.time} · {s.provider} · {s.visit_type} · {s.probability:.0%}" for s in slots[:MAX_ROWS]]
+    if len(slots) > MAX_ROWS:
+        rows.append(f"… and {len(slots) - MAX_ROWS} more")
+    return _message([head, *rows], "Look the patient up in your own system; this list carries no patient "
+                    "names or record numbers. Consider a reminder call or an overbook.")
+
+
+def demand_lines(o: DemandOutlook) -> list[str]:
+    """Weekly demand against capacity, the projected third next available, over-capacity days."""
+    lines = [f"*{o.clinic}*: booked visits forecast for the next {len(o.days)} days against template slots"]
+    for w in range(0, len(o.days), 7):
+        week = o.days[w:w + 7]
+        if week:
+            lines.append(f"week of {week[0].day:%d %b}: {sum(d.forecast for d in week):.0f} visits "
+                         f"for {sum(d.capacity for d in week)} slots")
+    if o.tna_in_two_weeks is not None and o.tna_in_two_weeks > 7:
+        lines.append(f":warning: Third next available will pass 7 days in two weeks at {o.clinic} "
+                     f"(projected {o.tna_in_two_weeks} days).")
+    elif o.tna_in_two_weeks is None and len(o.days) > 14:
+        lines.append(f":warning: Third next available will pass 7 days in two weeks at {o.clinic} "
+                     "(no three free slots projected in the horizon).")
+    if o.over:
+        lines.append(f"Demand above capacity on {len(o.over)} days, first {o.over[0].day:%a %d %b}.")
+    return lines
+
+
+def render_demand(o: DemandOutlook) -> Rendered:
+    return _message(demand_lines(o), "Forecast: weekday means of the last 8 weeks with a damped trend and "
+                    "holidays; `opsbot model report` shows its error against \"same weekday last week\".")

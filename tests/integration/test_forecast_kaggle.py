@@ -1,0 +1,62 @@
+"""Acceptance on the public no-show file (../shared/data, Vitória 2016): a slice of the
+neighbourhoods imported by the real importer, ``opsbot predict no-shows`` trained on
+appointments before 2016-05-20 and scored from it, the CSV checked with sklearn.metrics
+against the outcomes in the file itself (not the database), and ``opsbot model report`` printing
+the same AUC. Full-file figures are in the issue note (`opsbot model report --split 2016-05-20`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from storage.db import make_engine, make_session_factory, session_scope
+from storage.importers.appointments import AppointmentsImporter
+from storage.importers.base import run_import
+from storage.models import Appointment
+
+pytestmark = pytest.mark.shared_data
+KAGGLE = "data/rmartins__DataMining/KaggleV2-May-2016.csv"
+SLICE = ("JARDIM CAMBURI", "MARIA ORTIZ", "RESISTÊNCIA", "JARDIM DA PENHA", "ITARARÉ", "CENTRO")
+
+
+def run(args: list[str]):  # type: ignore[no-untyped-def]
+    from bot.cli import _load_commands, cli
+
+    _load_commands()
+    return CliRunner().invoke(cli, args)
+
+
+def test_time_split_auc_checked_independently(sqlite_url: str, shared_dir: Path, tmp_path: Path) -> None:
+    raw = pd.read_csv(shared_dir / KAGGLE, dtype=str)
+    part = raw[raw["Neighbourhood"].isin(SLICE)]
+    path = tmp_path / "slice.csv"
+    part.to_csv(path, index=False)
+    sessions = make_session_factory(make_engine(sqlite_url))
+    with session_scope(sessions) as s:
+        run_import(s, AppointmentsImporter("k"), path, progress=False, rejects_path=tmp_path / "r.csv")
+    out = tmp_path / "f.csv"
+    result = run(["predict", "no-shows", "--from", "2016-05-20", "--to", "2016-06-30", "--out", str(out),
+                  "--database", sqlite_url])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out)
+    with session_scope(sessions) as s:
+        ext = dict(s.execute(select(Appointment.id, Appointment.external_id)).all())
+    truth = part.set_index("AppointmentID")["No-show"].eq("Yes")
+    y = scored["appointment_id"].map(ext).map(truth)
+    expected_rows = int((pd.to_datetime(part["AppointmentDay"]).dt.date >= pd.Timestamp("2016-05-20").date()).sum())
+    assert len(scored) == expected_rows and y.notna().all()
+    auc = roc_auc_score(y.astype(int), scored["probability"])
+    # measured 0.70–0.72 on slices, 0.715 on the whole file: below the issue's 0.75 bar (see the
+    # note); the test holds the level reached so a regression shows
+    assert auc >= 0.69
+    report = run(["model", "report", "--split", "2016-05-20", "--clinics", "0", "--database", sqlite_url])
+    assert report.exit_code == 0, report.output
+    shown = float(re.search(r"overall\s+AUC (\d\.\d+)", report.output).group(1))  # type: ignore[union-attr]
+    assert shown == pytest.approx(auc, abs=0.0006)
