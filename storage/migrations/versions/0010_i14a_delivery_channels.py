@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0010_i14a"
-down_revision = "0010_i18"
+down_revision = "0010_i14b_replies"
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@ Revises: 0010_i18
 from alembic import op
 
 revision = "0010_i14b"
-down_revision = "0010_i18"
+down_revision = "0010_i13b"
 branch_labels = None
 depends_on = None
 

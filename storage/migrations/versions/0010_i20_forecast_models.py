@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0010_i20"
-down_revision = "0010_i18"
+down_revision = "0010_i14a"
 branch_labels = None
 depends_on = None
 
