@@ -119,7 +119,10 @@ def _idea(words: list[str], verb: str) -> Need:
     try:
         req = parse_idea(" ".join(words))
     except OpsBotError:
-        return Need("command", f"/idea {safe_id(verb, 12)}", P.VIEW_IDEAS, args="unparsed")
+        # an id-like word that is not a record id (too long, ①…) is kept as a shape, never its digits
+        typed_id = any(ch.isdigit() for word in words[1:] for ch in word)
+        return Need("command", f"/idea {safe_id(verb, 12)}", P.VIEW_IDEAS,
+                    target="idea:unknown id" if typed_id else None, args="unparsed")
     if req.verb == "status":
         return Need("command", "/idea status", P.MANAGE_IDEAS, ("idea", req.idea_id), f"idea:{req.idea_id}",
                     f"<id> {req.state.value if req.state else '?'}" + (" reason=<text>" if req.reason else ""))

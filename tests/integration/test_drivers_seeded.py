@@ -173,8 +173,8 @@ def test_planted_denial_spike_is_the_top_driver(network) -> None:  # type: ignor
     with session_scope(sessions) as s:  # the alert: the clinic-wide finding names payer and category
         run = run_alerts(s, OrgConfig(), AlertSettings(), datetime(2026, 4, 1, 12, tzinfo=timezone.utc),
                          clinic_key=event.clinic_key, rules=["denial_spike"])
-    clinic_wide = [f for r in run.results for f in r.findings if f.rule == "denial_spike" and f.subject == "clinic"]
-    assert clinic_wide, "the planted spike raises the clinic-wide denial alert"
+    clinic_wide = [f for r in run.results for f in r.findings if f.rule == "denial_spike" and f.subject == "denials"]  # one incident per event (issue 16)
+    assert clinic_wide, "the planted spike raises the denial alert"
     line = next(x for x in clinic_wide[0].lines if x.startswith("Why:"))
     assert line.index(f"payer {payer}") < line.index(f"denial category {category}")
 
