@@ -2,7 +2,8 @@
 (``bot.access.audience``): a finding whose figures are a revenue-cycle KPI (the denial spike
 shows denial rates) keeps its title in a clinic channel outside ``finance_channels``, but its
 figures are replaced by a line naming where they are shown. Facts stay in the database
-(``alerts list``), only what is posted changes.
+(``alerts list``) marked ``withheld``, so nothing built from them for the post (the "Start an
+improvement" button's value) carries a figure either; only what is posted changes.
 """
 
 from __future__ import annotations
@@ -28,4 +29,5 @@ def for_audience(results: list[RuleResult], channel: str | None, org: object) ->
 
 def _withheld(f: Finding, org: object) -> Finding:
     where = " or ".join(f"<#{c}>" for c in finance_channels(org)) or "a finance channel (none is configured yet)"
-    return replace(f, lines=(f"Denial-rate figures are revenue-cycle KPIs: shown in {where} only.",))
+    return replace(f, lines=(f"Denial-rate figures are revenue-cycle KPIs: shown in {where} only.",),
+                   facts={**f.facts, "withheld": True})

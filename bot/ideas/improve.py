@@ -98,10 +98,15 @@ def from_answer(a: KpiAnswer) -> ImprovementStart | None:
 
 def from_incident(rule: str, clinic_key: str, clinic_name: str, detail: dict[str, Any]) -> ImprovementStart | None:
     """The improvement a denial alert suggests (None for other rules): the latest week's rate
-    against the chart's centre line over the baseline weeks, the driver from its "Why:" line."""
+    against the chart's centre line over the baseline weeks, the driver from its "Why:" line.
+    When the audience rule withheld the figures from the alert's channel (``facts.withheld``,
+    :mod:`bot.alerts.audience`), the button carries none either: the measure and scope only."""
     if rule != "denial_spike":
         return None
     facts = detail.get("facts") or {}
+    if facts.get("withheld"):
+        return ImprovementStart("denial-rate", clinic_key, clinic_name, "see the finance channel's alert",
+                                "see the finance channel's alert", None)
     lines = [str(x) for x in detail.get("lines") or ()]
     why = next((x.split(" — ", 1)[-1] for x in lines if x.startswith("Why:")), None)
     value, centre = facts.get("value"), facts.get("centre")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from bot.ideas.study import study_for_cycle, study_proposal
 from bot.ids import Action
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
-from bot.orgconfig import OrgConfig
+from bot.orgconfig import ClinicConfig, OrgConfig
 from bot.views.alerts import incident_message
 from bot.views.pdsa import PdsaField, update_form
 from storage.db import session_scope
@@ -52,12 +53,15 @@ def test_alert_to_cycle_on_the_chart(sessions) -> None:  # type: ignore[no-untyp
     report = _seed(sessions)
     event = report.event("denial_spike")
     with session_scope(sessions) as s:
-        run_alerts(s, OrgConfig(), AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
-    with session_scope(sessions) as s:
-        inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "clinic")).one()
         clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
+        # the clinic's alerts go to a finance channel, so the denial figures may be shown (issue 15)
+        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
+            key=clinic.key, name=clinic.name, channels={"alerts": "C0FINANCE"})])
+        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
+    with session_scope(sessions) as s:
+        inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
         payer = s.scalars(select(Payer.name).where(Payer.key == event.detail["payer_key"])).one()
-        msg = incident_message(card_for(inc, target_for(OrgConfig(), AlertSettings(), clinic.key, clinic.name, "UTC")))
+        msg = incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
         buttons = [e for b in msg["blocks"] if b["type"] == "actions" for e in b["elements"]
                    if e.get("action_id") == Action.KPI_IMPROVE]
         assert len(buttons) == 1
@@ -86,6 +90,26 @@ def test_alert_to_cycle_on_the_chart(sessions) -> None:  # type: ignore[no-untyp
     PNG.parent.mkdir(parents=True, exist_ok=True)
     render_chart_png(chart, title=f"Denial rate · {clinic.name}", labels=a.spc.labels, unit="%", marks=marks,
                      path=PNG)
+
+
+def test_alert_outside_finance_channels_carries_no_figure_in_its_button(sessions) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15 x 19: where the audience rule withholds the denial figures, the "Start an
+    improvement" button's value (stored by Slack with the message) carries none either."""
+    report = _seed(sessions)
+    event = report.event("denial_spike")
+    with session_scope(sessions) as s:
+        clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
+        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
+            key=clinic.key, name=clinic.name, channels={"alerts": "C0ALERTS"})])
+        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
+    with session_scope(sessions) as s:
+        inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
+        msg = incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
+    posted = json.dumps(msg)
+    value = inc.detail["facts"]["value"]
+    for shown in (f"{value:.1%}", f"{inc.detail['facts']['centre']:.1%}"):
+        assert shown not in posted
+    assert "<#C0FINANCE>" in posted and "%" not in posted
 
 
 def _no_show_cycle(s, start: date) -> PdsaCycle:  # type: ignore[no-untyped-def]

@@ -224,7 +224,9 @@ def test_one_denial_event_is_one_finding_with_its_slices(shared_dir) -> None:  #
     [f] = res.findings
     assert f.subject == "denials" and f.title.startswith("Denial spike: ")
     assert sorted(f.facts["slices"]) == ["category:authorization", "clinic", "payer:acme"]
-    assert len(f.lines) == 4 and res.charts_evaluated == 3
+    # the headline, one line per signalling chart (3), then the drivers line (issue 19)
+    assert len(f.lines) == 1 + 3 + 1 and res.charts_evaluated == 3
+    assert f.lines[-1].startswith("Why: ") and "payer Acme" in f.lines[-1]
 
 
 def test_kpi_reading_and_alert_judge_the_latest_week_alike(shared_dir) -> None:  # type: ignore[no-untyped-def]
