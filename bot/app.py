@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.access.current import ContextExecutor
-from bot.errors import STORE_NOT_ANSWERING, OpsBotError
+from bot.failures import block_of, user_message, what_of
 from bot.listener_runner import install as install_ack_runner
 from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
@@ -30,9 +30,8 @@ from bot.orgconfig import OrgConfig, load_org_config
 from bot.priority import ComputeGate
 from bot.replies import Replies
 from bot.settings import Settings, require
-from bot.slack_retry import BoundedRateLimitRetryHandler, rate_limited_message
+from bot.slack_retry import BoundedRateLimitRetryHandler
 from bot.views.modal_errors import modal_error_payload
-from bot.store_health import store_unavailable
 from bot.verification import harden_request_verification
 
 log = logging.getLogger(__name__)
@@ -159,28 +158,17 @@ def redact_bolt_request_logs() -> None:
 
 
 def register_error_handler(app: App) -> None:
-    """One ``@app.error``: typed errors become a polite ephemeral reply; anything else is logged
-    with a correlation id and answered with that id, never a trace."""
+    """One ``@app.error``: ``bot.failures.user_message`` decides the words and the log level (a
+    typed error's message; anything else logged with a correlation id and answered with it, never
+    a trace); this handler decides where they go: into the modal for a view submission not yet
+    acknowledged (on the input a ``FieldError`` names), else an ephemeral ``response_url`` reply."""
 
     @app.error
     def _on_error(error: Exception, body: dict, respond, context, logger, response) -> BoltResponse | None:  # type: ignore[no-untyped-def]
-        import uuid
-
-        if isinstance(error, OpsBotError):
-            message = error.user_message
-        elif store_unavailable(error):  # issue 14: a plain message, not "something went wrong"
-            log.warning("data store unavailable (%s)", type(error).__name__)
-            message = STORE_NOT_ANSWERING
-        elif (busy := rate_limited_message(error)) is not None:  # an expected condition: no trace
-            log.info("Slack rate-limited a call the user is waiting for: %s", error)
-            message = busy
-        else:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("unhandled error ref=%s", ref)
-            message = f"Sorry, something went wrong on our side (ref {ref}). The team has been told."
+        message = user_message(error, what_of(body))  # bot.failures: the one classification and log level
         if body.get("type") == "view_submission" and response is not None and context.get(GUARDED):
             # not acknowledged yet: answer in the modal itself, not with a bare HTTP 500 (issue 13)
-            payload = modal_error_payload(body.get("view") or {}, message)
+            payload = modal_error_payload(body.get("view") or {}, message, block_of(error))
             return BoltResponse(status=200, body=json.dumps(payload),
                                 headers={"content-type": "application/json;charset=utf-8"})
         try:

@@ -44,3 +44,12 @@ class StoreUnavailable(OpsBotError):
 
     def __init__(self, message: str = STORE_NOT_ANSWERING) -> None:
         super().__init__(message)
+
+
+class FieldError(UsageError):
+    """A usage error about one input of a modal: ``block_id`` names the input block Slack should
+    mark (``response_action: errors``); None when no single input is at fault."""
+
+    def __init__(self, message: str, block_id: str | None = None) -> None:
+        super().__init__(message)
+        self.block_id = block_id

@@ -5,7 +5,7 @@ in-place update through the delivery log on the worker pool (never on the ack pa
 from __future__ import annotations
 
 import logging
-from datetime import date, timezone
+from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import payload
 from bot.alerts import actions
 from bot.alerts.config import load_alert_settings
 from bot.alerts.targets import Target, target_for
@@ -33,8 +34,8 @@ log = logging.getLogger(__name__)
 
 
 def _incident_id(body: dict[str, Any]) -> int:
-    action = (body.get("actions") or [{}])[0]
-    value = action.get("value") or action.get("block_id", "").rpartition(":")[2]
+    action = payload.action(body)
+    value = action.get("value") or str(action.get("block_id") or "").rpartition(":")[2]
     found = record_id(value)
     if found is None:
         raise UsageError("That button is not attached to an alert.")
@@ -80,9 +81,10 @@ def register(app: App, ctx: "AppContext") -> None:
     def on_assign(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
-        assignee = body["actions"][0].get("selected_user")
+        assignee = payload.action(body).get("selected_user")
         if not assignee:
             return
+        assignee = payload.user_id(assignee)
         act(respond, lambda s: actions.assign(s, iid, user, assignee, now, target(s, iid)), client)
 
     @app.action(Action.ALERT_NOT_USEFUL)
@@ -119,32 +121,33 @@ def register(app: App, ctx: "AppContext") -> None:
     @app.view(Callback.ALERT_SNOOZE_MODAL)
     def on_snooze_submit(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
         iid, user, now = require_id(view.get("private_metadata"), "alert"), body["user"]["id"], utcnow()
-        values = view["state"]["values"]
-        choice = values[views.SNOOZE_DURATION_BLOCK][views.SNOOZE_DURATION]["selected_option"]["value"]
-        picked_raw = values.get(views.SNOOZE_DATE_BLOCK, {}).get(views.SNOOZE_DATE, {}).get("selected_date")
-        reason = values[views.SNOOZE_REASON_BLOCK][views.SNOOZE_REASON].get("value") or ""
-        picked = date.fromisoformat(picked_raw) if picked_raw else None
+        choice = payload.state_value(view, views.SNOOZE_DURATION_BLOCK, views.SNOOZE_DURATION) or ""
+        picked = payload.iso_date(payload.state_value(view, views.SNOOZE_DATE_BLOCK, views.SNOOZE_DATE),
+                                  views.SNOOZE_DATE_BLOCK)
+        reason = payload.state_value(view, views.SNOOZE_REASON_BLOCK, views.SNOOZE_REASON) or ""
+        with session_scope(ctx.sessions) as s:
+            t = target(s, iid)  # a UsageError here goes to the modal through the error pipeline
+        try:
+            until_local = actions.snooze_until(choice, picked if choice == "date" else None, t.local(now))
+        except UsageError as exc:
+            block = views.SNOOZE_DATE_BLOCK if choice == "date" else views.SNOOZE_DURATION_BLOCK
+            ack(response_action="errors", errors={block: exc.user_message[:300]})
+            return
+        if not reason.strip():
+            ack(response_action="errors", errors={views.SNOOZE_REASON_BLOCK: "Please give a reason."})
+            return
+        hits = check_fields({"snooze reason": reason}, guard_for(ctx.org, ctx.sessions))
+        if hits:  # refused in the modal: nothing stored, posted or logged
+            ack(response_action="errors",
+                errors={views.SNOOZE_REASON_BLOCK: describe(hits["snooze reason"], "snooze reason")})
+            return
+        ack()
+        until = until_local.astimezone(timezone.utc).replace(tzinfo=None)
         try:
             with session_scope(ctx.sessions) as s:
-                t = target(s, iid)
-                try:
-                    until_local = actions.snooze_until(choice, picked if choice == "date" else None, t.local(now))
-                except UsageError as exc:
-                    ack(response_action="errors", errors={views.SNOOZE_DATE_BLOCK: exc.user_message})
-                    return
-                if not reason.strip():
-                    ack(response_action="errors", errors={views.SNOOZE_REASON_BLOCK: "Please give a reason."})
-                    return
-                hits = check_fields({"snooze reason": reason}, guard_for(ctx.org, ctx.sessions))
-                if hits:  # refused in the modal: nothing stored, posted or logged
-                    ack(response_action="errors",
-                        errors={views.SNOOZE_REASON_BLOCK: describe(hits["snooze reason"], "snooze reason")})
-                    return
-                ack()
-                until = until_local.astimezone(timezone.utc).replace(tzinfo=None)
                 keys = actions.snooze(s, iid, user, until, reason, now, t, guard_for(ctx.org, ctx.sessions))
-        except OpsBotError as exc:
-            log.info("snooze refused: %s", exc.user_message)
+        except OpsBotError as exc:  # acknowledged already: the modal is closed (e.g. resolved meanwhile)
+            log.info("snooze refused: %s", type(exc).__name__)
             return
         send(keys, client)
 

@@ -16,8 +16,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from bot.access.current import RequestScope, bind, unbind
-from bot.errors import OpsBotError
-from bot.failures import user_message
+from bot import payload
+from bot.errors import OpsBotError, UsageError
+from bot.failures import report, user_message
 from bot.ids import Action
 from bot.kpi.reader import Reading
 from bot.listener_runner import runs_inline
@@ -108,19 +109,27 @@ def _pick_job(ctx: "AppContext", body: dict[str, Any], respond: Any, client: Any
     root = message.get("thread_ts") or container.get("thread_ts") or message.get("ts") or container.get("message_ts")
     user = (body.get("user") or {}).get("id")
     try:
-        value = json.loads(((body.get("actions") or [{}])[0] or {}).get("value") or "{}")
-        reading = Reading.from_state(value["r"])
-        reading.text = str(value.get("q") or "")
+        reading = _reading(body)
         with ctx.compute, session_scope(ctx.sessions) as session:
             reply = reply_to(session, ctx.org, reading, user_id=user)
             if reply.state is not None and channel and root and not container.get("is_ephemeral"):
                 save_thread(session, channel, root, json.dumps(reply.state), user)
         _send(reply, respond, client, channel, None if container.get("is_ephemeral") else root)
-    except Exception as exc:  # noqa: BLE001 - a worker has no @app.error
-        message_text = exc.user_message if isinstance(exc, OpsBotError) else _logged(exc)
-        if isinstance(exc, (KeyError, ValueError, TypeError)):
-            message_text = "That button no longer carries a question I can read; please ask again."
-        respond(text=message_text, response_type="ephemeral", replace_original=False)
+    except Exception as exc:  # noqa: BLE001 - a worker has no @app.error: the same pipeline
+        report(exc, respond, "conversation pick")
+
+
+def _reading(body: dict[str, Any]) -> Reading:
+    """The reading a clarifying/correcting button carries (``{"r": state, "q": text}``, written by
+    ``bot.views``). Raises: UsageError when the value is not one (changed on the way, or old)."""
+    stale = "That button no longer carries a question I can read; please ask again."
+    value = payload.json_object(payload.action(body).get("value"), stale)
+    try:
+        reading = Reading.from_state(value["r"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise UsageError(stale) from None
+    reading.text = str(value.get("q") or "")
+    return reading
 
 
 def _send(reply: Reply, respond: Any, client: Any, channel: str | None, root: str | None) -> None:

@@ -7,10 +7,8 @@ Modal submissions are validated (form rules, patient-identifier guard, duplicate
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -18,7 +16,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import UsageError
+from bot import payload
+from bot.errors import FieldError, UsageError
 from bot.failures import report
 from bot.ideas import service
 from bot.ideas.clinics import clinic_choices, improvement_channel
@@ -64,6 +63,21 @@ def form_errors(values: dict[str, Any], ctx: "AppContext") -> tuple[service.Idea
             field = str(err["loc"][0]) if err["loc"] else "title"
             errors[str(FORM_BLOCK.get(field, views.IdeaField.TITLE))] = err["msg"].removeprefix("Value error, ")
         return None, errors
+
+
+def _state(value: object) -> IdeaState:
+    """The idea state a status button or the status modal's metadata names. Raises: UsageError."""
+    try:
+        return IdeaState(value)
+    except ValueError:
+        raise UsageError(payload.STALE_BUTTON) from None
+
+
+def _where(value: object) -> tuple[str, str] | None:
+    """The (channel, ts) of the card a status modal was opened from, when the metadata holds one."""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and v for v in value):
+        return (value[0], value[1])
+    return None
 
 
 def _field(body: dict[str, Any], key: str, sub: str) -> Any:
@@ -133,7 +147,7 @@ def register(app: App, ctx: "AppContext") -> None:
     @app.view(Callback.IDEA_SUBMIT)
     def on_submit(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
         values, user, now = views.read_idea_form(view), body["user"]["id"], utcnow()
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = payload.metadata(view)
         draft, errors = form_errors(values, ctx)
         if errors or draft is None:
             ack(response_action="errors", errors=errors)
@@ -189,7 +203,7 @@ def register(app: App, ctx: "AppContext") -> None:
     @app.action(re.compile(rf"^{Action.IDEA_STATUS}:"))
     def on_status_button(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
         ack()
-        target = IdeaState(action["action_id"].split(":", 1)[1])
+        target = _state(action["action_id"].split(":", 1)[1])
         idea_id, user, now = require_id(action.get("value"), "idea"), body["user"]["id"], utcnow()
         container = body.get("container") or {}
         where = ((container.get("channel_id"), container.get("message_ts"))
@@ -205,23 +219,25 @@ def register(app: App, ctx: "AppContext") -> None:
 
     @app.view(Callback.IDEA_STATUS_MODAL)
     def on_status_submit(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = payload.metadata(view)
         user, now = body["user"]["id"], utcnow()
         reason = views.state_value(view, views.IdeaField.REASON)
-        due = views.state_value(view, views.IdeaField.DUE)
+        due = payload.iso_date(views.state_value(view, views.IdeaField.DUE), views.IdeaField.DUE, "due date")
+        idea_id, target = require_id(meta.get("idea_id"), "idea"), _state(meta.get("state"))
+        owner = views.state_value(view, views.IdeaField.OWNER)
         try:
             with session_scope(ctx.sessions) as s:
                 change = service.change_state(
-                    s, require_id(meta.get("idea_id"), "idea"), IdeaState(meta["state"]), user, now, reason=reason,
-                    owner=views.state_value(view, views.IdeaField.OWNER),
-                    due=date.fromisoformat(due) if due else None, patterns=patterns(ctx))
+                    s, idea_id, target, user, now, reason=reason,
+                    owner=payload.user_id(owner, views.IdeaField.OWNER) if owner else None,
+                    due=due, patterns=patterns(ctx))
         except UsageError as exc:  # includes IdentifiersFound, a missing closing reason, a past due date
-            field = views.IdeaField.DUE if "due date" in exc.user_message else views.IdeaField.REASON
+            field = exc.block_id if isinstance(exc, FieldError) and exc.block_id else (
+                views.IdeaField.DUE if "due date" in exc.user_message else views.IdeaField.REASON)
             ack(response_action="errors", errors={str(field): exc.user_message[:300]})
             return
         ack()
-        where = tuple(meta["where"]) if meta.get("where") else None
-        after_move(client, change, user, where)  # type: ignore[arg-type]
+        after_move(client, change, user, _where(meta.get("where")))
 
     @app.action(Action.IDEA_UPVOTE_INSTEAD)
     def on_upvote_instead(ack: Ack, body: dict, action: dict, client: WebClient) -> None:

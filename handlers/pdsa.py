@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot import payload
 from bot.errors import UsageError
 from bot.text import require_id
 from bot.ideas import pdsa, service
@@ -26,6 +26,10 @@ from storage.models import utcnow
 
 if TYPE_CHECKING:
     from bot.app import AppContext
+
+
+UPDATE_BLOCKS = {"observations": str(views.PdsaField.OBSERVATIONS), "study": str(views.PdsaField.STUDY),
+                 "act": str(views.PdsaField.ACT)}
 
 
 def _field_errors(texts: dict[str, str], ctx: "AppContext") -> dict[str, str]:
@@ -69,7 +73,7 @@ def register(app: App, ctx: "AppContext") -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = payload.metadata(view)
         try:
             draft = pdsa.CycleDraft(idea_id=require_id(meta.get("idea_id"), "idea"),
                                     cycle_number=int(number) if number else None, **values)
@@ -90,11 +94,11 @@ def register(app: App, ctx: "AppContext") -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        cycle_id = require_id(json.loads(view.get("private_metadata") or "{}").get("cycle_id"), "cycle")
+        cycle_id = require_id(payload.metadata(view).get("cycle_id"), "cycle")
+        update = payload.typed(pdsa.CycleUpdate, UPDATE_BLOCKS, str(views.PdsaField.OBSERVATIONS), **values)
         try:
             with session_scope(ctx.sessions) as s:
-                result = pdsa.update_cycle(s, cycle_id, pdsa.CycleUpdate(**values), user, utcnow(),
-                                           patterns(ctx))
+                result = pdsa.update_cycle(s, cycle_id, update, user, utcnow(), patterns(ctx))
         except UsageError as exc:
             ack(response_action="errors", errors={str(views.PdsaField.OBSERVATIONS): exc.user_message[:300]})
             return

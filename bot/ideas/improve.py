@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.errors import UsageError
+from bot.payload import json_object
 from bot.kpi.catalogue import BY_ID
 from bot.kpi.drivers_text import short_why
 from bot.kpi.engine import KpiAnswer
@@ -48,12 +49,12 @@ class ImprovementStart:
     @classmethod
     def from_value(cls, raw: str) -> "ImprovementStart":
         """Raises: UsageError for a value this product did not write (unknown KPI, bad JSON)."""
-        try:
-            data: dict[str, Any] = json.loads(raw)
-            start = cls(**{k: data.get(k) for k in ("kpi_id", "clinic_key", "scope", "current", "baseline",
-                                                     "driver")})
-        except (TypeError, ValueError):
-            raise UsageError("That improvement button is out of date; ask the question again.") from None
+        stale = "That improvement button is out of date; ask the question again."
+        data = json_object(raw, stale)
+        fields = ("kpi_id", "clinic_key", "scope", "current", "baseline", "driver")
+        if not all(data.get(k) is None or isinstance(data.get(k), str) for k in fields):
+            raise UsageError(stale)
+        start = cls(**{k: data.get(k) for k in fields})  # type: ignore[arg-type]
         if start.kpi_id not in BY_ID:
             raise UsageError("That improvement button names a KPI this bot does not know.")
         return start

@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot import payload
 from bot.ideas.kpis import kpi_name
 from bot.ideas.service import IdeaCard
 from bot.ideas.similar import Similar
@@ -100,18 +101,8 @@ def select_input(block: str, label: str, options: Sequence[tuple[str, str]], *,
 
 def state_value(view: dict[str, Any], block: str) -> Any:
     """The submitted value of input ``block`` (text, selected option value, date, user, or the
-    list of checked option values), None when empty."""
-    entry = ((view.get("state") or {}).get("values") or {}).get(block, {}).get(VALUE) or {}
-    kind = entry.get("type")
-    if kind == "checkboxes":
-        return [o["value"] for o in entry.get("selected_options") or []]
-    if kind in ("static_select", "external_select", "radio_buttons"):
-        return (entry.get("selected_option") or {}).get("value")
-    if kind == "datepicker":
-        return entry.get("selected_date")
-    if kind == "users_select":
-        return entry.get("selected_user")
-    return entry.get("value")
+    list of checked option values), None when empty: :func:`bot.payload.state_value`."""
+    return payload.state_value(view, block, VALUE)
 
 
 def idea_form(clinics: Sequence[tuple[str, str]], kpis: Sequence[tuple[str, str]], *,

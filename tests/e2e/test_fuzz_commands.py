@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 # change, and no other command can change anything here (no ideas, cycles or alerts exist).
 USER = {"/kpi": "U0FUZZ", "/idea": "U0FUZZ", "/pdsa": "U0FUZZ", "/opsbot": "U0FUZZ", "/digest": "U0FUZZFIN"}
 SEED = 20261101
-PER_COMMAND = 120
+PER_COMMAND = 400  # 2,000 commands; with tests/e2e/test_fuzz_interactions.py 10,000 hostile inputs
 HOSTILE = [
     "", " ", "\x00", "\x07\x1b[31m", "\u202eevil", "\u200b", "<!channel>", "<!here>", "<!everyone>", "<@U0ADMIN>",
     "<!subteam^S0FIN|@fin>", "<#C0FINANCE|finance>", "<https://evil.example|click me>", "'; DROP TABLE ideas; --",
