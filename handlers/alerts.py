@@ -19,6 +19,7 @@ from bot.alerts.config import load_alert_settings
 from bot.alerts.targets import Target, target_for
 from bot.delivery import deliver_pending, make_delivery_client
 from bot.errors import OpsBotError, UsageError
+from bot.failures import report
 from bot.text import record_id, require_id
 from bot.ids import Action, Callback
 from bot.phi_guard import check_fields, describe
@@ -66,8 +67,8 @@ def register(app: App, ctx: "AppContext") -> None:
         try:
             with session_scope(ctx.sessions) as s:
                 keys = fn(s)
-        except OpsBotError as exc:
-            respond(text=exc.user_message, response_type="ephemeral", replace_original=False)
+        except OpsBotError as exc:  # the pipeline's words and log level, ephemerally
+            report(exc, respond, "alert action")
             return
         send(keys, client)
 
@@ -114,7 +115,7 @@ def register(app: App, ctx: "AppContext") -> None:
                 inc = actions.get_active(s, iid)
                 title, today = inc.title, target(s, iid).local(utcnow()).date()
         except OpsBotError as exc:
-            respond(text=exc.user_message, response_type="ephemeral", replace_original=False)
+            report(exc, respond, "alert snooze")
             return
         client.views_open(trigger_id=body["trigger_id"], view=views.snooze_modal(iid, title, today))
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.access.current import RequestScope, bind, unbind
 from bot import payload
-from bot.errors import OpsBotError, UsageError
+from bot.errors import UsageError
 from bot.failures import report, user_message
 from bot.ids import Action
 from bot.kpi.reader import Reading
@@ -140,12 +140,12 @@ def _send(reply: Reply, respond: Any, client: Any, channel: str | None, root: st
 
 
 def _logged(exc: Exception) -> str:
-    # the data store down or hung: the plain notice (issue 14); anything else with a reference
+    # bot.failures: a typed error's message, the data store down (issue 14), else a reference
     return user_message(exc, "conversation work")
 
 
 def _post_error(exc: Exception, client: Any, channel: str, root: str) -> None:
-    message = exc.user_message if isinstance(exc, OpsBotError) else _logged(exc)
+    message = _logged(exc)
     try:
         client.chat_postMessage(channel=channel, thread_ts=root, text=message)
     except Exception:  # noqa: BLE001 - reporting must not raise another error

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
@@ -28,6 +27,8 @@ if TYPE_CHECKING:
     from bot.app import AppContext
 
 
+START_BLOCKS = {**{k: str(v) for k, v in views.DRAFT_FIELDS.items()}, "kpi_id": str(views.PdsaField.KPI),
+                "cycle_number": str(views.PdsaField.NUMBER)}
 UPDATE_BLOCKS = {"observations": str(views.PdsaField.OBSERVATIONS), "study": str(views.PdsaField.STUDY),
                  "act": str(views.PdsaField.ACT)}
 
@@ -67,21 +68,20 @@ def register(app: App, ctx: "AppContext") -> None:
         values, user = views.read_start_form(view), body["user"]["id"]
         number = values.pop("cycle_number")
         errors = _field_errors({k: v for k, v in values.items() if k != "kpi_id"}, ctx)
-        if number and not (number.isascii() and number.isdigit() and len(number) <= 4):
-            errors[str(views.PdsaField.NUMBER)] = ("Give the cycle number as a whole number from 1 to 9999 "
+        if number and not (number.isascii() and number.isdigit() and len(number) <= 3):
+            errors[str(views.PdsaField.NUMBER)] = ("Give the cycle number as a whole number from 1 to 999 "
                                                    "in plain digits, e.g. 1.")
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        meta = payload.metadata(view)
+        idea_id = require_id(payload.metadata(view).get("idea_id"), "idea")  # UsageError → in the modal
+        draft = payload.typed(pdsa.CycleDraft, START_BLOCKS, str(views.PdsaField.OBJECTIVE), idea_id=idea_id,
+                              cycle_number=int(number) if number else None, **values)
         try:
-            draft = pdsa.CycleDraft(idea_id=require_id(meta.get("idea_id"), "idea"),
-                                    cycle_number=int(number) if number else None, **values)
             with session_scope(ctx.sessions) as s:
                 card = pdsa.start_cycle(s, draft, user, utcnow(), patterns=patterns(ctx))
-        except (UsageError, ValidationError) as exc:
-            msg = exc.user_message if isinstance(exc, UsageError) else "Check the objective and cycle number."
-            ack(response_action="errors", errors={str(views.PdsaField.NUMBER): msg[:300]})
+        except UsageError as exc:  # e.g. the cycle number is taken
+            ack(response_action="errors", errors={str(views.PdsaField.NUMBER): exc.user_message[:300]})
             return
         ack()
         dm(client, user, f"PDSA cycle #{card.id} started (idea #{card.idea_id}, cycle {card.cycle_number}).",

@@ -36,10 +36,10 @@ from typing import Any
 
 import pytest
 from slack_bolt import BoltRequest
-
 from sqlalchemy import func, select
 
 from bot.asking import LocalSlack
+from bot.ids import Action
 from bot.signing import interactive_body, signed_headers
 from storage.models import Base
 
@@ -60,6 +60,7 @@ STRICT = [h for h in HOSTILE if h not in ("", "{}")]
 # does not look people up), so the strict pass sends users selects only what is not one
 STRICT_USERS = [h for h in STRICT if not re.fullmatch(r"[UW][A-Z0-9]{2,}", h)]
 BOOKKEEPING = ("audit_events", "request_receipts")  # a row per request, whatever its outcome
+MODALS = {"idea_submit", "idea_status_modal", "pdsa_start", "pdsa_update", "alert_snooze_modal"}
 OTHER_USERS = ["U0LOCAL", "U0STRANGER", "W0GUEST"]
 SENT_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.push",
                 "views.update", "views.publish", "chat.scheduleMessage")
@@ -177,8 +178,29 @@ def toured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalSlac
         elements, _ = harvest(local)
         _click_each_button(local, elements)  # the modals behind buttons (status, snooze, PDSA update)
         elements, views = harvest(local)
-        yield local, elements, views
+        yield local, elements + _unseen_actions(elements, views), views
     engine.dispose()
+
+
+ACTION_IDS = {Action.KPI_PICK: "kpi_pick:1", Action.IDEA_STATUS: "idea_status:planned",
+              Action.DIGEST_LIST_PAGE: "digest_list_page:next"}  # the listeners' patterns (handlers/*.py)
+IN_FORM = {Action.IDEA_UPVOTE_INSTEAD, Action.IDEA_MERGE_INTO}  # buttons inside the idea modal
+
+
+def _unseen_actions(elements: list[dict[str, Any]], views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A button for each action id in ``bot.ids.Action`` the tour did not show (reminders sent by
+    jobs, the home tab, the "similar ideas" choices, paging): their listeners get hostile values too."""
+    seen = {str(e["element"]["action_id"]).split(":")[0] for e in elements}
+    form = next((v for v in views if v.get("callback_id") == "idea_submit"), None)
+    out = []
+    for action in Action:
+        if action.value in seen:
+            continue
+        in_view = action in IN_FORM and form is not None
+        out.append({"block_id": "fuzz", "element": {"type": "button", "action_id": ACTION_IDS.get(action, action.value),
+                                                    "value": ""},
+                    "in_view": in_view, "view": form if in_view else None, "channel": "C0LOCAL", "ts": "1.2"})
+    return out
 
 
 def _click_each_button(local: LocalSlack, elements: list[dict[str, Any]]) -> None:
@@ -278,8 +300,11 @@ def snapshot(local: LocalSlack) -> dict[str, int]:
 def test_every_button_and_modal_survives_hostile_values(toured, caplog) -> None:  # type: ignore[no-untyped-def]
     local, elements, views = toured
     assert len(elements) >= 10 and len(views) >= 3, (len(elements), len(views))  # the tour shows them
+    # every modal the handlers register a submission for (handlers/*.py, @app.view) is driven
+    assert {str(v["callback_id"]) for v in views} >= MODALS, {str(v["callback_id"]) for v in views}
     statuses = _drive(local, elements, views, INPUTS, SEED, False, caplog)
     kinds = sorted({str(v["callback_id"]) for v in views})
+    print(sorted({re.sub(r":.*", ":*", str(e["element"]["action_id"])) for e in elements}))
     print(f"\nfuzz: {INPUTS} interactions over {len(elements)} elements and {len(views)} modals {kinds} "
           f"(seed {SEED}), statuses {statuses}, 0 unhandled errors")
 
