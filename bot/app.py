@@ -31,7 +31,7 @@ from bot.priority import ComputeGate
 from bot.replies import Replies
 from bot.settings import Settings, require
 from bot.slack_retry import BoundedRateLimitRetryHandler
-from bot.views.modal_errors import modal_error_payload
+from bot.views.modal_errors import modal_error_payload, notice_view
 from bot.verification import harden_request_verification
 
 log = logging.getLogger(__name__)
@@ -157,14 +157,22 @@ def redact_bolt_request_logs() -> None:
             logger.addFilter(_RedactRejectedBodies())
 
 
+def _in_modal(body: dict) -> bool:
+    """A click on an element inside a modal (``container.type == "view"``) that can open a view."""
+    container = body.get("container")
+    return (body.get("type") == "block_actions" and isinstance(container, dict)
+            and container.get("type") == "view" and isinstance(body.get("trigger_id"), str))
+
+
 def register_error_handler(app: App) -> None:
     """One ``@app.error``: ``bot.failures.user_message`` decides the words and the log level (a
     typed error's message; anything else logged with a correlation id and answered with it, never
     a trace); this handler decides where they go: into the modal for a view submission not yet
-    acknowledged (on the input a ``FieldError`` names), else an ephemeral ``response_url`` reply."""
+    acknowledged (on the input a ``FieldError`` names), a notice pushed on top of the modal for a
+    click inside one, else an ephemeral ``response_url`` reply."""
 
     @app.error
-    def _on_error(error: Exception, body: dict, respond, context, logger, response) -> BoltResponse | None:  # type: ignore[no-untyped-def]
+    def _on_error(error: Exception, body: dict, respond, client, context, logger, response) -> BoltResponse | None:  # type: ignore[no-untyped-def]
         message = user_message(error, what_of(body))  # bot.failures: the one classification and log level
         if body.get("type") == "view_submission" and response is not None and context.get(GUARDED):
             # not acknowledged yet: answer in the modal itself, not with a bare HTTP 500 (issue 13)
@@ -176,7 +184,11 @@ def register_error_handler(app: App) -> None:
             # unverified body's response_url could point anywhere
             if body.get("response_url") and context.get(GUARDED):
                 respond(text=message, response_type="ephemeral", replace_original=False)
-        except Exception:  # pragma: no cover - reporting the error must not raise another
+            elif _in_modal(body) and context.get(GUARDED):
+                # a button inside a modal has no response_url: the message goes on top of the modal
+                # (views.push with the click's trigger_id), the person's draft stays underneath
+                client.views_push(trigger_id=body["trigger_id"], view=notice_view(message, "Not done"))
+        except Exception:  # noqa: BLE001 - reporting the error must not raise another
             log.warning("could not send the error reply")
         # (slack_bolt 1.30 then sets ``ack.response = None`` for a listener that had acked; the
         # request is still answered with that ack: bot.listener_runner keeps the first response.)

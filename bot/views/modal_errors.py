@@ -28,8 +28,13 @@ def modal_error_payload(view: dict[str, Any], message: str, block_id: str | None
     if inputs:
         target = block_id if block_id in inputs else inputs[0]
         return {"response_action": "errors", "errors": {target: truncate(message, ERROR_TEXT)}}
-    notice = check_view({
-        "type": "modal", "title": {"type": "plain_text", "text": truncate("Not saved", VIEW_TITLE)},
+    return {"response_action": "update", "view": notice_view(message)}
+
+
+def notice_view(message: str, title: str = "Not saved") -> dict[str, Any]:
+    """A one-message modal: the answer to a refused submission without inputs, or pushed on top of
+    a modal whose button was refused (its draft stays underneath)."""
+    return check_view({
+        "type": "modal", "title": {"type": "plain_text", "text": truncate(title, VIEW_TITLE)},
         "close": {"type": "plain_text", "text": "Close"},
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": truncate(message, SECTION_TEXT)}}]})
-    return {"response_action": "update", "view": notice}

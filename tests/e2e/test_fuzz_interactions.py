@@ -390,3 +390,27 @@ def test_a_date_that_is_no_date_is_marked_on_the_date_input(toured, caplog) -> N
     assert answer == {"response_action": "errors", "errors": {picker["block_id"]: answer["errors"][picker["block_id"]]}}
     assert "YYYY-MM-DD" in answer["errors"][picker["block_id"]]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_refused_click_inside_a_modal_is_shown_on_top_of_it(toured, caplog) -> None:  # type: ignore[no-untyped-def]
+    """"Upvote instead" in the idea form with a value that is no idea id: a click in a modal has no
+    ``response_url``, so the refusal is pushed on top of the form (views.push, the click's
+    trigger_id) and the draft stays; nothing is logged at ERROR."""
+    local, _elements, views = toured
+    caplog.set_level(logging.INFO)
+    form = _modal(views, "idea_submit")
+    trigger = "4242.4242.refused"
+    action = {"action_id": str(Action.IDEA_UPVOTE_INSTEAD), "type": "button", "value": "9" * 400,
+              "block_id": "similar_1", "action_ts": "1.1"}
+    payload = {"type": "block_actions", **_base("U0LOCAL", random.Random(2)), "trigger_id": trigger,
+               "actions": [action], "container": {"type": "view", "view_id": "V0LOCAL"},
+               "view": {"id": "V0LOCAL", **form}}
+    assert _dispatch(local, payload).status == 200
+    local._settle(10)
+    pushed = [c.params for c in local.standin.calls if c.method == "views.push" and c.params.get("trigger_id") == trigger]
+    assert len(pushed) == 1, pushed
+    view = pushed[0]["view"]
+    text = json.dumps(json.loads(view) if isinstance(view, str) else view)
+    assert "not a valid number" in text and "went wrong" not in text
+    assert not [c for c in local.standin.calls if c.method == "views.update" and trigger in json.dumps(c.params)]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
