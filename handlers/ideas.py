@@ -68,7 +68,7 @@ def form_errors(values: dict[str, Any], ctx: "AppContext") -> tuple[service.Idea
 def _state(value: object) -> IdeaState:
     """The idea state a status button or the status modal's metadata names. Raises: UsageError."""
     try:
-        return IdeaState(value)
+        return IdeaState(value if isinstance(value, str) else "")
     except ValueError:
         raise UsageError(payload.STALE_BUTTON) from None
 
