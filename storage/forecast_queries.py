@@ -64,8 +64,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         frame[c] = pd.to_numeric(frame[c])
     frame["lead_days"] = pd.to_numeric(frame["lead_days"], errors="coerce")
     for c in FLAG_COLUMNS:  # 1.0 / 0.0 / NaN (unknown): drivers give bool, 0/1 or None
-        frame[c] = pd.to_numeric(frame[c].astype(object).map({True: 1.0, False: 0.0, 1: 1.0, 0: 0.0}),
-                                 errors="coerce").astype("float64")
+        frame[c] = frame[c].astype(object).astype("float64")
     return frame
 
 

@@ -10,6 +10,7 @@ negative age, spreadsheet-damaged patient id, ...). Patient ids are pseudonymise
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -160,7 +161,7 @@ def age_bands(ages: pd.Series) -> pd.Series:
     """Ages in years (numbers, NaN allowed) -> band labels such as ``"18-24"`` or ``"85+"``;
     null for a missing or negative age. Only the band is ever stored (never an age or a DOB)."""
     values = pd.to_numeric(ages, errors="coerce").to_numpy(dtype="float64")
-    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(AGE_BAND_EDGES, AGE_BAND_EDGES[1:])] + [f"{AGE_BAND_EDGES[-1]}+"]
+    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(AGE_BAND_EDGES)] + [f"{AGE_BAND_EDGES[-1]}+"]
     idx = np.searchsorted(np.asarray(AGE_BAND_EDGES), values, side="right") - 1
     table = np.array(labels + [None], dtype=object)
     idx = np.where(np.isnan(values) | (values < 0), len(labels), idx)

@@ -7,6 +7,7 @@ raw file (independent of the importer).
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def check_model_fields(sessions: sessionmaker[Session], path: Path) -> None:
         bands = dict(session.execute(select(Appointment.age_band, func.count()).group_by(Appointment.age_band)).all())
     age = raw["Age"].astype(int)
     edges = [0, 5, 12, 18, 25, 35, 45, 55, 65, 75, 85, 200]
-    labels = [f"{lo}-{hi - 1}" for lo, hi in zip(edges[:-2], edges[1:-1])] + ["85+"]
+    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(edges[:-1])] + ["85+"]
     expected = pd.cut(age, edges, right=False, labels=labels).value_counts().to_dict()
     expected = {k: v for k, v in expected.items() if v} | {None: int((age < 0).sum())}
     assert bands == expected

@@ -4,8 +4,8 @@ stored without identifying the patient (issue 20)
 Revision ID: 0011_i20_fields
 Revises: 0010_i20
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0011_i20_fields"
 down_revision = "0010_i20"
