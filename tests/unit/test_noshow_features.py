@@ -65,3 +65,26 @@ def test_age_band_and_flags_are_features() -> None:
     assert list(x["age"]) == [45, 45, -1]  # -1: unknown
     assert list(x["sms_reminder"]) == [1, 0, -1]
     assert list(x["diabetes"]) == [1, 1, 1] and list(x["alcoholism"]) == [-1, -1, -1]
+
+
+def test_kaggle_row_keeps_band_and_flags_never_the_age() -> None:
+    from storage.importers.appointments import KAGGLE, AppointmentsImporter
+    from storage.importers.issues import ChunkIssues
+
+    header = ["PatientId", "AppointmentID", "Gender", "ScheduledDay", "AppointmentDay", "Age", "Neighbourhood",
+              "Scholarship", "Hipertension", "Diabetes", "Alcoholism", "Handcap", "SMS_received", "No-show"]
+    rows = [["11", "1", "F", "2016-05-02T09:00:00Z", "2016-05-03T00:00:00Z", "37", "CENTRO", "0", "1", "0", "0", "2", "1", "No"],
+            ["12", "2", "M", "2016-05-02T09:00:00Z", "2016-05-03T00:00:00Z", "-1", "CENTRO", "1", "0", "0", "0", "0", "x", "Yes"]]
+    chunk = pd.DataFrame(rows, columns=header, index=[2, 3], dtype=object)
+    importer = AppointmentsImporter("k")
+    importer.file_format = KAGGLE
+    issues = ChunkIssues(chunk.index)
+    out = importer.validate(chunk, issues, None)
+    assert list(out["age_band"]) == ["35-44", None]
+    assert list(out["handicap"]) == [True, False] and list(out["hypertension"]) == [True, False]
+    assert out["sms_reminder"].iloc[0] and pd.isna(out["sms_reminder"].iloc[1])
+    assert list(out["scholarship"]) == [False, True]
+    found = issues.frame()
+    assert set(found.loc[found["code"] == "invalid_flag", "line"]) == {3}
+    assert "37" not in out.astype(str).to_numpy().ravel().tolist() and "age" not in out.columns
+    assert "11" not in set(out["patient_pseudonym"])
