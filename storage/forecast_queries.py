@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from storage.models import Appointment, Clinic, Provider, ScheduleTemplate
 from storage.models.forecast import ForecastModel
 
+FLAG_COLUMNS = ["sms_reminder", "scholarship", "hypertension", "diabetes", "alcoholism", "handicap"]
 HISTORY_COLUMNS = ["id", "clinic_id", "provider_id", "patient_pseudonym", "booked_at", "appointment_at",
-                   "appointment_date", "status", "appointment_type", "lead_days"]
+                   "appointment_date", "status", "appointment_type", "lead_days", "age_band", *FLAG_COLUMNS]
 
 
 def appointment_frame(session: Session, *, until: date | None = None, since: date | None = None,
@@ -62,6 +63,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for c in ("id", "clinic_id"):
         frame[c] = pd.to_numeric(frame[c])
     frame["lead_days"] = pd.to_numeric(frame["lead_days"], errors="coerce")
+    for c in FLAG_COLUMNS:  # 1.0 / 0.0 / NaN (unknown): drivers give bool, 0/1 or None
+        frame[c] = frame[c].astype(object).astype("float64")
     return frame
 
 

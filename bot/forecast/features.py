@@ -17,9 +17,10 @@ import pandas as pd
 
 OUTCOMES = ("completed", "no_show")
 CATEGORICAL = ("clinic", "atype")
+FLAGS = ("sms_reminder", "scholarship", "hypertension", "diabetes", "alcoholism", "handicap")
 FEATURES = ("lead", "same_day", "wd", "hour", "bhour", "bwd", "clinic", "atype",
-            "an", "ans", "arate", "lasty", "since", "booked_known", "pat_day_n", "fut_known",
-            "contacts", "tenure", "p_sd", "p_nsd", "p_nsd_y", "p_nsd_rate")
+            "an", "ans", "arate", "lasty", "since", "booked_known", "pat_day_n", "same_moment", "fut_known",
+            "contacts", "tenure", "p_sd", "p_nsd", "p_nsd_y", "p_nsd_rate", "age", *FLAGS)
 DAY = pd.Timedelta(days=1)
 
 
@@ -66,11 +67,44 @@ def build_features(rows: pd.DataFrame, history: pd.DataFrame, vocab: dict[str, l
     keys = pd.DataFrame({"pid": rows_pid, "k": (day - DAY).to_numpy()})
     for name, values in _history(keys, history, day).items():
         f[name] = values
-    same = history[history["status"] != "cancelled"].groupby(["patient_pseudonym", "appointment_date"]).size()
-    idx = pd.MultiIndex.from_arrays([rows_pid, day])
-    f["pat_day_n"] = same.reindex(idx).fillna(1).to_numpy()
+    kept = history[history["status"] != "cancelled"]
+    f["pat_day_n"] = _same_day_known(rows_pid, day, booked, kept)
+    moment = kept.groupby(["patient_pseudonym", "booked_at"]).size()  # booked together, in one go
+    f["same_moment"] = moment.reindex(pd.MultiIndex.from_arrays([rows_pid, booked])).fillna(1).to_numpy()
     f["fut_known"] = f["booked_known"] - f["an"] - f["pat_day_n"]
+    # the band's lower bound in years; flags 1/0 as stored; -1 where unknown (a feed without
+    # them: a column of NaN only is one the booster cannot bin)
+    band = rows["age_band"] if "age_band" in rows else pd.Series(None, index=rows.index, dtype=object)
+    age = pd.to_numeric(band.astype("string").str.extract(r"^(\d+)", expand=False), errors="coerce")
+    f["age"] = age.fillna(-1.0).to_numpy(dtype="float64")
+    for flag in FLAGS:
+        f[flag] = rows[flag].astype("float64").fillna(-1.0).to_numpy() if flag in rows else -1.0
     return f[list(FEATURES)]
+
+
+def _same_day_known(rows_pid: np.ndarray, day: pd.Series, booked: pd.Series, kept: pd.DataFrame) -> np.ndarray:
+    """Per row: the patient's appointments on the same day known when the row is scored, itself
+    included: those booked before that day (known on its eve) plus, for a row booked on the day
+    itself, the same-day bookings made up to its own booking instant (none made later)."""
+    when = kept["booked_at"]
+    early = when.isna() | (when < kept["appointment_date"])
+    before = kept[early].groupby(["patient_pseudonym", "appointment_date"]).size()
+    n_before = before.reindex(pd.MultiIndex.from_arrays([rows_pid, day])).fillna(0).to_numpy()
+    late = kept[~early]
+    own_late = (booked.notna() & (booked >= day)).to_numpy()
+    if not own_late.any() or late.empty:
+        return np.maximum(n_before + own_late, 1)
+    table = pd.DataFrame({"pid": late["patient_pseudonym"].to_numpy(), "d": late["appointment_date"].to_numpy(),
+                          "t": late["booked_at"].astype("datetime64[ns]").to_numpy()}).sort_values("t", kind="stable")
+    table["n"] = table.groupby(["pid", "d"]).cumcount() + 1
+    table = table.groupby(["pid", "d", "t"], as_index=False)["n"].max()  # ties: booked at one instant
+    q = pd.DataFrame({"pid": rows_pid[own_late], "d": day.to_numpy()[own_late],
+                      "t": booked.to_numpy()[own_late].astype("datetime64[ns]"), "_i": np.flatnonzero(own_late)})
+    m = pd.merge_asof(q.sort_values("t", kind="stable"), table.sort_values("t", kind="stable"), on="t",
+                      by=["pid", "d"], direction="backward").sort_values("_i")
+    n_late = np.zeros(len(rows_pid))
+    n_late[m["_i"].to_numpy()] = m["n"].fillna(1).to_numpy()
+    return np.maximum(n_before + n_late, 1)
 
 
 def _history(keys: pd.DataFrame, history: pd.DataFrame, day: pd.Series) -> dict[str, np.ndarray]:

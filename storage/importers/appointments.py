@@ -10,6 +10,7 @@ negative age, spreadsheet-damaged patient id, ...). Patient ids are pseudonymise
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,9 +33,13 @@ CANONICAL = "canonical"
 SAO_PAULO = "America/Sao_Paulo"
 _DAMAGED_ID = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")  # e.g. 9.37795E+11 from a spreadsheet
 HELPERS = ("clinic_key", "clinic_name", "provider_key", "provider_name")  # resolved in load()
+MODEL_COLUMNS = ("sms_reminder", "age_band", "scholarship", "hypertension", "diabetes", "alcoholism", "handicap")
 CONTENT_COLUMNS = ("clinic_id", "provider_id", "patient_pseudonym", "booked_at", "appointment_at",
                    "appointment_date", "status", "appointment_type", "lead_days", "insurance_verified",
-                   "authorization_required", "authorized")
+                   "authorization_required", "authorized", *MODEL_COLUMNS)
+# age bands (lower bounds, years): the ten-year bands of census tables, split finer in childhood
+# where attendance habits change fastest; the last band is open ("85+")
+AGE_BAND_EDGES = (0, 5, 12, 18, 25, 35, 45, 55, 65, 75, 85)
 
 
 class AppointmentsImporter(FeedImporter):
@@ -150,6 +155,17 @@ def by_value(raw: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Se
     codes, uniques = pd.factorize(raw)
     converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     return pd.Series(take(converted.array, codes, allow_fill=True), index=raw.index)
+
+
+def age_bands(ages: pd.Series) -> pd.Series:
+    """Ages in years (numbers, NaN allowed) -> band labels such as ``"18-24"`` or ``"85+"``;
+    null for a missing or negative age. Only the band is ever stored (never an age or a DOB)."""
+    values = pd.to_numeric(ages, errors="coerce").to_numpy(dtype="float64")
+    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(AGE_BAND_EDGES)] + [f"{AGE_BAND_EDGES[-1]}+"]
+    idx = np.searchsorted(np.asarray(AGE_BAND_EDGES), values, side="right") - 1
+    table = np.array(labels + [None], dtype=object)
+    idx = np.where(np.isnan(values) | (values < 0), len(labels), idx)
+    return pd.Series(table[idx], index=ages.index, dtype=object)
 
 
 def longer_than(raw: pd.Series, limit: int) -> np.ndarray:

@@ -12,7 +12,11 @@ Mapping (facts from /work/shared/data/SOURCES.md):
 * ``ScheduledDay`` -> ``booked_at`` (the instant as written, UTC). Its clock times run 06–21 h,
   i.e. they are local times labelled ``Z``; the booking date as written is therefore taken as the
   local booking date, and ``lead_days`` = appointment date − that date (same-day = 0).
-* ``PatientId`` is read as text and pseudonymised; ``Age`` is checked, not stored.
+* ``PatientId`` is read as text and pseudonymised; ``Age`` is checked and kept only as an age
+  band (:func:`storage.importers.appointments.age_bands`; a negative or missing age: no band).
+* ``SMS_received``, ``Scholarship``, ``Hipertension``, ``Diabetes``, ``Alcoholism``: 0/1 flags ->
+  booleans; ``Handcap`` (0–4, the number of handicaps) -> ``handicap`` = any. Another value:
+  null and a warning. These inputs of the no-show model identify nobody (issue 20).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from storage.importers.appointments import (
+    age_bands,
     by_value,
     lead_days,
     longer_than,
@@ -36,6 +41,8 @@ if TYPE_CHECKING:
     from storage.importers.appointments import AppointmentsImporter
 
 _OUTCOMES = {"yes": "no_show", "no": "completed"}
+FLAG_COLUMNS = {"SMS_received": "sms_reminder", "Scholarship": "scholarship", "Hipertension": "hypertension",
+                "Diabetes": "diabetes", "Alcoholism": "alcoholism", "Handcap": "handicap"}
 _EXACT = {**_OUTCOMES, "Yes": "no_show", "No": "completed", "YES": "no_show", "NO": "completed"}
 
 
@@ -82,6 +89,11 @@ def validate_kaggle(importer: AppointmentsImporter, chunk: pd.DataFrame, issues:
         issues.warn(negative, "negative_age", "Age is " + age[negative].astype("Int64").astype(str))
         bad_age = age.isna()
         issues.warn(bad_age, "invalid_age", value_detail("Age", chunk["Age"].fillna(""), bad_age, "is not a number"))
+        # the band only: the age itself is not stored (object dtype: a null stays NULL, not '')
+        out["age_band"] = by_value(age, age_bands).astype(object).where(age.ge(0), None)
+    for column, name in FLAG_COLUMNS.items():
+        if column in chunk:
+            out[name] = _flags(chunk[column], column, issues)
 
     place, key = _clinics(chunk["Neighbourhood"])
     issues.reject(place.isna(), "missing_clinic", "Neighbourhood is empty")
@@ -112,3 +124,12 @@ def _clinics(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     name_table, key_table = np.array(names + [None], dtype=object), np.array(keys + [None], dtype=object)
     return (pd.Series(name_table[codes], index=raw.index, dtype=object),
             pd.Series(key_table[codes], index=raw.index, dtype=object))
+
+
+def _flags(raw: pd.Series, column: str, issues: ChunkIssues) -> pd.Series:
+    """0/1 text (``Handcap``: 0–4) -> nullable boolean (True when > 0); other values: null, warned."""
+    number = by_value(raw, lambda values: pd.to_numeric(values, errors="coerce"))
+    bad = number.isna() | number.lt(0)
+    issues.warn(bad & raw.notna(), "invalid_flag", value_detail(column, raw.fillna(""), bad & raw.notna(),
+                                                                "is not 0 or a positive count"))
+    return number.gt(0).astype("boolean").mask(bad)

@@ -94,6 +94,15 @@ class Appointment(Base):
     insurance_verified: Mapped[bool | None] = mapped_column(Boolean)
     authorization_required: Mapped[bool | None] = mapped_column(Boolean)
     authorized: Mapped[bool | None] = mapped_column(Boolean)
+    # model inputs the no-show file carries (0011): a reminder flag, an age band (never an age or a
+    # birth date) and condition flags; none identifies a patient on its own or with the pseudonym
+    sms_reminder: Mapped[bool | None] = mapped_column(Boolean)
+    age_band: Mapped[str | None] = mapped_column(String(8))
+    scholarship: Mapped[bool | None] = mapped_column(Boolean)
+    hypertension: Mapped[bool | None] = mapped_column(Boolean)
+    diabetes: Mapped[bool | None] = mapped_column(Boolean)
+    alcoholism: Mapped[bool | None] = mapped_column(Boolean)
+    handicap: Mapped[bool | None] = mapped_column(Boolean)
     row_hash: Mapped[str] = mapped_column(String(16))
     feed_load_id: Mapped[int | None] = mapped_column(ForeignKey("feed_loads.id"))
 

@@ -2,7 +2,7 @@
 neighbourhoods imported by the real importer, ``opsbot predict no-shows`` trained on
 appointments before 2016-05-20 and scored from it, the CSV checked with sklearn.metrics
 against the outcomes in the file itself (not the database), and ``opsbot model report`` printing
-the same AUC. Full-file figures are in the issue note (`opsbot model report --split 2016-05-20`).
+the same AUC; and the whole file against the issue's bars, checked the same way.
 """
 
 from __future__ import annotations
@@ -53,9 +53,46 @@ def test_time_split_auc_checked_independently(sqlite_url: str, shared_dir: Path,
     expected_rows = int((pd.to_datetime(part["AppointmentDay"]).dt.date >= pd.Timestamp("2016-05-20").date()).sum())
     assert len(scored) == expected_rows and y.notna().all()
     auc = roc_auc_score(y.astype(int), scored["probability"])
-    # measured 0.70–0.72 on slices, 0.715 on the whole file: below the issue's 0.75 bar (see the
-    # note); the test holds the level reached so a regression shows
+    # six neighbourhoods only (about 13 % of the file): less history per patient than the whole
+    # file (0.739, test below); the test holds a floor so a regression shows
     assert auc >= 0.69
+    report = run(["model", "report", "--split", "2016-05-20", "--clinics", "0", "--database", sqlite_url])
+    assert report.exit_code == 0, report.output
+    shown = float(re.search(r"overall\s+AUC (\d\.\d+)", report.output).group(1))  # type: ignore[union-attr]
+    assert shown == pytest.approx(auc, abs=0.0006)
+
+
+def test_whole_file_time_split_checked_independently(sqlite_url: str, shared_dir: Path, tmp_path: Path) -> None:
+    """Whole file, train before 2016-05-20, score 2016-05-20..06-08 (46,990 appointments).
+
+    Bars (issue 20): AUC >= 0.75 and every calibration decile with >= 500 appointments within 5
+    points. The calibration bar is met and asserted. The AUC bar is NOT reached honestly (0.739
+    measured; see the commit note for what was tried), so the test holds the issue's figure for
+    "a gradient-boosting model with the obvious features", 0.73, which this model must beat.
+    """
+    raw = pd.read_csv(shared_dir / KAGGLE, dtype=str)
+    sessions = make_session_factory(make_engine(sqlite_url))
+    with session_scope(sessions) as s:
+        run_import(s, AppointmentsImporter("k"), shared_dir / KAGGLE, progress=False, rejects_path=tmp_path / "r.csv")
+    out = tmp_path / "f.csv"
+    result = run(["predict", "no-shows", "--from", "2016-05-20", "--to", "2016-06-08", "--out", str(out),
+                  "--database", sqlite_url])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out)
+    with session_scope(sessions) as s:
+        ext = dict(s.execute(select(Appointment.id, Appointment.external_id)).all())
+    truth = raw.set_index("AppointmentID")["No-show"].eq("Yes")
+    y = scored["appointment_id"].map(ext).map(truth)
+    assert len(scored) == int((raw["AppointmentDay"].str.slice(0, 10) >= "2016-05-20").sum()) == 46_990
+    assert y.notna().all()
+    y = y.astype(int)
+    auc = roc_auc_score(y, scored["probability"])
+    assert auc > 0.73
+    decile = pd.qcut(scored["probability"].rank(method="first"), 10, labels=False)
+    table = pd.DataFrame({"y": y, "p": scored["probability"], "d": decile}).groupby("d").agg(
+        n=("y", "size"), observed=("y", "mean"), predicted=("p", "mean"))
+    judged = table[table["n"] >= 500]
+    assert len(judged) == 10 and ((judged["observed"] - judged["predicted"]).abs() <= 0.05).all(), table
     report = run(["model", "report", "--split", "2016-05-20", "--clinics", "0", "--database", sqlite_url])
     assert report.exit_code == 0, report.output
     shown = float(re.search(r"overall\s+AUC (\d\.\d+)", report.output).group(1))  # type: ignore[union-attr]

@@ -7,6 +7,7 @@ raw file (independent of the importer).
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -66,7 +67,30 @@ def test_kaggle_file_imports_every_row_once(sessions: sessionmaker[Session], sha
         for line in lines:
             assert f"line {line}" in report and code in report, (code, line)
 
+    check_model_fields(sessions, path)
+
     with session_scope(sessions) as session:
         second = run_import(session, AppointmentsImporter("k"), path, progress=False, rejects_path=tmp_path / "r.csv")
         assert session.scalar(select(func.count()).select_from(Appointment)) == 110_527
     assert (second.imported, second.updated, second.unchanged, second.rejected) == (0, 0, 110_527, 0)
+
+
+def check_model_fields(sessions: sessionmaker[Session], path: Path) -> None:
+    """SMS, condition flags and age bands as pandas counts them in the raw file; no age kept."""
+    raw = pd.read_csv(path, dtype=str)
+    with session_scope(sessions) as session:
+        count = lambda *where: session.scalar(select(func.count()).select_from(Appointment).where(*where))  # noqa: E731
+        for column, field in (("SMS_received", Appointment.sms_reminder), ("Scholarship", Appointment.scholarship),
+                              ("Hipertension", Appointment.hypertension), ("Diabetes", Appointment.diabetes),
+                              ("Alcoholism", Appointment.alcoholism), ("Handcap", Appointment.handicap)):
+            assert count(field.is_(True)) == int((raw[column].astype(int) > 0).sum()), column
+            assert count(field.is_(None)) == 0, column
+        bands = dict(session.execute(select(Appointment.age_band, func.count()).group_by(Appointment.age_band)).all())
+    age = raw["Age"].astype(int)
+    edges = [0, 5, 12, 18, 25, 35, 45, 55, 65, 75, 85, 200]
+    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(edges[:-1])] + ["85+"]
+    expected = pd.cut(age, edges, right=False, labels=labels).value_counts().to_dict()
+    expected = {k: v for k, v in expected.items() if v} | {None: int((age < 0).sum())}
+    assert bands == expected
+    columns = {c.name for c in Appointment.__table__.columns}
+    assert not columns & {"age", "birth_date", "dob", "patient_id", "gender"}
