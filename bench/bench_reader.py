@@ -43,7 +43,7 @@ def run(show_misses: bool) -> None:
     total = Score()
     for net, lines in by_net.items():
         v, now = vocabulary(net), NETWORKS[net][2]
-        s = score(load(lines), v, now, lambda q, c: read(q, v, now, context=c))
+        s = score(load(lines), v, now, lambda q, c, v=v, now=now: read(q, v, now, context=c))
         sets.append((f"own set · {net} ({len(v.clinics)} clinics)", s))
         for f in ("right", "asked", "rightly_asked", "wrong"):
             setattr(total, f, getattr(total, f) + getattr(s, f))

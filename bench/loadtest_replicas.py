@@ -155,7 +155,7 @@ def main() -> None:
         try:
             for p in procs:
                 p.__enter__()
-            for p, port in zip(procs, ports):
+            for p, port in zip(procs, ports, strict=True):
                 p.wait_http(f"http://127.0.0.1:{port}/readyz", timeout=120)
             clinic = (tmp / "org.yml").read_text().split("key: ", 1)[1].split("\n", 1)[0]
             print("modal:", modal_across_replicas(slack, f"http://127.0.0.1:{ports[0]}",

@@ -25,15 +25,15 @@ from bot.errors import STORE_NOT_ANSWERING, OpsBotError
 from bot.listener_runner import install as install_ack_runner
 from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
-from bot.phi_names import word_lists
 from bot.orgconfig import OrgConfig, load_org_config
+from bot.phi_names import word_lists
 from bot.priority import ComputeGate
 from bot.replies import Replies
 from bot.settings import Settings, require
 from bot.slack_retry import BoundedRateLimitRetryHandler, rate_limited_message
-from bot.views.modal_errors import modal_error_payload
 from bot.store_health import store_unavailable
 from bot.verification import harden_request_verification
+from bot.views.modal_errors import modal_error_payload
 
 log = logging.getLogger(__name__)
 

@@ -85,7 +85,7 @@ class LocalSlack:
         # it then goes through the manifest's should_escape as Slack would deliver it
         self.directory: Any = None
 
-    def __enter__(self) -> "LocalSlack":
+    def __enter__(self) -> LocalSlack:
         from bot.app import create_app
 
         base = self.standin.start()

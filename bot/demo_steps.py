@@ -57,7 +57,7 @@ def _where(reply: dict[str, Any]) -> str:
     channel = str(reply.get("channel") or "")
     if reply["via"] == "response_url":
         return "only you can see this"
-    return f"direct message" if channel.startswith("D") else f"#{channel}"
+    return "direct message" if channel.startswith("D") else f"#{channel}"
 
 
 def _show(result: Any, *methods: str) -> list[str]:
@@ -118,9 +118,10 @@ def _idea_values(ctx: Any, problem: str) -> dict[str, Any]:
 
 def idea_refused(ctx: Any) -> str:
     """A submission naming a patient's record number is refused with a field error."""
+    from sqlalchemy import func, select
+
     from storage.db import session_scope
     from storage.models import Idea
-    from sqlalchemy import func, select
 
     view = ctx.state.get("idea_form") or _modal(ctx.local.command("/idea"))
     problem = "Pt MRN 48213377 missed her recall twice; Monday no-shows leave empty slots."
@@ -162,7 +163,7 @@ def idea_posted(ctx: Any) -> str:
     updates = _posts(last, "chat.update") if last else []
     if not updates:
         raise RuntimeError("the upvotes did not update the card")
-    out.append(f"Two colleagues click Upvote; the card updates in place (chat.update):")
+    out.append("Two colleagues click Upvote; the card updates in place (chat.update):")
     out.append(_indent(render_reply(updates[-1])))
     return "\n".join(out)
 

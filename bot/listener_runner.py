@@ -72,7 +72,7 @@ class AckEventRunner(ThreadListenerRunner):
     """``ThreadListenerRunner`` with an event-based wait for the acknowledgement (module doc)."""
 
     @classmethod
-    def replacing(cls, runner: ThreadListenerRunner) -> "AckEventRunner":
+    def replacing(cls, runner: ThreadListenerRunner) -> AckEventRunner:
         return cls(logger=runner.logger, process_before_response=runner.process_before_response,
                    listener_error_handler=runner.listener_error_handler,
                    listener_start_handler=runner.listener_start_handler,

@@ -45,13 +45,13 @@ FORM_BLOCK = {"title": views.IdeaField.TITLE, "problem": views.IdeaField.PROBLEM
               "clinic_key": views.IdeaField.CLINIC, "kpi_id": views.IdeaField.KPI}
 
 
-def open_form(client: WebClient, ctx: "AppContext", trigger_id: str, values: dict[str, Any] | None = None) -> None:
+def open_form(client: WebClient, ctx: AppContext, trigger_id: str, values: dict[str, Any] | None = None) -> None:
     with session_scope(ctx.sessions) as session:
         clinics = clinic_choices(session, ctx.org)
     client.views_open(trigger_id=trigger_id, view=views.idea_form(clinics, kpi_choices(), values=values))
 
 
-def form_errors(values: dict[str, Any], ctx: "AppContext") -> tuple[service.IdeaDraft | None, dict[str, str]]:
+def form_errors(values: dict[str, Any], ctx: AppContext) -> tuple[service.IdeaDraft | None, dict[str, str]]:
     """The draft, or ``{block_id: message}`` for the fields Slack should mark."""
     hits = check_fields({k: values[k] for k in ("title", "problem", "proposed_change")}, patterns(ctx))
     if hits:
@@ -81,7 +81,7 @@ def upvote_work(body: dict[str, Any]) -> dict[str, Any]:
             "ephemeral": bool(_field(body, "container", "is_ephemeral"))}
 
 
-def _upvote(ctx: "AppContext", p: dict[str, Any], respond: Any, client: WebClient) -> None:
+def _upvote(ctx: AppContext, p: dict[str, Any], respond: Any, client: WebClient) -> None:
     """Add the vote and refresh the card (worker thread); errors become a reply."""
     try:
         with session_scope(ctx.sessions) as s:
@@ -99,7 +99,7 @@ def _upvote(ctx: "AppContext", p: dict[str, Any], respond: Any, client: WebClien
         report(exc, respond, "idea upvote")
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.command(Command.IDEA)
     def on_idea(ack: Ack, command: dict, client: WebClient, respond: Respond) -> None:
         ack()
@@ -249,7 +249,7 @@ def register(app: App, ctx: "AppContext") -> None:
             "Merged", f"Your idea was added to *#{card.id}* as a comment ({card.votes} votes)."))
 
 
-def _post_and_tell(client: WebClient, ctx: "AppContext", card: Any, channel: str, saved: str, body: dict) -> None:
+def _post_and_tell(client: WebClient, ctx: AppContext, card: Any, channel: str, saved: str, body: dict) -> None:
     """Post the idea card, then put the outcome in the modal (issue 13: never claim a post that
     did not happen). A refusal Slack explains (not invited, archived…) is told in plain words;
     when the modal is gone the submitter gets the outcome as a DM."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def record_revocation(ctx: "AppContext", body: dict[str, Any], event: dict[str, Any]) -> None:
+def record_revocation(ctx: AppContext, body: dict[str, Any], event: dict[str, Any]) -> None:
     """Append the revocation (event name, team, enterprise, revoked token kinds)."""
     kind = str(event.get("type") or "")[:32]
     tokens = event.get("tokens") if isinstance(event.get("tokens"), dict) else {}
@@ -33,7 +33,7 @@ def record_revocation(ctx: "AppContext", body: dict[str, Any], event: dict[str, 
                               detail=detail, at=utcnow()))
 
 
-def register(app: "App", ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     def on_revoked(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         ack()
         record_revocation(ctx, body, event)

@@ -10,14 +10,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.errors import UsageError
-from bot.text import require_id
 from bot.ideas import pdsa, service
 from bot.ideas.commands import PDSA_HELP, parse_pdsa
 from bot.ideas.kpis import kpi_choices
-from bot.ideas.study import study_proposal
 from bot.ideas.reminders import reminder_days
+from bot.ideas.study import study_proposal
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import check_fields, describe
+from bot.text import require_id
 from bot.views import pdsa as views
 from bot.views.ideas import help_blocks
 from handlers.idea_notify import after_move, dm, patterns
@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     from bot.app import AppContext
 
 
-def _field_errors(texts: dict[str, str], ctx: "AppContext") -> dict[str, str]:
+def _field_errors(texts: dict[str, str], ctx: AppContext) -> dict[str, str]:
     hits = check_fields(texts, patterns(ctx))
     return {str(views.DRAFT_FIELDS[k]): describe(v, k) for k, v in hits.items()}
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.command(Command.PDSA)
     def on_pdsa(ack: Ack, command: dict, client: WebClient, respond: Respond) -> None:
         ack()

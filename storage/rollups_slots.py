@@ -137,7 +137,7 @@ def _write(session: Session, table: Any, frame: pd.DataFrame) -> None:
     cols = list(frame.columns)
     if frame.empty:
         return
-    values = list(zip(*(column_values(frame[c], table.c[c].type, dialect) for c in cols)))
+    values = list(zip(*(column_values(frame[c], table.c[c].type, dialect) for c in cols), strict=True))
     names = ", ".join(f'"{c}"' for c in cols)
     cur = conn.connection.dbapi_connection.cursor()
     try:

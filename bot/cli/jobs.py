@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import typer
 
@@ -19,13 +19,12 @@ cli.add_typer(jobs_cli, name="jobs")
 def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no-untyped-def]
     """JobContext from settings: org + alert config, sessions, and (with a bot token) a Web API
     client without automatic retries (the delivery log retries)."""
+    import jobs.retention  # noqa: F401  (issue 9: registers the retention job)
     from bot.alerts.config import load_alert_settings
     from bot.delivery import DeliveryPolicy, make_delivery_client
     from bot.orgconfig import load_org_config
     from jobs.runner import JobContext
     from storage.db import make_session_factory
-
-    import jobs.retention  # noqa: F401  (issue 9: registers the retention job)
 
     token = settings.secret("slack_bot_token")
     sessions = make_session_factory(engine_for(settings))
@@ -56,7 +55,7 @@ def _parse_now(value: str | None) -> datetime | None:
     except ValueError:
         raise typer.BadParameter("use an ISO date-time, e.g. 2026-03-02T07:00 or 2026-03-02T12:00+00:00") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
@@ -101,10 +100,10 @@ def list_jobs(database: str | None = database_option()) -> None:
         sched = build_scheduler(job_context(settings, deliver=False))
     for spec in JOBS.values():
         typer.echo(f"{spec.name:10} {'per clinic' if spec.per_clinic else 'global':10} {spec.description}")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for job in sched.get_jobs():
         nxt = job.trigger.get_next_fire_time(None, now)
-        typer.echo(f"  {job.id:28} next {nxt.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC  ({job.trigger})")
+        typer.echo(f"  {job.id:28} next {nxt.astimezone(UTC):%Y-%m-%d %H:%M} UTC  ({job.trigger})")
 
 
 @cli.command("scheduler")

@@ -120,7 +120,7 @@ def _queue_one(session: Session, org: OrgConfig, alerts: AlertSettings, settings
                kind="digest", fallback_user=owner, now=now) is None:
         return  # another run queued this digest already
     keys = [head]
-    for i, (blocks, text) in enumerate(zip(message.parts[1:], message.texts[1:]), start=1):
+    for i, (blocks, text) in enumerate(zip(message.parts[1:], message.texts[1:], strict=True), start=1):
         key = f"{head}/{i}"
         enqueue(session, key, sub.channel_id, {"text": text, "blocks": blocks}, kind="digest",
                 parent_key=head, now=now)

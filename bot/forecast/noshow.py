@@ -44,7 +44,7 @@ class NoShowModel:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def loads(blob: bytes) -> "NoShowModel":
+    def loads(blob: bytes) -> NoShowModel:
         model = pickle.loads(blob)  # noqa: S301 - our own rows, written by dumps()
         if not isinstance(model, NoShowModel):
             raise UsageError("The stored no-show model is not readable; retrain with `opsbot model train`.")

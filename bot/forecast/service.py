@@ -76,7 +76,7 @@ def model_report(session: Session, split: date | None = None, *, demand_clinics:
     if test.empty:
         raise UsageError(f"No appointments with an outcome on or after {split:%Y-%m-%d} to score.")
     p = noshow.score(model, test, frame)
-    keys = dict(zip(q.clinic_table(session)["id"], q.clinic_table(session)["key"]))
+    keys = dict(zip(q.clinic_table(session)["id"], q.clinic_table(session)["key"], strict=True))
     per = {}
     for cid, idx in test.groupby("clinic_id").indices.items():
         per[keys.get(cid, str(cid))] = risk_scores(test["y"].to_numpy()[idx], p[idx], model.base_rate)

@@ -46,7 +46,7 @@ class ImprovementStart:
         return raw[:BUTTON_VALUE_MAX]
 
     @classmethod
-    def from_value(cls, raw: str) -> "ImprovementStart":
+    def from_value(cls, raw: str) -> ImprovementStart:
         """Raises: UsageError for a value this product did not write (unknown KPI, bad JSON)."""
         try:
             data: dict[str, Any] = json.loads(raw)

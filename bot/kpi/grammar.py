@@ -16,8 +16,8 @@ quoted; they end at the next keyword or at a word that starts a period. Also acc
 from __future__ import annotations
 
 import re
-import unicodedata
 import shlex
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from statistics import median
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions, \
-    session_memo
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions, session_memo
 from bot.kpi.rollup_read import is_fresh
 from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem, SupplyLot

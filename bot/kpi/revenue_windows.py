@@ -18,8 +18,17 @@ from typing import Any
 from sqlalchemy import Date, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
-    session_memo
+from bot.kpi.base import (
+    Bucket,
+    KpiImpl,
+    Measure,
+    RatioKpi,
+    Scope,
+    _as_date,
+    covering_range,
+    scope_conditions,
+    session_memo,
+)
 from bot.kpi.components import submitted_spec
 from bot.kpi.periods import shift_date
 from bot.kpi.revenue import days_in_ar, denial_spec, three_months_ending, write_off_spec

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
@@ -27,7 +27,7 @@ SECRET_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_t
 
 
 def _dt(epoch: float | int | None) -> datetime | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).replace(tzinfo=None)
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
 
 
 def _scopes(value: Any) -> str | None:

@@ -152,7 +152,7 @@ def validate_network(net: Network, mrn: np.ndarray, *, session: Session | None =
         from storage.importers.appointments import AppointmentsImporter
         from storage.importers.issues import ChunkIssues
 
-        zones = dict(zip(net["clinics"]["key"], net["clinics"]["timezone"]))
+        zones = dict(zip(net["clinics"]["key"], net["clinics"]["timezone"], strict=True))
         importer = AppointmentsImporter(pseudonym_key or "validation", timezones=zones, source="seed")
         importer.file_format = "canonical"
         chunk = frames["appointments"]

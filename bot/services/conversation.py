@@ -9,7 +9,7 @@ line. It returns the reading to remember for the thread (``Reply.state``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -50,7 +50,7 @@ def reply_to(session: Session, org: OrgConfig, reading: Reading, *, now: datetim
              user_id: str | None = None, options: EngineOptions | None = None) -> Reply:
     """Render ``reading``. Raises PermissionDenied when the asker may not see the KPI."""
     vocab = vocabulary_for(session)
-    instant = now or datetime.now(timezone.utc)
+    instant = now or datetime.now(UTC)
     try:
         if reading.status == "strict":
             return _strict(session, org, reading.text, instant, user_id, options, vocab)
@@ -123,7 +123,7 @@ def examples(vocab: Vocabulary) -> list[str]:
     provider = next(iter(sorted(vocab.providers.values(), key=lambda p: p.key)), None)
     out = [f"“no-show rate at {first} last week”", f"“how is {second} doing?”",
            f"“which site had the worst denial rate in {month}?”",
-           f"“days in A/R by clinic this quarter vs last quarter”"]
+           "“days in A/R by clinic this quarter vs last quarter”"]
     if payer:
         out.append(f"“{payer} denials by clinic in {month}”")
     if provider:

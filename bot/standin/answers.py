@@ -42,16 +42,16 @@ class Answers:
     calls: list[Call]
     response_posts: list[Call]
     uploads: dict[str, bytes]
-    faults: "FaultBook"
-    rate_limit: "ChannelRateLimit | None"
-    socket: "SocketModeServer"
-    messages: "MessageStore"
-    channels: "Channels"
+    faults: FaultBook
+    rate_limit: ChannelRateLimit | None
+    socket: SocketModeServer
+    messages: MessageStore
+    channels: Channels
     strict: bool
     _response_urls: dict[str, int]
     _expired: set[str]
     base_url: str
-    _ids: "Ids"
+    _ids: Ids
     _stubs: dict[str, Any]
     _cond: threading.Condition
 

@@ -122,4 +122,4 @@ def digest_message(content: DigestContent, *, templates: Path | None = None, max
     parts[0] = parts[0] + as_dicts([footer])
     texts = [render("fallback.j2", templates, c=content, part=(i + 1) if len(parts) > 1 else 0, parts=len(parts))
              for i in range(len(parts))]
-    return DigestMessage([check_message(p, t) for p, t in zip(parts, texts)], texts)
+    return DigestMessage([check_message(p, t) for p, t in zip(parts, texts, strict=True)], texts)

@@ -97,7 +97,7 @@ def _first_flags(session: Session, frame: pd.DataFrame) -> list[bool]:
     eligible = both[~both["excluded"].astype(bool)]
     firsts = set(eligible.drop_duplicates(["payer", "patient_control_number"])["natural_key"])
     changed = stored[stored["is_first"].astype(bool) != stored["natural_key"].isin(firsts)]
-    for rid, key in zip(changed["id"], changed["natural_key"]):
+    for rid, key in zip(changed["id"], changed["natural_key"], strict=True):
         session.execute(update(Remittance).where(Remittance.id == int(rid)).values(is_first=key in firsts))
     return frame["natural_key"].isin(firsts).tolist()
 
@@ -120,7 +120,7 @@ def _write_children(session: Session, records: Sequence[RemitRecord]) -> None:
     if line_rows:
         line_ids = session.scalars(insert(RemittanceServiceLine).returning(
             RemittanceServiceLine.id, sort_by_parameter_order=True), line_rows).all()
-        for line_id, (adjs, rarcs, rid) in zip(line_ids, line_adjs):
+        for line_id, (adjs, rarcs, rid) in zip(line_ids, line_adjs, strict=True):
             claim_adjs += [_adj(rid, line_id, a, rarcs) for a in adjs]
     if claim_adjs:
         session.execute(insert(RemittanceAdjustment), claim_adjs)

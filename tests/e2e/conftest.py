@@ -64,7 +64,7 @@ class BotProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = cwd / f"opsbot-{args[0]}-{time.monotonic_ns()}.log"
 
-    def __enter__(self) -> "BotProcess":
+    def __enter__(self) -> BotProcess:
         cmd = [sys.executable, "-c", "from bot.cli import main; main()", *self.args]
         self._log_fh = self.log.open("wb")
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.cwd, stdout=self._log_fh,
@@ -125,11 +125,10 @@ def load_appointments_csv(db_url: str, path: Path) -> None:
     import hashlib
     from datetime import datetime
 
+    from bot.text import fold
     from storage.db import make_engine, make_session_factory, session_scope
     from storage.models import Appointment, Clinic, FeedLoad
     from storage.rollups import refresh_appointment_rollups
-
-    from bot.text import fold
 
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     engine = make_engine(db_url)

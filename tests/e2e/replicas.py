@@ -60,7 +60,7 @@ class Nginx:
         self.tmp = tmp
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> "Nginx":
+    def __enter__(self) -> Nginx:
         check = subprocess.run([NGINX, "-t", "-c", str(self.conf)], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{check.stderr}")

@@ -3,7 +3,7 @@ database): the development network of ``shared/spec/questions`` and three others
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bot.kpi.reader.vocab import Vocabulary, build_vocabulary
 from bot.seed.network import clinics_frame, payers_frame, providers_frame
@@ -11,10 +11,10 @@ from bot.seed.params import SeedParams
 
 # name: (clinics, seed, now)
 NETWORKS = {
-    "dev": (5, 7, datetime(2026, 10, 14, 16, 0, tzinfo=timezone.utc)),
-    "n12": (12, 3, datetime(2027, 2, 3, 15, 0, tzinfo=timezone.utc)),
-    "n30": (30, 11, datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)),
-    "n300": (300, 5, datetime(2026, 11, 18, 17, 30, tzinfo=timezone.utc)),
+    "dev": (5, 7, datetime(2026, 10, 14, 16, 0, tzinfo=UTC)),
+    "n12": (12, 3, datetime(2027, 2, 3, 15, 0, tzinfo=UTC)),
+    "n30": (30, 11, datetime(2026, 6, 1, 12, 0, tzinfo=UTC)),
+    "n300": (300, 5, datetime(2026, 11, 18, 17, 30, tzinfo=UTC)),
 }
 
 
@@ -24,9 +24,9 @@ def network_rows(name: str) -> tuple[list[tuple[str, str, str]], list[tuple[str,
     c = clinics_frame(p)
     pr = providers_frame(p, c)
     pa = payers_frame()
-    key_of = dict(zip(c.clinic_ix, c.key))
-    return (list(zip(c.key, c.name, c.timezone)), [(k, n, key_of[i]) for k, n, i in zip(pr.key, pr.name, pr.clinic_ix)],
-            list(zip(pa.key, pa.name)))
+    key_of = dict(zip(c.clinic_ix, c.key, strict=True))
+    return (list(zip(c.key, c.name, c.timezone, strict=True)), [(k, n, key_of[i]) for k, n, i in zip(pr.key, pr.name, pr.clinic_ix, strict=True)],
+            list(zip(pa.key, pa.name, strict=True)))
 
 
 _CACHE: dict[str, Vocabulary] = {}
