@@ -35,8 +35,8 @@ sys.path.insert(0, str(REPO))
 
 from bot.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload  # noqa: E402
 from bot.standin import SlackStandIn  # noqa: E402
-from tests.e2e.conftest import BotProcess, bot_env, free_port, http  # noqa: E402
-from tests.e2e.replicas import NGINX, Nginx  # noqa: E402
+from bot.standin.nginx import NGINX, Nginx  # noqa: E402
+from bot.standin.process import BotProcess, bot_env, free_port, http  # noqa: E402
 
 SECRET = "loadtest-signing-secret"
 IMPROVE = "C0IMPROVE"

@@ -91,19 +91,20 @@ def lease_status(database: str | None = database_option()) -> None:
 
 @jobs_cli.command("list")
 def list_jobs(database: str | None = database_option()) -> None:
-    """Jobs, their schedule ids and next run times (UTC)."""
+    """Jobs, their schedule ids, schedules in words and next run times (UTC)."""
     from jobs.runner import JOBS
+    from jobs.schedule_words import schedule_in_words
     from jobs.scheduler import build_scheduler
 
     settings = settings_or_exit(DATABASE_URL=database)
     with user_errors():
         sched = build_scheduler(job_context(settings, deliver=False))
     for spec in JOBS.values():
-        typer.echo(f"{spec.name:10} {'per clinic' if spec.per_clinic else 'global':10} {spec.description}")
+        typer.echo(f"{spec.name:15} {'per clinic' if spec.per_clinic else 'global':10} {spec.description}")
     now = datetime.now(UTC)
     for job in sched.get_jobs():
         nxt = job.trigger.get_next_fire_time(None, now)
-        typer.echo(f"  {job.id:28} next {nxt.astimezone(UTC):%Y-%m-%d %H:%M} UTC  ({job.trigger})")
+        typer.echo(f"  {job.id:28} {schedule_in_words(job.trigger):38} next {nxt.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
 
 
 @cli.command("scheduler")

@@ -39,6 +39,7 @@ def serve_command(
     ready, details = readiness(engine)
     if not ready:
         log.warning("database not ready yet: %s", details)
+    log.info("opsbot serving Slack on http://%s:%d/slack/events", host, port)  # waitress's own line is hidden without -v
     serve(app, engine, host=host, port=port, threads=threads)
 
 
