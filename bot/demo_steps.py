@@ -192,7 +192,7 @@ def pdsa_start(ctx: Any) -> str:
     idea_id = ctx.state["idea_id"]
     view = _modal(ctx.local.command(f"/pdsa start {idea_id}"))
     out = [f"/pdsa start {idea_id} opens the Plan half of the IHI worksheet:", _indent(render(view))]
-    values = {PdsaField.OBJECTIVE: _text("Cut Monday no-shows at the clinic"),
+    values: dict[str, Any] = {PdsaField.OBJECTIVE: _text("Cut Monday no-shows at the clinic"),
               PdsaField.QUESTIONS: _text("Do 48-hour SMS reminders reduce Monday no-shows?"),
               PdsaField.PREDICTIONS: _text("Monday no-shows fall by a fifth"),
               PdsaField.WHO: _text("Front desk"), PdsaField.WHAT: _text("SMS reminder 48 h before each visit"),
@@ -226,7 +226,7 @@ def pdsa_update(ctx: Any) -> str:
     cycle_id = ctx.state["cycle_id"]
     view = _modal(ctx.local.command(f"/pdsa update {cycle_id}"))
     out = [f"When the test is done, /pdsa update {cycle_id} opens Do / Study / Act:", _indent(render(view))]
-    values = {PdsaField.OBSERVATIONS: _text("Reminders went out on 19 of 20 clinic days."),
+    values: dict[str, Any] = {PdsaField.OBSERVATIONS: _text("Reminders went out on 19 of 20 clinic days."),
               PdsaField.STUDY: _text("Monday no-shows fell 24 % against the predicted 20 %."),
               PdsaField.ACT: {"value": {"type": "radio_buttons", "selected_option": {
                   "text": {"type": "plain_text", "text": "Adopt"}, "value": "adopt"}}}}
@@ -305,6 +305,8 @@ def alert_acknowledged(ctx: Any) -> str:
         root = s.scalars(select(Delivery).where(Delivery.key == inc.root_key)).one()
         incident_id, channel, ts = inc.id, root.message_channel or root.channel, root.message_ts
         payload = dict(root.payload or {})
+    if channel is None or ts is None:
+        raise RuntimeError("the low-stock alert has not been posted")
     result = _click(ctx, Action.ALERT_ACK, str(incident_id), channel=channel, ts=ts, block_id=f"alert:{incident_id}",
                     message={"ts": ts, "text": payload.get("text"), "blocks": payload.get("blocks")})
     updates = _posts(result, "chat.update")

@@ -76,7 +76,7 @@ class Pseudonymiser:
             todo = list(dict.fromkeys(keys))
         if todo:
             inner, outer = self._inner.copy, self._outer.copy
-            digests = []
+            digests: list[bytes] = []
             append = digests.append
             for value in todo:
                 state = inner()

@@ -110,6 +110,7 @@ def register(app: App, ctx: AppContext) -> None:
         elif req.verb == "help":
             respond(blocks=views.help_blocks(IDEA_HELP), text="How to use /idea", response_type="ephemeral")
         elif req.verb == "show":
+            assert req.idea_id is not None  # parse_idea refuses "show" without an id
             with session_scope(ctx.sessions) as s:
                 card = service.get_card(s, req.idea_id, now)
                 lines = views.history_lines(service.history(s, req.idea_id))
@@ -124,6 +125,7 @@ def register(app: App, ctx: AppContext) -> None:
             for blocks in views.idea_list(cards, heading)[:5]:  # response_url takes 5 replies
                 respond(blocks=blocks, text=heading, response_type="ephemeral", replace_original=False)
         elif req.verb == "status":
+            assert req.idea_id is not None and req.state is not None  # parse_idea refuses "status" without them
             with session_scope(ctx.sessions) as s:
                 change = service.change_state(s, req.idea_id, req.state, user, now, reason=req.reason,
                                               patterns=patterns(ctx))
@@ -192,8 +194,9 @@ def register(app: App, ctx: AppContext) -> None:
         target = IdeaState(action["action_id"].split(":", 1)[1])
         idea_id, user, now = require_id(action.get("value"), "idea"), body["user"]["id"], utcnow()
         container = body.get("container") or {}
-        where = ((container.get("channel_id"), container.get("message_ts"))
-                 if container.get("type") == "message" and not container.get("is_ephemeral") else None)
+        channel, ts = container.get("channel_id"), container.get("message_ts")
+        where = ((channel, ts) if container.get("type") == "message" and not container.get("is_ephemeral")
+                 and channel and ts else None)
         with session_scope(ctx.sessions) as s:
             card = service.get_card(s, idea_id, now)
             if target in CLOSING or target is IdeaState.PLANNED:
@@ -221,7 +224,7 @@ def register(app: App, ctx: AppContext) -> None:
             return
         ack()
         where = tuple(meta["where"]) if meta.get("where") else None
-        after_move(client, change, user, where)  # type: ignore[arg-type]
+        after_move(client, change, user, where)
 
     @app.action(Action.IDEA_UPVOTE_INSTEAD)
     def on_upvote_instead(ack: Ack, body: dict, action: dict, client: WebClient) -> None:

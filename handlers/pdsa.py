@@ -43,10 +43,12 @@ def register(app: App, ctx: AppContext) -> None:
             return
         with session_scope(ctx.sessions) as s:
             if req.verb == "start":
+                assert req.target_id is not None  # parse_pdsa refuses start without an id
                 idea = service.get_card(s, req.target_id, utcnow())
                 taken = [c.cycle_number for c in pdsa.list_cycles(s) if c.idea_id == idea.id]
                 view = views.start_form(idea, kpi_choices(), max(taken, default=0) + 1)
             elif req.verb == "update":
+                assert req.target_id is not None  # parse_pdsa refuses update without an id
                 view = views.update_form(pdsa.get_cycle(s, req.target_id), study_proposal(s, req.target_id, utcnow()))
             else:
                 mine = req.scope == "mine"

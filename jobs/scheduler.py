@@ -53,7 +53,7 @@ def schedule_clinics(sched: BaseScheduler, ctx: JobContext) -> int:
     """(Re)schedule every per-clinic job for every clinic in ``ctx.org`` and the database (after
     an organisation-file reload too: new clinics get their jobs, changed zones or crons are
     replaced). Returns how many jobs were scheduled."""
-    run = sched.opsbot_run  # type: ignore[attr-defined]
+    run = sched.opsbot_run
     count = 0
     for key, tz in sorted(clinic_zones(ctx).items()):
         for spec in JOBS.values():
@@ -85,7 +85,7 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
         run = guarded(run_job, lease, metrics)
     kind = BlockingScheduler if blocking else BackgroundScheduler
     sched = kind(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
-    sched.opsbot_run = run  # type: ignore[attr-defined]  # schedule_clinics after an org-file reload
+    sched.opsbot_run = run  # schedule_clinics after an org-file reload
     schedule_clinics(sched, ctx)
     for spec in JOBS.values():
         if spec.per_clinic or not spec.every_minutes or spec.name == "deliver":

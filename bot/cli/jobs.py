@@ -132,9 +132,12 @@ def scheduler(database: str | None = database_option(),
         if not settings.oauth_enabled:
             require(settings, "slack_bot_token")
         ctx = job_context(settings)
-        keeper = LeaseKeeper(ctx.sessions, ttl_seconds=settings.lease_seconds,
-                             on_gain=lambda: holder.get("sched") and catch_up(  # type: ignore[func-returns-value]
-                                 holder["sched"], timedelta(seconds=ALERTS_MISFIRE_S)),
+
+        def on_gain() -> None:
+            if holder.get("sched"):
+                catch_up(holder["sched"], timedelta(seconds=ALERTS_MISFIRE_S))
+
+        keeper = LeaseKeeper(ctx.sessions, ttl_seconds=settings.lease_seconds, on_gain=on_gain,
                              on_change=lambda held: metrics.leader.set(1 if held else 0))
         sched = build_scheduler(ctx, blocking=True, delivery_interval_s=delivery_interval, lease=keeper,
                                 metrics=metrics)

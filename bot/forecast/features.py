@@ -112,7 +112,8 @@ def _history(keys: pd.DataFrame, history: pd.DataFrame, day: pd.Series) -> dict[
 
 def _codes(values: pd.Series, vocab: list[str]) -> np.ndarray:
     lookup = {v: i for i, v in enumerate(vocab)}
-    return values.map(lookup).astype("float64").to_numpy()
+    codes: np.ndarray = values.map(lookup).astype("float64").to_numpy()
+    return codes
 
 
 def vocabulary(rows: pd.DataFrame) -> dict[str, list[str]]:

@@ -58,7 +58,8 @@ def _split_day(frame: pd.DataFrame, split: date | None) -> date:
         raise UsageError("No appointments with an outcome yet: import appointments first (`opsbot import appointments`).")
     if split is not None:
         return split
-    return (lab["appointment_date"].max() - pd.Timedelta(days=EVAL_DAYS - 1)).date()
+    day: date = (lab["appointment_date"].max() - pd.Timedelta(days=EVAL_DAYS - 1)).date()
+    return day
 
 
 def model_report(session: Session, split: date | None = None, *, demand_clinics: bool = True) -> ModelReport:

@@ -50,8 +50,9 @@ class ImprovementStart:
         """Raises: UsageError for a value this product did not write (unknown KPI, bad JSON)."""
         try:
             data: dict[str, Any] = json.loads(raw)
-            start = cls(**{k: data.get(k) for k in ("kpi_id", "clinic_key", "scope", "current", "baseline",
-                                                     "driver")})
+            fields: dict[str, Any] = {k: data.get(k) for k in ("kpi_id", "clinic_key", "scope", "current",
+                                                               "baseline", "driver")}
+            start = cls(**fields)
         except (TypeError, ValueError):
             raise UsageError("That improvement button is out of date; ask the question again.") from None
         if start.kpi_id not in BY_ID:
@@ -93,7 +94,7 @@ def from_answer(a: KpiAnswer) -> ImprovementStart | None:
         baseline = f"target: {a.status.text}" if a.status else "—"
     driver = short_why(a.drivers or [], k.unit) if moved_wrong else None
     return ImprovementStart(k.id, a.scope.clinic_key, a.scope.label,
-                            f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)  # type: ignore[arg-type]
+                            f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)
 
 
 def from_incident(rule: str, clinic_key: str, clinic_name: str, detail: dict[str, Any]) -> ImprovementStart | None:

@@ -100,7 +100,7 @@ class ThirdNextAvailableKpi(KpiImpl):
 
     def latest(self, session: Session, scope: Scope) -> date | None:
         """The latest day whose free/busy can be reconstructed: the last publication or booking."""
-        return session_memo(session, (self.kpi_id, "latest", scope),  # type: ignore[no-any-return]
+        return session_memo(session, (self.kpi_id, "latest", scope),
                             lambda: self._latest(session, scope))
 
     def _latest(self, session: Session, scope: Scope) -> date | None:

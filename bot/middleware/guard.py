@@ -174,7 +174,8 @@ def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: 
     clinics = where if isinstance(where, tuple) else (where,)
     decision = decide(grants, need.permission)
     for clinic in clinics:
-        name = (org.clinic(clinic).name if clinic and org.clinic(clinic) else clinic)
+        known = org.clinic(clinic) if clinic else None
+        name = known.name if known else clinic
         decision = decide(grants, need.permission, clinic, name)
         if not decision.allowed:
             break

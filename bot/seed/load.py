@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,6 +87,7 @@ class Loader:
         conn = self.s.connection()
         dialect = conn.dialect.name
         raw = conn.connection.dbapi_connection
+        assert raw is not None  # a checked-out connection holds its DBAPI connection
         cols = list(frame.columns)
         names = ", ".join(f'"{c}"' for c in cols)
         for start in range(0, len(frame), CHUNK):
@@ -106,7 +108,7 @@ class Loader:
         self.counts[name] = self.counts.get(name, 0) + len(frame)
 
     def _id_map(self, column: object, id_column: object, where: object, keys: pd.Series) -> np.ndarray:
-        found = dict(self.s.execute(select(column, id_column).where(where)).all())  # type: ignore[call-overload]
+        found: dict[Any, Any] = dict(self.s.execute(select(column, id_column).where(where)).all())  # type: ignore[call-overload]
         return keys.map(found).to_numpy()
 
     # -- stages --------------------------------------------------------------------------

@@ -105,7 +105,7 @@ def _strict(session: Session, org: OrgConfig, text: str, now: datetime, user_id:
 def _scorecard(session: Session, org: OrgConfig, reading: Reading, now: datetime, options: EngineOptions | None) -> Reply:
     visible = {k.id for k in CATALOGUE if allows(permission_for(k.id), reading.clinic)}
     label, rows = scorecard(session, org, reading.clinic, reading.period, visible=visible, now=now, options=options)
-    shown = [(r.kpi.name, r.measure.value if r.measure else None, r.kpi.unit,
+    shown: list[tuple[str, Any, str, str, bool | None]] = [(r.kpi.name, r.measure.value if r.measure else None, r.kpi.unit,
               r.status.text if r.status else "", r.status.on_target if r.status else None) for r in rows]
     period = ("latest 30 days of each KPI's data" if reading.period.kind == "all"
               else span_text(rows[0].start, rows[0].end) if rows else "")

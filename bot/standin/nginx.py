@@ -56,16 +56,17 @@ class Nginx:
 
     def __init__(self, tmp: Path, listen_port: int, replica_ports: list[int]) -> None:
         assert NGINX is not None, "nginx is not installed"
+        self.nginx: str = NGINX
         self.conf = nginx_config(tmp, listen_port, replica_ports)
         self.url = f"http://127.0.0.1:{listen_port}"
         self.tmp = tmp
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Nginx:
-        check = subprocess.run([NGINX, "-t", "-c", str(self.conf)], capture_output=True, text=True)
+        check = subprocess.run([self.nginx, "-t", "-c", str(self.conf)], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
-        self.proc = subprocess.Popen([NGINX, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
+        self.proc = subprocess.Popen([self.nginx, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -169,8 +169,7 @@ def _trend_text(a: KpiAnswer) -> str:
     k = a.kpi
     values = [p.measure.value for p in a.trend]
     grain = {"day": "daily", "week": "weekly", "month": "monthly"}.get(a.grain, a.grain)
-    items = [f"{p.label}: {format_value(p.measure.value, k.unit) if p.measure.has_data else 'no data'}"
-             for p in a.trend if p.measure.has_data]
+    items = [f"{p.label}: {format_value(p.measure.value, k.unit)}" for p in a.trend if p.measure.value is not None]
     text = f"*Trend* ({grain}, last {len(a.trend)}): `{sparkline(values)}`\n" + " · ".join(items[-6:])
     if a.spc and a.spc.lines:
         text += "\n*SPC*: " + " ".join(a.spc.lines)

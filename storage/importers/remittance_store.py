@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.text import fold
 from bot.x12 import Adjustment
 from storage.bulk import UpsertCounts, upsert_frame
+from storage.db import rows_affected
 from storage.importers.remittance_rows import RemitRecord
 from storage.models import Claim, Payer, Remittance, RemittanceAdjustment, RemittanceServiceLine
 from storage.reference import ensure_payers
@@ -141,4 +142,4 @@ def link_remittances_to_claims(session: Session) -> int:
     first_clinic = clinic.order_by(Claim.id).limit(1).scalar_subquery()
     stmt = (update(Remittance).where(Remittance.claim_id.is_(None), claim.exists())
             .values(claim_id=first_id, clinic_id=first_clinic).execution_options(synchronize_session=False))
-    return session.execute(stmt).rowcount or 0
+    return rows_affected(session.execute(stmt))

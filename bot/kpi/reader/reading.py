@@ -73,8 +73,8 @@ class Reading:
     def request(self) -> KpiRequest:
         """The engine's typed request (names are keys, which the scope resolver matches exactly)."""
         return KpiRequest(action="value", kpi_id=self.kpi, clinic=self.clinic, provider=self.provider,
-                          payer=self.payer, period=self.period, by=self.by,  # type: ignore[arg-type]
-                          compare=self.compare, compare_shift=self.compare_shift,  # type: ignore[arg-type]
+                          payer=self.payer, period=self.period, by=self.by,
+                          compare=self.compare, compare_shift=self.compare_shift,
                           text=self.text)
 
     def command(self, vocab: Vocabulary, now: datetime) -> str:
