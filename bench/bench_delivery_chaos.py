@@ -123,7 +123,7 @@ class Children:
         self.kills[name] += 1
 
     def stop_all(self) -> None:
-        for name, proc in self.procs.items():
+        for proc in self.procs.values():
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:

@@ -106,7 +106,7 @@ def main() -> None:
         if c.status == 200:
             by_channel.setdefault(str(c.params.get("channel")), []).append(c.at)
     for ats in by_channel.values():
-        gaps += [b - a for a, b in zip(ats, ats[1:])]
+        gaps += [b - a for a, b in zip(ats, ats[1:], strict=False)]
     if gaps:
         print(f"same-channel spacing: min {min(gaps):.2f} s, median {statistics.median(gaps):.2f} s")
 

@@ -23,7 +23,7 @@ import argparse
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -64,7 +64,7 @@ def one_network(tmp: Path, seed: int, planted: bool, clinics: int, days: int):  
     migrate.upgrade(url)
     sessions = make_session_factory(make_engine(url))
     params = SeedParams(clinics=clinics, days=days, seed=seed, plant_events=planted,
-                        end_date=datetime.now(timezone.utc).date())
+                        end_date=datetime.now(UTC).date())
     with session_scope(sessions) as s:
         report = seed_database(s, params, pseudonym_key="bench-key", refresh_rollups=True, validate_rows=0)
     with session_scope(sessions) as s:

@@ -66,7 +66,7 @@ def main() -> None:
             times.append(time.perf_counter() - t)
         print(f"score one day ({day}, {len(rows)} appointments, all clinics, read + features + predict): "
               f"median {sorted(times)[2] * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
-        keys = dict(zip(q.clinic_table(s)["id"], q.clinic_table(s)["key"]))
+        keys = dict(zip(q.clinic_table(s)["id"], q.clinic_table(s)["key"], strict=True))
         split = last - timedelta(days=27)
         scores = demand_scores(frame, split, keys)
         good = [d for d in scores if d.improvement >= 0.2]

@@ -100,7 +100,7 @@ class FullCollections:
         self.pauses: list[float] = []
         self._start = 0.0
 
-    def __enter__(self) -> "FullCollections":
+    def __enter__(self) -> FullCollections:
         gc.callbacks.append(self._callback)
         return self
 

@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.kpi_http_client import Phase, fire, pct, raw_request, send_urllib  # noqa: E402
 from bot.standin import SlackStandIn  # noqa: E402
-from tests.e2e.conftest import BotProcess, bot_env, free_port  # noqa: E402
+from bot.standin.process import BotProcess, bot_env, free_port  # noqa: E402
 
 KAGGLE = REPO.parent / "shared" / "data" / "rmartins__DataMining" / "KaggleV2-May-2016.csv"
 SECRET = "bench-signing-secret"
@@ -109,7 +109,7 @@ def run_phase(label: str, port: int, standin: SlackStandIn, text: str, offsets: 
     load_before, cpu_before = loadavg(), cpu_seconds(pid)
     sent = fire(port, requests, offsets)
     deadline = time.monotonic() + 60 + work * len(offsets) / 8
-    wanted = {u.split("/", 3)[-1] for u, s in zip(urls, sent) if s.status == 200}
+    wanted = {u.split("/", 3)[-1] for u, s in zip(urls, sent, strict=True) if s.status == 200}
     arrived: dict[str, float] = {}
     while time.monotonic() < deadline:
         arrived = {c.headers.get("X-Path", "").lstrip("/"): c.at for c in list(standin.response_posts)}
@@ -129,7 +129,7 @@ def legacy_phases(url: str, standin: SlackStandIn, text: str, n: int, concurrenc
         standin.response_posts.clear()
         t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda _: send_urllib(url, standin, SECRET, text, wait=workers == 1), range(n)))
+            results = list(pool.map(lambda _, w=workers: send_urllib(url, standin, SECRET, text, wait=w == 1), range(n)))
         acks = [r[1] * 1000 for r in results if r[0] == 200]
         print(f"{label}: {n} in {time.perf_counter() - t0:.2f} s, non-200: {n - len(acks)}; ack ms p50 "
               f"{pct(acks, .5):.1f} p99 {pct(acks, .99):.1f} max {max(acks, default=0):.1f}")

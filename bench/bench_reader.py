@@ -3,7 +3,7 @@ set (right / asked back / WRONG), and the reader's latency (p50/p99, target ≤ 
 
     .venv/bin/python bench/bench_reader.py [--misses]
 
-No database: vocabularies are built from the generated networks' frames (``tests/reader/networks``).
+No database: vocabularies are built from the generated networks' frames (``bot/seed/reader_networks``).
 Prints figures; never fails on timing.
 """
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.kpi.reader import read  # noqa: E402
 from bot.kpi.reader.devset import Score, load, score  # noqa: E402
-from tests.reader.networks import NETWORKS, vocabulary  # noqa: E402
+from bot.seed.reader_networks import NETWORKS, vocabulary  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "spec" / "questions" / "dev_questions.jsonl"
 OWN = ROOT / "tests" / "reader" / "questions.jsonl"
@@ -43,7 +43,7 @@ def run(show_misses: bool) -> None:
     total = Score()
     for net, lines in by_net.items():
         v, now = vocabulary(net), NETWORKS[net][2]
-        s = score(load(lines), v, now, lambda q, c: read(q, v, now, context=c))
+        s = score(load(lines), v, now, lambda q, c, v=v, now=now: read(q, v, now, context=c))
         sets.append((f"own set · {net} ({len(v.clinics)} clinics)", s))
         for f in ("right", "asked", "rightly_asked", "wrong"):
             setattr(total, f, getattr(total, f) + getattr(s, f))

@@ -117,7 +117,7 @@ class Phase:
 
     def peak_in_flight(self) -> int:
         """Most commands acknowledged whose reply had not landed yet, at any moment."""
-        edges = sorted([(s.at + s.ack, 1) for s, r in zip(self.sent, self.replies) if r is not None]
+        edges = sorted([(s.at + s.ack, 1) for s, r in zip(self.sent, self.replies, strict=True) if r is not None]
                        + [(r, -1) for r in self.replies if r is not None])
         peak = now = 0
         for _, step in edges:
@@ -130,7 +130,7 @@ class Phase:
         acks = [s.ack * 1000 for s in self.sent if s.status == 200]
         server = [s.server_ms for s in self.sent if s.server_ms is not None]
         missed = sum(1 for s in self.sent if s.status != 200 or s.ack > 3.0)
-        replies = [(r - s.at) * 1000 for s, r in zip(self.sent, self.replies) if r is not None]
+        replies = [(r - s.at) * 1000 for s, r in zip(self.sent, self.replies, strict=True) if r is not None]
         line = "p50 {:8.1f}  p99 {:8.1f}  max {:8.1f}"
         print(f"{self.label}\n  load average {self.load_before} -> {self.load_after}")
         print(f"  client ack ms  {line.format(pct(acks, .5), pct(acks, .99), max(acks, default=0))}"

@@ -35,8 +35,8 @@ sys.path.insert(0, str(REPO))
 
 from bot.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload  # noqa: E402
 from bot.standin import SlackStandIn  # noqa: E402
-from tests.e2e.conftest import BotProcess, bot_env, free_port, http  # noqa: E402
-from tests.e2e.replicas import NGINX, Nginx  # noqa: E402
+from bot.standin.nginx import NGINX, Nginx  # noqa: E402
+from bot.standin.process import BotProcess, bot_env, free_port, http  # noqa: E402
 
 SECRET = "loadtest-signing-secret"
 IMPROVE = "C0IMPROVE"
@@ -155,7 +155,7 @@ def main() -> None:
         try:
             for p in procs:
                 p.__enter__()
-            for p, port in zip(procs, ports):
+            for p, port in zip(procs, ports, strict=True):
                 p.wait_http(f"http://127.0.0.1:{port}/readyz", timeout=120)
             clinic = (tmp / "org.yml").read_text().split("key: ", 1)[1].split("\n", 1)[0]
             print("modal:", modal_across_replicas(slack, f"http://127.0.0.1:{ports[0]}",

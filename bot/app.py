@@ -25,14 +25,14 @@ from bot.failures import block_of, user_message, what_of
 from bot.listener_runner import install as install_ack_runner
 from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
-from bot.phi_names import word_lists
 from bot.orgconfig import OrgConfig, load_org_config
+from bot.phi_names import word_lists
 from bot.priority import ComputeGate
 from bot.replies import Replies
 from bot.settings import Settings, require
 from bot.slack_retry import BoundedRateLimitRetryHandler
-from bot.views.modal_errors import modal_error_payload, notice_view
 from bot.verification import harden_request_verification
+from bot.views.modal_errors import modal_error_payload, notice_view
 
 log = logging.getLogger(__name__)
 

@@ -85,7 +85,7 @@ class LocalSlack:
         # it then goes through the manifest's should_escape as Slack would deliver it
         self.directory: Any = None
 
-    def __enter__(self) -> "LocalSlack":
+    def __enter__(self) -> LocalSlack:
         from bot.app import create_app
 
         base = self.standin.start()
@@ -108,7 +108,7 @@ class LocalSlack:
             if watcher is not None:
                 watcher.stop()
             self.app._opsbot_ctx.workers.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
-            self.app._listener_runner.listener_executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
+            self.app._listener_runner.listener_executor.shutdown(wait=False, cancel_futures=True)
         self.standin.stop()
 
     def command(self, command_text: str, *, timeout: float = 20.0) -> AskResult:
@@ -138,7 +138,7 @@ class LocalSlack:
     def _dispatch(self, body: str, timeout: float) -> AskResult:
         assert self.app is not None, "use LocalSlack as a context manager"
         calls_before, posts_before = len(self.standin.calls), len(self.standin.response_posts)
-        resp = self.app.dispatch(BoltRequest(body=body, headers=signed_headers(self.secret, body)))
+        resp = self.app.dispatch(BoltRequest(body=body, headers={**signed_headers(self.secret, body)}))
         self._settle(timeout)
         ack_body = _parse(resp.body)
         from bot.render_text import render

@@ -126,8 +126,8 @@ TOUR.append(slash("Patient satisfaction (top box)", "/kpi patient-satisfaction l
 TOUR.append(slash("A definition, with numerator and denominator", "/kpi define denial-rate", requires=KPI))
 
 # ---- ideas and PDSA (issue 5), alerts (issue 6), digest (issue 7): bot.demo_steps ---------
-from bot import demo_steps as _s  # noqa: E402  (the steps live there to keep this module small)
 from bot import demo_improve as _improve  # noqa: E402  (issue 19)
+from bot import demo_steps as _s  # noqa: E402  (the steps live there to keep this module small)
 
 IDEAS, ALERTS = ("handlers.ideas", "handlers.pdsa"), ("handlers.alerts", "bot.alerts.demo")
 TOUR += [
@@ -228,8 +228,8 @@ def demo_org_config(sessions: Any, directory: Path) -> Path:
 def _run(database: Path, out_dir: Path, clinics: int, days: int, seed: int, end: date,
          echo: Callable[[str], None]) -> int:
     from bot.asking import LocalSlack
-    from bot.seed import SeedParams, seed_database
     from bot.pseudonym_key import require_pseudonym_key
+    from bot.seed import SeedParams, seed_database
     from bot.settings import load_settings
     from storage import migrate
     from storage.db import make_engine, make_session_factory, session_scope

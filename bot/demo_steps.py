@@ -57,7 +57,7 @@ def _where(reply: dict[str, Any]) -> str:
     channel = str(reply.get("channel") or "")
     if reply["via"] == "response_url":
         return "only you can see this"
-    return f"direct message" if channel.startswith("D") else f"#{channel}"
+    return "direct message" if channel.startswith("D") else f"#{channel}"
 
 
 def _show(result: Any, *methods: str) -> list[str]:
@@ -118,9 +118,10 @@ def _idea_values(ctx: Any, problem: str) -> dict[str, Any]:
 
 def idea_refused(ctx: Any) -> str:
     """A submission naming a patient's record number is refused with a field error."""
+    from sqlalchemy import func, select
+
     from storage.db import session_scope
     from storage.models import Idea
-    from sqlalchemy import func, select
 
     view = ctx.state.get("idea_form") or _modal(ctx.local.command("/idea"))
     problem = "Pt MRN 48213377 missed her recall twice; Monday no-shows leave empty slots."
@@ -162,7 +163,7 @@ def idea_posted(ctx: Any) -> str:
     updates = _posts(last, "chat.update") if last else []
     if not updates:
         raise RuntimeError("the upvotes did not update the card")
-    out.append(f"Two colleagues click Upvote; the card updates in place (chat.update):")
+    out.append("Two colleagues click Upvote; the card updates in place (chat.update):")
     out.append(_indent(render_reply(updates[-1])))
     return "\n".join(out)
 
@@ -191,7 +192,7 @@ def pdsa_start(ctx: Any) -> str:
     idea_id = ctx.state["idea_id"]
     view = _modal(ctx.local.command(f"/pdsa start {idea_id}"))
     out = [f"/pdsa start {idea_id} opens the Plan half of the IHI worksheet:", _indent(render(view))]
-    values = {PdsaField.OBJECTIVE: _text("Cut Monday no-shows at the clinic"),
+    values: dict[str, Any] = {PdsaField.OBJECTIVE: _text("Cut Monday no-shows at the clinic"),
               PdsaField.QUESTIONS: _text("Do 48-hour SMS reminders reduce Monday no-shows?"),
               PdsaField.PREDICTIONS: _text("Monday no-shows fall by a fifth"),
               PdsaField.WHO: _text("Front desk"), PdsaField.WHAT: _text("SMS reminder 48 h before each visit"),
@@ -225,7 +226,7 @@ def pdsa_update(ctx: Any) -> str:
     cycle_id = ctx.state["cycle_id"]
     view = _modal(ctx.local.command(f"/pdsa update {cycle_id}"))
     out = [f"When the test is done, /pdsa update {cycle_id} opens Do / Study / Act:", _indent(render(view))]
-    values = {PdsaField.OBSERVATIONS: _text("Reminders went out on 19 of 20 clinic days."),
+    values: dict[str, Any] = {PdsaField.OBSERVATIONS: _text("Reminders went out on 19 of 20 clinic days."),
               PdsaField.STUDY: _text("Monday no-shows fell 24 % against the predicted 20 %."),
               PdsaField.ACT: {"value": {"type": "radio_buttons", "selected_option": {
                   "text": {"type": "plain_text", "text": "Adopt"}, "value": "adopt"}}}}
@@ -304,6 +305,8 @@ def alert_acknowledged(ctx: Any) -> str:
         root = s.scalars(select(Delivery).where(Delivery.key == inc.root_key)).one()
         incident_id, channel, ts = inc.id, root.message_channel or root.channel, root.message_ts
         payload = dict(root.payload or {})
+    if channel is None or ts is None:
+        raise RuntimeError("the low-stock alert has not been posted")
     result = _click(ctx, Action.ALERT_ACK, str(incident_id), channel=channel, ts=ts, block_id=f"alert:{incident_id}",
                     message={"ts": ts, "text": payload.get("text"), "blocks": payload.get("blocks")})
     updates = _posts(result, "chat.update")

@@ -49,7 +49,7 @@ class SignallingAck(Ack):
         self.first: BoltResponse | None = None
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def response(self) -> BoltResponse | None:
         return self._response
 
@@ -72,7 +72,7 @@ class AckEventRunner(ThreadListenerRunner):
     """``ThreadListenerRunner`` with an event-based wait for the acknowledgement (module doc)."""
 
     @classmethod
-    def replacing(cls, runner: ThreadListenerRunner) -> "AckEventRunner":
+    def replacing(cls, runner: ThreadListenerRunner) -> AckEventRunner:
         return cls(logger=runner.logger, process_before_response=runner.process_before_response,
                    listener_error_handler=runner.listener_error_handler,
                    listener_start_handler=runner.listener_start_handler,
@@ -117,7 +117,7 @@ class AckEventRunner(ThreadListenerRunner):
                 self.listener_error_handler.handle(error=e, request=request, response=response)
                 ack.response = response
         finally:
-            self.listener_completion_handler.handle(request=request, response=response)  # type: ignore[arg-type]
+            self.listener_completion_handler.handle(request=request, response=response)
 
     def _run_inline(self, request: BoltRequest, response: BoltResponse | None, listener: Listener,
                     ack: SignallingAck) -> None:
@@ -136,13 +136,13 @@ class AckEventRunner(ThreadListenerRunner):
             self._after_error(e, request, response)
             ack.response = response
             return
-        self.listener_completion_handler.handle(request=request, response=response)  # type: ignore[arg-type]
+        self.listener_completion_handler.handle(request=request, response=response)
 
     def _after_error(self, error: Exception, request: BoltRequest, response: BoltResponse | None) -> None:
         try:
-            self.listener_error_handler.handle(error=error, request=request, response=response)  # type: ignore[arg-type]
+            self.listener_error_handler.handle(error=error, request=request, response=response)
         finally:
-            self.listener_completion_handler.handle(request=request, response=response)  # type: ignore[arg-type]
+            self.listener_completion_handler.handle(request=request, response=response)
 
 
 def _signalling_ack(request: BoltRequest) -> SignallingAck:

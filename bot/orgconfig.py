@@ -38,7 +38,7 @@ class Target(BaseModel):
     max: float | None = None
 
     @model_validator(mode="after")
-    def _one_bound(self) -> "Target":
+    def _one_bound(self) -> Target:
         if self.min is None and self.max is None:
             raise ValueError("a target needs min, max or both")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -145,7 +145,7 @@ class OrgConfig(BaseModel):
         return checked_targets(value)
 
     @model_validator(mode="after")
-    def _role_clinics(self) -> "OrgConfig":
+    def _role_clinics(self) -> OrgConfig:
         unknown = self.roles.clinic_keys() - {c.key for c in self.clinics}
         if unknown and self.clinics:
             raise ValueError(f"roles name unknown clinic keys: {', '.join(sorted(unknown))}")

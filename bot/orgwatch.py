@@ -71,7 +71,7 @@ class OrgFileWatcher:
         finally:
             self._lock.release()
 
-    def start(self) -> "OrgFileWatcher":
+    def start(self) -> OrgFileWatcher:
         """Check on a daemon thread every ``interval`` seconds until :meth:`stop`."""
         def loop() -> None:
             while not self._stop.wait(self.interval):

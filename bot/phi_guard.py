@@ -100,7 +100,7 @@ class Guard:
 
     @classmethod
     def build(cls, patterns: Iterable[str] | Mapping[str, str] | None = None,
-              known_names: Iterable[str] = ()) -> "Guard":
+              known_names: Iterable[str] = ()) -> Guard:
         """Raises ConfigurationError for an invalid pattern (see :func:`compile_patterns`)."""
         return cls(tuple(compile_patterns(patterns)), KnownNames.of(known_names))
 

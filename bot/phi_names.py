@@ -97,7 +97,7 @@ class KnownNames:
     tokens: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, names: Iterable[str]) -> "KnownNames":
+    def of(cls, names: Iterable[str]) -> KnownNames:
         full = {" ".join(TOKEN_RE.findall(n.lower())) for n in names if n and n.strip()}
         return cls(frozenset(f for f in full if f), frozenset(t for f in full for t in f.split()))
 

@@ -69,7 +69,7 @@ class ComputeGate:
                 if self._acking == 0:
                     self._quiet.notify_all()
 
-    def __enter__(self) -> "ComputeGate":
+    def __enter__(self) -> ComputeGate:
         arrived = time.monotonic()
         self._slots.acquire()
         left = self.max_wait - (time.monotonic() - arrived)

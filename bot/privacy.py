@@ -76,7 +76,7 @@ class Pseudonymiser:
             todo = list(dict.fromkeys(keys))
         if todo:
             inner, outer = self._inner.copy, self._outer.copy
-            digests = []
+            digests: list[bytes] = []
             append = digests.append
             for value in todo:
                 state = inner()
@@ -85,11 +85,11 @@ class Pseudonymiser:
                 final.update(state.digest())
                 append(final.digest()[:PSEUDONYM_LENGTH // 2])
             text = b"".join(digests).hex()
-            cache.update(zip(todo, [text[i:i + PSEUDONYM_LENGTH] for i in range(0, len(text), PSEUDONYM_LENGTH)]))
+            cache.update(zip(todo, [text[i:i + PSEUDONYM_LENGTH] for i in range(0, len(text), PSEUDONYM_LENGTH)], strict=True))
         return list(map(cache.__getitem__, keys))
 
 
-def _keyed_states(key: bytes) -> tuple["hashlib._Hash", "hashlib._Hash"]:
+def _keyed_states(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
     block = 64  # SHA-256 block size
     if len(key) > block:
         key = hashlib.sha256(key).digest()

@@ -135,7 +135,12 @@ def serve(app: App, engine: Engine, *, host: str = "127.0.0.1", port: int = 3000
     wsgi = make_wsgi_app(app, engine, metrics=metrics, inflight=inflight, lifecycle=lifecycle,
                          server_timing=ctx.settings.server_timing)
     sweeper = Sweeper(ctx.replies, ctx.workers, client_for_app(app)).start()  # issue 14: owed replies
+
+    def on_drain() -> None:
+        metrics.draining.set(1)
+        sweeper.drain()
+
     serve_gracefully(wsgi, host=host, port=port, threads=threads, inflight=inflight, lifecycle=lifecycle,
                      executors=[app.listener_runner.listener_executor, ctx.workers],
-                     grace_seconds=ctx.settings.shutdown_grace_seconds, on_drain=lambda: (metrics.draining.set(1), sweeper.drain()))
+                     grace_seconds=ctx.settings.shutdown_grace_seconds, on_drain=on_drain)
     sweeper.stop()

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from bot.app import AppContext
 
 
-def register_all(app: "App", ctx: "AppContext") -> None:
+def register_all(app: App, ctx: AppContext) -> None:
     """Register every surface's listeners on ``app``."""
     from handlers import admin, alerts, conversation, digest, fallback, home, ideas, improve, kpi, pdsa, usergroups
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from bot.app import AppContext
 
 
-def _known_clinic(ctx: "AppContext", session: object, key: str) -> bool:
+def _known_clinic(ctx: AppContext, session: object, key: str) -> bool:
     if key == ORG or ctx.org.clinic(key) is not None:
         return True
     return session.scalar(select(Clinic.id).where(Clinic.key == key)) is not None  # type: ignore[attr-defined]
@@ -37,7 +37,7 @@ def _where(clinic: str) -> str:
     return "organisation-wide" if clinic == ORG else f"at {clinic}"
 
 
-def roles_text(ctx: "AppContext", user: str) -> str:
+def roles_text(ctx: AppContext, user: str) -> str:
     with session_scope(ctx.sessions) as s:
         mine = sorted(ctx.access.grants_for(s, user))  # type: ignore[attr-defined]
     if not mine:
@@ -46,7 +46,7 @@ def roles_text(ctx: "AppContext", user: str) -> str:
     return "Your roles: " + ", ".join(g.label() for g in mine) + "."
 
 
-def all_roles_text(ctx: "AppContext") -> str:
+def all_roles_text(ctx: AppContext) -> str:
     lines = ["*Roles from the organisation config* (change them there):"]
     lines += [f"• <@{s}> {g.label()}" if not s.startswith("S") else f"• <!subteam^{s}> {g.label()}"
               for s, g in ctx.org.roles.grants()] or ["• none"]
@@ -57,7 +57,7 @@ def all_roles_text(ctx: "AppContext") -> str:
     return "\n".join(lines)
 
 
-def status_text(ctx: "AppContext") -> str:
+def status_text(ctx: AppContext) -> str:
     from bot.services.status import status_lines
 
     watcher = getattr(ctx, "org_watcher", None)
@@ -70,7 +70,7 @@ def _who(subject: str) -> str:
     return f"<!subteam^{subject}>" if subject.startswith("S") else f"<@{subject}>"
 
 
-def change_roles(ctx: "AppContext", text: str, actor: str, client: Any = None) -> str:
+def change_roles(ctx: AppContext, text: str, actor: str, client: Any = None) -> str:
     """Grant or revoke (the caller has the admin role; checked again here). Runs after the
     acknowledgement: a typed ``@handle`` is resolved here through ``users.list``.
 
@@ -96,14 +96,14 @@ def change_roles(ctx: "AppContext", text: str, actor: str, client: Any = None) -
             "(roles from the organisation config change there).")
 
 
-def _directory(ctx: "AppContext") -> Directory:
+def _directory(ctx: AppContext) -> Directory:
     directory = getattr(ctx, "directory", None)
     if directory is None:
         directory = ctx.directory = Directory(lambda: None)  # type: ignore[attr-defined]
     return directory
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.command(Command.OPSBOT)
     def on_opsbot(ack: Ack, command: dict, respond: Respond, client: WebClient) -> None:
         ack()

@@ -5,7 +5,7 @@ in-place update through the delivery log on the worker pool (never on the ack pa
 from __future__ import annotations
 
 import logging
-from datetime import timezone
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
@@ -20,10 +20,10 @@ from bot.alerts.targets import Target, target_for
 from bot.delivery import deliver_pending, make_delivery_client
 from bot.errors import OpsBotError, UsageError
 from bot.failures import report
-from bot.text import record_id, require_id
 from bot.ids import Action, Callback
 from bot.phi_guard import check_fields, describe
 from bot.staff_names import guard_for
+from bot.text import record_id, require_id
 from bot.views import alerts as views
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, utcnow
@@ -43,7 +43,7 @@ def _incident_id(body: dict[str, Any]) -> int:
     return found
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     alert_settings = load_alert_settings(ctx.settings.opsbot_config)
     token, base = ctx.settings.secret("slack_bot_token"), ctx.settings.slack_api_url
 
@@ -143,7 +143,7 @@ def register(app: App, ctx: "AppContext") -> None:
                 errors={views.SNOOZE_REASON_BLOCK: describe(hits["snooze reason"], "snooze reason")})
             return
         ack()
-        until = until_local.astimezone(timezone.utc).replace(tzinfo=None)
+        until = until_local.astimezone(UTC).replace(tzinfo=None)
         try:
             with session_scope(ctx.sessions) as s:
                 keys = actions.snooze(s, iid, user, until, reason, now, t, guard_for(ctx.org, ctx.sessions))
@@ -153,7 +153,7 @@ def register(app: App, ctx: "AppContext") -> None:
         send(keys, client)
 
 
-def _send_now(ctx: "AppContext", client: WebClient, keys: list[str]) -> None:
+def _send_now(ctx: AppContext, client: WebClient, keys: list[str]) -> None:
     try:
         deliver_pending(ctx.sessions, client, keys=keys)
     except Exception:  # noqa: BLE001 - the scheduler's sweep retries whatever is left pending

@@ -15,8 +15,8 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from bot.access.current import RequestScope, bind, unbind
 from bot import payload
+from bot.access.current import RequestScope, bind, unbind
 from bot.errors import UsageError
 from bot.failures import report, user_message
 from bot.ids import Action
@@ -40,7 +40,7 @@ def question_text(text: str) -> str:
     return " ".join(MENTION.sub(" ", text or "").split())
 
 
-def register(app: "App", ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.event("app_mention")
     @runs_inline
     def on_mention(ack, event, client) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +72,7 @@ def register(app: "App", ctx: "AppContext") -> None:
         ctx.workers.submit(_pick_job, ctx, body, respond, client)
 
 
-def _converse_job(ctx: "AppContext", text: str, channel: str | None, root: str | None, user: str | None,
+def _converse_job(ctx: AppContext, text: str, channel: str | None, root: str | None, user: str | None,
                   client: Any, only_known_threads: bool) -> None:
     """Answer one message in its thread (worker thread)."""
     if not channel or not root:
@@ -93,7 +93,7 @@ def _converse_job(ctx: "AppContext", text: str, channel: str | None, root: str |
         unbind(token)
 
 
-def _asker(ctx: "AppContext", user: str | None, channel: str, root: str) -> RequestScope:
+def _asker(ctx: AppContext, user: str | None, channel: str, root: str) -> RequestScope:
     """Who asks, with their grants: the guard binds no scope for events (they carry no command to
     judge), and an unbound scope would let a question through unchecked."""
     with session_scope(ctx.sessions) as session:
@@ -101,7 +101,7 @@ def _asker(ctx: "AppContext", user: str | None, channel: str, root: str) -> Requ
     return RequestScope(f"ask:{uuid.uuid4().hex}", "event", "ask", user_id=user, channel_id=channel, grants=grants)
 
 
-def _pick_job(ctx: "AppContext", body: dict[str, Any], respond: Any, client: Any) -> None:
+def _pick_job(ctx: AppContext, body: dict[str, Any], respond: Any, client: Any) -> None:
     """A clicked clarifying/correcting button: answer the reading it carries."""
     container = body.get("container") or {}
     message = body.get("message") or {}

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def register(app: "App", ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     alerts = load_alert_settings(ctx.settings.opsbot_config)
 
     replies = ctx.replies
@@ -55,13 +55,13 @@ def _work(body: dict[str, Any]) -> dict[str, Any]:
             "asked": f"/digest {text}"[:200]}
 
 
-def _page(ctx: "AppContext", page: int, respond: Any) -> None:
+def _page(ctx: AppContext, page: int, respond: Any) -> None:
     with session_scope(ctx.sessions) as session:
         blocks, text = list_page(session, ctx.org, utcnow(), page)
     respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=True)
 
 
-def _run(ctx: "AppContext", alerts: Any, text: str, channel: str, user: str | None, respond: Any) -> None:
+def _run(ctx: AppContext, alerts: Any, text: str, channel: str, user: str | None, respond: Any) -> None:
     """One ``/digest`` command (worker thread; errors become an ephemeral reply with a reference)."""
     try:
         with session_scope(ctx.sessions) as session:

@@ -24,7 +24,7 @@ def known_commands() -> str:
     return ", ".join(f"`{c.value}`" for c in Command)
 
 
-def register(app: "App", ctx: "AppContext") -> None:  # noqa: ARG001 - the registration shape
+def register(app: App, ctx: AppContext) -> None:  # noqa: ARG001 - the registration shape
     @app.command(re.compile(r"^/"))
     def on_unknown_command(ack: Any, command: dict[str, Any]) -> None:
         name = re.sub(r"[^\w/-]", "", str(command.get("command") or ""))[:40] or "that command"

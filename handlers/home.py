@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from bot.app import AppContext
 
 
-def build_home(ctx: "AppContext", user_id: str) -> dict:
+def build_home(ctx: AppContext, user_id: str) -> dict:
     """The Home view for ``user_id`` (one session; each list capped just past what is shown)."""
     now, cap = utcnow(), PER_SECTION + 1
     with session_scope(ctx.sessions) as s:
@@ -28,7 +28,7 @@ def build_home(ctx: "AppContext", user_id: str) -> dict:
     return home_view(mine, cycles, open_ideas, adopted)
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.event("app_home_opened")
     def on_home(event: dict, client: WebClient) -> None:
         if event.get("tab", "home") != "home":

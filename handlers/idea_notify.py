@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def patterns(ctx: "AppContext") -> Guard:
+def patterns(ctx: AppContext) -> Guard:
     """The organisation's identifier guard: ``phi_patterns`` and the staff names it knows
     (provider table, ``phi_known_names``); see ``bot.staff_names``."""
     return guard_for(ctx.org, ctx.sessions)
@@ -34,7 +34,7 @@ def dm(client: WebClient, user_id: str, text: str, blocks: list[dict] | None = N
     client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
 
-def post_card(client: WebClient, ctx: "AppContext", card: service.IdeaCard) -> str | None:
+def post_card(client: WebClient, ctx: AppContext, card: service.IdeaCard) -> str | None:
     """Post a new idea to its clinic's improvement channel; returns the channel or None when
     the clinic has none. Named ideas remember the message (channel, ts) for later refreshes."""
     channel = improvement_channel(ctx.org, card.clinic_key)

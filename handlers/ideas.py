@@ -44,13 +44,13 @@ FORM_BLOCK = {"title": views.IdeaField.TITLE, "problem": views.IdeaField.PROBLEM
               "clinic_key": views.IdeaField.CLINIC, "kpi_id": views.IdeaField.KPI}
 
 
-def open_form(client: WebClient, ctx: "AppContext", trigger_id: str, values: dict[str, Any] | None = None) -> None:
+def open_form(client: WebClient, ctx: AppContext, trigger_id: str, values: dict[str, Any] | None = None) -> None:
     with session_scope(ctx.sessions) as session:
         clinics = clinic_choices(session, ctx.org)
     client.views_open(trigger_id=trigger_id, view=views.idea_form(clinics, kpi_choices(), values=values))
 
 
-def form_errors(values: dict[str, Any], ctx: "AppContext") -> tuple[service.IdeaDraft | None, dict[str, str]]:
+def form_errors(values: dict[str, Any], ctx: AppContext) -> tuple[service.IdeaDraft | None, dict[str, str]]:
     """The draft, or ``{block_id: message}`` for the fields Slack should mark."""
     hits = check_fields({k: values[k] for k in ("title", "problem", "proposed_change")}, patterns(ctx))
     if hits:
@@ -95,7 +95,7 @@ def upvote_work(body: dict[str, Any]) -> dict[str, Any]:
             "ephemeral": bool(_field(body, "container", "is_ephemeral"))}
 
 
-def _upvote(ctx: "AppContext", p: dict[str, Any], respond: Any, client: WebClient) -> None:
+def _upvote(ctx: AppContext, p: dict[str, Any], respond: Any, client: WebClient) -> None:
     """Add the vote and refresh the card (worker thread); errors become a reply."""
     try:
         with session_scope(ctx.sessions) as s:
@@ -113,7 +113,7 @@ def _upvote(ctx: "AppContext", p: dict[str, Any], respond: Any, client: WebClien
         report(exc, respond, "idea upvote")
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.command(Command.IDEA)
     def on_idea(ack: Ack, command: dict, client: WebClient, respond: Respond) -> None:
         ack()
@@ -124,6 +124,7 @@ def register(app: App, ctx: "AppContext") -> None:
         elif req.verb == "help":
             respond(blocks=views.help_blocks(IDEA_HELP), text="How to use /idea", response_type="ephemeral")
         elif req.verb == "show":
+            assert req.idea_id is not None  # parse_idea refuses "show" without an id
             with session_scope(ctx.sessions) as s:
                 card = service.get_card(s, req.idea_id, now)
                 lines = views.history_lines(service.history(s, req.idea_id))
@@ -138,6 +139,7 @@ def register(app: App, ctx: "AppContext") -> None:
             for blocks in views.idea_list(cards, heading)[:5]:  # response_url takes 5 replies
                 respond(blocks=blocks, text=heading, response_type="ephemeral", replace_original=False)
         elif req.verb == "status":
+            assert req.idea_id is not None and req.state is not None  # parse_idea refuses "status" without them
             with session_scope(ctx.sessions) as s:
                 change = service.change_state(s, req.idea_id, req.state, user, now, reason=req.reason,
                                               patterns=patterns(ctx))
@@ -206,8 +208,9 @@ def register(app: App, ctx: "AppContext") -> None:
         target = _state(action["action_id"].split(":", 1)[1])
         idea_id, user, now = require_id(action.get("value"), "idea"), body["user"]["id"], utcnow()
         container = body.get("container") or {}
-        where = ((container.get("channel_id"), container.get("message_ts"))
-                 if container.get("type") == "message" and not container.get("is_ephemeral") else None)
+        channel, ts = container.get("channel_id"), container.get("message_ts")
+        where = ((channel, ts) if container.get("type") == "message" and not container.get("is_ephemeral")
+                 and channel and ts else None)
         with session_scope(ctx.sessions) as s:
             card = service.get_card(s, idea_id, now)
             if target in CLOSING or target is IdeaState.PLANNED:
@@ -265,7 +268,7 @@ def register(app: App, ctx: "AppContext") -> None:
             "Merged", f"Your idea was added to *#{card.id}* as a comment ({card.votes} votes)."))
 
 
-def _post_and_tell(client: WebClient, ctx: "AppContext", card: Any, channel: str, saved: str, body: dict) -> None:
+def _post_and_tell(client: WebClient, ctx: AppContext, card: Any, channel: str, saved: str, body: dict) -> None:
     """Post the idea card, then put the outcome in the modal (issue 13: never claim a post that
     did not happen). A refusal Slack explains (not invited, archived…) is told in plain words;
     when the modal is gone the submitter gets the outcome as a DM."""

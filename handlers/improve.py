@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.app import AppContext
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.action(Action.KPI_IMPROVE)
     def on_improve(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()

@@ -65,7 +65,7 @@ def _button_work(body: dict[str, Any]) -> dict[str, Any]:
     return {**_asker(body), "question": _question(body), "channel": _channel(body)}
 
 
-def register(app: "App", ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     import bot.spc  # noqa: F401  (scipy/numpy load at start-up, not inside the first answer)
 
     replies = ctx.replies
@@ -98,7 +98,7 @@ def register(app: "App", ctx: "AppContext") -> None:
         replies.submit(ctx.workers, owed_id(context), "kpi.chart", _button_work(body), respond, client)
 
 
-def _answer_job(ctx: "AppContext", text: str, user: str | None, respond: Any, client: Any = None) -> None:
+def _answer_job(ctx: AppContext, text: str, user: str | None, respond: Any, client: Any = None) -> None:
     """Compute and send one ``/kpi`` answer (worker thread): look-ahead questions first (issue 20,
     :mod:`bot.services.lookahead`; the high-risk list goes to the asker's DM, never the channel),
     then the grammar, else plain language (issue 18). Errors become a reply."""
@@ -120,7 +120,7 @@ def _answer_job(ctx: "AppContext", text: str, user: str | None, respond: Any, cl
         _report(exc, respond)
 
 
-def _share_job(ctx: "AppContext", question: str, channel: str | None, user: str | None, respond: Any,
+def _share_job(ctx: AppContext, question: str, channel: str | None, user: str | None, respond: Any,
                client: Any) -> None:
     """Post the same answer (without buttons) in the channel (worker thread)."""
     try:
@@ -147,7 +147,7 @@ def _report(exc: Exception, respond: Any, channel: str | None = None, user: str 
         log.warning("could not send the error reply")
 
 
-def _chart_job(ctx: "AppContext", question: str, channel: str | None, respond: Any, client: Any,
+def _chart_job(ctx: AppContext, question: str, channel: str | None, respond: Any, client: Any,
                user: str | None = None) -> None:
     """Render the KPI's SPC chart and upload it (worker thread). Errors become a reply."""
     try:

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def record_revocation(ctx: "AppContext", body: dict[str, Any], event: dict[str, Any]) -> None:
+def record_revocation(ctx: AppContext, body: dict[str, Any], event: dict[str, Any]) -> None:
     """Append the revocation (event name, team, enterprise, revoked token kinds)."""
     kind = str(event.get("type") or "")[:32]
-    tokens = event.get("tokens") if isinstance(event.get("tokens"), dict) else {}
+    found = event.get("tokens")
+    tokens: dict[str, Any] = found if isinstance(found, dict) else {}
     detail = ", ".join(f"{k}: {len(v)}" for k, v in sorted(tokens.items()) if isinstance(v, list)) or None
     with session_scope(ctx.sessions) as s:
         s.add(SlackRevocation(event=kind, team_id=str(body.get("team_id") or "")[:32] or None,
@@ -33,7 +34,7 @@ def record_revocation(ctx: "AppContext", body: dict[str, Any], event: dict[str, 
                               detail=detail, at=utcnow()))
 
 
-def register(app: "App", ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     def on_revoked(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         ack()
         record_revocation(ctx, body, event)

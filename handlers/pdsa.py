@@ -9,14 +9,14 @@ from slack_sdk import WebClient
 
 from bot import payload
 from bot.errors import UsageError
-from bot.text import require_id
 from bot.ideas import pdsa, service
 from bot.ideas.commands import PDSA_HELP, parse_pdsa
 from bot.ideas.kpis import kpi_choices
-from bot.ideas.study import study_proposal
 from bot.ideas.reminders import reminder_days
+from bot.ideas.study import study_proposal
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import check_fields, describe
+from bot.text import require_id
 from bot.views import pdsa as views
 from bot.views.ideas import help_blocks
 from handlers.idea_notify import after_move, dm, patterns
@@ -33,12 +33,12 @@ UPDATE_BLOCKS = {"observations": str(views.PdsaField.OBSERVATIONS), "study": str
                  "act": str(views.PdsaField.ACT)}
 
 
-def _field_errors(texts: dict[str, str], ctx: "AppContext") -> dict[str, str]:
+def _field_errors(texts: dict[str, str], ctx: AppContext) -> dict[str, str]:
     hits = check_fields(texts, patterns(ctx))
     return {str(views.DRAFT_FIELDS[k]): describe(v, k) for k, v in hits.items()}
 
 
-def register(app: App, ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     @app.command(Command.PDSA)
     def on_pdsa(ack: Ack, command: dict, client: WebClient, respond: Respond) -> None:
         ack()
@@ -48,10 +48,12 @@ def register(app: App, ctx: "AppContext") -> None:
             return
         with session_scope(ctx.sessions) as s:
             if req.verb == "start":
+                assert req.target_id is not None  # parse_pdsa refuses start without an id
                 idea = service.get_card(s, req.target_id, utcnow())
                 taken = [c.cycle_number for c in pdsa.list_cycles(s) if c.idea_id == idea.id]
                 view = views.start_form(idea, kpi_choices(), max(taken, default=0) + 1)
             elif req.verb == "update":
+                assert req.target_id is not None  # parse_pdsa refuses update without an id
                 view = views.update_form(pdsa.get_cycle(s, req.target_id), study_proposal(s, req.target_id, utcnow()))
             else:
                 mine = req.scope == "mine"

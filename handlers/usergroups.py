@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 EVENTS = ("subteam_created", "subteam_members_changed", "subteam_updated")
 
 
-def register(app: "App", ctx: "AppContext") -> None:
+def register(app: App, ctx: AppContext) -> None:
     def on_subteam(ack: Any, event: dict[str, Any]) -> None:
         ack()
         access = getattr(ctx, "access", None)

@@ -21,6 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from bot.errors import OpsBotError
 from jobs.runner import JobContext, JobSpec, register_job
 from storage.db import session_scope
@@ -72,7 +74,7 @@ def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
     from storage.importers.remittances import import_remittance_file
 
     secret = ctx.extra.get("pseudonym_key")  # a SecretStr: never in a repr or a log line
-    key = secret.get_secret_value() if hasattr(secret, "get_secret_value") else str(secret or "")
+    key = secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or "")
     with session_scope(ctx.sessions) as s:
         if feed == "remittances":
             return import_remittance_file(s, path)

@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, or_, select, update
@@ -124,7 +124,7 @@ class LeaseKeeper:
         if self.on_change is not None:
             self.on_change(held)
 
-    def start(self) -> "LeaseKeeper":
+    def start(self) -> LeaseKeeper:
         self.tick()
 
         def loop() -> None:
@@ -190,7 +190,7 @@ def due_runs(sched: Any, since: datetime, until: datetime) -> list[tuple[Any, da
 def catch_up(sched: Any, window: timedelta, now: datetime | None = None) -> list[str]:
     """On takeover: make every cron job whose fire time fell in the last ``window`` run now
     (the previous leader may have died just before it). Returns the job ids."""
-    now_aware = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now_aware = (now or datetime.now(UTC)).astimezone(UTC)
     ids = sorted({job.id for job, _ in due_runs(sched, now_aware - window, now_aware)})
     for job_id in ids:
         sched.modify_job(job_id, next_run_time=now_aware)

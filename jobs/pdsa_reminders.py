@@ -76,7 +76,7 @@ def run(sessions: sessionmaker[Session], client: WebClient, now: datetime, *,
     return report
 
 
-def pdsa_reminders_job(ctx: "JobContext", clinic: str | None, now: datetime) -> dict[str, Any]:
+def pdsa_reminders_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[str, Any]:
     """Adapter for ``jobs.runner`` (``opsbot jobs run pdsa_reminders``); all clinics at once."""
     if ctx.client_factory is None:
         return {"skipped": "no Slack client configured (SLACK_BOT_TOKEN)"}

@@ -22,7 +22,7 @@ horizon longer than the longest look-back anyone asks for (default two years).
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ def purge_rejects_files(session: Session, now: datetime, days: int) -> int:
     for name in sorted(p for p in paths if p):
         path = Path(name)
         try:
-            if datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None) >= cutoff_at:
+            if datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None) >= cutoff_at:
                 continue
             path.unlink()
             removed += 1

@@ -92,15 +92,30 @@ def run_job(ctx: JobContext, name: str, clinic: str | None = None, now: datetime
     if spec is None:
         msg = report_job_error(name, ref, UsageError(f"Unknown job {name!r}; jobs: {', '.join(sorted(JOBS))}"))
         return JobOutcome(name, ref, False, error=msg)
-    log.info("job %s ref=%s clinic=%s start", name, ref, clinic or "*")
+    log.debug("job %s ref=%s clinic=%s start", name, ref, clinic or "*")
     try:
         summary = spec.fn(ctx, clinic, now or utcnow())
     except Exception as exc:  # noqa: BLE001 - the one pipeline; the scheduler thread survives
         return JobOutcome(name, ref, False, error=report_job_error(name, ref, exc),
                           seconds=time.monotonic() - start)
     elapsed = time.monotonic() - start
-    log.info("job %s ref=%s done in %.2fs: %s", name, ref, elapsed, summary)
+    # a run that found nothing to do (every 30 s for the delivery sweep) is not news (issue 17)
+    log.log(logging.DEBUG if _idle(summary) else logging.INFO, "job %s ref=%s done in %.2fs: %s",
+            name, ref, elapsed, summary)
     return JobOutcome(name, ref, True, summary, seconds=elapsed)
+
+
+def _idle(summary: object) -> bool:
+    """True when a job's summary holds only zeros and empty collections (nothing was done)."""
+    if isinstance(summary, dict):
+        return all(_idle(v) for v in summary.values())
+    if isinstance(summary, list | tuple | set):
+        return all(_idle(v) for v in summary)
+    if isinstance(summary, bool):
+        return not summary
+    if isinstance(summary, int | float):
+        return summary == 0
+    return summary is None
 
 
 def _load_builtin_jobs() -> None:

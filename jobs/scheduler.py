@@ -12,7 +12,7 @@ delivery log's unique keys, so a daylight-saving repeat or a second scheduler po
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,7 +53,7 @@ def schedule_clinics(sched: BaseScheduler, ctx: JobContext) -> int:
     """(Re)schedule every per-clinic job for every clinic in ``ctx.org`` and the database (after
     an organisation-file reload too: new clinics get their jobs, changed zones or crons are
     replaced). Returns how many jobs were scheduled."""
-    run = sched.opsbot_run  # type: ignore[attr-defined]
+    run = sched.opsbot_run
     count = 0
     for key, tz in sorted(clinic_zones(ctx).items()):
         for spec in JOBS.values():
@@ -84,8 +84,8 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
 
         run = guarded(run_job, lease, metrics)
     kind = BlockingScheduler if blocking else BackgroundScheduler
-    sched = kind(timezone=timezone.utc, job_defaults={"coalesce": True, "max_instances": 1})
-    sched.opsbot_run = run  # type: ignore[attr-defined]  # schedule_clinics after an org-file reload
+    sched = kind(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
+    sched.opsbot_run = run  # schedule_clinics after an org-file reload
     schedule_clinics(sched, ctx)
     for spec in JOBS.values():
         if spec.per_clinic or not spec.every_minutes or spec.name == "deliver":
@@ -105,7 +105,7 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
     if ctx.extra.get("drop_dir"):  # issue 13: the practice's daily files, imported as they arrive
         every = int(ctx.extra.get("drop_interval_s") or 300)
         sched.add_job(run, IntervalTrigger(seconds=every), args=[ctx, "drop_folder"], id="drop_folder",
-                      next_run_time=datetime.now(timezone.utc),
+                      next_run_time=datetime.now(UTC),
                       name="drop folder import", misfire_grace_time=every, coalesce=True, max_instances=1,
                       replace_existing=True)
     sched.add_listener(_on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)

@@ -103,18 +103,18 @@ def upsert_frame(session: Session, model: Any, frame: pd.DataFrame,
     if stored and not assume_new:
         compare = ["row_hash"] if "row_hash" in table.c else [
             c for c in columns if c not in natural_key and c not in _NOT_COMPARED]
-        keys = list(zip(*(column(c) for c in natural_key)))
+        keys = list(zip(*(column(c) for c in natural_key), strict=True))
         existing = _existing(raw, table, dialect, natural_key, keys, compare)
     if not existing:
         # first load of these keys: everything is new; leave out all-null nullable columns
         # (fewer values to bind; they default to NULL anyway)
         insert_cols = [c for c in columns if not (table.c[c].nullable and frame[c].isna().all())]
-        _insert(raw, table, dialect, insert_cols, zip(*(column(c) for c in insert_cols)), len(frame), stored)
+        _insert(raw, table, dialect, insert_cols, zip(*(column(c) for c in insert_cols), strict=True), len(frame), stored)
         return UpsertCounts(imported=len(frame))
-    rows = list(zip(*(column(c) for c in columns)))
+    rows = list(zip(*(column(c) for c in columns), strict=True))
     new_rows, changed = [], []
     cmp_idx = [columns.index(c) for c in compare]
-    for key, row in zip(keys, rows):
+    for key, row in zip(keys, rows, strict=True):
         found = existing.get(key)
         if found is None:
             new_rows.append(row)

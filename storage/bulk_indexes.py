@@ -58,10 +58,12 @@ def run_all(raw: Any, statements: list[str]) -> None:
 def table_rows(session: Session, model: Any) -> int:
     table: Table = model if isinstance(model, Table) else model.__table__
     raw = session.connection().connection.dbapi_connection
+    assert raw is not None  # a checked-out connection holds its DBAPI connection
     cur = raw.cursor()
     try:
         cur.execute(f'SELECT count(*) FROM "{table.name}"')
-        return int(cur.fetchone()[0])
+        (count,) = cur.fetchone() or (0,)
+        return int(count)
     finally:
         cur.close()
 

@@ -196,7 +196,7 @@ def key_lookup_sql(table: Table, dialect: str, natural_key: tuple[str, ...], key
         on = " AND ".join(f't."{c}" = j.k{i}' for i, c in enumerate(natural_key))
         sql = (f'SELECT t.id, {cols} FROM "{table.name}" AS t '
                f"JOIN unnest({arrays}) AS j({aliases}) ON {on}")
-        return sql, [list(col) for col in zip(*keys)] if keys else [[] for _ in natural_key]
+        return sql, [list(col) for col in zip(*keys, strict=True)] if keys else [[] for _ in natural_key]
     on = " AND ".join(f"t.\"{c}\" = json_extract(j.value, '$[{i}]')" for i, c in enumerate(natural_key))
     sql = f'SELECT t.id, {cols} FROM json_each(?) AS j JOIN "{table.name}" AS t ON {on}'
     return sql, (json.dumps(keys),)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -27,7 +28,7 @@ def make_engine(url: str, *, connect_timeout: int | None = None, pool_timeout: f
     if url.startswith("sqlite"):
         busy = max(5.0, pool_timeout) if pool_timeout is not None else 30
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": busy})
-        engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
+        engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -52,7 +53,7 @@ def make_engine(url: str, *, connect_timeout: int | None = None, pool_timeout: f
         connect_args.setdefault("options", f"-c statement_timeout={int(statement_timeout_ms)}")
     if connect_args:
         kwargs["connect_args"] = connect_args
-    return create_engine(url, **kwargs)  # type: ignore[arg-type]
+    return create_engine(url, **kwargs)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -71,3 +72,10 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an executed INSERT … SELECT, UPDATE or DELETE wrote (``rowcount``; 0 when the
+    driver does not say). ``Session.execute`` is typed to return a ``Result``; for these statements
+    it is a ``CursorResult``."""
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

@@ -41,8 +41,8 @@ def appointment_frame(session: Session, *, until: date | None = None, since: dat
         where.append(f"clinic_id IN ({', '.join(str(int(c)) for c in clinic_ids) or 'NULL'})")
     sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM appointments" + (f" WHERE {' AND '.join(where)}" if where else "")
     rows = session.execute(text(sql), params).all()
-    columns = list(zip(*rows)) if rows else [()] * len(HISTORY_COLUMNS)
-    return _typed(pd.DataFrame({c: list(v) for c, v in zip(HISTORY_COLUMNS, columns)}, columns=HISTORY_COLUMNS))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(HISTORY_COLUMNS)
+    return _typed(pd.DataFrame({c: list(v) for c, v in zip(HISTORY_COLUMNS, columns, strict=True)}, columns=HISTORY_COLUMNS))
 
 
 def day_frame(session: Session, day: date, clinic_ids: list[int]) -> pd.DataFrame:
@@ -91,8 +91,8 @@ def template_capacity(session: Session) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["clinic_id", "weekday", "start", "end", "slot_minutes"])
     if frame.empty:
         return pd.DataFrame(columns=["clinic_id", "weekday", "slots"])
-    minutes = [(e.hour * 60 + e.minute) - (s.hour * 60 + s.minute) for s, e in zip(frame["start"], frame["end"])]
-    frame["slots"] = [max(0, m) // max(1, int(sm)) for m, sm in zip(minutes, frame["slot_minutes"])]
+    minutes = [(e.hour * 60 + e.minute) - (s.hour * 60 + s.minute) for s, e in zip(frame["start"], frame["end"], strict=True)]
+    frame["slots"] = [max(0, m) // max(1, int(sm)) for m, sm in zip(minutes, frame["slot_minutes"], strict=True)]
     return frame.groupby(["clinic_id", "weekday"], as_index=False)["slots"].sum()
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rows_affected
 from storage.models import PendingReply
 
-_ADD = insert(PendingReply.__table__).returning(PendingReply.__table__.c.id)
+_TABLE = cast(Table, PendingReply.__table__)
+_ADD = insert(_TABLE).returning(_TABLE.c.id)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def renew(session: Session, holder: str, ids: list[int], until: datetime) -> int
         return 0
     stmt = (update(PendingReply).where(PendingReply.claimed_by == holder, PendingReply.id.in_(ids))
             .values(claimed_until=until))
-    return session.execute(stmt).rowcount or 0
+    return rows_affected(session.execute(stmt))
 
 
 def claim_lapsed(session: Session, holder: str, now: datetime, until: datetime, limit: int = 20) -> list[OwedReply]:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, func, insert, literal, null, select, text
 from sqlalchemy.orm import Session
 
+from storage.db import rows_affected
 from storage.models import Appointment, AppointmentStatus, FeedLoad, utcnow
 from storage.models.rollups import AppointmentDaily, KpiDaily, LeadTimeDaily, RollupState
 
@@ -87,7 +88,7 @@ def refresh_appointment_rollups(session: Session, date_from: date | None = None,
     columns = ["clinic_id", "provider_id", "appointment_date", "booked", "completed", "no_show",
                "cancelled", "late_cancelled", "scheduled", "lead_n", "lead_days_sum", "same_day",
                "verified", "verify_known", "auth_required", "authorized"]
-    written = int(session.execute(insert(r).from_select(columns, query)).rowcount or 0)
+    written = rows_affected(session.execute(insert(r).from_select(columns, query)))
     refresh_components(session, "appointments", date_from, date_to)
     refresh_lead_time(session, date_from, date_to)
     mark_fresh(session, "appointments")
@@ -105,13 +106,13 @@ def refresh_lead_time(session: Session, date_from: date | None = None, date_to: 
     cols = ["clinic_id", "appointment_date", "lead_days", "appointments"]
     per_clinic = (select(a.clinic_id, a.appointment_date, a.lead_days, func.count()).where(*where)
                   .group_by(a.appointment_date, a.lead_days, a.clinic_id))
-    written = int(session.execute(insert(t).from_select(cols, per_clinic)).rowcount or 0)
+    written = rows_affected(session.execute(insert(t).from_select(cols, per_clinic)))
     # the network grain is the sum of the clinic rows just written (every appointment has a
     # clinic): a pass over those rows instead of a second sort of the appointments
     network = (select(cast(null(), Integer), t.appointment_date, t.lead_days, func.sum(t.appointments))
                .where(t.clinic_id.is_not(None), *_between(t.appointment_date, date_from, date_to))
                .group_by(t.appointment_date, t.lead_days))
-    written += int(session.execute(insert(t).from_select(cols, network)).rowcount or 0)
+    written += rows_affected(session.execute(insert(t).from_select(cols, network)))
     from storage.rollups_lead import refresh_lead_time_monthly
 
     refresh_lead_time_monthly(session, date_from, date_to)
@@ -146,7 +147,7 @@ def refresh_components(session: Session, feed: str, date_from: date | None = Non
                             func.sum(spec.d), _count(spec.d > 0))
                      .select_from(spec.source).where(*where).group_by(*groups))
             cols = ["component", "grain", "clinic_id", "key_id", "day", "n", "d", "d_rows"]
-            written += int(session.execute(insert(k).from_select(cols, query)).rowcount or 0)
+            written += rows_affected(session.execute(insert(k).from_select(cols, query)))
     return written
 
 

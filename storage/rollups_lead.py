@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import Date, Integer, cast, delete, func, insert, literal, null, select
 from sqlalchemy.orm import Session
 
+from storage.db import rows_affected
 from storage.models import Appointment, AppointmentStatus
 from storage.models.rollups import LeadTimeDaily, LeadTimeMonthly
 
@@ -30,7 +31,7 @@ def month_starts(first: date, last: date) -> list[date]:
 
 def _as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
-        return value  # type: ignore[return-value]
+        return value
     return date.fromisoformat(str(value)[:10])
 
 
@@ -70,5 +71,5 @@ def refresh_lead_time_monthly(session: Session, date_from: date | None = None, d
             .where(*raw, a.appointment_date >= start, a.appointment_date <= end)
             .group_by(a.clinic_id, a.provider_id, a.lead_days))
         for query in (network_and_clinics, providers):
-            written += int(session.execute(insert(m).from_select(cols, query)).rowcount or 0)
+            written += rows_affected(session.execute(insert(m).from_select(cols, query)))
     return written

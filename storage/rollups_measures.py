@@ -51,7 +51,7 @@ def _groups(keys: np.ndarray) -> Iterable[tuple[int, int]]:
     if not len(keys):
         return []
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return zip(starts.tolist(), np.r_[starts[1:], len(keys)].tolist())
+    return zip(starts.tolist(), np.r_[starts[1:], len(keys)].tolist(), strict=True)
 
 
 def tna_measures(tna: pd.DataFrame, horizon: int) -> list[Row]:
@@ -95,7 +95,7 @@ def supply_measures(items: pd.DataFrame, meta: dict[int, dict[str, Any]], window
     totals, squares = rows["usage_window"].tolist(), rows["usage_sq_window"].tolist()
     hands, ids, clinics = rows["on_hand"].tolist(), rows["item_id"].tolist(), rows["clinic_id"].tolist()
     facts: dict[str, list[Any]] = {k.kpi_id: [] for k in kpis}
-    for total, sq, hand, item_id in zip(totals, squares, hands, ids):
+    for total, sq, hand, item_id in zip(totals, squares, hands, ids, strict=True):
         item = {**meta[item_id], "mean": total / window, "sd": window_sd(total, sq, window),
                 "on_hand": None if hand is None or hand != hand else float(hand)}
         for k in kpis:

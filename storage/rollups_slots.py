@@ -137,9 +137,11 @@ def _write(session: Session, table: Any, frame: pd.DataFrame) -> None:
     cols = list(frame.columns)
     if frame.empty:
         return
-    values = list(zip(*(column_values(frame[c], table.c[c].type, dialect) for c in cols)))
+    values = list(zip(*(column_values(frame[c], table.c[c].type, dialect) for c in cols), strict=True))
     names = ", ".join(f'"{c}"' for c in cols)
-    cur = conn.connection.dbapi_connection.cursor()
+    raw = conn.connection.dbapi_connection
+    assert raw is not None  # a checked-out connection holds its DBAPI connection
+    cur = raw.cursor()
     try:
         if dialect == "postgresql":
             with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:

@@ -21,7 +21,6 @@ from storage.models import StockCount, SupplyItem, SupplyLot
 from storage.models.rollups import SupplyItemDaily
 from storage.rollups_slots import _EPOCH, _dates, _write
 
-
 # a movement's effect on the quantity on hand: adjustments are signed already
 SIGNED_QUANTITY = case((T.kind.in_(("usage", "expired")), -T.quantity), (T.kind == "receipt", T.quantity),
                        else_=T.quantity)

@@ -22,7 +22,8 @@ def may_post(kpi_id: str | None, channel: str | None, org: object) -> bool:
 
 def split_for(kpi_ids: Iterable[str], channel: str | None, org: object) -> tuple[list[str], list[str]]:
     """``(shown, withheld)`` KPI ids for ``channel``, each in the order given."""
-    shown, withheld = [], []
+    shown: list[str] = []
+    withheld: list[str] = []
     for kpi_id in kpi_ids:
         (shown if may_post(kpi_id, channel, org) else withheld).append(kpi_id)
     return shown, withheld

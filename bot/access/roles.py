@@ -105,7 +105,7 @@ class RolesConfig(BaseModel):
 
     def grants(self) -> list[tuple[str, Grant]]:
         """Every (subject, grant) pair in the config."""
-        out = []
+        out: list[tuple[str, Grant]] = []
         for role in Role:
             for clinic, subjects in getattr(self, role.value).items():
                 out.extend((s, Grant(role, clinic)) for s in subjects)

@@ -102,7 +102,7 @@ class AlertSettings(BaseModel):
     demand_capacity: DemandCapacityParams = DemandCapacityParams()
     clinics: dict[str, dict[str, Any]] = {}
 
-    def for_clinic(self, key: str) -> "AlertSettings":
+    def for_clinic(self, key: str) -> AlertSettings:
         """The settings with ``clinics.<key>`` merged over the organisation values."""
         override = self.clinics.get(key)
         if not override:

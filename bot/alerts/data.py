@@ -21,6 +21,7 @@ from storage.models import (
     SupplyLot,
 )
 
+
 def inventory_snapshot(session: Session, clinic_id: int, today: date
                        ) -> tuple[list[StockPosition], dict[int, ItemInfo], date | None]:
     """The clinic's stock positions as ``/kpi reorder-point`` computes them (measured on its

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from bot.alerts.rules.denials import RemitRow
 
 
-def denial_drivers(rows: Iterable["RemitRow"], baseline: list[date], latest: date) -> list[Drivers]:
+def denial_drivers(rows: Iterable[RemitRow], baseline: list[date], latest: date) -> list[Drivers]:
     """Drivers by payer and by category of the change from the pooled ``baseline`` weeks to the
     ``latest`` week; empty when either side has no remittance."""
     sums: dict[bool, dict[str, list[float]]] = {False: defaultdict(lambda: [0.0, 0.0]),
@@ -51,7 +51,7 @@ def denial_drivers(rows: Iterable["RemitRow"], baseline: list[date], latest: dat
     return [payer, category]
 
 
-def why_line(rows: Iterable["RemitRow"], baseline: list[date], latest: date) -> str | None:
+def why_line(rows: Iterable[RemitRow], baseline: list[date], latest: date) -> str | None:
     """``"Why: +12.30 pts vs the baseline weeks — payer Medicare +10.1 pts (rate moved); …"``."""
     found = denial_drivers(rows, baseline, latest)
     text = short_why(found, "%") if found else None

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.alerts import data
-from bot.alerts.config import AlertSettings
 from bot.alerts.audience import for_audience
+from bot.alerts.config import AlertSettings
 from bot.alerts.incidents import apply_results
-from bot.alerts.model import RuleResult
+from bot.alerts.model import NO_DATA, RuleResult
 from bot.alerts.rules.compliance import compliance
 from bot.alerts.rules.demand import demand_capacity
 from bot.alerts.rules.denials import alert_weeks, denial_spike
 from bot.alerts.rules.inventory import expiring_lots, low_stock
-from bot.alerts.model import NO_DATA
 from bot.alerts.rules.stale import ORG_KEY, RULE_FEEDS, overdue_feeds, stale_data
 from bot.alerts.targets import Target, target_for
 from bot.errors import UsageError
@@ -29,10 +28,9 @@ RULES = ("stale_data", "low_stock", "expiring_lots", "denial_spike", "compliance
 
 
 def local_today(clinic_tz: str, now: datetime) -> date:
-    from datetime import timezone
     from zoneinfo import ZoneInfo
 
-    return now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(clinic_tz or "UTC")).date()
+    return now.replace(tzinfo=UTC).astimezone(ZoneInfo(clinic_tz or "UTC")).date()
 
 
 def evaluate_clinic(session: Session, clinic: Clinic, settings: AlertSettings, now: datetime,

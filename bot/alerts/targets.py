@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.alerts.config import AlertSettings, QuietHours
@@ -23,7 +23,7 @@ class Target:
     quiet: QuietHours | None = None
 
     def local(self, utc_naive: datetime) -> datetime:
-        return utc_naive.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(self.tz))
+        return utc_naive.replace(tzinfo=UTC).astimezone(ZoneInfo(self.tz))
 
     def not_before(self, now: datetime) -> datetime | None:
         """End of the quiet hours containing ``now`` (naive UTC in and out), or None when
@@ -38,7 +38,7 @@ class Target:
         end = datetime.combine(day, self.quiet.end, tzinfo=ZoneInfo(self.tz))
         if end <= local:
             end = datetime.combine(day + timedelta(days=1), self.quiet.end, tzinfo=ZoneInfo(self.tz))
-        return end.astimezone(timezone.utc).replace(tzinfo=None)
+        return end.astimezone(UTC).replace(tzinfo=None)
 
 
 def target_for(org: OrgConfig, alerts: AlertSettings, clinic_key: str, clinic_name: str,

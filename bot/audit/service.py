@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, utcnow
@@ -57,7 +58,7 @@ def record(session: Session, entry: AuditEntry) -> None:
     session.connection().execute(_INSERT, entry.values())  # parameters, not .values(): no per-call build
 
 
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(cast(Table, AuditEvent.__table__))  # Core insert (executemany), not the ORM bulk path
 
 
 def rows(session: Session, since: datetime | None = None, until: datetime | None = None) -> Iterator[AuditEvent]:

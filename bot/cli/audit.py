@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import typer
@@ -30,7 +30,7 @@ def parse_instant(text: str, option: str) -> datetime:
     except ValueError:
         raise UsageError(f"{option}: '{text}' is not a date (YYYY-MM-DD) or ISO 8601 instant "
                          "(e.g. 2026-11-01T08:00Z).") from None
-    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 @audit_cli.command("export")

@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 from sqlalchemy import Engine
@@ -77,7 +78,9 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def database_option() -> typer.models.OptionInfo:
+def database_option() -> Any:
+    """The ``--database`` option. Typed ``Any`` as ``typer.Option`` is: typer reads the option object
+    given as the default, while the parameter's own type (``str | None``) is what the command sees."""
     return typer.Option(None, "--database", help="Database URL (default: DATABASE_URL or sqlite:///opsbot.db)")
 
 

@@ -36,10 +36,9 @@ def preview(clinic: list[str] = typer.Option([], "--clinic", help="Clinic key or
             database: str | None = database_option()) -> None:
     """Print the digest as it would be posted now (nothing is sent or recorded)."""
     from bot.digest.service import digest_reply
+    from bot.errors import UsageError
     from bot.render_text import render
     from storage.db import session_scope
-
-    from bot.errors import UsageError
 
     ctx = _ctx(database, deliver=False)
     with user_errors(), session_scope(ctx.sessions) as s:
@@ -51,7 +50,7 @@ def preview(clinic: list[str] = typer.Option([], "--clinic", help="Clinic key or
             raise
         finally:
             s.rollback()  # a preview changes nothing (not even a clinic row created from the org config)
-    for i, (blocks, text) in enumerate(replies):
+    for i, (blocks, _text) in enumerate(replies):
         if i:
             typer.echo(f"\n── in the thread (part {i + 1}) ──")
         typer.echo(json.dumps(blocks, indent=2, ensure_ascii=False) if as_json else render(blocks))

@@ -11,7 +11,14 @@ from pathlib import Path
 import typer
 
 from bot.cli import cli
-from bot.cli.common import GROUP_OPTIONS, database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
+from bot.cli.common import (
+    GROUP_OPTIONS,
+    database_option,
+    engine_for,
+    pseudonym_key_or_exit,
+    settings_or_exit,
+    user_errors,
+)
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import typer
 
@@ -19,13 +19,12 @@ cli.add_typer(jobs_cli, name="jobs")
 def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no-untyped-def]
     """JobContext from settings: org + alert config, sessions, and (with a bot token) a Web API
     client without automatic retries (the delivery log retries)."""
+    import jobs.retention  # noqa: F401  (issue 9: registers the retention job)
     from bot.alerts.config import load_alert_settings
     from bot.delivery import DeliveryPolicy, make_delivery_client
     from bot.orgconfig import load_org_config
     from jobs.runner import JobContext
     from storage.db import make_session_factory
-
-    import jobs.retention  # noqa: F401  (issue 9: registers the retention job)
 
     token = settings.secret("slack_bot_token")
     sessions = make_session_factory(engine_for(settings))
@@ -56,7 +55,7 @@ def _parse_now(value: str | None) -> datetime | None:
     except ValueError:
         raise typer.BadParameter("use an ISO date-time, e.g. 2026-03-02T07:00 or 2026-03-02T12:00+00:00") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
@@ -92,19 +91,20 @@ def lease_status(database: str | None = database_option()) -> None:
 
 @jobs_cli.command("list")
 def list_jobs(database: str | None = database_option()) -> None:
-    """Jobs, their schedule ids and next run times (UTC)."""
+    """Jobs, their schedule ids, schedules in words and next run times (UTC)."""
     from jobs.runner import JOBS
+    from jobs.schedule_words import schedule_in_words
     from jobs.scheduler import build_scheduler
 
     settings = settings_or_exit(DATABASE_URL=database)
     with user_errors():
         sched = build_scheduler(job_context(settings, deliver=False))
     for spec in JOBS.values():
-        typer.echo(f"{spec.name:10} {'per clinic' if spec.per_clinic else 'global':10} {spec.description}")
-    now = datetime.now(timezone.utc)
+        typer.echo(f"{spec.name:15} {'per clinic' if spec.per_clinic else 'global':10} {spec.description}")
+    now = datetime.now(UTC)
     for job in sched.get_jobs():
         nxt = job.trigger.get_next_fire_time(None, now)
-        typer.echo(f"  {job.id:28} next {nxt.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC  ({job.trigger})")
+        typer.echo(f"  {job.id:28} {schedule_in_words(job.trigger):38} next {nxt.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
 
 
 @cli.command("scheduler")
@@ -132,9 +132,12 @@ def scheduler(database: str | None = database_option(),
         if not settings.oauth_enabled:
             require(settings, "slack_bot_token")
         ctx = job_context(settings)
-        keeper = LeaseKeeper(ctx.sessions, ttl_seconds=settings.lease_seconds,
-                             on_gain=lambda: holder.get("sched") and catch_up(  # type: ignore[func-returns-value]
-                                 holder["sched"], timedelta(seconds=ALERTS_MISFIRE_S)),
+
+        def on_gain() -> None:
+            if holder.get("sched"):
+                catch_up(holder["sched"], timedelta(seconds=ALERTS_MISFIRE_S))
+
+        keeper = LeaseKeeper(ctx.sessions, ttl_seconds=settings.lease_seconds, on_gain=on_gain,
                              on_change=lambda held: metrics.leader.set(1 if held else 0))
         sched = build_scheduler(ctx, blocking=True, delivery_interval_s=delivery_interval, lease=keeper,
                                 metrics=metrics)

@@ -75,8 +75,8 @@ def report_cmd(split: str | None = typer.Option(None, "--split", help="First sco
         better = [d for d in r.demand if d.improvement >= 0.2]
         typer.echo(f"demand forecast, 28 days from {r.split}: MAE vs naive 'same weekday last week' "
                    f"({len(better)}/{len(r.demand)} clinics ≥ 20 % better)")
-        for d in r.demand[:clinics] if clinics else []:
-            typer.echo(f"  {d.clinic:24} MAE {d.mae:6.2f}  naive {d.naive_mae:6.2f}  {d.improvement:+.0%}")
+        for dm in r.demand[:clinics] if clinics else []:
+            typer.echo(f"  {dm.clinic:24} MAE {dm.mae:6.2f}  naive {dm.naive_mae:6.2f}  {dm.improvement:+.0%}")
 
 
 @model_cli.command("train")

@@ -25,9 +25,8 @@ def serve_command(
 ) -> None:
     """Serve Slack's HTTP requests on POST /slack/events (signatures always verified)."""
     from bot.app import create_app
-    from bot.server import readiness, serve
-
     from bot.observability import configure_logging
+    from bot.server import readiness, serve
 
     settings = settings_or_exit(DATABASE_URL=database)
     pseudonym_key_or_exit(settings, dev_key)
@@ -40,6 +39,7 @@ def serve_command(
     ready, details = readiness(engine)
     if not ready:
         log.warning("database not ready yet: %s", details)
+    log.info("opsbot serving Slack on http://%s:%d/slack/events", host, port)  # waitress's own line is hidden without -v
     serve(app, engine, host=host, port=port, threads=threads)
 
 

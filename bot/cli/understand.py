@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import typer
 
@@ -34,11 +34,11 @@ def understand_command(
     settings = settings_or_exit(DATABASE_URL=database)
     with user_errors():
         try:
-            instant = datetime.fromisoformat(now) if now else datetime.now(timezone.utc)
+            instant = datetime.fromisoformat(now) if now else datetime.now(UTC)
         except ValueError:
             raise UsageError(f"--now must be ISO 8601 (e.g. 2026-10-14T16:00:00Z), got {now!r}") from None
         if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=timezone.utc)
+            instant = instant.replace(tzinfo=UTC)
         org = load_org_config(settings.opsbot_config)
         engine = engine_for(settings)
         try:

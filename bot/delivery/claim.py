@@ -42,7 +42,7 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def _take_values(owner: str, now: datetime, lease: timedelta) -> dict:  # type: ignore[type-arg]
+def _take_values(owner: str, now: datetime, lease: timedelta) -> dict:
     # A row found in 'sending' was claimed by a sender that died, hung or lost its lease
     # mid-send: the post may have landed, so it is marked ambiguous and settled by a history
     # search before any re-send.

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.attempt import FALLBACK_MARK, Row, Sending
 from bot.delivery.channels import hold_channel

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.access.audience import finance_channels, split_for
 from bot.alerts.config import AlertSettings
 from bot.alerts.data import last_feed_loads
 from bot.alerts.rules.stale import overdue_feeds
@@ -28,11 +29,11 @@ from bot.digest.content import (
     IdeaLine,
     PdsaLine,
 )
-from bot.access.audience import finance_channels, split_for
 from bot.digest.kpis import digest_kpis, kpi_lines
 from bot.digest.schedule import format_local, local_date
 from bot.forecast.digest import lookahead_lines
-from bot.ideas.reminders import due as pdsa_due, reminder_days
+from bot.ideas.reminders import due as pdsa_due
+from bot.ideas.reminders import reminder_days
 from bot.orgconfig import OrgConfig
 from storage.models import AlertIncident, Clinic, ComplianceItem, Idea, IdeaVote, IncidentState
 
@@ -139,7 +140,7 @@ def _pdsa(session: Session, ids: set[int], name_of: dict[int, str], now: datetim
     every = reminder_days(None, org)
     key_to_id = {k: i for i, k in session.execute(select(Clinic.id, Clinic.key).where(Clinic.id.in_(ids)))}
     out = []
-    for card, day in pdsa_due(session, now, every):
+    for card, _day in pdsa_due(session, now, every):
         clinic_id = key_to_id.get(card.clinic_key or "")
         if clinic_id is None:
             continue

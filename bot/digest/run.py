@@ -120,7 +120,7 @@ def _queue_one(session: Session, org: OrgConfig, alerts: AlertSettings, settings
                kind="digest", fallback_user=owner, now=now) is None:
         return  # another run queued this digest already
     keys = [head]
-    for i, (blocks, text) in enumerate(zip(message.parts[1:], message.texts[1:]), start=1):
+    for i, (blocks, text) in enumerate(zip(message.parts[1:], message.texts[1:], strict=True), start=1):
         key = f"{head}/{i}"
         enqueue(session, key, sub.channel_id, {"text": text, "blocks": blocks}, kind="digest",
                 parent_key=head, now=now)
@@ -143,7 +143,7 @@ def queue_due(sessions: sessionmaker[Session], org: OrgConfig, alerts: AlertSett
             try:
                 due += [(sub.id, sub.channel_id, occ) for occ in due_occurrences(
                     now, parse_local_time(sub.local_time), sub.timezone, sub.days, settings.misfire,
-                    holiday_conf(org, (sub.clinic_keys or [None])[0])) if occ.scheduled_at >= sub.created_at]
+                    holiday_conf(org, next(iter(sub.clinic_keys or ()), None))) if occ.scheduled_at >= sub.created_at]
             except Exception as exc:  # noqa: BLE001 - e.g. an unknown holiday country: report, go on
                 report.errors.append((sub.channel_id, exc))
         if not due:
@@ -155,9 +155,9 @@ def queue_due(sessions: sessionmaker[Session], org: OrgConfig, alerts: AlertSett
             continue
         try:
             with session_scope(sessions) as session:
-                sub = session.get(DigestSubscription, sub_id)
-                if sub is not None:  # unsubscribed meanwhile
-                    _queue_one(session, org, alerts, settings, sub, occ, now, report)
+                current = session.get(DigestSubscription, sub_id)
+                if current is not None:  # unsubscribed meanwhile
+                    _queue_one(session, org, alerts, settings, current, occ, now, report)
         except Exception as exc:  # noqa: BLE001 - one broken digest must not stop the others
             report.errors.append((channel, exc))
     return report

@@ -15,7 +15,7 @@ Misfire: a run found due up to ``misfire`` late still goes; later than that it i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -59,12 +59,12 @@ def local_instant(day: date, at: time, tz: str) -> datetime:
     """The naive-UTC instant of wall-clock ``at`` on local ``day`` in ``tz`` (see module doc for
     the non-existent and repeated hours)."""
     local = datetime.combine(day, at, tzinfo=ZoneInfo(tz))  # fold=0
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def local_date(now: datetime, tz: str) -> date:
     """The local calendar date in ``tz`` of the naive-UTC instant ``now``."""
-    return now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz)).date()
+    return now.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).date()
 
 
 @lru_cache(maxsize=64)
@@ -137,5 +137,5 @@ def next_run(now: datetime, at: time, tz: str, days: str, holiday_conf: dict[str
 
 def format_local(instant: datetime, tz: str) -> str:
     """``"Mon 9 Mar 07:30 EDT"`` for a naive-UTC instant, in ``tz``."""
-    local = instant.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz))
+    local = instant.replace(tzinfo=UTC).astimezone(ZoneInfo(tz))
     return f"{local:%a} {local.day} {local:%b %H:%M %Z}"

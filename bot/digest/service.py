@@ -59,7 +59,7 @@ def digest_reply(session: Session, org: OrgConfig, alerts: AlertSettings, text: 
     if req.verb == "help":
         return [_text(DIGEST_HELP)]
     if req.verb == "subscribe":
-        sub = subs.subscribe(session, org, channel, req, user, now)
+        subs.subscribe(session, org, channel, req, user, now)
         view = next(v for v in subs.list_subscriptions(session, org, now) if v.channel == channel)
         return [_text(f":white_check_mark: Daily digest set up. {describe(view)}")]
     if req.verb == "unsubscribe":
@@ -82,7 +82,7 @@ def _preview(session: Session, org: OrgConfig, alerts: AlertSettings, req: Diges
                                  timezone=clinics[0].timezone or "UTC", local_time="07:30", days="daily",
                                  skip_when_empty=False)
     _, message = build(session, org, alerts, digest_settings(org), sub, now, preview=True)
-    replies = list(zip(message.parts, message.texts))
+    replies = list(zip(message.parts, message.texts, strict=True))
     if len(replies) > MAX_REPLIES:
         replies = replies[: MAX_REPLIES - 1] + [_text(f"… {len(replies) - MAX_REPLIES + 1} more parts; "
                                                       "the posted digest has them all in its thread.")]

@@ -142,7 +142,7 @@ def list_subscriptions(session: Session, org: OrgConfig, now: datetime) -> list[
         last = session.scalar(select(DigestRun.local_date).where(DigestRun.channel_id == sub.channel_id)
                               .order_by(DigestRun.local_date.desc()).limit(1))
         at = parse_local_time(sub.local_time)
-        nxt = next_run(now, at, sub.timezone, sub.days, holiday_conf(org, (sub.clinic_keys or [None])[0]),
+        nxt = next_run(now, at, sub.timezone, sub.days, holiday_conf(org, next(iter(sub.clinic_keys or ()), None)),
                        after_date=last)
         out.append(SubscriptionView(sub.channel_id, tuple(sub.clinic_keys), sub.local_time, sub.days,
                                     sub.timezone, sub.skip_when_empty, nxt))

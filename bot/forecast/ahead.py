@@ -6,7 +6,7 @@ record number or pseudonym.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -42,7 +42,7 @@ class RiskSlot:
 
 def local_day(now: datetime, tz: str, days: int = 0) -> date:
     """The clinic-local date ``days`` after ``now`` (naive UTC)."""
-    return (now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz or "UTC")).date()) + timedelta(days=days)
+    return (now.replace(tzinfo=UTC).astimezone(ZoneInfo(tz or "UTC")).date()) + timedelta(days=days)
 
 
 def _clinic(session: Session, key: str) -> tuple[int, str, str]:
@@ -110,7 +110,7 @@ def high_risk_slots(session: Session, clinic_key: str, day: date) -> list[RiskSl
     out = []
     for _, r in risky.iterrows():
         at = r["appointment_at"]
-        when = "—" if pd.isna(at) else at.to_pydatetime().replace(tzinfo=timezone.utc).astimezone(zone).strftime("%H:%M")
+        when = "—" if pd.isna(at) else at.to_pydatetime().replace(tzinfo=UTC).astimezone(zone).strftime("%H:%M")
         provider = names.get(int(r["provider_id"]), "unassigned") if pd.notna(r["provider_id"]) else "unassigned"
         out.append(RiskSlot(when, provider, str(r["appointment_type"] or "visit"), float(r["p"])))
     return out

@@ -87,7 +87,7 @@ def naive_forecast(series: pd.Series, origin: date, horizon: int = HORIZON_DAYS)
     """"Same weekday last week": the latest observed value of each weekday on or before ``origin``."""
     hist = series[series.index <= pd.Timestamp(origin)]
     last = hist[hist.index > pd.Timestamp(origin) - pd.Timedelta(days=7)]
-    by_wd = dict(zip(last.index.day_of_week, last.to_numpy()))
+    by_wd = dict(zip(last.index.day_of_week, last.to_numpy(), strict=True))
     days = pd.date_range(pd.Timestamp(origin) + pd.Timedelta(days=1), periods=horizon, freq="D")
     return pd.Series([float(by_wd.get(d.day_of_week, np.nan)) for d in days], index=days)
 

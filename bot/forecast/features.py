@@ -93,7 +93,7 @@ def _same_day_known(rows_pid: np.ndarray, day: pd.Series, booked: pd.Series, kep
     late = kept[~early]
     own_late = (booked.notna() & (booked >= day)).to_numpy()
     if not own_late.any() or late.empty:
-        return np.maximum(n_before + own_late, 1)
+        return np.asarray(np.maximum(n_before + own_late, 1), dtype="float64")
     table = pd.DataFrame({"pid": late["patient_pseudonym"].to_numpy(), "d": late["appointment_date"].to_numpy(),
                           "t": late["booked_at"].astype("datetime64[ns]").to_numpy()}).sort_values("t", kind="stable")
     table["n"] = table.groupby(["pid", "d"]).cumcount() + 1
@@ -104,7 +104,7 @@ def _same_day_known(rows_pid: np.ndarray, day: pd.Series, booked: pd.Series, kep
                       by=["pid", "d"], direction="backward").sort_values("_i")
     n_late = np.zeros(len(rows_pid))
     n_late[m["_i"].to_numpy()] = m["n"].fillna(1).to_numpy()
-    return np.maximum(n_before + n_late, 1)
+    return np.asarray(np.maximum(n_before + n_late, 1), dtype="float64")
 
 
 def _history(keys: pd.DataFrame, history: pd.DataFrame, day: pd.Series) -> dict[str, np.ndarray]:
@@ -146,7 +146,8 @@ def _history(keys: pd.DataFrame, history: pd.DataFrame, day: pd.Series) -> dict[
 
 def _codes(values: pd.Series, vocab: list[str]) -> np.ndarray:
     lookup = {v: i for i, v in enumerate(vocab)}
-    return values.map(lookup).astype("float64").to_numpy()
+    codes: np.ndarray = values.map(lookup).astype("float64").to_numpy()
+    return codes
 
 
 def vocabulary(rows: pd.DataFrame) -> dict[str, list[str]]:

@@ -53,7 +53,8 @@ def parse_lookahead(text: str) -> LookaheadRequest | None:
     m = re.search(r"(?:^|\s)(?:clinic|at|for)\s+(\S+)\s*$", rest, flags=re.IGNORECASE)
     if m:
         clinic, rest = m.group(1), rest[: m.start()].strip()
-    days, on = 1, None
+    days: int | None = 1
+    on: date | None = None
     words = rest.casefold()
     if words in DAY_WORDS:
         days = DAY_WORDS[words]

@@ -44,7 +44,7 @@ class NoShowModel:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def loads(blob: bytes) -> "NoShowModel":
+    def loads(blob: bytes) -> NoShowModel:
         model = pickle.loads(blob)  # noqa: S301 - our own rows, written by dumps()
         if not isinstance(model, NoShowModel):
             raise UsageError("The stored no-show model is not readable; retrain with `opsbot model train`.")
@@ -61,7 +61,7 @@ class LogitCalibrator:
     b: float
 
     @staticmethod
-    def fit(raw: np.ndarray, y: np.ndarray) -> "LogitCalibrator":
+    def fit(raw: np.ndarray, y: np.ndarray) -> LogitCalibrator:
         from sklearn.linear_model import LogisticRegression
 
         lr = LogisticRegression(C=1e6).fit(_logit(raw).reshape(-1, 1), y)
@@ -73,7 +73,7 @@ class LogitCalibrator:
 
 def _logit(p: np.ndarray) -> np.ndarray:
     q = np.clip(np.asarray(p, dtype="float64"), 1e-6, 1 - 1e-6)
-    return np.log(q / (1 - q))
+    return np.asarray(np.log(q / (1 - q)), dtype="float64")
 
 
 def _matrix(model_vocab: dict[str, list[str]], clinic_rate: dict[str, float], base: float,

@@ -58,7 +58,8 @@ def _split_day(frame: pd.DataFrame, split: date | None) -> date:
         raise UsageError("No appointments with an outcome yet: import appointments first (`opsbot import appointments`).")
     if split is not None:
         return split
-    return (lab["appointment_date"].max() - pd.Timedelta(days=EVAL_DAYS - 1)).date()
+    day: date = (lab["appointment_date"].max() - pd.Timedelta(days=EVAL_DAYS - 1)).date()
+    return day
 
 
 def model_report(session: Session, split: date | None = None, *, demand_clinics: bool = True) -> ModelReport:
@@ -76,7 +77,7 @@ def model_report(session: Session, split: date | None = None, *, demand_clinics:
     if test.empty:
         raise UsageError(f"No appointments with an outcome on or after {split:%Y-%m-%d} to score.")
     p = noshow.score(model, test, frame)
-    keys = dict(zip(q.clinic_table(session)["id"], q.clinic_table(session)["key"]))
+    keys = dict(zip(q.clinic_table(session)["id"], q.clinic_table(session)["key"], strict=True))
     per = {}
     for cid, idx in test.groupby("clinic_id").indices.items():
         per[keys.get(cid, str(cid))] = risk_scores(test["y"].to_numpy()[idx], p[idx], model.base_rate)

@@ -15,7 +15,8 @@ PATH = Path(__file__).resolve().parent.parent / "data" / "forecast_terms.yml"
 @lru_cache(maxsize=1)
 def terms() -> dict[str, Any]:
     """The parsed vocabulary file."""
-    return yaml.safe_load(PATH.read_text(encoding="utf-8"))
+    parsed: dict[str, Any] = yaml.safe_load(PATH.read_text(encoding="utf-8"))
+    return parsed
 
 
 QUESTIONS: dict[str, list[str]] = terms()["questions"]

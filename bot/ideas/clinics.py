@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -51,7 +51,7 @@ def resolve_clinic(session: Session, org: OrgConfig, key_or_name: str | None) ->
 
 def local_date(now: datetime, tz_name: str | None) -> date:
     """The calendar date of the naive-UTC instant ``now`` in ``tz_name`` (default UTC)."""
-    aware = now.replace(tzinfo=timezone.utc)
+    aware = now.replace(tzinfo=UTC)
     return aware.astimezone(ZoneInfo(tz_name or "UTC")).date()
 
 

@@ -95,7 +95,7 @@ def chart_with_cycles(session: Session, answer: Any) -> tuple[ChartResult, list[
     chart = answer.spc.chart
     if k is not None:
         has = [p.measure.value is not None for p in answer.trend]
-        chart = rebaselined(chart.kind, [p.measure.n if h else None for p, h in zip(answer.trend, has)],
-                            [p.measure.d if h else None for p, h in zip(answer.trend, has)],
+        chart = rebaselined(chart.kind, [p.measure.n if h else None for p, h in zip(answer.trend, has, strict=True)],
+                            [p.measure.d if h else None for p, h in zip(answer.trend, has, strict=True)],
                             [p.measure.value for p in answer.trend], k)
     return chart, marks

@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.errors import UsageError
-from bot.payload import json_object
 from bot.kpi.catalogue import BY_ID
 from bot.kpi.drivers_text import short_why
 from bot.kpi.engine import KpiAnswer
 from bot.kpi.targets import format_value
+from bot.payload import json_object
 
 BUTTON_VALUE_MAX = 2000
 _CATEGORY = {"denial-rate": "billing", "clean-claim-rate": "billing", "first-pass-resolution": "billing",
@@ -47,7 +47,7 @@ class ImprovementStart:
         return raw[:BUTTON_VALUE_MAX]
 
     @classmethod
-    def from_value(cls, raw: str) -> "ImprovementStart":
+    def from_value(cls, raw: str) -> ImprovementStart:
         """Raises: UsageError for a value this product did not write (unknown KPI, bad JSON)."""
         stale = "That improvement button is out of date; ask the question again."
         data = json_object(raw, stale)
@@ -94,7 +94,7 @@ def from_answer(a: KpiAnswer) -> ImprovementStart | None:
         baseline = f"target: {a.status.text}" if a.status else "—"
     driver = short_why(a.drivers or [], k.unit) if moved_wrong else None
     return ImprovementStart(k.id, a.scope.clinic_key, a.scope.label,
-                            f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)  # type: ignore[arg-type]
+                            f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)
 
 
 def from_incident(rule: str, clinic_key: str, clinic_name: str, detail: dict[str, Any]) -> ImprovementStart | None:

@@ -193,7 +193,8 @@ def _next_cycle(session: Session, prev: PdsaCycle, owner: str, now: datetime) ->
 def close_cycle(session: Session, cycle_id: int, actor: str, now: datetime) -> CycleCard:
     """Close an open cycle without an Act decision (the reminder's "close" button)."""
     cycle = load_cycle(session, cycle_id)
-    ensure_can_manage(actor, session.get(Clinic, cycle.clinic_id).key if cycle.clinic_id else None)
+    clinic = session.get(Clinic, cycle.clinic_id) if cycle.clinic_id else None
+    ensure_can_manage(actor, clinic.key if clinic else None)
     if cycle.status == "open":
         cycle.status, cycle.ended_date = "closed", _today(session, cycle.clinic_id, now)
         cycle.last_activity_at = now

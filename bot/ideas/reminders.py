@@ -87,6 +87,8 @@ def ideas_due(session: Session, now: datetime) -> list[tuple[Any, str, str]]:
     stmt = select(Idea).where(Idea.owner_user_id.is_not(None), Idea.due_date.is_not(None),
                               Idea.state.in_([s.value for s in OPEN])).order_by(Idea.id)
     for idea in session.scalars(stmt):
+        if idea.due_date is None:  # excluded by the query; tells the type checker
+            continue
         clinic = session.get(Clinic, idea.clinic_id) if idea.clinic_id else None
         today = local_date(now, clinic.timezone if clinic else None)
         step = idea_due_step(idea.due_date, today)

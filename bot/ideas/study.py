@@ -12,7 +12,7 @@ than Anhøj's limit for the chart (round(log2 n) + 3; Anhøj & Olesen 2014).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -77,8 +77,8 @@ def read_study(kpi: KpiDef, weeks: list[tuple[date, date]], n: list[float], d: l
     if sum(has[:k]) < MIN_BASELINE or not any(has[k:]):
         return None
     counts = kpi.chart == "p" and all(float(x).is_integer() for x in n + d)
-    chart: ChartResult = (choose_p_chart([x if h else None for x, h in zip(n, has)],
-                                         [x if h else None for x, h in zip(d, has)], baseline=k)
+    chart: ChartResult = (choose_p_chart([x if h else None for x, h in zip(n, has, strict=True)],
+                                         [x if h else None for x, h in zip(d, has, strict=True)], baseline=k)
                           if counts else i_chart(list(values), baseline=k))
     better = -1 if kpi.direction == "lower" else 1
     before = sum(n[:k]) / sum(d[:k]) if counts else float(np.nanmean([v for v in values[:k] if v is not None]))
@@ -137,7 +137,7 @@ def study_proposal(session: Session, cycle_id: int, now: datetime) -> str | None
     if cycle is None:
         return None
     clinic = session.get(Clinic, cycle.clinic_id) if cycle.clinic_id else None
-    instant = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    instant = now if now.tzinfo else now.replace(tzinfo=UTC)
     today = instant.astimezone(ZoneInfo(clinic.timezone if clinic and clinic.timezone else "UTC")).date()
     reading = study_for_cycle(session, cycle, today)
     return f"Proposed from the data (confirm or edit): {reading.text}" if reading else None

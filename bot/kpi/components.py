@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from sqlalchemy import literal_column
+from sqlalchemy import ColumnClause, literal_column
 
 from bot.kpi.base import RatioSpec
 
@@ -29,7 +31,7 @@ def submitted_spec() -> RatioSpec:
     """Claims submitted per submission date (the initial denial rate's denominator base)."""
     from storage.models import Claim
 
-    one = literal_column("1")
+    one: ColumnClause[Any] = literal_column("1")
     return RatioSpec(source=Claim.__table__, day=Claim.submitted_date, n=one, d=one,
                      dims={"clinic": Claim.clinic_id, "payer": Claim.payer_id},
                      where=(Claim.submitted_date.is_not(None),))
@@ -38,7 +40,7 @@ def submitted_spec() -> RatioSpec:
 def _all() -> list[Component]:
     from bot.kpi import access, experience, inventory, revenue
 
-    out = [Component(f"no-show-rate:{late}", ("appointments",), (lambda late=late: access.no_show_spec(late)))
+    out = [Component(f"no-show-rate:{late}", ("appointments",), partial(access.no_show_spec, late))
            for late in ("denominator", "numerator", "excluded")]
     out += [
         Component("insurance-verification-rate", ("appointments",), access.verification_spec),

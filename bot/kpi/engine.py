@@ -9,7 +9,7 @@ A period without data gives ``measure.value is None`` and the latest data date, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -85,9 +85,9 @@ class KpiListItem:
 
 def local_today(tz: str, now: datetime | None = None) -> date:
     """Today's date in ``tz`` (``now`` is an aware or naive-UTC instant; default: the clock)."""
-    instant = now or datetime.now(timezone.utc)
+    instant = now or datetime.now(UTC)
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(ZoneInfo(tz)).date()
 
 
@@ -125,7 +125,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     result.grain = _grain(period, measure)
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
-    result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series)]
+    result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series, strict=True)]
     reading = result.trend
     if len(buckets) > 1 and buckets[-1][1] > end:  # the current period is under way: read 12 complete ones
         (s0, e0), = trend_buckets(buckets[0][0] - timedelta(days=1), result.grain, 1)

@@ -16,8 +16,8 @@ quoted; they end at the next keyword or at a word that starts a period. Also acc
 from __future__ import annotations
 
 import re
-import unicodedata
 import shlex
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel
@@ -161,7 +161,7 @@ def _parse_value(tokens: list[str], raw: str) -> KpiRequest:
     period = parse_period(" ".join(period_words))
     compare, shift = _compare(compare_words)
     return KpiRequest(action="value", kpi_id=kpi.id, period=period, compare=compare,
-                      compare_shift=shift, text=raw, **fields)  # type: ignore[arg-type]
+                      compare_shift=shift, text=raw, **fields)
 
 
 def _name_after(tokens: list[str], i: int, what: str) -> tuple[str, int]:

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from statistics import median
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import ColumnClause, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions, \
-    session_memo
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions, session_memo
 from bot.kpi.rollup_read import is_fresh
 from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem, SupplyLot
@@ -81,7 +80,7 @@ def expiry_waste_spec() -> RatioSpec:
 def usage_value_spec() -> RatioSpec:
     """Usage transactions (n: rows) and their value in cents (d), by transaction date: the
     consumption side of inventory turns."""
-    one = literal_column("1")
+    one: ColumnClause[Any] = literal_column("1")
     return RatioSpec(source=_JOIN, day=T.tx_date, n=one, d=T.quantity * SupplyItem.unit_cost_cents, dims=_DIMS,
                      where=(T.kind == "usage",))
 
@@ -104,7 +103,7 @@ def inventory_data_end(session: Session, scope: Scope) -> date | None:
         days = [_as_date(v) for v in (tx, counted) if v is not None]
         return max(days) if days else None
 
-    return session_memo(session, ("inventory", "data-end", scope), newest)  # type: ignore[no-any-return]
+    return session_memo(session, ("inventory", "data-end", scope), newest)
 
 
 class _ItemKpi(KpiImpl):
@@ -151,7 +150,7 @@ class _ItemKpi(KpiImpl):
         ``day`` (latest count on or before it plus the net movements after the count, else the
         lots on hand)."""
         since = day - timedelta(days=USAGE_DAYS - 1)
-        items = {r.id: dict(id=r.id, clinic_id=r.clinic_id, sku=r.sku, L=r.lead_time_days, sL=r.lead_time_sd_days,
+        items: dict[int, dict[str, Any]] = {r.id: dict(id=r.id, clinic_id=r.clinic_id, sku=r.sku, L=r.lead_time_days, sL=r.lead_time_sd_days,
                             level=r.service_level, cost=r.unit_cost_cents, daily=[])
                  for r in session.execute(select(SupplyItem).where(*scope_conditions(_DIMS, scope))).scalars()}
         usage = session.execute(select(T.item_id, T.tx_date, func.sum(T.quantity)).select_from(_JOIN).where(
@@ -163,10 +162,10 @@ class _ItemKpi(KpiImpl):
                    .where(StockCount.count_date <= day).group_by(StockCount.item_id).subquery())
         on_hand = dict(session.execute(select(StockCount.item_id, StockCount.on_hand).join(
             counted, and_(counted.c.item_id == StockCount.item_id, counted.c.d == StockCount.count_date))).all())
-        since = session.execute(select(T.item_id, func.sum(SIGNED_QUANTITY)).join(
+        moves = session.execute(select(T.item_id, func.sum(SIGNED_QUANTITY)).join(
             counted, counted.c.item_id == T.item_id).where(T.tx_date > counted.c.d, T.tx_date <= day)
             .group_by(T.item_id)).all()
-        for item_id, net in since:  # movements after the count, through the day
+        for item_id, net in moves:  # movements after the count, through the day
             if item_id in on_hand:
                 on_hand[item_id] = float(on_hand[item_id]) + float(net or 0)
         lots = dict(session.execute(select(SupplyLot.item_id, func.sum(SupplyLot.quantity_on_hand))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, true, union_all
+from sqlalchemy import Select, and_, case, func, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, range_conditions, scope_conditions
@@ -36,7 +36,8 @@ def median_from_histogram(hist: Sequence[tuple[float, float]]) -> float | None:
     if not total:
         return None
     lo_rank, hi_rank = (total - 1) // 2, total // 2  # 0-based ranks of the middle value(s)
-    seen, lo = 0, None
+    seen: float = 0
+    lo: float | None = None
     for value, count in items:
         if lo is None and seen + count > lo_rank:
             lo = value
@@ -186,6 +187,7 @@ class LeadTimeKpi(KpiImpl):
         from bot.kpi.rollup_read import is_fresh
 
         a = Appointment
+        stmt: Select[*tuple[Any, ...]]  # (group key, lead days, appointments): from the roll-up or the rows
         if dim == "clinic" and scope.provider_id is None and is_fresh(session, ("appointments",)):
             conds = [L.clinic_id.is_not(None)] if scope.clinic_ids is None else [L.clinic_id.in_(scope.clinic_ids)]
             stmt = (select(L.clinic_id, L.lead_days, func.sum(L.appointments))
@@ -197,6 +199,8 @@ class LeadTimeKpi(KpiImpl):
                     .group_by(col, a.lead_days))
         groups: dict[Any, dict[int, int]] = {}
         for key, lead, count in session.execute(stmt):
+            if lead is None:  # excluded by both queries (lead days known and ≥ 0)
+                continue
             hist = groups.setdefault(key, {})
             hist[lead] = hist.get(lead, 0) + int(count)
         return [(key, histogram_measure(hist)) for key, hist in groups.items()]

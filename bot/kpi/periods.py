@@ -14,7 +14,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel
 
@@ -118,15 +118,17 @@ def shift_period(period: Period, unit: str | None = None) -> Period:
     if period.start is None or period.end is None:
         raise UsageError("There is no earlier period to compare with “all”. Name a period, e.g. `this month`.")
     if unit in ("month", "quarter", "year"):
-        start = shift_date(period.start, unit, -1)  # type: ignore[arg-type]
-        end = shift_date(period.end, unit, -1)  # type: ignore[arg-type]
-        if unit_bounds(period.start, unit)[0] == period.start and unit_bounds(period.end, unit)[1] == period.end:
-            end = unit_bounds(end, unit)[1]  # 31 March -> 28/29 February stays a whole month
+        grain = cast(Grain, unit)
+        start = shift_date(period.start, grain, -1)
+        end = shift_date(period.end, grain, -1)
+        if unit_bounds(period.start, grain)[0] == period.start and unit_bounds(period.end, grain)[1] == period.end:
+            end = unit_bounds(end, grain)[1]  # 31 March -> 28/29 February stays a whole month
         return Period(start, end, f"previous {unit}", period.grain)
     if unit == "week":
         return Period(period.start - timedelta(days=7), period.end - timedelta(days=7), "previous week", period.grain)
-    for u in ("month", "quarter", "year"):
-        if unit_bounds(period.start, u) == (period.start, period.end):  # type: ignore[arg-type]
+    whole: tuple[Grain, ...] = ("month", "quarter", "year")
+    for u in whole:
+        if unit_bounds(period.start, u) == (period.start, period.end):
             return shift_period(period, u)
     length = (period.end - period.start).days + 1
     return Period(period.start - timedelta(days=length), period.start - timedelta(days=1),
@@ -138,10 +140,11 @@ def _trend_grain(unit: Grain, count: int) -> Grain:
     return "day" if days <= 14 else "week" if days <= 120 else "month"
 
 
-_UNITS = {"d": "day", "day": "day", "days": "day", "w": "week", "wk": "week", "wks": "week",
-          "week": "week", "weeks": "week", "m": "month", "mo": "month", "month": "month",
-          "months": "month", "q": "quarter", "quarter": "quarter", "quarters": "quarter",
-          "y": "year", "yr": "year", "year": "year", "years": "year"}
+_UNITS: dict[str, Grain] = {
+    "d": "day", "day": "day", "days": "day", "w": "week", "wk": "week", "wks": "week",
+    "week": "week", "weeks": "week", "m": "month", "mo": "month", "month": "month",
+    "months": "month", "q": "quarter", "quarter": "quarter", "quarters": "quarter",
+    "y": "year", "yr": "year", "year": "year", "years": "year"}
 _ROLLING = re.compile(r"^(?:last|past|trailing)\s*(\d{1,4})\s*([a-z]+)$")
 _RELATIVE = re.compile(r"^(this|last|previous|current)\s+(day|week|month|quarter|year)$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -173,11 +176,11 @@ def parse_period(text: str) -> PeriodSpec:
         grain = {"day": "day", "week": "day", "month": "week", "quarter": "week", "year": "month"}[unit]
         return PeriodSpec(kind="relative", text=raw, unit=unit, offset=offset, grain=grain)
     if m := _ROLLING.match(raw):
-        unit = _UNITS.get(m.group(2))
+        rolling = _UNITS.get(m.group(2))
         count = int(m.group(1))
-        if unit is None or count < 1:
+        if rolling is None or count < 1:
             raise _bad(text)
-        return PeriodSpec(kind="rolling", text=raw, unit=unit, count=count)
+        return PeriodSpec(kind="rolling", text=raw, unit=rolling, count=count)
     if ".." in raw:
         left, _, right = raw.partition("..")
         start = _fixed(left.strip(), text)[0]

@@ -10,14 +10,14 @@ import calendar
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, literal_column
+from sqlalchemy import ColumnClause, and_, case, literal_column
 
 from bot.kpi.base import KpiImpl, RatioKpi, RatioSpec
 from bot.kpi.denial_breakdown import DenialRateKpi
 from storage.models import Claim, LedgerEntry, Remittance
 
 PAYMENTS = ("payer_payment", "patient_payment")
-ONE = literal_column("1")
+ONE: ColumnClause[Any] = literal_column("1")
 
 
 def clean_claim_spec() -> RatioSpec:

@@ -18,8 +18,17 @@ from typing import Any
 from sqlalchemy import Date, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, _as_date, covering_range, scope_conditions, \
-    session_memo
+from bot.kpi.base import (
+    Bucket,
+    KpiImpl,
+    Measure,
+    RatioKpi,
+    Scope,
+    _as_date,
+    covering_range,
+    scope_conditions,
+    session_memo,
+)
 from bot.kpi.components import submitted_spec
 from bot.kpi.periods import shift_date
 from bot.kpi.revenue import days_in_ar, denial_spec, three_months_ending, write_off_spec
@@ -47,7 +56,7 @@ class DaysInArKpi(KpiImpl):
                 *scope_conditions({"clinic": ArSnapshot.clinic_id}, scope))).scalar()
             return _as_date(v) if v is not None else None
 
-        return session_memo(session, (self.kpi_id, "latest", scope), newest)  # type: ignore[no-any-return]
+        return session_memo(session, (self.kpi_id, "latest", scope), newest)
 
     def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
         return self._many(session, scope, [(start, end)])[0]
@@ -143,7 +152,7 @@ class InitialDenialRateKpi(KpiImpl):
 
     def _many(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
         denials = [(day, n) for day, n, _ in self._denials.daily(session, scope, *covering_range(ranges)) if n > 0]
-        found: dict[int, tuple[float, date, date, int, date, date]] = {}
+        found: dict[int, tuple[float, date, date, float, date, date]] = {}
         for i, (start, end) in enumerate(ranges):
             if start is None:  # "all data": from the first month that has three months of baseline
                 start = self._first_measurable_month(session, scope)
@@ -184,7 +193,7 @@ class InitialDenialRateKpi(KpiImpl):
                 return None
             return shift_date(min(days).replace(day=1), "month", 3)
 
-        return session_memo(session, (self.kpi_id, "first-measurable", scope), first)  # type: ignore[no-any-return]
+        return session_memo(session, (self.kpi_id, "first-measurable", scope), first)
 
     def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
                   dim: str) -> list[tuple[Any, Measure]]:

@@ -79,7 +79,9 @@ def resolve_scope(session: Session, request: KpiRequest, default_timezone: str |
 
 def names_for(session: Session, dim: str, ids: list[Any]) -> dict[Any, str]:
     """Display names for breakdown keys of ``dim`` (clinic/provider/payer); None → "(none)"."""
-    model = {"clinic": Clinic, "provider": Provider, "payer": Payer}[dim]
+    models: dict[str, type[Clinic] | type[Provider] | type[Payer]] = {"clinic": Clinic, "provider": Provider,
+                                                                      "payer": Payer}
+    model = models[dim]
     wanted = [i for i in ids if i is not None]
     rows = session.execute(select(model.id, model.name).where(model.id.in_(wanted))).all() if wanted else []
     out: dict[Any, str] = {r.id: r.name for r in rows}

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.targets import format_value
-from bot.spc.run_start import longest_run_start
 
 if TYPE_CHECKING:
     from bot.kpi.engine import TrendPoint
@@ -58,14 +57,14 @@ def trend_chart(kpi: KpiDef, values: list[float | None], n: list[float | None], 
         return run_chart(values)
     baseline = len(values) - 1
     as_counts = kpi.chart == "p" and all(
-        v is None or (float(a or 0).is_integer() and float(b or 0).is_integer()) for v, a, b in zip(values, n, d))
+        v is None or (float(a or 0).is_integer() and float(b or 0).is_integer()) for v, a, b in zip(values, n, d, strict=True))
     if as_counts:
-        return choose_p_chart([a if v is not None else None for v, a in zip(values, n)],
-                              [b if v is not None else None for v, b in zip(values, d)], baseline=baseline)
+        return choose_p_chart([a if v is not None else None for v, a in zip(values, n, strict=True)],
+                              [b if v is not None else None for v, b in zip(values, d, strict=True)], baseline=baseline)
     return i_chart(values, baseline=baseline)
 
 
-def read_trend(kpi: KpiDef, trend: list["TrendPoint"], grain: str | None = None,
+def read_trend(kpi: KpiDef, trend: list[TrendPoint], grain: str | None = None,
                through: date | None = None) -> SpcReading | None:
     """The SPC reading of the trend (one line); None when nothing can be charted. A last period
     that runs past ``through`` (today, or the question's end) is still under way: the reading

@@ -55,5 +55,5 @@ def target_status(kpi: KpiDef, org: OrgConfig, clinic_key: str | None, value: fl
                   else f"at least {f(target.min)}" if target.min is not None else f"at most {f(target.max)}")
         return TargetStatus(target, True, f"on target ({bounds})", source)
     if state == "above target":
-        return TargetStatus(target, False, f"off target: above the {f(target.max)} maximum", source)  # type: ignore[arg-type]
-    return TargetStatus(target, False, f"off target: below the {f(target.min)} minimum", source)  # type: ignore[arg-type]
+        return TargetStatus(target, False, f"off target: above the {f(target.max)} maximum", source)
+    return TargetStatus(target, False, f"off target: below the {f(target.min)} minimum", source)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,13 +45,13 @@ def third_next_available(measurement_day: date, free_slot_dates: Iterable[date])
 def local_date(instant: Any, tz: str) -> date:
     """Clinic-local date of a stored naive-UTC instant (datetime, or ISO text from SQLite)."""
     moment = instant if isinstance(instant, datetime) else datetime.fromisoformat(str(instant))
-    return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz)).date()
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).date()
 
 
 def end_of_day_utc(day: date, tz: str) -> datetime:
     """Naive UTC instant of local midnight after ``day`` in ``tz`` (the storage convention)."""
     local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def _mean_of_ints(values: list[int]) -> float:
@@ -100,7 +100,7 @@ class ThirdNextAvailableKpi(KpiImpl):
 
     def latest(self, session: Session, scope: Scope) -> date | None:
         """The latest day whose free/busy can be reconstructed: the last publication or booking."""
-        return session_memo(session, (self.kpi_id, "latest", scope),  # type: ignore[no-any-return]
+        return session_memo(session, (self.kpi_id, "latest", scope),
                             lambda: self._latest(session, scope))
 
     def _latest(self, session: Session, scope: Scope) -> date | None:

@@ -41,7 +41,7 @@ GROUP_TTL_SECONDS = 60.0
 GUARDED = "opsbot_guarded"  # context key: the request passed Bolt's verification and reached the guard
 
 
-def make_resolver(app: App, ctx: "AppContext") -> RoleResolver:
+def make_resolver(app: App, ctx: AppContext) -> RoleResolver:
     """The role resolver: roles from the current organisation file (reloads apply at once), user
     groups listed through a client that does not sleep out 429s (the cache backs off instead),
     and the groups named in the roles listed now, in the background."""
@@ -57,7 +57,7 @@ def make_resolver(app: App, ctx: "AppContext") -> RoleResolver:
     return resolver
 
 
-def install(app: App, ctx: "AppContext") -> RoleResolver:
+def install(app: App, ctx: AppContext) -> RoleResolver:
     """Install the guard middleware on ``app``; returns the role resolver (also ``ctx.access``)."""
     resolver = make_resolver(app, ctx)
     ctx.access = resolver  # type: ignore[attr-defined]  # read by handlers.admin
@@ -105,7 +105,7 @@ def install(app: App, ctx: "AppContext") -> RoleResolver:
     return resolver
 
 
-def _unavailable(ctx: "AppContext", req: Any, body: dict[str, Any]) -> BoltResponse:
+def _unavailable(ctx: AppContext, req: Any, body: dict[str, Any]) -> BoltResponse:
     """An event is answered 503 (Slack retries it later); anything a person did gets the notice in
     the shape of its surface (``bot.middleware.refuse``), with nothing recorded."""
     if body.get("type") == "event_callback" or not body:

@@ -61,7 +61,7 @@ def ids(body: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     return clean(team), clean(user), clean(channel)
 
 
-def check(ctx: "AppContext", resolver: RoleResolver, body: dict[str, Any], raw_body: str,
+def check(ctx: AppContext, resolver: RoleResolver, body: dict[str, Any], raw_body: str,
           abandoned: threading.Event | None = None) -> Verdict:
     """Decide one request (see module doc). Never raises for bad input.
 
@@ -111,7 +111,7 @@ def _still_wanted(abandoned: threading.Event | None) -> None:
         raise Abandoned("the acknowledgement went without this check; rolled back")
 
 
-def _judge(ctx: "AppContext", resolver: RoleResolver, s: Any, body: dict[str, Any], key: str, now: Any,
+def _judge(ctx: AppContext, resolver: RoleResolver, s: Any, body: dict[str, Any], key: str, now: Any,
            who: tuple[str | None, str | None, str | None]) -> tuple[AuditEntry, Verdict]:
     """The permission decision (reads only) and its audit row."""
     team, user, channel = who
@@ -132,7 +132,7 @@ def _judge(ctx: "AppContext", resolver: RoleResolver, s: Any, body: dict[str, An
                                                               grants, anonymous=need.anonymous))
 
 
-def _prune_later(ctx: "AppContext", now: Any) -> None:
+def _prune_later(ctx: AppContext, now: Any) -> None:
     """Delete old receipts on the worker pool (inline when there is none), off the ack path."""
 
     def prune() -> None:
@@ -163,7 +163,7 @@ def _target(need: Need, decision: Decision) -> str | None:
     return f"clinic:{decision.clinic}" if decision.clinic else None
 
 
-def _decide(ctx: "AppContext", session: Any, need: Need, grants: frozenset, user: str | None,
+def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: str | None,
             channel: str | None) -> Decision:
     from bot.access.policy import NEEDS
 
@@ -174,7 +174,8 @@ def _decide(ctx: "AppContext", session: Any, need: Need, grants: frozenset, user
     clinics = where if isinstance(where, tuple) else (where,)
     decision = decide(grants, need.permission)
     for clinic in clinics:
-        name = (org.clinic(clinic).name if clinic and org.clinic(clinic) else clinic)
+        known = org.clinic(clinic) if clinic else None
+        name = known.name if known else clinic
         decision = decide(grants, need.permission, clinic, name)
         if not decision.allowed:
             break

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.db import rows_affected
 from storage.models import RequestReceipt
 
 KEEP = timedelta(hours=1)  # signed requests older than 5 minutes are refused anyway
@@ -75,4 +76,4 @@ _CLAIM = {"postgresql": _claim_statement(postgresql.insert), "sqlite": _claim_st
 
 def prune(session: Session, now: datetime) -> int:
     """Delete receipts older than :data:`KEEP`; returns how many."""
-    return session.execute(delete(RequestReceipt).where(RequestReceipt.received_at < now - KEEP)).rowcount or 0
+    return rows_affected(session.execute(delete(RequestReceipt).where(RequestReceipt.received_at < now - KEEP)))

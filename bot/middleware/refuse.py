@@ -25,7 +25,7 @@ def notice_view(message: str) -> dict[str, Any]:
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": message[:3000]}}]}
 
 
-def refusal(ctx: "AppContext", req: Any, body: dict[str, Any], message: str, *, rejected: bool = False) -> BoltResponse:
+def refusal(ctx: AppContext, req: Any, body: dict[str, Any], message: str, *, rejected: bool = False) -> BoltResponse:
     if body.get("command"):
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": message})
     kind = body.get("type")

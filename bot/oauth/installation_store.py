@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
@@ -27,7 +27,7 @@ SECRET_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_t
 
 
 def _dt(epoch: float | int | None) -> datetime | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).replace(tzinfo=None)
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
 
 
 def _scopes(value: Any) -> str | None:
@@ -84,7 +84,7 @@ class DbInstallationStore(InstallationStore):
 
     def save_bot(self, bot: Bot) -> None:
         team_id = None if bot.is_enterprise_install else bot.team_id
-        values = dict(
+        values: dict[str, Any] = dict(
             client_id=self.client_id, app_id=bot.app_id, enterprise_id=bot.enterprise_id,
             enterprise_name=bot.enterprise_name, team_id=team_id, team_name=bot.team_name,
             bot_token_enc=self.cipher.encrypt(bot.bot_token), bot_id=bot.bot_id, bot_user_id=bot.bot_user_id,
@@ -175,15 +175,18 @@ class DbInstallationStore(InstallationStore):
 
     # rows → slack_sdk entities -----------------------------------------------------------
     def _bot(self, row: SlackBot) -> Bot:
+        # slack_sdk types bot_token, bot_id and bot_user_id as str; a row saved from a Bot has them all
         return Bot(app_id=row.app_id, enterprise_id=row.enterprise_id, enterprise_name=row.enterprise_name,
-                   team_id=row.team_id, team_name=row.team_name, bot_token=self.cipher.decrypt(row.bot_token_enc),
-                   bot_id=row.bot_id, bot_user_id=row.bot_user_id, bot_scopes=row.bot_scopes or "",
+                   team_id=row.team_id, team_name=row.team_name,
+                   bot_token=self.cipher.decrypt(row.bot_token_enc),  # type: ignore[arg-type]
+                   bot_id=row.bot_id, bot_user_id=row.bot_user_id,  # type: ignore[arg-type]
+                   bot_scopes=row.bot_scopes or "",
                    bot_refresh_token=self.cipher.decrypt(row.bot_refresh_token_enc),
                    bot_token_expires_at=row.bot_token_expires_at,
                    is_enterprise_install=row.is_enterprise_install, installed_at=row.installed_at)
 
     def _installation(self, row: SlackInstallation) -> Installation:
-        plain = {name: self.cipher.decrypt(getattr(row, f"{name}_enc")) for name in SECRET_FIELDS}
+        plain: dict[str, Any] = {name: self.cipher.decrypt(getattr(row, f"{name}_enc")) for name in SECRET_FIELDS}
         return Installation(
             app_id=row.app_id, enterprise_id=row.enterprise_id, enterprise_name=row.enterprise_name,
             enterprise_url=row.enterprise_url, team_id=row.team_id, team_name=row.team_name,

@@ -79,7 +79,7 @@ class DatabaseCollector(Collector):
                         ("read", "imported", "updated", "unchanged", "rejected", "warned")}
                 stmt = select(FeedLoad.feed, *[func.coalesce(func.sum(c), 0) for c in cols.values()]).group_by(FeedLoad.feed)
                 for feed, *sums in s.execute(stmt):
-                    for outcome, n in zip(cols, sums):
+                    for outcome, n in zip(cols, sums, strict=True):
                         rows.add_metric([feed, outcome], float(n))
                 for kind, n in s.execute(select(PendingReply.kind, func.count()).group_by(PendingReply.kind)):
                     owed.add_metric([str(kind)], n)

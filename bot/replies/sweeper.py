@@ -35,7 +35,7 @@ class Sweeper:
         self.draining = False
         self.thread = threading.Thread(target=self._loop, name="opsbot-replies", daemon=True)
 
-    def start(self) -> "Sweeper":
+    def start(self) -> Sweeper:
         self.thread.start()
         return self
 

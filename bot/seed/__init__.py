@@ -59,7 +59,12 @@ def seed_database(session: Session, params: SeedParams, *, pseudonym_key: str, p
 
     started = time.perf_counter()
     stages = tqdm(total=8, desc="generating", unit="stage", disable=not progress, leave=False)
-    net = generate(params, step=lambda name: (stages.set_postfix_str(name), stages.update(1)))
+
+    def step(name: str) -> None:
+        stages.set_postfix_str(name)
+        stages.update(1)
+
+    net = generate(params, step=step)
     stages.close()
     total = sum(len(net[name]) for name in _WRITTEN)
     bar = tqdm(total=total, desc="writing", unit="row", unit_scale=True, disable=not progress, leave=False)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bot.seed import appointments as appt_mod
-from bot.seed import calendar, claims as claims_mod, ledger, network, planted, remit_detail, remits, slots, supply
+from bot.seed import calendar, ledger, network, planted, remit_detail, remits, slots, supply
+from bot.seed import claims as claims_mod
 from bot.seed.params import SeedParams
 
 

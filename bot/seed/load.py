@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,8 +25,17 @@ from bot.seed.timeutil import days_to_dates
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.bulk_values import column_values
 from storage.models import (
-    Appointment, ArSnapshot, Claim, FeedLoad, LedgerEntry, Remittance, RemittanceAdjustment, RemittanceServiceLine,
-    ScheduleTemplate, Slot, utcnow,
+    Appointment,
+    ArSnapshot,
+    Claim,
+    FeedLoad,
+    LedgerEntry,
+    Remittance,
+    RemittanceAdjustment,
+    RemittanceServiceLine,
+    ScheduleTemplate,
+    Slot,
+    utcnow,
 )
 from storage.reference import ensure_clinics, ensure_payers, ensure_providers
 
@@ -77,11 +87,12 @@ class Loader:
         conn = self.s.connection()
         dialect = conn.dialect.name
         raw = conn.connection.dbapi_connection
+        assert raw is not None  # a checked-out connection holds its DBAPI connection
         cols = list(frame.columns)
         names = ", ".join(f'"{c}"' for c in cols)
         for start in range(0, len(frame), CHUNK):
             part = frame.iloc[start:start + CHUNK]
-            values = list(zip(*(column_values(part[c], table.c[c].type, dialect) for c in cols)))
+            values = list(zip(*(column_values(part[c], table.c[c].type, dialect) for c in cols), strict=True))
             cur = raw.cursor()
             try:
                 if dialect == "postgresql":
@@ -97,7 +108,7 @@ class Loader:
         self.counts[name] = self.counts.get(name, 0) + len(frame)
 
     def _id_map(self, column: object, id_column: object, where: object, keys: pd.Series) -> np.ndarray:
-        found = dict(self.s.execute(select(column, id_column).where(where)).all())  # type: ignore[call-overload]
+        found: dict[Any, Any] = dict(self.s.execute(select(column, id_column).where(where)).all())  # type: ignore[call-overload]
         return keys.map(found).to_numpy()
 
     # -- stages --------------------------------------------------------------------------
@@ -161,7 +172,7 @@ class Loader:
             found = {(r, n): i for i, r, n in self.s.execute(select(
                 RemittanceServiceLine.id, RemittanceServiceLine.remittance_id, RemittanceServiceLine.line_number)
                 .where(RemittanceServiceLine.remittance_id.in_(wanted)))}
-            line_ids[line_level] = [found[(r, n)] for r, n in zip(rid[line_level], adj["line_number"].to_numpy()[line_level])]
+            line_ids[line_level] = [found[(r, n)] for r, n in zip(rid[line_level], adj["line_number"].to_numpy()[line_level], strict=True)]
         ids = pd.Series(pd.array(line_ids, dtype="Int64"))
         ids[~line_level] = pd.NA
         self._insert("remittance_adjustments", RemittanceAdjustment, pd.DataFrame({

@@ -86,11 +86,11 @@ def providers_frame(p: SeedParams, clinics: pd.DataFrame) -> pd.DataFrame:
     spec = rng.choice(len(SPECIALTIES), size=n, p=(0.45, 0.25, 0.15, 0.15))
     names = [f"{'' if SPECIALTIES[s] == 'nurse practitioner' else 'Dr. '}{FIRST[f]} {LAST[l]}"
              + ("" if SPECIALTIES[s] != "nurse practitioner" else ", NP")
-             for f, l, s in zip(first, last, spec)]
+             for f, l, s in zip(first, last, spec, strict=True)]
     ckeys = clinics["key"].to_numpy()[clinic_ix]
     return pd.DataFrame({
         "provider_ix": np.arange(n), "clinic_ix": clinic_ix,
-        "key": [f"{c}-p{w + 1}" for c, w in zip(ckeys, within)],
+        "key": [f"{c}-p{w + 1}" for c, w in zip(ckeys, within, strict=True)],
         "name": names, "name_folded": [fold(x) for x in names],
         "specialty": [SPECIALTIES[s] for s in spec],
         "backlog_days": np.clip(rng.lognormal(np.log(8.0), 0.6, size=n), 1.5, 45.0),

@@ -108,7 +108,7 @@ def remittances(r: pd.DataFrame, claims_f: pd.DataFrame, payer_keys: np.ndarray,
         "patient_control_number": pcn, "payer_claim_control_number": icn,
         "status_code": r["status_code"].to_numpy(), "charge_cents": r["charge_cents"].to_numpy(),
         "paid_cents": r["paid_cents"].to_numpy(), "patient_responsibility_cents": r["pr_cents"].to_numpy()})
-    keys = [natural_key(pk, row, d) for pk, row, d in zip(payer_keys[payer_ix], frame.itertuples(index=False), dates)]
+    keys = [natural_key(pk, row, d) for pk, row, d in zip(payer_keys[payer_ix], frame.itertuples(index=False), dates, strict=True)]
     return pd.DataFrame({
         "natural_key": keys, "claim_id": claim_ids[r["claim_ix"].to_numpy()],
         "clinic_id": clinic_ids[c["clinic_ix"].to_numpy()], "payer_id": payer_ids[payer_ix],

@@ -11,7 +11,13 @@ from sqlalchemy import select
 from bot.seed.rows import SOURCE, ext_ids
 from bot.seed.timeutil import days_to_dates
 from storage.models import (
-    CodingAudit, ComplianceItem, InventoryTransaction, StockCount, SupplyItem, SupplyLot, SurveyResponse,
+    CodingAudit,
+    ComplianceItem,
+    InventoryTransaction,
+    StockCount,
+    SupplyItem,
+    SupplyLot,
+    SurveyResponse,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +41,7 @@ def write(ld: Loader) -> None:
         "par_level": items["par_level"].round(1), "critical": items["critical"].to_numpy()})
     ld._upsert("supply_items", SupplyItem, frame, ("clinic_id", "sku"), None)
     found = {(c, s): i for i, c, s in ld.s.execute(select(SupplyItem.id, SupplyItem.clinic_id, SupplyItem.sku))}
-    item_ids = np.array([found[(int(c), s)] for c, s in zip(frame["clinic_id"], frame["sku"])])
+    item_ids = np.array([found[(int(c), s)] for c, s in zip(frame["clinic_id"], frame["sku"], strict=True)])
 
     lots = f["lots"]
     lot_frame = pd.DataFrame({
@@ -47,7 +53,7 @@ def write(ld: Loader) -> None:
     wanted = set(lot_frame["item_id"].tolist())
     lot_found = {(it, n): i for i, it, n in ld.s.execute(
         select(SupplyLot.id, SupplyLot.item_id, SupplyLot.lot_number).where(SupplyLot.item_id.in_(wanted)))}
-    lot_ids = np.array([lot_found[(int(it), n)] for it, n in zip(lot_frame["item_id"], lot_frame["lot_number"])])
+    lot_ids = np.array([lot_found[(int(it), n)] for it, n in zip(lot_frame["item_id"], lot_frame["lot_number"], strict=True)])
 
     tx = f["inventory"]
     ld._upsert("inventory_transactions", InventoryTransaction, pd.DataFrame({

@@ -21,6 +21,7 @@ as ``expired``. Stock counts on the last clinic day of every month and on the en
 from __future__ import annotations
 
 from math import sqrt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,7 +98,10 @@ def supply(p: SeedParams, clinics: pd.DataFrame, planted_item: tuple[int, str] |
     all_days = np.concatenate([days, ahead])
     all_open = ((all_days + 3) % 7) < 5
     all_month = pd.to_datetime(all_days, unit="D").month.to_numpy()
-    items, lots, txs, counts = [], [], [], []
+    items: list[tuple[Any, ...]] = []
+    lots: list[tuple[Any, ...]] = []
+    txs: list[tuple[Any, ...]] = []
+    counts: list[tuple[Any, ...]] = []
     rops_at_end: dict[int, float] = {}
     for c in clinics.itertuples(index=False):
         for sku, name, unit, cost, per, lead, lead_sd, shelf, critical in CATALOGUE:
@@ -157,8 +161,9 @@ def _policy(expected: np.ndarray, n: int, use: np.ndarray, lead: float, lead_sd:
     return {"trigger": floor + margin, "lead_use": lead_use, "cover": cover, "rule_rop": rule[PRE_DAYS:]}
 
 
-def _simulate(rng, item_ix, days, use, policy, order_q, lead, lead_sd, shelf, planted,
-              lot_base, first):  # type: ignore[no-untyped-def]
+def _simulate(rng: np.random.Generator, item_ix: int, days: np.ndarray, use: np.ndarray, policy: dict[str, Any],
+              order_q: float, lead: float, lead_sd: float, shelf: int, planted: bool, lot_base: int,
+              first: int) -> dict[str, list[Any]]:
     lots: list[list] = []  # [lot_ix, item_ix, number, received, expiry, qty]
     tx: list[tuple] = []
     on_hand: list[tuple[int, float]] = []

@@ -51,13 +51,14 @@ def canonical_frames(net: Network, mrn: np.ndarray, limit: int | None = None) ->
     ck = f["clinics"]["key"].to_numpy(dtype=object)
     zones = f["clinics"]["timezone"].to_numpy(dtype=object)
     pk = f["providers"]["key"].to_numpy(dtype=object)
-    yk = np.append(f["payers"]["key"].to_numpy(dtype=object), None)
+    yk = np.append(f["payers"]["key"].to_numpy(dtype=object), None)  # type: ignore[call-overload]  # object array: None allowed
     head = (lambda x: x.head(limit)) if limit else (lambda x: x)
     out: dict[str, pd.DataFrame] = {}
 
     a = head(f["appointments"])
     tz = zones[a["clinic_ix"].to_numpy()]
-    auth = np.where(a["authorization_required"].to_numpy(), np.where(a["authorized"].to_numpy(), "true", "false"), None)
+    auth = np.where(a["authorization_required"].to_numpy(),  # type: ignore[call-overload]  # object result: None allowed
+                    np.where(a["authorized"].to_numpy(), "true", "false"), None)
     out["appointments"] = pd.DataFrame({
         "appointment_id": ext_ids("A", a["appt_ix"].to_numpy()), "clinic": ck[a["clinic_ix"].to_numpy()],
         "provider": pk[a["provider_ix"].to_numpy()], "patient_id": mrn[a["patient_ix"].to_numpy()],
@@ -152,7 +153,7 @@ def validate_network(net: Network, mrn: np.ndarray, *, session: Session | None =
         from storage.importers.appointments import AppointmentsImporter
         from storage.importers.issues import ChunkIssues
 
-        zones = dict(zip(net["clinics"]["key"], net["clinics"]["timezone"]))
+        zones = dict(zip(net["clinics"]["key"], net["clinics"]["timezone"], strict=True))
         importer = AppointmentsImporter(pseudonym_key or "validation", timezones=zones, source="seed")
         importer.file_format = "canonical"
         chunk = frames["appointments"]

@@ -9,7 +9,7 @@ line. It returns the reading to remember for the thread (``Reply.state``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -50,7 +50,7 @@ def reply_to(session: Session, org: OrgConfig, reading: Reading, *, now: datetim
              user_id: str | None = None, options: EngineOptions | None = None) -> Reply:
     """Render ``reading``. Raises PermissionDenied when the asker may not see the KPI."""
     vocab = vocabulary_for(session)
-    instant = now or datetime.now(timezone.utc)
+    instant = now or datetime.now(UTC)
     try:
         if reading.status == "strict":
             return _strict(session, org, reading.text, instant, user_id, options, vocab)
@@ -105,7 +105,7 @@ def _strict(session: Session, org: OrgConfig, text: str, now: datetime, user_id:
 def _scorecard(session: Session, org: OrgConfig, reading: Reading, now: datetime, options: EngineOptions | None) -> Reply:
     visible = {k.id for k in CATALOGUE if allows(permission_for(k.id), reading.clinic)}
     label, rows = scorecard(session, org, reading.clinic, reading.period, visible=visible, now=now, options=options)
-    shown = [(r.kpi.name, r.measure.value if r.measure else None, r.kpi.unit,
+    shown: list[tuple[str, Any, str, str, bool | None]] = [(r.kpi.name, r.measure.value if r.measure else None, r.kpi.unit,
               r.status.text if r.status else "", r.status.on_target if r.status else None) for r in rows]
     period = ("latest 30 days of each KPI's data" if reading.period.kind == "all"
               else span_text(rows[0].start, rows[0].end) if rows else "")
@@ -123,7 +123,7 @@ def examples(vocab: Vocabulary) -> list[str]:
     provider = next(iter(sorted(vocab.providers.values(), key=lambda p: p.key)), None)
     out = [f"“no-show rate at {first} last week”", f"“how is {second} doing?”",
            f"“which site had the worst denial rate in {month}?”",
-           f"“days in A/R by clinic this quarter vs last quarter”"]
+           "“days in A/R by clinic this quarter vs last quarter”"]
     if payer:
         out.append(f"“{payer} denials by clinic in {month}”")
     if provider:

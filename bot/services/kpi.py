@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.access.kpis import visible as kpi_visible  # issue 8: hide KPIs the asker may not see
 from bot.errors import UsageError
+from bot.kpi.catalogue import BY_ID
 from bot.kpi.engine import KpiAnswer, answer, list_kpis
 from bot.kpi.grammar import USAGE, KpiRequest, parse_kpi_command
-from bot.kpi.catalogue import BY_ID
 from bot.kpi.registry import EngineOptions
 from bot.orgconfig import OrgConfig
 from bot.views import kpi as views

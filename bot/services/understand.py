@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -80,7 +80,7 @@ def read_only(session: Session, org: OrgConfig, text: str, *, now: datetime | No
               user_id: str | None = None, context: Reading | None = None) -> Reading:
     """The plain-language reader alone (no grammar first)."""
     vocab = vocabulary_for(session)
-    return read(text, vocab, now or datetime.now(timezone.utc), context=context,
+    return read(text, vocab, now or datetime.now(UTC), context=context,
                 home_clinic=home_clinic(org, user_id))
 
 

@@ -147,12 +147,14 @@ def u_chart(y: Values, n: Values | None = None, *, baseline: BaselineSpec = None
     LCL floored at 0 (Montgomery 7.19). Plotted values are rates y/n."""
     p = prepare(y, n, baseline=baseline, exclude=exclude, needs_n=True, proportion=False)
     cl = _pooled(p)
+    assert p.n is not None  # prepare(needs_n=True) refuses a chart without denominators
     with np.errstate(divide="ignore", invalid="ignore"):
         sd = np.sqrt(cl / p.n)
     return _finish("u", p, cl, sd, clip_upper=False, floor_lower=True, notes=[])
 
 
 def _p_sigma(p: Prepared, cl: float) -> np.ndarray:
+    assert p.n is not None  # p charts are prepared with needs_n=True
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.sqrt(cl * (1 - cl) / p.n)
 

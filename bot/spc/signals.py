@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from bot.spc.result import ChartResult
 
@@ -68,7 +68,7 @@ def alert_signal(result: ChartResult, *, min_baseline: int = 12, min_denominator
         return None
     last = len(result) - 1
     value = float(result.y[last])
-    common = dict(index=last, value=value, n=None if result.n is None else float(result.n[last]),
+    common: dict[str, Any] = dict(index=last, value=value, n=None if result.n is None else float(result.n[last]),
                   label=None if labels is None else labels[last], n_points=result.runs.n_useful)
     if result.sigma_signal[last]:
         up = bool(value > result.ucl[last])

@@ -42,16 +42,16 @@ class Answers:
     calls: list[Call]
     response_posts: list[Call]
     uploads: dict[str, bytes]
-    faults: "FaultBook"
-    rate_limit: "ChannelRateLimit | None"
-    socket: "SocketModeServer"
-    messages: "MessageStore"
-    channels: "Channels"
+    faults: FaultBook
+    rate_limit: ChannelRateLimit | None
+    socket: SocketModeServer
+    messages: MessageStore
+    channels: Channels
     strict: bool
     _response_urls: dict[str, int]
     _expired: set[str]
     base_url: str
-    _ids: "Ids"
+    _ids: Ids
     _stubs: dict[str, Any]
     _cond: threading.Condition
 
@@ -91,8 +91,8 @@ class Answers:
             if problem is not None:
                 error, messages = problem
                 return 200, {"ok": False, "error": error, "response_metadata": {"messages": messages}}, None
-        error = self.channels.problem(method, params)
-        return None if error is None else (200, {"ok": False, "error": error}, None)
+        refused = self.channels.problem(method, params)
+        return None if refused is None else (200, {"ok": False, "error": refused}, None)
 
     def _normal_api(self, method: str, params: dict[str, Any], authed: bool) -> Reply:
         if not authed:

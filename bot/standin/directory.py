@@ -57,7 +57,7 @@ class Directory:
                 return {"ok": True, "users": list(members)}
         return {"ok": False, "error": "no_such_subteam"}
 
-    def install(self, standin: Any) -> "Directory":
+    def install(self, standin: Any) -> Directory:
         standin.stub("users.list", self.users_list)
         standin.stub("usergroups.list", self.usergroups_list)
         standin.stub("usergroups.users.list", self.usergroups_users_list)

@@ -42,7 +42,7 @@ class StandInHandler(BaseHTTPRequestHandler):
     """Routes ``/api/<method>``, ``/upload/v1/<file_id>`` and ``/response/<id>``."""
 
     server_version = "SlackStandIn/1.0"
-    standin: "SlackStandIn"  # set on the subclass built per stand-in
+    standin: SlackStandIn  # set on the subclass built per stand-in
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass  # quiet: tests read .calls, not an access log

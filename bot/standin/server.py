@@ -78,7 +78,7 @@ class SlackStandIn(Answers):
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "SlackStandIn":
+    def __enter__(self) -> SlackStandIn:
         self.start()
         return self
 

@@ -85,16 +85,22 @@ def page_of(title: str, lines: Sequence[str], page: int, action_id: str, *, foot
     return blocks[:MESSAGE_BLOCKS]
 
 
+def _option_label(option: Option) -> str:
+    """The option's visible text (a text object at run time; slack_sdk types the attribute loosely)."""
+    text = option.text
+    return str(getattr(text, "text", text) if text else option.value)
+
+
 def option_groups(options: Sequence[Option], size: int = OPTIONS) -> list[OptionGroup]:
     """More than 100 choices for one static select (Slack: 100 options, or up to 100 option
     groups of 100 options each; slack_sdk ``StaticSelectElement`` / ``OptionGroup``): the options
     sorted by their text and cut into groups of ``size``, each labelled with the span of initials
     it holds ("A – F"). Beyond 100 × 100 options the rest are dropped (use an external select)."""
-    ordered = sorted(options, key=lambda o: fold(str(o.text.text if o.text else o.value)))
+    ordered = sorted(options, key=lambda o: fold(_option_label(o)))
     groups = []
     for start in range(0, min(len(ordered), OPTIONS * size), size):
         chunk = ordered[start:start + size]
-        first, last = (str(o.text.text if o.text else o.value) for o in (chunk[0], chunk[-1]))
+        first, last = (_option_label(o) for o in (chunk[0], chunk[-1]))
         label = first[:1].upper() if first[:1].upper() == last[:1].upper() else f"{first[:1].upper()} – {last[:1].upper()}"
         groups.append(OptionGroup(label=truncate(f"{label} ({start + 1}–{start + len(chunk)})", OPTION_TEXT),
                                   options=chunk))

@@ -58,8 +58,10 @@ def section_text(content: DigestContent, section: str, templates: Path | None, m
         new, more_new = _capped(content.ideas_new, max_items)
         review, more_review = _capped(content.ideas_review, max_items)
         return render("ideas.j2", templates, new=new, review=review, more=more_new + more_review, multi=multi)
-    items = {"kpis": content.kpis, "alerts": content.alerts, "stale": content.stale, "pdsa": content.pdsa_due,
-             "deadlines": content.deadlines, "dead": content.dead, "lookahead": content.lookahead}[section]
+    by_section: dict[str, list[Any]] = {
+        "kpis": content.kpis, "alerts": content.alerts, "stale": content.stale, "pdsa": content.pdsa_due,
+        "deadlines": content.deadlines, "dead": content.dead, "lookahead": content.lookahead}
+    items = by_section[section]
     shown, more = _capped(items, max_items)
     extra: dict[str, Any] = {}
     if section == "alerts":
@@ -122,4 +124,4 @@ def digest_message(content: DigestContent, *, templates: Path | None = None, max
     parts[0] = parts[0] + as_dicts([footer])
     texts = [render("fallback.j2", templates, c=content, part=(i + 1) if len(parts) > 1 else 0, parts=len(parts))
              for i in range(len(parts))]
-    return DigestMessage([check_message(p, t) for p, t in zip(parts, texts)], texts)
+    return DigestMessage([check_message(p, t) for p, t in zip(parts, texts, strict=True)], texts)

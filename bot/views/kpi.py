@@ -6,7 +6,7 @@ Every message is checked against Slack's limits (``bot.views.limits.check_messag
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -23,9 +23,9 @@ from slack_sdk.models.blocks import (
 from bot.ideas.improve import ImprovementStart, from_answer
 from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
+from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.targets import format_value
-from bot.kpi.drivers_text import drivers_text
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
 CURRENCY = "USD"
@@ -56,7 +56,7 @@ def n_of_d(kpi: KpiDef, n: float, d: float) -> str:
 def as_of_text(as_of: datetime | None, tz: str) -> str:
     if as_of is None:
         return "as of: no load of this feed is recorded"
-    utc = as_of.replace(tzinfo=timezone.utc)
+    utc = as_of.replace(tzinfo=UTC)
     text = f"as of {utc:%Y-%m-%d %H:%M} UTC"
     if tz != "UTC":
         text += f" ({utc.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} {tz})"
@@ -169,8 +169,7 @@ def _trend_text(a: KpiAnswer) -> str:
     k = a.kpi
     values = [p.measure.value for p in a.trend]
     grain = {"day": "daily", "week": "weekly", "month": "monthly"}.get(a.grain, a.grain)
-    items = [f"{p.label}: {format_value(p.measure.value, k.unit) if p.measure.has_data else 'no data'}"
-             for p in a.trend if p.measure.has_data]
+    items = [f"{p.label}: {format_value(p.measure.value, k.unit)}" for p in a.trend if p.measure.value is not None]
     text = f"*Trend* ({grain}, last {len(a.trend)}): `{sparkline(values)}`\n" + " · ".join(items[-6:])
     if a.spc and a.spc.lines:
         text += "\n*SPC*: " + " ".join(a.spc.lines)

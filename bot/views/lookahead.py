@@ -42,7 +42,7 @@ def render_outlook(o: DayOutlook) -> Rendered:
 
 def render_risk_list(clinic: str, day: object, slots: list[RiskSlot]) -> Rendered:
     """The front desk's list: time, provider, visit type and risk. No patient identifier."""
-    head = f"*High-risk appointments, {clinic}, {day:%a %d %b}*"  # type: ignore[str-format]
+    head = f"*High-risk appointments, {clinic}, {day:%a %d %b}*"
     if not slots:
         return _message([head, "None above the high-risk threshold (or no model that beat its baseline)."])
     rows = [f"{s.time} · {s.provider} · {s.visit_type} · {s.probability:.0%}" for s in slots[:MAX_ROWS]]

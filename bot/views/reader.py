@@ -7,7 +7,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from bot.ids import Action
 from bot.kpi.engine import KpiAnswer
@@ -86,7 +94,7 @@ def render_scorecard(title: str, period: str, rows: list[tuple[str, Any, str, st
     lines = []
     for name, value, unit, target, ok in rows:
         mark = "" if ok is None else (" ✅" if ok else " ⚠️")
-        shown = "no data" if value is None else format_value(value, unit)  # type: ignore[arg-type]
+        shown = "no data" if value is None else format_value(value, unit)
         lines.append(f"• *{name}*: {shown}{mark}" + (f" — {target}" if target else ""))
     blocks: list[Block] = [HeaderBlock(text=truncate(f"Scorecard · {title}", 150)),
                            ContextBlock(elements=[MarkdownTextObject(text=period)])]

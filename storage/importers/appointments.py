@@ -205,4 +205,4 @@ def clinic_rows(keys: pd.Series, names: pd.Series, default_tz: str | None,
     pairs = pd.DataFrame({"key": keys, "name": names}).dropna(subset=["key"]).drop_duplicates("key")
     return [{"key": k, "name": importer.clinic_names.get(k) or n,
              "timezone": importer.timezones.get(k) or default_tz or "UTC"}
-            for k, n in zip(pairs["key"], pairs["name"].fillna(pairs["key"]))]
+            for k, n in zip(pairs["key"], pairs["name"].fillna(pairs["key"]), strict=True)]

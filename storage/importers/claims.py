@@ -77,7 +77,7 @@ class ClaimsImporter(FeedImporter):
         super().__init__()
         self.pseudonym_key, self.source, self.timezones = pseudonym_key, source, timezones or {}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse(chunk, issues)
         out = p[["external_id", "patient_control_number", "service_date", "created_date", "submitted_date",
                  "charge_cents", "scrubber_edits", "manually_touched", "clean"]].copy()

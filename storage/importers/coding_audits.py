@@ -44,7 +44,7 @@ class CodingAuditsImporter(FeedImporter):
         super().__init__()
         self.source, self.timezones = source, timezones or {}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse(chunk, issues)
         out = p[["external_id", "audit_date", "codes_audited", "codes_matched", "method"]].copy()
         out.insert(0, "source", self.source or self.file_format)

@@ -65,7 +65,7 @@ def has_quotes(path: Path, block: int = 1 << 20) -> bool:
     return False
 
 
-def read_chunks(handle: IO[bytes], header: list[str], chunksize: int, multiline: bool,
+def read_chunks(handle: IO[bytes] | io.RawIOBase, header: list[str], chunksize: int, multiline: bool,
                 first_chunksize: int | None = None) -> Iterator[tuple[pd.DataFrame, list[tuple[int, str]]]]:
     """Yield chunks indexed by physical line (see module docstring): ``chunksize`` rows each,
     the first one ``first_chunksize`` rows if given (a pipeline gets going sooner)."""

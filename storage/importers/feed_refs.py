@@ -55,20 +55,20 @@ def clinic_zones(session: Session, keys: pd.Series, timezones: Mapping[str, str]
 
 def item_ids(session: Session, clinic_id: pd.Series, sku: pd.Series) -> pd.Series:
     """Supply item id per (clinic id, SKU) row; NA when no such item exists."""
-    pairs = {(int(c), s) for c, s in zip(clinic_id, sku) if pd.notna(c) and pd.notna(s)}
+    pairs = {(int(c), s) for c, s in zip(clinic_id, sku, strict=True) if pd.notna(c) and pd.notna(s)}
     if not pairs:
         return pd.Series(pd.NA, index=sku.index, dtype="Int64")
     found = {(c, s): i for i, c, s in session.execute(select(SupplyItem.id, SupplyItem.clinic_id, SupplyItem.sku)
                                                       .where(tuple_(SupplyItem.clinic_id, SupplyItem.sku).in_(pairs)))}
-    return pd.Series([found.get((int(c), s)) if pd.notna(c) else None for c, s in zip(clinic_id, sku)],
+    return pd.Series([found.get((int(c), s)) if pd.notna(c) else None for c, s in zip(clinic_id, sku, strict=True)],
                      index=sku.index, dtype="Int64")
 
 
 def lot_ids(session: Session, item_id: pd.Series, lot: pd.Series) -> pd.Series:
-    pairs = {(int(i), n) for i, n in zip(item_id, lot) if pd.notna(i) and pd.notna(n)}
+    pairs = {(int(i), n) for i, n in zip(item_id, lot, strict=True) if pd.notna(i) and pd.notna(n)}
     if not pairs:
         return pd.Series(pd.NA, index=lot.index, dtype="Int64")
     found = {(i, n): lid for lid, i, n in session.execute(select(SupplyLot.id, SupplyLot.item_id, SupplyLot.lot_number)
                                                           .where(tuple_(SupplyLot.item_id, SupplyLot.lot_number).in_(pairs)))}
-    return pd.Series([found.get((int(i), n)) if pd.notna(i) else None for i, n in zip(item_id, lot)],
+    return pd.Series([found.get((int(i), n)) if pd.notna(i) else None for i, n in zip(item_id, lot, strict=True)],
                      index=lot.index, dtype="Int64")

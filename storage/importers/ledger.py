@@ -58,7 +58,7 @@ class LedgerImporter(FeedImporter):
         super().__init__()
         self.source, self.timezones = source, timezones or {}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse(chunk, issues)
         out = p[["external_id", "posted_date", "service_date", "kind", "amount_cents", "at_service"]].copy()
         out.insert(0, "source", self.source or self.file_format)
@@ -109,7 +109,7 @@ class ArImporter(FeedImporter):
         super().__init__()
         self.timezones = timezones or {}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse_ar(chunk, issues)
         out = p[["as_of_date", "net_ar_cents"]].copy()
         out.insert(0, "clinic_id", clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones))

@@ -27,7 +27,7 @@ PSEUDONYMISING = {"appointments", "claims", "surveys"}  # take the pseudonym key
 
 def importer_class(name: str) -> type[FeedImporter]:
     module, cls = CSV_FEEDS[name]
-    return getattr(import_module(f"storage.importers.{module}"), cls)  # type: ignore[no-any-return]
+    return getattr(import_module(f"storage.importers.{module}"), cls)
 
 
 def make_importer(name: str, *, pseudonym_key: str, timezones: dict[str, str],

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.text import fold
 from bot.x12 import Adjustment
 from storage.bulk import UpsertCounts, upsert_frame
+from storage.db import rows_affected
 from storage.importers.remittance_rows import RemitRecord
 from storage.models import Claim, Payer, Remittance, RemittanceAdjustment, RemittanceServiceLine
 from storage.reference import ensure_payers
@@ -97,7 +98,7 @@ def _first_flags(session: Session, frame: pd.DataFrame) -> list[bool]:
     eligible = both[~both["excluded"].astype(bool)]
     firsts = set(eligible.drop_duplicates(["payer", "patient_control_number"])["natural_key"])
     changed = stored[stored["is_first"].astype(bool) != stored["natural_key"].isin(firsts)]
-    for rid, key in zip(changed["id"], changed["natural_key"]):
+    for rid, key in zip(changed["id"], changed["natural_key"], strict=True):
         session.execute(update(Remittance).where(Remittance.id == int(rid)).values(is_first=key in firsts))
     return frame["natural_key"].isin(firsts).tolist()
 
@@ -120,7 +121,7 @@ def _write_children(session: Session, records: Sequence[RemitRecord]) -> None:
     if line_rows:
         line_ids = session.scalars(insert(RemittanceServiceLine).returning(
             RemittanceServiceLine.id, sort_by_parameter_order=True), line_rows).all()
-        for line_id, (adjs, rarcs, rid) in zip(line_ids, line_adjs):
+        for line_id, (adjs, rarcs, rid) in zip(line_ids, line_adjs, strict=True):
             claim_adjs += [_adj(rid, line_id, a, rarcs) for a in adjs]
     if claim_adjs:
         session.execute(insert(RemittanceAdjustment), claim_adjs)
@@ -141,4 +142,4 @@ def link_remittances_to_claims(session: Session) -> int:
     first_clinic = clinic.order_by(Claim.id).limit(1).scalar_subquery()
     stmt = (update(Remittance).where(Remittance.claim_id.is_(None), claim.exists())
             .values(claim_id=first_id, clinic_id=first_clinic).execution_options(synchronize_session=False))
-    return session.execute(stmt).rowcount or 0
+    return rows_affected(session.execute(stmt))

@@ -17,7 +17,7 @@ and the whole import, roll-up refresh included, runs with a larger page cache.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import ExitStack, closing
 from pathlib import Path
 
@@ -110,7 +110,7 @@ class ImportRun:
             return requested
         return self.path.stat().st_size >= PARALLEL_MIN_BYTES
 
-    def _prepared_here(self, preparer: ChunkPreparer) -> Iterator[Prepared]:
+    def _prepared_here(self, preparer: ChunkPreparer) -> Generator[Prepared]:
         with self.path.open("rb") as handle:
             yield from preparer.chunks(handle)
 

@@ -81,7 +81,7 @@ class SlotsImporter(FeedImporter):
         super().__init__()
         self.source, self.timezones, self.default_timezone = source, timezones or {}, default_timezone
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse(chunk, issues)
         zones = clinic_zones(session, p["clinic"], self.timezones, self.default_timezone)
         out = p[["external_id", "duration_minutes", "appointment_type", "state"]].copy()

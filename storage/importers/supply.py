@@ -118,7 +118,7 @@ class SupplyItemsImporter(_SupplyImporter):
     natural_key = ("clinic_id", "sku")
     formats = {"canonical": ("clinic", "sku", "name", "lead_time_days")}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse_items(chunk, issues)
         out = p.drop(columns=["clinic", "clinic_name"])
         out.insert(0, "clinic_id", clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones))
@@ -132,7 +132,7 @@ class LotsImporter(_SupplyImporter):
     date_column = "expiry_date"
     formats = {"canonical": ("clinic", "sku", "lot_number", "expiry_date", "quantity_on_hand")}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse_lots(chunk, issues)
         out = p[["lot_number", "expiry_date", "quantity_on_hand", "received_date"]].copy()
         out.insert(0, "item_id", self._item_ids(session, p, issues))
@@ -146,7 +146,7 @@ class StockImporter(_SupplyImporter):
     date_column = "count_date"
     formats = {"canonical": ("clinic", "sku", "count_date", "on_hand")}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse_stock(chunk, issues)
         out = p[["count_date", "on_hand"]].copy()
         out.insert(0, "item_id", self._item_ids(session, p, issues))
@@ -159,7 +159,7 @@ class InventoryImporter(_SupplyImporter):
     date_column = "tx_date"
     formats = {"canonical": ("tx_id", "clinic", "sku", "tx_date", "kind", "quantity")}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse_inventory(chunk, issues)
         out = p[["external_id", "tx_date", "kind", "quantity"]].copy()
         out.insert(0, "source", self.source or self.file_format)

@@ -43,7 +43,7 @@ class SurveysImporter(FeedImporter):
         super().__init__()
         self.pseudonym_key, self.source, self.timezones = pseudonym_key, source, timezones or {}
 
-    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = parse(chunk, issues)
         out = p[["external_id", "response_date", "provider_rating"]].copy()
         out.insert(0, "source", self.source or self.file_format)

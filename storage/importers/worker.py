@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -32,7 +32,7 @@ def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
 
 
-def prepared_in_worker(preparer: ChunkPreparer, path: Path) -> Iterator[Prepared]:
+def prepared_in_worker(preparer: ChunkPreparer, path: Path) -> Generator[Prepared]:
     """Yield the prepared chunks of ``path`` as the worker process produces them.
 
     An exception in the worker is raised here (same type and message when it pickles). Closing

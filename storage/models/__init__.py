@@ -19,9 +19,8 @@ from storage.models.core import (
     Payer,
     Provider,
 )
-from storage.models.forecast import ForecastModel  # noqa: F401  (issue 20: look-ahead models)
 from storage.models.digests import DigestRun, DigestSubscription  # noqa: F401  (issue 7: digests)
-from storage.models.installs import OAuthState, SchedulerLease, SlackBot, SlackInstallation  # noqa: F401  (issue 9)
+from storage.models.forecast import ForecastModel  # noqa: F401  (issue 20: look-ahead models)
 from storage.models.ideas import (
     Idea,
     IdeaComment,
@@ -30,6 +29,7 @@ from storage.models.ideas import (
     PdsaCycle,
     PdsaUpdate,
 )
+from storage.models.installs import OAuthState, SchedulerLease, SlackBot, SlackInstallation  # noqa: F401  (issue 9)
 from storage.models.operations import (
     CodingAudit,
     ComplianceItem,
@@ -39,6 +39,7 @@ from storage.models.operations import (
     SupplyLot,
     SurveyResponse,
 )
+from storage.models.replies import PendingReply  # noqa: F401  (issue 14: replies owed)
 from storage.models.revenue import (
     ArSnapshot,
     Claim,
@@ -47,7 +48,6 @@ from storage.models.revenue import (
     RemittanceAdjustment,
     RemittanceServiceLine,
 )
-from storage.models.replies import PendingReply  # noqa: F401  (issue 14: replies owed)
 from storage.models.rollups import AppointmentDaily
 from storage.models.scheduling import ScheduleTemplate, Slot, SlotState
 
@@ -58,5 +58,5 @@ __all__ = [
     "Slot", "SlotState", "StockCount", "SupplyItem", "SupplyLot", "SurveyResponse", "utcnow",
     "Idea", "IdeaComment", "IdeaStateChange", "IdeaVote", "PdsaCycle", "PdsaUpdate",
 ]
-from storage.models.threads import KpiThread  # noqa: F401,E402  (issue 18: follow-ups in threads)
 from storage.models.practice import DropFile, SlackRevocation  # noqa: F401,E402  (issue 13: practice operations)
+from storage.models.threads import KpiThread  # noqa: F401,E402  (issue 18: follow-ups in threads)

@@ -8,7 +8,7 @@ pseudonyms (``patient_pseudonym``, see ``bot.privacy``).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -28,4 +28,4 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """Naive UTC now, the storage convention for instants."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

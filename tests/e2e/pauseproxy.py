@@ -21,7 +21,7 @@ class PauseProxy:
         self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
 
-    def __enter__(self) -> "PauseProxy":
+    def __enter__(self) -> PauseProxy:
         threading.Thread(target=self._accept, name="pauseproxy-accept", daemon=True).start()
         return self
 

@@ -18,7 +18,7 @@ from tests.e2e.test_roles_boundaries import REFUSED, bot, click  # noqa: F401  (
 pytestmark = pytest.mark.e2e
 
 
-def _compliance_incident(bot: LocalSlack, assignee: str | None) -> None:
+def _compliance_incident(bot: LocalSlack, assignee: str | None) -> None:  # noqa: F811  (the pytest fixture imported above)
     with bot.sessions() as s:
         south = s.scalars(select(Clinic).where(Clinic.key == "south")).one()
         s.add(ComplianceItem(clinic_id=south.id, key="clia", kind="license", title="CLIA renewal", owner=None,

@@ -9,10 +9,9 @@ is reported and bounded rather than expected to be zero."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.config import AlertSettings
 from bot.alerts.evaluate import run_alerts
@@ -51,7 +50,7 @@ def _seed(tmp_path_factory: pytest.TempPathFactory, **kw):  # type: ignore[no-un
     upgrade(url)
     sessions = make_session_factory(make_engine(url))
     # end today so the seed's feed-load times (stamped with the real clock) line up with p.now
-    params = seed.SeedParams(clinics=6, days=120, end_date=datetime.now(timezone.utc).date(), **kw)
+    params = seed.SeedParams(clinics=6, days=120, end_date=datetime.now(UTC).date(), **kw)
     with session_scope(sessions) as s:
         report = seed.seed_database(s, params, pseudonym_key="test-key", refresh_rollups=False, validate_rows=0)
     with session_scope(sessions) as s:

@@ -33,7 +33,7 @@ def _signed(body: str) -> BoltRequest:
                                            "x-slack-request-timestamp": [ts], "x-slack-signature": [sig]})
 
 
-def test_acknowledge_button_records_who_and_updates_message(engine, sessions: sessionmaker[Session], slack, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_acknowledge_button_records_who_and_updates_message(engine, sessions: sessionmaker[Session], slack, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811  (the pytest fixture imported above)
     standin, landed = slack
     org = tmp_path / "org.yml"
     org.write_text("clinics:\n  - {key: north, name: North, timezone: UTC, owner: U0OWNER, channels: {alerts: C0AL}}\n"

@@ -5,8 +5,7 @@ expected no-shows answer is ephemeral; the high-risk list reaches a front-desk u
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -29,11 +28,11 @@ def network(tmp_path_factory: pytest.TempPathFactory, _templates):  # type: igno
     for url in fresh_database("sqlite", _templates, tmp):
         engine = make_engine(url)
         sessions = make_session_factory(engine)
-        today = datetime.now(timezone.utc).date()
+        today = datetime.now(UTC).date()
         with session_scope(sessions) as s:
             seed_database(s, SeedParams(clinics=2, days=90, seed=3, end_date=today), pseudonym_key="k")
         with session_scope(sessions) as s:
-            train_and_store(s, datetime.now(timezone.utc).replace(tzinfo=None))
+            train_and_store(s, datetime.now(UTC).replace(tzinfo=None))
             key = s.scalars(select(Clinic.key).order_by(Clinic.key)).first()
             pseudonyms = set(s.scalars(select(Appointment.patient_pseudonym).where(Appointment.appointment_date > today)))
         config = tmp / "org.yml"

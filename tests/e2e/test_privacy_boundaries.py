@@ -51,7 +51,7 @@ def _no_trace(caplog: pytest.LogCaptureFixture, text: str) -> None:
         assert part not in logged
 
 
-def _incident(bot: Bot) -> int:
+def _incident(bot: Bot) -> int:  # noqa: F811  (the pytest fixture imported above)
     """One open compliance alert for North (the org file gives U0MGR the manager role)."""
     now = utcnow()
     with session_scope(bot.sessions) as s:
@@ -71,7 +71,7 @@ def _incident(bot: Bot) -> int:
 
 @pytest.mark.parametrize("text,kind", CASES)
 def test_snooze_reason_with_identifier_is_refused_in_the_modal(
-        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:
+        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
     caplog.set_level(logging.DEBUG)
     iid = _incident(bot)
     values = {
@@ -95,7 +95,7 @@ def test_snooze_reason_with_identifier_is_refused_in_the_modal(
 
 @pytest.mark.parametrize("text,kind", CASES)
 def test_idea_with_identifier_is_refused_with_the_field_named(
-        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:
+        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
     caplog.set_level(logging.DEBUG)
     out = body_json(bot.submit(form("Faster records", text, "Call records earlier")))
     message = out["errors"][IdeaField.PROBLEM]
@@ -109,7 +109,7 @@ def test_idea_with_identifier_is_refused_with_the_field_named(
 
 @pytest.mark.parametrize("text,kind", CASES)
 def test_pdsa_update_with_identifier_is_refused_with_the_field_named(
-        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:
+        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
     bot.submit(form("Huddle at 8:00", "Late starts", "Daily huddle"))
     bot.slack.wait_until_quiet()
     with session_scope(bot.sessions) as s:
@@ -133,7 +133,7 @@ def test_pdsa_update_with_identifier_is_refused_with_the_field_named(
     _no_trace(caplog, text)
 
 
-def test_known_provider_name_passes_and_a_patient_name_does_not(bot: Bot) -> None:
+def test_known_provider_name_passes_and_a_patient_name_does_not(bot: Bot) -> None:  # noqa: F811  (the pytest fixture imported above)
     with session_scope(bot.sessions) as s:
         from storage.models import Provider
         clinic = Clinic(key="north", name="North Family Practice", name_folded="north family practice",
@@ -149,7 +149,7 @@ def test_known_provider_name_passes_and_a_patient_name_does_not(bot: Bot) -> Non
     assert "person's name" in refused["errors"][IdeaField.PROBLEM]
 
 
-def test_audit_trail_keeps_shapes_not_the_digits_typed(bot: Bot) -> None:
+def test_audit_trail_keeps_shapes_not_the_digits_typed(bot: Bot) -> None:  # noqa: F811  (the pytest fixture imported above)
     from bot.signing import slash_command_body
     from storage.models import AuditEvent
 

@@ -81,7 +81,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, _templates: dict) -> Itera
         try:
             for proc in procs:
                 proc.__enter__()
-            for proc, port in zip(procs, ports):
+            for proc, port in zip(procs, ports, strict=True):
                 proc.wait_http(f"http://127.0.0.1:{port}/readyz", timeout=90)
             yield Cluster(db_url, slack, ports, procs, tmp)
         finally:

@@ -44,7 +44,7 @@ def pair(tmp_path: Path, _templates: dict) -> Iterator[tuple[SlackStandIn, list[
         try:
             for proc in procs:
                 proc.__enter__()
-            for proc, port in zip(procs, ports):
+            for proc, port in zip(procs, ports, strict=True):
                 proc.wait_http(f"http://127.0.0.1:{port}/readyz", timeout=90)
             with Nginx(tmp_path, free_port(), ports) as nginx:
                 yield slack, procs, nginx.url

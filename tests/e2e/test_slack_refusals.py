@@ -17,9 +17,9 @@ import pytest
 
 from bot.ideas import service
 from bot.ideas.clinics import resolve_clinic
-from bot.orgconfig import OrgConfig
 from bot.ideas.kpis import kpi_choices
 from bot.ids import Action, Callback
+from bot.orgconfig import OrgConfig
 from bot.signing import block_actions_payload, interactive_body, view_submission_payload
 from bot.views.ideas import idea_form
 from storage.db import session_scope

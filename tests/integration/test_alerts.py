@@ -7,7 +7,6 @@ import threading
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,7 +66,7 @@ def _incidents(sessions: sessionmaker[Session]) -> list[AlertIncident]:
         return list(s.scalars(select(AlertIncident).order_by(AlertIncident.id)))
 
 
-def test_compliance_incident_lifecycle(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]
+def test_compliance_incident_lifecycle(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]  # noqa: F811  (the pytest fixture imported above)
     standin, landed = slack
     client = client_for(standin)
     _compliance(sessions, TODAY + timedelta(days=10))
@@ -146,7 +145,7 @@ def _stock(sessions: sessionmaker[Session], on_hand: float) -> int:
         return item.id
 
 
-def test_low_stock_resolves_itself_when_stock_arrives(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]
+def test_low_stock_resolves_itself_when_stock_arrives(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]  # noqa: F811  (the pytest fixture imported above)
     standin, landed = slack
     item_id = _stock(sessions, on_hand=40)  # ROP ≈ 7·10.5 + SS ≫ 40
     _run(sessions, NOW, ["low_stock"])
@@ -187,7 +186,7 @@ def test_denial_rule_without_latest_remittances_reports_no_data_and_keeps_incide
     assert incs["payer:acme"].state == "open"  # missing data never resolves (never an all-clear)
 
 
-def test_two_evaluations_at_once_open_one_incident_and_one_post(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]
+def test_two_evaluations_at_once_open_one_incident_and_one_post(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]  # noqa: F811  (the pytest fixture imported above)
     standin, landed = slack
     _compliance(sessions, TODAY + timedelta(days=3))
     barrier, errors = threading.Barrier(4), []
@@ -210,7 +209,7 @@ def test_two_evaluations_at_once_open_one_incident_and_one_post(sessions: sessio
     assert landed.keys() == Counter({"compliance/north/item:hipaa/2026-03-05": 1})
 
 
-def test_quiet_hours_hold_the_post_until_morning(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]
+def test_quiet_hours_hold_the_post_until_morning(sessions: sessionmaker[Session], slack) -> None:  # type: ignore[no-untyped-def]  # noqa: F811  (the pytest fixture imported above)
     standin, landed = slack
     _compliance(sessions, TODAY + timedelta(days=3))
     settings = AlertSettings(quiet_hours=QuietHours(start=time(20), end=time(7)))

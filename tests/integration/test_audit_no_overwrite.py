@@ -34,7 +34,7 @@ def _overwrites(dialect: str) -> list[str]:
     if dialect == "sqlite":
         return [f"INSERT OR REPLACE INTO audit_events {COLUMNS} VALUES {values.format(rid='r2')}",
                 f"REPLACE INTO audit_events {COLUMNS} VALUES {values.format(rid='other')}",
-                f"INSERT OR REPLACE INTO audit_events (at, request_id, seq, kind, action, decision, user_id) "
+                "INSERT OR REPLACE INTO audit_events (at, request_id, seq, kind, action, decision, user_id) "
                 "VALUES ('2026-01-01', 'r2', 0, 'command', '/kpi', 'refused', 'U0FORGED')",
                 f"INSERT INTO audit_events {COLUMNS} VALUES {values.format(rid='r2')} "
                 "ON CONFLICT (request_id, seq) DO UPDATE SET user_id = excluded.user_id",

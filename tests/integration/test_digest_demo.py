@@ -3,7 +3,7 @@ and shows the posted digest (sent through the Slack stand-in)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from bot.delivery import make_delivery_client

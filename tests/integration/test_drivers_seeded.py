@@ -8,7 +8,7 @@ the network's change by clinic, payer and denial category. SQLite and PostgreSQL
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -18,14 +18,12 @@ from bot.alerts.config import AlertSettings
 from bot.alerts.evaluate import run_alerts
 from bot.denial_codes import CATEGORIES
 from bot.digest.kpis import kpi_lines
-from bot.views.kpi import render_answer
-from storage.models import Clinic
-
-
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
 from bot.orgconfig import OrgConfig
+from bot.views.kpi import render_answer
 from storage.db import session_scope
+from storage.models import Clinic
 
 seed = pytest.importorskip("bot.seed")
 END = date(2026, 3, 31)
@@ -166,12 +164,13 @@ def test_planted_denial_spike_is_the_top_driver(network) -> None:  # type: ignor
     assert top["payer"].name == payer
     assert top["denial_category"].key == event.detail["category"]
     assert top["clinic"].rate_effect > top["clinic"].mix_effect
+    assert event.detail["since"] == END - timedelta(days=13)
     category = CATEGORIES[event.detail["category"]]
     why = answer_text(a)
     assert why.index(clinic) < why.index("By payer") < why.index(payer) < why.index(category)
 
     with session_scope(sessions) as s:  # the alert: the clinic-wide finding names payer and category
-        run = run_alerts(s, OrgConfig(), AlertSettings(), datetime(2026, 4, 1, 12, tzinfo=timezone.utc),
+        run = run_alerts(s, OrgConfig(), AlertSettings(), datetime(2026, 4, 1, 12, tzinfo=UTC),
                          clinic_key=event.clinic_key, rules=["denial_spike"])
     clinic_wide = [f for r in run.results for f in r.findings if f.rule == "denial_spike" and f.subject == "denials"]  # one incident per event (issue 16)
     assert clinic_wide, "the planted spike raises the denial alert"
@@ -187,4 +186,3 @@ def test_planted_denial_spike_is_the_top_driver(network) -> None:  # type: ignor
 def answer_text(a) -> str:  # type: ignore[no-untyped-def]
     blocks, _ = render_answer(a)
     return "\n".join(b["text"]["text"] for b in blocks if b.get("type") == "section")
-    assert event.detail["since"] == END - timedelta(days=13)

@@ -6,8 +6,8 @@ identifier, switchable per clinic), the digest section, and an independent AUC c
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import Iterator
 
 import pytest
 from sklearn.metrics import roc_auc_score

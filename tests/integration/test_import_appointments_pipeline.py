@@ -37,8 +37,8 @@ def row(line: int, outcome: str = "No") -> str:
     """Data row of physical line ``line`` (header = line 1)."""
     appointment_id = 5_600_000 + (DUPLICATES.get(line, line))
     patient = "9377952927E-5" if line in DAMAGED else str(29_872_499_824_296 + line % 97)  # patients repeat
-    day = "2016-05-%02dT00:00:00Z" % (1 + line % 28) if line not in BAD_DATE else "not-a-date"
-    booked = "2016-04-%02dT08:30:00Z" % (1 + line % 17)
+    day = f"2016-05-{1 + line % 28:02d}T00:00:00Z" if line not in BAD_DATE else "not-a-date"
+    booked = f"2016-04-{1 + line % 17:02d}T08:30:00Z"
     return (f"{patient},{appointment_id},F,{booked},{day},{line % 90},{PLACES[line % len(PLACES)]},"
             f"0,0,0,0,0,0,{outcome}")
 

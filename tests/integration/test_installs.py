@@ -5,7 +5,7 @@ one-time states; and the scheduler's installed bot token with rotation against t
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, select, text
 
+from bot.kpi.catalogue import CATALOGUE
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
-from bot.kpi.catalogue import CATALOGUE
 from bot.kpi.rollup_read import is_fresh
 from bot.orgconfig import OrgConfig
 from storage.db import session_scope
@@ -93,7 +93,7 @@ def test_rollups_match_independent_computations_and_raw_answers(seeded):
         scopes = [(None, "", None)] + [(c.id, f'clinic "{c.name}" ', c.timezone) for c in clinics.itertuples()][:2]
         checked = 0
         for clinic_id, words, zone in scopes:
-            def rows(df):  # type: ignore[no-untyped-def]
+            def rows(df, clinic_id=clinic_id):  # type: ignore[no-untyped-def]
                 return df if clinic_id is None else df[df.clinic_id == clinic_id]
             for label, lo, hi in PERIODS:
                 sl = rows(slots)[rows(slots).slot_date.between(lo, hi)]

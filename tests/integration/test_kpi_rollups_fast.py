@@ -80,7 +80,7 @@ def supply_expected(s, clinic_id: int | None, day: date) -> tuple[float, int, in
 def test_fast_rollups_match_independent_computations(seeded):  # type: ignore[no-untyped-def]
     with session_scope(seeded) as s:
         clinics = frame(s, "select id, name, timezone from clinics order by id")
-        zones = dict(zip(clinics.id, clinics.timezone))
+        zones = dict(zip(clinics.id, clinics.timezone, strict=True))
         appts = frame(s, "select clinic_id, provider_id, appointment_date, status, lead_days from appointments")
         provider = s.execute(text("select p.id, p.key from providers p join appointments a on a.provider_id = p.id "
                                   "group by p.id, p.key order by count(*) desc, p.id")).first()

@@ -47,7 +47,7 @@ def test_kpis_match_pandas_over_raw_rows(seeded):
         checked = 0
         for _, clinic in clinics.iterrows():
             for label, lo, hi in PERIODS:
-                def ask(kpi):  # type: ignore[no-untyped-def]
+                def ask(kpi, clinic=clinic, label=label):  # type: ignore[no-untyped-def]
                     return answer(s, parse_kpi_command(f'{kpi} clinic "{clinic["name"]}" {label}'), OrgConfig(), now=NOW).measure
 
                 a = appts[(appts.clinic_id == clinic.id) & appts.appointment_date.between(lo, hi)]

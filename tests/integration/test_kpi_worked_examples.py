@@ -14,8 +14,20 @@ from bot.kpi.registry import EngineOptions
 from bot.orgconfig import OrgConfig
 from bot.text import fold
 from storage.models import (
-    Appointment, ArSnapshot, Claim, Clinic, CodingAudit, InventoryTransaction, LedgerEntry, Payer, Provider,
-    Remittance, Slot, StockCount, SupplyItem, SurveyResponse,
+    Appointment,
+    ArSnapshot,
+    Claim,
+    Clinic,
+    CodingAudit,
+    InventoryTransaction,
+    LedgerEntry,
+    Payer,
+    Provider,
+    Remittance,
+    Slot,
+    StockCount,
+    SupplyItem,
+    SurveyResponse,
 )
 from storage.rollups import refresh_appointment_rollups
 

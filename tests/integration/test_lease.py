@@ -4,7 +4,7 @@ release, an atomic race, the job guard, and cron catch-up windows across time zo
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -81,9 +81,9 @@ def test_due_runs_finds_each_clinic_cron_in_its_own_zone(sessions: sessionmaker[
         {"key": "east", "name": "East", "timezone": "America/New_York"},
         {"key": "hawaii", "name": "Hawaii", "timezone": "Pacific/Honolulu"}]})
     sched = build_scheduler(JobContext(org=org, alerts=AlertSettings(), sessions=sessions))
-    since = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
+    since = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
     runs = due_runs(sched, since, since + timedelta(days=2))
-    got = [(job.id, fire.astimezone(timezone.utc).strftime("%d %H:%M")) for job, fire in runs]
+    got = [(job.id, fire.astimezone(UTC).strftime("%d %H:%M")) for job, fire in runs]
     # default alert schedule 07:00 local: New York EST = UTC-5 → 12:00Z; Honolulu HST = UTC-10 → 17:00Z
     assert got == [("alerts:east", "02 12:00"), ("alerts:hawaii", "02 17:00"),
                    ("alerts:east", "03 12:00"), ("alerts:hawaii", "03 17:00")]

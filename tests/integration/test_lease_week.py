@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -66,7 +66,7 @@ def scheduler_process(name: str, db_url: str, slack_url: str, inbox: Any, outbox
         errors: list[str] = []
         if held:
             since = prev if held_before and prev is not None else now - CATCH_UP  # catch up on takeover
-            for job, _fire in due_runs(sched, since.replace(tzinfo=timezone.utc), now.replace(tzinfo=timezone.utc)):
+            for job, _fire in due_runs(sched, since.replace(tzinfo=UTC), now.replace(tzinfo=UTC)):
                 out = run_job(ctx, "alerts", job.kwargs["clinic"], now)
                 runs.append((job.kwargs["clinic"], _fire.date().isoformat()))  # clinic-local date
                 errors += [] if out.ok else [str(out.error)]
@@ -158,7 +158,7 @@ def test_two_schedulers_for_a_week_deliver_everything_once(db_url: str) -> None:
                     reports.append(outbox.get(timeout=120))
                 now += TICK
         finally:
-            for proc, inbox in procs.values():
+            for _, inbox in procs.values():
                 inbox.put("stop")
             for proc, _ in procs.values():
                 proc.join(60)

@@ -22,7 +22,6 @@ from sqlalchemy import insert, select
 from bot.asking import LocalSlack
 from bot.replies.sweeper import Sweeper, client_for_app
 from bot.settings import load_settings
-from bot.signing import slash_command_body
 from bot.text import fold
 from storage import replies as store
 from storage.db import make_engine, make_session_factory, session_scope

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -82,7 +82,7 @@ def pick_clinics(session: Session, count: int) -> list[tuple[int, str]]:
 def local_today(session: Session, now: datetime) -> date:
     """The asker's local date, the same in every clinic's zone (else the caps would differ)."""
     zones = session.execute(text("select distinct timezone from clinics")).scalars().all()
-    days = {now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(z)).date() for z in zones}
+    days = {now.replace(tzinfo=UTC).astimezone(ZoneInfo(z)).date() for z in zones}
     if len(days) != 1:
         raise ValueError(f"choose `now` so every clinic zone has the same date (got {sorted(days)})")
     return days.pop()
@@ -98,7 +98,7 @@ def _describe(e: Expected) -> str:
 
 def compare(expected: Expected, got: object) -> bool:
     """True when the engine's ``Measure`` ``got`` agrees with ``expected`` (module rules)."""
-    value = getattr(got, "value")
+    value = got.value
     if expected.value is None or value is None:
         return expected.value is None and value is None
     same_nd = ((float(got.n), float(got.d)) == (expected.n, expected.d) if expected.exact  # type: ignore[attr-defined]

@@ -13,7 +13,6 @@ Classification of one remittance (denials.md "What counts as a denial"):
 from __future__ import annotations
 
 from calendar import monthrange
-
 from datetime import date, timedelta
 
 import pandas as pd

@@ -13,9 +13,9 @@ saying how to run it.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, text

@@ -13,7 +13,7 @@ the mean over providers that have a value (N = D = how many). No look-ahead limi
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -26,19 +26,19 @@ from tests.oracle.tables import RawTables
 def end_of_day_utc(day: date, zone: str) -> pd.Timestamp:
     """Naive UTC instant of the local midnight that ends ``day`` in ``zone``."""
     local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone))
-    return pd.Timestamp(local.astimezone(timezone.utc).replace(tzinfo=None))
+    return pd.Timestamp(local.astimezone(UTC).replace(tzinfo=None))
 
 
 def latest_slot_day(t: RawTables, clinic_id: int | None) -> date | None:
     """Clinic-local date of the last publication or booking in scope (max over clinics)."""
-    zones = dict(zip(t.clinics.id, t.clinics.timezone))
+    zones = dict(zip(t.clinics.id, t.clinics.timezone, strict=True))
     days = []
     for row in t.slot_activity.itertuples():
         if clinic_id is not None and row.clinic_id != clinic_id:
             continue
         instants = [v for v in (row.created_at, row.booked_at) if not pd.isna(v)]
         if instants:
-            last = max(instants).to_pydatetime().replace(tzinfo=timezone.utc)
+            last = max(instants).to_pydatetime().replace(tzinfo=UTC)
             days.append(last.astimezone(ZoneInfo(zones[row.clinic_id])).date())
     return max(days) if days else None
 
@@ -52,14 +52,14 @@ def third_next_available(t: RawTables, ask: Ask) -> Expected:
         zones = set(t.clinics.timezone) if ask.clinic_id is None else set(
             t.clinics[t.clinics.id == ask.clinic_id].timezone)
         zone = zones.pop() if len(zones) == 1 else "UTC"
-        at = pd.Timestamp(loaded).to_pydatetime().replace(tzinfo=timezone.utc)
+        at = pd.Timestamp(loaded).to_pydatetime().replace(tzinfo=UTC)
         latest = max(latest, at.astimezone(ZoneInfo(zone)).date())
     day = min(ask.end, latest)
     if day < ask.start:
         return NO_DATA
     s = t.slots if ask.clinic_id is None else t.slots[t.slots.clinic_id == ask.clinic_id]
     s = s[(s.slot_date >= pd.Timestamp(day)) & (s.state != "blocked")]
-    eod = s.clinic_id.map({c: end_of_day_utc(day, z) for c, z in zip(t.clinics.id, t.clinics.timezone)})
+    eod = s.clinic_id.map({c: end_of_day_utc(day, z) for c, z in zip(t.clinics.id, t.clinics.timezone, strict=True)})
     open_ = s[(s.created_at.isna() | (s.created_at < eod)) & (s.booked_at.isna() | (s.booked_at >= eod))]
     third = (open_.sort_values("slot_date").groupby(["provider_id", "appointment_type"]).slot_date.nth(2))
     if open_.empty or third.empty:

@@ -12,7 +12,7 @@ import calendar
 import json
 import random
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.reader.networks import NETWORKS, network_rows

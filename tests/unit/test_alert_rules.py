@@ -32,6 +32,7 @@ def reorder_point(d: float, sd: float, lead: float, lead_sd: float, level: float
     return kpi_reorder_point(d, sd, lead, level, lead_sd)
 from bot.alerts.rules.stale import stale_data
 
+
 # kpis.md worked example: d̄ = 50/day, σd = 12, L = 14 days
 @pytest.mark.parametrize("level, lead_sd, ss, rop", [
     (0.95, 0.0, 73.854, 773.854),
@@ -117,7 +118,7 @@ def _vector(shared_dir) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def
 def _rows(series: list[tuple[int, int]], today: date, payer: str = "acme") -> list[RemitRow]:
     weeks = alert_weeks(today, len(series))
     rows = []
-    for week, (denied, claims) in zip(weeks, series):
+    for week, (denied, claims) in zip(weeks, series, strict=True):
         rows += [RemitRow(week, payer, payer.title(), i < denied, "authorization" if i < denied else None)
                  for i in range(claims)]
     return rows

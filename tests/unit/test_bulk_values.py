@@ -23,7 +23,7 @@ def test_sqlite_datetime_text_is_what_sqlalchemy_stores() -> None:
     notna[3] = False
     out = sqlite_datetime_text(values, notna)
     # SQLAlchemy's SQLite DateTime stores "%Y-%m-%d %H:%M:%S.%f", i.e. str() with microseconds
-    expected = [s.strftime("%Y-%m-%d %H:%M:%S.%f") if keep else None for s, keep in zip(stamps, notna)]
+    expected = [s.strftime("%Y-%m-%d %H:%M:%S.%f") if keep else None for s, keep in zip(stamps, notna, strict=True)]
     assert out.tolist() == expected
     assert out[-2] == "2016-04-29 18:38:08.000000"
 
@@ -51,7 +51,7 @@ def test_seen_keys_remember_the_first_line_across_many_runs() -> None:
         expected = np.array([reference.get(int(h), -1) for h in hashes])
         assert seen.lines(hashes).tolist() == expected.tolist()
         new = {}
-        for h, line in zip(hashes.tolist(), lines.tolist()):
+        for h, line in zip(hashes.tolist(), lines.tolist(), strict=True):
             if h not in reference and h not in new:
                 new[h] = line
         seen.add(np.array(list(new), dtype=np.uint64), np.array(list(new.values())))

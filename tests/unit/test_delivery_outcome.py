@@ -8,7 +8,6 @@ operation succeeded before the error was raised"); conversations.history's curso
 
 from __future__ import annotations
 
-import socket
 from datetime import datetime
 from typing import Any
 from urllib.error import URLError
@@ -35,7 +34,7 @@ def api_error(status: int, data: Any, headers: dict[str, Any] | None = None) -> 
     (api_error(200, {"ok": False, "error": "fatal_error"}), "transient", True),
     (api_error(200, {"ok": False, "error": "something_new"}), "transient", True),
     (TimeoutError("timed out"), "transient", True),
-    (socket.timeout("timed out"), "transient", True),
+    (TimeoutError("timed out"), "transient", True),
     (ConnectionResetError(), "transient", True),
     (api_error(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "7"}), "rate_limited", False),
     (api_error(200, {"ok": False, "error": "channel_not_found"}), "channel_gone", False),

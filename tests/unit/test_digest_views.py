@@ -70,7 +70,7 @@ def test_many_items_split_within_limits() -> None:
               for i in range(200)]
     msg = digest_message(_content(alerts=alerts), max_items=500)
     assert len(msg.parts) >= 3  # ~200 × 170 characters cannot fit in 12,000 characters
-    for part, text in zip(msg.parts, msg.texts):
+    for part, text in zip(msg.parts, msg.texts, strict=True):
         check_message(part, text)
         assert len(part) <= MESSAGE_BLOCKS
         assert len(json.dumps(part, ensure_ascii=False)) <= MESSAGE_BLOCKS_CHARS

@@ -29,7 +29,7 @@ def test_pmf_matches_enumeration_for_unequal_probabilities() -> None:
     p = np.array([0.1, 0.5, 0.33, 0.9, 0.05])
     brute = np.zeros(6)
     for outcome in itertools.product([0, 1], repeat=5):
-        brute[sum(outcome)] += np.prod([pi if o else 1 - pi for pi, o in zip(p, outcome)])
+        brute[sum(outcome)] += np.prod([pi if o else 1 - pi for pi, o in zip(p, outcome, strict=True)])
     assert np.allclose(poisson_binomial_pmf(p), brute)
 
 

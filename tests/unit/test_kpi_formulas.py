@@ -5,8 +5,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.kpi.lead_time import median_from_histogram
 from bot.kpi.inventory import reorder_point, safety_stock, turns_to_days, z_value
+from bot.kpi.lead_time import median_from_histogram
 from bot.kpi.revenue import days_in_ar, three_months_ending
 from bot.kpi.tna import end_of_day_utc, third_next_available
 

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from bot.errors import NoDataError
-from bot.spc import (SpcInputError, c_chart, choose_p_chart, i_chart, laney_p_chart, p_chart,
-                     run_chart, u_chart)
+from bot.spc import SpcInputError, c_chart, choose_p_chart, i_chart, laney_p_chart, p_chart, run_chart, u_chart
 
 RTOL = 1e-12
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from bot.digest.content import AlertLine, DeadlineLine, DeadLine, DigestContent, FeedLine, IdeaLine, KpiLine, PdsaLine
+from bot.digest.content import AlertLine, DeadLine, DeadlineLine, DigestContent, FeedLine, IdeaLine, KpiLine, PdsaLine
 from bot.ideas.similar import Similar
 from bot.ideas.states import IdeaState
 from bot.ids import Action
-from bot.kpi.catalogue import CATALOGUE
 from bot.kpi.base import Measure
+from bot.kpi.catalogue import CATALOGUE
 from bot.kpi.engine import BreakdownRow, KpiListItem, TrendPoint
 from bot.kpi.periods import Period
 from bot.standin.strict import message_problem, view_problem
@@ -53,7 +53,7 @@ def test_digest_for_300_clinics_with_everything_in_every_section() -> None:
     c.dead = [DeadLine(f"alert low_stock/{k}", LONG[:300], "Mon") for k, _ in CLINICS]
     message = digest_message(c, max_items=10_000)
     assert len(message.parts) > 1  # overflow goes to the thread
-    for blocks, text in zip(message.parts, message.texts):
+    for blocks, text in zip(message.parts, message.texts, strict=True):
         ok_message(blocks, text)
     preview = digest_message(c, preview=True)
     ok_message(preview.parts[0], preview.texts[0])

@@ -103,7 +103,7 @@ def test_service_lines_match_an_independent_parser(shared_dir: Path) -> None:
         for claim in read_835_file(shared_dir / KEIRON / "test_edi_835_files" / name).claims:
             ours += [(claim.patient_control_number, line) for line in claim.service_lines]
     assert len(ours) == len(expected)
-    for (pcn, line), (_, row) in zip(ours, expected.iterrows()):
+    for (pcn, line), (_, row) in zip(ours, expected.iterrows(), strict=True):
         assert (pcn, line.code) == (row["marker"], row["code"])
         assert line.charge_cents == round(row["charge_amount"] * 100)
         assert line.paid_cents == round(row["paid_amount"] * 100)

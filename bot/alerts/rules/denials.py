@@ -95,7 +95,7 @@ def _chart(s: _Slice, weeks: list[date]) -> ChartResult | None:
     n = [s.total.get(w, 0) for w in weeks]
     if sum(n[:-1]) == 0:
         return None
-    values = [a / b if b else None for a, b in zip(y, n)]
+    values = [a / b if b else None for a, b in zip(y, n, strict=True)]
     try:
         return trend_chart(BY_ID["denial-rate"], values, [float(a) for a in y], [float(b) for b in n])
     except OpsBotError:

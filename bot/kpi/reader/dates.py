@@ -185,7 +185,8 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
         s, e = unit_bounds(a[0], "week")
         return _fixed(s, e, phrase, "day")
     if kind == "to_date":
-        unit = next(u for u in ("year", "month", "quarter") if u in phrase or phrase[0] == u[0])
+        to_date: tuple[Grain, ...] = ("year", "month", "quarter")
+        unit: Grain | None = next(u for u in to_date if u in phrase or phrase[0] == u[0])
         return PeriodSpec(kind="relative", text=phrase, unit=unit, to_date=True,
                           grain="month" if unit != "month" else "day")
     if kind == "rolling":
@@ -195,18 +196,18 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
             return None
         return PeriodSpec(kind="rolling", text=f"last {count} {unit}s", unit=unit, count=count)
     if kind == "rolling_past":
-        unit = UNITS[_REL_NAMES.get(m[1], m[1])]
-        return PeriodSpec(kind="rolling", text=f"past {unit}", unit=unit, count=1)
+        past = UNITS[_REL_NAMES.get(m[1], m[1])]
+        return PeriodSpec(kind="rolling", text=f"past {past}", unit=past, count=1)
     if kind == "relative":
         this = m[1] in ("this", "current", "the current")
-        unit = _REL_NAMES.get(m[2], m[2])
-        grain = {"week": "day", "month": "week", "quarter": "week", "year": "month"}[unit]
-        return PeriodSpec(kind="relative", text=f"{'this' if this else 'last'} {unit}", unit=unit,
-                          offset=0 if this else -1, grain=grain)  # type: ignore[arg-type]
+        named = _REL_NAMES.get(m[2], m[2])
+        grain = {"week": "day", "month": "week", "quarter": "week", "year": "month"}[named]
+        return PeriodSpec(kind="relative", text=f"{'this' if this else 'last'} {named}", unit=named,
+                          offset=0 if this else -1, grain=grain)
     if kind == "before_last":
-        unit = _REL_NAMES.get(m[1], m[1])
-        return PeriodSpec(kind="relative", text=f"the {unit} before last", unit=unit, offset=-2,  # type: ignore[arg-type]
-                          grain={"week": "day", "month": "week", "quarter": "week", "year": "month"}[unit])  # type: ignore[arg-type]
+        named = _REL_NAMES.get(m[1], m[1])
+        return PeriodSpec(kind="relative", text=f"the {named} before last", unit=named, offset=-2,
+                          grain={"week": "day", "month": "week", "quarter": "week", "year": "month"}[named])
     if kind == "named_day":
         offset = -1 if m[1] == "yesterday" else 0
         return PeriodSpec(kind="relative", text=m[1], unit="day", offset=offset, grain="day")

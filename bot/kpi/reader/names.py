@@ -26,7 +26,7 @@ NOT_NAMES = FILLER | {"worst", "best", "highest", "lowest", "most", "least", "to
                       "why", "month", "week", "year", "quarter", "day", "days", "weeks", "months", "no", "not",
                       "new", "if", "dr", "doctor", "am", "im", "ive", "id", "again", "too", "also", "same", "other",
                       "instead", "only", "one", "two", "time", "times", "today", "run", "running", "how", "did",
-                      "often", "frequently", "much", "again", "scorecard", "overview", "summary", "dashboard",
+                      "often", "frequently", "much", "scorecard", "overview", "summary", "dashboard",
                       "appt", "appts", "appointment", "appointments", "items", "things", "going", "look", "looks", "sitting"}
 
 

@@ -44,7 +44,7 @@ class Reading:
     alternatives: list[Option] = field(default_factory=list)
     text: str = ""
 
-    def patched(self, patch: dict[str, Any]) -> "Reading":
+    def patched(self, patch: dict[str, Any]) -> Reading:
         """This reading with ``patch`` applied (keys of FIELDS, ``period``/``compare`` as dicts)."""
         changes: dict[str, Any] = {k: v for k, v in patch.items() if k in FIELDS}
         for k in ("period", "compare"):
@@ -63,7 +63,7 @@ class Reading:
                 "compare_shift": self.compare_shift}
 
     @classmethod
-    def from_state(cls, data: dict[str, Any]) -> "Reading":
+    def from_state(cls, data: dict[str, Any]) -> Reading:
         return cls(status=str(data.get("status") or "answer"), kpi=data.get("kpi"), clinic=data.get("clinic"),
                    provider=data.get("provider"), payer=data.get("payer"), by=data.get("by"),
                    period=PeriodSpec(**data["period"]) if data.get("period") else ALL,
@@ -73,8 +73,8 @@ class Reading:
     def request(self) -> KpiRequest:
         """The engine's typed request (names are keys, which the scope resolver matches exactly)."""
         return KpiRequest(action="value", kpi_id=self.kpi, clinic=self.clinic, provider=self.provider,
-                          payer=self.payer, period=self.period, by=self.by,  # type: ignore[arg-type]
-                          compare=self.compare, compare_shift=self.compare_shift,  # type: ignore[arg-type]
+                          payer=self.payer, period=self.period, by=self.by,
+                          compare=self.compare, compare_shift=self.compare_shift,
                           text=self.text)
 
     def command(self, vocab: Vocabulary, now: datetime) -> str:

@@ -87,8 +87,8 @@ def comparison(text: str, periods: list[Found], today: date) -> tuple[list[Found
                 continue
             a, b = point(pm.group(1), today), point(pm.group(2), today)
             if a and b and a != b and _whole(a) and _whole(b):
-                main = PeriodSpec(kind="fixed", text=pm.group(2), start=b[0], end=b[1], grain=p.spec.grain)
-                other = PeriodSpec(kind="fixed", text=pm.group(1), start=a[0], end=a[1], grain=p.spec.grain)
-                rest = periods[:i] + [Found(p.start, p.end, main)] + periods[i + 1:]
-                return rest, Shape(compare=other)
+                later = PeriodSpec(kind="fixed", text=pm.group(2), start=b[0], end=b[1], grain=p.spec.grain)
+                earlier = PeriodSpec(kind="fixed", text=pm.group(1), start=a[0], end=a[1], grain=p.spec.grain)
+                rest = periods[:i] + [Found(p.start, p.end, later)] + periods[i + 1:]
+                return rest, Shape(compare=earlier)
     return periods, shape

@@ -4,8 +4,8 @@ drop_files (files taken from the drop folder), see storage/models/practice.py
 Revision ID: 0010_i13b
 Revises: 0010_i18
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010_i13b"
 down_revision = "0010_i18"

@@ -4,8 +4,8 @@ deliveries.checks: history searches in a row that could not answer
 Revision ID: 0010_i14a
 Revises: 0010_i18
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010_i14a"
 down_revision = "0010_i14b_replies"

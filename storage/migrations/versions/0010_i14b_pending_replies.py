@@ -3,8 +3,8 @@
 Revision ID: 0010_i14b_replies
 Revises: 0010_i14b
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010_i14b_replies"
 down_revision = "0010_i14b"

@@ -4,8 +4,8 @@ indexed by patient pseudonym and date for day scoring (issue 20)
 Revision ID: 0010_i20
 Revises: 0010_i18
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010_i20"
 down_revision = "0010_i14a"

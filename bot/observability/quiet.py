@@ -1,0 +1,38 @@
+"""Quiet by default (issue 17): the libraries' INFO lines (Alembic's "Context impl SQLiteImpl",
+APScheduler's "Adding job tentatively" and its two lines per job run, waitress's "Serving on")
+are hidden from the person at the terminal unless ``opsbot -v``; their warnings and errors stay.
+
+Bolt warns "As you gave `client` as well, `token` will be unused" whenever ``SLACK_BOT_TOKEN`` is
+in the environment, because ``slack_bolt.App`` reads the variable itself even when it is given a
+``client``; ours carries that same token on purpose (``bot.app.make_web_client``), so the notice
+is dropped, verbose or not.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+# top-level loggers of the libraries whose INFO lines are not news to the person at the terminal
+LIBRARY_LOGGERS = ("alembic", "apscheduler", "slack_bolt", "slack_sdk", "waitress", "urllib3", "matplotlib",
+                   "websocket")
+
+
+class _DropTokenUnusedNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_TOKEN_NOTICE_FILTER = _DropTokenUnusedNotice()
+
+
+def quiet_libraries(verbose: bool = False) -> None:
+    """Libraries log at WARNING and above; with ``verbose`` they follow the root level again
+    (``OPSBOT_LOG_LEVEL``, INFO by default). Idempotent."""
+    level = logging.NOTSET if verbose else logging.WARNING
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+    bolt_app = logging.getLogger("slack_bolt.App")  # the logger slack_bolt.App warns on
+    if _TOKEN_NOTICE_FILTER not in bolt_app.filters:
+        bolt_app.addFilter(_TOKEN_NOTICE_FILTER)
