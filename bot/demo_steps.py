@@ -248,9 +248,7 @@ def idea_show(ctx: Any) -> str:
 
 # ---- alerts (issue 6) ------------------------------------------------------------------
 def _alert_settings(ctx: Any) -> Any:
-    from bot.alerts.config import load_alert_settings
-
-    return load_alert_settings(ctx.local.settings.opsbot_config)
+    return ctx.local.app._opsbot_ctx.org.alerts  # the organisation file the app loaded
 
 
 def _client(ctx: Any) -> Any:

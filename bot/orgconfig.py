@@ -16,22 +16,32 @@ Shape (YAML)::
         targets: {no-show-rate: {max: 0.08}}
     phi_patterns: {badge number: "BADGE-\\d{6}"}   # extra identifier patterns (regex)
     pdsa_reminder_days: 7
+    roles: {…}                    # bot.access.roles.RolesConfig
+    alerts: {…}                   # bot.alerts.config.AlertSettings
+    digest: {…}                   # bot.digest.settings.DigestSettings
+
+Every section is typed and refuses keys it does not know (:class:`bot.config_model.Strict`): a
+typo stops start-up with one message naming the key path and the closest known key. The file is
+loaded once (``load_org_config``) and the loaded model is passed down; ``bot.orgwatch`` reloads it
+when the file changes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from bot.access.roles import RolesConfig
+from bot.alerts.config import AlertSettings
+from bot.config_model import Strict, describe, suggestion
+from bot.digest.settings import DigestSettings
 from bot.errors import ConfigurationError
 
 
-class Target(BaseModel):
+class Target(Strict):
     """A KPI target: ``min`` (at least), ``max`` (at most), or both (a band). Units are the KPI's."""
 
     min: float | None = None
@@ -84,13 +94,13 @@ def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
     return out
 
 
-class ClinicChannels(BaseModel):
+class ClinicChannels(Strict):
     alerts: str | None = None
     improvement: str | None = None
     digest: str | None = None
 
 
-class ClinicConfig(BaseModel):
+class ClinicConfig(Strict):
     key: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     timezone: str = "UTC"
@@ -119,7 +129,7 @@ class ClinicConfig(BaseModel):
         return value
 
 
-class OrgConfig(BaseModel):
+class OrgConfig(Strict):
     organisation: str = "Clinic network"
     targets: dict[str, Target] = {}
     clinics: list[ClinicConfig] = []
@@ -131,9 +141,10 @@ class OrgConfig(BaseModel):
     rejects_retention_days: int = Field(default=30, ge=1, le=3650)
     # days without an update before a PDSA cycle's owner is reminded
     pdsa_reminder_days: int = Field(default=7, ge=1, le=365)
-    # the daily digest's settings (templates folder, KPIs, misfire, pacing), validated by
-    # bot.digest.config.digest_settings (issue 7)
-    digest: dict[str, Any] = {}
+    # the daily digest's settings (templates folder, KPIs, misfire, pacing) (issue 7)
+    digest: DigestSettings = DigestSettings()
+    # alert rules' parameters, schedule and quiet hours, per clinic overrides (issue 6)
+    alerts: AlertSettings = AlertSettings()
     # who holds which role, and where revenue-cycle KPIs may be shared (issue 8, bot.access.roles);
     # no roles section = nobody beyond everyone-level permissions (the first admin goes here)
     roles: RolesConfig = RolesConfig()
@@ -146,9 +157,13 @@ class OrgConfig(BaseModel):
 
     @model_validator(mode="after")
     def _role_clinics(self) -> OrgConfig:
-        unknown = self.roles.clinic_keys() - {c.key for c in self.clinics}
+        keys = [c.key for c in self.clinics]
+        unknown = self.roles.clinic_keys() - set(keys)
         if unknown and self.clinics:
             raise ValueError(f"roles name unknown clinic keys: {', '.join(sorted(unknown))}")
+        for key in self.alerts.clinics:
+            if self.clinics and key not in keys:
+                raise ValueError(f"unknown clinic key '{key}' in alerts.clinics{suggestion(key, keys)}")
         return self
 
     def target_for(self, kpi_id: str, clinic_key: str | None = None) -> Target | None:
@@ -175,10 +190,19 @@ def load_org_config(path: Path | None) -> OrgConfig:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigurationError(f"OPSBOT_CONFIG: cannot read {path}: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"OPSBOT_CONFIG ({path}): the file must be a mapping of sections (organisation:, clinics:, …)")
+    return org_config_from(raw, f"OPSBOT_CONFIG ({path})")
+
+
+def org_config_from(raw: dict[str, object], source: str = "organisation config") -> OrgConfig:
+    """Validate an already-parsed organisation file (tests, the demo) the way the loader does.
+
+    Raises:
+        ConfigurationError: ``"<source>: unknown key 'low_stok' in alerts — did you mean 'low_stock'?"``
+            (every problem, ``; ``-joined).
+    """
     try:
         return OrgConfig.model_validate(raw)
     except ValidationError as exc:
-        where = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
-        )
-        raise ConfigurationError(f"OPSBOT_CONFIG ({path}): {where}") from None
+        raise ConfigurationError(f"{source}: {describe(exc, OrgConfig, raw)}") from None

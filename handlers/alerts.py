@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from bot import payload
 from bot.alerts import actions
-from bot.alerts.config import load_alert_settings
 from bot.alerts.targets import Target, target_for
 from bot.delivery import deliver_pending, make_delivery_client
 from bot.errors import OpsBotError, UsageError
@@ -44,7 +43,6 @@ def _incident_id(body: dict[str, Any]) -> int:
 
 
 def register(app: App, ctx: AppContext) -> None:
-    alert_settings = load_alert_settings(ctx.settings.opsbot_config)
     token, base = ctx.settings.secret("slack_bot_token"), ctx.settings.slack_api_url
 
     def target(session: Session, incident_id: int) -> Target:
@@ -52,7 +50,7 @@ def register(app: App, ctx: AppContext) -> None:
         if inc is None:
             raise UsageError("That alert no longer exists.")
         clinic = session.scalars(select(Clinic).where(Clinic.key == inc.clinic_key)).first()
-        return target_for(ctx.org, alert_settings, inc.clinic_key, clinic.name if clinic else inc.clinic_key,
+        return target_for(ctx.org, ctx.org.alerts, inc.clinic_key, clinic.name if clinic else inc.clinic_key,
                           clinic.timezone if clinic else "UTC")
 
     def send(keys: list[str], client: WebClient | None) -> None:

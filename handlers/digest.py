@@ -8,7 +8,6 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from bot.alerts.config import load_alert_settings
 from bot.digest.service import digest_reply, list_page
 from bot.failures import report
 from bot.ids import Action, Command
@@ -26,14 +25,12 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, ctx: AppContext) -> None:
-    alerts = load_alert_settings(ctx.settings.opsbot_config)
-
     replies = ctx.replies
     assert replies is not None
     # durable (issue 14): re-running a /digest command is harmless (subscribe and unsubscribe
     # leave the same subscription when repeated; previews and lists only read)
     replies.declare(f"command:{Command.DIGEST.value}", "digest.command", _work,
-                    lambda p, respond, client: _run(ctx, alerts, p["text"], p["channel_id"], p["user_id"], respond))
+                    lambda p, respond, client: _run(ctx, p["text"], p["channel_id"], p["user_id"], respond))
 
     @app.command(Command.DIGEST.value)
     def on_digest(ack, command, respond, client, context) -> None:  # type: ignore[no-untyped-def]
@@ -61,11 +58,11 @@ def _page(ctx: AppContext, page: int, respond: Any) -> None:
     respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=True)
 
 
-def _run(ctx: AppContext, alerts: Any, text: str, channel: str, user: str | None, respond: Any) -> None:
+def _run(ctx: AppContext, text: str, channel: str, user: str | None, respond: Any) -> None:
     """One ``/digest`` command (worker thread; errors become an ephemeral reply with a reference)."""
     try:
         with session_scope(ctx.sessions) as session:
-            replies = digest_reply(session, ctx.org, alerts, text, channel, user, utcnow())
+            replies = digest_reply(session, ctx.org, ctx.org.alerts, text, channel, user, utcnow())
         for blocks, fallback in replies:
             respond(blocks=blocks, text=fallback, response_type="ephemeral", replace_original=False)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error: report here

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import payload
+from bot.clinic_names import find_clinic
 from bot.errors import FieldError, UsageError
 from bot.failures import report
 from bot.ideas import service
@@ -132,9 +133,10 @@ def register(app: App, ctx: AppContext) -> None:
             respond(blocks=blocks, text=text, response_type="ephemeral")
         elif req.verb == "list":
             with session_scope(ctx.sessions) as s:
-                cards = service.list_cards(s, now, clinic_key=req.clinic,
+                clinic = find_clinic(s, ctx.org, req.clinic) if req.clinic else None  # unknown: UsageError
+                cards = service.list_cards(s, now, clinic_key=clinic.key if clinic else None,
                                            states=[req.state] if req.state else None)
-            heading = "Ideas" + (f" at {req.clinic}" if req.clinic else "") + (
+            heading = "Ideas" + (f" at {clinic.name}" if clinic else "") + (
                 f" ({req.state.label})" if req.state else "")
             for blocks in views.idea_list(cards, heading)[:5]:  # response_url takes 5 replies
                 respond(blocks=blocks, text=heading, response_type="ephemeral", replace_original=False)

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import payload
+from bot.clinic_names import find_clinic
 from bot.errors import UsageError
 from bot.ideas import pdsa, service
 from bot.ideas.commands import PDSA_HELP, parse_pdsa
@@ -57,8 +58,9 @@ def register(app: App, ctx: AppContext) -> None:
                 view = views.update_form(pdsa.get_cycle(s, req.target_id), study_proposal(s, req.target_id, utcnow()))
             else:
                 mine = req.scope == "mine"
-                cycles = pdsa.list_cycles(s, owner=user if mine else None, clinic_key=req.clinic)
-                heading = "My PDSA cycles" if mine else "PDSA cycles" + (f" at {req.clinic}" if req.clinic else "")
+                clinic = find_clinic(s, ctx.org, req.clinic) if req.clinic and not mine else None
+                cycles = pdsa.list_cycles(s, owner=user if mine else None, clinic_key=clinic.key if clinic else None)
+                heading = "My PDSA cycles" if mine else "PDSA cycles" + (f" at {clinic.name}" if clinic else "")
         if req.verb in ("start", "update"):
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.names import matches
 from bot.text import fold
 from storage.models import Clinic, Payer, Provider
 
@@ -86,21 +87,21 @@ def ensure_payers(session: Session, rows: Iterable[dict[str, Any]]) -> dict[str,
     return {key: found[key].id for key in wanted}
 
 
+def clinic_rows(session: Session) -> list[Any]:
+    """Every clinic as ``(id, key, name, timezone)`` rows, by key (the resolver's candidates)."""
+    return list(session.execute(select(Clinic.id, Clinic.key, Clinic.name, Clinic.timezone).order_by(Clinic.key)).all())
+
+
 def find_clinic(session: Session, text: str) -> Clinic | None:
-    """The clinic whose key or name matches ``text``, ignoring case, accents and spacing.
+    """The clinic ``text`` names, by the one name resolver (:func:`bot.names.matches`: key, name
+    ignoring case, accents and spacing, then a unique prefix or substring).
 
     ``"resistencia"``, ``"Resistência"`` and ``"RESISTÊNCIA"`` all find the clinic named
     RESISTÊNCIA (key ``resistencia``). Returns None when nothing (or nothing unique) matches.
     """
-    folded = fold(text)
-    if not folded:
-        return None
-    matches = session.scalars(select(Clinic).where(or_(
-        Clinic.key == text.strip(), Clinic.key == slugify(text), Clinic.name_folded == folded))).all()
-    exact = [c for c in matches if c.key == text.strip()]
-    if exact:
-        return exact[0]
-    return matches[0] if len(matches) == 1 else None
+    rows = clinic_rows(session)
+    found = matches(text, rows) or matches(slugify(text), rows)
+    return session.get(Clinic, found[0].id) if len(found) == 1 else None
 
 
 def _first_by_key(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:

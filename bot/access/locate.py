@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clinic_names import clinics_named
+from bot.errors import UsageError
 from bot.orgconfig import OrgConfig
-from bot.text import fold
 from storage.models import AlertIncident, Clinic, Idea, PdsaCycle, Provider
 
 
@@ -33,20 +34,22 @@ def clinic_of(session: Session, org: OrgConfig, locate: tuple[str, Any] | None) 
     if what == "incident":
         return session.scalar(select(AlertIncident.clinic_key).where(AlertIncident.id == ref))
     if what == "clinics":
-        keys = tuple(k for k in (clinic_key(session, org, name) for name in ref) if k)
-        return keys if keys and len(keys) == len(ref) else None
+        return clinic_keys(session, org, list(ref))
     if what == "kpi_request":
         return _kpi_clinic(session, ref)
     return None
 
 
-def clinic_key(session: Session, org: OrgConfig, name: str) -> str | None:
-    """A clinic key from a key or (folded) name, in the database or the org config."""
-    q = fold(name)
-    row = session.scalar(select(Clinic.key).where((Clinic.key == name) | (Clinic.name_folded == q)))
-    if row:
-        return row
-    return next((c.key for c in org.clinics if fold(c.key) == q or fold(c.name) == q), None)
+def clinic_keys(session: Session, org: OrgConfig, words: list[str]) -> tuple[str, ...] | None:
+    """The keys of the clinics ``words`` name (the commands' resolver, ``bot.clinic_names``); None
+    (organisation-wide, so only an organisation role passes) when a name is unknown or ambiguous:
+    the command then answers "Unknown clinic …" or lists the candidates, without any figure."""
+    if not words or [w.lower() for w in words] == ["all"]:  # every clinic: organisation-wide
+        return None
+    try:
+        return tuple(c.key for c in clinics_named(session, org, words))
+    except UsageError:
+        return None
 
 
 def _kpi_clinic(session: Session, request: Any) -> str | None:

@@ -26,7 +26,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
+
+from bot.config_model import Strict
 
 ORG = "*"  # the clinic key of an organisation-wide grant
 SUBJECT = re.compile(r"^[UWS][A-Z0-9]{2,31}$")
@@ -70,7 +72,7 @@ def parse_subject(text: str) -> str:
     return subject
 
 
-class RolesConfig(BaseModel):
+class RolesConfig(Strict):
     """The validated ``roles:`` section: {role: {clinic key or "*": [subject, …]}}."""
 
     clinician: dict[str, list[str]] = {}

@@ -22,16 +22,14 @@ one denial a week make sigma limits meaningless, so they do not alert.
 from __future__ import annotations
 
 from datetime import time
-from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field
 
-from bot.errors import ConfigurationError
+from bot.config_model import Strict
 
 
-class QuietHours(BaseModel):
+class QuietHours(Strict):
     """Clinic-local window [start, end) in which nothing is posted; may wrap midnight."""
 
     start: time
@@ -43,24 +41,24 @@ class QuietHours(BaseModel):
         return t >= self.start or t < self.end
 
 
-class Schedule(BaseModel):
+class Schedule(Strict):
     hour: str | int = 7
     minute: str | int = 0
     day_of_week: str = "*"
 
 
-class LowStockParams(BaseModel):
+class LowStockParams(Strict):
     """The usage window and formula are the KPI's (:mod:`bot.kpi.stock_position`); only the
     staleness limit is the alert's own."""
 
     stale_days: int = Field(7, ge=1)  # no inventory movement for this long → "no data"
 
 
-class ExpiryParams(BaseModel):
+class ExpiryParams(Strict):
     days: int = Field(30, ge=0)
 
 
-class DenialParams(BaseModel):
+class DenialParams(Strict):
     weeks: int = Field(26, ge=4)
     min_baseline: int = Field(12, ge=2)
     min_claims: int = Field(30, ge=1)
@@ -68,12 +66,12 @@ class DenialParams(BaseModel):
     slices: list[str] = ["clinic", "payer", "category"]  # also "payer_category"
 
 
-class ComplianceParams(BaseModel):
+class ComplianceParams(Strict):
     reminder_days: list[int] = [30, 14, 7, 1, 0]
     corrective_days: list[int] = [7, 1, 0]
 
 
-class StaleParams(BaseModel):
+class StaleParams(Strict):
     default_hours: float = Field(72, gt=0)
     feeds: dict[str, float] = {}  # feed name → expected interval in hours
     # where the organisation-wide stale-feed incident goes (default: the first clinic's channel)
@@ -81,7 +79,7 @@ class StaleParams(BaseModel):
     owner: str | None = None
 
 
-class DemandCapacityParams(BaseModel):
+class DemandCapacityParams(Strict):
     """Issue 20: alert when forecast booked visits exceed template capacity within
     ``horizon_days``, or the projected third next available two weeks out passes ``tna_days``.
     Off unless ``enabled`` (it needs schedule templates and a few weeks of history)."""
@@ -91,7 +89,23 @@ class DemandCapacityParams(BaseModel):
     tna_days: float = Field(7, gt=0)
 
 
-class AlertSettings(BaseModel):
+class AlertOverride(Strict):
+    """``alerts.clinics.<key>``: the sections one clinic changes; only the keys written apply
+    (merged over the organisation values by :meth:`AlertSettings.for_clinic`)."""
+
+    schedule: Schedule | None = None
+    quiet_hours: QuietHours | None = None
+    low_stock: LowStockParams | None = None
+    expiring_lots: ExpiryParams | None = None
+    denial_spike: DenialParams | None = None
+    compliance: ComplianceParams | None = None
+    stale_data: StaleParams | None = None
+    demand_capacity: DemandCapacityParams | None = None
+
+
+class AlertSettings(Strict):
+    """The ``alerts:`` section of the organisation file (:class:`bot.orgconfig.OrgConfig`)."""
+
     schedule: Schedule = Schedule()
     quiet_hours: QuietHours | None = None
     low_stock: LowStockParams = LowStockParams()
@@ -100,14 +114,14 @@ class AlertSettings(BaseModel):
     compliance: ComplianceParams = ComplianceParams()
     stale_data: StaleParams = StaleParams()
     demand_capacity: DemandCapacityParams = DemandCapacityParams()
-    clinics: dict[str, dict[str, Any]] = {}
+    clinics: dict[str, AlertOverride] = {}
 
     def for_clinic(self, key: str) -> AlertSettings:
         """The settings with ``clinics.<key>`` merged over the organisation values."""
         override = self.clinics.get(key)
-        if not override:
+        if override is None:
             return self
-        merged = _deep_merge(self.model_dump(exclude={"clinics"}), override)
+        merged = _deep_merge(self.model_dump(exclude={"clinics"}), override.model_dump(exclude_unset=True))
         return AlertSettings.model_validate(merged)
 
 
@@ -116,24 +130,3 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     for k, v in over.items():
         out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
-
-
-def load_alert_settings(path: Path | None) -> AlertSettings:
-    """The ``alerts:`` section of the organisation YAML (defaults when absent).
-
-    Raises:
-        ConfigurationError: naming the file and the offending entry.
-    """
-    if path is None:
-        return AlertSettings()
-    try:
-        raw = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("alerts") or {}
-        settings = AlertSettings.model_validate(raw)
-        for key in settings.clinics:
-            settings.for_clinic(key)
-        return settings
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigurationError(f"OPSBOT_CONFIG: cannot read {path}: {exc}") from None
-    except ValidationError as exc:
-        where = "; ".join(f"alerts.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigurationError(f"OPSBOT_CONFIG ({path}): {where}") from None

@@ -25,7 +25,7 @@ def _load_commands() -> None:
     from bot.cli import db  # noqa: F401  (registration side effect)
 
     for optional in ("importing", "importing_feeds", "ask", "serve", "seed", "demo", "jobs", "alerts",
-                     "digest", "audit", "ideas", "understand", "status", "privacy", "model"):
+                     "digest", "audit", "ideas", "understand", "status", "privacy", "model", "config"):
         try:
             __import__(f"bot.cli.{optional}")
         except ModuleNotFoundError as exc:

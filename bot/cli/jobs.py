@@ -19,8 +19,6 @@ cli.add_typer(jobs_cli, name="jobs")
 def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no-untyped-def]
     """JobContext from settings: org + alert config, sessions, and (with a bot token) a Web API
     client without automatic retries (the delivery log retries)."""
-    import jobs.retention  # noqa: F401  (issue 9: registers the retention job)
-    from bot.alerts.config import load_alert_settings
     from bot.delivery import DeliveryPolicy, make_delivery_client
     from bot.orgconfig import load_org_config
     from jobs.runner import JobContext
@@ -37,8 +35,8 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
 
         def factory():  # type: ignore[no-untyped-def]
             return make_delivery_client(installed_bot_token(settings, sessions), settings.slack_api_url)
-    return JobContext(org=load_org_config(settings.opsbot_config),
-                      alerts=load_alert_settings(settings.opsbot_config),
+    org = load_org_config(settings.opsbot_config)
+    return JobContext(org=org, alerts=org.alerts,
                       sessions=sessions, client_factory=factory,
                       extra={"retention_days": settings.retention_days, "drop_dir": settings.drop_dir,
                              "drop_interval_s": settings.drop_interval_seconds,
@@ -143,12 +141,11 @@ def scheduler(database: str | None = database_option(),
                                 metrics=metrics)
         holder["sched"] = sched
     if settings.opsbot_config is not None:  # issue 13: reload the organisation file without a restart
-        from bot.alerts.config import load_alert_settings
         from bot.orgwatch import OrgFileWatcher
         from jobs.scheduler import schedule_clinics
 
         def reapply(org):  # type: ignore[no-untyped-def]
-            ctx.org, ctx.alerts = org, load_alert_settings(settings.opsbot_config)
+            ctx.org, ctx.alerts = org, org.alerts
             schedule_clinics(sched, ctx)
 
         OrgFileWatcher(settings.opsbot_config, reapply).start()

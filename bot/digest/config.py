@@ -1,58 +1,23 @@
-"""Digest settings: defaults in code, overridable in the organisation YAML (``OPSBOT_CONFIG``)::
-
-    digest:
-      templates: /etc/opsbot/digest-templates  # .j2 files replacing the built-in wording
-      kpis: [no-show-rate, third-next-available, clean-claim-rate]   # default: KPIs with a target
-      kpi_days: 30            # KPI window: the latest N days of data, up to yesterday (local)
-      deadline_days: 14       # compliance deadlines within the next N days (and overdue ones)
-      misfire_minutes: 60     # a digest found due up to N minutes late still goes; later: missed
-      per_channel_seconds: 1.0          # at most one post per channel per second (Slack ~1/s)
-      workspace_per_minute: 300         # chat.postMessage across the workspace (Slack: several hundred)
-      workspace_burst: 20
-      max_items: 100          # items listed per section before "… and N more"
-
-Clinic holidays are per clinic: ``clinics: [{key: north, holidays: {country: US, subdiv: CA}}]``.
-A relative ``templates`` path is read from the working directory.
-"""
+"""The digest's settings as a job or a preview uses them: the organisation file's ``digest:``
+section (:class:`bot.digest.settings.DigestSettings`, validated with the file), plus the check that
+a templates folder exists (a folder may appear or vanish after the file was loaded)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
-
-from pydantic import BaseModel, Field, ValidationError
-
+from bot.digest.settings import DigestSettings
 from bot.errors import ConfigurationError
 from bot.orgconfig import OrgConfig
 
-
-class DigestSettings(BaseModel):
-    templates: Path | None = None
-    kpis: list[str] | None = None
-    kpi_days: int = Field(30, ge=1, le=366)
-    deadline_days: int = Field(14, ge=0, le=366)
-    misfire_minutes: int = Field(60, ge=0, le=24 * 60)
-    per_channel_seconds: float = Field(1.0, ge=0)
-    workspace_per_minute: float = Field(300, gt=0)
-    workspace_burst: int = Field(20, ge=1)
-    max_items: int = Field(100, ge=1, le=1000)
-
-    @property
-    def misfire(self) -> timedelta:
-        return timedelta(minutes=self.misfire_minutes)
+__all__ = ["DigestSettings", "digest_settings"]
 
 
 def digest_settings(org: OrgConfig) -> DigestSettings:
-    """The org config's ``digest:`` section, validated (defaults when absent).
+    """The org config's ``digest:`` section (defaults when absent).
 
     Raises:
-        ConfigurationError: naming the offending entry (also a templates folder that does not exist).
+        ConfigurationError: the templates folder does not exist.
     """
-    try:
-        settings = DigestSettings.model_validate(org.digest or {})
-    except ValidationError as exc:
-        where = "; ".join(f"digest.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigurationError(f"OPSBOT_CONFIG: {where}") from None
+    settings = org.digest
     if settings.templates is not None and not settings.templates.is_dir():
         raise ConfigurationError(f"OPSBOT_CONFIG: digest.templates: no such folder {settings.templates}")
     return settings

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.clinic_names import clinics_named
 from bot.digest.commands import DigestRequest
 from bot.digest.schedule import next_run, parse_local_time
 from bot.errors import UsageError
@@ -24,7 +25,8 @@ def resolve_clinics(session: Session, org: OrgConfig, words: list[str], channel:
     ``channel``, else the only clinic of the network.
 
     Raises:
-        UsageError: an unknown clinic (listing the known ones), or none named where several exist.
+        UsageError: an unknown clinic ("did you mean"), an ambiguous one (the candidates), or none
+            named where several exist.
     """
     if len(words) == 1 and words[0].lower() == "all":
         rows = list(session.scalars(select(Clinic).order_by(Clinic.key)))
@@ -46,16 +48,8 @@ def resolve_clinics(session: Session, org: OrgConfig, words: list[str], channel:
             raise UsageError("No clinic is known yet: import a feed (`opsbot import …`) or list the clinics "
                              "in the organisation file (OPSBOT_CONFIG).")
         raise UsageError("Which clinic? Name one, e.g. `/digest subscribe north at 07:30` (or `all`).")
-    try:  # "North Family Practice" typed without quotes
-        whole = resolve_clinic(session, org, " ".join(words)) if len(words) > 1 else None
-    except UsageError:
-        whole = None
-    found = [whole] if whole else [resolve_clinic(session, org, w) for w in words]
-    out: list[Clinic] = []
-    for c in found:
-        if c is not None and c.key not in {o.key for o in out}:
-            out.append(c)
-    return out
+    # the one resolver (issue 17): "North Family Practice" typed without quotes, or "north south"
+    return [c for c in (resolve_clinic(session, org, k.key) for k in clinics_named(session, org, words)) if c]
 
 
 def get_subscription(session: Session, channel: str) -> DigestSubscription | None:

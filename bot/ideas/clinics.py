@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import UsageError
+from bot.clinic_names import find_clinic
 from bot.orgconfig import OrgConfig
 from bot.text import fold
 from storage.models import Clinic
@@ -24,26 +24,20 @@ def clinic_choices(session: Session, org: OrgConfig) -> list[tuple[str, str]]:
 
 
 def resolve_clinic(session: Session, org: OrgConfig, key_or_name: str | None) -> Clinic | None:
-    """The clinic by key or (folded) name; a clinic only in the org config gets its table row.
+    """The clinic ``key_or_name`` names (:func:`bot.clinic_names.find_clinic`: key, name ignoring
+    case and accents, unique prefix or substring); a clinic only in the org config gets its table row.
 
     Returns None for None/empty input.
 
     Raises:
-        UsageError: no clinic has that key or name (listing the known keys).
+        UsageError: no clinic, or several, match (with "did you mean" or the candidates).
     """
-    if not key_or_name:
+    if not key_or_name or not key_or_name.strip():
         return None
-    text = key_or_name.strip()
-    clinic = session.scalars(select(Clinic).where(Clinic.key == text)).first()
-    if clinic is None:
-        clinic = session.scalars(select(Clinic).where(Clinic.name_folded == fold(text))).first()
-    if clinic is not None:
-        return clinic
-    cfg = org.clinic(text) or next((c for c in org.clinics if fold(c.name) == fold(text)), None)
-    if cfg is None:
-        keys = ", ".join(k for k, _ in clinic_choices(session, org)) or "none configured"
-        raise UsageError(f"Unknown clinic '{text}'. Known clinics: {keys}.")
-    clinic = Clinic(key=cfg.key, name=cfg.name, name_folded=fold(cfg.name), timezone=cfg.timezone)
+    found = find_clinic(session, org, key_or_name)
+    if found.id is not None:
+        return session.get(Clinic, found.id)
+    clinic = Clinic(key=found.key, name=found.name, name_folded=fold(found.name), timezone=found.timezone)
     session.add(clinic)
     session.flush()
     return clinic

@@ -88,17 +88,15 @@ def parse_idea(text: str) -> IdeaCommand:
                              + ", ".join(s.value for s in IdeaState) + ".")
         return IdeaCommand("status", idea_id=idea_id, state=state, reason=" ".join(rest) or None)
     if verb == "list":
-        rest = words[1:]
-        clinic = state = None
+        rest, state = words[1:], None
+        named: list[str] = []  # the clinic's words: a name may be typed without quotes
         while rest:
             found, left = _take_state(rest)
-            if found is not None:
+            if found is not None and state is None:
                 state, rest = found, left
-            elif clinic is None:
-                clinic, rest = rest[0], rest[1:]
             else:
-                raise UsageError(f"`/idea list [clinic] [state]`: did not understand '{rest[0]}'.")
-        return IdeaCommand("list", clinic=clinic, state=state)
+                named, rest = [*named, rest[0]], rest[1:]
+        return IdeaCommand("list", clinic=" ".join(named) or None, state=state)
     return IdeaCommand("open", title=text.strip()[:150])
 
 
@@ -115,7 +113,7 @@ def parse_pdsa(text: str) -> PdsaCommand:
         scope = words[1].lower() if len(words) > 1 else "mine"
         if scope not in ("mine", "clinic"):
             raise UsageError("Use `/pdsa list mine` or `/pdsa list clinic [key]`.")
-        return PdsaCommand("list", scope=scope, clinic=words[2] if len(words) > 2 else None)
+        return PdsaCommand("list", scope=scope, clinic=" ".join(words[2:]) or None)
     if verb == "help":
         return PdsaCommand("help")
     raise UsageError("I did not understand that.\n" + PDSA_HELP)

@@ -1,8 +1,8 @@
 """Resolve the names in a request (clinic, provider, payer) to database ids.
 
-Look-ups are case- and accent-insensitive (``bot.text.fold``): ``clinic resistencia`` finds
-RESISTÊNCIA. A key or full name matches exactly; otherwise a unique word-prefix/substring match
-is taken; otherwise :class:`UsageError` with "did you mean" suggestions from rapidfuzz.
+Names go through the one resolver, :func:`bot.names.pick` (issue 17): case- and
+accent-insensitive (``clinic resistencia`` finds RESISTÊNCIA), key or full name first, then a
+unique prefix or substring; several matches ask which, none gets "did you mean" suggestions.
 """
 
 from __future__ import annotations
@@ -10,33 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import UsageError
 from bot.kpi.base import Scope
 from bot.kpi.grammar import KpiRequest
-from bot.text import fold
+from bot.names import pick
 from storage.models import Clinic, Payer, Provider
-
-
-def _pick(what: str, query: str, rows: list[Any]) -> Any:
-    """The row whose key or folded name matches ``query`` (rows have key, name, name_folded)."""
-    q = fold(query)
-    exact = [r for r in rows if fold(r.key) == q or r.name_folded == q]
-    if len(exact) == 1:
-        return exact[0]
-    partial = exact or [r for r in rows if q in r.name_folded or fold(r.key).startswith(q)]
-    if len(partial) == 1:
-        return partial[0]
-    if len(partial) > 1:
-        names = ", ".join(sorted(r.name for r in partial)[:6])
-        raise UsageError(f"`{query}` matches several {what}s: {names}. Be more specific.")
-    choices = {r.name_folded: r.name for r in rows}
-    hits = process.extract(q, list(choices), scorer=fuzz.WRatio, limit=3, score_cutoff=70)
-    hint = f" Did you mean {', '.join(f'`{choices[h[0]]}`' for h in hits)}?" if hits else ""
-    raise UsageError(f"I don't know the {what} `{query}`.{hint}")
 
 
 def resolve_scope(session: Session, request: KpiRequest, default_timezone: str | None = None) -> Scope:
@@ -53,7 +33,7 @@ def resolve_scope(session: Session, request: KpiRequest, default_timezone: str |
     fields: dict[str, Any] = {}
     clinic = None
     if request.clinic:
-        clinic = _pick("clinic", request.clinic, list(clinics))
+        clinic = pick("clinic", request.clinic, list(clinics))
         fields.update(clinic_ids=(clinic.id,), clinic_key=clinic.key, clinic_name=clinic.name,
                       timezone=clinic.timezone)
     else:
@@ -64,7 +44,7 @@ def resolve_scope(session: Session, request: KpiRequest, default_timezone: str |
         stmt = select(Provider.id, Provider.key, Provider.name, Provider.name_folded, Provider.clinic_id)
         if clinic is not None:
             stmt = stmt.where(Provider.clinic_id == clinic.id)
-        provider = _pick("provider", request.provider, list(session.execute(stmt).all()))
+        provider = pick("provider", request.provider, list(session.execute(stmt).all()))
         fields.update(provider_id=provider.id, provider_name=provider.name)
         if clinic is None:
             home = next((c for c in clinics if c.id == provider.clinic_id), None)
@@ -72,7 +52,7 @@ def resolve_scope(session: Session, request: KpiRequest, default_timezone: str |
                 fields["timezone"] = home.timezone
     if request.payer:
         payers = list(session.execute(select(Payer.id, Payer.key, Payer.name, Payer.name_folded)).all())
-        payer = _pick("payer", request.payer, payers)
+        payer = pick("payer", request.payer, payers)
         fields.update(payer_id=payer.id, payer_name=payer.name)
     return Scope(**fields)
 

@@ -94,7 +94,7 @@ def test_show_chart_uploads_a_png(bot):
 
 def test_unknown_clinic_gets_did_you_mean_not_a_trace(bot):
     text = _reply_text(bot.command("/kpi no-show-rate clinic resistensia"))
-    assert "Did you mean `RESISTÊNCIA`" in text and "Traceback" not in text
+    assert "Unknown clinic 'resistensia' — did you mean `RESISTÊNCIA` (res)" in text and "Traceback" not in text
 
 
 def test_empty_period_says_no_data_with_latest_date(bot):

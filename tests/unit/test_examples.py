@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.access.roles import Grant, Role
-from bot.alerts.config import load_alert_settings
 from bot.orgconfig import load_org_config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yml"
@@ -19,5 +18,5 @@ def test_the_example_organisation_file_loads() -> None:
     assert not any(g.role is Role.ADMIN for _s, g in org.roles.grants())  # the README's bootstrap names the admin
     assert ("S0FINANCE", Grant(Role.FINANCE)) in org.roles.grants()
     assert org.target_for("no-show-rate", "north").max == 0.08  # type: ignore[union-attr]
-    alerts = load_alert_settings(EXAMPLE)
+    alerts = org.alerts
     assert alerts.stale_data.feeds == {"appointments": 30}

@@ -27,7 +27,7 @@ def test_aliases_are_stored_under_the_catalogue_id(tmp_path: Path) -> None:
     ("targets:\n  noshw rat: {max: 0.1}\n", ["unknown KPI 'noshw rat'", "no-show-rate"]),
     ("targets:\n  volcano-index: {max: 0.1}\n", ["unknown KPI 'volcano-index'"]),
     ("clinics:\n  - {key: a, name: A, targets: {days-in-ar: {max: -1}}}\n",
-     ["clinics.0.targets", "days-in-ar max -1 is negative"]),
+     ["clinics[a].targets", "days-in-ar max -1 is negative"]),
     ("targets:\n  denial-rate: {min: -0.2}\n", ["denial-rate min -0.2 is not a proportion"]),
 ])
 def test_impossible_targets_are_refused_by_name(tmp_path: Path, yaml_text: str, words: list[str]) -> None:

@@ -34,7 +34,7 @@ def test_a_changed_file_is_applied_and_an_invalid_one_refused(tmp_path: Path, ca
     touch_later(path, TWO + "  - {key: west, name: West, timezone: Mars/Olympus}\n", 2)
     assert watcher.check() is False
     assert len(current) == 2 and [c.key for c in current[-1].clinics] == ["north", "south"]  # the last good one
-    assert "keeping the last good configuration" in caplog.text and "clinics.2.timezone" in caplog.text
+    assert "keeping the last good configuration" in caplog.text and "clinics[west].timezone" in caplog.text
     assert watcher.last_error is not None and "Mars/Olympus" in watcher.last_error
     assert watcher.check() is False and caplog.text.count("keeping the last good") == 1  # reported once
     touch_later(path, ONE, 3)

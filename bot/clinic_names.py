@@ -1,0 +1,67 @@
+"""Which clinic a typed name means, for every command and the access guard (issue 17).
+
+The candidates are the clinics in the database and those only in the organisation file (no data
+yet); the matching is :func:`bot.names.pick` (key, name ignoring case and accents, unique prefix
+or substring; ambiguous → the candidates; unknown → "did you mean").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.names import AmbiguousName, UnknownName, pick
+from bot.orgconfig import OrgConfig
+from storage.reference import clinic_rows
+
+
+@dataclass(frozen=True)
+class KnownClinic:
+    key: str
+    name: str
+    timezone: str
+    id: int | None  # None: only in the organisation file so far
+
+
+def known_clinics(session: Session, org: OrgConfig) -> list[KnownClinic]:
+    """Every clinic in the database, then the organisation file's clinics not in it yet."""
+    out = [KnownClinic(r.key, r.name, r.timezone, r.id) for r in clinic_rows(session)]
+    seen = {c.key for c in out}
+    out += [KnownClinic(c.key, c.name, c.timezone, None) for c in org.clinics if c.key not in seen]
+    return out
+
+
+def find_clinic(session: Session, org: OrgConfig, text: str) -> KnownClinic:
+    """The clinic ``text`` names.
+
+    Raises:
+        AmbiguousName: several clinics match (the message lists them and asks which).
+        UnknownName: none matches ("Unknown clinic 'x' — did you mean …?").
+    """
+    return pick("clinic", text, known_clinics(session, org))
+
+
+def clinics_named(session: Session, org: OrgConfig, words: list[str]) -> list[KnownClinic]:
+    """The clinics ``words`` name, in order, without repeats: the whole text first (a name typed
+    without quotes, ``North Family Practice``), else each word on its own (``north south``).
+
+    Raises:
+        AmbiguousName, UnknownName: as :func:`find_clinic` (the whole text's ambiguity, or the
+            first word that names no single clinic).
+    """
+    known = known_clinics(session, org)
+    if len(words) > 1:
+        try:
+            return [pick("clinic", " ".join(words), known)]
+        except UnknownName:
+            pass
+    out: list[KnownClinic] = []
+    for word in words:
+        clinic = pick("clinic", word, known)
+        if clinic.key not in {c.key for c in out}:
+            out.append(clinic)
+    return out
+
+
+__all__ = ["AmbiguousName", "KnownClinic", "UnknownName", "clinics_named", "find_clinic", "known_clinics"]

@@ -1,0 +1,69 @@
+"""The one name resolver (issue 17, ``bot.names``): its tiers, its ambiguity and unknown answers.
+Expected rows follow from the names by reading them, as a person would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.names import AmbiguousName, UnknownName, matches, pick
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    name: str
+
+
+ROWS = [Row("juniper", "Juniper Family Health"), Row("north", "North Family Practice"),
+        Row("south", "South Pediatrics"), Row("junction", "Junction Clinic"), Row("res", "RESISTÊNCIA")]
+
+
+@pytest.mark.parametrize(("query", "key"), [
+    ("juniper", "juniper"),                 # the key
+    ("JUNIPER FAMILY HEALTH", "juniper"),   # the name, another case
+    ("  juniper   family health ", "juniper"),  # spacing
+    ("junip", "juniper"),                   # a unique prefix
+    ("Juniper", "juniper"),
+    ("pediatrics", "south"),                # a word of the name
+    ("ily Hea", "juniper"),                 # anywhere in the name
+    ("resistencia", "res"),                 # accents folded
+])
+def test_a_name_resolves_to_the_one_clinic_it_means(query: str, key: str) -> None:
+    assert pick("clinic", query, ROWS).key == key
+
+
+def test_the_first_tier_with_a_match_decides() -> None:
+    rows = [Row("a", "Oak"), Row("b", "Oak Park"), Row("c", "Oakland")]
+    assert pick("clinic", "oak", rows).key == "a"           # the full name beats the names it starts
+    assert [r.key for r in matches("oak p", rows)] == ["b"]
+
+
+def test_several_matches_are_listed_and_asked_about() -> None:
+    with pytest.raises(AmbiguousName) as err:
+        pick("clinic", "family", ROWS)
+    assert err.value.user_message == ("'family' matches 2 clinics: Juniper Family Health (juniper); "
+                                      "North Family Practice (north). Which one? Type more of the name, or its key.")
+    assert {r.key for r in err.value.candidates} == {"juniper", "north"}
+
+
+def test_an_unknown_name_gets_did_you_mean() -> None:
+    with pytest.raises(UnknownName) as err:
+        pick("clinic", "junipr", ROWS)
+    assert err.value.user_message.startswith("Unknown clinic 'junipr' — did you mean `Juniper Family Health` (juniper)")
+    with pytest.raises(UnknownName, match="none is known yet"):
+        pick("payer", "aetna", [])
+
+
+def test_300_names_sharing_prefixes() -> None:
+    rows = [Row(f"{s.lower()}-{i}", f"{s} {i}") for s in ("Juniper", "Junction", "North", "Northgate",
+                                                           "Northfield", "South") for i in range(1, 51)]
+    assert len(rows) == 300
+    assert pick("clinic", "juniper 1", rows).key == "juniper-1"      # not Juniper 10…19
+    assert pick("clinic", "north-1", rows).key == "north-1"          # the key, not north-10…19
+    assert pick("clinic", "northgate 50", rows).key == "northgate-50"
+    assert len(matches("north", rows)) == 150                         # North*, Northgate*, Northfield*
+    assert len(matches("northf", rows)) == 50
+    with pytest.raises(AmbiguousName, match=r"^'jun' matches 100 clinics: "):
+        pick("clinic", "jun", rows)
