@@ -40,6 +40,7 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
                       sessions=sessions, client_factory=factory,
                       extra={"retention_days": settings.retention_days, "drop_dir": settings.drop_dir,
                              "drop_interval_s": settings.drop_interval_seconds,
+                             "drop_done_retention_days": settings.drop_done_retention_days,
                              "pseudonym_key": settings.pseudonym_key,
                              "delivery_policy": DeliveryPolicy(lease_s=settings.delivery_lease_seconds,
                                                                batch=settings.delivery_batch)})
