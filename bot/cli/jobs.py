@@ -117,6 +117,7 @@ def scheduler(database: str | None = database_option(),
     import signal
     from datetime import timedelta
 
+    from bot.compat import check_compatible
     from bot.observability import configure_logging
     from bot.observability.metrics import Metrics
     from bot.settings import require
@@ -128,6 +129,7 @@ def scheduler(database: str | None = database_option(),
     metrics = Metrics()
     holder: dict[str, object] = {}
     with user_errors():
+        check_compatible("apscheduler", "slack_sdk")  # bot/compat.py: supported versions
         if not settings.oauth_enabled:
             require(settings, "slack_bot_token")
         ctx = job_context(settings)
