@@ -103,8 +103,7 @@ class _Reader:
         self.tx, self.skip_tx, self.claim, self.line, self.dropped = None, False, None, None, None
 
     def on_envelope(self, seg: RawSegment) -> None:
-        if seg.tag in ("GE", "IEA"):
-            self._close_open_transaction(f"{seg.tag} at segment {seg.index}")
+        self._close_open_transaction(f"{seg.tag} at segment {seg.index}")
         getattr(self.envelope, f"on_{seg.tag.lower()}")(seg)
 
     def on_ST(self, seg: RawSegment) -> None:
@@ -119,8 +118,9 @@ class _Reader:
         self.envelope.on_st(None if self.skip_tx else self.tx)
 
     def on_SE(self, seg: RawSegment) -> None:
-        if self.tx is None:
+        if self.tx is None or not self.tx.has_st:
             self.problem("SE without an ST")
+            self.tx, self.skip_tx, self.claim, self.line, self.dropped = None, False, None, None, None
             return
         if not self.skip_tx:
             self.envelope.on_se(seg, self.tx, self.tx_start)

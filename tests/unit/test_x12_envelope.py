@@ -125,3 +125,19 @@ def test_truncated_interchange_without_ge_and_iea() -> None:
 
 def test_se_without_st_is_an_error() -> None:
     assert errors(tx("0001", "A") + "SE*2*0001~") == [(7, "SE")]
+
+
+def test_se_closing_segments_read_without_an_st_is_an_error() -> None:
+    # CLP=1 CAS=2 (read into an unnamed transaction, with a warning), SE=3 has no ST to close
+    result = read_835("CLP*A*1*10*10*0*12~CAS*CO*45*0~SE*3*0001~")
+    assert [(p.segment_index, p.severity) for p in result.problems] == [(1, "warning"), (3, "error")]
+    assert result.problems[1].reason == "SE without an ST"
+
+
+def test_ge_before_se_rejects_the_transaction_and_counts_it() -> None:
+    unclosed = tx("0001", "A").replace("SE*6*0001~", "")
+    text = isa() + GS + unclosed + "GE*1*7~IEA*1*000000001~"  # ISA=1 GS=2 ST=3 … CAS=7 GE=8
+    result = read_835(text)
+    assert errors(text) == [(8, "GE")]  # GE01 = 1 is right: the ST was counted
+    assert "no SE trailer before GE at segment 8" in result.problems[0].reason
+    assert result.accepted_claims == []
