@@ -63,6 +63,7 @@ def status_text(ctx: AppContext) -> str:
     watcher = getattr(ctx, "org_watcher", None)
     return "\n".join(status_lines(ctx.engine, ctx.sessions, clinics=len(ctx.org.clinics),
                                    drop_dir=getattr(ctx.settings, "drop_dir", None),
+                                   org_path=getattr(ctx.settings, "opsbot_config", None),
                                    org_error=getattr(watcher, "last_error", None)))
 
 

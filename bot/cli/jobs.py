@@ -40,6 +40,7 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
                       sessions=sessions, client_factory=factory,
                       extra={"retention_days": settings.retention_days, "drop_dir": settings.drop_dir,
                              "drop_interval_s": settings.drop_interval_seconds,
+                             "drop_done_retention_days": settings.drop_done_retention_days,
                              "pseudonym_key": settings.pseudonym_key,
                              "delivery_policy": DeliveryPolicy(lease_s=settings.delivery_lease_seconds,
                                                                batch=settings.delivery_batch)})
@@ -116,6 +117,7 @@ def scheduler(database: str | None = database_option(),
     import signal
     from datetime import timedelta
 
+    from bot.compat import check_compatible
     from bot.observability import configure_logging
     from bot.observability.metrics import Metrics
     from bot.settings import require
@@ -127,6 +129,7 @@ def scheduler(database: str | None = database_option(),
     metrics = Metrics()
     holder: dict[str, object] = {}
     with user_errors():
+        check_compatible("apscheduler", "slack_sdk")  # bot/compat.py: supported versions
         if not settings.oauth_enabled:
             require(settings, "slack_bot_token")
         ctx = job_context(settings)

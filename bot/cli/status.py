@@ -25,7 +25,7 @@ def status(database: str | None = database_option()) -> None:
         engine = engine_for(settings)
     try:
         for line in status_lines(engine, make_session_factory(engine), clinics=len(org.clinics),
-                                 drop_dir=settings.drop_dir):
+                                 drop_dir=settings.drop_dir, org_path=settings.opsbot_config):
             typer.echo(line)
     finally:
         engine.dispose()

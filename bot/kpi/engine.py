@@ -110,7 +110,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
         if getattr(request, dim) and dim not in kpi.dimensions:
             raise UsageError(f"{kpi.name} cannot be filtered by {dim}; it has {', '.join(kpi.dimensions)}.")
     impl = implementation(kpi.id, options)
-    scope = resolve_scope(session, request)
+    scope = resolve_scope(session, request, org=org)
     today = local_today(scope.timezone, now)
     period = request.period.resolve(today)
     latest = impl.latest(session, scope)

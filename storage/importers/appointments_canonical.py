@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from storage.importers.appointments import lead_days, value_detail, warn_booked_late
+from storage.importers.feed_fields import check_keys
 from storage.importers.issues import ChunkIssues
 from storage.models import AppointmentStatus
 
@@ -37,6 +38,7 @@ def validate_canonical(importer: AppointmentsImporter, chunk: pd.DataFrame, issu
 
     clinic = col("clinic")
     issues.reject(clinic.isna(), "missing_clinic", "clinic is empty")
+    check_keys(clinic, "clinic", issues)
     zones = _zones(importer, clinic)
     out["clinic_key"], out["clinic_name"] = clinic, col("clinic_name")
 

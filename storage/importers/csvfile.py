@@ -161,6 +161,8 @@ class RejectsFile:
 #: Cells starting with these are read as formulas by Excel, LibreOffice and Google Sheets
 #: (OWASP, "CSV Injection": =, +, -, @, tab, carriage return).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The printable ones: what a key (clinic) may not start with once surrounding space is stripped.
+FORMULA_CHARACTERS = ("=", "+", "-", "@")
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,22 +8,55 @@ rows on the :class:`ChunkIssues` (reject or warn, by line) and returns a typed S
 - money: ``123.45``, ``-5``, ``$1,234.50`` → integer cents (exact, no float rounding for text);
 - dates: ISO ``YYYY-MM-DD`` → datetime64 (date part);
 - flags: true/false, yes/no, y/n, 1/0, t/f (any case) → nullable boolean;
-- codes: case-folded, spaces and hyphens → ``_``.
+- codes: case-folded, spaces and hyphens → ``_``;
+- keys (``clinic``): at most 64 characters, no control characters, not starting with a
+  spreadsheet formula character (=, + , -, @; OWASP "CSV Injection"): see :func:`check_keys`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from storage.importers.csvfile import FORMULA_CHARACTERS
 from storage.importers.issues import ChunkIssues
 
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 _MONEY = r"^(-?)(\d+)(?:\.(\d{0,2}))?$"
+#: Columns holding a key that names a clinic in commands, reports and exports (one rule for all feeds).
+KEY_COLUMNS = frozenset({"clinic"})
+KEY_MAX = 64
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"  # Unicode category Cc: C0, DEL, C1
+
+
+def _shown(value: str) -> str:
+    """``value`` safe to print: control characters escaped, cut at 40 characters."""
+    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}", value)[:40]
+
+
+def check_keys(values: pd.Series, name: str, issues: ChunkIssues) -> None:
+    """Reject rows whose key ``name`` is longer than :data:`KEY_MAX` characters, holds a control
+    character, or starts with =, +, - or @ (a spreadsheet would run it as a formula when the key
+    is exported: OWASP "CSV Injection"). One reason per row, the first rule that applies; the
+    issue's line is the row's line. Empty values are left to the ``missing_`` rule."""
+    text = values.where(values.notna(), "").astype(str)
+    length = text.str.len()
+    long = length.gt(KEY_MAX)
+    issues.reject(long, f"invalid_{name}", f"{name} is " + length[long].astype(str)
+                  + f" characters long, the limit is {KEY_MAX}")
+    control = text.str.contains(_CONTROL, regex=True) & ~long
+    issues.reject(control, f"invalid_{name}", text[control].map(
+        lambda v: f"{name} '{_shown(v)}' contains a control character "
+                  f"(U+{ord(re.search(_CONTROL, v).group()):04X}); keys are printable text"))  # type: ignore[union-attr]
+    formula = text.str.startswith(FORMULA_CHARACTERS) & ~long & ~control
+    issues.reject(formula, f"invalid_{name}", text[formula].map(
+        lambda v: f"{name} '{_shown(v)}' starts with '{v[0]}', which a spreadsheet runs as a formula "
+                  "(CSV injection); start the key with a letter or digit"))
 
 
 def quoted(raw: pd.Series, mask: pd.Series, text: str, prefix: str = "") -> pd.Series:
@@ -51,6 +84,9 @@ class Fields:
         value = value.where(value.isna(), value.astype(str))
         if required:
             self.issues.reject(value.isna(), f"missing_{name}", f"{name} is empty")
+        if name in KEY_COLUMNS:
+            check_keys(value, name, self.issues)
+            return value
         too_long = value.str.len().gt(max_len).fillna(False)
         self.issues.reject(too_long, f"invalid_{name}", f"{name} is longer than {max_len} characters")
         return value

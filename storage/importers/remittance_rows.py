@@ -60,8 +60,16 @@ def problem_issue(problem: SegmentProblem) -> RemitIssue:
     return RemitIssue(problem.segment_index, severity, code, f"{problem.position()}: {problem.reason}"[:500])
 
 
+def rejected_transaction(tx: Transaction) -> RemitIssue:
+    """The issue for a transaction held back by ``bot.x12.envelope`` (line = its ST segment)."""
+    detail = (f"segment {tx.segment_index}: transaction ST02 {tx.control_number!r} not imported "
+              f"({len(tx.claims)} claim payment(s) held back): {'; '.join(tx.envelope_errors)}")
+    return RemitIssue(tx.segment_index, "reject", "x12_transaction_rejected", detail[:500])
+
+
 def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[RemitIssue]]:
-    """Records for every readable claim plus issues: every segment problem, claims without a
+    """Records for every readable claim plus issues: every segment problem, transactions that
+    failed an envelope trailer check (rejected whole, one issue naming the ST), claims without a
     remit date (rejected), identical CLPs repeated in one file (second one skipped), and
     deactivated or unknown CARCs (warning, kept as "uncategorised"; a current X12 code without a
     root-cause category is kept as uncategorised silently)."""
@@ -69,6 +77,9 @@ def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[R
     records: list[RemitRecord] = []
     seen: set[str] = set()
     for tx in result.transactions:
+        if tx.rejected:
+            issues.append(rejected_transaction(tx))
+            continue
         payer_key, payer_name = payer_key_of(tx)
         for claim in tx.claims:
             if tx.remit_date is None:
