@@ -91,11 +91,12 @@ class DemandHistory:
 
 
 def demand_history(frame: pd.DataFrame, known_end: date, *, calendar: dict[str, str] | None = None,
-                   horizon: int = HORIZON_DAYS, first: date | None = None) -> DemandHistory:
+                   horizon: int = HORIZON_DAYS, first: date | None = None, tz: str | None = None) -> DemandHistory:
     """History of one clinic from its appointments (``appointment_date``, ``status`` and, when
-    present, ``booked_at``; every status). ``known_end``: the last day whose visits are final
-    (later days only contribute bookings on the books). Days run from the first appointment (or
-    ``first``) to ``known_end + horizon``."""
+    present, ``booked_at`` in naive UTC; every status). ``known_end``: the last day whose visits
+    are final (later days only contribute bookings on the books). Days run from the first
+    appointment (or ``first``) to ``known_end + horizon``. ``tz``: the clinic's time zone, for
+    the local day a booking was made (UTC days without it)."""
     dates = pd.to_datetime(frame["appointment_date"]).dt.normalize()
     start = first or (dates.min().date() if len(dates) else known_end)
     n = (known_end - start).days + horizon + 1
@@ -106,7 +107,10 @@ def demand_history(frame: pd.DataFrame, known_end: date, *, calendar: dict[str, 
     visits[(known_end - start).days + 1:] = np.nan
     on_books: Floats | None = None
     if "booked_at" in frame.columns and frame["booked_at"].notna().any():
-        booked = pd.to_datetime(frame["booked_at"]).dt.normalize()
+        booked = pd.to_datetime(frame["booked_at"])
+        if tz:
+            booked = booked.dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
+        booked = booked.dt.normalize()
         lead = (dates - booked).dt.days.to_numpy(dtype="float64")
         ok = inside & ~np.isnan(lead)
         lead_ix = np.clip(lead[ok], 0, horizon).astype("int64")

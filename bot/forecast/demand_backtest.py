@@ -62,7 +62,7 @@ def origins(hist: demand.DemandHistory, latest: date | None = None, *, horizon: 
     :data:`MIN_HISTORY_DAYS` of history precede the origin."""
     last = hist.day(hist.known - horizon)
     start = min(latest, last) if latest is not None else last
-    out = []
+    out: list[date] = []
     o = start
     while len(out) < max_origins and hist.index(o) + 1 >= MIN_HISTORY_DAYS:
         out.append(o)
@@ -98,18 +98,19 @@ def known_end(frame: pd.DataFrame) -> date | None:
 
 
 def clinic_scores(frame: pd.DataFrame, keys: dict[int, str], latest: date | None = None,
-                  calendars: dict[int, dict[str, str] | None] | None = None,
+                  calendars: dict[int, dict[str, str] | None] | None = None, zones: dict[int, str] | None = None,
                   horizon: int = HORIZON, max_origins: int = MAX_ORIGINS) -> list[DemandScore]:
     """Backtest every clinic of ``frame`` (an appointment frame, every status, with
     ``clinic_id``); ``latest``: the newest origin wanted (default: ``horizon`` days before the
-    last day with outcomes). Clinics without :data:`MIN_HISTORY_DAYS` of history are left out."""
+    last day with outcomes); ``calendars`` and ``zones``: holiday calendar and time zone by
+    clinic id. Clinics without :data:`MIN_HISTORY_DAYS` of history are left out."""
     end = known_end(frame)
     if end is None:
         return []
     out = []
     for cid, g in frame.groupby("clinic_id"):
         cal = (calendars or {}).get(int(cid))
-        hist = demand.demand_history(g, end, calendar=cal, horizon=horizon)
+        hist = demand.demand_history(g, end, calendar=cal, horizon=horizon, tz=(zones or {}).get(int(cid)))
         at = origins(hist, latest, horizon=horizon, max_origins=max_origins)
         score = backtest(hist, keys.get(int(cid), str(cid)), at, horizon) if at else None
         if score is not None:
