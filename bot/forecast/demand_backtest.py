@@ -38,6 +38,7 @@ class DemandScore:
     days: int = 0  # (origin, day) pairs scored
     first_origin: date | None = None
     last_origin: date | None = None
+    at: tuple[date, ...] = ()  # the origins, newest first
 
     @property
     def improvement(self) -> float:
@@ -87,7 +88,7 @@ def backtest(hist: demand.DemandHistory, clinic: str, at: list[date], horizon: i
     if not model_err:
         return None
     return DemandScore(clinic, float(np.mean(model_err)), float(np.mean(naive_err)), len(at), len(model_err),
-                       min(at), max(at))
+                       min(at), max(at), tuple(at))
 
 
 def known_end(frame: pd.DataFrame) -> date | None:
