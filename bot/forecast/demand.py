@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -59,11 +60,16 @@ def daily_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["clinic_id", "day", "visits"])
 
 
-def _holiday_days(calendar: dict[str, str] | None, years: range) -> set[date]:
+def _holiday_days(calendar: dict[str, str] | None, years: range) -> frozenset[date]:
     calendar = calendar or DEFAULT_CALENDAR
+    return _holidays(calendar["country"], calendar.get("subdiv"), years.start, years.stop)
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, subdiv: str | None, first_year: int, stop_year: int) -> frozenset[date]:
     import holidays
 
-    return set(holidays.country_holidays(calendar["country"], subdiv=calendar.get("subdiv"), years=list(years)))
+    return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=list(range(first_year, stop_year))))
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,20 @@ def test_demand_report_beats_naive_per_clinic_and_is_shown(seeded) -> None:  # t
         assert score.naive_mae == pytest.approx(sum(errors) / len(errors))
         assert score.improvement >= 0.20 and score.shown, score
     assert reply is not None and "week of" in reply.ephemeral[1] and "no demand forecast shown" not in reply.ephemeral[1]
+
+
+def test_demand_alert_only_from_a_forecast_that_beat_its_baseline(seeded) -> None:  # type: ignore[no-untyped-def]
+    from bot.alerts.config import AlertSettings, DemandCapacityParams
+    from bot.alerts.evaluate import evaluate_clinic
+
+    sessions, _ = seeded
+    settings = AlertSettings(demand_capacity=DemandCapacityParams(enabled=True))
+    with session_scope(sessions) as s:
+        clinic = s.scalars(select(Clinic).order_by(Clinic.key)).first()
+        first = s.scalar(select(func.min(Appointment.appointment_date)).where(Appointment.clinic_id == clinic.id))
+        now_ok = evaluate_clinic(s, clinic, settings, NOW, ["demand_capacity"])
+        # five weeks of history: no four-week backtest with six weeks before it, so nothing to show
+        early = datetime.combine(first + timedelta(days=35), datetime.min.time()) + timedelta(hours=20)
+        too_early = evaluate_clinic(s, clinic, settings, early, ["demand_capacity"])
+    assert [r.rule for r in now_ok] == ["demand_capacity"]
+    assert too_early == []
