@@ -78,6 +78,9 @@ def report_cmd(split: str | None = typer.Option(None, "--split", help="First sco
             typer.echo(f"  … {len(per) - clinics} more clinics (--clinics N)")
     if r.demand:
         _demand_lines(r.demand, clinics)
+    else:
+        typer.echo("demand forecast: no clinic has six weeks of history before a four-week window to score it "
+                   "against 'same weekday last week'; not shown to users")
 
 
 def _demand_lines(scores: list[DemandScore], clinics: int) -> None:
