@@ -60,8 +60,9 @@ def evaluate_clinic(session: Session, clinic: Clinic, settings: AlertSettings, n
                 from bot.forecast.ahead import demand_outlook  # pandas work only when enabled
 
                 outlook = demand_outlook(session, clinic.key, today, None, conf.demand_capacity.horizon_days)
-                out.append(demand_capacity(clinic.key, today, outlook.days, outlook.tna_in_two_weeks,
-                                           conf.demand_capacity))
+                if outlook.shown:  # a forecast that did not beat its baseline raises and clears nothing
+                    out.append(demand_capacity(clinic.key, today, outlook.days, outlook.tna_in_two_weeks,
+                                               conf.demand_capacity))
         else:
             raise UsageError(f"Unknown alert rule {rule!r}; rules: {', '.join(RULES)}")
     return out
