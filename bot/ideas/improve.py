@@ -20,11 +20,6 @@ from bot.kpi.targets import format_value
 from bot.payload import json_object
 
 BUTTON_VALUE_MAX = 2000
-_CATEGORY = {"denial-rate": "billing", "clean-claim-rate": "billing", "first-pass-resolution": "billing",
-             "net-collection-rate": "billing", "write-off-rate": "billing", "days-in-ar": "billing",
-             "initial-denial-rate": "billing", "point-of-service-collection-rate": "billing",
-             "no-show-rate": "scheduling", "third-next-available": "scheduling",
-             "patient-satisfaction": "patient_experience", "coding-accuracy": "quality_safety"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ class ImprovementStart:
         if self.driver:
             problem.append(f"Driven by: {self.driver}.")
         return {"title": title, "problem": "\n".join(problem)[:3000], "proposed_change": "",
-                "category": _CATEGORY.get(kpi.id, "other"), "clinic_key": self.clinic_key, "kpi_id": kpi.id}
+                "category": kpi.idea_category, "clinic_key": self.clinic_key, "kpi_id": kpi.id}
 
 
 def worse(direction: str, delta: float) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.kpi.catalogue import KpiDef
-from bot.orgconfig import OrgConfig, Target
+from bot.kpi.catalogue import Target
+from bot.orgconfig import OrgConfig
 
 
 @dataclass(frozen=True)
