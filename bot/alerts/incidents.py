@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.alerts.model import Finding, RuleResult
 from bot.alerts.targets import Target
 from bot.delivery import enqueue
+from bot.alerts.registry import rule_kpi
 from bot.ideas.improve import from_incident
 from bot.views.alerts import IncidentCard, follow_up, format_local, incident_message
 from storage.models import AlertIncident, IncidentState
@@ -49,7 +50,7 @@ def card_for(inc: AlertIncident, target: Target) -> IncidentCard:
 
 
 def _improve_value(inc: AlertIncident, clinic_name: str) -> str | None:
-    start = from_incident(inc.rule, inc.clinic_key, clinic_name, inc.detail or {})
+    start = from_incident(inc.rule, rule_kpi(inc.rule), inc.clinic_key, clinic_name, inc.detail or {})
     return start.to_value() if start else None
 
 
