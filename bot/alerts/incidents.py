@@ -17,9 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.alerts.model import Finding, RuleResult
+from bot.alerts.registry import rule_kpi
 from bot.alerts.targets import Target
 from bot.delivery import enqueue
-from bot.alerts.registry import rule_kpi
 from bot.ideas.improve import from_incident
 from bot.views.alerts import IncidentCard, follow_up, format_local, incident_message
 from storage.models import AlertIncident, IncidentState

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.kpi.catalogue import KpiDef
-from bot.kpi.catalogue import Target
+from bot.kpi.catalogue import KpiDef, Target
 from bot.orgconfig import OrgConfig
 
 

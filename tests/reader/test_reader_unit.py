@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from bot.kpi.catalogue import BY_ID
 from bot.kpi.grammar import parse_kpi_command
 from bot.kpi.reader import read
 from tests.reader.networks import NETWORKS, vocabulary

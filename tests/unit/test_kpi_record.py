@@ -102,7 +102,7 @@ def test_idea_forms_and_improvements_read_the_records() -> None:
     assert kpi_choices() == [(k.id, k.name) for k in CATALOGUE]
     assert kpi_name("clean-claim-rate") == "Clean claim rate" and kpi_name("gone") == "gone"
     start = ImprovementStart("coding-accuracy", None, "All clinics", "91 %", "95 %")
-    assert start.modal_fields()["category"] == "quality_safety"
+    assert start.idea_values()["category"] == "quality_safety"
 
 
 def test_no_product_module_keeps_its_own_table_of_kpi_ids() -> None:
