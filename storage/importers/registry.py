@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import NamedTuple
 
 from storage.importers.base import FeedImporter
+from storage.importers.remittances import FEED as REMITTANCES
 
 
 class Feed(NamedTuple):
@@ -66,3 +67,8 @@ def feed_of_header(header: list[str]) -> list[str]:
     cols = {c.strip() for c in header}
     return [name for name in CSV_FEEDS
             if any(all(c in cols for c in required) for required in importer_class(name).formats.values())]
+
+
+def feed_names() -> set[str]:
+    """Every ``FeedLoad.feed`` name a load can record: each CSV importer's, and remittances."""
+    return {importer_class(name).feed for name in CSV_FEEDS} | {REMITTANCES}
