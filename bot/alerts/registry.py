@@ -1,12 +1,11 @@
 """Every alert rule, as one explicit list (issue 17): its name (the ``alerts:`` key of the
-organisation file and ``opsbot alerts run --rule``), the feed it reads, the catalogue KPI its
+organisation file and ``AlertIncident.rule``), the feed it reads, the catalogue KPI its
 figures are, and how one clinic's evaluation reads its data and calls the pure rule function.
 
 ``feed``: a rule's "no data" is explained by that feed being overdue, so it is not posted again
 per clinic, and the stale-data incident names the rule as paused. ``kpi``: the audience rule
 (``bot.alerts.audience``) withholds the figures of a restricted KPI outside finance channels, and
-"Start an improvement" takes it as the measure.
-``organisation``: the rule is evaluated once for the organisation by
+"Start an improvement" takes it as the measure. ``organisation``: the rule is evaluated once for the organisation by
 :func:`bot.alerts.evaluate.run_alerts` (stale data: feed loads carry every clinic), not per clinic.
 """
 
