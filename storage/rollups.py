@@ -183,8 +183,11 @@ def refresh_feed_rollups(session: Session, feed: str, date_from: date | None = N
 
 
 def refresh_all_rollups(session: Session) -> None:
-    """Rebuild every roll-up from all raw rows (after seeding, or to repair)."""
-    for feed in FEEDS:
+    """Rebuild every roll-up from all raw rows (after seeding, or to repair): the feeds of
+    :data:`FEEDS` in that order, then any other feed that was ever loaded (a new feed's KPI
+    components need no entry here)."""
+    loaded = set(session.scalars(select(FeedLoad.feed).distinct()))
+    for feed in (*FEEDS, *sorted(loaded - set(FEEDS))):
         if feed in ("supply", "lots"):  # everything they feed was rebuilt with "inventory"
             mark_fresh(session, feed)
             continue

@@ -83,14 +83,21 @@ def tna_measures(tna: pd.DataFrame, horizon: int) -> list[Row]:
     return out
 
 
+def supply_kpis() -> tuple[Any, ...]:
+    """The KPIs whose answers the supply roll-up stores (days of supply, reorder point)."""
+    from bot.kpi.inventory import DaysOfSupplyKpi, ReorderPointKpi
+
+    return DaysOfSupplyKpi(), ReorderPointKpi()
+
+
 def supply_measures(items: pd.DataFrame, meta: dict[int, dict[str, Any]], window: int) -> dict[str, list[Row]]:
     """Days of supply and items at or below reorder point per day for the network and each
     clinic, from ``supply_item_daily`` rows (``item_id, clinic_id, day`` as a day number,
     ``usage_window, usage_sq_window, on_hand``) and the items' ``meta`` (as
     :meth:`bot.kpi.inventory._ItemKpi.items_on` builds it). Keyed by KPI id."""
-    from bot.kpi.inventory import DaysOfSupplyKpi, ReorderPointKpi, window_sd
+    from bot.kpi.inventory import window_sd
 
-    kpis = (DaysOfSupplyKpi(), ReorderPointKpi())
+    kpis = supply_kpis()
     rows = items.sort_values(["day", "clinic_id"]).reset_index(drop=True)
     totals, squares = rows["usage_window"].tolist(), rows["usage_sq_window"].tolist()
     hands, ids, clinics = rows["on_hand"].tolist(), rows["item_id"].tolist(), rows["clinic_id"].tolist()

@@ -92,10 +92,10 @@ def refresh_supply(session: Session, window: int | None = None) -> int:
     window = USAGE_DAYS if window is None else window
     session.execute(delete(SupplyItemDaily))
     if window == USAGE_DAYS:
-        from storage.rollups_measures import write_measures
+        from storage.rollups_measures import supply_kpis, write_measures
 
-        for kpi_id in ("days-of-supply", "reorder-point"):
-            write_measures(session, kpi_id, [])
+        for kpi in supply_kpis():
+            write_measures(session, kpi.kpi_id, [])
     usage = pd.DataFrame(session.execute(
         select(T.item_id, T.tx_date, func.sum(T.quantity), func.count()).where(T.kind == "usage")
         .group_by(T.item_id, T.tx_date)).all(), columns=["item_id", "day", "qty", "rows"])
