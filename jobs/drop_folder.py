@@ -24,9 +24,9 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.errors import OpsBotError
+from bot.ingest.registry import CSV_FEEDS, feed_of_header, make_importer
 from jobs.runner import JobContext, JobSpec, register_job
 from storage.db import session_scope
-from storage.importers.registry import CSV_FEEDS, feed_of_header, make_importer
 from storage.models import DropFile
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,8 @@ def _move(path: Path, folder: Path, now: datetime) -> Path:
 
 
 def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
-    from storage.importers.base import run_import
-    from storage.importers.remittances import import_remittance_file
+    from bot.ingest.base import run_import
+    from bot.ingest.remittances import import_remittance_file
 
     secret = ctx.extra.get("pseudonym_key")  # a SecretStr: never in a repr or a log line
     key = secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or "")

@@ -9,10 +9,10 @@ import typer
 
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
 from bot.cli.importing import REJECTS_HELP, import_cli, note_rejects_retention, run_file_import
+from bot.ingest.base import FeedImporter
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
-from storage.importers.base import FeedImporter
 
 FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV file")
 FORMAT = typer.Option(None, "--format", help="canonical (default: from the header)")
@@ -45,7 +45,7 @@ def remittances(
     database: str | None = database_option(),
 ) -> None:
     """Import X12 835 remittance files (one feed load per file; problem segments reported)."""
-    from storage.importers.remittances import import_remittance_file
+    from bot.ingest.remittances import import_remittance_file
     from storage.reference import ensure_clinics
 
     settings = settings_or_exit(DATABASE_URL=database)
@@ -71,7 +71,7 @@ def _command(name: str, module: str, cls: str, doc: str, *, zone_option: bool = 
                 no_progress: bool = NO_PROGRESS,
                 timezone: str | None = typer.Option(None, "--timezone", hidden=not zone_option,
                                                     help="IANA zone for clinics not in OPSBOT_CONFIG")) -> None:
-        make = getattr(__import__(f"storage.importers.{module}", fromlist=[cls]), cls)
+        make = getattr(__import__(f"bot.ingest.{module}", fromlist=[cls]), cls)
         extra = {"default_timezone": timezone} if zone_option else {}
         if source is not None and not has_source:
             typer.secho(f"note: --source does not apply to {name} (its natural key has no source)", err=True)

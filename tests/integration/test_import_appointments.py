@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import ImportSummary, run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import ImportSummary, run_import
 from storage.models import Appointment, Clinic, FeedLoad, ImportIssue
 from storage.reference import find_clinic
 

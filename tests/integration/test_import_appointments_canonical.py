@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import run_import
 from storage.models import Appointment, Clinic, ImportIssue, Provider
 
 CSV = """appointment_id,clinic,clinic_name,provider,provider_name,patient_id,booked_at,appointment_at,status,appointment_type,insurance_verified

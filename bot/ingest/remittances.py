@@ -18,12 +18,12 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
+from bot.ingest.base import FIRST_ISSUES, ImportSummary
+from bot.ingest.csvfile import default_rejects_path, private_file
+from bot.ingest.issues import Issue
+from bot.ingest.remittance_rows import RemitIssue, remittance_records
+from bot.ingest.remittance_store import store_records
 from bot.x12 import Remittance835, read_835
-from storage.importers.base import FIRST_ISSUES, ImportSummary
-from storage.importers.csvfile import default_rejects_path, private_file
-from storage.importers.issues import Issue
-from storage.importers.remittance_rows import RemitIssue, remittance_records
-from storage.importers.remittance_store import store_records
 from storage.models import FeedLoad, ImportIssue, utcnow
 
 FEED = "remittances"

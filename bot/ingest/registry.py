@@ -1,13 +1,13 @@
 """Every CSV feed the bot imports, by the name used in ``opsbot import <name>`` and in drop-folder
 file names, with its importer class (formats in docs/formats/). Remittances (X12 835) are read
-by ``storage.importers.remittances`` and are not listed here.
+by ``bot.ingest.remittances`` and are not listed here.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 
-from storage.importers.base import FeedImporter
+from bot.ingest.base import FeedImporter
 
 CSV_FEEDS: dict[str, tuple[str, str]] = {
     "appointments": ("appointments", "AppointmentsImporter"),
@@ -27,7 +27,7 @@ PSEUDONYMISING = {"appointments", "claims", "surveys"}  # take the pseudonym key
 
 def importer_class(name: str) -> type[FeedImporter]:
     module, cls = CSV_FEEDS[name]
-    return getattr(import_module(f"storage.importers.{module}"), cls)
+    return getattr(import_module(f"bot.ingest.{module}"), cls)
 
 
 def make_importer(name: str, *, pseudonym_key: str, timezones: dict[str, str],
