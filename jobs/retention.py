@@ -50,7 +50,7 @@ def purge(session: Session, now: datetime, days: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     oldest = session.scalar(select(func.min(Appointment.appointment_date)))
     if oldest is not None and oldest < cutoff:
-        from storage.rollups import refresh_appointment_rollups
+        from bot.kpi.rollup_refresh import refresh_appointment_rollups
 
         refresh_appointment_rollups(session, oldest, cutoff - timedelta(days=1))  # aggregates first
         counts["appointments"] = _rows(session.execute(delete(Appointment).where(Appointment.appointment_date < cutoff)))

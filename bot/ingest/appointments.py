@@ -143,7 +143,7 @@ class AppointmentsImporter(FeedImporter):
         if summary.data_min_date is None:
             return
         try:
-            from storage.rollups import refresh_appointment_rollups
+            from bot.kpi.rollup_refresh import refresh_appointment_rollups
         except ImportError:
             return
         refresh_appointment_rollups(session, summary.data_min_date, summary.data_max_date)

@@ -120,7 +120,7 @@ class FeedImporter:
     def finish(self, session: Session, summary: ImportSummary) -> None:
         """Called after the last chunk, before the FeedLoad is closed: refreshes the KPI roll-ups
         the feed feeds, from the first loaded data date on (``storage.rollups``)."""
-        from storage.rollups import refresh_feed_rollups
+        from bot.kpi.rollup_refresh import refresh_feed_rollups
 
         refresh_feed_rollups(session, self.feed, summary.data_min_date, None)
 

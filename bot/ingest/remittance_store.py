@@ -15,8 +15,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.ingest.remittance_rows import RemitRecord
-from bot.text import fold
 from bot.x12 import Adjustment
+from core.text import fold
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.db import rows_affected
 from storage.models import Claim, Payer, Remittance, RemittanceAdjustment, RemittanceServiceLine

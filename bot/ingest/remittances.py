@@ -59,7 +59,7 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     dates = [r.remit_date for r in records]
     summary.data_min_date, summary.data_max_date = (min(dates), max(dates)) if dates else (None, None)
     if dates:  # from the first remit date on: a new first remittance can demote a later one
-        from storage.rollups import refresh_feed_rollups
+        from bot.kpi.rollup_refresh import refresh_feed_rollups
 
         refresh_feed_rollups(session, FEED, summary.data_min_date, None)
     _record_issues(session, summary, issues)

@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from bot.text import fold
+from core.text import fold
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Clinic, Payer, Provider
 
