@@ -25,7 +25,7 @@ from pydantic import SecretStr
 
 from bot.errors import OpsBotError
 from bot.ingest.registry import CSV_FEEDS, feed_of_header, make_importer
-from jobs.runner import JobContext, JobSpec, register_job
+from jobs.context import JobContext, JobSpec
 from storage.db import session_scope
 from storage.models import DropFile
 
@@ -118,4 +118,4 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
     return {"imported": done, "failed": failed}
 
 
-register_job(JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"))
+SPECS = (JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"),)

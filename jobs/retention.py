@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from jobs.runner import JobContext, JobSpec, register_job
+from jobs.context import JobContext, JobSpec
 from storage.db import session_scope
 from storage.models import AlertIncident, Appointment, Delivery, DeliveryState, FeedLoad, ImportIssue, OAuthState
 
@@ -103,5 +103,5 @@ def retention_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[st
     return {"horizon_days": days, "cutoff": cutoff_date(now, days).isoformat(), "deleted": counts}
 
 
-register_job(JobSpec(JOB_ID, retention_job, "Delete raw rows past the retention horizon (aggregates kept)",
-                     every_minutes=24 * 60))
+SPECS = (JobSpec(JOB_ID, retention_job, "Delete raw rows past the retention horizon (aggregates kept)",
+                 every_minutes=24 * 60),)

@@ -90,7 +90,7 @@ def lease_status(database: str | None = database_option()) -> None:
 @jobs_cli.command("list")
 def list_jobs(database: str | None = database_option()) -> None:
     """Jobs, their schedule ids, schedules in words and next run times (UTC)."""
-    from jobs.runner import JOBS
+    from jobs.registry import JOBS
     from jobs.schedule_words import schedule_in_words
     from jobs.scheduler import build_scheduler
 
