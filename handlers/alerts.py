@@ -29,7 +29,7 @@ from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 
