@@ -10,7 +10,6 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import (
     GROUP_OPTIONS,
     database_option,
@@ -19,6 +18,7 @@ from bot.cli.common import (
     settings_or_exit,
     user_errors,
 )
+from bot.cli.root import cli
 from bot.ingest.base import FeedImporter, ImportSummary, run_import
 from bot.orgconfig import load_org_config
 from bot.settings import Settings

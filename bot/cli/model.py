@@ -14,8 +14,8 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 model_cli = typer.Typer(no_args_is_help=True, help="Look-ahead models: report and training.")
 predict_cli = typer.Typer(no_args_is_help=True, help="Predictions from the look-ahead models.")

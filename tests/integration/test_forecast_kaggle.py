@@ -27,9 +27,8 @@ SLICE = ("JARDIM CAMBURI", "MARIA ORTIZ", "RESISTÊNCIA", "JARDIM DA PENHA", "IT
 
 
 def run(args: list[str]):  # type: ignore[no-untyped-def]
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     return CliRunner().invoke(cli, args)
 
 

@@ -78,9 +78,8 @@ def test_default_timezone_option_places_unknown_clinics(sessions: sessionmaker[S
 
 
 def test_cli_prints_summary_and_rejects(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)  # default rejects file: rejects/<name>.rejects.csv here
     path = tmp_path / "canonical.csv"
