@@ -52,10 +52,10 @@ def main() -> None:
     ap.add_argument("--db", default=f"sqlite:///{Path(tempfile.gettempdir()) / 'opsbot-bench-kaggle.db'}")
     args = ap.parse_args()
 
+    from bot.ingest.appointments import AppointmentsImporter
+    from bot.ingest.base import run_import
     from storage import forecast_queries as q
     from storage.db import make_engine, make_session_factory, session_scope
-    from storage.importers.appointments import AppointmentsImporter
-    from storage.importers.base import run_import
     from storage.migrate import upgrade
     from storage.models import Appointment
 

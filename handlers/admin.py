@@ -24,7 +24,7 @@ from storage.db import session_scope
 from storage.models import Clinic, utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 
 def _known_clinic(ctx: AppContext, session: object, key: str) -> bool:

@@ -25,10 +25,10 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.errors import OpsBotError
+from bot.ingest.registry import CSV_FEEDS, feed_of_header, make_importer
+from jobs.context import JobContext, JobSpec
 from jobs.drop_storage import DEFAULT_DONE_RETENTION_DAYS, private_dir, private_move, purge_done, write_private
-from jobs.runner import JobContext, JobSpec, register_job
 from storage.db import session_scope
-from storage.importers.registry import CSV_FEEDS, feed_of_header, make_importer
 from storage.models import DropFile
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,8 @@ def recognise(path: Path) -> str:
 
 
 def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
-    from storage.importers.base import run_import
-    from storage.importers.remittances import import_remittance_file
+    from bot.ingest.base import run_import
+    from bot.ingest.remittances import import_remittance_file
 
     secret = ctx.extra.get("pseudonym_key")  # a SecretStr: never in a repr or a log line
     key = secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or "")
@@ -116,4 +116,4 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
     return {"imported": done, "failed": failed, "purged": purged}
 
 
-register_job(JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"))
+SPECS = (JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"),)

@@ -1,5 +1,5 @@
 """``opsbot import remittances`` and one ``opsbot import <feed>`` command per CSV feed of
-``storage.importers.registry.CSV_FEEDS`` except appointments (formats in docs/formats/)."""
+``bot.ingest.registry.CSV_FEEDS`` except appointments (formats in docs/formats/)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import typer
 
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
 from bot.cli.importing import REJECTS_HELP, import_cli, note_rejects_retention, run_file_import
+from bot.ingest.base import FeedImporter
+from bot.ingest.registry import CSV_FEEDS, Feed, importer_class
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
-from storage.importers.base import FeedImporter
-from storage.importers.registry import CSV_FEEDS, Feed, importer_class
 
 FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV file")
 FORMAT = typer.Option(None, "--format", help="canonical (default: from the header)")
@@ -46,7 +46,7 @@ def remittances(
     database: str | None = database_option(),
 ) -> None:
     """Import X12 835 remittance files (one feed load per file; problem segments reported)."""
-    from storage.importers.remittances import import_remittance_file
+    from bot.ingest.remittances import import_remittance_file
     from storage.reference import ensure_clinics
 
     settings = settings_or_exit(DATABASE_URL=database)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 from bot.settings import Settings
 
 jobs_cli = typer.Typer(no_args_is_help=True, help="Scheduled jobs (alerts, delivery, digest).")
@@ -91,7 +91,7 @@ def lease_status(database: str | None = database_option()) -> None:
 @jobs_cli.command("list")
 def list_jobs(database: str | None = database_option()) -> None:
     """Jobs, their schedule ids, schedules in words and next run times (UTC)."""
-    from jobs.runner import JOBS
+    from jobs.registry import JOBS
     from jobs.schedule_words import schedule_in_words
     from jobs.scheduler import build_scheduler
 

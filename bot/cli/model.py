@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 if TYPE_CHECKING:
     from bot.forecast.demand_backtest import DemandScore

@@ -6,8 +6,8 @@ import logging
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
+from bot.cli.root import cli
 from bot.compat import check_compatible
 from bot.settings import require
 from storage.db import make_session_factory

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 roles_cli = typer.Typer(no_args_is_help=True, help="Roles from the command line (the first admin).")
 cli.add_typer(roles_cli, name="roles")

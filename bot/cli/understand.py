@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 
 @cli.command("understand")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
 from bot.kpi import drivers
-from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope
+from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
@@ -34,14 +34,6 @@ from storage.models import FeedLoad
 TREND_POINTS = 12
 SMALL_N = 30
 BREAKDOWN_MAX = 25
-
-
-@dataclass
-class TrendPoint:
-    label: str
-    start: date
-    end: date
-    measure: Measure
 
 
 @dataclass

@@ -20,13 +20,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.kpi.base import TrendPoint
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.targets import format_value
-
-if TYPE_CHECKING:
-    from bot.kpi.engine import TrendPoint
 
 MIN_POINTS = 12
 ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}

@@ -16,9 +16,9 @@ from sklearn.metrics import roc_auc_score
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import run_import
 from storage.db import make_engine, make_session_factory, session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import run_import
 from storage.models import Appointment
 
 pytestmark = pytest.mark.shared_data
@@ -27,9 +27,8 @@ SLICE = ("JARDIM CAMBURI", "MARIA ORTIZ", "RESISTÊNCIA", "JARDIM DA PENHA", "IT
 
 
 def run(args: list[str]):  # type: ignore[no-untyped-def]
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     return CliRunner().invoke(cli, args)
 
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest import claims
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import run_import
+from bot.ingest.feed_fields import check_keys
+from bot.ingest.issues import ChunkIssues
 from storage.db import session_scope
-from storage.importers import claims
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import run_import
-from storage.importers.feed_fields import check_keys
-from storage.importers.issues import ChunkIssues
 from storage.models import Appointment, ImportIssue
 
 LONG = "n" * 65

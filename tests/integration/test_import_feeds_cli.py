@@ -16,9 +16,8 @@ BODY = ("ST*835*7~BPR*I*0*C*NON************20260302~N1*PR*ACME HEALTH~"
 
 
 def test_cli_remittances_and_claims(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)  # default rejects files: rejects/<name>.rejects.csv here
     remit = tmp_path / "r.835"

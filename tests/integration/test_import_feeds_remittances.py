@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest.base import run_import
+from bot.ingest.claims import ClaimsImporter
+from bot.ingest.remittances import import_remittance_file
 from storage.db import session_scope
-from storage.importers.base import run_import
-from storage.importers.claims import ClaimsImporter
-from storage.importers.remittances import import_remittance_file
 from storage.models import FeedLoad, ImportIssue, Remittance, RemittanceAdjustment, RemittanceServiceLine
 
 HEADER = "ST*835*0001~BPR*I*440*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*{date}~N1*PR*ACME HEALTH~N1*PE*NORTH CLINIC~"

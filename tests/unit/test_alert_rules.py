@@ -16,8 +16,9 @@ from bot.alerts.config import (
     LowStockParams,
     StaleParams,
 )
+from bot.alerts.denial_drivers import RemitRow
 from bot.alerts.rules.compliance import ComplianceSnapshot, compliance, milestone
-from bot.alerts.rules.denials import RemitRow, alert_weeks, denial_spike
+from bot.alerts.rules.denials import alert_weeks, denial_spike
 from bot.alerts.rules.inventory import ItemInfo, LotSnapshot, expiring_lots, low_stock
 from bot.kpi.inventory import reorder_point as kpi_reorder_point
 from bot.kpi.inventory import safety_stock as kpi_safety_stock

@@ -18,6 +18,7 @@ from bot.access.kpis import DOMAIN_OF
 from bot.ideas.improve import ImprovementStart
 from bot.ideas.kpis import kpi_choices, kpi_name
 from bot.ideas.states import CATEGORIES
+from bot.ingest.registry import feed_names
 from bot.kpi.base import RatioKpi
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.components import PARTS, components
@@ -25,7 +26,6 @@ from bot.kpi.reader.kpis import find_kpis
 from bot.kpi.reader.vocab import norm
 from bot.kpi.registry import every_impl
 from bot.views.kpi import n_of_d
-from storage.importers.registry import feed_names
 
 REPO = Path(__file__).resolve().parents[2]
 SECTIONS = {"Access and scheduling": "access", "Revenue cycle": "revenue", "Patient experience": "experience",

@@ -12,8 +12,8 @@ import bot.cli.importing_feeds  # noqa: F401  (adds the feed commands to import_
 from bot.alerts.config import AlertOverride, AlertSettings
 from bot.alerts.registry import BY_NAME, RULE_FEEDS, RULES, rule_kpi
 from bot.cli.importing import import_cli
+from bot.ingest.registry import CSV_FEEDS, feed_names, importer_class
 from bot.kpi.catalogue import BY_ID
-from storage.importers.registry import CSV_FEEDS, feed_names, importer_class
 from storage.rollups import FEEDS
 
 

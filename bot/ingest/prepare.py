@@ -1,11 +1,11 @@
 """The database-free half of an import: read a chunk, validate it, reject repeated keys.
 
 :class:`ChunkPreparer` turns the file into a stream of :class:`Prepared` chunks, each holding
-everything the writing half (:mod:`storage.importers.runner`) needs: the good rows as model
+everything the writing half (:mod:`bot.ingest.runner`) needs: the good rows as model
 columns, the issues, the rejected raw rows with their reasons, and the counts. It keeps the only
 state that spans chunks (natural keys seen so far, :class:`SeenKeys`) and touches no database
 unless the importer's ``validate`` does (``validate_uses_session``), so it can run in a worker
-process (:mod:`storage.importers.worker`) while the main process writes.
+process (:mod:`bot.ingest.worker`) while the main process writes.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from bot.ingest.base import FeedImporter
+from bot.ingest.csvfile import read_chunks
+from bot.ingest.issues import WARNING, ChunkIssues, reasons_by_line
+from bot.ingest.quotes import BlankedLines
 from storage.bulk_values import key_hashes
-from storage.importers.base import FeedImporter
-from storage.importers.csvfile import read_chunks
-from storage.importers.issues import WARNING, ChunkIssues, reasons_by_line
-from storage.importers.quotes import BlankedLines
 
 
 @dataclass

@@ -11,10 +11,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.importers.base import FeedImporter
-from storage.importers.feed_fields import Fields, validate_frame_with
-from storage.importers.feed_refs import clinic_ids, payer_ids
-from storage.importers.issues import ChunkIssues
+from bot.ingest.base import FeedImporter
+from bot.ingest.feed_fields import Fields, validate_frame_with
+from bot.ingest.feed_refs import clinic_ids, payer_ids
+from bot.ingest.issues import ChunkIssues
 from storage.models import ArSnapshot, Claim, LedgerEntry
 
 KINDS = {"charge", "payer_payment", "patient_payment", "refund", "contractual_adjustment",

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from storage.importers.csvfile import FORMULA_CHARACTERS
-from storage.importers.issues import ChunkIssues
+from bot.ingest.csvfile import FORMULA_CHARACTERS
+from bot.ingest.issues import ChunkIssues
 
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}

@@ -23,7 +23,7 @@ import pandas as pd
 from pandas.errors import ParserWarning
 
 from bot.errors import ImportFormatError
-from storage.importers.quotes import BlankedLines
+from bot.ingest.quotes import BlankedLines
 
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
 
@@ -122,7 +122,7 @@ def _without_blank_rows(chunk: pd.DataFrame) -> pd.DataFrame:
 
 def raw_records(path: Path, lines: set[int], blank_lines: frozenset[int] = frozenset()) -> dict[int, list[str]]:
     """The raw fields of the given record lines (second pass; used only for unsplittable rows),
-    reading ``blank_lines`` as empty (as the import did: see :mod:`storage.importers.quotes`)."""
+    reading ``blank_lines`` as empty (as the import did: see :mod:`bot.ingest.quotes`)."""
     found: dict[int, list[str]] = {}
     with path.open("rb") as binary, io.TextIOWrapper(io.BufferedReader(BlankedLines(binary, blank_lines)),
                                                      encoding="utf-8-sig", newline="") as handle:

@@ -14,11 +14,11 @@ import pandas as pd
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.text import fold
+from bot.ingest.remittance_rows import RemitRecord
 from bot.x12 import Adjustment
+from core.text import fold
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.db import rows_affected
-from storage.importers.remittance_rows import RemitRecord
 from storage.models import Claim, Payer, Remittance, RemittanceAdjustment, RemittanceServiceLine
 from storage.reference import ensure_payers
 

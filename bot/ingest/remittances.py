@@ -18,12 +18,12 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
+from bot.ingest.base import FIRST_ISSUES, ImportSummary
+from bot.ingest.csvfile import default_rejects_path, private_file
+from bot.ingest.issues import Issue
+from bot.ingest.remittance_rows import RemitIssue, remittance_records
+from bot.ingest.remittance_store import store_records
 from bot.x12 import Remittance835, read_835
-from storage.importers.base import FIRST_ISSUES, ImportSummary
-from storage.importers.csvfile import default_rejects_path, private_file
-from storage.importers.issues import Issue
-from storage.importers.remittance_rows import RemitIssue, remittance_records
-from storage.importers.remittance_store import store_records
 from storage.models import FeedLoad, ImportIssue, utcnow
 
 FEED = "remittances"
@@ -59,7 +59,7 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     dates = [r.remit_date for r in records]
     summary.data_min_date, summary.data_max_date = (min(dates), max(dates)) if dates else (None, None)
     if dates:  # from the first remit date on: a new first remittance can demote a later one
-        from storage.rollups import refresh_feed_rollups
+        from bot.kpi.rollup_refresh import refresh_feed_rollups
 
         refresh_feed_rollups(session, FEED, summary.data_min_date, None)
     _record_issues(session, summary, issues)

@@ -9,12 +9,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.errors import ConfigurationError
+from bot.ingest.base import FeedImporter, ImportSummary
+from bot.ingest.feed_fields import Fields, validate_frame_with
+from bot.ingest.feed_refs import clinic_ids, payer_ids, provider_ids
+from bot.ingest.issues import ChunkIssues
+from bot.ingest.remittance_store import link_remittances_to_claims
 from bot.privacy import pseudonymise
-from storage.importers.base import FeedImporter, ImportSummary
-from storage.importers.feed_fields import Fields, validate_frame_with
-from storage.importers.feed_refs import clinic_ids, payer_ids, provider_ids
-from storage.importers.issues import ChunkIssues
-from storage.importers.remittance_store import link_remittances_to_claims
 from storage.models import Claim
 
 REQUIRED = ("claim_id", "clinic", "service_date", "created_date", "charge")

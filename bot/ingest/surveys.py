@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from storage.importers.base import FeedImporter
-from storage.importers.claims import pseudonyms
-from storage.importers.feed_fields import Fields, validate_frame_with
-from storage.importers.feed_refs import clinic_ids, provider_ids
-from storage.importers.issues import ChunkIssues
+from bot.ingest.base import FeedImporter
+from bot.ingest.claims import pseudonyms
+from bot.ingest.feed_fields import Fields, validate_frame_with
+from bot.ingest.feed_refs import clinic_ids, provider_ids
+from bot.ingest.issues import ChunkIssues
 from storage.models import SurveyResponse
 
 

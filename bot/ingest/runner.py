@@ -1,12 +1,12 @@
-"""The chunk loop behind :func:`storage.importers.base.run_import`: the writing half.
+"""The chunk loop behind :func:`bot.ingest.base.run_import`: the writing half.
 
-Chunks come from a :class:`~storage.importers.prepare.ChunkPreparer` (read, validate, reject
+Chunks come from a :class:`~bot.ingest.prepare.ChunkPreparer` (read, validate, reject
 repeated keys: no database unless the importer's ``validate`` needs it). Per chunk, this module
 does the bookkeeping (counts, rejects file, first issues) and all database work (``load`` + issue
 rows), in the caller's session and transaction.
 
 Large files of an importer whose ``validate`` is pure are prepared in a worker process
-(:mod:`storage.importers.worker`) while this process writes: both halves hold the GIL, so a
+(:mod:`bot.ingest.worker`) while this process writes: both halves hold the GIL, so a
 thread would not help. When the target table was empty at the start, no row of the file can
 match a stored one (repeats within the file are rejected first), so ``load`` is told to skip the
 key look-up (``FeedImporter.target_was_empty``). On SQLite a large load defers the target
@@ -27,14 +27,14 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from bot.errors import ImportFormatError
+from bot.ingest import worker
+from bot.ingest.base import FIRST_ISSUES, FeedImporter, ImportSummary, progress_enabled
+from bot.ingest.csvfile import RejectsFile, default_rejects_path, has_quotes, raw_records, read_header
+from bot.ingest.issues import REJECT, Issue
+from bot.ingest.prepare import ChunkPreparer, Prepared
+from bot.ingest.quotes import unbalanced_quote_lines
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
-from storage.importers import worker
-from storage.importers.base import FIRST_ISSUES, FeedImporter, ImportSummary, progress_enabled
-from storage.importers.csvfile import RejectsFile, default_rejects_path, has_quotes, raw_records, read_header
-from storage.importers.issues import REJECT, Issue
-from storage.importers.prepare import ChunkPreparer, Prepared
-from storage.importers.quotes import unbalanced_quote_lines
 from storage.models import FeedLoad, ImportIssue, utcnow
 
 CHUNK_ROWS = 50_000  # rows per chunk, in one process

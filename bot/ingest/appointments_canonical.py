@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from storage.importers.appointments import lead_days, value_detail, warn_booked_late
-from storage.importers.feed_fields import check_keys
-from storage.importers.issues import ChunkIssues
+from bot.ingest.appointments import lead_days, value_detail, warn_booked_late
+from bot.ingest.feed_fields import check_keys
+from bot.ingest.issues import ChunkIssues
 from storage.models import AppointmentStatus
 
 if TYPE_CHECKING:
-    from storage.importers.appointments import AppointmentsImporter
+    from bot.ingest.appointments import AppointmentsImporter
 
 _STATUSES = {s.value for s in AppointmentStatus}
 _TRUE = {"true", "yes", "y", "1", "t"}

@@ -1,4 +1,4 @@
-"""Run a :class:`~storage.importers.prepare.ChunkPreparer` in a worker process.
+"""Run a :class:`~bot.ingest.prepare.ChunkPreparer` in a worker process.
 
 Why a process and not a thread: reading, validating and pseudonymising are Python/pandas work
 that holds the GIL, and so does preparing rows for the database; two threads take turns on one
@@ -22,7 +22,7 @@ from collections.abc import Generator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from storage.importers.prepare import ChunkPreparer, Prepared
+from bot.ingest.prepare import ChunkPreparer, Prepared
 
 _DONE, _CHUNK, _ERROR = "done", "chunk", "error"
 

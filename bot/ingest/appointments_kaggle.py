@@ -13,7 +13,7 @@ Mapping (facts from /work/shared/data/SOURCES.md):
   i.e. they are local times labelled ``Z``; the booking date as written is therefore taken as the
   local booking date, and ``lead_days`` = appointment date − that date (same-day = 0).
 * ``PatientId`` is read as text and pseudonymised; ``Age`` is checked and kept only as an age
-  band (:func:`storage.importers.appointments.age_bands`; a negative or missing age: no band).
+  band (:func:`bot.ingest.appointments.age_bands`; a negative or missing age: no band).
 * ``SMS_received``, ``Scholarship``, ``Hipertension``, ``Diabetes``, ``Alcoholism``: 0/1 flags ->
   booleans; ``Handcap`` (0–4, the number of handicaps) -> ``handicap`` = any. Another value:
   null and a warning. These inputs of the no-show model identify nobody (issue 20).
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from storage.importers.appointments import (
+from bot.ingest.appointments import (
     age_bands,
     by_value,
     lead_days,
@@ -34,11 +34,11 @@ from storage.importers.appointments import (
     value_detail,
     warn_booked_late,
 )
-from storage.importers.issues import ChunkIssues
+from bot.ingest.issues import ChunkIssues
 from storage.reference import slugify
 
 if TYPE_CHECKING:
-    from storage.importers.appointments import AppointmentsImporter
+    from bot.ingest.appointments import AppointmentsImporter
 
 _OUTCOMES = {"yes": "no_show", "no": "completed"}
 FLAG_COLUMNS = {"SMS_received": "sms_reminder", "Scholarship": "scholarship", "Hipertension": "hypertension",

@@ -9,7 +9,7 @@ implements ``validate``; :func:`run_import` does the rest:
 3. stream the file in chunks (``pandas.read_csv(chunksize=..., dtype=str)``; memory stays flat)
    with a tqdm progress bar on stderr (bytes read; off when stderr is not a tty or when asked);
    large files are read and validated in a worker process while the caller's writes
-   (:mod:`storage.importers.worker`);
+   (:mod:`bot.ingest.worker`);
 4. per chunk: ``validate`` turns the raw text rows into model columns and marks rejects/warnings
    by line; rows whose natural key repeats an earlier row of the file are rejected
    (``duplicate_id``); good rows go to ``load`` (default: :func:`storage.bulk.upsert_frame`);
@@ -48,8 +48,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
+from bot.ingest.issues import ChunkIssues, Issue
 from storage.bulk import UpsertCounts, upsert_frame
-from storage.importers.issues import ChunkIssues, Issue
 
 FIRST_ISSUES = 100  # issues listed in the printed report; all are stored in import_issues
 
@@ -120,7 +120,7 @@ class FeedImporter:
     def finish(self, session: Session, summary: ImportSummary) -> None:
         """Called after the last chunk, before the FeedLoad is closed: refreshes the KPI roll-ups
         the feed feeds, from the first loaded data date on (``storage.rollups``)."""
-        from storage.rollups import refresh_feed_rollups
+        from bot.kpi.rollup_refresh import refresh_feed_rollups
 
         refresh_feed_rollups(session, self.feed, summary.data_min_date, None)
 
@@ -181,7 +181,7 @@ def run_import(session: Session, importer: FeedImporter, path: Path | str, **opt
     Raises:
         ImportFormatError: unreadable file or unrecognised header (nothing is imported).
     """
-    from storage.importers.runner import ImportRun
+    from bot.ingest.runner import ImportRun
 
     return ImportRun(session, importer, Path(path), **options).run()
 

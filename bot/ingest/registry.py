@@ -1,7 +1,7 @@
 """Every CSV feed the bot imports, by the name used in ``opsbot import <name>`` and in drop-folder
 file names, with its importer class (formats in docs/formats/): one explicit list that the
 ``opsbot import`` commands, the drop folder and header detection all read (issue 17). Remittances (X12 835) are read
-by ``storage.importers.remittances`` and are not listed here.
+by ``bot.ingest.remittances`` and are not listed here.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 from importlib import import_module
 from typing import NamedTuple
 
-from storage.importers.base import FeedImporter
-from storage.importers.remittances import FEED as REMITTANCES
+from bot.ingest.base import FeedImporter
+from bot.ingest.remittances import FEED as REMITTANCES
 
 
 class Feed(NamedTuple):
-    """One CSV feed: its importer (``module`` under ``storage.importers``, class ``cls``), the
+    """One CSV feed: its importer (``module`` under ``bot.ingest``, class ``cls``), the
     ``opsbot import`` help line, and the options its command takes: ``zone_option`` (a
     ``--timezone`` for clinics not in the organisation file), ``has_source`` (a ``--source``
     label in its natural key), ``pseudonymising`` (the importer takes the pseudonym key first)."""
@@ -48,7 +48,7 @@ CSV_FEEDS: dict[str, Feed] = {
 
 def importer_class(name: str) -> type[FeedImporter]:
     feed = CSV_FEEDS[name]
-    return getattr(import_module(f"storage.importers.{feed.module}"), feed.cls)
+    return getattr(import_module(f"bot.ingest.{feed.module}"), feed.cls)
 
 
 def make_importer(name: str, *, pseudonym_key: str, timezones: dict[str, str],

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from storage.importers.appointments_canonical import _instants as local_instants
-from storage.importers.base import FeedImporter
-from storage.importers.feed_fields import Fields, validate_frame_with
-from storage.importers.feed_refs import clinic_ids, clinic_zones, provider_ids
-from storage.importers.issues import ChunkIssues
+from bot.ingest.appointments_canonical import _instants as local_instants
+from bot.ingest.base import FeedImporter
+from bot.ingest.feed_fields import Fields, validate_frame_with
+from bot.ingest.feed_refs import clinic_ids, clinic_zones, provider_ids
+from bot.ingest.issues import ChunkIssues
 from storage.models import Slot, SlotState
 
 STATES = {s.value for s in SlotState}

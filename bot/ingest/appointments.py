@@ -21,10 +21,10 @@ from pandas.api.extensions import take
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.ingest.base import FeedImporter, ImportSummary
+from bot.ingest.issues import ChunkIssues
 from bot.privacy import Pseudonymiser
 from storage.bulk import UpsertCounts, upsert_frame
-from storage.importers.base import FeedImporter, ImportSummary
-from storage.importers.issues import ChunkIssues
 from storage.models import Appointment, Clinic
 from storage.reference import ensure_clinics, ensure_providers
 
@@ -83,9 +83,9 @@ class AppointmentsImporter(FeedImporter):
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
         """Pure (no database): clinics/providers come out as keys, resolved to ids in ``load``."""
         if self.file_format == KAGGLE:
-            from storage.importers.appointments_kaggle import validate_kaggle as parse
+            from bot.ingest.appointments_kaggle import validate_kaggle as parse
         else:
-            from storage.importers.appointments_canonical import validate_canonical as parse
+            from bot.ingest.appointments_canonical import validate_canonical as parse
         out = parse(self, chunk, issues)
         out.insert(0, "source", self.source or self.file_format)
         return out
@@ -143,7 +143,7 @@ class AppointmentsImporter(FeedImporter):
         if summary.data_min_date is None:
             return
         try:
-            from storage.rollups import refresh_appointment_rollups
+            from bot.kpi.rollup_refresh import refresh_appointment_rollups
         except ImportError:
             return
         refresh_appointment_rollups(session, summary.data_min_date, summary.data_max_date)
