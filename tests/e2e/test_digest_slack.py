@@ -4,6 +4,8 @@ Then the scheduled job posts the subscribed channel's digest to the stand-in at 
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import json
 from datetime import date, datetime, timedelta
 
@@ -36,7 +38,7 @@ def _text(reply: dict) -> str:
 
 @pytest.fixture
 def seeded(sessions):  # type: ignore[no-untyped-def]
-    today = utcnow().date()
+    today = datetime.now(ZoneInfo("America/New_York")).date()  # north's own calendar day (not UTC's)
     with session_scope(sessions) as s:
         north = Clinic(key="north", name="North Family Practice", name_folded="north family practice",
                        timezone="America/New_York")

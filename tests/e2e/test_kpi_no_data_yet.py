@@ -16,10 +16,10 @@ from sqlalchemy import insert
 
 from bot.asking import LocalSlack
 from bot.settings import load_settings
-from bot.text import fold
+from core.text import fold
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad
-from storage.rollups import refresh_appointment_rollups
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 
 pytestmark = pytest.mark.e2e
 

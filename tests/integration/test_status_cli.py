@@ -19,9 +19,8 @@ ORG = """clinics:
 
 
 def status(db_url: str) -> str:
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     result = CliRunner().invoke(cli, ["status", "--database", db_url])
     assert result.exit_code == 0, result.output
     return result.output

@@ -117,6 +117,28 @@ class _Hit:
                 f"{ref} {self.signal.limit:.1%} ({kind} chart, {self.chart.n_baseline} baseline weeks)")
 
 
+def _within(narrow: str, broad: str) -> bool:
+    """Whether slice subject ``narrow`` is a strict part of ``broad`` (``clinic`` ⊃ ``payer:p`` and
+    ``category:c`` ⊃ ``payer:p/category:c``)."""
+    if narrow == broad:
+        return False
+    return broad == "clinic" or broad in narrow.split("/")
+
+
+def _headline(hits: list[_Hit]) -> _Hit:
+    """The slice that names the event: start from the hit with the most excess denials, then step
+    down to a narrower signalling slice while one holds at least half of the current slice's
+    excess, taking the one where the excess is most concentrated (excess per claim, i.e. the rise
+    in rate points). A spike at one payer is named by that payer, not by "all payers" whose excess
+    merely includes it; a spike spread over every payer of one category by the category."""
+    top = hits[0]
+    while True:
+        inner = [h for h in hits if _within(h.slice.subject, top.slice.subject) and h.excess >= 0.5 * top.excess]
+        if not inner:
+            return top
+        top = max(inner, key=lambda h: (h.excess / max(h.n, 1), h.excess))
+
+
 def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params: DenialParams) -> RuleResult:
     """Evaluate every slice on the latest complete week; upward signals of one clinic and week
     are ONE finding (subject ``denials``), titled by the slice with the most excess denials and
@@ -158,7 +180,7 @@ def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params:
             result.clear.add("denials")
         return result
     hits.sort(key=lambda h: (-h.excess, h.slice.subject))
-    top = hits[0]
+    top = _headline(hits)
     word = "spike" if top.signal.kind == "spike" else "shift"
     began = last_run_start(top.chart) if top.signal.kind != "spike" else None
     clinic_slice = next((s for s in slices if s.subject == "clinic"), None)
