@@ -16,10 +16,14 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from bot.seed import SeedParams
 
 ENV_NETWORK50 = "OPSBOT_NETWORK50_URL"
 ENV_GENERATE = "OPSBOT_NETWORK50"
@@ -42,15 +46,24 @@ NETWORK50 = Shape(clinics=50, days=365, checked_clinics=3)
 GENERATED_END = date(2026, 3, 18)
 
 
+# how the oracle tests seed: ``seed_database(session, seed_params(shape), **SEED_KW)``
+SEED_KW = {"pseudonym_key": "oracle-test-key", "validate_rows": 0}
+
+
+def seed_params(shape: Shape) -> SeedParams:
+    from bot.seed import SeedParams
+
+    return SeedParams(clinics=shape.clinics, days=shape.days, seed=shape.seed,
+                      **({"end_date": shape.end_date} if shape.end_date else {}))
+
+
 def seed(sessions: sessionmaker[Session], shape: Shape) -> None:
     """Generate ``shape`` into the (empty, migrated) database behind ``sessions``."""
-    from bot.seed import SeedParams, seed_database
+    from bot.seed import seed_database
     from storage.db import session_scope
 
-    params = SeedParams(clinics=shape.clinics, days=shape.days, seed=shape.seed,
-                        **({"end_date": shape.end_date} if shape.end_date else {}))
     with session_scope(sessions) as s:
-        seed_database(s, params, pseudonym_key="oracle-test-key", validate_rows=0)
+        seed_database(s, seed_params(shape), **SEED_KW)  # type: ignore[arg-type]
 
 
 def network50_url(workdir: Path) -> str:
