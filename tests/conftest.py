@@ -35,9 +35,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 os.environ.setdefault("OPSBOT_DEV_PSEUDONYM_KEY", "1")
 
 
-# The tests that take longest (``--durations``, 2 workers), run first so that both xdist workers
-# finish together instead of one starting a three-minute test near the end (``scripts/test``
-# runs ``--dist loadgroup --no-loadscope-reorder``, which keeps this order).
+# The test files that take longest (``--durations``, 2 workers), run first so that both xdist
+# workers finish together instead of one starting a three-minute test near the end
+# (``scripts/test`` runs ``--dist loadfile --no-loadscope-reorder``, which keeps this order).
 LONGEST_FIRST = (
     "tests/integration/test_kpi_every_kpi_network50.py",
     "tests/integration/test_forecast_kaggle.py",
@@ -48,17 +48,13 @@ LONGEST_FIRST = (
     "tests/e2e/test_db_pause.py",
     "tests/integration/test_delivery_races.py",
     "tests/e2e/test_fuzz_interactions.py",
+    "tests/integration/test_kpi_every_kpi.py",
+    "tests/integration/test_drivers_seeded.py",
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest first (``LONGEST_FIRST``), and the tests of one file that share a seeded network
-    (``seeded_db``) on one worker per database kind, so each worker seeds it at most once."""
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "seeded_db" in callspec.params:
-            item.add_marker(pytest.mark.xdist_group(f"{item.path.name}:{callspec.params['seeded_db']}"))
+    """Longest files first (``LONGEST_FIRST``); the rest keep their order."""
 
     def rank(item: pytest.Item) -> int:
         return next((i for i, path in enumerate(LONGEST_FIRST) if item.nodeid.startswith(path)), len(LONGEST_FIRST))
