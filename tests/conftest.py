@@ -3,7 +3,8 @@
 Databases: ``db_url`` is parametrised over SQLite and PostgreSQL (127.0.0.1:5432, user postgres,
 trust auth; override with OPSBOT_TEST_PG_URL). Each test gets a fresh database cloned from a
 template migrated once per session. When PostgreSQL is unreachable the PostgreSQL variants skip,
-except under CI=true, where that is a failure.
+except under CI=true, where that is a failure. ``seeded_db`` does the same for generated networks:
+each is seeded once per session and database kind, and every test gets its own copy.
 
 Shared data: ``shared_dir`` is ``../shared`` beside the checkout; tests that need it skip with a
 reason where it is absent.
