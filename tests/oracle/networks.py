@@ -6,7 +6,7 @@ in late February, so the last month is partial and the month before is whole). `
 is the 50-clinic, one-year network; :func:`network50_url` reads an existing database named by
 ``$OPSBOT_NETWORK50_URL`` (read only, see :func:`read_only_engine`); without one it generates the
 network into a fresh SQLite file under CI (``CI=true``) or when ``$OPSBOT_NETWORK50=generate``
-(about as long as ``opsbot seed --clinics 50 --days 365``: 3–6 minutes here), and otherwise skips
+(about as long as ``opsbot seed --clinics 50 --days 365``: about two minutes here), and otherwise skips
 saying how to run it.
 """
 
