@@ -16,7 +16,7 @@ Prints (never fails on timing):
   the load average before and after;
 * peak RSS of an import of the file and of a 10× copy (new appointment ids) in fresh
   subprocesses, to show chunked streaming keeps memory flat: the importing process and, when
-  the file is prepared in a worker process (storage.importers.worker), that worker.
+  the file is prepared in a worker process (bot.ingest.worker), that worker.
 
 Default file: ../shared/data/rmartins__DataMining/KaggleV2-May-2016.csv.
 """
@@ -70,10 +70,10 @@ def bare_schema(path: Path, db: Path) -> float:
 
 
 def ours(path: Path, db: Path, rollups: bool) -> tuple[float, int]:
+    from bot.ingest.appointments import AppointmentsImporter
+    from bot.ingest.base import run_import
     from storage import migrate
     from storage.db import make_engine, make_session_factory, session_scope
-    from storage.importers.appointments import AppointmentsImporter
-    from storage.importers.base import run_import
 
     url = f"sqlite:///{db}"
     migrate.upgrade(url)

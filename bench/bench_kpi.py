@@ -180,7 +180,7 @@ def _value_text(session: Session, org: OrgConfig, q: str, now: datetime) -> str:
 
 def bench_refresh(url: str) -> None:
     """Rebuild every roll-up from the raw rows (what the seed does after loading) and time it."""
-    from storage.rollups import refresh_all_rollups
+    from bot.kpi.rollup_refresh import refresh_all_rollups
 
     sessions = make_session_factory(make_engine(url))
     t = time.perf_counter()

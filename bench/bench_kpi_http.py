@@ -53,12 +53,12 @@ def load_kaggle(db_url: str, path: Path) -> int:
     import pandas as pd
     from sqlalchemy import insert, select
 
-    from bot.text import fold
+    from bot.kpi.rollup_refresh import refresh_appointment_rollups
+    from core.text import fold
     from storage import migrate
     from storage.bulk import upsert_frame
     from storage.db import make_engine, make_session_factory, session_scope
     from storage.models import Appointment, Clinic, FeedLoad
-    from storage.rollups import refresh_appointment_rollups
 
     migrate.upgrade(db_url)
     raw = pd.read_csv(path, dtype={"PatientId": str, "AppointmentID": str})

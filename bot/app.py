@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from slack_bolt import App, BoltResponse
@@ -21,11 +19,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.access.current import ContextExecutor
+from bot.context import AppContext
 from bot.failures import block_of, user_message, what_of
 from bot.listener_runner import install as install_ack_runner
 from bot.middleware import GUARDED
 from bot.middleware import install as install_guard
-from bot.orgconfig import OrgConfig, load_org_config
+from bot.orgconfig import load_org_config
 from bot.phi_names import word_lists
 from bot.priority import ComputeGate
 from bot.replies import Replies
@@ -35,26 +34,6 @@ from bot.verification import harden_request_verification
 from bot.views.modal_errors import modal_error_payload, notice_view
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class AppContext:
-    """What listeners need besides the payload: settings, org config, sessions, a worker pool.
-
-    ``workers`` runs slow work (charts, large breakdowns, replies to Slack) off the
-    acknowledgement path. Most of a worker's time is spent waiting for Slack (a reply, an upload,
-    a 429's ``Retry-After``), so the pool is large; ``with ctx.compute:`` bounds how many workers
-    compute (queries, rendering: CPU and the GIL, shared with the acknowledgements) at once and
-    lets acknowledgements in progress go first (``bot.priority``).
-    """
-
-    settings: Settings
-    org: OrgConfig
-    engine: Engine
-    sessions: sessionmaker[Session]
-    workers: ThreadPoolExecutor = field(repr=False)
-    compute: ComputeGate = field(default_factory=lambda: ComputeGate(2), repr=False)
-    replies: Replies | None = field(default=None, repr=False)  # issue 14: work owed after an ack
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:

@@ -20,6 +20,7 @@ from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import compat
 from bot.errors import UsageError
 from bot.settings import Settings
 from bot.signing import interactive_body, signed_headers, slash_command_body
@@ -98,7 +99,7 @@ class LocalSlack:
         except BaseException:
             self.standin.stop()
             raise
-        self._work.watch(self.app._listener_runner.listener_executor)
+        self._work.watch(compat.listener_executor(self.app))
         self._work.watch(self.app._opsbot_ctx.workers)  # type: ignore[attr-defined]
         return self
 
@@ -108,7 +109,7 @@ class LocalSlack:
             if watcher is not None:
                 watcher.stop()
             self.app._opsbot_ctx.workers.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
-            self.app._listener_runner.listener_executor.shutdown(wait=False, cancel_futures=True)
+            compat.listener_executor(self.app).shutdown(wait=False, cancel_futures=True)
         self.standin.stop()
 
     def command(self, command_text: str, *, timeout: float = 20.0) -> AskResult:

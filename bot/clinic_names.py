@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.names import AmbiguousName, UnknownName, pick
+from bot.names import AmbiguousName, UnknownName, matches, pick
 from bot.orgconfig import OrgConfig
-from storage.reference import clinic_rows
+from storage.models import Clinic
+from storage.reference import clinic_rows, slugify
 
 
 @dataclass(frozen=True)
@@ -64,4 +65,19 @@ def clinics_named(session: Session, org: OrgConfig, words: list[str]) -> list[Kn
     return out
 
 
-__all__ = ["AmbiguousName", "KnownClinic", "UnknownName", "clinics_named", "find_clinic", "known_clinics"]
+def stored_clinic(session: Session, text: str) -> Clinic | None:
+    """The stored clinic row ``text`` names, among the database's clinics only (commands use
+    :func:`find_clinic`), by the one name resolver (:func:`bot.names.matches`: key, name
+    ignoring case, accents and spacing, then a unique prefix or substring).
+
+    ``"resistencia"``, ``"Resistência"`` and ``"RESISTÊNCIA"`` all find the clinic named
+    RESISTÊNCIA (key ``resistencia``). Returns None when nothing (or nothing unique) matches.
+    """
+    rows = clinic_rows(session)
+    found = matches(text, rows) or matches(slugify(text), rows)
+    return session.get(Clinic, found[0].id) if len(found) == 1 else None
+
+
+__all__ = [
+    "AmbiguousName", "KnownClinic", "UnknownName", "clinics_named", "find_clinic", "known_clinics", "stored_clinic",
+]

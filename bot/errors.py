@@ -28,6 +28,17 @@ class NoDataError(OpsBotError):
     """A question whose period holds no data (never answered as 0)."""
 
 
+class NoDataYet(NoDataError):
+    """A clinic the organisation file configures that has no imported data at all yet (so it is
+    not in the database): neither "unknown clinic" nor a zero. ``clinic_key`` says which."""
+
+    def __init__(self, clinic_key: str, clinic_name: str) -> None:
+        super().__init__(f"No data yet for {clinic_name} ({clinic_key}): the clinic is in the organisation file, "
+                         "but nothing has been imported for it. Its figures appear once its files are imported "
+                         "(`opsbot import …` or the drop folder).")
+        self.clinic_key = clinic_key
+
+
 class ImportFormatError(OpsBotError):
     """A file whose header or structure the importer cannot read at all."""
 

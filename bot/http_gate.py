@@ -100,6 +100,8 @@ def gate_app(app: WsgiApp, bolt_app: Any, path: str = "/slack/events") -> WsgiAp
     ``app`` unchanged otherwise (an app built without verification has nothing to check)."""
     from slack_bolt.middleware.request_verification import RequestVerification
 
-    verifies = any(isinstance(m, RequestVerification) for m in getattr(bolt_app, "_middleware_list", []))
-    secret = getattr(bolt_app, "_signing_secret", None)
+    from bot import compat
+
+    verifies = any(isinstance(m, RequestVerification) for m in compat.bolt_middleware(bolt_app))
+    secret = compat.bolt_signing_secret(bolt_app)
     return gated(app, secret, path) if verifies and secret else app

@@ -31,6 +31,8 @@ from slack_bolt.listener.thread_runner import ThreadListenerRunner
 from slack_bolt.logger.messages import warning_did_not_call_ack
 from slack_bolt.request import BoltRequest
 
+from bot import compat
+
 F = TypeVar("F", bound=Callable[..., Any])
 INLINE = "_opsbot_runs_inline"
 
@@ -92,7 +94,7 @@ class AckEventRunner(ThreadListenerRunner):
         else:
             self.listener_executor.submit(self._run_listener, request, response, listener, ack)
         for lazy_func in listener.lazy_functions:
-            self._start_lazy_function(lazy_func, request)
+            compat.start_lazy_function(self, lazy_func, request)
         ack.given.wait(max(0.0, listener.ack_timeout - (time.time() - starting_time)))
         if response is not None:
             return response
@@ -161,5 +163,5 @@ def install(app: App) -> AckEventRunner:
     """Replace ``app``'s listener runner; call before any ``@app.error`` (it sets the runner's
     error handler)."""
     runner = AckEventRunner.replacing(app.listener_runner)
-    app._listener_runner = runner  # slack_bolt 1.30 has no constructor argument for the runner
+    compat.replace_listener_runner(app, runner)  # slack_bolt 1.30 has no constructor argument for the runner
     return runner

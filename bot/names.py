@@ -1,7 +1,7 @@
 """One resolver for the names people type: clinics, providers and payers (issue 17).
 
 Every command, the access guard and the importers' look-ups match a typed name the same way,
-case- and accent-insensitively (:func:`bot.text.fold`), taking the first tier with any match:
+case- and accent-insensitively (:func:`core.text.fold`), taking the first tier with any match:
 
 1. the key exactly as stored (``north``);
 2. the key or the full name, folded (``NORTH``, ``north family practice``, ``resistencia``);
@@ -21,7 +21,7 @@ from typing import Protocol, TypeVar
 from rapidfuzz import fuzz, process
 
 from bot.errors import UsageError
-from bot.text import fold, name_list
+from core.text import fold, name_list
 
 
 class Named(Protocol):

@@ -39,29 +39,7 @@ from bot.alerts.config import AlertSettings
 from bot.config_model import Strict, describe, suggestion
 from bot.digest.settings import DigestSettings
 from bot.errors import ConfigurationError
-
-
-class Target(Strict):
-    """A KPI target: ``min`` (at least), ``max`` (at most), or both (a band). Units are the KPI's."""
-
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _one_bound(self) -> Target:
-        if self.min is None and self.max is None:
-            raise ValueError("a target needs min, max or both")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("target min is above max")
-        return self
-
-    def status(self, value: float) -> str:
-        """'on target', 'below target' or 'above target' for ``value``."""
-        if self.min is not None and value < self.min:
-            return "below target"
-        if self.max is not None and value > self.max:
-            return "above target"
-        return "on target"
+from bot.kpi.catalogue import Target, did_you_mean, match_kpi
 
 
 def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
@@ -73,8 +51,6 @@ def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
     Raises:
         ValueError: an unknown KPI (with the closest ids) or a bound outside the unit's range.
     """
-    from bot.kpi.catalogue import did_you_mean, match_kpi  # the catalogue imports Target
-
     out: dict[str, Target] = {}
     for name, target in targets.items():
         kpi = match_kpi(str(name))

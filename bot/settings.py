@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # issue 13: the drop folder `opsbot scheduler` imports (None: no drop folder), and how often
     drop_dir: Path | None = Field(default=None, validation_alias="OPSBOT_DROP_DIR")
     drop_interval_seconds: int = Field(default=300, ge=5, le=86400, validation_alias="OPSBOT_DROP_INTERVAL_SECONDS")
+    # imported files (patient data) are kept in <drop>/done/ this many days, then deleted
+    drop_done_retention_days: int = Field(default=30, ge=1, le=36500, validation_alias="OPSBOT_DROP_DONE_RETENTION_DAYS")
     shutdown_grace_seconds: float = Field(default=25.0, ge=0, le=600, validation_alias="OPSBOT_SHUTDOWN_GRACE_SECONDS")
     # issue 14: owed replies are claimed this long and renewed every quarter of it; a process that
     # dies leaves its replies to another one after at most this long

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
 
 from slack_bolt import App
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk.signature import SignatureVerifier
+
+from bot import compat
 
 
 class StrictSignatureVerifier(SignatureVerifier):
@@ -45,15 +46,12 @@ def harden_request_verification(app: App) -> int:
     from ``_signing_secret``); returns how many were given one (1 in HTTP mode).
 
     Raises:
-        RuntimeError: the middleware no longer has those attributes (a slack_bolt upgrade changed
-            them): better to stop at start-up than to run with the crashing verifier.
+        IncompatibleLibrary: the middleware no longer has those attributes (a slack_bolt upgrade
+            changed them): better to stop at start-up than to run with the crashing verifier.
     """
     swapped = 0
-    for middleware in getattr(app, "_middleware_list", []):
+    for middleware in compat.bolt_middleware(app):
         if isinstance(middleware, RequestVerification):
-            secret: Any = getattr(middleware, "_signing_secret", None)
-            if secret is None or not hasattr(middleware, "_verifier"):
-                raise RuntimeError("slack_bolt's RequestVerification changed; review bot/verification.py")
-            middleware._verifier = StrictSignatureVerifier(secret)
+            compat.install_verifier(middleware, StrictSignatureVerifier)
             swapped += 1
     return swapped

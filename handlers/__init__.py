@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 
 def register_all(app: App, ctx: AppContext) -> None:

@@ -24,7 +24,7 @@ from storage.db import session_scope
 from storage.models import Clinic, utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 
 def _known_clinic(ctx: AppContext, session: object, key: str) -> bool:
@@ -63,6 +63,7 @@ def status_text(ctx: AppContext) -> str:
     watcher = getattr(ctx, "org_watcher", None)
     return "\n".join(status_lines(ctx.engine, ctx.sessions, clinics=len(ctx.org.clinics),
                                    drop_dir=getattr(ctx.settings, "drop_dir", None),
+                                   org_path=getattr(ctx.settings, "opsbot_config", None),
                                    org_error=getattr(watcher, "last_error", None)))
 
 

@@ -22,13 +22,14 @@ from bot.failures import report
 from bot.ids import Action, Callback
 from bot.phi_guard import check_fields, describe
 from bot.staff_names import guard_for
-from bot.text import record_id, require_id
+from bot.text import require_id
 from bot.views import alerts as views
+from core.text import record_id
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from bot.failures import report, user_message
 from bot.ids import Action
 from bot.kpi.reader import Reading
 from bot.listener_runner import runs_inline
+from bot.middleware.bounds import question_problem
 from bot.services.conversation import Reply, converse, reply_to
 from storage.conversation import load_thread, save_thread
 from storage.db import session_scope
@@ -29,7 +30,7 @@ from storage.db import session_scope
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -83,10 +84,15 @@ def _converse_job(ctx: AppContext, text: str, channel: str | None, root: str | N
             stored = load_thread(session, channel, root)
             if only_known_threads and stored is None:
                 return  # a thread the bot did not answer in
-            reply = converse(session, ctx.org, text, user_id=user, context=json.loads(stored) if stored else None)
-            if reply.state is not None:
+            too_long = question_problem(text)  # refused in the thread: an event has no ephemeral answer
+            reply = None if too_long else converse(session, ctx.org, text, user_id=user,
+                                                   context=json.loads(stored) if stored else None)
+            if reply is not None and reply.state is not None:
                 save_thread(session, channel, root, json.dumps(reply.state), user)
-        client.chat_postMessage(channel=channel, thread_ts=root, blocks=reply.blocks, text=reply.text)
+        if reply is None:
+            client.chat_postMessage(channel=channel, thread_ts=root, text=too_long)
+        else:
+            client.chat_postMessage(channel=channel, thread_ts=root, blocks=reply.blocks, text=reply.text)
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error; answer with a reference
         _post_error(exc, client, channel, root)
     finally:

@@ -12,14 +12,14 @@ from bot.digest.service import digest_reply, list_page
 from bot.failures import report
 from bot.ids import Action, Command
 from bot.replies import owed_id
-from bot.text import record_id
+from core.text import record_id
 from storage.db import session_scope
 from storage.models import utcnow
 
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 

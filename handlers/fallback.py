@@ -14,7 +14,7 @@ from bot.ids import Command
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from storage.db import session_scope
 from storage.models import utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 
 def build_home(ctx: AppContext, user_id: str) -> dict:

@@ -17,7 +17,7 @@ from bot.views.ideas import idea_message, status_dm
 from storage.db import session_scope
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 

@@ -30,14 +30,15 @@ from bot.ids import Action, Callback, Command
 from bot.phi_guard import IdentifiersFound, check_fields, describe
 from bot.replies import owed_id
 from bot.slack_errors import error_code, explain
-from bot.text import fold, require_id
+from bot.text import require_id
 from bot.views import ideas as views
+from core.text import fold
 from handlers.idea_notify import after_move, patterns, post_card
 from storage.db import session_scope
 from storage.models import utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 FORM_BLOCK = {"title": views.IdeaField.TITLE, "problem": views.IdeaField.PROBLEM,

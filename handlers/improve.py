@@ -13,7 +13,7 @@ from bot.ids import Action
 from handlers.ideas import open_form
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 
 def register(app: App, ctx: AppContext) -> None:

@@ -17,7 +17,7 @@ from storage.models import SlackRevocation, utcnow
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 

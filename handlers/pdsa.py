@@ -25,7 +25,7 @@ from storage.db import session_scope
 from storage.models import utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 
 START_BLOCKS = {**{k: str(v) for k, v in views.DRAFT_FIELDS.items()}, "kpi_id": str(views.PdsaField.KPI),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 EVENTS = ("subteam_created", "subteam_members_changed", "subteam_updated")

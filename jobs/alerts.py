@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.alerts.evaluate import run_alerts
 from bot.delivery import deliver_pending
-from jobs.runner import JobContext, JobSpec, register_job
+from jobs.context import JobContext, JobSpec
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,5 @@ def deliver_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[str,
     return {"delivery": _deliver(ctx, now)}
 
 
-register_job(JobSpec("alerts", alerts_job, "Evaluate alert rules for a clinic and send new alerts",
-                     per_clinic=True))
-register_job(JobSpec("deliver", deliver_job, "Send due deliveries (retries, quiet-hours releases)"))
+SPECS = (JobSpec("alerts", alerts_job, "Evaluate alert rules for a clinic and send new alerts", per_clinic=True),
+         JobSpec("deliver", deliver_job, "Send due deliveries (retries, quiet-hours releases)"))

@@ -2,7 +2,7 @@
 come (and that was not queued today), then send them paced within Slack's rate limits.
 
 Registered as ``digest`` (``opsbot jobs run digest``, ``opsbot digest send-due``). The scheduler
-runs it on an interval (:func:`add_digest_job`, ``DIGEST_INTERVAL_S``): a missed tick only delays
+runs it on an interval (``DIGEST_INTERVAL_S``, :func:`jobs.scheduler.build_scheduler`): a missed tick only delays
 a digest by one interval; a digest found more than ``digest.misfire_minutes`` late is recorded
 as missed and logged, never posted hours late. What is posted is decided by data (the unique
 delivery key per channel and local date), not by the scheduler firing once.
@@ -17,7 +17,7 @@ from typing import Any
 from bot.digest.config import digest_settings
 from bot.digest.pacing import Pacer, send_paced
 from bot.digest.run import queue_due
-from jobs.runner import JobContext, JobSpec, register_job, report_job_error, run_job
+from jobs.context import JobContext, JobSpec, report_job_error
 
 log = logging.getLogger(__name__)
 JOB_ID = "digest"
@@ -48,14 +48,4 @@ def digest_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[str, 
     return summary
 
 
-def add_digest_job(sched: Any, ctx: JobContext, interval_s: int = DIGEST_INTERVAL_S) -> None:
-    """Schedule :func:`digest_job` every ``interval_s`` seconds on an APScheduler 3 scheduler
-    (``coalesce``, one instance, misfire grace one interval: a late tick just runs once)."""
-    from apscheduler.triggers.interval import IntervalTrigger
-
-    sched.add_job(run_job, IntervalTrigger(seconds=interval_s), args=[ctx, JOB_ID], id=JOB_ID,
-                  name="daily digest (due subscriptions)", misfire_grace_time=interval_s, coalesce=True,
-                  max_instances=1, replace_existing=True)
-
-
-register_job(JobSpec(JOB_ID, digest_job, "Post each subscribed channel's daily digest when its local time comes"))
+SPECS = (JobSpec(JOB_ID, digest_job, "Post each subscribed channel's daily digest when its local time comes"),)

@@ -3,7 +3,9 @@
 A file's feed is recognised by its name (``<feed>[-_. ]…``, e.g. ``appointments-2026-12-05.csv``,
 ``supply-items_monday.csv``; ``*.835``/``*.x12``/``*.edi`` are remittances) or, failing that, by its
 header (exactly one feed's columns). Each file is imported in its own transaction and moved to
-``done/`` (rejects file beside it) or ``failed/`` (with ``<name>.error.txt`` saying why); the
+``done/`` (rejects file beside it) or ``failed/`` (with ``<name>.error.txt`` saying why), owner-only
+(files 0600, created folders 0700: they hold patient data; ``jobs.drop_storage``); ``done/`` is
+purged of files older than ``OPSBOT_DROP_DONE_RETENTION_DAYS`` (30) on each run. The
 outcome is a ``drop_files`` row, shown by ``/opsbot status`` and ``opsbot status``. Files still
 being written (modified in the last ``SETTLE_S`` seconds), hidden files and ``*.part``/``*.tmp``
 are left for the next run. The feed loads it produces are what the ``stale_data`` alert watches,
@@ -15,7 +17,6 @@ from __future__ import annotations
 import csv
 import logging
 import re
-import shutil
 import time
 from datetime import datetime
 from pathlib import Path
@@ -24,9 +25,10 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.errors import OpsBotError
-from jobs.runner import JobContext, JobSpec, register_job
+from bot.ingest.registry import CSV_FEEDS, feed_of_header, make_importer
+from jobs.context import JobContext, JobSpec
+from jobs.drop_storage import DEFAULT_DONE_RETENTION_DAYS, private_dir, private_move, purge_done, write_private
 from storage.db import session_scope
-from storage.importers.registry import CSV_FEEDS, feed_of_header, make_importer
 from storage.models import DropFile
 
 log = logging.getLogger(__name__)
@@ -62,22 +64,15 @@ def recognise(path: Path) -> str:
                       "or use *.835 for remittances.")
 
 
-def _move(path: Path, folder: Path, now: datetime) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{now:%Y%m%dT%H%M%S}-{path.name}"
-    shutil.move(str(path), target)
-    return target
-
-
 def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
-    from storage.importers.base import run_import
-    from storage.importers.remittances import import_remittance_file
+    from bot.ingest.base import run_import
+    from bot.ingest.remittances import import_remittance_file
 
     secret = ctx.extra.get("pseudonym_key")  # a SecretStr: never in a repr or a log line
     key = secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or "")
     with session_scope(ctx.sessions) as s:
         if feed == "remittances":
-            return import_remittance_file(s, path)
+            return import_remittance_file(s, path, rejects_path=rejects)
         importer = make_importer(feed, pseudonym_key=key, timezones={c.key: c.timezone for c in ctx.org.clinics},
                                  clinic_names={c.key: c.name for c in ctx.org.clinics})
         return run_import(s, importer, path, rejects_path=rejects, progress=False)
@@ -97,25 +92,28 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
     folder = Path(folder)
     if not folder.is_dir():
         raise OpsBotError(f"OPSBOT_DROP_DIR {folder} is not a folder")
+    days = int(ctx.extra.get("drop_done_retention_days") or DEFAULT_DONE_RETENTION_DAYS)
+    purged = len(purge_done(folder / "done", now, days))
     done = failed = 0
     for path in pending(folder, time.time()):
         feed, load_id, message = None, None, None
         try:
             feed = recognise(path)
-            summary = _import(ctx, feed, path, folder / "done" / f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv")
+            rejects = private_dir(folder / "done") / f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv"
+            summary = _import(ctx, feed, path, rejects)
             load_id, message = summary.feed_load_id, summary.lines()[0]
-            moved, outcome = _move(path, folder / "done", now), "imported"
+            moved, outcome = private_move(path, folder / "done", now), "imported"
             done += 1
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             message = exc.user_message if isinstance(exc, OpsBotError) else f"{type(exc).__name__}: {exc}"
-            moved, outcome = _move(path, folder / "failed", now), "failed"
-            moved.with_name(moved.name + ".error.txt").write_text(message + "\n", encoding="utf-8")
+            moved, outcome = private_move(path, folder / "failed", now), "failed"
+            write_private(moved.with_name(moved.name + ".error.txt"), message + "\n")
             log.warning("drop folder: %s failed: %s", path.name, message)
             failed += 1
         with session_scope(ctx.sessions) as s:
             s.add(DropFile(name=path.name[:300], feed=feed, outcome=outcome, feed_load_id=load_id or None,
                            message=message, moved_to=str(moved), at=now))
-    return {"imported": done, "failed": failed}
+    return {"imported": done, "failed": failed, "purged": purged}
 
 
-register_job(JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"))
+SPECS = (JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"),)

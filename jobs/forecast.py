@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.forecast.service import train_and_store
-from jobs.runner import JobContext, JobSpec, register_job
+from jobs.context import JobContext, JobSpec
 from storage.db import session_scope
 
 JOB_ID = "forecast_train"
@@ -21,4 +21,4 @@ def run(ctx: JobContext, clinic: str | None, now: datetime) -> dict[str, Any]:
         return train_and_store(session, now)
 
 
-SPEC = register_job(JobSpec(JOB_ID, run, "retrain the no-show model (daily)", every_minutes=24 * 60))
+SPECS = (JobSpec(JOB_ID, run, "retrain the no-show model (daily)", every_minutes=24 * 60),)

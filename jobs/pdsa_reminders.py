@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.delivery import deliver_pending, enqueue
 from bot.ideas.reminders import DEFAULT_EVERY_DAYS, due, idea_reminder_key, ideas_due, reminder_days, reminder_key
 from bot.views.pdsa import reminder_message
-from jobs.runner import JobContext, JobSpec, register_job
+from jobs.context import JobContext, JobSpec
 from storage.db import session_scope
 from storage.models import Delivery
 
@@ -84,5 +84,5 @@ def pdsa_reminders_job(ctx: JobContext, clinic: str | None, now: datetime) -> di
     return {"due": report.due, "queued": report.queued, "sent": report.sent}
 
 
-register_job(JobSpec(JOB_ID, pdsa_reminders_job, "Direct-message owners of PDSA cycles with no recent update",
-                     every_minutes=60))
+SPECS = (JobSpec(JOB_ID, pdsa_reminders_job, "Direct-message owners of PDSA cycles with no recent update",
+                 every_minutes=60),)

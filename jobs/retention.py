@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from jobs.runner import JobContext, JobSpec, register_job
+from jobs.context import JobContext, JobSpec
 from storage.db import session_scope
 from storage.models import AlertIncident, Appointment, Delivery, DeliveryState, FeedLoad, ImportIssue, OAuthState
 
@@ -50,7 +50,7 @@ def purge(session: Session, now: datetime, days: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     oldest = session.scalar(select(func.min(Appointment.appointment_date)))
     if oldest is not None and oldest < cutoff:
-        from storage.rollups import refresh_appointment_rollups
+        from bot.kpi.rollup_refresh import refresh_appointment_rollups
 
         refresh_appointment_rollups(session, oldest, cutoff - timedelta(days=1))  # aggregates first
         counts["appointments"] = _rows(session.execute(delete(Appointment).where(Appointment.appointment_date < cutoff)))
@@ -103,5 +103,5 @@ def retention_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[st
     return {"horizon_days": days, "cutoff": cutoff_date(now, days).isoformat(), "deleted": counts}
 
 
-register_job(JobSpec(JOB_ID, retention_job, "Delete raw rows past the retention horizon (aggregates kept)",
-                     every_minutes=24 * 60))
+SPECS = (JobSpec(JOB_ID, retention_job, "Delete raw rows past the retention horizon (aggregates kept)",
+                 every_minutes=24 * 60),)

@@ -1,4 +1,4 @@
-"""Running jobs: one registry of named jobs, one error pipeline (CONVENTIONS §7).
+"""Running jobs: the explicit list of jobs (:mod:`jobs.registry`), one error pipeline (CONVENTIONS §7).
 
 Every run — from the scheduler, ``opsbot jobs run`` or a test — goes through :func:`run_job`,
 which gives it a correlation id, logs start and end, and turns any exception into one log line
@@ -11,81 +11,21 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from slack_sdk import WebClient
-from sqlalchemy.orm import Session, sessionmaker
-
-from bot.alerts.config import AlertSettings
-from bot.errors import OpsBotError, UsageError
-from bot.orgconfig import OrgConfig
+from bot.errors import UsageError
+from jobs.context import JobContext, JobFn, JobOutcome, JobSpec, report_job_error
+from jobs.registry import JOBS
 from storage.models import utcnow
 
 log = logging.getLogger("opsbot.jobs")
 
-
-@dataclass
-class JobContext:
-    """What jobs need: org and alert settings, a session factory, and a factory for the Web API
-    client used for delivery (None: queue only, deliver later)."""
-
-    org: OrgConfig
-    alerts: AlertSettings
-    sessions: sessionmaker[Session]
-    client_factory: Callable[[], WebClient] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-JobFn = Callable[[JobContext, str | None, datetime], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """``per_clinic``: scheduled once per clinic on the clinic's cron in its time zone."""
-
-    name: str
-    fn: JobFn
-    description: str
-    per_clinic: bool = False
-    # organisation-wide jobs: run every this many minutes (None: only on demand)
-    every_minutes: int | None = None
-
-
-JOBS: dict[str, JobSpec] = {}
-
-
-def register_job(spec: JobSpec) -> JobSpec:
-    """Add a job to the registry (the digest registers its own the same way)."""
-    JOBS[spec.name] = spec
-    return spec
-
-
-@dataclass
-class JobOutcome:
-    job: str
-    ref: str
-    ok: bool
-    summary: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
-    seconds: float = 0.0
-
-
-def report_job_error(job: str, ref: str, exc: BaseException) -> str:
-    """The single error pipeline for jobs: log with the correlation id; return the message."""
-    if isinstance(exc, OpsBotError):
-        log.error("job %s ref=%s failed: %s", job, ref, exc.user_message)
-        return exc.user_message
-    log.error("job %s ref=%s crashed: %s", job, ref, type(exc).__name__, exc_info=exc)
-    return f"internal error (ref {ref})"
+__all__ = ["JOBS", "JobContext", "JobFn", "JobOutcome", "JobSpec", "report_job_error", "run_job"]
 
 
 def run_job(ctx: JobContext, name: str, clinic: str | None = None, now: datetime | None = None) -> JobOutcome:
     """Run job ``name`` once for ``clinic`` (None: all) at ``now`` (naive UTC; default: now).
     Never raises: failures are in the outcome and in the log with the correlation id."""
-    _load_builtin_jobs()
     ref = uuid.uuid4().hex[:8]
     start = time.monotonic()
     spec = JOBS.get(name)
@@ -116,17 +56,3 @@ def _idle(summary: object) -> bool:
     if isinstance(summary, int | float):
         return summary == 0
     return summary is None
-
-
-def _load_builtin_jobs() -> None:
-    import jobs.alerts  # noqa: F401  (registers alerts, deliver)
-    import jobs.drop_folder  # noqa: F401  (issue 13: registers drop_folder)
-    import jobs.forecast  # noqa: F401  (registers forecast_train, issue 20)
-    import jobs.pdsa_reminders  # noqa: F401  (registers pdsa_reminders)
-    import jobs.retention  # noqa: F401  (registers retention)
-
-    try:
-        import jobs.digest  # noqa: F401  (optional: registered by the digest feature if present)
-    except ModuleNotFoundError as exc:
-        if exc.name != "jobs.digest":
-            raise

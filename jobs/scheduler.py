@@ -24,7 +24,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
-from jobs.runner import JOBS, JobContext, _load_builtin_jobs, report_job_error, run_job
+from jobs.context import JobContext, report_job_error
+from jobs.digest import DIGEST_INTERVAL_S
+from jobs.registry import JOBS
+from jobs.runner import run_job
 from storage.db import session_scope
 from storage.models import Clinic
 
@@ -75,9 +78,6 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
     """A configured, not yet started scheduler. With ``lease`` (a ``jobs.lease.LeaseKeeper``)
     every run goes through ``jobs.lease.guarded``: it runs only while this process holds the
     lease (issue 9: a standby scheduler runs the same jobs and skips them)."""
-    _load_builtin_jobs()
-    import jobs.retention  # noqa: F401  (issue 9: registers the daily retention job)
-
     run = run_job
     if lease is not None:
         from jobs.lease import guarded
@@ -97,8 +97,6 @@ def build_scheduler(ctx: JobContext, *, blocking: bool = False, delivery_interva
                   id="deliver", name="delivery sweep", misfire_grace_time=delivery_interval_s,
                   coalesce=True, max_instances=1, replace_existing=True)
     if "digest" in JOBS and sched.get_job("digest") is None:  # issue 9: the digest's interval job, leased
-        from jobs.digest import DIGEST_INTERVAL_S
-
         sched.add_job(run, IntervalTrigger(seconds=DIGEST_INTERVAL_S), args=[ctx, "digest"], id="digest",
                       name="daily digest (due subscriptions)", misfire_grace_time=DIGEST_INTERVAL_S,
                       coalesce=True, max_instances=1, replace_existing=True)

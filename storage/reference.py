@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.names import matches
-from bot.text import fold
+from core.text import fold
 from storage.models import Clinic, Payer, Provider
 
 
@@ -90,18 +89,6 @@ def ensure_payers(session: Session, rows: Iterable[dict[str, Any]]) -> dict[str,
 def clinic_rows(session: Session) -> list[Any]:
     """Every clinic as ``(id, key, name, timezone)`` rows, by key (the resolver's candidates)."""
     return list(session.execute(select(Clinic.id, Clinic.key, Clinic.name, Clinic.timezone).order_by(Clinic.key)).all())
-
-
-def find_clinic(session: Session, text: str) -> Clinic | None:
-    """The clinic ``text`` names, by the one name resolver (:func:`bot.names.matches`: key, name
-    ignoring case, accents and spacing, then a unique prefix or substring).
-
-    ``"resistencia"``, ``"Resistência"`` and ``"RESISTÊNCIA"`` all find the clinic named
-    RESISTÊNCIA (key ``resistencia``). Returns None when nothing (or nothing unique) matches.
-    """
-    rows = clinic_rows(session)
-    found = matches(text, rows) or matches(slugify(text), rows)
-    return session.get(Clinic, found[0].id) if len(found) == 1 else None
 
 
 def _first_by_key(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:

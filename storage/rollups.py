@@ -1,8 +1,9 @@
-"""Refresh the KPI roll-ups from raw rows (SQLite and PostgreSQL).
+"""Refresh the KPI roll-ups from raw rows (SQLite and PostgreSQL): the SQL steps.
 
-Who calls what: the importers call :func:`refresh_feed_rollups` (the appointment importer
-:func:`refresh_appointment_rollups`) at the end of a load with the loaded date range, and the
-seed generator :func:`refresh_all_rollups`. Each refresh deletes the roll-up rows of the range and
+Who calls what: :mod:`bot.kpi.rollup_refresh` runs these steps with the KPI layer's formulas
+(storage imports nothing above it); the importers call its ``refresh_feed_rollups`` (the
+appointment importer ``refresh_appointment_rollups``) at the end of a load with the loaded date
+range, and the seed generator ``refresh_all_rollups``. Each refresh deletes the roll-up rows of the range and
 rebuilds them with ``INSERT … SELECT … GROUP BY`` (nothing is loaded into Python memory), except
 third next available, the supply-item windows and net A/R, which are recomputed for all days by
 a vectorised pass (:mod:`storage.rollups_slots`, :mod:`storage.rollups_supply`,
@@ -14,20 +15,22 @@ to raw rows (slower, same answer). Everything runs in the caller's transaction; 
 
 Known limit: an upsert that moves a row to another date outside the loaded range (e.g. an
 appointment rescheduled into an earlier month) leaves the old day's counts until a refresh
-covers it (``opsbot``'s seed and a full :func:`refresh_all_rollups` rebuild everything).
+covers it (``opsbot``'s seed and a full ``refresh_all_rollups`` rebuild everything).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, func, insert, literal, null, select, text
+from sqlalchemy import BigInteger, Integer, and_, case, cast, delete, func, insert, literal, null, select
 from sqlalchemy.orm import Session
 
 from storage.db import rows_affected
 from storage.models import Appointment, AppointmentStatus, FeedLoad, utcnow
 from storage.models.rollups import AppointmentDaily, KpiDaily, LeadTimeDaily, RollupState
+from storage.rollups_lead import refresh_lead_time_monthly
 
 FEEDS = ("appointments", "slots", "claims", "remittances", "ledger", "surveys", "coding_audits", "inventory",
          "supply", "lots", "ar")
@@ -50,12 +53,12 @@ def _between(col: Any, date_from: date | None, date_to: date | None) -> list[Any
     return out
 
 
-def refresh_appointment_rollups(session: Session, date_from: date | None = None,
-                                date_to: date | None = None, clinic_ids: list[int] | None = None) -> int:
+def refresh_appointment_daily(session: Session, date_from: date | None = None,
+                              date_to: date | None = None, clinic_ids: list[int] | None = None) -> int:
     """Rebuild ``appointment_daily`` for appointment dates in [date_from, date_to] (inclusive;
-    None = unbounded) and, if given, only those clinics; then the appointment KPI components and
-    the lead-time histogram for the same dates (all clinics), and mark the feed fresh.
-    Returns the number of ``appointment_daily`` rows written.
+    None = unbounded) and, if given, only those clinics. Returns the number of rows written.
+    (:func:`bot.kpi.rollup_refresh.refresh_appointment_rollups` adds the KPI components, the
+    lead-time histogram and the freshness mark.)
     """
     a, r = Appointment, AppointmentDaily
     clinic_a = [a.clinic_id.in_(clinic_ids)] if clinic_ids is not None else []
@@ -88,11 +91,7 @@ def refresh_appointment_rollups(session: Session, date_from: date | None = None,
     columns = ["clinic_id", "provider_id", "appointment_date", "booked", "completed", "no_show",
                "cancelled", "late_cancelled", "scheduled", "lead_n", "lead_days_sum", "same_day",
                "verified", "verify_known", "auth_required", "authorized"]
-    written = rows_affected(session.execute(insert(r).from_select(columns, query)))
-    refresh_components(session, "appointments", date_from, date_to)
-    refresh_lead_time(session, date_from, date_to)
-    mark_fresh(session, "appointments")
-    return written
+    return rows_affected(session.execute(insert(r).from_select(columns, query)))
 
 
 def refresh_lead_time(session: Session, date_from: date | None = None, date_to: date | None = None) -> int:
@@ -113,8 +112,6 @@ def refresh_lead_time(session: Session, date_from: date | None = None, date_to: 
                .where(t.clinic_id.is_not(None), *_between(t.appointment_date, date_from, date_to))
                .group_by(t.appointment_date, t.lead_days))
     written += rows_affected(session.execute(insert(t).from_select(cols, network)))
-    from storage.rollups_lead import refresh_lead_time_monthly
-
     refresh_lead_time_monthly(session, date_from, date_to)
     return written
 
@@ -125,15 +122,24 @@ GRAINS: dict[str, tuple[bool, str | None]] = {"network": (False, None), "clinic"
                                                "network_payer": (False, "payer")}
 
 
-def refresh_components(session: Session, feed: str, date_from: date | None = None,
-                       date_to: date | None = None) -> int:
-    """Rebuild ``kpi_daily`` for every component that depends on ``feed``, for days in
-    [date_from, date_to], at every grain of :data:`GRAINS` the component has. Returns rows written."""
-    from bot.kpi.components import for_feed  # the formulas live with the KPI definitions
+class Component(Protocol):
+    """A KPI component as the KPI layer defines it (``bot.kpi.components.Component``): a name and
+    a ``spec()`` with ``source``, ``where``, ``day``, ``dims``, ``n`` and ``d`` (SQL expressions)."""
 
+    @property
+    def name(self) -> str: ...
+
+    def spec(self) -> Any: ...
+
+
+def refresh_components(session: Session, components: Iterable[Component], date_from: date | None = None,
+                       date_to: date | None = None) -> int:
+    """Rebuild ``kpi_daily`` for ``components`` (those of one feed: the formulas live with the
+    KPI definitions, ``bot.kpi.components.for_feed``), for days in [date_from, date_to], at every
+    grain of :data:`GRAINS` the component has. Returns rows written."""
     k = KpiDaily
     written = 0
-    for comp in for_feed(feed):
+    for comp in components:
         spec = comp.spec()
         session.execute(delete(k).where(k.component == comp.name, *_between(k.day, date_from, date_to)))
         where = [*spec.where, spec.day.is_not(None), *_between(spec.day, date_from, date_to)]
@@ -156,38 +162,3 @@ def mark_fresh(session: Session, feed: str) -> None:
     newest = session.execute(select(func.max(FeedLoad.id)).where(FeedLoad.feed == feed)).scalar()
     session.execute(delete(RollupState).where(RollupState.feed == feed))
     session.execute(insert(RollupState).values(feed=feed, feed_load_id=newest, refreshed_at=utcnow()))
-
-
-def refresh_feed_rollups(session: Session, feed: str, date_from: date | None = None,
-                         date_to: date | None = None) -> None:
-    """Refresh what a load of ``feed`` can change, for its data dates [date_from, date_to]
-    (slots, inventory and A/R: their Python-built roll-ups are recomputed for every day), and
-    mark the feed fresh."""
-    if feed == "appointments":
-        refresh_appointment_rollups(session, date_from, date_to)
-        return
-    refresh_components(session, feed, date_from, date_to)
-    if feed == "slots":
-        from storage.rollups_slots import refresh_tna
-
-        refresh_tna(session)
-    if feed in ("inventory", "supply", "lots"):
-        from storage.rollups_supply import refresh_supply
-
-        refresh_supply(session)
-    if feed == "ar":
-        from storage.rollups_ar import refresh_net_ar
-
-        refresh_net_ar(session)
-    mark_fresh(session, feed)
-
-
-def refresh_all_rollups(session: Session) -> None:
-    """Rebuild every roll-up from all raw rows (after seeding, or to repair)."""
-    for feed in FEEDS:
-        if feed in ("supply", "lots"):  # everything they feed was rebuilt with "inventory"
-            mark_fresh(session, feed)
-            continue
-        refresh_feed_rollups(session, feed)
-    for table in ROLLUP_TABLES:  # fresh planner statistics for the rebuilt tables (both dialects)
-        session.execute(text(f"ANALYZE {table}"))

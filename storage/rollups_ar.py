@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from storage.models import ArSnapshot
 from storage.models.rollups import KpiDaily
+from storage.rollups_slots import _write
 
 COMPONENT = "net-ar"
 
 
 def refresh_net_ar(session: Session) -> int:
     """Recompute the ``net-ar`` rows from all snapshots. Returns rows written."""
-    from storage.rollups_slots import _write
-
     session.execute(delete(KpiDaily).where(KpiDaily.component == COMPONENT))
     snaps = pd.DataFrame(session.execute(select(ArSnapshot.clinic_id, ArSnapshot.as_of_date,
                                                 ArSnapshot.net_ar_cents)).all(),

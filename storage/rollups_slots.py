@@ -15,6 +15,7 @@ go to ``kpi_measure_daily`` (``storage.rollups_measures``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -172,10 +173,12 @@ def _write(session: Session, table: Any, frame: pd.DataFrame) -> None:
         cur.close()
 
 
-def refresh_tna(session: Session) -> int:
+def refresh_tna(session: Session, answers: Callable[[pd.DataFrame], None] | None = None) -> int:
     """Recompute ``tna_daily`` and ``slot_provider_summary`` from all slots. Measurement days run
     from each provider's first publication (or first slot) to the newest publication/booking in
-    the network. Returns the number of ``tna_daily`` rows."""
+    the network. ``answers``, if given, is called with the ``tna_daily`` frame (day numbers:
+    ``clinic_id, provider_id, appointment_type, day, first, third``) to store the answers
+    (:func:`bot.kpi.rollup_refresh.refresh_tna`). Returns the number of ``tna_daily`` rows."""
     s = Slot
     session.execute(delete(TnaDaily))
     session.execute(delete(SlotProviderSummary))
@@ -205,11 +208,8 @@ def refresh_tna(session: Session) -> int:
                          "third_free_date": _dates(tna["third"].to_numpy())})
     rows.loc[tna["third"].to_numpy() < 0, "third_free_date"] = pd.NaT
     _write(session, TnaDaily.__table__, rows)
-    from bot.kpi.tna import MEASURED_HORIZONS, measure_component
-    from storage.rollups_measures import tna_measures, write_measures
-
-    for horizon in MEASURED_HORIZONS:  # the answers themselves, network and per clinic
-        write_measures(session, measure_component(horizon), tna_measures(tna, horizon))
+    if answers is not None:  # the answers themselves, network and per clinic (the KPI layer's formulas)
+        answers(tna)
     return len(rows)
 
 

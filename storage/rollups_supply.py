@@ -11,6 +11,9 @@ count or adjustment dated after the last usage day has its own row (issue 16).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import case, delete, func, select
@@ -20,6 +23,9 @@ from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem, SupplyLot
 from storage.models.rollups import SupplyItemDaily
 from storage.rollups_slots import _EPOCH, _dates, _write
+
+# called with the computed rows and each item's fields by id, to store the answers
+SupplyAnswers = Callable[[pd.DataFrame, dict[int, dict[str, Any]]], None]
 
 # a movement's effect on the quantity on hand: adjustments are signed already
 SIGNED_QUANTITY = case((T.kind.in_(("usage", "expired")), -T.quantity), (T.kind == "receipt", T.quantity),
@@ -83,19 +89,13 @@ def compute_supply(usage: pd.DataFrame, counts: pd.DataFrame, lots: dict[int, fl
     return out[cols]
 
 
-def refresh_supply(session: Session, window: int | None = None) -> int:
-    """Recompute ``supply_item_daily`` for all items over the trailing ``window`` days (None:
-    the engine's ``bot.kpi.inventory.USAGE_DAYS``), and with the engine's window the answers
-    of days of supply and reorder point (``kpi_measure_daily``). Returns rows written."""
-    from bot.kpi.inventory import USAGE_DAYS
-
-    window = USAGE_DAYS if window is None else window
+def refresh_supply(session: Session, window: int, answers: SupplyAnswers | None = None) -> int:
+    """Recompute ``supply_item_daily`` for all items over the trailing ``window`` days. With
+    ``answers`` (given for the window the engine reads, :func:`bot.kpi.rollup_refresh.refresh_supply`)
+    it is called with the computed rows (``item_id, clinic_id, day`` as a day number,
+    ``usage_window, usage_sq_window, on_hand``) and each item's fields by id (``id, clinic_id,
+    sku, L, sL, level, cost``) to store the answers. Returns rows written."""
     session.execute(delete(SupplyItemDaily))
-    if window == USAGE_DAYS:
-        from storage.rollups_measures import write_measures
-
-        for kpi_id in ("days-of-supply", "reorder-point"):
-            write_measures(session, kpi_id, [])
     usage = pd.DataFrame(session.execute(
         select(T.item_id, T.tx_date, func.sum(T.quantity), func.count()).where(T.kind == "usage")
         .group_by(T.item_id, T.tx_date)).all(), columns=["item_id", "day", "qty", "rows"])
@@ -113,16 +113,13 @@ def refresh_supply(session: Session, window: int | None = None) -> int:
         columns=["item_id", "day", "net"])
     moves["day"] = _days(moves["day"]) if len(moves) else moves["day"]
     rows = compute_supply(usage, counts, lots, clinic_of, window, moves)
-    if window == USAGE_DAYS:  # the window the engine reads: store its answers too
-        from storage.rollups_measures import supply_measures, write_measures
-
+    if answers is not None:
         meta = {r.id: dict(id=r.id, clinic_id=r.clinic_id, sku=r.sku, L=r.lead_time_days, sL=r.lead_time_sd_days,
                            level=r.service_level, cost=r.unit_cost_cents)
                 for r in session.execute(select(SupplyItem.id, SupplyItem.clinic_id, SupplyItem.sku,
                                                 SupplyItem.lead_time_days, SupplyItem.lead_time_sd_days,
                                                 SupplyItem.service_level, SupplyItem.unit_cost_cents))}
-        for kpi_id, answers in supply_measures(rows, meta, window).items():
-            write_measures(session, kpi_id, answers)
+        answers(rows, meta)
     rows["day"] = _dates(rows["day"].to_numpy())
     _write(session, SupplyItemDaily.__table__, rows)
     return len(rows)

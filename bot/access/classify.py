@@ -18,7 +18,7 @@ from typing import Any
 from bot.access import kpis
 from bot.access.policy import Permission as P
 from bot.ids import Action, Callback
-from bot.text import record_id
+from core.text import record_id
 
 SAFE = re.compile(r"[^a-z0-9_:./-]")
 

@@ -1,23 +1,17 @@
 """Which KPIs are restricted: the revenue-cycle domain of shared/spec/kpis.md.
 
-Domains follow the spec's sections. Access and scheduling, patient experience and inventory are
-open to everyone; the revenue-cycle KPIs need finance or manager (and may only be shared into
-``finance_channels``).
+Each KPI's domain is on its catalogue record (``KpiDef.domain``, the spec's sections). Access
+and scheduling, patient experience and inventory are open to everyone; the revenue-cycle KPIs
+need finance or manager (and may only be shared into ``finance_channels``).
 """
 
 from __future__ import annotations
 
 from bot.access.policy import Permission
+from bot.kpi.catalogue import CATALOGUE
 
-DOMAINS: dict[str, tuple[str, ...]] = {
-    "access": ("no-show-rate", "third-next-available", "provider-utilization", "booking-lead-time"),
-    "revenue": ("clean-claim-rate", "first-pass-resolution", "denial-rate", "initial-denial-rate",
-                "days-in-ar", "net-collection-rate", "write-off-rate", "insurance-verification-rate",
-                "authorization-rate", "point-of-service-collection-rate", "coding-accuracy"),
-    "experience": ("patient-satisfaction",),
-    "inventory": ("days-of-supply", "reorder-point", "inventory-turns", "expiry-waste"),
-}
-DOMAIN_OF: dict[str, str] = {kpi: domain for domain, kpis in DOMAINS.items() for kpi in kpis}
+#: KPI id → its domain, read from the catalogue record (``KpiDef.domain``).
+DOMAIN_OF: dict[str, str] = {k.id: k.domain for k in CATALOGUE}
 RESTRICTED_DOMAINS = frozenset({"revenue"})
 
 

@@ -36,7 +36,7 @@ def clinic_of(session: Session, org: OrgConfig, locate: tuple[str, Any] | None) 
     if what == "clinics":
         return clinic_keys(session, org, list(ref))
     if what == "kpi_request":
-        return _kpi_clinic(session, ref)
+        return _kpi_clinic(session, ref, org)
     return None
 
 
@@ -52,15 +52,18 @@ def clinic_keys(session: Session, org: OrgConfig, words: list[str]) -> tuple[str
         return None
 
 
-def _kpi_clinic(session: Session, request: Any) -> str | None:
+def _kpi_clinic(session: Session, request: Any, org: OrgConfig) -> str | None:
     """The clinic a KPI question is confined to, or None when it spans clinics (no clinic, or a
     ``by clinic`` breakdown). A name the engine cannot resolve is None too (the engine will
-    answer "I don't know the clinic" without any figure)."""
-    from bot.errors import OpsBotError
+    answer "I don't know the clinic" without any figure); a configured clinic without data is
+    itself (its people may hear "no data yet")."""
+    from bot.errors import NoDataYet, OpsBotError
     from bot.kpi.scope import resolve_scope
 
     try:
-        scope = resolve_scope(session, request)
+        scope = resolve_scope(session, request, org=org)
+    except NoDataYet as exc:
+        return exc.clinic_key
     except OpsBotError:
         return None
     if scope.clinic_key:

@@ -12,16 +12,14 @@ from dataclasses import replace
 
 from bot.access.audience import finance_channels, may_post
 from bot.alerts.model import Finding, RuleResult
-
-# the catalogue KPI each rule's figures are (shared/spec/kpis.md); rules not listed post no KPI figure
-RULE_KPI = {"denial_spike": "denial-rate"}
+from bot.alerts.registry import rule_kpi
 
 
 def for_audience(results: list[RuleResult], channel: str | None, org: object) -> list[RuleResult]:
     """``results`` with the figures of findings the channel's audience may not see withheld."""
     out = []
     for result in results:
-        findings = [_withheld(f, org) if not may_post(RULE_KPI.get(f.rule), channel, org) else f
+        findings = [_withheld(f, org) if not may_post(rule_kpi(f.rule), channel, org) else f
                     for f in result.findings]
         out.append(replace(result, findings=findings))
     return out

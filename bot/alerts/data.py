@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.alerts.denial_drivers import RemitRow
 from bot.alerts.rules.compliance import ComplianceSnapshot
-from bot.alerts.rules.denials import RemitRow, week_start
+from bot.alerts.rules.denials import week_start
 from bot.alerts.rules.inventory import ItemInfo, LotSnapshot
 from bot.kpi.base import Scope
 from bot.kpi.stock_position import StockPosition, stock_positions

@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from bot.denial_codes import CATEGORIES
 from bot.kpi.drivers import CATEGORY, Contribution, Drivers, decompose, numerator_split
 from bot.kpi.drivers_text import short_why
 
-if TYPE_CHECKING:
-    from bot.alerts.rules.denials import RemitRow
+
+@dataclass(frozen=True)
+class RemitRow:
+    """One first, non-excluded remittance: its week start, payer key/name, denial flag/category."""
+
+    week: date
+    payer_key: str
+    payer_name: str
+    denied: bool
+    category: str | None
 
 
 def denial_drivers(rows: Iterable[RemitRow], baseline: list[date], latest: date) -> list[Drivers]:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.alerts.model import Finding, RuleResult
+from bot.alerts.registry import rule_kpi
 from bot.alerts.targets import Target
 from bot.delivery import enqueue
 from bot.ideas.improve import from_incident
@@ -49,7 +50,7 @@ def card_for(inc: AlertIncident, target: Target) -> IncidentCard:
 
 
 def _improve_value(inc: AlertIncident, clinic_name: str) -> str | None:
-    start = from_incident(inc.rule, inc.clinic_key, clinic_name, inc.detail or {})
+    start = from_incident(inc.rule, rule_kpi(inc.rule), inc.clinic_key, clinic_name, inc.detail or {})
     return start.to_value() if start else None
 
 

@@ -7,32 +7,30 @@ missing setting prints one message naming it and exits with status 2, never a tr
 
 from __future__ import annotations
 
-import typer
-
-cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Clinic Ops Bot: clinic operations in Slack.")
-
-
-@cli.callback()
-def _options(verbose: bool = typer.Option(False, "-v", "--verbose",
-                                          help="Also show the libraries' INFO logs (Alembic, APScheduler, Bolt)")) -> None:
-    """Clinic Ops Bot: clinic operations in Slack."""
-    from bot.observability.quiet import quiet_libraries
-
-    quiet_libraries(verbose)  # issue 17: quiet by default
-
-
-def _load_commands() -> None:
-    from bot.cli import db  # noqa: F401  (registration side effect)
-
-    for optional in ("importing", "importing_feeds", "ask", "serve", "seed", "demo", "jobs", "alerts",
-                     "digest", "audit", "ideas", "understand", "status", "privacy", "model", "config"):
-        try:
-            __import__(f"bot.cli.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"bot.cli.{optional}":
-                raise
+# every command module, each adding its commands to ``cli`` (an explicit list, issue 17)
+from bot.cli import (  # noqa: F401
+    alerts,
+    ask,
+    audit,
+    config,
+    db,
+    demo,
+    digest,
+    importing,
+    importing_feeds,
+    jobs,
+    model,
+    privacy,
+    seed,
+    serve,
+    status,
+    understand,
+)
+from bot.cli.root import cli
 
 
 def main() -> None:
-    _load_commands()
     cli()
+
+
+__all__ = ["cli", "main"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit
+from bot.cli.root import cli
 
 alerts_cli = typer.Typer(no_args_is_help=True, help="Alerts and their delivery log.")
 cli.add_typer(alerts_cli, name="alerts")

@@ -6,8 +6,8 @@ import logging
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 
 @cli.command("ask")

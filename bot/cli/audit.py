@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 from bot.errors import UsageError
 from storage.db import make_session_factory, session_scope
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import settings_or_exit, user_errors
+from bot.cli.root import cli
 
 config_cli = typer.Typer(no_args_is_help=True, help="The organisation file (OPSBOT_CONFIG).")
 cli.add_typer(config_cli, name="config")

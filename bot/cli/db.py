@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, settings_or_exit
+from bot.cli.root import cli
 from storage import migrate
 
 db_cli = typer.Typer(no_args_is_help=True, help="Database schema.")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import user_errors
+from bot.cli.root import cli
 
 
 @cli.command("demo")

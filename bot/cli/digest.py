@@ -6,8 +6,8 @@ import json
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 digest_cli = typer.Typer(no_args_is_help=True, help="The daily digest (subscriptions, preview, sending).")
 cli.add_typer(digest_cli, name="digest")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import (
     GROUP_OPTIONS,
     database_option,
@@ -19,10 +18,11 @@ from bot.cli.common import (
     settings_or_exit,
     user_errors,
 )
+from bot.cli.root import cli
+from bot.ingest.base import FeedImporter, ImportSummary, run_import
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
-from storage.importers.base import FeedImporter, ImportSummary, run_import
 
 import_cli = typer.Typer(no_args_is_help=True, help="Load feed files (CSV) into the database.")
 cli.add_typer(import_cli, name="import")
@@ -74,7 +74,7 @@ def appointments(
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar"),
 ) -> None:
     """Import appointments (canonical CSV or the Kaggle no-show export)."""
-    from storage.importers.appointments import AppointmentsImporter
+    from bot.ingest.appointments import AppointmentsImporter
 
     settings = settings_or_exit(DATABASE_URL=database)
     key = pseudonym_key_or_exit(settings)

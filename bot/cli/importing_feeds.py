@@ -1,5 +1,5 @@
-"""``opsbot import remittances|slots|claims|ledger|ar|supply-items|stock|inventory|lots|
-coding-audits|surveys``: every feed except appointments (formats in docs/formats/)."""
+"""``opsbot import remittances`` and one ``opsbot import <feed>`` command per CSV feed of
+``bot.ingest.registry.CSV_FEEDS`` except appointments (formats in docs/formats/)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import typer
 
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
 from bot.cli.importing import REJECTS_HELP, import_cli, note_rejects_retention, run_file_import
+from bot.ingest.base import FeedImporter
+from bot.ingest.registry import CSV_FEEDS, Feed, importer_class
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
-from storage.importers.base import FeedImporter
 
 FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV file")
 FORMAT = typer.Option(None, "--format", help="canonical (default: from the header)")
@@ -26,14 +27,14 @@ def _zones(settings: Settings) -> dict[str, str]:
         return {c.key: c.timezone for c in load_org_config(settings.opsbot_config).clinics}
 
 
-def _csv(make: type[FeedImporter], path: Path, file_format: str | None, rejects: Path | None, source: str | None,
-         database: str | None, no_progress: bool, **extra: object) -> None:
+def _csv(make: type[FeedImporter], feed: Feed, path: Path, file_format: str | None, rejects: Path | None,
+         source: str | None, database: str | None, no_progress: bool, **extra: object) -> None:
     settings = settings_or_exit(DATABASE_URL=database)
     key = pseudonym_key_or_exit(settings)
     kwargs: dict[str, object] = {"timezones": _zones(settings), **extra}
     if source is not None:
         kwargs["source"] = source
-    if make.__name__ in ("ClaimsImporter", "SurveysImporter"):
+    if feed.pseudonymising:
         kwargs["pseudonym_key"] = key
     run_file_import(settings, make(**kwargs), path, file_format=file_format, rejects=rejects, no_progress=no_progress)
 
@@ -45,7 +46,7 @@ def remittances(
     database: str | None = database_option(),
 ) -> None:
     """Import X12 835 remittance files (one feed load per file; problem segments reported)."""
-    from storage.importers.remittances import import_remittance_file
+    from bot.ingest.remittances import import_remittance_file
     from storage.reference import ensure_clinics
 
     settings = settings_or_exit(DATABASE_URL=database)
@@ -64,31 +65,23 @@ def remittances(
         engine.dispose()
 
 
-def _command(name: str, module: str, cls: str, doc: str, *, zone_option: bool = False,
-             has_source: bool = True) -> None:
+def _command(name: str, feed: Feed) -> None:
     def command(path: Path = FILE, file_format: str | None = FORMAT, rejects: Path | None = REJECTS,
                 source: str | None = SOURCE, database: str | None = database_option(),
                 no_progress: bool = NO_PROGRESS,
-                timezone: str | None = typer.Option(None, "--timezone", hidden=not zone_option,
+                timezone: str | None = typer.Option(None, "--timezone", hidden=not feed.zone_option,
                                                     help="IANA zone for clinics not in OPSBOT_CONFIG")) -> None:
-        make = getattr(__import__(f"storage.importers.{module}", fromlist=[cls]), cls)
-        extra = {"default_timezone": timezone} if zone_option else {}
-        if source is not None and not has_source:
+        make = importer_class(name)
+        extra = {"default_timezone": timezone} if feed.zone_option else {}
+        if source is not None and not feed.has_source:
             typer.secho(f"note: --source does not apply to {name} (its natural key has no source)", err=True)
-        _csv(make, path, file_format, rejects, source if has_source else None, database, no_progress, **extra)
+        _csv(make, feed, path, file_format, rejects, source if feed.has_source else None, database, no_progress,
+             **extra)
 
-    command.__doc__ = doc
+    command.__doc__ = feed.help
     import_cli.command(name)(command)
 
 
-_command("slots", "slots", "SlotsImporter", "Import schedule slots (free/booked/blocked).", zone_option=True)
-_command("claims", "claims", "ClaimsImporter", "Import claims (scrubber edits, manual touch, submission).")
-_command("ledger", "ledger", "LedgerImporter", "Import ledger entries (charges, payments, refunds, adjustments).")
-_command("ar", "ledger", "ArImporter", "Import net A/R snapshots per clinic and day.", has_source=False)
-_command("supply-items", "supply", "SupplyItemsImporter", "Import supply items (lead times, service level).",
-         has_source=False)
-_command("stock", "supply", "StockImporter", "Import physical stock counts.", has_source=False)
-_command("inventory", "supply", "InventoryImporter", "Import inventory transactions (usage, receipt, expired).")
-_command("lots", "supply", "LotsImporter", "Import supply lots with expiry dates.", has_source=False)
-_command("coding-audits", "coding_audits", "CodingAuditsImporter", "Import coding-audit samples.")
-_command("surveys", "surveys", "SurveysImporter", "Import patient-survey responses (0-10 provider rating).")
+for _name, _feed in CSV_FEEDS.items():
+    if _name != "appointments":  # its own command (bot.cli.importing): two formats, clinic names
+        _command(_name, _feed)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 from bot.settings import Settings
 
 jobs_cli = typer.Typer(no_args_is_help=True, help="Scheduled jobs (alerts, delivery, digest).")
@@ -40,6 +40,7 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
                       sessions=sessions, client_factory=factory,
                       extra={"retention_days": settings.retention_days, "drop_dir": settings.drop_dir,
                              "drop_interval_s": settings.drop_interval_seconds,
+                             "drop_done_retention_days": settings.drop_done_retention_days,
                              "pseudonym_key": settings.pseudonym_key,
                              "delivery_policy": DeliveryPolicy(lease_s=settings.delivery_lease_seconds,
                                                                batch=settings.delivery_batch)})
@@ -90,7 +91,7 @@ def lease_status(database: str | None = database_option()) -> None:
 @jobs_cli.command("list")
 def list_jobs(database: str | None = database_option()) -> None:
     """Jobs, their schedule ids, schedules in words and next run times (UTC)."""
-    from jobs.runner import JOBS
+    from jobs.registry import JOBS
     from jobs.schedule_words import schedule_in_words
     from jobs.scheduler import build_scheduler
 
@@ -116,6 +117,7 @@ def scheduler(database: str | None = database_option(),
     import signal
     from datetime import timedelta
 
+    from bot.compat import check_compatible
     from bot.observability import configure_logging
     from bot.observability.metrics import Metrics
     from bot.settings import require
@@ -127,6 +129,7 @@ def scheduler(database: str | None = database_option(),
     metrics = Metrics()
     holder: dict[str, object] = {}
     with user_errors():
+        check_compatible("apscheduler", "slack_sdk")  # bot/compat.py: supported versions
         if not settings.oauth_enabled:
             require(settings, "slack_bot_token")
         ctx = job_context(settings)

@@ -2,8 +2,9 @@
 
 ``model report`` trains on appointments before the split day and scores the later ones: per
 clinic and overall ROC AUC, PR-AUC, Brier score (with the constant-rate baseline), the
-calibration table by deciles, the demand forecast's MAE against "same weekday last week" over
-four weeks, and the data window. ``predict no-shows`` writes one row per appointment
+calibration table by deciles, the demand forecast's MAE against "same weekday last week" four
+weeks ahead per clinic (a backtest over several origins; :mod:`bot.forecast.demand_backtest`),
+and the data window. ``predict no-shows`` writes one row per appointment
 (stored id, probability) from a model trained only on appointments before ``--from``.
 """
 
@@ -11,11 +12,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
+
+if TYPE_CHECKING:
+    from bot.forecast.demand_backtest import DemandScore
 
 model_cli = typer.Typer(no_args_is_help=True, help="Look-ahead models: report and training.")
 predict_cli = typer.Typer(no_args_is_help=True, help="Predictions from the look-ahead models.")
@@ -72,11 +77,32 @@ def report_cmd(split: str | None = typer.Option(None, "--split", help="First sco
         if len(per) > clinics:
             typer.echo(f"  … {len(per) - clinics} more clinics (--clinics N)")
     if r.demand:
-        better = [d for d in r.demand if d.improvement >= 0.2]
-        typer.echo(f"demand forecast, 28 days from {r.split}: MAE vs naive 'same weekday last week' "
-                   f"({len(better)}/{len(r.demand)} clinics ≥ 20 % better)")
-        for dm in r.demand[:clinics] if clinics else []:
-            typer.echo(f"  {dm.clinic:24} MAE {dm.mae:6.2f}  naive {dm.naive_mae:6.2f}  {dm.improvement:+.0%}")
+        _demand_lines(r.demand, clinics)
+    else:
+        typer.echo("demand forecast: no clinic has six weeks of history before a four-week window to score it "
+                   "against 'same weekday last week'; not shown to users")
+
+
+def _demand_lines(scores: list[DemandScore], clinics: int) -> None:
+    """The demand backtest: overall, then per clinic (worst first) with whether it is shown."""
+    from bot.forecast.demand_backtest import HORIZON, TARGET, summary
+
+    sm = summary(scores)
+    first = min(d.first_origin for d in scores if d.first_origin)
+    last = max(d.last_origin for d in scores if d.last_origin)
+    typer.echo(f"demand forecast, {HORIZON} days ahead from origins {first}..{last}: MAE against naive 'same weekday "
+               f"last week' (the latest same weekday at the origin); overall {sm['overall']:.0%} better, per clinic "
+               f"min {sm['min']:.0%} median {sm['median']:.0%}; {sm['at_target']:.0f}/{len(scores)} clinics "
+               f"≥ {TARGET:.0%} better; shown for {sm['shown']:.0f}/{len(scores)} (a clinic whose forecast does not "
+               "beat its baseline is not shown)")
+    if clinics:
+        typer.echo("per clinic: key  origins  days  MAE  naive MAE  improvement  shown")
+    worst = sorted(scores, key=lambda d: d.improvement)
+    for dm in worst[:clinics]:
+        typer.echo(f"  {dm.clinic:24} {dm.origins:3} {dm.days:5}  {dm.mae:7.2f}  {dm.naive_mae:7.2f}  "
+                   f"{dm.improvement:+6.0%}  {'yes' if dm.shown else 'NO (does not beat its baseline)'}")
+    if clinics and len(worst) > clinics:
+        typer.echo(f"  … {len(worst) - clinics} more clinics (--clinics N)")
 
 
 @model_cli.command("train")

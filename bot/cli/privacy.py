@@ -15,8 +15,8 @@ import sys
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import settings_or_exit, user_errors
+from bot.cli.root import cli
 from bot.phi_guard import Finding, Guard, find_identifiers
 
 privacy_cli = typer.Typer(no_args_is_help=True, help="Patient-privacy tools.")

@@ -6,8 +6,9 @@ import logging
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
+from bot.cli.root import cli
+from bot.compat import check_compatible
 from bot.settings import require
 from storage.db import make_session_factory
 
@@ -32,10 +33,12 @@ def serve_command(
     pseudonym_key_or_exit(settings, dev_key)
     configure_logging(settings.log_level, settings.log_format)  # JSON lines with the request id
     with user_errors():
+        check_compatible("slack_bolt", "slack_sdk", "waitress")  # the internals bot/compat.py reaches into
         # OAuth mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) takes tokens from the installations
         require(settings, "slack_signing_secret", *(() if settings.oauth_enabled else ("slack_bot_token",)))
         engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=True)
+        check_compatible("slack_bolt", app=app)
     ready, details = readiness(engine)
     if not ready:
         log.warning("database not ready yet: %s", details)
@@ -52,9 +55,11 @@ def socket_command(database: str | None = database_option(), dev_key: bool = DEV
     settings = settings_or_exit(DATABASE_URL=database)
     pseudonym_key_or_exit(settings, dev_key)
     with user_errors():
+        check_compatible("slack_bolt", "slack_sdk")  # the internals bot/compat.py reaches into
         require(settings, "slack_app_token", "slack_bot_token")
         engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=False)
+        check_compatible("slack_bolt", app=app)
         handler = make_socket_handler(app, settings)
     from bot.replies.sweeper import Sweeper, client_for_app
 

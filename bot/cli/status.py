@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 roles_cli = typer.Typer(no_args_is_help=True, help="Roles from the command line (the first admin).")
 cli.add_typer(roles_cli, name="roles")
@@ -25,7 +25,7 @@ def status(database: str | None = database_option()) -> None:
         engine = engine_for(settings)
     try:
         for line in status_lines(engine, make_session_factory(engine), clinics=len(org.clinics),
-                                 drop_dir=settings.drop_dir):
+                                 drop_dir=settings.drop_dir, org_path=settings.opsbot_config):
             typer.echo(line)
     finally:
         engine.dispose()

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli import cli
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.root import cli
 
 
 @cli.command("understand")
@@ -43,7 +43,7 @@ def understand_command(
         engine = engine_for(settings)
         try:
             with session_scope(make_session_factory(engine)) as session:
-                vocab = vocabulary_for(session)
+                vocab = vocabulary_for(session, org)
                 context: Reading | None = None
                 for q in questions:
                     reading = interpret(session, org, q, now=instant, user_id=user, context=context)

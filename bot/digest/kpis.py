@@ -66,7 +66,7 @@ def why_moved(session: Session, kpi: KpiDef, impl: KpiImpl, scope: Scope, start:
         return None
     before = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
     found = drivers.explain_change(session, impl, scope, before, (start, end),
-                                   drivers.dims_to_explain(kpi.id, kpi.dimensions, scope, None))
+                                   drivers.dims_to_explain(kpi, scope, None))
     text = short_why(found, kpi.unit) if found else None
     if text is None or not (off_target or _better(kpi, found[0].total) is False):
         return None

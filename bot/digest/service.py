@@ -17,8 +17,8 @@ from bot.digest.schedule import format_local
 from bot.errors import UsageError
 from bot.ids import Action
 from bot.orgconfig import OrgConfig
-from bot.text import name_list
 from bot.views.bounded import page_of
+from core.text import name_list
 from storage.models import DigestSubscription
 
 Reply = tuple[list[dict[str, Any]], str]  # (blocks, text)

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from bot.errors import ConfigurationError
-from bot.text import name_list
+from core.text import name_list
 
 BUILTIN = Path(__file__).resolve().parents[1] / "templates" / "digest"
 

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from bot.forecast import demand, noshow
+from bot.forecast import demand, demand_backtest, noshow
+from bot.forecast.demand_backtest import DemandScore
 from bot.forecast.interval import ExpectedCount, expected_count
 from bot.forecast.service import stored_model
 from bot.forecast.vocabulary import HIGH_RISK
@@ -123,19 +124,34 @@ class DemandOutlook:
     days: list[demand.DemandDay]
     tna_in_two_weeks: int | None  # projected third next available (days) 14 days from now
     over: list[demand.DemandDay]
+    # the clinic's backtest against "same weekday last week"; None: too little history to run it
+    score: DemandScore | None = None
+
+    @property
+    def shown(self) -> bool:
+        """Only a forecast that beat its baseline on this clinic's own past is shown to users."""
+        return self.score is not None and self.score.shown
 
 
 def demand_outlook(session: Session, clinic_key: str, today: date, calendar: dict[str, str] | None = None,
                    horizon: int = demand.HORIZON_DAYS) -> DemandOutlook:
-    """Forecast booked visits for the ``horizon`` days after ``today`` against template capacity."""
-    cid, name, _tz = _clinic(session, clinic_key)
-    frame = q.appointment_frame(session, since=today - timedelta(days=LOOK_BACK_DAYS), until=today,
-                                clinic_ids=[cid])
-    counts = demand.daily_counts(frame)
-    series = counts.set_index("day")["visits"] if len(counts) else pd.Series(dtype="float64")
-    fc = demand.forecast(series, today, horizon, calendar)
+    """Forecast booked visits for the ``horizon`` days after ``today`` against template capacity,
+    with the clinic's backtest (:mod:`bot.forecast.demand_backtest`, origins before ``today``)
+    that decides whether it is shown. Bookings already made for the days ahead are read too."""
+    cid, name, tz = _clinic(session, clinic_key)
+    frame = q.appointment_frame(session, since=today - timedelta(days=LOOK_BACK_DAYS),
+                                until=today + timedelta(days=horizon), clinic_ids=[cid])
+    known = today - timedelta(days=1)  # the last day whose visits are final
+    if frame.empty:
+        fc = pd.Series(0.0, index=pd.date_range(pd.Timestamp(today) + pd.Timedelta(days=1), periods=horizon))
+        score = None
+    else:
+        hist = demand.demand_history(frame, known, calendar=calendar, horizon=horizon + 1, tz=tz or None)
+        fc = demand.predict(hist, today, horizon)
+        at = demand_backtest.origins(hist, horizon=horizon)
+        score = demand_backtest.backtest(hist, clinic_key, at, horizon) if at else None
     cap = q.template_capacity(session)
     by_wd = {int(r.weekday): int(r.slots) for r in cap[cap["clinic_id"] == cid].itertuples()}
     days = demand.capacity_days(fc.fillna(0.0), by_wd)
     tna = demand.third_next_available(days, 14) if len(days) > 14 else None
-    return DemandOutlook(name, today, days, tna, demand.over_capacity(days))
+    return DemandOutlook(name, today, days, tna, demand.over_capacity(days), score)

@@ -17,24 +17,13 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
 from bot.forecast import demand, noshow
-from bot.forecast.evaluate import RiskScores, mae, risk_scores
+from bot.forecast.demand_backtest import DemandScore, clinic_scores
+from bot.forecast.evaluate import RiskScores, risk_scores
 from bot.forecast.features import labelled
 from storage import forecast_queries as q
 
 KIND = "no_show"
 EVAL_DAYS = 28
-
-
-@dataclass
-class DemandScore:
-    clinic: str
-    mae: float
-    naive_mae: float
-
-    @property
-    def improvement(self) -> float:
-        """Share of the naive MAE removed (0.2 = 20 % better)."""
-        return 1 - self.mae / self.naive_mae if self.naive_mae > 0 else float("nan")
 
 
 @dataclass
@@ -65,7 +54,8 @@ def _split_day(frame: pd.DataFrame, split: date | None) -> date:
 def model_report(session: Session, split: date | None = None, *, demand_clinics: bool = True) -> ModelReport:
     """Train on appointments before ``split`` (default: 28 days before the last outcome), score
     the labelled ones from ``split`` on, overall and per clinic; plus the demand forecast error
-    against "same weekday last week" over the 28 days from ``split``, per clinic.
+    against "same weekday last week" four weeks ahead, per clinic, from origins up to the day
+    before ``split`` (:func:`demand_scores`).
 
     Raises:
         UsageError: no outcomes, or too few before ``split``.
@@ -77,32 +67,25 @@ def model_report(session: Session, split: date | None = None, *, demand_clinics:
     if test.empty:
         raise UsageError(f"No appointments with an outcome on or after {split:%Y-%m-%d} to score.")
     p = noshow.score(model, test, frame)
-    keys = dict(zip(q.clinic_table(session)["id"], q.clinic_table(session)["key"], strict=True))
+    clinics = q.clinic_table(session)
+    keys = dict(zip(clinics["id"], clinics["key"], strict=True))
     per = {}
     for cid, idx in test.groupby("clinic_id").indices.items():
         per[keys.get(cid, str(cid))] = risk_scores(test["y"].to_numpy()[idx], p[idx], model.base_rate)
     report = ModelReport(split, model.window_start, model.window_end, model.rows,
                          risk_scores(test["y"].to_numpy(), p, model.base_rate), per)
     if demand_clinics:
-        report.demand = demand_scores(frame, split, keys)
+        zones = {int(i): str(z) for i, z in zip(clinics["id"], clinics["timezone"], strict=True) if z}
+        report.demand = demand_scores(frame, split, keys, zones=zones)
     return report
 
 
 def demand_scores(frame: pd.DataFrame, split: date, keys: dict[int, str],
-                  horizon: int = demand.HORIZON_DAYS) -> list[DemandScore]:
-    """Per clinic: MAE of the demand forecast and of the naive forecast over ``horizon`` days
-    from ``split`` (origin = the day before ``split``)."""
-    counts = demand.daily_counts(frame)
-    origin = split - timedelta(days=1)
-    out = []
-    for cid, g in counts.groupby("clinic_id"):
-        s = g.set_index("day")["visits"]
-        actual = s[(s.index > pd.Timestamp(origin)) & (s.index <= pd.Timestamp(origin) + pd.Timedelta(days=horizon))]
-        if actual.empty or len(s[s.index <= pd.Timestamp(origin)]) < 14:
-            continue
-        out.append(DemandScore(keys.get(cid, str(cid)), mae(actual, demand.forecast(s, origin, horizon)),
-                               mae(actual, demand.naive_forecast(s, origin, horizon))))
-    return out
+                  horizon: int = demand.HORIZON_DAYS, zones: dict[int, str] | None = None) -> list[DemandScore]:
+    """Per clinic: the demand backtest (:mod:`bot.forecast.demand_backtest`) against "same
+    weekday last week", ``horizon`` days ahead from several origins, the newest the day before
+    ``split`` (or ``horizon`` days before the last outcome when that is earlier)."""
+    return clinic_scores(frame, keys, split - timedelta(days=1), zones=zones, horizon=horizon)
 
 
 def train_and_store(session: Session, now: datetime) -> dict[str, object]:

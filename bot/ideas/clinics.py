@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.clinic_names import find_clinic
 from bot.orgconfig import OrgConfig
-from bot.text import fold
+from core.text import fold
 from storage.models import Clinic
 
 

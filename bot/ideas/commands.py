@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.errors import UsageError
 from bot.ideas.states import IdeaState, parse_state
-from bot.text import MAX_RECORD_ID, record_id
+from core.text import MAX_RECORD_ID, record_id
 
 IDEA_HELP = (
     "*/idea* — open the idea form (text after it becomes the title)\n"

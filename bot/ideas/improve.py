@@ -20,11 +20,6 @@ from bot.kpi.targets import format_value
 from bot.payload import json_object
 
 BUTTON_VALUE_MAX = 2000
-_CATEGORY = {"denial-rate": "billing", "clean-claim-rate": "billing", "first-pass-resolution": "billing",
-             "net-collection-rate": "billing", "write-off-rate": "billing", "days-in-ar": "billing",
-             "initial-denial-rate": "billing", "point-of-service-collection-rate": "billing",
-             "no-show-rate": "scheduling", "third-next-available": "scheduling",
-             "patient-satisfaction": "patient_experience", "coding-accuracy": "quality_safety"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ class ImprovementStart:
         if self.driver:
             problem.append(f"Driven by: {self.driver}.")
         return {"title": title, "problem": "\n".join(problem)[:3000], "proposed_change": "",
-                "category": _CATEGORY.get(kpi.id, "other"), "clinic_key": self.clinic_key, "kpi_id": kpi.id}
+                "category": kpi.idea_category, "clinic_key": self.clinic_key, "kpi_id": kpi.id}
 
 
 def worse(direction: str, delta: float) -> bool:
@@ -97,20 +92,22 @@ def from_answer(a: KpiAnswer) -> ImprovementStart | None:
                             f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)
 
 
-def from_incident(rule: str, clinic_key: str, clinic_name: str, detail: dict[str, Any]) -> ImprovementStart | None:
-    """The improvement a denial alert suggests (None for other rules): the latest week's rate
-    against the chart's centre line over the baseline weeks, the driver from its "Why:" line.
-    When the audience rule withheld the figures from the alert's channel (``facts.withheld``,
-    :mod:`bot.alerts.audience`), the button carries none either: the measure and scope only."""
-    if rule != "denial_spike":
+def from_incident(rule: str, kpi_id: str | None, clinic_key: str, clinic_name: str,
+                  detail: dict[str, Any]) -> ImprovementStart | None:
+    """The improvement a denial alert suggests (None for other rules): ``kpi_id`` (the rule's
+    KPI, ``bot.alerts.registry``) as the measure, the latest week's rate against the chart's
+    centre line over the baseline weeks, the driver from its "Why:" line. When the audience rule
+    withheld the figures from the alert's channel (``facts.withheld``, :mod:`bot.alerts.audience`),
+    the button carries none either: the measure and scope only."""
+    if rule != "denial_spike" or kpi_id is None:
         return None
     facts = detail.get("facts") or {}
     if facts.get("withheld"):
-        return ImprovementStart("denial-rate", clinic_key, clinic_name, "see the finance channel's alert",
+        return ImprovementStart(kpi_id, clinic_key, clinic_name, "see the finance channel's alert",
                                 "see the finance channel's alert", None)
     lines = [str(x) for x in detail.get("lines") or ()]
     why = next((x.split(" — ", 1)[-1] for x in lines if x.startswith("Why:")), None)
     value, centre = facts.get("value"), facts.get("centre")
     current = f"{value:.1%} in the week of {facts.get('week')}" if isinstance(value, (int, float)) else "—"
     baseline = f"{centre:.1%} (centre line over the baseline weeks)" if isinstance(centre, (int, float)) else "—"
-    return ImprovementStart("denial-rate", clinic_key, clinic_name, current, baseline, why)
+    return ImprovementStart(kpi_id, clinic_key, clinic_name, current, baseline, why)

@@ -22,7 +22,7 @@ from bot.ideas.permissions import ensure_can_manage
 from bot.ideas.states import CATEGORIES, OPEN, IdeaState, check_transition, is_overdue
 from bot.orgconfig import OrgConfig
 from bot.phi_guard import GuardLike, ensure_clean
-from bot.text import fold
+from core.text import fold
 from storage.models import Clinic, Idea, IdeaComment, IdeaStateChange, IdeaVote
 
 Patterns = GuardLike

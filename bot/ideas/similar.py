@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.ideas.states import IdeaState
-from bot.text import fold
+from core.text import fold
 from storage.models import Clinic, Idea
 
 THRESHOLD = 72.0  # token_set_ratio; below this, titles share only stop-words in our samples

@@ -63,6 +63,16 @@ class Measure:
         return self.value is not None
 
 
+@dataclass
+class TrendPoint:
+    """One point of a trend: a period's label and dates and its measure."""
+
+    label: str
+    start: date
+    end: date
+    measure: Measure
+
+
 @dataclass(frozen=True)
 class RatioSpec:
     """A KPI that is Σn / Σd over rows of one table (or join).

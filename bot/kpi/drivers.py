@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from bot.denial_codes import CATEGORIES
 from bot.kpi.base import RatioKpi, Scope, ratio_by
+from bot.kpi.catalogue import KpiDef
 from bot.kpi.scope import names_for
 from storage.models import Remittance
 
@@ -113,16 +114,17 @@ def numerator_split(before: Mapping[Any, float], d0: float, after: Mapping[Any, 
 Range = tuple[date | None, date | None]
 
 
-def dims_to_explain(kpi_id: str, dimensions: Sequence[str], scope: Scope, by: str | None) -> list[str]:
+def dims_to_explain(kpi: KpiDef, scope: Scope, by: str | None) -> list[str]:
     """The dimensions that can explain a change in ``scope``: ``by`` if asked, else each of the
-    KPI's dimensions the scope does not fix; the denial rate also by denial category."""
+    KPI's dimensions the scope does not fix; a KPI broken down by (denial) category also by
+    denial category, its numerator split."""
     if by:
         dims = [by]
     else:
         fixed = {"clinic": scope.clinic_ids is not None and len(scope.clinic_ids) == 1,
                  "provider": scope.provider_id is not None, "payer": scope.payer_id is not None}
-        dims = [d for d in dimensions if not fixed.get(d, False)]
-    return dims + ([CATEGORY] if kpi_id == "denial-rate" else [])
+        dims = [d for d in kpi.dimensions if not fixed.get(d, False)]
+    return dims + ([CATEGORY] if "category" in kpi.dimensions else [])
 
 
 def explain_change(session: Session, impl: RatioKpi, scope: Scope, before: Range, after: Range,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
 from bot.kpi import drivers
-from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope
+from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
@@ -34,14 +34,6 @@ from storage.models import FeedLoad
 TREND_POINTS = 12
 SMALL_N = 30
 BREAKDOWN_MAX = 25
-
-
-@dataclass
-class TrendPoint:
-    label: str
-    start: date
-    end: date
-    measure: Measure
 
 
 @dataclass
@@ -110,7 +102,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
         if getattr(request, dim) and dim not in kpi.dimensions:
             raise UsageError(f"{kpi.name} cannot be filtered by {dim}; it has {', '.join(kpi.dimensions)}.")
     impl = implementation(kpi.id, options)
-    scope = resolve_scope(session, request)
+    scope = resolve_scope(session, request, org=org)
     today = local_today(scope.timezone, now)
     period = request.period.resolve(today)
     latest = impl.latest(session, scope)
@@ -121,7 +113,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     if not measure.has_data:
         return result
     result.status = target_status(kpi, org, scope.clinic_key, measure.value)
-    result.small_n = kpi.unit == "%" and measure.d < SMALL_N and kpi.id not in _MONEY_KPIS
+    result.small_n = kpi.unit == "%" and measure.d < SMALL_N and not kpi.money
     result.grain = _grain(period, measure)
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
@@ -147,7 +139,7 @@ def _add_drivers(session: Session, result: KpiAnswer, impl: KpiImpl, before: tup
     """Why the value moved between the compared periods (ratio KPIs only; issue 19)."""
     assert result.comparison is not None
     if isinstance(impl, RatioKpi) and result.comparison[1].has_data:
-        dims = drivers.dims_to_explain(result.kpi.id, result.kpi.dimensions, result.scope, by)
+        dims = drivers.dims_to_explain(result.kpi, result.scope, by)
         result.drivers = drivers.explain_change(session, impl, result.scope, before, after, dims)
 
 
@@ -155,9 +147,6 @@ def _capped(period: Period, today: date) -> tuple[date | None, date]:
     """The period's bounds with the end capped at today: KPIs describe what has happened, so
     published future slots and scheduled appointments never dilute a rate."""
     return period.start, today if period.end is None else min(period.end, today)
-
-
-_MONEY_KPIS = {"net-collection-rate", "write-off-rate", "expiry-waste", "point-of-service-collection-rate"}
 
 
 def _grain(period: Period, measure: Measure) -> Grain:
@@ -203,7 +192,7 @@ def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgC
 
         ids = [k for k, _ in rows if k is not None]
         keys = dict(session.execute(select(Clinic.id, Clinic.key).where(Clinic.id.in_(ids))).all()) if ids else {}
-    small = result.kpi.unit == "%" and result.kpi.id not in _MONEY_KPIS
+    small = result.kpi.unit == "%" and not result.kpi.money
     # highest first; rates on fewer than SMALL_N go last (a 2-of-2 rate is not a top rank)
     ranked = sorted(rows, key=lambda r: (small and r[1].d < SMALL_N, -(r[1].value or 0), names.get(r[0], "")))
     result.breakdown_total = len(ranked)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import get_args
 
 from bot.kpi.access import LateCancellation, access_kpis
 from bot.kpi.base import KpiImpl
@@ -41,3 +42,10 @@ def _optional_loaders(options: EngineOptions) -> list[list[KpiImpl]]:
 def implementation(kpi_id: str, options: EngineOptions | None = None) -> KpiImpl:
     """The implementation of ``kpi_id``. Raises KeyError for an id not in the catalogue."""
     return _table(options or EngineOptions())[kpi_id]
+
+
+def every_impl() -> list[KpiImpl]:
+    """Every implementation under every engine option that changes one (one no-show rate per
+    late-cancellation rule): the ratio KPIs among them are the roll-up's components."""
+    return [impl for late in get_args(LateCancellation)
+            for impl in _table(EngineOptions(late_cancellation=late)).values()]

@@ -26,6 +26,13 @@ def clean_claim_spec() -> RatioSpec:
                      d=ONE, dims={"clinic": Claim.clinic_id, "provider": Claim.provider_id, "payer": Claim.payer_id})
 
 
+def submitted_spec() -> RatioSpec:
+    """Claims submitted per submission date (the initial denial rate's denominator base)."""
+    return RatioSpec(source=Claim.__table__, day=Claim.submitted_date, n=ONE, d=ONE,
+                     dims={"clinic": Claim.clinic_id, "payer": Claim.payer_id},
+                     where=(Claim.submitted_date.is_not(None),))
+
+
 _REMIT_DIMS = {"clinic": Remittance.clinic_id, "payer": Remittance.payer_id}
 _FIRST = (Remittance.is_first.is_(True), Remittance.excluded.is_(False))
 

@@ -29,9 +29,8 @@ from bot.kpi.base import (
     scope_conditions,
     session_memo,
 )
-from bot.kpi.components import submitted_spec
 from bot.kpi.periods import shift_date
-from bot.kpi.revenue import days_in_ar, denial_spec, three_months_ending, write_off_spec
+from bot.kpi.revenue import days_in_ar, denial_spec, submitted_spec, three_months_ending, write_off_spec
 from storage.models import ArSnapshot, Clinic, Remittance
 
 Range = tuple[date | None, date | None]

@@ -13,19 +13,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clinic_names import known_clinics
+from bot.errors import NoDataYet
 from bot.kpi.base import Scope
 from bot.kpi.grammar import KpiRequest
 from bot.names import pick
+from bot.orgconfig import OrgConfig
 from storage.models import Clinic, Payer, Provider
 
 
-def resolve_scope(session: Session, request: KpiRequest, default_timezone: str | None = None) -> Scope:
+def resolve_scope(session: Session, request: KpiRequest, default_timezone: str | None = None,
+                  org: OrgConfig | None = None) -> Scope:
     """Turn the request's names into a :class:`Scope` with the clinic's time zone.
 
     Without a clinic the time zone is the one all clinics share, else ``default_timezone``, else
-    the most common clinic time zone, else UTC.
+    the most common clinic time zone, else UTC. With ``org``, a clinic is named among the
+    database's and the organisation file's clinics (``bot.clinic_names``, as every command does).
 
     Raises:
+        NoDataYet: the clinic is only in the organisation file (nothing imported for it yet).
         UsageError: an unknown or ambiguous name (with suggestions).
     """
     clinics = session.execute(select(Clinic.id, Clinic.key, Clinic.name, Clinic.name_folded,
@@ -33,7 +39,7 @@ def resolve_scope(session: Session, request: KpiRequest, default_timezone: str |
     fields: dict[str, Any] = {}
     clinic = None
     if request.clinic:
-        clinic = pick("clinic", request.clinic, list(clinics))
+        clinic = _clinic(session, request.clinic, list(clinics), org)
         fields.update(clinic_ids=(clinic.id,), clinic_key=clinic.key, clinic_name=clinic.name,
                       timezone=clinic.timezone)
     else:
@@ -55,6 +61,15 @@ def resolve_scope(session: Session, request: KpiRequest, default_timezone: str |
         payer = pick("payer", request.payer, payers)
         fields.update(payer_id=payer.id, payer_name=payer.name)
     return Scope(**fields)
+
+
+def _clinic(session: Session, text: str, clinics: list[Any], org: OrgConfig | None) -> Any:
+    if org is None or not org.clinics:
+        return pick("clinic", text, clinics)
+    found = pick("clinic", text, known_clinics(session, org))
+    if found.id is None:
+        raise NoDataYet(found.key, found.name)
+    return next(c for c in clinics if c.id == found.id)
 
 
 def names_for(session: Session, dim: str, ids: list[Any]) -> dict[Any, str]:

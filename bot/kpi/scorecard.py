@@ -34,9 +34,10 @@ def scorecard(session: Session, org: OrgConfig, clinic_key: str | None, period: 
     """``(scope label, rows)`` for the KPIs in ``visible``.
 
     Raises:
+        NoDataYet: the clinic is only in the organisation file (nothing imported yet).
         UsageError: an unknown clinic key.
     """
-    scope = resolve_scope(session, KpiRequest(action="value", clinic=clinic_key))
+    scope = resolve_scope(session, KpiRequest(action="value", clinic=clinic_key), org=org)
     today = local_today(scope.timezone, now)
     rows: list[ScoreRow] = []
     for kpi in CATALOGUE:

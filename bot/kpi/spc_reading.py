@@ -10,8 +10,9 @@ periods carrying data no limits are drawn: a run chart, and the reason is said.
 
 No reading where the chart would not mean anything (issue 16): KPIs that are a rolling-window
 snapshot (days in A/R over three months, days of supply and reorder point over 13 weeks) give
-overlapping, strongly correlated points on any trend grain; third next available, a
-point-in-time snapshot, is read on weekly or monthly points only, not day by day.
+overlapping, strongly correlated points on any trend grain (``KpiDef.no_reading`` says why);
+third next available, a point-in-time snapshot, is read on weekly or monthly points only, not
+day by day (``KpiDef.spc_grains``).
 """
 
 from __future__ import annotations
@@ -19,23 +20,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.kpi.base import TrendPoint
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.targets import format_value
 
-if TYPE_CHECKING:
-    from bot.kpi.engine import TrendPoint
-
 MIN_POINTS = 12
-#: KPI id → why no SPC reading (rolling-window snapshots).
-NO_READING = {
-    "days-in-ar": "a snapshot over a rolling three months",
-    "days-of-supply": "a snapshot over a rolling 13 weeks of usage",
-    "reorder-point": "a snapshot over a rolling 13 weeks of usage",
-}
-#: KPI id → the grains its points are independent enough on.
-GRAINS = {"third-next-available": ("week", "month", "quarter")}
 ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}
 
 
@@ -72,10 +63,10 @@ def read_trend(kpi: KpiDef, trend: list[TrendPoint], grain: str | None = None,
     if through is not None and len(trend) > 1 and trend[-1].end > through:
         trend = trend[:-1]
     labels = [p.label for p in trend]
-    if kpi.id in NO_READING:
-        return SpcReading("none", [f"No SPC reading: {kpi.name.lower()} is {NO_READING[kpi.id]}, so "
+    if kpi.no_reading:
+        return SpcReading("none", [f"No SPC reading: {kpi.name.lower()} is {kpi.no_reading}, so "
                                    f"successive points overlap and control limits would mislead."], None, labels)
-    if grain is not None and kpi.id in GRAINS and grain not in GRAINS[kpi.id]:
+    if grain is not None and kpi.spc_grains is not None and grain not in kpi.spc_grains:
         return SpcReading("none", [f"No SPC reading on {ADJECTIVE.get(grain, grain)} points (successive days share "
                                    f"most of the schedule); ask for a longer period for weekly or monthly points."],
                           None, labels)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.kpi.catalogue import KpiDef
-from bot.orgconfig import OrgConfig, Target
+from bot.kpi.catalogue import KpiDef, Target
+from bot.orgconfig import OrgConfig
 
 
 @dataclass(frozen=True)

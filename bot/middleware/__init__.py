@@ -30,11 +30,12 @@ from bot.access.roles import RolesConfig
 from bot.audit import changes
 from bot.errors import STORE_NOT_ANSWERING, StoreUnavailable
 from bot.middleware.guard import check
+from bot.middleware.refuse import refusal
 from bot.replies import OWED
 from bot.store_health import Deadline
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 GROUP_TTL_SECONDS = 60.0
@@ -93,8 +94,6 @@ def install(app: App, ctx: AppContext) -> RoleResolver:
             log.info("duplicate delivery ignored (retry or replay)")
             return BoltResponse(status=200, body="")
         if verdict.status in ("refused", "rejected"):
-            from bot.middleware.refuse import refusal
-
             return refusal(ctx, req, body, verdict.message or "Sorry, you can't do that.",
                            rejected=verdict.status == "rejected")
         bind(verdict.scope)
@@ -110,6 +109,4 @@ def _unavailable(ctx: AppContext, req: Any, body: dict[str, Any]) -> BoltRespons
     the shape of its surface (``bot.middleware.refuse``), with nothing recorded."""
     if body.get("type") == "event_callback" or not body:
         return BoltResponse(status=503, body="")
-    from bot.middleware.refuse import refusal
-
     return refusal(ctx, req, body, STORE_NOT_ANSWERING)

@@ -16,11 +16,23 @@ MAX_ACTION_VALUE = 2_000
 MAX_METADATA = 3_000
 MAX_INPUT = 3_000
 MAX_ID = 64
+MAX_QUESTION = MAX_COMMAND_TEXT  # an @mention or DM question: the same room as ``/kpi <question>``
 
 
 def _too_long(what: str, value: Any, limit: int) -> str | None:
     n = len(str(value or ""))
     return f"{what} is {n:,} characters long; the bot accepts at most {limit:,}." if n > limit else None
+
+
+def question_problem(text: str) -> str | None:
+    """The refusal for an @mention / DM question over :data:`MAX_QUESTION` characters (counted
+    without the @mentions), else None. Events cannot be refused in the acknowledgement (Slack
+    would retry), so the conversation listener posts this in the question's thread."""
+    n = len(text)
+    if n <= MAX_QUESTION:
+        return None
+    return (f"That message is too long: {n:,} characters, the limit is {MAX_QUESTION:,}. "
+            "Ask one question in a sentence or two, e.g. “no-show rate at north last month”.")
 
 
 def body_problem(raw_body: str | bytes) -> str | None:

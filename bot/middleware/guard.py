@@ -29,7 +29,7 @@ from storage.db import session_scope
 from storage.models import utcnow
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY = 1000  # requests between deletions of receipts too old to match a valid replay

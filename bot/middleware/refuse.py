@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltResponse
 
 if TYPE_CHECKING:
-    from bot.app import AppContext
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
+from bot import compat
 from bot.observability.wsgi import InFlight
 
 log = logging.getLogger("opsbot.shutdown")
@@ -38,6 +39,7 @@ def serve_gracefully(wsgi: Any, *, host: str, port: int, threads: int, inflight:
 
     server = waitress.create_server(wsgi, host=host, port=port, threads=threads, ident="opsbot",
                                     clear_untrusted_proxy_headers=True)
+    compat.check_compatible("waitress", server=server)  # the drain below uses waitress internals
 
     def drain() -> None:
         deadline = time.monotonic() + grace_seconds
@@ -90,7 +92,7 @@ def _close_listener(server: Any) -> None:
             break
         conn, addr = pair
         server.set_socket_options(conn)
-        server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=server._map)
+        server.channel_class(server, conn, server.fix_addr(addr), server.adj, map=compat.socket_map(server))
     server.del_channel()
     server.socket.close()
 

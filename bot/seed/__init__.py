@@ -76,9 +76,9 @@ def seed_database(session: Session, params: SeedParams, *, pseudonym_key: str, p
     counts = Loader(session, net, patient_pseudonyms(net, pseudonym_key), tick).run()
     bar.close()
     if refresh_rollups:
-        from storage.rollups import refresh_all_rollups
+        from bot.kpi.rollup_refresh import refresh_all_rollups
 
-        refresh_all_rollups(session)  # every KPI roll-up, all dates (storage.rollups)
+        refresh_all_rollups(session)  # every KPI roll-up, all dates (bot.kpi.rollup_refresh)
     report = SeedReport(params, counts, time.perf_counter() - started, net.planted)
     if validate_rows != 0:
         from bot.seed.validate import validate_network

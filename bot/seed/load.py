@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.seed import rows
+from bot.seed import rows, rows_ops
 from bot.seed.generate import Network
 from bot.seed.planted import STOPPED_FEED
 from bot.seed.timeutil import days_to_dates
@@ -189,8 +189,6 @@ class Loader:
             "net_ar_cents": ar["net_ar_cents"].to_numpy()}), ("clinic_id", "as_of_date"), "ar")
 
     def _operations(self) -> None:
-        from bot.seed import rows_ops
-
         rows_ops.write(self)
 
     def _close_feed_loads(self) -> None:

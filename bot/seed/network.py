@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from bot.seed.params import SeedParams
-from bot.text import fold
+from core.text import fold
 
 PLACES = (
     "Harbour", "Northside", "Riverside", "Lakeview", "Cedar Hill", "Maple Grove", "Elm Street",

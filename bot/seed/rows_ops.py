@@ -1,15 +1,19 @@
-"""Write the operations tables (inventory, compliance, coding audits, surveys) for a :class:`Loader`."""
+"""Write the operations tables (inventory, compliance, coding audits, surveys) for a
+:class:`bot.seed.load.Loader` (anything with the :class:`Target` fields)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.seed.rows import SOURCE, ext_ids
 from bot.seed.timeutil import days_to_dates
+from storage.bulk import UpsertCounts
 from storage.models import (
     CodingAudit,
     ComplianceItem,
@@ -20,8 +24,28 @@ from storage.models import (
     SurveyResponse,
 )
 
-if TYPE_CHECKING:
-    from bot.seed.load import Loader
+
+class Target(Protocol):
+    """What :func:`write` uses of the loader: its session, the network's frames, the ids of the
+    clinics and providers written so far, the patient pseudonyms and its chunked upsert."""
+
+    @property
+    def s(self) -> Session: ...
+
+    @property
+    def f(self) -> Mapping[str, pd.DataFrame]: ...
+
+    @property
+    def clinic_ids(self) -> np.ndarray: ...
+
+    @property
+    def provider_ids(self) -> np.ndarray: ...
+
+    @property
+    def pseudonyms(self) -> np.ndarray: ...
+
+    def _upsert(self, name: str, model: object, frame: pd.DataFrame, key: tuple[str, ...],
+                feed: str | None) -> UpsertCounts: ...
 
 
 def _dates_or_null(days: np.ndarray) -> pd.Series:
@@ -30,7 +54,7 @@ def _dates_or_null(days: np.ndarray) -> pd.Series:
     return out
 
 
-def write(ld: Loader) -> None:
+def write(ld: Target) -> None:
     f = ld.f
     items = f["supply_items"]
     frame = pd.DataFrame({

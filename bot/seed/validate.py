@@ -135,8 +135,8 @@ def validate_network(net: Network, mrn: np.ndarray, *, session: Session | None =
     Appointments are checked only with a ``session`` (their validator resolves clinics there;
     run it after the network is loaded so nothing new is created).
     """
-    from storage.importers import claims, coding_audits, ledger, slots, supply, surveys
-    from storage.importers.feed_fields import validate_frame_with
+    from bot.ingest import claims, coding_audits, ledger, slots, supply, surveys
+    from bot.ingest.feed_fields import validate_frame_with
 
     frames = canonical_frames(net, mrn, limit)
     checks = {
@@ -150,8 +150,8 @@ def validate_network(net: Network, mrn: np.ndarray, *, session: Session | None =
     }
     issues = {feed: check(frames[feed])[1] for feed, check in checks.items()}
     if session is not None:
-        from storage.importers.appointments import AppointmentsImporter
-        from storage.importers.issues import ChunkIssues
+        from bot.ingest.appointments import AppointmentsImporter
+        from bot.ingest.issues import ChunkIssues
 
         zones = dict(zip(net["clinics"]["key"], net["clinics"]["timezone"], strict=True))
         importer = AppointmentsImporter(pseudonym_key or "validation", timezones=zones, source="seed")

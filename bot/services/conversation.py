@@ -49,7 +49,7 @@ def converse(session: Session, org: OrgConfig, text: str, *, now: datetime | Non
 def reply_to(session: Session, org: OrgConfig, reading: Reading, *, now: datetime | None = None,
              user_id: str | None = None, options: EngineOptions | None = None) -> Reply:
     """Render ``reading``. Raises PermissionDenied when the asker may not see the KPI."""
-    vocab = vocabulary_for(session)
+    vocab = vocabulary_for(session, org)
     instant = now or datetime.now(UTC)
     try:
         if reading.status == "strict":

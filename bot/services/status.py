@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import session_scope
-from storage.models import AuditEvent, DropFile, FeedLoad, SlackRevocation
+from storage.models import AuditEvent, Clinic, DropFile, FeedLoad, SlackRevocation
 
 RECENT_DROPS = 5
 
@@ -40,16 +40,28 @@ def _drop_lines(s: Session, drop_dir: Path | None) -> list[str]:
     return lines
 
 
+def _clinic_line(clinics: int, org_path: Path | None, in_database: int) -> str:
+    """How many clinics the organisation file configures, which file that is (or that none is
+    set: then 0 is expected, not a fault) and how many clinics the database holds data for."""
+    source = f"in {org_path}" if org_path is not None else "no organisation file: OPSBOT_CONFIG is not set"
+    return f"Clinics configured: {clinics} ({source}); clinics in the database: {in_database:,}."
+
+
 def status_lines(engine: Engine, sessions: sessionmaker[Session], *, clinics: int, drop_dir: Path | None = None,
-                 org_error: str | None = None) -> list[str]:
-    """What an operator needs to know about the bot now (no patient data)."""
+                 org_error: str | None = None, org_path: Path | None = None) -> list[str]:
+    """What an operator needs to know about the bot now (no patient data).
+
+    ``clinics``: clinics in the organisation file in force (``len(org.clinics)``); ``org_path``:
+    that file (``Settings.opsbot_config``), None when none is configured."""
     from storage.migrate import is_at_head
 
     at_head = is_at_head(engine)
     lines = [f"Database: reachable, migrations {'at head' if at_head else 'behind (run `opsbot db upgrade`)'}."]
     with session_scope(sessions) as s:
         audit_rows = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
-        lines.append(f"Clinics configured: {clinics}. Audit rows: {audit_rows:,}.")
+        in_database = s.scalar(select(func.count()).select_from(Clinic)) or 0
+        lines.append(_clinic_line(clinics, org_path, in_database))
+        lines.append(f"Audit rows: {audit_rows:,}.")
         if org_error:
             lines.append(f"Organisation file: the last edit was refused, the previous one is in force — {org_error}")
         revoked: Any = s.scalars(select(SlackRevocation).order_by(SlackRevocation.id.desc()).limit(1)).first()

@@ -21,15 +21,19 @@ from bot.orgconfig import OrgConfig
 from storage.conversation import appointment_dates, name_rows, signature
 
 TTL_SECONDS = 30.0  # after this, a cheap signature query decides whether to rebuild
-_cache: dict[tuple[int, str], tuple[float, tuple[int, ...], Vocabulary]] = {}
+_cache: dict[tuple[int, str, tuple[tuple[str, str, str], ...]], tuple[float, tuple[int, ...], Vocabulary]] = {}
 _lock = threading.Lock()
 
 
-def vocabulary_for(session: Session) -> Vocabulary:
+def vocabulary_for(session: Session, org: OrgConfig | None = None) -> Vocabulary:
     """The organisation's :class:`Vocabulary` for this database (cached per engine; rebuilt when
-    clinics, providers or payers change)."""
+    clinics, providers or payers change). With ``org``, clinics only in the organisation file
+    (nothing imported yet) are known too, so a question naming one is read as that clinic and
+    answered "no data yet" rather than "I don't know a clinic called …"."""
     bind = session.get_bind()
-    key = (id(bind), str(getattr(bind, "url", "")))  # the URL too: a recycled id() is another database
+    configured = tuple((c.key, c.name, c.timezone) for c in org.clinics) if org is not None else ()
+    # the URL too: a recycled id() is another database; the org's clinics: an edit changes the names
+    key = (id(bind), str(getattr(bind, "url", "")), configured)
     now = time.monotonic()
     with _lock:
         hit = _cache.get(key)
@@ -41,6 +45,8 @@ def vocabulary_for(session: Session) -> Vocabulary:
     else:
         clinics, providers, payers = name_rows(session)
         zones = Counter(z for _, _, z in clinics)
+        stored = {k for k, _, _ in clinics}
+        clinics = [*clinics, *(c for c in configured if c[0] not in stored)]
         first, last = appointment_dates(session)
         vocab = build_vocabulary(clinics, providers, payers, default_zone=zones.most_common(1)[0][0] if zones else "UTC",
                                  data_start=first, data_end=last)
@@ -79,7 +85,7 @@ def interpret(session: Session, org: OrgConfig, text: str, *, now: datetime | No
 def read_only(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None,
               user_id: str | None = None, context: Reading | None = None) -> Reading:
     """The plain-language reader alone (no grammar first)."""
-    vocab = vocabulary_for(session)
+    vocab = vocabulary_for(session, org)
     return read(text, vocab, now or datetime.now(UTC), context=context,
                 home_clinic=home_clinic(org, user_id))
 

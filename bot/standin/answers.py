@@ -51,6 +51,7 @@ class Answers:
     _response_urls: dict[str, int]
     _expired: set[str]
     base_url: str
+    response_hold: float  # seconds a response_url sender is held (SlackStandIn.hold_responses)
     _ids: Ids
     _stubs: dict[str, Any]
     _cond: threading.Condition

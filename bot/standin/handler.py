@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 if TYPE_CHECKING:
-    from bot.standin.server import SlackStandIn
+    from bot.standin.answers import Answers
 
 # Form-encoded callers send these as JSON strings; decode them so tests see structures.
 JSON_FIELDS = ("blocks", "attachments", "files", "view", "metadata")
@@ -42,7 +42,7 @@ class StandInHandler(BaseHTTPRequestHandler):
     """Routes ``/api/<method>``, ``/upload/v1/<file_id>`` and ``/response/<id>``."""
 
     server_version = "SlackStandIn/1.0"
-    standin: SlackStandIn  # set on the subclass built per stand-in
+    standin: Answers  # the SlackStandIn, set on the subclass built per stand-in
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass  # quiet: tests read .calls, not an access log

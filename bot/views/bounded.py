@@ -18,8 +18,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import Option, OptionGroup
 
-from bot.text import fold, name_list
 from bot.views.limits import BUTTON_VALUE, MESSAGE_BLOCKS, OPTION_TEXT, OPTIONS, SECTION_TEXT, truncate
+from core.text import fold, name_list
 
 __all__ = ["name_list", "option_groups", "pack_lines", "page_of", "paginate"]
 

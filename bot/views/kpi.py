@@ -29,14 +29,6 @@ from bot.kpi.targets import format_value
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
 CURRENCY = "USD"
-NOUNS = {
-    "no-show-rate": "appointments", "insurance-verification-rate": "completed encounters",
-    "authorization-rate": "encounters needing authorization", "provider-utilization": "available minutes",
-    "clean-claim-rate": "claims", "first-pass-resolution": "claims adjudicated", "denial-rate": "claims remitted",
-    "initial-denial-rate": "claims submitted (3-month average × months)", "coding-accuracy": "codes audited",
-    "patient-satisfaction": "respondents", "booking-lead-time": "appointments",
-}
-MONEY = {"net-collection-rate", "write-off-rate", "point-of-service-collection-rate", "expiry-waste"}
 SPARK = "▁▂▃▄▅▆▇█"
 
 Rendered = tuple[list[dict], str]
@@ -48,9 +40,9 @@ def _money(cents: float) -> str:
 
 def n_of_d(kpi: KpiDef, n: float, d: float) -> str:
     """``22,319 of 110,527 appointments`` (money KPIs in currency)."""
-    if kpi.id in MONEY:
+    if kpi.money:
         return f"{_money(n)} of {_money(d)}"
-    return f"{n:,.0f} of {d:,.0f} {NOUNS.get(kpi.id, '')}".rstrip()
+    return f"{n:,.0f} of {d:,.0f} {kpi.noun}".rstrip()
 
 
 def as_of_text(as_of: datetime | None, tz: str) -> str:
@@ -186,7 +178,7 @@ def _breakdown_text(a: KpiAnswer) -> str:
         m = row.measure
         mark = "" if row.status is None else (" ✅" if row.status.on_target else " ⚠️")
         detail = f" ({n_of_d(k, m.n, m.d)})" if k.unit == "%" else ""
-        if k.unit == "%" and k.id not in MONEY and m.d < 30:
+        if k.unit == "%" and not k.money and m.d < 30:
             detail += f" _n = {m.d:,.0f}: too few to rank_"
         line = f"{i}. {truncate(row.name, 60)}: {format_value(m.value, k.unit)}{detail}{mark}"  # type: ignore[arg-type]
         if size + len(line) + 1 > 2900:

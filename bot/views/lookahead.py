@@ -52,8 +52,21 @@ def render_risk_list(clinic: str, day: object, slots: list[RiskSlot]) -> Rendere
                     "names or record numbers. Consider a reminder call or an overbook.")
 
 
+def hidden_demand_line(o: DemandOutlook) -> str:
+    """Why a clinic's demand forecast is not shown (it did not beat its baseline, or could not be checked)."""
+    sc = o.score
+    if sc is None:
+        return (f"*{o.clinic}*: no demand forecast shown: there is not yet enough history (eight weeks and "
+                "four more to score) to check it against \"same weekday last week\".")
+    return (f"*{o.clinic}*: no demand forecast shown: on its last {sc.origins} four-week backtests it did not beat "
+            f"\"same weekday last week\" (mean absolute error {sc.mae:.1f} visits a day against {sc.naive_mae:.1f}).")
+
+
 def demand_lines(o: DemandOutlook) -> list[str]:
-    """Weekly demand against capacity, the projected third next available, over-capacity days."""
+    """Weekly demand against capacity, the projected third next available, over-capacity days;
+    only a forecast that beat its baseline (:attr:`DemandOutlook.shown`)."""
+    if not o.shown:
+        return [hidden_demand_line(o)]
     lines = [f"*{o.clinic}*: booked visits forecast for the next {len(o.days)} days against template slots"]
     for w in range(0, len(o.days), 7):
         week = o.days[w:w + 7]
@@ -72,5 +85,9 @@ def demand_lines(o: DemandOutlook) -> list[str]:
 
 
 def render_demand(o: DemandOutlook) -> Rendered:
-    return _message(demand_lines(o), "Forecast: weekday means of the last 8 weeks with a damped trend and "
-                    "holidays; `opsbot model report` shows its error against \"same weekday last week\".")
+    note = "`opsbot model report` shows each clinic's forecast error against \"same weekday last week\"."
+    if o.shown and o.score is not None:
+        note = (f"Forecast: weekday medians of the last 26 weeks blended with the bookings already made; on its last "
+                f"{o.score.origins} four-week backtests its error was {o.score.improvement:.0%} below \"same weekday "
+                f"last week\" ({o.score.mae:.1f} against {o.score.naive_mae:.1f} visits a day). {note}")
+    return _message(demand_lines(o), note)

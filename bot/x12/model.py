@@ -124,10 +124,17 @@ class Transaction:
     payer: Party | None = None
     payee: Party | None = None
     claims: list[ClaimPayment] = field(default_factory=list)
+    envelope_errors: list[str] = field(default_factory=list)  # trailer checks failed (``envelope``)
+    has_st: bool = True  # False: segments found outside any ST/SE, read into an unnamed transaction
 
     @property
     def remit_date(self) -> date | None:
         return self.payment_date or self.production_date
+
+    @property
+    def rejected(self) -> bool:
+        """True when an envelope check failed: the transaction is listed but not imported."""
+        return bool(self.envelope_errors)
 
 
 @dataclass
@@ -141,4 +148,10 @@ class Remittance835:
 
     @property
     def claims(self) -> list[ClaimPayment]:
+        """Every claim read, including those of rejected transactions (see ``accepted_claims``)."""
         return [c for t in self.transactions for c in t.claims]
+
+    @property
+    def accepted_claims(self) -> list[ClaimPayment]:
+        """Claims of transactions whose envelope checks passed: what an import may store."""
+        return [c for t in self.transactions if not t.rejected for c in t.claims]

@@ -6,6 +6,8 @@ Loop structure followed (005010X221A1): ST → BPR, TRN, DTM*405, N1*PR (payer),
 Remit date: BPR16 (payment/EFT effective date), else DTM*405 (production date).
 A broken CLP drops that claim (its CAS/SVC are reported, not attached elsewhere); a broken SVC
 drops that line; a broken CAS triple drops that triple; the rest of the file is read.
+Envelope trailers (SE, GE, IEA) are checked by ``bot.x12.envelope``: a failure is an error at
+the trailer's position and marks every enclosed transaction ``rejected`` (read, not imported).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.x12 import fields as f
+from bot.x12.envelope import Envelope
 from bot.x12.model import (
     Adjustment,
     ClaimPayment,
@@ -25,7 +28,8 @@ from bot.x12.model import (
 )
 from bot.x12.tokenizer import RawSegment, is_tag, tokenize
 
-IGNORED = frozenset({"ISA", "GS", "GE", "IEA", "TRN", "CUR", "REF", "N2", "N3", "N4", "PER", "RDM", "LX",
+ENVELOPE = frozenset({"ISA", "GS", "GE", "IEA"})
+IGNORED = frozenset({"TRN", "CUR", "REF", "N2", "N3", "N4", "PER", "RDM", "LX",
                      "TS3", "TS2", "NM1", "AMT", "QTY", "PLB", "DTM", "TA1"})
 
 
@@ -55,6 +59,7 @@ class _Reader:
         self.line: ServiceLine | None = None
         self.dropped: str | None = None  # "CLP" / "SVC" while inside a loop that was dropped
         self.seg: RawSegment | None = None
+        self.envelope = Envelope(self.problem)
 
     # -- reporting -----------------------------------------------------------------------------
     def problem(self, reason: str, severity: Severity = "error") -> None:
@@ -71,6 +76,8 @@ class _Reader:
         handler = getattr(self, f"on_{tag}", None)
         if tag == "ST":
             self.on_ST(seg)
+        elif tag in ENVELOPE:
+            self.on_envelope(seg)
         elif self.skip_tx and tag != "SE":
             return
         elif handler is not None:
@@ -82,35 +89,47 @@ class _Reader:
             self.problem(f"unknown segment id {tag!r} in an 835")
 
     def finish(self) -> None:
-        if self.tx is not None and not self.skip_tx and self.tx.control_number is not None:
-            self.problem("transaction has no SE trailer", "warning")
-        self.tx = None
+        self._close_open_transaction("the end of the file")
+        self.envelope.finish()
 
     # -- envelope ------------------------------------------------------------------------------
+    def _close_open_transaction(self, where: str) -> None:
+        """An ST still open here never got its SE: an error that rejects the transaction."""
+        tx = self.tx
+        if tx is not None and tx.has_st:
+            kept = [] if self.skip_tx else [tx]
+            self.envelope.fail(kept, f"transaction {tx.control_number!r} (ST at segment {tx.segment_index}) "
+                                     f"has no SE trailer before {where}")
+        self.tx, self.skip_tx, self.claim, self.line, self.dropped = None, False, None, None, None
+
+    def on_envelope(self, seg: RawSegment) -> None:
+        self._close_open_transaction(f"{seg.tag} at segment {seg.index}")
+        getattr(self.envelope, f"on_{seg.tag.lower()}")(seg)
+
     def on_ST(self, seg: RawSegment) -> None:
-        if self.tx is not None and not self.skip_tx and self.tx.control_number is not None:
-            self.problem("ST before the SE of the previous transaction", "warning")
+        self._close_open_transaction(f"ST at segment {seg.index}")
         self.tx = Transaction(seg.get(2) or None, seg.index)
-        self.tx_start, self.claim, self.line, self.dropped = seg.index, None, None, None
+        self.tx_start = seg.index
         self.skip_tx = seg.get(1) != "835"
         if self.skip_tx:
             self.problem(f"ST01 {seg.get(1)!r} is not 835; transaction skipped")
         else:
             self.result.transactions.append(self.tx)
+        self.envelope.on_st(None if self.skip_tx else self.tx)
 
     def on_SE(self, seg: RawSegment) -> None:
-        if self.tx is None:
-            self.problem("SE without ST", "warning")
+        if self.tx is None or not self.tx.has_st:
+            self.problem("SE without an ST")
+            self.tx, self.skip_tx, self.claim, self.line, self.dropped = None, False, None, None, None
             return
-        counted = seg.index - self.tx_start + 1
-        if not self.skip_tx and seg.get(1).strip().isdigit() and int(seg.get(1)) != counted:
-            self.problem(f"SE01 says {seg.get(1)} segments, {counted} counted", "warning")
+        if not self.skip_tx:
+            self.envelope.on_se(seg, self.tx, self.tx_start)
         self.tx, self.skip_tx, self.claim, self.line, self.dropped = None, False, None, None, None
 
     def _transaction(self) -> Transaction:
         if self.tx is None:
             self.problem("segment outside an ST/SE transaction; read into an unnamed transaction", "warning")
-            self.tx = Transaction(None, self.seg.index if self.seg else 0)
+            self.tx = Transaction(None, self.seg.index if self.seg else 0, has_st=False)
             self.result.transactions.append(self.tx)
         return self.tx
 

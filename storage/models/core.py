@@ -37,7 +37,7 @@ class Clinic(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    # casefolded, accent-stripped name for forgiving look-ups (see bot.text.fold)
+    # casefolded, accent-stripped name for forgiving look-ups (see core.text.fold)
     name_folded: Mapped[str] = mapped_column(String(200), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

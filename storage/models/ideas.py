@@ -41,7 +41,7 @@ class Idea(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id"), index=True)
     title: Mapped[str] = mapped_column(String(150))
-    title_folded: Mapped[str] = mapped_column(String(150))  # bot.text.fold, for fuzzy matching
+    title_folded: Mapped[str] = mapped_column(String(150))  # core.text.fold, for fuzzy matching
     problem: Mapped[str] = mapped_column(Text)
     proposed_change: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(32))

@@ -42,10 +42,10 @@ def load_appointments_csv(db_url: str, path: Path) -> None:
     import hashlib
     from datetime import datetime
 
-    from bot.text import fold
+    from bot.kpi.rollup_refresh import refresh_appointment_rollups
+    from core.text import fold
     from storage.db import make_engine, make_session_factory, session_scope
     from storage.models import Appointment, Clinic, FeedLoad
-    from storage.rollups import refresh_appointment_rollups
 
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     engine = make_engine(db_url)

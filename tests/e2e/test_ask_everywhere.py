@@ -18,12 +18,12 @@ from sqlalchemy import insert
 
 from bot.asking import LocalSlack
 from bot.ids import Action
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
 from bot.signing import block_actions_payload
-from bot.text import fold
+from core.text import fold
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad, Provider
-from storage.rollups import refresh_appointment_rollups
 
 pytestmark = pytest.mark.e2e
 
@@ -181,3 +181,16 @@ def test_a_one_clinic_manager_gets_their_clinic_by_default(sqlite_url, tmp_path,
     assert "20.00 %" in post["text"] and "2 of 10" in post["text"]
     blocks = json.dumps(post["blocks"], ensure_ascii=False)
     assert f"No-show rate · Kingsport Primary Care · {_span(LAST)}" in blocks and "All clinics instead" in blocks
+
+
+@pytest.mark.parametrize("surface", ["mention", "dm"])
+def test_a_50000_character_question_gets_a_clear_refusal(bot, surface):  # type: ignore[no-untyped-def]
+    text = "why " * 12_500  # 50,000 characters (bot.middleware.bounds: questions hold at most 3,000)
+    if surface == "mention":
+        result = _mention(bot, text.strip(), "900.1")
+    else:
+        result = bot.event({"type": "message", "channel": "D0DM", "channel_type": "im", "user": "U0LOCAL",
+                            "text": text.strip(), "ts": "900.1"})
+    posts = _posts(result)
+    assert len(posts) == 1 and posts[0]["thread_ts"] == "900.1"
+    assert "too long: 49,999 characters, the limit is 3,000" in posts[0]["text"]

@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import insert, select
 
 from bot.asking import LocalSlack
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.render_text import render_reply
 from bot.settings import load_settings
-from bot.text import fold
+from core.text import fold
 from storage.db import session_scope
 from storage.models import Appointment, Clinic, FeedLoad, Idea
-from storage.rollups import refresh_appointment_rollups
 
 pytestmark = pytest.mark.e2e
 STEMS = ["Juniper", "Junction", "North", "Northgate", "Northfield", "South"]

@@ -16,12 +16,12 @@ from sqlalchemy import insert
 
 from bot.asking import LocalSlack
 from bot.ids import Action
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
 from bot.signing import block_actions_payload, signed_headers, slash_command_body
-from bot.text import fold
+from core.text import fold
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad
-from storage.rollups import refresh_appointment_rollups
 
 pytestmark = pytest.mark.e2e
 

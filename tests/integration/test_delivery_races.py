@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import _load_commands, cli
+from bot.cli import cli
 from bot.delivery import DeliveryPolicy, deliver_pending, enqueue, make_delivery_client
 from bot.delivery.history import delivery_key_of
 from bot.digest.gather import _dead
@@ -142,7 +142,6 @@ def test_history_failing_holds_the_row_visibly_then_settles(sessions: sessionmak
     # the alert about the bot itself: one DM to the owner per held row, through the log itself
     alerts = [d for d in held.values() if d.kind == "bot_health"]
     assert len(alerts) == 5 and {d.channel for d in alerts} == {"UOWNER"}
-    _load_commands()
     shown = CliRunner().invoke(cli, ["alerts", "log", "--state", "unconfirmed", "--database", db_url])
     assert shown.exit_code == 0, shown.output
     assert {line.split()[6] for line in shown.output.splitlines() if " unconfirmed " in line[:25]} \

@@ -13,9 +13,8 @@ from storage.models import Clinic
 
 
 def run(args: list[str]):  # type: ignore[no-untyped-def]
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     return CliRunner().invoke(cli, args)
 
 

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ImportFormatError
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import ImportSummary, run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import ImportSummary, run_import
 from storage.models import Appointment, ImportIssue
 
 HEADER = "appointment_id,clinic,provider,patient_id,appointment_at,status"

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clinic_names import stored_clinic
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import ImportSummary, run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import ImportSummary, run_import
 from storage.models import Appointment, Clinic, FeedLoad, ImportIssue
-from storage.reference import find_clinic
 
 HEADER = ("PatientId,AppointmentID,Gender,ScheduledDay,AppointmentDay,Age,Neighbourhood,Scholarship,"
           "Hipertension,Diabetes,Alcoholism,Handcap,SMS_received,No-show")
@@ -120,10 +120,10 @@ def test_clinics_are_found_without_accents_or_case(sessions: sessionmaker[Sessio
     load(sessions, write(tmp_path / "appts.csv", ROWS))
     with session_scope(sessions) as session:
         for text in ("resistencia", "Resistência", "RESISTÊNCIA", " resistência "):
-            clinic = find_clinic(session, text)
+            clinic = stored_clinic(session, text)
             assert clinic is not None and (clinic.key, clinic.name) == ("resistencia", "RESISTÊNCIA")
-        assert find_clinic(session, "jardim da penha").key == "jardim-da-penha"
-        assert find_clinic(session, "nowhere") is None
+        assert stored_clinic(session, "jardim da penha").key == "jardim-da-penha"
+        assert stored_clinic(session, "nowhere") is None
         zones = set(session.scalars(select(Clinic.timezone)))
         assert zones == {"America/Sao_Paulo"}
 

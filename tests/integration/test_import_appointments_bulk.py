@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clinic_names import stored_clinic
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.db import session_scope
 from storage.models import Appointment, Claim, Clinic, Payer, Provider
-from storage.reference import ensure_clinics, ensure_payers, ensure_providers, find_clinic
+from storage.reference import ensure_clinics, ensure_payers, ensure_providers
 
 KEY = ("source", "external_id")
 
@@ -85,7 +86,7 @@ def test_reference_get_or_create(sessions: sessionmaker[Session]) -> None:
         payers = ensure_payers(session, [{"key": "bcbs", "name": "Blue Cross"}])
         assert ensure_payers(session, [{"key": "bcbs"}]) == payers
     with session_scope(sessions) as session:
-        clinic = find_clinic(session, "sao jose")
+        clinic = stored_clinic(session, "sao jose")
         assert clinic is not None and (clinic.name, clinic.name_folded) == ("SÃO JOSÉ", "sao jose")
         assert session.scalars(select(Provider.clinic_id)).one() == again["b"]
         assert session.scalars(select(Payer.name_folded)).one() == "blue cross"

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import run_import
 from storage.models import Appointment, Clinic, ImportIssue, Provider
 
 CSV = """appointment_id,clinic,clinic_name,provider,provider_name,patient_id,booked_at,appointment_at,status,appointment_type,insurance_verified
@@ -78,9 +78,8 @@ def test_default_timezone_option_places_unknown_clinics(sessions: sessionmaker[S
 
 
 def test_cli_prints_summary_and_rejects(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)  # default rejects file: rejects/<name>.rejects.csv here
     path = tmp_path / "canonical.csv"

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import run_import
 from storage.models import Appointment, Clinic, ImportIssue
 
 pytestmark = pytest.mark.shared_data

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 import storage.bulk as bulk
 import storage.bulk_indexes as bulk_indexes
 from bot.errors import ImportFormatError
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import ImportSummary, run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import ImportSummary, run_import
 from storage.models import Appointment, Clinic, FeedLoad, ImportIssue
 from storage.models.rollups import LeadTimeDaily
 

@@ -12,13 +12,12 @@ from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Clinic, Remittance
 
 BODY = ("ST*835*7~BPR*I*0*C*NON************20260302~N1*PR*ACME HEALTH~"
-        "CLP*A1002*1*150*0*0*12*PAYER0002~CAS*CO*197*150~CLP*A1003*1*abc*0~SE*6*7~")
+        "CLP*A1002*1*150*0*0*12*PAYER0002~CAS*CO*197*150~CLP*A1003*1*abc*0~SE*7*7~")  # SE01: ST..SE = 7 segments
 
 
 def test_cli_remittances_and_claims(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)  # default rejects files: rejects/<name>.rejects.csv here
     remit = tmp_path / "r.835"

@@ -11,13 +11,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest.base import FeedImporter, ImportSummary, run_import
+from bot.ingest.coding_audits import CodingAuditsImporter
+from bot.ingest.ledger import ArImporter, LedgerImporter
+from bot.ingest.slots import SlotsImporter
+from bot.ingest.supply import InventoryImporter, LotsImporter, StockImporter, SupplyItemsImporter
+from bot.ingest.surveys import SurveysImporter
 from storage.db import session_scope
-from storage.importers.base import FeedImporter, ImportSummary, run_import
-from storage.importers.coding_audits import CodingAuditsImporter
-from storage.importers.ledger import ArImporter, LedgerImporter
-from storage.importers.slots import SlotsImporter
-from storage.importers.supply import InventoryImporter, LotsImporter, StockImporter, SupplyItemsImporter
-from storage.importers.surveys import SurveysImporter
 from storage.models import (
     ArSnapshot,
     Claim,
@@ -54,7 +54,7 @@ C1,,north,,,,,2026-03-02,2026-03-03,,5,0,
 
 
 def test_claims(sessions: sessionmaker[Session], tmp_path: Path) -> None:
-    from storage.importers.claims import ClaimsImporter
+    from bot.ingest.claims import ClaimsImporter
 
     summary = load(sessions, ClaimsImporter("secret"), tmp_path, "claims", CLAIMS)
     assert (summary.imported, summary.rejected, rejected_lines(summary)) == (3, 2, [5, 6])

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest.base import run_import
+from bot.ingest.claims import ClaimsImporter
+from bot.ingest.remittances import import_remittance_file
 from storage.db import session_scope
-from storage.importers.base import run_import
-from storage.importers.claims import ClaimsImporter
-from storage.importers.remittances import import_remittance_file
 from storage.models import FeedLoad, ImportIssue, Remittance, RemittanceAdjustment, RemittanceServiceLine
 
 HEADER = "ST*835*0001~BPR*I*440*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*{date}~N1*PR*ACME HEALTH~N1*PE*NORTH CLINIC~"
@@ -21,7 +21,7 @@ HEADER = "ST*835*0001~BPR*I*440*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*{date}~N1*PR*AC
 def vector_file(shared_dir: Path, tmp_path: Path, date: str = "20260302") -> Path:
     body = (shared_dir / "spec/vectors/era_835_denial_example.txt").read_text()
     path = tmp_path / f"vector_{date}.835"
-    path.write_text(HEADER.format(date=date) + body + "SE*27*0001~")
+    path.write_text(HEADER.format(date=date) + body + "SE*28*0001~")  # ST + 3 header + 23 vector segments + SE
     return path
 
 
@@ -119,3 +119,20 @@ def test_not_an_835_is_a_clear_error(sessions: sessionmaker[Session], tmp_path: 
     path.write_text(text)
     with pytest.raises(ImportFormatError, match="no X12 835 claim payment"), session_scope(sessions) as s:
         import_remittance_file(s, path)
+
+
+def test_transaction_failing_its_trailer_is_not_imported_and_named(sessions: sessionmaker[Session],
+                                                                   tmp_path: Path) -> None:
+    good = HEADER.format(date="20260302").replace("*0001~", "*0002~", 1) + "CLP*B1*1*150*150*0*12*P2~SE*6*0002~"
+    bad = HEADER.format(date="20260302") + "CLP*A1*1*100*100*0*12*P1~SE*5*0001~"  # 6 segments, SE01 says 5
+    path = tmp_path / "mixed.835"
+    path.write_text(bad + good)
+    with session_scope(sessions) as s:
+        summary = import_remittance_file(s, path, rejects_path=tmp_path / "r.csv")
+    assert summary.imported == 1
+    report = "\n".join(summary.lines())
+    assert "x12_transaction_rejected" in report
+    assert "segment 1: transaction ST02 '0001' not imported (1 claim payment(s) held back)" in report
+    assert "SE01 '5' does not match the 6 segments" in report
+    with session_scope(sessions) as s:
+        assert list(s.scalars(select(Remittance.patient_control_number))) == ["B1"]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from storage.importers import claims, ledger, slots, supply, surveys
+from bot.ingest import claims, ledger, slots, supply, surveys
 
 
 def test_typed_and_text_input_agree() -> None:

@@ -20,9 +20,8 @@ CSV = ("slot_id,clinic,provider,start_at,duration_minutes,appointment_type,state
 
 def test_cli_imports_slots_with_empty_booked_and_created(db_url: str, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "slots.csv"

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest.appointments import AppointmentsImporter
+from bot.ingest.base import ImportSummary, run_import
 from storage.db import session_scope
-from storage.importers.appointments import AppointmentsImporter
-from storage.importers.base import ImportSummary, run_import
 from storage.models import Appointment, Clinic, ImportIssue
 
 HEADER = ("PatientId,AppointmentID,Gender,ScheduledDay,AppointmentDay,Age,Neighbourhood,Scholarship,"

@@ -30,12 +30,12 @@ from bot.ideas.study import study_for_cycle, study_proposal
 from bot.ids import Action
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
+from bot.kpi.rollup_refresh import refresh_all_rollups
 from bot.orgconfig import ClinicConfig, OrgConfig
 from bot.views.alerts import incident_message
 from bot.views.pdsa import PdsaField, update_form
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, Payer, PdsaCycle
-from storage.rollups import refresh_all_rollups
 
 seed = pytest.importorskip("bot.seed")
 END = date(2026, 3, 31)

@@ -13,11 +13,11 @@ from bot.alerts.config import AlertSettings
 from bot.alerts.evaluate import evaluate_clinic
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
+from bot.kpi.rollup_refresh import refresh_supply
 from bot.orgconfig import OrgConfig
 from storage.db import session_scope
 from storage.models import Clinic, InventoryTransaction, StockCount, SupplyItem
 from storage.models.rollups import RollupState
-from storage.rollups_supply import refresh_supply
 
 END = date(2026, 3, 27)  # a Friday: the seed's last usage day
 

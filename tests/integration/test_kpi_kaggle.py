@@ -15,13 +15,13 @@ from sqlalchemy import insert
 
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.orgconfig import OrgConfig
 from bot.services.kpi import kpi_reply
-from bot.text import fold
+from core.text import fold
 from storage.bulk import upsert_frame
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad
-from storage.rollups import refresh_appointment_rollups
 
 KAGGLE = "data/rmartins__DataMining/KaggleV2-May-2016.csv"
 LOADED_AT = datetime(2016, 6, 9, 7, 30)

@@ -169,7 +169,7 @@ def every_kpi_answers_the_same_from_rollups_and_raw_rows(seeded):  # type: ignor
 
 
 def test_a_load_without_refresh_makes_the_rollups_stale(sessions):
-    from storage.rollups import refresh_feed_rollups
+    from bot.kpi.rollup_refresh import refresh_feed_rollups
 
     with session_scope(sessions) as s:
         assert not is_fresh(s, ("appointments",))  # never refreshed: raw rows

@@ -11,8 +11,9 @@ from sqlalchemy import insert
 from bot.kpi.engine import answer, list_kpis
 from bot.kpi.grammar import parse_kpi_command
 from bot.kpi.registry import EngineOptions
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.orgconfig import OrgConfig
-from bot.text import fold
+from core.text import fold
 from storage.models import (
     Appointment,
     ArSnapshot,
@@ -29,7 +30,6 @@ from storage.models import (
     SupplyItem,
     SurveyResponse,
 )
-from storage.rollups import refresh_appointment_rollups
 
 NOW = datetime(2026, 4, 10, 12, 0)
 

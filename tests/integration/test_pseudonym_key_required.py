@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import _load_commands, cli
+from bot.cli import cli
 
 CSV = ("appointment_id,clinic,clinic_name,provider,provider_name,patient_id,booked_at,appointment_at,status\n"
        "A1,north,North Family Practice,dr-a,Dr A,P1,2026-02-20T09:00:00-05:00,2026-03-02T10:30:00-05:00,completed\n")
@@ -17,7 +17,6 @@ CSV = ("appointment_id,clinic,clinic_name,provider,provider_name,patient_id,book
 
 @pytest.fixture
 def no_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    _load_commands()
     for name in ("OPSBOT_PSEUDONYM_KEY", "OPSBOT_DEV_PSEUDONYM_KEY", "OPSBOT_CONFIG", "SLACK_BOT_TOKEN",
                  "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)

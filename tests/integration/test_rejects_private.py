@@ -28,9 +28,8 @@ CSV = ("appointment_id,clinic,clinic_name,provider,provider_name,patient_id,book
 @pytest.mark.parametrize("configured,days", [(None, 30), (7, 7)])
 def test_rejects_file_is_private_and_its_deletion_date_is_reported(
         db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: int | None, days: int) -> None:
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     monkeypatch.chdir(tmp_path)
     org = tmp_path / "org.yml"
     org.write_text(f"rejects_retention_days: {configured}\n" if configured else "organisation: T\n")

@@ -237,9 +237,8 @@ def test_ask_does_not_use_the_real_credentials(kpi_stub, sqlite_url: str) -> Non
 def test_opsbot_ask_cli_prints_the_rendered_answer(kpi_stub, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     out = CliRunner().invoke(cli, ["ask", "/kpi no-show-rate all", "--database", sqlite_url, "--channel", "C5"])
     assert out.exit_code == 0, out.output
     assert "acknowledgement (HTTP 200)" in out.output

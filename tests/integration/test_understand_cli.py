@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from bot.text import fold
+from core.text import fold
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Clinic, Payer, Provider
 
@@ -26,9 +26,8 @@ def test_understand_prints_one_json_object_per_question(sqlite_url):
             s.add(Provider(key=f"{key}-p1", clinic_id=clinic.id, name="Dr. Ann Walker", name_folded="dr. ann walker"))
         s.add(Payer(key="aetna", name="Aetna", name_folded="aetna"))
     engine.dispose()
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     result = CliRunner().invoke(cli, ["understand", "--now", "2026-11-18T15:00:00Z", "--json", "--database", sqlite_url,
                                       "no-show rate at kingsport last month", "and riverside?", "by provider",
                                       "no-show rate for Dr. Walker", "aetna denials last week vs the week before"])

@@ -7,10 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.kpi.catalogue import BY_ID
 from bot.kpi.grammar import parse_kpi_command
 from bot.kpi.reader import read
-from bot.kpi.reader.words import EVERYDAY
 from tests.reader.networks import NETWORKS, vocabulary
 
 V, NOW = vocabulary("dev"), NETWORKS["dev"][2]
@@ -18,10 +16,6 @@ V, NOW = vocabulary("dev"), NETWORKS["dev"][2]
 
 def _json(q: str, **kw):  # type: ignore[no-untyped-def]
     return read(q, V, NOW, **kw).to_json(V, NOW)
-
-
-def test_every_everyday_word_names_a_catalogue_kpi():
-    assert set(EVERYDAY) <= set(BY_ID)
 
 
 @pytest.mark.parametrize("q, start, end", [

@@ -16,8 +16,9 @@ from bot.alerts.config import (
     LowStockParams,
     StaleParams,
 )
+from bot.alerts.denial_drivers import RemitRow
 from bot.alerts.rules.compliance import ComplianceSnapshot, compliance, milestone
-from bot.alerts.rules.denials import RemitRow, alert_weeks, denial_spike
+from bot.alerts.rules.denials import alert_weeks, denial_spike
 from bot.alerts.rules.inventory import ItemInfo, LotSnapshot, expiring_lots, low_stock
 from bot.kpi.inventory import reorder_point as kpi_reorder_point
 from bot.kpi.inventory import safety_stock as kpi_safety_stock
@@ -190,10 +191,14 @@ def test_compliance_overdue_escalates_and_corrective_follow_up() -> None:
 
 
 # --- stale data
+READS = {"low_stock": "inventory", "expiring_lots": "lots", "denial_spike": "remittances"}  # rule → feed
+
+
 def test_stale_feeds_are_one_finding_that_tells_the_truth() -> None:
     now = datetime(2026, 3, 4, 12)
     loads = {"remittances": now - timedelta(days=9), "appointments": now - timedelta(hours=20)}
-    res = stale_data("organisation", now, loads, StaleParams(default_hours=72, feeds={"inventory": 48}))
+    res = stale_data("organisation", now, loads, StaleParams(default_hours=72, feeds={"inventory": 48}),
+                     READS)
     [f] = res.findings  # one incident for every overdue feed (issue 16), not one per feed
     assert f.subject == "feeds" and f.severity == "no_data"
     assert f.facts["feeds"] == ["inventory", "remittances"]  # inventory configured, never loaded
@@ -204,7 +209,7 @@ def test_stale_feeds_are_one_finding_that_tells_the_truth() -> None:
     assert "still answer from the data loaded before they stopped" in f.lines[-1]
     assert "denial-spike, low-stock alerts are paused" in f.lines[-1]
     assert res.clear == {"feed:appointments"}
-    fresh = stale_data("organisation", now, {"appointments": now}, StaleParams())
+    fresh = stale_data("organisation", now, {"appointments": now}, StaleParams(), READS)
     assert fresh.findings == [] and "feeds" in fresh.clear
 
 

@@ -1,4 +1,4 @@
-"""Value conversion and hashing helpers of storage.bulk_values / storage.importers.prepare.
+"""Value conversion and hashing helpers of storage.bulk_values / bot.ingest.prepare.
 
 Expected values come from the standard library (``str(datetime)``, dicts) or are written out.
 """
@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from bot.ingest.prepare import SeenKeys
 from storage.bulk_values import hex16, key_hashes, sqlite_datetime_text
-from storage.importers.prepare import SeenKeys
 
 
 def test_sqlite_datetime_text_is_what_sqlalchemy_stores() -> None:

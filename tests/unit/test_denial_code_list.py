@@ -37,8 +37,8 @@ def test_statuses_follow_the_x12_list() -> None:
 def test_import_warning_says_deactivated_or_unknown_not_both() -> None:
     from datetime import date
 
+    from bot.ingest.remittance_rows import remittance_records
     from bot.x12.model import Party, Remittance835, Transaction
-    from storage.importers.remittance_rows import remittance_records
 
     claims = [_denied("104"), _denied("A7"), _denied("ZZ9"), _denied("147")]
     for i, c in enumerate(claims):

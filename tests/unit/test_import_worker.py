@@ -1,4 +1,4 @@
-"""storage.importers.worker: what the parent sees when the worker process fails."""
+"""bot.ingest.worker: what the parent sees when the worker process fails."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from storage.importers import worker
+from bot.ingest import worker
 
 pytestmark = pytest.mark.skipif(not worker.available(), reason="needs the fork start method and two cores")
 

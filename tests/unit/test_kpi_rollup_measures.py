@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from bot.kpi.lead_time import histogram_measure, split_months
-from storage.rollups_measures import supply_measures, tna_measures
+from bot.kpi.rollup_measures import supply_measures, tna_measures
 
 D0 = date(1970, 1, 1)  # day number 0
 

@@ -2,9 +2,9 @@
 
 from datetime import date, datetime
 
-from bot.kpi.base import Measure, Scope
+from bot.kpi.base import Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE
-from bot.kpi.engine import BreakdownRow, KpiAnswer, KpiListItem, TrendPoint
+from bot.kpi.engine import BreakdownRow, KpiAnswer, KpiListItem
 from bot.kpi.periods import Period
 from bot.kpi.targets import target_status
 from bot.orgconfig import OrgConfig

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from bot.forecast.features import build_features, labelled, vocabulary
-from storage.importers.appointments import age_bands
+from bot.ingest.appointments import age_bands
 
 
 @pytest.mark.parametrize(("age", "band"), [
@@ -68,8 +68,8 @@ def test_age_band_and_flags_are_features() -> None:
 
 
 def test_kaggle_row_keeps_band_and_flags_never_the_age() -> None:
-    from storage.importers.appointments import KAGGLE, AppointmentsImporter
-    from storage.importers.issues import ChunkIssues
+    from bot.ingest.appointments import KAGGLE, AppointmentsImporter
+    from bot.ingest.issues import ChunkIssues
 
     header = ["PatientId", "AppointmentID", "Gender", "ScheduledDay", "AppointmentDay", "Age", "Neighbourhood",
               "Scholarship", "Hipertension", "Diabetes", "Alcoholism", "Handcap", "SMS_received", "No-show"]

@@ -79,9 +79,8 @@ def test_refusal_names_the_field_and_kind_never_the_value() -> None:
 
 
 def test_cli_prints_kind_masked_value_and_position_as_json_lines(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.cli import _load_commands, cli
+    from bot.cli import cli
 
-    _load_commands()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
     text = "Waiting on MRN 00482913 … Mrs. Whitfield"
     out = CliRunner().invoke(cli, ["privacy", "check", "--json", text])

@@ -8,7 +8,7 @@ import pytest
 from bot.access.classify import number
 from bot.errors import UsageError
 from bot.ideas.commands import parse_idea, parse_pdsa
-from bot.text import MAX_RECORD_ID, record_id
+from core.text import MAX_RECORD_ID, record_id
 
 NOT_IDS = ["①", "²", "١٢", "１２", "99999999999999999999999", str(2**31), "0", "-1", "1e9", "1\x1b", "\x00", "", "#", "12a"]
 

@@ -15,9 +15,9 @@ from bot.digest.content import AlertLine, DeadLine, DeadlineLine, DigestContent,
 from bot.ideas.similar import Similar
 from bot.ideas.states import IdeaState
 from bot.ids import Action
-from bot.kpi.base import Measure
+from bot.kpi.base import Measure, TrendPoint
 from bot.kpi.catalogue import CATALOGUE
-from bot.kpi.engine import BreakdownRow, KpiListItem, TrendPoint
+from bot.kpi.engine import BreakdownRow, KpiListItem
 from bot.kpi.periods import Period
 from bot.standin.strict import message_problem, view_problem
 from bot.views import alerts, home, ideas, pdsa

@@ -59,6 +59,11 @@ def test_anonymised_placeholders_are_all_reported(shared_dir: Path) -> None:
     assert expected and expected <= reported
     assert [t.control_number for t in result.transactions] == ["1002", "1001"]
     assert len(result.claims) == 6
+    # anonymisation removed segments: ST 1002 spans segments 3..57 (55) but SE01 says 46;
+    # ST 1001 spans 58..163 (106) but SE01 says 96. Both fail their trailer check.
+    se = [p.reason for p in result.problems if p.segment_id == "SE"]
+    assert len(se) == 2 and "'46'" in se[0] and "55 segments" in se[0] and "'96'" in se[1] and "106" in se[1]
+    assert result.accepted_claims == []
 
 
 def test_emedny_timely_filing_and_documentation(shared_dir: Path) -> None:
@@ -90,8 +95,12 @@ def test_bcbs_without_envelope(shared_dir: Path) -> None:
     result = read_835_file(shared_dir / KEIRON / "test_edi_835_files/blue_cross_nc_sample.txt")
     assert result.transactions[0].payer.name == "BLUE CROSS AND BLUE SHIELD OF NORTH CAROLINA"
     # SVC*HC:59426******742*742**1 has no charge (SVC02): reported, the other two lines kept
-    assert [p.segment_id for p in result.problems if p.severity == "error"] == ["SVC"]
+    # SE*33*1234 closes a transaction of 32 segments (ST = segment 1, SE = segment 32): SE01 is
+    # wrong, so per the X12 envelope rules the transaction is read but rejected
+    assert [p.segment_id for p in result.problems if p.severity == "error"] == ["SVC", "SE"]
     assert len(result.claims[0].service_lines) == 2
+    assert result.transactions[0].rejected and result.accepted_claims == []
+    assert "SE01 '33'" in result.transactions[0].envelope_errors[0] and "32 segments" in result.problems[-1].reason
 
 
 def test_service_lines_match_an_independent_parser(shared_dir: Path) -> None:

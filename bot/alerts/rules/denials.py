@@ -19,24 +19,13 @@ from datetime import date, timedelta
 import numpy as np
 
 from bot.alerts.config import DenialParams
-from bot.alerts.denial_drivers import why_line
+from bot.alerts.denial_drivers import RemitRow, why_line
 from bot.alerts.model import Finding, RuleResult
 from bot.errors import OpsBotError
 from bot.kpi.catalogue import BY_ID
 from bot.kpi.spc_reading import trend_chart
 from bot.spc import ChartResult, Signal, alert_blocker, alert_signal
 from bot.spc.run_start import last_run_start
-
-
-@dataclass(frozen=True)
-class RemitRow:
-    """One first, non-excluded remittance: its week start, payer key/name, denial flag/category."""
-
-    week: date
-    payer_key: str
-    payer_name: str
-    denied: bool
-    category: str | None
 
 
 def week_start(d: date) -> date:

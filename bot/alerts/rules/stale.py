@@ -9,14 +9,13 @@ before the feed stopped, and the alerts that need the feed are paused.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.alerts.config import StaleParams
 from bot.alerts.model import NO_DATA, Finding, RuleResult
 
 ORG_KEY = "organisation"
-#: alert rule → the feed it reads (its own "no data" is explained by that feed being overdue)
-RULE_FEEDS = {"low_stock": "inventory", "expiring_lots": "lots", "denial_spike": "remittances"}
 
 
 def overdue_feeds(now: datetime, last_loads: dict[str, datetime | None], params: StaleParams
@@ -32,10 +31,11 @@ def overdue_feeds(now: datetime, last_loads: dict[str, datetime | None], params:
 
 
 def stale_data(clinic_key: str, now: datetime, last_loads: dict[str, datetime | None],
-               params: StaleParams) -> RuleResult:
+               params: StaleParams, rule_feeds: Mapping[str, str]) -> RuleResult:
     """``last_loads``: feed name → latest finished load (naive UTC; None = never loaded) for every
-    feed that was ever loaded or is configured. One finding (subject ``feeds``) listing every
-    overdue feed; cleared when none is overdue."""
+    feed that was ever loaded or is configured; ``rule_feeds``: alert rule → the feed it reads
+    (``bot.alerts.registry.RULE_FEEDS``), to name the alerts an overdue feed pauses. One finding
+    (subject ``feeds``) listing every overdue feed; cleared when none is overdue."""
     result = RuleResult("stale_data", clinic_key)
     late = overdue_feeds(now, last_loads, params)
     result.clear |= {f"feed:{feed}" for feed in set(last_loads) - set(late)}  # legacy per-feed incidents
@@ -47,7 +47,7 @@ def stale_data(clinic_key: str, now: datetime, last_loads: dict[str, datetime | 
         when = ("never loaded" if last is None else
                 f"last loaded {last:%Y-%m-%d %H:%M} UTC ({(now - last).total_seconds() / 86400:.1f} days ago)")
         lines.append(f"{feed}: {when}; expected at least every {hours:g} hours")
-    paused = sorted(rule for rule, feed in RULE_FEEDS.items() if feed in late)
+    paused = sorted(rule for rule, feed in rule_feeds.items() if feed in late)
     lines.append("KPIs that use these feeds still answer from the data loaded before they stopped (each "
                  "answer shows its latest data date)"
                  + (f"; the {', '.join(r.replace('_', '-') for r in paused)} alerts are paused until the feed "

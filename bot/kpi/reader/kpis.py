@@ -1,6 +1,6 @@
 """Find KPI names and everyday words for them in a normalised question.
 
-Phrases come from the catalogue (id, name, aliases) and ``words.EVERYDAY``; they are matched on
+Phrases come from the catalogue records (id, name, aliases and ``everyday`` words); they are matched on
 word boundaries, longest first, so "initial denial rate" wins over "denial rate".
 """
 
@@ -14,7 +14,6 @@ from rapidfuzz import fuzz, process
 
 from bot.kpi.catalogue import CATALOGUE
 from bot.kpi.reader.vocab import norm
-from bot.kpi.reader.words import EVERYDAY
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ def _matchers() -> tuple[list[tuple[re.Pattern[str], str]], dict[str, str]]:
     plain: dict[str, str] = {}
     patterns: list[tuple[re.Pattern[str], str]] = []
     for k in CATALOGUE:
-        for phrase in (k.id, k.name, *k.aliases, *EVERYDAY.get(k.id, ())):
+        for phrase in (k.id, k.name, *k.aliases, *k.everyday):
             if phrase.startswith("re:"):
                 patterns.append((re.compile(rf"\b(?:{phrase[3:]})\b"), k.id))
                 continue

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.text import fold
+from core.text import fold
 
 KINDS = ("family practice", "primary care", "internal medicine", "pediatrics", "pediatric", "health center",
          "health centre", "medical center", "medical group", "clinic", "urgent care", "family medicine")

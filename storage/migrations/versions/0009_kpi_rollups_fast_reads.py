@@ -6,7 +6,7 @@ Backfills what can be derived in SQL from existing rows (``network_payer`` from 
 ``payer`` rows, ``lead_time_monthly`` from ``lead_time_daily`` and the appointments), and clears
 the roll-up state of the slot, inventory and A/R feeds: ``kpi_measure_daily`` and the ``net-ar``
 rows are built in Python by their next refresh (next load of the feed, ``opsbot seed``, or
-``storage.rollups.refresh_all_rollups``); until then the engine reads the finer tables or raw
+``bot.kpi.rollup_refresh.refresh_all_rollups``); until then the engine reads the finer tables or raw
 rows (same answers, slower).
 
 Revision ID: 0009

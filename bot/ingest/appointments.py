@@ -1,0 +1,208 @@
+"""Appointment feed importer: the canonical CSV (docs/formats/appointments.md) and the public
+Kaggle "Medical Appointment No Shows" export.
+
+Rejected (cannot be an appointment): missing/duplicate id, missing/invalid appointment date,
+unknown outcome, missing clinic, a local time that needs a time zone nobody gave. Everything
+odd but usable is loaded and listed as a warning by line (booked after the appointment day,
+negative age, spreadsheet-damaged patient id, ...). Patient ids are pseudonymised
+(:mod:`bot.privacy`) in the validation step; no raw id reaches the database or an issue detail.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api.extensions import take
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.ingest.base import FeedImporter, ImportSummary
+from bot.ingest.issues import ChunkIssues
+from bot.privacy import Pseudonymiser
+from storage.bulk import UpsertCounts, upsert_frame
+from storage.models import Appointment, Clinic
+from storage.reference import ensure_clinics, ensure_providers
+
+KAGGLE = "kaggle-noshow"
+CANONICAL = "canonical"
+SAO_PAULO = "America/Sao_Paulo"
+_DAMAGED_ID = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")  # e.g. 9.37795E+11 from a spreadsheet
+HELPERS = ("clinic_key", "clinic_name", "provider_key", "provider_name")  # resolved in load()
+MODEL_COLUMNS = ("sms_reminder", "age_band", "scholarship", "hypertension", "diabetes", "alcoholism", "handicap")
+CONTENT_COLUMNS = ("clinic_id", "provider_id", "patient_pseudonym", "booked_at", "appointment_at",
+                   "appointment_date", "status", "appointment_type", "lead_days", "insurance_verified",
+                   "authorization_required", "authorized", *MODEL_COLUMNS)
+# age bands (lower bounds, years): the ten-year bands of census tables, split finer in childhood
+# where attendance habits change fastest; the last band is open ("85+")
+AGE_BAND_EDGES = (0, 5, 12, 18, 25, 35, 45, 55, 65, 75, 85)
+
+
+class AppointmentsImporter(FeedImporter):
+    """Import appointments; natural key ``(source, external_id)``.
+
+    Args:
+        pseudonym_key: the ``OPSBOT_PSEUDONYM_KEY`` secret (plain text).
+        timezones: clinic key -> IANA zone from the organisation file (wins over the database).
+        clinic_names: clinic key -> display name from the organisation file.
+        default_timezone: zone for clinics known nowhere else (``--timezone``).
+        source: value of ``Appointment.source`` (default: the format name).
+    """
+
+    feed = "appointments"
+    model = Appointment
+    natural_key = ("source", "external_id")
+    date_column = "appointment_date"
+    validate_uses_session = False
+    formats = {
+        KAGGLE: ("PatientId", "AppointmentID", "ScheduledDay", "AppointmentDay", "Neighbourhood", "No-show"),
+        CANONICAL: ("appointment_id", "clinic", "patient_id", "appointment_at", "status"),
+    }
+
+    def __init__(self, pseudonym_key: str, *, timezones: Mapping[str, str] | None = None,
+                 clinic_names: Mapping[str, str] | None = None, default_timezone: str | None = None,
+                 source: str | None = None) -> None:
+        super().__init__()
+        self.pseudonym_key = pseudonym_key
+        self.timezones = dict(timezones or {})
+        self.clinic_names = dict(clinic_names or {})
+        self.default_timezone = default_timezone
+        self.source = source
+        self.stored_zones: dict[str, str] = {}
+        self._pseudonymiser: Pseudonymiser | None = None
+        self._clinic_ids: dict[str, int] = {}
+
+    def begin(self, session: Session) -> None:
+        self.stored_zones = dict(session.execute(select(Clinic.key, Clinic.timezone)).all())
+        self._clinic_ids = {}  # clinic key -> id, filled by resolve() (valid within this run)
+
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
+        """Pure (no database): clinics/providers come out as keys, resolved to ids in ``load``."""
+        if self.file_format == KAGGLE:
+            from bot.ingest.appointments_kaggle import validate_kaggle as parse
+        else:
+            from bot.ingest.appointments_canonical import validate_canonical as parse
+        out = parse(self, chunk, issues)
+        out.insert(0, "source", self.source or self.file_format)
+        return out
+
+    def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
+        return upsert_frame(session, Appointment, self.resolve(session, frame), self.natural_key,
+                            assume_new=self.target_was_empty)
+
+    def resolve(self, session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+        """Replace the clinic/provider key columns by ids (creating missing clinics/providers)."""
+        if frame.empty:
+            return frame.drop(columns=[c for c in HELPERS if c in frame.columns])
+        zone = SAO_PAULO if self.file_format == KAGGLE else self.default_timezone
+        codes, clinic_keys = pd.factorize(frame["clinic_key"])
+        if any(k not in self._clinic_ids for k in clinic_keys):  # existing clinics are never renamed: ids can be kept
+            self._clinic_ids.update(ensure_clinics(session, clinic_rows(frame["clinic_key"], frame["clinic_name"],
+                                                                        zone, self)))
+        ids = np.array([self._clinic_ids[k] for k in clinic_keys] + [0], dtype="int64")[codes]
+        clinic_id = pd.Series(ids, index=frame.index)
+        frame = frame.assign(clinic_id=clinic_id.astype("Int64").mask(codes < 0) if (codes < 0).any() else clinic_id)
+        keys = frame.get("provider_key")
+        if keys is not None and keys.notna().any():
+            rows = pd.DataFrame({"key": keys, "name": frame["provider_name"].fillna(keys),
+                                 "clinic_key": frame["clinic_key"]}).dropna(subset=["key"]).drop_duplicates("key")
+            provider_ids = ensure_providers(session, rows.to_dict("records"))
+            frame = frame.assign(provider_id=keys.map(provider_ids).astype("Int64"))
+        absent = {c: None for c in CONTENT_COLUMNS if c not in frame.columns}
+        return frame.drop(columns=[c for c in HELPERS if c in frame.columns]).assign(**absent)
+
+    def patient_pseudonyms(self, raw: pd.Series, issues: ChunkIssues) -> pd.Series:
+        """Pseudonyms ('' when missing) with warnings for missing/damaged ids (never echoing them).
+
+        Work is done once per distinct id (patients repeat) and mapped back by factorize codes;
+        pseudonyms are remembered across the chunks of a file (:class:`bot.privacy.Pseudonymiser`).
+        """
+        if self._pseudonymiser is None:
+            self._pseudonymiser = Pseudonymiser(self.pseudonym_key)
+        codes, uniques = pd.factorize(raw)
+        ids = [str(v).strip() for v in np.asarray(uniques, dtype=object).tolist()]
+        pseudonyms = np.array(self._pseudonymiser.many(ids, stripped=True) + [""], dtype=object)
+        missing = np.array([not v for v in ids] + [True])
+        pseudonyms[missing] = ""
+        damaged = np.zeros(len(ids) + 1, dtype=bool)
+        damaged[[i for i, v in enumerate(ids) if ("e" in v or "E" in v) and _DAMAGED_ID.fullmatch(v)]] = True
+        missing, damaged = missing[codes], damaged[codes]
+        issues.warn(pd.Series(missing, index=raw.index), "missing_patient_id",
+                    "patient id is empty; visits cannot be linked")
+        issues.warn(pd.Series(damaged, index=raw.index), "damaged_patient_id",
+                    "patient id is in spreadsheet scientific notation (digits lost); its visits cannot be "
+                    "linked reliably")
+        return pd.Series(pseudonyms[codes], index=raw.index, dtype=object)
+
+    def finish(self, session: Session, summary: ImportSummary) -> None:
+        """Refresh the appointment roll-ups over the loaded date range, if that module exists."""
+        if summary.data_min_date is None:
+            return
+        try:
+            from bot.kpi.rollup_refresh import refresh_appointment_rollups
+        except ImportError:
+            return
+        refresh_appointment_rollups(session, summary.data_min_date, summary.data_max_date)
+
+
+def by_value(raw: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert(raw)`` computed once per distinct value (nulls give ``convert``'s null): cheap on
+    low-cardinality columns such as appointment days or ages. Same index as ``raw``."""
+    codes, uniques = pd.factorize(raw)
+    converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    return pd.Series(take(converted.array, codes, allow_fill=True), index=raw.index)
+
+
+def age_bands(ages: pd.Series) -> pd.Series:
+    """Ages in years (numbers, NaN allowed) -> band labels such as ``"18-24"`` or ``"85+"``;
+    null for a missing or negative age. Only the band is ever stored (never an age or a DOB)."""
+    values = pd.to_numeric(ages, errors="coerce").to_numpy(dtype="float64")
+    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(AGE_BAND_EDGES)] + [f"{AGE_BAND_EDGES[-1]}+"]
+    idx = np.searchsorted(np.asarray(AGE_BAND_EDGES), values, side="right") - 1
+    table = np.array(labels + [None], dtype=object)
+    idx = np.where(np.isnan(values) | (values < 0), len(labels), idx)
+    return pd.Series(table[idx], index=ages.index, dtype=object)
+
+
+def longer_than(raw: pd.Series, limit: int) -> np.ndarray:
+    """Boolean mask of the values longer than ``limit`` characters (nulls: False)."""
+    present = raw.notna().to_numpy()
+    values = raw.to_numpy(dtype=object)[present]
+    mask = np.zeros(len(raw), dtype=bool)
+    if len(values) and max(map(len, values)) > limit:
+        mask[present] = np.fromiter(map(len, values), dtype="int64", count=len(values)) > limit
+    return mask
+
+
+def lead_days(appointment_date: pd.Series, booked_local_date: pd.Series) -> pd.Series:
+    """Whole days from booking (clinic-local date) to the appointment date; null if unknown."""
+    return (pd.to_datetime(appointment_date) - pd.to_datetime(booked_local_date)).dt.days.astype("Int64")
+
+
+def warn_booked_late(issues: ChunkIssues, days: pd.Series, appt: pd.Series, booked: pd.Series) -> None:
+    late = days.lt(0).fillna(False).astype(bool)
+    if late.any():
+        detail = ("booked on " + booked[late].astype(str).str.slice(0, 10) + ", after the appointment day "
+                  + appt[late].astype(str).str.slice(0, 10))
+        issues.warn(late, "booked_after_appointment", detail)
+
+
+def value_detail(prefix: str, raw: pd.Series, mask: pd.Series, suffix: str) -> pd.Series:
+    """Per-row detail quoting a (non-identifying) raw value, truncated to 40 characters
+    (only for the rows of ``mask``; empty when none)."""
+    if not mask.any():
+        return pd.Series(dtype=object)
+    return prefix + " '" + raw[mask].astype(str).str.slice(0, 40) + "' " + suffix
+
+
+def clinic_rows(keys: pd.Series, names: pd.Series, default_tz: str | None,
+                importer: AppointmentsImporter) -> list[dict[str, Any]]:
+    """Distinct ``ensure_clinics`` rows for the keys of a chunk (org-file name/zone preferred)."""
+    pairs = pd.DataFrame({"key": keys, "name": names}).dropna(subset=["key"]).drop_duplicates("key")
+    return [{"key": k, "name": importer.clinic_names.get(k) or n,
+             "timezone": importer.timezones.get(k) or default_tz or "UTC"}
+            for k, n in zip(pairs["key"], pairs["name"].fillna(pairs["key"]), strict=True)]

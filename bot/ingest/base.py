@@ -1,0 +1,190 @@
+"""The import framework every CSV feed importer uses.
+
+A feed importer subclasses :class:`FeedImporter`, declares its formats and target table, and
+implements ``validate``; :func:`run_import` does the rest:
+
+1. read the header and pick the format (``formats``: name -> required columns) or check the one
+   asked for; an unrecognised header raises :class:`bot.errors.ImportFormatError`;
+2. open a :class:`FeedLoad` row (the run's record; its ``finished_at`` is the data's "as of");
+3. stream the file in chunks (``pandas.read_csv(chunksize=..., dtype=str)``; memory stays flat)
+   with a tqdm progress bar on stderr (bytes read; off when stderr is not a tty or when asked);
+   large files are read and validated in a worker process while the caller's writes
+   (:mod:`bot.ingest.worker`);
+4. per chunk: ``validate`` turns the raw text rows into model columns and marks rejects/warnings
+   by line; rows whose natural key repeats an earlier row of the file are rejected
+   (``duplicate_id``); good rows go to ``load`` (default: :func:`storage.bulk.upsert_frame`);
+   rejected raw rows go to the rejects file with ``line`` and ``reason``; issues go to
+   ``import_issues`` tagged with the feed load;
+5. fill in the ``FeedLoad`` counts and date range, call ``finish`` (e.g. roll-up refresh) and
+   return an :class:`ImportSummary`.
+
+Everything runs in the caller's session (one transaction: a failed import leaves no trace).
+
+Writing a new feed importer (e.g. claims)::
+
+    class ClaimsImporter(FeedImporter):
+        feed = "claims"; model = Claim; natural_key = ("source", "external_id")
+        date_column = "service_date"
+        formats = {"canonical": ("claim_id", "clinic", "service_date", "charge")}
+
+        def validate(self, chunk, issues, session):
+            # chunk: raw text columns, NaN = empty cell, index = physical line number
+            out = pd.DataFrame(index=chunk.index)
+            out["external_id"] = chunk["claim_id"].str.strip()
+            issues.reject(out["external_id"].isna(), "missing_id", "claim_id is empty")
+            ...  # vectorised parsing; issues.warn(mask, code, detail) for odd-but-usable rows
+            return out   # model columns; rejected rows are dropped by the framework
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from bot.errors import ImportFormatError
+from bot.ingest.issues import ChunkIssues, Issue
+from storage.bulk import UpsertCounts, upsert_frame
+
+FIRST_ISSUES = 100  # issues listed in the printed report; all are stored in import_issues
+
+
+class FeedImporter:
+    """Base class of a feed importer; see the module docstring for the contract.
+
+    Class attributes: ``feed`` (FeedLoad.feed), ``model`` (target table), ``natural_key``
+    (its unique columns), ``date_column`` (model column giving the data date range),
+    ``formats`` (format name -> header columns that must be present, in detection order),
+    ``validate_uses_session`` (see below).
+    """
+
+    feed: ClassVar[str]
+    model: ClassVar[Any]
+    natural_key: ClassVar[tuple[str, ...]] = ("source", "external_id")
+    date_column: ClassVar[str | None] = None
+    formats: ClassVar[dict[str, tuple[str, ...]]]
+    # False = ``validate`` never touches the database (it is then passed ``session=None``) and, on
+    # a large file, the runner validates chunk n+1 in a worker process while this one writes chunk
+    # n; ``validate`` then sees its own copy of the importer (state it changes stays there), and
+    # all database work (e.g. resolving clinic keys to ids) belongs in ``load``.
+    validate_uses_session: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        self.file_format = ""
+        self.feed_load_id = 0
+        # Set by the runner: the target table held no row when this import began. Repeated keys
+        # within the file are rejected before ``load``, so no loaded row can match a stored one
+        # and ``load`` may skip the key look-up (``upsert_frame(..., assume_new=True)``).
+        self.target_was_empty = False
+
+    def detect_format(self, header: list[str], requested: str | None, source: str) -> str:
+        """The format of a file with this header (the ``requested`` one is checked, not trusted).
+
+        Raises:
+            ImportFormatError: unknown format name, or required columns missing (named).
+        """
+        if requested is not None:
+            if requested not in self.formats:
+                raise ImportFormatError(f"unknown {self.feed} format {requested!r}; "
+                                        f"known: {', '.join(self.formats)}")
+            missing = [c for c in self.formats[requested] if c not in header]
+            if missing:
+                raise ImportFormatError(f"{source}: not a {requested} {self.feed} file; "
+                                        f"missing column(s): {', '.join(missing)}")
+            return requested
+        for name, required in self.formats.items():
+            if all(c in header for c in required):
+                return name
+        expected = "; ".join(f"{n}: {', '.join(cols)}" for n, cols in self.formats.items())
+        raise ImportFormatError(f"{source}: header not recognised as a {self.feed} file. "
+                                f"Expected columns — {expected}")
+
+    def begin(self, session: Session) -> None:
+        """Called once before the first chunk (``file_format``/``feed_load_id`` are set)."""
+
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
+        """Raw text chunk -> frame of model columns, same index; mark issues on ``issues``."""
+        raise NotImplementedError
+
+    def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
+        """Write the good rows of one chunk (``feed_load_id`` column already added).
+
+        Always runs in the process that owns the session."""
+        return upsert_frame(session, self.model, frame, self.natural_key, assume_new=self.target_was_empty)
+
+    def finish(self, session: Session, summary: ImportSummary) -> None:
+        """Called after the last chunk, before the FeedLoad is closed: refreshes the KPI roll-ups
+        the feed feeds, from the first loaded data date on (``storage.rollups``)."""
+        from bot.kpi.rollup_refresh import refresh_feed_rollups
+
+        refresh_feed_rollups(session, self.feed, summary.data_min_date, None)
+
+
+@dataclass
+class ImportSummary:
+    """What one import did. Counts are rows (data lines); ``warned`` = loaded rows with warnings."""
+
+    feed: str
+    source_name: str
+    file_format: str
+    feed_load_id: int = 0
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warned: int = 0
+    issue_counts: dict[str, int] = field(default_factory=dict)  # "severity code" -> rows
+    first_issues: list[Issue] = field(default_factory=list)
+    rejects_path: Path | None = None
+    rejects_deleted_after: date | None = None  # set by the caller from the org's retention period
+    data_min_date: date | None = None
+    data_max_date: date | None = None
+
+    def lines(self) -> list[str]:
+        """Human-readable summary, one line per item (no patient data)."""
+        out = [f"{self.feed} ({self.file_format}) from {self.source_name}: read {self.read:,}, "
+               f"imported {self.imported:,}, updated {self.updated:,}, unchanged {self.unchanged:,}, "
+               f"rejected {self.rejected:,}, warnings {self.warned:,}"]
+        if self.data_min_date:
+            out.append(f"data dates {self.data_min_date} .. {self.data_max_date}")
+        out += [f"  {count:,} × {kind}" for kind, count in sorted(self.issue_counts.items())]
+        if self.first_issues:
+            total = sum(self.issue_counts.values())
+            listed = len(self.first_issues)
+            out.append("issues by line:" if listed >= total else f"first {listed:,} of {total:,} issues by line:")
+            out += [f"  {issue}" for issue in sorted(self.first_issues, key=lambda i: i.line)]
+            if listed < total:
+                out.append(f"  … {total - listed:,} more, all stored with feed load {self.feed_load_id} "
+                           "(table import_issues)")
+        if self.rejects_path is not None:
+            kept = (f"; readable by you only, deleted after {self.rejects_deleted_after}"
+                    if self.rejects_deleted_after else "")
+            out.append(f"rejected rows written to {self.rejects_path} (fix them and import that file{kept})")
+        return out
+
+
+def run_import(session: Session, importer: FeedImporter, path: Path | str, **options: Any) -> ImportSummary:
+    """Import one CSV file with ``importer``; see the module docstring.
+
+    Options: ``file_format`` (str, default detect), ``rejects_path`` (Path, default
+    ``rejects/<name>.rejects.csv`` in the working directory), ``progress``
+    (bool | None: None = only on a tty), ``chunksize`` (rows, default 50,000; 16,000 with a
+    worker), ``parallel`` (bool | None: prepare chunks in a worker process; None = when the
+    importer's ``validate`` is pure and the file is 4 MB or more; never without ``fork``).
+
+    Raises:
+        ImportFormatError: unreadable file or unrecognised header (nothing is imported).
+    """
+    from bot.ingest.runner import ImportRun
+
+    return ImportRun(session, importer, Path(path), **options).run()
+
+
+def progress_enabled(requested: bool | None) -> bool:
+    return sys.stderr.isatty() if requested is None else requested

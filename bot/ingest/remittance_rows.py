@@ -1,0 +1,107 @@
+"""Pure mapping of a read 835 to remittance records (no database): keys, classification, issues.
+
+``natural_key`` of a remittance: SHA-1 (hex, 40) of payer key | CLP01 | CLP07 | CLP02 | CLP03 |
+CLP04 | CLP05 cents | remit date. The same CLP in a re-sent file gets the same key (re-import
+adds nothing); a reversal (CLP02 22, negative amounts) or a later re-adjudication gets its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from bot.denial_codes import carc_status
+from bot.denials import DenialResult, classify_claim
+from bot.x12 import ClaimPayment, Remittance835, SegmentProblem, Transaction
+from storage.reference import slugify
+
+UNKNOWN_PAYER = "unknown-payer"
+
+
+@dataclass(frozen=True)
+class RemitIssue:
+    """A problem to record as an ``ImportIssue``: ``line`` is the 835 segment number."""
+
+    line: int
+    severity: str  # "reject" | "warning"
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class RemitRecord:
+    natural_key: str
+    claim: ClaimPayment
+    remit_date: date
+    payer_key: str
+    payer_name: str
+    payee_name: str | None
+    denial: DenialResult
+
+
+def payer_key_of(tx: Transaction) -> tuple[str, str]:
+    """(key, display name) of the N1*PR payer; the key is the slugified name (ids vary by file)."""
+    if tx.payer is None or not tx.payer.name:
+        return UNKNOWN_PAYER, "Unknown payer"
+    return slugify(tx.payer.name) or UNKNOWN_PAYER, tx.payer.name
+
+
+def natural_key(payer_key: str, claim: ClaimPayment, remit_date: date) -> str:
+    parts = (payer_key, claim.patient_control_number, claim.payer_claim_control_number or "",
+             claim.status_code, claim.charge_cents, claim.paid_cents, claim.patient_responsibility_cents,
+             remit_date.isoformat())
+    return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def problem_issue(problem: SegmentProblem) -> RemitIssue:
+    severity = "reject" if problem.severity == "error" else "warning"
+    code = "x12_segment" if severity == "reject" else "x12_repaired"
+    return RemitIssue(problem.segment_index, severity, code, f"{problem.position()}: {problem.reason}"[:500])
+
+
+def rejected_transaction(tx: Transaction) -> RemitIssue:
+    """The issue for a transaction held back by ``bot.x12.envelope`` (line = its ST segment)."""
+    detail = (f"segment {tx.segment_index}: transaction ST02 {tx.control_number!r} not imported "
+              f"({len(tx.claims)} claim payment(s) held back): {'; '.join(tx.envelope_errors)}")
+    return RemitIssue(tx.segment_index, "reject", "x12_transaction_rejected", detail[:500])
+
+
+def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[RemitIssue]]:
+    """Records for every readable claim plus issues: every segment problem, transactions that
+    failed an envelope trailer check (rejected whole, one issue naming the ST), claims without a
+    remit date (rejected), identical CLPs repeated in one file (second one skipped), and
+    deactivated or unknown CARCs (warning, kept as "uncategorised"; a current X12 code without a
+    root-cause category is kept as uncategorised silently)."""
+    issues = [problem_issue(p) for p in result.problems]
+    records: list[RemitRecord] = []
+    seen: set[str] = set()
+    for tx in result.transactions:
+        if tx.rejected:
+            issues.append(rejected_transaction(tx))
+            continue
+        payer_key, payer_name = payer_key_of(tx)
+        for claim in tx.claims:
+            if tx.remit_date is None:
+                issues.append(RemitIssue(claim.segment_index, "reject", "no_remit_date",
+                                         f"segment {claim.segment_index}: claim payment (CLP) "
+                                         "has no remit date (neither BPR16 nor DTM*405 is readable)"))
+                continue
+            key = natural_key(payer_key, claim, tx.remit_date)
+            if key in seen:
+                issues.append(RemitIssue(claim.segment_index, "warning", "duplicate_in_file",
+                                         f"segment {claim.segment_index}: identical CLP already read in this file"))
+                continue
+            seen.add(key)
+            denial = classify_claim(claim)
+            worth_saying = [c for c in denial.uncategorised_carcs if carc_status(c) != "known"]
+            if worth_saying:
+                retired = [c for c in worth_saying if carc_status(c) == "deactivated"]
+                unknown = [c for c in worth_saying if c not in retired]
+                words = ([f"CARC(s) {', '.join(retired)} deactivated in the X12 code list"] if retired else []) + (
+                    [f"CARC(s) {', '.join(unknown)} not in the X12 code list the bot knows"] if unknown else [])
+                issues.append(RemitIssue(claim.segment_index, "warning", "uncategorised_carc",
+                                         f"segment {claim.segment_index}: {'; '.join(words)}; kept as uncategorised"))
+            records.append(RemitRecord(key, claim, tx.remit_date, payer_key, payer_name,
+                                       tx.payee.name if tx.payee else None, denial))
+    return records, issues

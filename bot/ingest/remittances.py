@@ -1,0 +1,107 @@
+"""Remittance feed: X12 835 files (docs/formats/remittances.md) into ``remittances``, their service
+lines and adjustments, one ``FeedLoad`` (feed "remittances", format "x12-835") per file.
+
+Counts in the FeedLoad and summary: ``read`` = claim payments kept + segments rejected;
+``imported/updated/unchanged`` = remittances (CLP); ``rejected`` = distinct segments the reader
+could not use (and claims without a remit date); ``warned`` = distinct segments read with a
+repair. Every problem is an ``ImportIssue`` whose ``line`` is the 835 segment number; the
+rejected segments (with line, byte offset, ST number, reason and raw text) go to
+``<file>.rejects.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from bot.errors import ImportFormatError
+from bot.ingest.base import FIRST_ISSUES, ImportSummary
+from bot.ingest.csvfile import default_rejects_path, private_file
+from bot.ingest.issues import Issue
+from bot.ingest.remittance_rows import RemitIssue, remittance_records
+from bot.ingest.remittance_store import store_records
+from bot.x12 import Remittance835, read_835
+from storage.models import FeedLoad, ImportIssue, utcnow
+
+FEED = "remittances"
+FORMAT = "x12-835"
+
+
+def import_remittance_file(session: Session, path: Path | str, *, default_clinic_id: int | None = None,
+                           rejects_path: Path | None = None) -> ImportSummary:
+    """Import one 835 file in the caller's session (nothing is committed here).
+
+    Raises:
+        ImportFormatError: the file cannot be read, or holds no 835 claim payment at all.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read the file ({exc.strerror})") from None
+    result = read_835(data)
+    if not result.claims and not any(p.segment_id == "CLP" for p in result.problems):
+        raise ImportFormatError(f"{path.name}: no X12 835 claim payment (CLP segment) found")
+    records, issues = remittance_records(result)
+    load = FeedLoad(feed=FEED, source_name=str(path)[:300], file_format=FORMAT)
+    session.add(load)
+    session.flush()
+    counts = store_records(session, records, feed_load_id=load.id, default_clinic_id=default_clinic_id)
+    summary = ImportSummary(FEED, str(path), FORMAT, load.id, imported=counts.imported, updated=counts.updated,
+                            unchanged=counts.unchanged)
+    rejected = {i.line for i in issues if i.severity == "reject"}
+    summary.rejected = len(rejected)
+    summary.warned = len({i.line for i in issues if i.severity == "warning"} - rejected)
+    summary.read = len(records) + summary.rejected
+    dates = [r.remit_date for r in records]
+    summary.data_min_date, summary.data_max_date = (min(dates), max(dates)) if dates else (None, None)
+    if dates:  # from the first remit date on: a new first remittance can demote a later one
+        from bot.kpi.rollup_refresh import refresh_feed_rollups
+
+        refresh_feed_rollups(session, FEED, summary.data_min_date, None)
+    _record_issues(session, summary, issues)
+    if rejected:
+        summary.rejects_path = _write_rejects(rejects_path or default_rejects_path(path), data, result, issues)
+    _close(load, summary)
+    session.flush()
+    return summary
+
+
+def _record_issues(session: Session, summary: ImportSummary, issues: list[RemitIssue]) -> None:
+    for i in issues:
+        kind = f"{i.severity} {i.code}"
+        summary.issue_counts[kind] = summary.issue_counts.get(kind, 0) + 1
+    summary.first_issues = [Issue(i.line, i.severity, i.code, i.detail) for i in issues[:FIRST_ISSUES]]
+    if issues:
+        session.execute(insert(ImportIssue), [
+            {"feed_load_id": summary.feed_load_id, "line": i.line, "severity": i.severity, "code": i.code,
+             "detail": i.detail} for i in issues])
+
+
+def _write_rejects(target: Path, data: bytes, result: Remittance835, issues: list[RemitIssue]) -> Path:
+    """One row per rejected issue: segment, position/reason, and the raw segment text."""
+    terminator = result.separators.segment.encode("latin-1")
+    offsets = {p.segment_index: p.offset for p in result.problems}
+    with private_file(target).open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["segment", "code", "reason", "raw_segment"])
+        for i in issues:
+            if i.severity != "reject":
+                continue
+            start = offsets.get(i.line)
+            end = data.find(terminator, start) if start is not None else -1
+            raw = "" if start is None else data[start:end if end >= 0 else len(data)].decode("latin-1").strip()
+            writer.writerow([i.line, i.code, i.detail, raw])
+    return target
+
+
+def _close(load: FeedLoad, s: ImportSummary) -> None:
+    for name, value in (("rows_read", s.read), ("rows_imported", s.imported), ("rows_updated", s.updated),
+                        ("rows_unchanged", s.unchanged), ("rows_rejected", s.rejected), ("rows_warned", s.warned),
+                        ("data_min_date", s.data_min_date), ("data_max_date", s.data_max_date)):
+        setattr(load, name, value)
+    load.rejects_path = str(s.rejects_path) if s.rejects_path else None
+    load.finished_at = utcnow()

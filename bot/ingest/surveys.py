@@ -1,0 +1,53 @@
+"""Patient-survey feed (docs/formats/surveys.md): CG-CAHPS provider rating 0–10 per response."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from bot.ingest.base import FeedImporter
+from bot.ingest.claims import pseudonyms
+from bot.ingest.feed_fields import Fields, validate_frame_with
+from bot.ingest.feed_refs import clinic_ids, provider_ids
+from bot.ingest.issues import ChunkIssues
+from storage.models import SurveyResponse
+
+
+def parse(frame: pd.DataFrame, issues: ChunkIssues) -> pd.DataFrame:
+    f = Fields(frame, issues)
+    out = pd.DataFrame(index=frame.index)
+    out["external_id"] = f.text("response_id", required=True)
+    out["clinic"] = f.text("clinic", required=True)
+    out["clinic_name"] = f.text("clinic_name", 200)
+    out["provider"] = f.text("provider")
+    out["provider_name"] = f.text("provider_name", 200)
+    out["response_date"] = f.date("response_date")
+    out["provider_rating"] = f.number("provider_rating", minimum=0, maximum=10, integer=True)
+    out["patient_id"] = f.text("patient_id", 200)
+    return out
+
+
+def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(good rows, issues) of survey rows, without a database."""
+    return validate_frame_with(parse, frame)
+
+
+class SurveysImporter(FeedImporter):
+    feed = "surveys"
+    model = SurveyResponse
+    date_column = "response_date"
+    formats = {"canonical": ("response_id", "clinic", "response_date", "provider_rating")}
+
+    def __init__(self, pseudonym_key: str = "", *, source: str | None = None,
+                 timezones: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.pseudonym_key, self.source, self.timezones = pseudonym_key, source, timezones or {}
+
+    def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
+        p = parse(chunk, issues)
+        out = p[["external_id", "response_date", "provider_rating"]].copy()
+        out.insert(0, "source", self.source or self.file_format)
+        out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
+        out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
+        out["patient_pseudonym"] = pseudonyms(p["patient_id"], self.pseudonym_key)
+        return out

@@ -1,0 +1,76 @@
+"""Dependencies point one way (issue 17, docs/architecture.md "Layers").
+
+Read from the source with ``ast``, independently of import-linter (the CI gate): storage and core
+import nothing above them, wherever the import is written (a function body included). The cycle
+counts of ``scripts/import_cycles.py`` may only go down: the ceilings are the counts when the
+rule was written; lower them when a cycle is broken.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ABOVE = {"storage": {"bot", "handlers", "jobs"}, "core": {"bot", "handlers", "jobs", "storage"}}
+
+# ceilings, to be lowered as cycles are broken (never raised)
+MAX_CYCLES = 4
+MAX_IMPORTS_INSIDE_FUNCTIONS_WITHIN_A_CYCLE = 16
+
+
+def _imported(tree: ast.AST) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.append((node.lineno, node.module))
+    return out
+
+
+@pytest.mark.parametrize("package", sorted(ABOVE))
+def test_a_lower_layer_imports_nothing_above_it(package: str) -> None:
+    found = [f"{path.relative_to(REPO)}:{line} imports {name}"
+             for path in sorted((REPO / package).rglob("*.py"))
+             for line, name in _imported(ast.parse(path.read_text(encoding="utf-8")))
+             if name.split(".")[0] in ABOVE[package]]
+    assert found == []
+
+
+def test_the_probe_sees_an_import_inside_a_function() -> None:
+    tree = ast.parse("def f():\n    from bot.kpi import engine\n")
+    assert _imported(tree) == [(2, "bot.kpi")]
+
+
+def _cycles_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("import_cycles", REPO / "scripts" / "import_cycles.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["import_cycles"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tarjan_finds_a_cycle_and_leaves_a_chain_alone() -> None:
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.ImportGraph()
+    for m in ("a", "b", "c", "d"):
+        graph.add_module(m)
+    graph.add_import(importer="a", imported="b")
+    graph.add_import(importer="b", imported="c")
+    graph.add_import(importer="c", imported="a")
+    graph.add_import(importer="c", imported="d")
+    assert _cycles_module().cycles(graph) == [{"a", "b", "c"}]
+
+
+def test_cycles_only_go_down(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("grimp")
+    figures = _cycles_module().report()
+    assert figures["cycles"] <= MAX_CYCLES
+    assert figures["local_imports_in_cycles"] <= MAX_IMPORTS_INSIDE_FUNCTIONS_WITHIN_A_CYCLE
