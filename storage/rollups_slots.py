@@ -50,8 +50,8 @@ def _slots(session: Session) -> pd.DataFrame:
 
     Millions of rows on a large network, so they are read as the driver's plain tuples and the
     dates parsed by column: SQLAlchemy's per-value conversion (SQLite keeps datetimes as text) and
-    a frame built from ``Row`` objects (pandas probes each row's attributes) took most of the
-    refresh (about 90 of 150 s on a 50-clinic year)."""
+    a frame built from ``Row`` objects (pandas probes each row's attributes) cost about three
+    times the CPU (2.8 s against 1.0 s for 330,000 slots)."""
     s = Slot
     stmt = select(s.clinic_id, s.provider_id, s.appointment_type, s.slot_date, s.start_at, s.created_at,
                   s.booked_at, Clinic.timezone).join(Clinic, Clinic.id == s.clinic_id).where(s.state != "blocked")
