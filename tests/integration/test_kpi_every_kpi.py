@@ -30,8 +30,8 @@ SHAPE = networks.SMALL
 
 
 @pytest.fixture
-def seeded(sessions):  # type: ignore[no-untyped-def]
-    networks.seed(sessions, SHAPE)
+def seeded(seeded_db):  # type: ignore[no-untyped-def]
+    sessions, _ = seeded_db(networks.seed_params(SHAPE), **networks.SEED_KW)  # a copy of one seeding per session
     return sessions
 
 

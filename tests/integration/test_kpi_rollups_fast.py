@@ -29,11 +29,10 @@ END = date(2026, 3, 31)
 
 
 @pytest.fixture
-def seeded(sessions):  # type: ignore[no-untyped-def]
+def seeded(seeded_db):  # type: ignore[no-untyped-def]
     seed = pytest.importorskip("bot.seed")
-    with session_scope(sessions) as s:
-        seed.seed_database(s, seed.SeedParams(clinics=3, days=150, seed=5, end_date=END), pseudonym_key="k",
-                           validate_rows=0)
+    sessions, _ = seeded_db(seed.SeedParams(clinics=3, days=150, seed=5, end_date=END), pseudonym_key="k",
+                            validate_rows=0)  # a copy of one seeding per session
     return sessions
 
 
