@@ -4,10 +4,9 @@ Then the scheduled job posts the subscribed channel's digest to the stand-in at 
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import json
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
