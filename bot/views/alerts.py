@@ -70,8 +70,9 @@ def _status_line(card: IncidentCard) -> str:
 
 def _actions(card: IncidentCard) -> ActionsBlock:
     value = str(card.incident_id)
-    elements: list[Any] = [
-        ButtonElement(text="Acknowledge", action_id=Action.ALERT_ACK, value=value, style="primary"),
+    elements: list[Any] = [] if card.acknowledged else [  # once acknowledged the status line says by whom
+        ButtonElement(text="Acknowledge", action_id=Action.ALERT_ACK, value=value, style="primary")]
+    elements += [
         ButtonElement(text="Snooze…", action_id=Action.ALERT_SNOOZE, value=value),
         UserSelectElement(placeholder="Assign to…", action_id=Action.ALERT_ASSIGN,
                           initial_user=card.assigned_to),
