@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
 from bot.kpi import drivers
-from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope, TrendPoint
+from bot.kpi.base import KpiImpl, Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.periods import Grain, Period, shift_period, unit_bounds
+from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import names_for, resolve_scope
 from bot.kpi.spc_reading import SpcReading, read_trend

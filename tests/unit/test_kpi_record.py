@@ -19,9 +19,9 @@ from bot.ideas.improve import ImprovementStart
 from bot.ideas.kpis import kpi_choices, kpi_name
 from bot.ideas.states import CATEGORIES
 from bot.ingest.registry import feed_names
-from bot.kpi.base import RatioKpi
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.components import PARTS, components
+from bot.kpi.ratio import RatioKpi
 from bot.kpi.reader.kpis import find_kpis
 from bot.kpi.reader.vocab import norm
 from bot.kpi.registry import every_impl
