@@ -96,6 +96,8 @@ def test_components_take_the_feeds_of_their_record() -> None:
     for name, kpi_id in ratio.items():
         assert comps[name].feeds == BY_ID[kpi_id].feeds
     assert comps["expiry-waste"].feeds == ("inventory", "supply")  # unit costs re-price the waste
+    assert comps["claims-submitted"].feeds == ("claims",)  # parts: no record, feeds given
+    assert comps["inventory-usage"].feeds == ("inventory", "supply")
 
 
 def test_idea_forms_and_improvements_read_the_records() -> None:
