@@ -43,6 +43,15 @@ def test_a_lower_layer_imports_nothing_above_it(package: str) -> None:
     assert found == []
 
 
+def test_listeners_run_no_sql() -> None:
+    """Listeners translate, services decide: a query lives in bot/services or storage."""
+    found = [f"{path.relative_to(REPO)}:{line} imports {name}"
+             for path in sorted((REPO / "handlers").rglob("*.py"))
+             for line, name in _imported(ast.parse(path.read_text(encoding="utf-8")))
+             if name.split(".")[0] == "sqlalchemy"]
+    assert found == []
+
+
 def test_the_probe_sees_an_import_inside_a_function() -> None:
     tree = ast.parse("def f():\n    from bot.kpi import engine\n")
     assert _imported(tree) == [(2, "bot.kpi")]
