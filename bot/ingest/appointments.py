@@ -23,6 +23,7 @@ from bot.ingest.appointments_canonical import validate_canonical
 from bot.ingest.appointments_kaggle import validate_kaggle
 from bot.ingest.base import FeedImporter, ImportSummary
 from bot.ingest.issues import ChunkIssues
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.privacy import Pseudonymiser
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.models import Appointment, Clinic
@@ -133,12 +134,8 @@ class AppointmentsImporter(FeedImporter):
         return pd.Series(pseudonyms[codes], index=raw.index, dtype=object)
 
     def finish(self, session: Session, summary: ImportSummary) -> None:
-        """Refresh the appointment roll-ups over the loaded date range, if that module exists."""
+        """Refresh the appointment roll-ups over the loaded date range."""
         if summary.data_min_date is None:
-            return
-        try:
-            from bot.kpi.rollup_refresh import refresh_appointment_rollups
-        except ImportError:
             return
         refresh_appointment_rollups(session, summary.data_min_date, summary.data_max_date)
 

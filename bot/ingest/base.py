@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
 from bot.ingest.issues import ChunkIssues, Issue
+from bot.kpi.rollup_refresh import refresh_feed_rollups
 from storage.bulk import UpsertCounts, upsert_frame
 
 FIRST_ISSUES = 100  # issues listed in the printed report; all are stored in import_issues
@@ -119,8 +120,6 @@ class FeedImporter:
     def finish(self, session: Session, summary: ImportSummary) -> None:
         """Called after the last chunk, before the FeedLoad is closed: refreshes the KPI roll-ups
         the feed feeds, from the first loaded data date on (``storage.rollups``)."""
-        from bot.kpi.rollup_refresh import refresh_feed_rollups
-
         refresh_feed_rollups(session, self.feed, summary.data_min_date, None)
 
 
