@@ -71,7 +71,7 @@ def bare_schema(path: Path, db: Path) -> float:
 
 def ours(path: Path, db: Path, rollups: bool) -> tuple[float, int]:
     from bot.ingest.appointments import AppointmentsImporter
-    from bot.ingest.base import run_import
+    from bot.ingest.runner import run_import
     from storage import migrate
     from storage.db import make_engine, make_session_factory, session_scope
 

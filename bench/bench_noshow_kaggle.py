@@ -53,7 +53,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from bot.ingest.appointments import AppointmentsImporter
-    from bot.ingest.base import run_import
+    from bot.ingest.runner import run_import
     from storage import forecast_queries as q
     from storage.db import make_engine, make_session_factory, session_scope
     from storage.migrate import upgrade

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.access import grants as stored
 from bot.access.admin_commands import OPSBOT_HELP, parse_opsbot
@@ -21,16 +20,11 @@ from bot.access.roles import ORG
 from bot.errors import UsageError
 from bot.ids import Command
 from storage.db import session_scope
-from storage.models import Clinic, utcnow
+from storage.models import utcnow
+from storage.reference import clinic_by_key
 
 if TYPE_CHECKING:
     from bot.context import AppContext
-
-
-def _known_clinic(ctx: AppContext, session: object, key: str) -> bool:
-    if key == ORG or ctx.org.clinic(key) is not None:
-        return True
-    return session.scalar(select(Clinic.id).where(Clinic.key == key)) is not None  # type: ignore[attr-defined]
 
 
 def _where(clinic: str) -> str:
@@ -85,7 +79,7 @@ def change_roles(ctx: AppContext, text: str, actor: str, client: Any = None) -> 
     subject = req.subject or _directory(ctx).resolve(req.handle or "", client)
     who = _who(subject)
     with session_scope(ctx.sessions) as s:
-        if not _known_clinic(ctx, s, req.clinic):
+        if req.clinic != ORG and ctx.org.clinic(req.clinic) is None and clinic_by_key(s, req.clinic) is None:
             raise UsageError(f"There is no clinic with the key `{req.clinic}`.")
         if req.verb == "roles.grant":
             done = stored.grant(s, subject, req.role, req.clinic, actor, utcnow())

@@ -10,23 +10,21 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot import payload
 from bot.alerts import actions
-from bot.alerts.targets import Target, target_for
 from bot.delivery import deliver_pending, make_delivery_client
 from bot.errors import OpsBotError, UsageError
 from bot.failures import report
 from bot.ids import Action, Callback
 from bot.phi_guard import check_fields, describe
+from bot.services.alerts import incident_target, mark_done
 from bot.staff_names import guard_for
 from bot.text import require_id
 from bot.views import alerts as views
 from core.text import record_id
 from storage.db import session_scope
-from storage.models import AlertIncident, Clinic, utcnow
+from storage.models import utcnow
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -45,14 +43,6 @@ def _incident_id(body: dict[str, Any]) -> int:
 
 def register(app: App, ctx: AppContext) -> None:
     token, base = ctx.settings.secret("slack_bot_token"), ctx.settings.slack_api_url
-
-    def target(session: Session, incident_id: int) -> Target:
-        inc = session.get(AlertIncident, incident_id)
-        if inc is None:
-            raise UsageError("That alert no longer exists.")
-        clinic = session.scalars(select(Clinic).where(Clinic.key == inc.clinic_key)).first()
-        return target_for(ctx.org, ctx.org.alerts, inc.clinic_key, clinic.name if clinic else inc.clinic_key,
-                          clinic.timezone if clinic else "UTC")
 
     def send(keys: list[str], client: WebClient | None) -> None:
         # the request's client carries this workspace's token (OAuth installs have no
@@ -75,7 +65,7 @@ def register(app: App, ctx: AppContext) -> None:
     def on_ack(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
-        act(respond, lambda s: actions.acknowledge(s, iid, user, now, target(s, iid)), client)
+        act(respond, lambda s: actions.acknowledge(s, iid, user, now, incident_target(s, ctx.org, iid)), client)
 
     @app.action(Action.ALERT_ASSIGN)
     def on_assign(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
@@ -85,7 +75,7 @@ def register(app: App, ctx: AppContext) -> None:
         if not assignee:
             return
         assignee = payload.user_id(assignee)
-        act(respond, lambda s: actions.assign(s, iid, user, assignee, now, target(s, iid)), client)
+        act(respond, lambda s: actions.assign(s, iid, user, assignee, now, incident_target(s, ctx.org, iid)), client)
 
     @app.action(Action.ALERT_NOT_USEFUL)
     def on_not_useful(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
@@ -99,11 +89,7 @@ def register(app: App, ctx: AppContext) -> None:
     def on_mark_done(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
         ack()
         iid, user, now = _incident_id(body), body["user"]["id"], utcnow()
-
-        def run(s: Session) -> list[str]:
-            t = target(s, iid)
-            return actions.mark_done(s, iid, user, t.local(now).date(), now, t)
-        act(respond, run, client)
+        act(respond, lambda s: mark_done(s, ctx.org, iid, user, now), client)
 
     @app.action(Action.ALERT_SNOOZE)
     def on_snooze(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
@@ -112,7 +98,7 @@ def register(app: App, ctx: AppContext) -> None:
         try:
             with session_scope(ctx.sessions) as s:
                 inc = actions.get_active(s, iid)
-                title, today = inc.title, target(s, iid).local(utcnow()).date()
+                title, today = inc.title, incident_target(s, ctx.org, iid).local(utcnow()).date()
         except OpsBotError as exc:
             report(exc, respond, "alert snooze")
             return
@@ -126,7 +112,7 @@ def register(app: App, ctx: AppContext) -> None:
                                   views.SNOOZE_DATE_BLOCK)
         reason = payload.state_value(view, views.SNOOZE_REASON_BLOCK, views.SNOOZE_REASON) or ""
         with session_scope(ctx.sessions) as s:
-            t = target(s, iid)  # a UsageError here goes to the modal through the error pipeline
+            t = incident_target(s, ctx.org, iid)  # a UsageError here goes to the modal through the error pipeline
         try:
             until_local = actions.snooze_until(choice, picked if choice == "date" else None, t.local(now))
         except UsageError as exc:

@@ -65,8 +65,8 @@ def recognise(path: Path) -> str:
 
 
 def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
-    from bot.ingest.base import run_import
     from bot.ingest.remittances import import_remittance_file
+    from bot.ingest.runner import run_import
 
     secret = ctx.extra.get("pseudonym_key")  # a SecretStr: never in a repr or a log line
     key = secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or "")

@@ -86,6 +86,11 @@ def ensure_payers(session: Session, rows: Iterable[dict[str, Any]]) -> dict[str,
     return {key: found[key].id for key in wanted}
 
 
+def clinic_by_key(session: Session, key: str) -> Clinic | None:
+    """The stored clinic with ``key``, or None."""
+    return session.scalars(select(Clinic).where(Clinic.key == key)).first()
+
+
 def clinic_rows(session: Session) -> list[Any]:
     """Every clinic as ``(id, key, name, timezone)`` rows, by key (the resolver's candidates)."""
     return list(session.execute(select(Clinic.id, Clinic.key, Clinic.name, Clinic.timezone).order_by(Clinic.key)).all())

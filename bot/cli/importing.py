@@ -19,7 +19,8 @@ from bot.cli.common import (
     user_errors,
 )
 from bot.cli.root import cli
-from bot.ingest.base import FeedImporter, ImportSummary, run_import
+from bot.ingest.base import FeedImporter, ImportSummary
+from bot.ingest.runner import run_import
 from bot.orgconfig import load_org_config
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.digest.content import KpiLine
 from bot.kpi import drivers
-from bot.kpi.base import KpiImpl, RatioKpi, Scope
+from bot.kpi.base import KpiImpl, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.drivers_text import short_why
+from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import implementation
 from bot.kpi.targets import format_value, target_status
 from bot.orgconfig import OrgConfig

@@ -10,19 +10,20 @@ negative age, spreadsheet-damaged patient id, ...). Patient ids are pseudonymise
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.extensions import take
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.ingest.appointments_canonical import validate_canonical
+from bot.ingest.appointments_kaggle import validate_kaggle
 from bot.ingest.base import FeedImporter, ImportSummary
 from bot.ingest.issues import ChunkIssues
+from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.privacy import Pseudonymiser
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.models import Appointment, Clinic
@@ -37,9 +38,6 @@ MODEL_COLUMNS = ("sms_reminder", "age_band", "scholarship", "hypertension", "dia
 CONTENT_COLUMNS = ("clinic_id", "provider_id", "patient_pseudonym", "booked_at", "appointment_at",
                    "appointment_date", "status", "appointment_type", "lead_days", "insurance_verified",
                    "authorization_required", "authorized", *MODEL_COLUMNS)
-# age bands (lower bounds, years): the ten-year bands of census tables, split finer in childhood
-# where attendance habits change fastest; the last band is open ("85+")
-AGE_BAND_EDGES = (0, 5, 12, 18, 25, 35, 45, 55, 65, 75, 85)
 
 
 class AppointmentsImporter(FeedImporter):
@@ -82,10 +80,7 @@ class AppointmentsImporter(FeedImporter):
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
         """Pure (no database): clinics/providers come out as keys, resolved to ids in ``load``."""
-        if self.file_format == KAGGLE:
-            from bot.ingest.appointments_kaggle import validate_kaggle as parse
-        else:
-            from bot.ingest.appointments_canonical import validate_canonical as parse
+        parse = validate_kaggle if self.file_format == KAGGLE else validate_canonical
         out = parse(self, chunk, issues)
         out.insert(0, "source", self.source or self.file_format)
         return out
@@ -139,64 +134,10 @@ class AppointmentsImporter(FeedImporter):
         return pd.Series(pseudonyms[codes], index=raw.index, dtype=object)
 
     def finish(self, session: Session, summary: ImportSummary) -> None:
-        """Refresh the appointment roll-ups over the loaded date range, if that module exists."""
+        """Refresh the appointment roll-ups over the loaded date range."""
         if summary.data_min_date is None:
             return
-        try:
-            from bot.kpi.rollup_refresh import refresh_appointment_rollups
-        except ImportError:
-            return
         refresh_appointment_rollups(session, summary.data_min_date, summary.data_max_date)
-
-
-def by_value(raw: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """``convert(raw)`` computed once per distinct value (nulls give ``convert``'s null): cheap on
-    low-cardinality columns such as appointment days or ages. Same index as ``raw``."""
-    codes, uniques = pd.factorize(raw)
-    converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    return pd.Series(take(converted.array, codes, allow_fill=True), index=raw.index)
-
-
-def age_bands(ages: pd.Series) -> pd.Series:
-    """Ages in years (numbers, NaN allowed) -> band labels such as ``"18-24"`` or ``"85+"``;
-    null for a missing or negative age. Only the band is ever stored (never an age or a DOB)."""
-    values = pd.to_numeric(ages, errors="coerce").to_numpy(dtype="float64")
-    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(AGE_BAND_EDGES)] + [f"{AGE_BAND_EDGES[-1]}+"]
-    idx = np.searchsorted(np.asarray(AGE_BAND_EDGES), values, side="right") - 1
-    table = np.array(labels + [None], dtype=object)
-    idx = np.where(np.isnan(values) | (values < 0), len(labels), idx)
-    return pd.Series(table[idx], index=ages.index, dtype=object)
-
-
-def longer_than(raw: pd.Series, limit: int) -> np.ndarray:
-    """Boolean mask of the values longer than ``limit`` characters (nulls: False)."""
-    present = raw.notna().to_numpy()
-    values = raw.to_numpy(dtype=object)[present]
-    mask = np.zeros(len(raw), dtype=bool)
-    if len(values) and max(map(len, values)) > limit:
-        mask[present] = np.fromiter(map(len, values), dtype="int64", count=len(values)) > limit
-    return mask
-
-
-def lead_days(appointment_date: pd.Series, booked_local_date: pd.Series) -> pd.Series:
-    """Whole days from booking (clinic-local date) to the appointment date; null if unknown."""
-    return (pd.to_datetime(appointment_date) - pd.to_datetime(booked_local_date)).dt.days.astype("Int64")
-
-
-def warn_booked_late(issues: ChunkIssues, days: pd.Series, appt: pd.Series, booked: pd.Series) -> None:
-    late = days.lt(0).fillna(False).astype(bool)
-    if late.any():
-        detail = ("booked on " + booked[late].astype(str).str.slice(0, 10) + ", after the appointment day "
-                  + appt[late].astype(str).str.slice(0, 10))
-        issues.warn(late, "booked_after_appointment", detail)
-
-
-def value_detail(prefix: str, raw: pd.Series, mask: pd.Series, suffix: str) -> pd.Series:
-    """Per-row detail quoting a (non-identifying) raw value, truncated to 40 characters
-    (only for the rows of ``mask``; empty when none)."""
-    if not mask.any():
-        return pd.Series(dtype=object)
-    return prefix + " '" + raw[mask].astype(str).str.slice(0, 40) + "' " + suffix
 
 
 def clinic_rows(keys: pd.Series, names: pd.Series, default_tz: str | None,

@@ -8,18 +8,13 @@ Instants are stored in UTC; ``appointment_date`` is the clinic-local date.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from bot.ingest.appointments import lead_days, value_detail, warn_booked_late
+from bot.ingest.appointment_columns import AppointmentSource, lead_days, value_detail, warn_booked_late
 from bot.ingest.feed_fields import check_keys
 from bot.ingest.issues import ChunkIssues
 from storage.models import AppointmentStatus
-
-if TYPE_CHECKING:
-    from bot.ingest.appointments import AppointmentsImporter
 
 _STATUSES = {s.value for s in AppointmentStatus}
 _TRUE = {"true", "yes", "y", "1", "t"}
@@ -28,7 +23,7 @@ _DATE_ONLY = r"\d{4}-\d{2}-\d{2}"
 _OFFSET = r".*(Z|[+-]\d{2}:?\d{2})"
 
 
-def validate_canonical(importer: AppointmentsImporter, chunk: pd.DataFrame, issues: ChunkIssues) -> pd.DataFrame:
+def validate_canonical(importer: AppointmentSource, chunk: pd.DataFrame, issues: ChunkIssues) -> pd.DataFrame:
     col = lambda name: chunk[name].str.strip() if name in chunk else pd.Series(np.nan, index=chunk.index, dtype=object)  # noqa: E731
     out = pd.DataFrame(index=chunk.index)
     ext = col("appointment_id")
@@ -71,7 +66,7 @@ def validate_canonical(importer: AppointmentsImporter, chunk: pd.DataFrame, issu
     return out
 
 
-def _zones(importer: AppointmentsImporter, clinic: pd.Series) -> pd.Series:
+def _zones(importer: AppointmentSource, clinic: pd.Series) -> pd.Series:
     """IANA zone per row: organisation file, else the stored clinic, else ``--timezone``."""
     known = {**importer.stored_zones, **importer.timezones}
     return clinic.map({k: known.get(k, importer.default_timezone) for k in clinic.dropna().unique()})

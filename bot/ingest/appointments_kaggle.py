@@ -13,7 +13,7 @@ Mapping (facts from /work/shared/data/SOURCES.md):
   i.e. they are local times labelled ``Z``; the booking date as written is therefore taken as the
   local booking date, and ``lead_days`` = appointment date − that date (same-day = 0).
 * ``PatientId`` is read as text and pseudonymised; ``Age`` is checked and kept only as an age
-  band (:func:`bot.ingest.appointments.age_bands`; a negative or missing age: no band).
+  band (:func:`bot.ingest.appointment_columns.age_bands`; a negative or missing age: no band).
 * ``SMS_received``, ``Scholarship``, ``Hipertension``, ``Diabetes``, ``Alcoholism``: 0/1 flags ->
   booleans; ``Handcap`` (0–4, the number of handicaps) -> ``handicap`` = any. Another value:
   null and a warning. These inputs of the no-show model identify nobody (issue 20).
@@ -21,12 +21,11 @@ Mapping (facts from /work/shared/data/SOURCES.md):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from bot.ingest.appointments import (
+from bot.ingest.appointment_columns import (
+    AppointmentSource,
     age_bands,
     by_value,
     lead_days,
@@ -37,16 +36,13 @@ from bot.ingest.appointments import (
 from bot.ingest.issues import ChunkIssues
 from storage.reference import slugify
 
-if TYPE_CHECKING:
-    from bot.ingest.appointments import AppointmentsImporter
-
 _OUTCOMES = {"yes": "no_show", "no": "completed"}
 FLAG_COLUMNS = {"SMS_received": "sms_reminder", "Scholarship": "scholarship", "Hipertension": "hypertension",
                 "Diabetes": "diabetes", "Alcoholism": "alcoholism", "Handcap": "handicap"}
 _EXACT = {**_OUTCOMES, "Yes": "no_show", "No": "completed", "YES": "no_show", "NO": "completed"}
 
 
-def validate_kaggle(importer: AppointmentsImporter, chunk: pd.DataFrame, issues: ChunkIssues) -> pd.DataFrame:
+def validate_kaggle(importer: AppointmentSource, chunk: pd.DataFrame, issues: ChunkIssues) -> pd.DataFrame:
     # Vectorised throughout: text is parsed by pandas' C parsers, and per-value string work is
     # done on the distinct values only (factorize), never per row in Python.
     out = pd.DataFrame(index=chunk.index)

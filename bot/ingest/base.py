@@ -1,7 +1,7 @@
 """The import framework every CSV feed importer uses.
 
 A feed importer subclasses :class:`FeedImporter`, declares its formats and target table, and
-implements ``validate``; :func:`run_import` does the rest:
+implements ``validate``; :func:`bot.ingest.runner.run_import` does the rest:
 
 1. read the header and pick the format (``formats``: name -> required columns) or check the one
    asked for; an unrecognised header raises :class:`bot.errors.ImportFormatError`;
@@ -38,7 +38,6 @@ Writing a new feed importer (e.g. claims)::
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +48,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
 from bot.ingest.issues import ChunkIssues, Issue
+from bot.kpi.rollup_refresh import refresh_feed_rollups
 from storage.bulk import UpsertCounts, upsert_frame
 
 FIRST_ISSUES = 100  # issues listed in the printed report; all are stored in import_issues
@@ -120,8 +120,6 @@ class FeedImporter:
     def finish(self, session: Session, summary: ImportSummary) -> None:
         """Called after the last chunk, before the FeedLoad is closed: refreshes the KPI roll-ups
         the feed feeds, from the first loaded data date on (``storage.rollups``)."""
-        from bot.kpi.rollup_refresh import refresh_feed_rollups
-
         refresh_feed_rollups(session, self.feed, summary.data_min_date, None)
 
 
@@ -167,24 +165,3 @@ class ImportSummary:
                     if self.rejects_deleted_after else "")
             out.append(f"rejected rows written to {self.rejects_path} (fix them and import that file{kept})")
         return out
-
-
-def run_import(session: Session, importer: FeedImporter, path: Path | str, **options: Any) -> ImportSummary:
-    """Import one CSV file with ``importer``; see the module docstring.
-
-    Options: ``file_format`` (str, default detect), ``rejects_path`` (Path, default
-    ``rejects/<name>.rejects.csv`` in the working directory), ``progress``
-    (bool | None: None = only on a tty), ``chunksize`` (rows, default 50,000; 16,000 with a
-    worker), ``parallel`` (bool | None: prepare chunks in a worker process; None = when the
-    importer's ``validate`` is pure and the file is 4 MB or more; never without ``fork``).
-
-    Raises:
-        ImportFormatError: unreadable file or unrecognised header (nothing is imported).
-    """
-    from bot.ingest.runner import ImportRun
-
-    return ImportRun(session, importer, Path(path), **options).run()
-
-
-def progress_enabled(requested: bool | None) -> bool:
-    return sys.stderr.isatty() if requested is None else requested

@@ -23,6 +23,7 @@ from bot.ingest.csvfile import default_rejects_path, private_file
 from bot.ingest.issues import Issue
 from bot.ingest.remittance_rows import RemitIssue, remittance_records
 from bot.ingest.remittance_store import store_records
+from bot.kpi.rollup_refresh import refresh_feed_rollups
 from bot.x12 import Remittance835, read_835
 from storage.models import FeedLoad, ImportIssue, utcnow
 
@@ -59,8 +60,6 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     dates = [r.remit_date for r in records]
     summary.data_min_date, summary.data_max_date = (min(dates), max(dates)) if dates else (None, None)
     if dates:  # from the first remit date on: a new first remittance can demote a later one
-        from bot.kpi.rollup_refresh import refresh_feed_rollups
-
         refresh_feed_rollups(session, FEED, summary.data_min_date, None)
     _record_issues(session, summary, issues)
     if rejected:

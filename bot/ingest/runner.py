@@ -1,9 +1,10 @@
-"""The chunk loop behind :func:`bot.ingest.base.run_import`: the writing half.
+"""Running one import (:func:`run_import`): the chunk loop, the writing half.
 
-Chunks come from a :class:`~bot.ingest.prepare.ChunkPreparer` (read, validate, reject
-repeated keys: no database unless the importer's ``validate`` needs it). Per chunk, this module
-does the bookkeeping (counts, rejects file, first issues) and all database work (``load`` + issue
-rows), in the caller's session and transaction.
+The framework and the importer's contract are :mod:`bot.ingest.base`. Chunks come from a
+:class:`~bot.ingest.prepare.ChunkPreparer` (read, validate, reject repeated keys: no database
+unless the importer's ``validate`` needs it). Per chunk, this module does the bookkeeping
+(counts, rejects file, first issues) and all database work (``load`` + issue rows), in the
+caller's session and transaction.
 
 Large files of an importer whose ``validate`` is pure are prepared in a worker process
 (:mod:`bot.ingest.worker`) while this process writes: both halves hold the GIL, so a
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Generator
 from contextlib import ExitStack, closing
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import insert
@@ -28,7 +30,7 @@ from tqdm import tqdm
 
 from bot.errors import ImportFormatError
 from bot.ingest import worker
-from bot.ingest.base import FIRST_ISSUES, FeedImporter, ImportSummary, progress_enabled
+from bot.ingest.base import FIRST_ISSUES, FeedImporter, ImportSummary
 from bot.ingest.csvfile import RejectsFile, default_rejects_path, has_quotes, raw_records, read_header
 from bot.ingest.issues import REJECT, Issue
 from bot.ingest.prepare import ChunkPreparer, Prepared
@@ -41,6 +43,25 @@ CHUNK_ROWS = 50_000  # rows per chunk, in one process
 PIPELINE_CHUNK_ROWS = 16_000  # rows per chunk with a worker: smaller chunks start the writer sooner
 PIPELINE_FIRST_ROWS = 4_000  # small first chunk: the writer starts after ~45 ms, not ~90 (Kaggle file)
 PARALLEL_MIN_BYTES = 4 << 20  # below this, starting a worker process costs more than it saves
+
+
+def run_import(session: Session, importer: FeedImporter, path: Path | str, **options: Any) -> ImportSummary:
+    """Import one CSV file with ``importer``; see :mod:`bot.ingest.base`.
+
+    Options: ``file_format`` (str, default detect), ``rejects_path`` (Path, default
+    ``rejects/<name>.rejects.csv`` in the working directory), ``progress``
+    (bool | None: None = only on a tty), ``chunksize`` (rows, default 50,000; 16,000 with a
+    worker), ``parallel`` (bool | None: prepare chunks in a worker process; None = when the
+    importer's ``validate`` is pure and the file is 4 MB or more; never without ``fork``).
+
+    Raises:
+        ImportFormatError: unreadable file or unrecognised header (nothing is imported).
+    """
+    return ImportRun(session, importer, Path(path), **options).run()
+
+
+def progress_enabled(requested: bool | None) -> bool:
+    return sys.stderr.isatty() if requested is None else requested
 
 
 class ImportRun:

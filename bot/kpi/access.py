@@ -9,8 +9,9 @@ from typing import Literal
 
 from sqlalchemy import and_, case
 
-from bot.kpi.base import KpiImpl, RatioKpi, RatioSpec
+from bot.kpi.base import KpiImpl, RatioSpec
 from bot.kpi.lead_time import LeadTimeKpi
+from bot.kpi.ratio import RatioKpi
 from storage.models import Slot
 from storage.models.rollups import AppointmentDaily as R
 

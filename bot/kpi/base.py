@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, FromClause
 
+from bot.errors import UsageError
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -92,8 +94,6 @@ class RatioSpec:
 
 def scope_conditions(spec_dims: dict[str, Any], scope: Scope) -> list[ColumnElement[bool]]:
     """WHERE conditions for ``scope`` on a table whose dimension columns are ``spec_dims``."""
-    from bot.errors import UsageError
-
     out: list[ColumnElement[bool]] = []
     if scope.clinic_ids is not None:
         col = spec_dims["clinic"]
@@ -207,76 +207,3 @@ class KpiImpl:
     def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
                   dim: str) -> list[tuple[Any, Measure]]:
         raise NotImplementedError
-
-
-class RatioKpi(KpiImpl):
-    """A KPI that is Σn/Σd of a :class:`RatioSpec`: one SQL query per answer (value and trend).
-
-    With a ``component`` (a name in :mod:`bot.kpi.components`) it reads the ``kpi_daily``
-    roll-up while that is fresh and has a grain for the question, else the raw rows; both give
-    the same sums (see :mod:`bot.kpi.rollup_read`).
-    """
-
-    def __init__(self, kpi_id: str, spec: Callable[[], RatioSpec], component: str | None = None):
-        self.kpi_id = kpi_id
-        self._spec = spec
-        self.component = component
-
-    @property
-    def spec(self) -> RatioSpec:
-        return self._spec()
-
-    def _plan(self, session: Session, scope: Scope, by: str | None = None) -> Any:
-        if self.component is None:
-            return None
-        from bot.kpi import rollup_read
-        from bot.kpi.components import components
-
-        p = rollup_read.plan(self.component, scope, by)
-        return p if p is not None and rollup_read.is_fresh(session, components()[self.component].feeds) else None
-
-    def daily(self, session: Session, scope: Scope, start: date | None,
-              end: date | None) -> list[tuple[date, float, float]]:
-        p = self._plan(session, scope)
-        if p is None:
-            return ratio_daily(session, self.spec, scope, start, end)
-        from bot.kpi import rollup_read
-
-        return rollup_read.daily(session, p, start, end)
-
-    def latest(self, session: Session, scope: Scope) -> date | None:
-        p = self._plan(session, scope)
-        if p is None:
-            return latest_day(session, self.spec, scope)
-        from bot.kpi import rollup_read
-
-        return rollup_read.latest(session, p)
-
-    def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:
-        return measure_from_daily(self.daily(session, scope, start, end), start, end)
-
-    def series(self, session: Session, scope: Scope, buckets: Sequence[Bucket]) -> list[Measure]:
-        if not buckets:
-            return []
-        rows = self.daily(session, scope, buckets[0][0], buckets[-1][1])
-        return [measure_from_daily(rows, s, e) for s, e in buckets]
-
-    def measure_and_series(self, session: Session, scope: Scope, start: date | None, end: date | None,
-                           buckets: Sequence[Bucket]) -> tuple[Measure, list[Measure]]:
-        lo = start if not buckets else (buckets[0][0] if start is None else min(start, buckets[0][0]))
-        if start is None:
-            lo = None
-        hi = end if not buckets or end is None else max(end, buckets[-1][1])
-        rows = self.daily(session, scope, lo, hi)
-        return (measure_from_daily(rows, start, end), [measure_from_daily(rows, s, e) for s, e in buckets])
-
-    def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
-                  dim: str) -> list[tuple[Any, Measure]]:
-        p = self._plan(session, scope, dim)
-        if p is None:
-            rows = ratio_by(session, self.spec, scope, start, end, dim)
-        else:
-            from bot.kpi import rollup_read
-
-            rows = rollup_read.by_dim(session, p, start, end, dim)
-        return [(key, Measure(value=n / d, n=n, d=d)) for key, n, d in rows if d]

@@ -3,12 +3,12 @@
 A component is a ratio's daily Σn and Σd; the roll-up stores them per day at network, clinic,
 provider and payer grain (``storage.rollups.refresh_components``). Every ratio KPI of the
 implementation registry (:func:`bot.kpi.registry.every_impl`) is one, with the feeds of its
-catalogue record; :data:`PARTS` adds the sums that are part of a KPI but no KPI of their own
-(the claims submitted of the initial denial rate, the usage value of inventory turns). Several
-KPIs share one: the net patient service revenue of days in A/R is the denominator of
-``write-off-rate``; the initial denial rate reads ``denial-rate`` (denials per day). ``feeds``:
-every feed whose load can change the component's rows (a change to supply items re-prices
-expiry waste). Feed names are the ``FeedLoad.feed`` values.
+catalogue record (:attr:`bot.kpi.ratio.RatioKpi.feeds`); :data:`PARTS` adds the sums that are
+part of a KPI but no KPI of their own (the claims submitted of the initial denial rate, the
+usage value of inventory turns). Several KPIs share one: the net patient service revenue of days
+in A/R is the denominator of ``write-off-rate``; the initial denial rate reads ``denial-rate``
+(denials per day). ``feeds``: every feed whose load can change the component's rows (a change
+to supply items re-prices expiry waste). Feed names are the ``FeedLoad.feed`` values.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.kpi.base import RatioKpi, RatioSpec
-from bot.kpi.catalogue import BY_ID
-from bot.kpi.inventory import usage_value_spec
+from bot.kpi.base import RatioSpec
+from bot.kpi.inventory import INVENTORY_USAGE
+from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import every_impl
-from bot.kpi.revenue import submitted_spec
+from bot.kpi.revenue import CLAIMS_SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -30,19 +30,17 @@ class Component:
     spec: Callable[[], RatioSpec]
 
 
+def _component(impl: RatioKpi) -> Component:
+    return Component(impl.component or impl.kpi_id, impl.feeds, lambda: impl.spec)
+
+
 #: sums a KPI reads that are no KPI of their own
-PARTS = (Component("claims-submitted", ("claims",), submitted_spec),
-         Component("inventory-usage", ("inventory", "supply"), usage_value_spec))
+PARTS = tuple(_component(part) for part in (CLAIMS_SUBMITTED, INVENTORY_USAGE))
 
 
 def _all() -> list[Component]:
-    out = [Component(impl.component, BY_ID[impl.kpi_id].feeds, _spec_of(impl))
-           for impl in every_impl() if isinstance(impl, RatioKpi) and impl.component]
+    out = [_component(impl) for impl in every_impl() if isinstance(impl, RatioKpi) and impl.component]
     return out + list(PARTS)
-
-
-def _spec_of(impl: RatioKpi) -> Callable[[], RatioSpec]:
-    return lambda: impl.spec
 
 
 _CACHE: dict[str, Component] = {}

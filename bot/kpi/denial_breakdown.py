@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.denial_codes import CATEGORIES, NON_DENIAL_CARCS, carc_label
-from bot.kpi.base import Measure, RatioKpi, Scope, range_conditions, scope_conditions
+from bot.kpi.base import Measure, Scope, range_conditions, scope_conditions
+from bot.kpi.ratio import RatioKpi
 from storage.models import Remittance, RemittanceAdjustment
 
 DIMS = ("category", "reason")

@@ -34,8 +34,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.denial_codes import CATEGORIES
-from bot.kpi.base import RatioKpi, Scope, ratio_by
+from bot.kpi.base import Scope, ratio_by
 from bot.kpi.catalogue import KpiDef
+from bot.kpi.ratio import RatioKpi
 from bot.kpi.scope import names_for
 from storage.models import Remittance
 

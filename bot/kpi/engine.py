@@ -18,18 +18,19 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
 from bot.kpi import drivers
-from bot.kpi.base import KpiImpl, Measure, RatioKpi, Scope, TrendPoint
+from bot.kpi.base import KpiImpl, Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.periods import Grain, Period, shift_period, unit_bounds
+from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import names_for, resolve_scope
 from bot.kpi.spc_reading import SpcReading, read_trend
 from bot.kpi.targets import TargetStatus, target_status
 from bot.orgconfig import OrgConfig
-from storage.models import FeedLoad
+from storage.models import Clinic, FeedLoad
 
 TREND_POINTS = 12
 SMALL_N = 30
@@ -188,8 +189,6 @@ def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgC
              else names_for(session, dim, [k for k, _ in rows]))
     keys = {}
     if dim == "clinic":
-        from storage.models import Clinic
-
         ids = [k for k, _ in rows if k is not None]
         keys = dict(session.execute(select(Clinic.id, Clinic.key).where(Clinic.id.in_(ids))).all()) if ids else {}
     small = result.kpi.unit == "%" and not result.kpi.money

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import case, literal_column
 
-from bot.kpi.base import KpiImpl, RatioKpi, RatioSpec
+from bot.kpi.base import KpiImpl, RatioSpec
+from bot.kpi.ratio import RatioKpi
 from storage.models import CodingAudit, SurveyResponse
 
 TOP_BOX_MIN = 9  # CG-CAHPS provider rating 0–10: 9 and 10 are the top box

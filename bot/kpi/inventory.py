@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import ColumnClause, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, RatioSpec, Scope, _as_date, scope_conditions, session_memo
-from bot.kpi.rollup_read import is_fresh
+from bot.kpi.base import Bucket, KpiImpl, Measure, RatioSpec, Scope, _as_date, scope_conditions, session_memo
+from bot.kpi.ratio import RatioKpi
+from bot.kpi.rollup_read import is_fresh, stored_measures
 from storage.models import InventoryTransaction as T
 from storage.models import StockCount, SupplyItem, SupplyLot
 from storage.models.rollups import SupplyItemDaily as D
@@ -83,6 +84,11 @@ def usage_value_spec() -> RatioSpec:
     one: ColumnClause[Any] = literal_column("1")
     return RatioSpec(source=_JOIN, day=T.tx_date, n=one, d=T.quantity * SupplyItem.unit_cost_cents, dims=_DIMS,
                      where=(T.kind == "usage",))
+
+
+#: the usage value per day, a sum inventory turns reads that is no KPI of its own (supply items
+#: price it)
+INVENTORY_USAGE = RatioKpi("inventory-usage", usage_value_spec, "inventory-usage", feeds=("inventory", "supply"))
 
 
 def inventory_data_end(session: Session, scope: Scope) -> date | None:
@@ -196,8 +202,6 @@ class _ItemKpi(KpiImpl):
         else computed from :meth:`items_on`."""
         wanted = sorted(set(days))
         if wanted and (scope.clinic_ids is None or len(scope.clinic_ids) == 1) and is_fresh(session, SUPPLY_FEEDS):
-            from bot.kpi.rollup_read import stored_measures
-
             return stored_measures(session, self.kpi_id, scope, wanted)
         return {d: self.value(items, d) for d, items in self.items_on(session, scope, wanted).items()}
 
@@ -270,6 +274,5 @@ class ReorderPointKpi(_ItemKpi):
 
 
 def inventory_kpis() -> list[KpiImpl]:
-    from bot.kpi.inventory_turns import InventoryTurnsKpi
-
-    return [RatioKpi("expiry-waste", expiry_waste_spec, "expiry-waste"), DaysOfSupplyKpi(), ReorderPointKpi(), InventoryTurnsKpi()]
+    """The inventory KPIs of this module (inventory turns is :mod:`bot.kpi.inventory_turns`)."""
+    return [RatioKpi("expiry-waste", expiry_waste_spec, "expiry-waste"), DaysOfSupplyKpi(), ReorderPointKpi()]

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Bucket, KpiImpl, Measure, RatioKpi, Scope, covering_range, scope_conditions
-from bot.kpi.inventory import _DIMS, DaysOfSupplyKpi, inventory_data_end, turns_to_days, usage_value_spec
+from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, covering_range, scope_conditions
+from bot.kpi.inventory import _DIMS, INVENTORY_USAGE, DaysOfSupplyKpi, inventory_data_end, turns_to_days
 from storage.models import StockCount, SupplyItem
 
 
@@ -27,7 +27,7 @@ class InventoryTurnsKpi(KpiImpl):
     period at once (the trend's periods do not overlap)."""
 
     kpi_id = "inventory-turns"
-    _usage = RatioKpi("inventory-usage", usage_value_spec, "inventory-usage")
+    _usage = INVENTORY_USAGE
 
     def latest(self, session: Session, scope: Scope) -> date | None:
         return DaysOfSupplyKpi().latest(session, scope)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, range_conditions, scope_conditions
 from bot.kpi.periods import unit_bounds
+from bot.kpi.rollup_read import is_fresh
 from storage.models import Appointment, AppointmentStatus
 from storage.models.rollups import AppointmentDaily as R
 from storage.models.rollups import LeadTimeDaily as L
@@ -117,8 +118,6 @@ class LeadTimeKpi(KpiImpl):
     def _measures(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
         """One measure per range (ranges must not overlap): one query on the roll-ups when
         fresh, else on the appointments."""
-        from bot.kpi.rollup_read import is_fresh
-
         rows = (self._rollup_rows(session, scope, ranges) if is_fresh(session, ("appointments",))
                 else self._raw_rows(session, scope, ranges))
         per: dict[int, dict[int, int]] = {}
@@ -184,8 +183,6 @@ class LeadTimeKpi(KpiImpl):
 
     def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
                   dim: str) -> list[tuple[Any, Measure]]:
-        from bot.kpi.rollup_read import is_fresh
-
         a = Appointment
         stmt: Select[*tuple[Any, ...]]  # (group key, lead days, appointments): from the roll-up or the rows
         if dim == "clinic" and scope.provider_id is None and is_fresh(session, ("appointments",)):

@@ -8,6 +8,12 @@ from typing import get_args
 
 from bot.kpi.access import LateCancellation, access_kpis
 from bot.kpi.base import KpiImpl
+from bot.kpi.experience import experience_kpis
+from bot.kpi.inventory import inventory_kpis
+from bot.kpi.inventory_turns import InventoryTurnsKpi
+from bot.kpi.revenue import revenue_kpis
+from bot.kpi.revenue_windows import DaysInArKpi, InitialDenialRateKpi
+from bot.kpi.tna import tna_kpis
 
 
 @dataclass(frozen=True)
@@ -22,21 +28,14 @@ class EngineOptions:
 
 @lru_cache(maxsize=8)
 def _table(options: EngineOptions) -> dict[str, KpiImpl]:
-    impls: list[KpiImpl] = list(access_kpis(options.late_cancellation))
-    for loader in _optional_loaders(options):
-        impls.extend(loader)
+    impls: list[KpiImpl] = [
+        *access_kpis(options.late_cancellation),
+        *tna_kpis(options.tna_horizon_days),
+        *revenue_kpis(), DaysInArKpi(), InitialDenialRateKpi(),
+        *experience_kpis(),
+        *inventory_kpis(), InventoryTurnsKpi(),
+    ]
     return {impl.kpi_id: impl for impl in impls}
-
-
-def _optional_loaders(options: EngineOptions) -> list[list[KpiImpl]]:
-    out: list[list[KpiImpl]] = []
-    from bot.kpi import experience, inventory, revenue, tna
-
-    out.append(tna.tna_kpis(options.tna_horizon_days))
-    out.append(revenue.revenue_kpis())
-    out.append(experience.experience_kpis())
-    out.append(inventory.inventory_kpis())
-    return out
 
 
 def implementation(kpi_id: str, options: EngineOptions | None = None) -> KpiImpl:

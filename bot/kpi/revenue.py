@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import ColumnClause, and_, case, literal_column
 
-from bot.kpi.base import KpiImpl, RatioKpi, RatioSpec
+from bot.kpi.base import KpiImpl, RatioSpec
 from bot.kpi.denial_breakdown import DenialRateKpi
+from bot.kpi.ratio import RatioKpi
 from storage.models import Claim, LedgerEntry, Remittance
 
 PAYMENTS = ("payer_payment", "patient_payment")
@@ -105,9 +106,13 @@ def three_months_ending(day: date) -> tuple[date, date]:
     return start, end
 
 
-def revenue_kpis() -> list[KpiImpl]:
-    from bot.kpi.revenue_windows import DaysInArKpi, InitialDenialRateKpi
+#: claims submitted per day, a sum the initial denial rate reads that is no KPI of its own
+CLAIMS_SUBMITTED = RatioKpi("claims-submitted", submitted_spec, "claims-submitted", feeds=("claims",))
 
+
+def revenue_kpis() -> list[KpiImpl]:
+    """The revenue-cycle ratio KPIs (days in A/R and the initial denial rate, which read these
+    over windows, are in :mod:`bot.kpi.revenue_windows`)."""
     return [
         RatioKpi("clean-claim-rate", clean_claim_spec, "clean-claim-rate"),
         DenialRateKpi("denial-rate", denial_spec, "denial-rate"),
@@ -115,6 +120,4 @@ def revenue_kpis() -> list[KpiImpl]:
         RatioKpi("net-collection-rate", net_collection_spec, "net-collection-rate"),
         RatioKpi("write-off-rate", write_off_spec, "write-off-rate"),
         RatioKpi("point-of-service-collection-rate", pos_spec, "point-of-service-collection-rate"),
-        DaysInArKpi(),
-        InitialDenialRateKpi(),
     ]

@@ -3,7 +3,7 @@ denial rate (HFMA Claim Integrity Task Force).
 
 A value and its 12-point trend are answered together: the daily sums they need (net patient
 service revenue, denials, claims submitted) are read once for the whole span, from the
-``kpi_daily`` roll-up while fresh or from the raw rows (:meth:`bot.kpi.base.RatioKpi.daily`
+``kpi_daily`` roll-up while fresh or from the raw rows (:meth:`bot.kpi.ratio.RatioKpi.daily`
 chooses), and summed per window in Python. The sums are integer cents and counts, so the
 answers are the same whichever source and grouping is used.
 """
@@ -18,19 +18,11 @@ from typing import Any
 from sqlalchemy import Date, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import (
-    Bucket,
-    KpiImpl,
-    Measure,
-    RatioKpi,
-    Scope,
-    _as_date,
-    covering_range,
-    scope_conditions,
-    session_memo,
-)
+from bot.kpi import rollup_read
+from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, covering_range, scope_conditions, session_memo
 from bot.kpi.periods import shift_date
-from bot.kpi.revenue import days_in_ar, denial_spec, submitted_spec, three_months_ending, write_off_spec
+from bot.kpi.ratio import RatioKpi
+from bot.kpi.revenue import CLAIMS_SUBMITTED, days_in_ar, denial_spec, three_months_ending, write_off_spec
 from storage.models import ArSnapshot, Clinic, Remittance
 
 Range = tuple[date | None, date | None]
@@ -98,8 +90,6 @@ class DaysInArKpi(KpiImpl):
         """Net A/R in scope at the end of each day: every clinic's latest snapshot on or before
         it, summed (None: no snapshot yet). One query: the ``net-ar`` roll-up rows of the days
         while fresh, else an index seek per clinic and day."""
-        from bot.kpi import rollup_read
-
         p = rollup_read.plan("net-ar", scope)
         if p is not None and rollup_read.is_fresh(session, ("ar",)):
             return rollup_read.numerators_on(session, p, days)  # type: ignore[return-value]
@@ -138,7 +128,7 @@ class InitialDenialRateKpi(KpiImpl):
 
     kpi_id = "initial-denial-rate"
     _denials = RatioKpi("denial-rate", denial_spec, "denial-rate")
-    _submitted = RatioKpi("claims-submitted", submitted_spec, "claims-submitted")
+    _submitted = CLAIMS_SUBMITTED
 
     def latest(self, session: Session, scope: Scope) -> date | None:
         return self._denials.latest(session, scope)

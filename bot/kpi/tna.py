@@ -27,7 +27,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, scope_conditions, session_memo
-from bot.kpi.rollup_read import is_fresh
+from bot.kpi.rollup_read import is_fresh, stored_measures
 from storage.models import Clinic, FeedLoad, Slot
 from storage.models.rollups import SlotProviderSummary, TnaDaily
 
@@ -255,8 +255,6 @@ class ThirdNextAvailableKpi(KpiImpl):
         if (wanted and self.horizon in MEASURED_HORIZONS and scope.provider_id is None
                 and (scope.clinic_ids is None or len(scope.clinic_ids) == 1)
                 and self._covered(session, scope, wanted[0], wanted[-1])):
-            from bot.kpi.rollup_read import stored_measures
-
             return stored_measures(session, measure_component(self.horizon), scope, wanted)
         out = {}
         for day, (per_pair, seen, _) in self.pairs_on(session, scope, wanted).items():

@@ -93,6 +93,15 @@ def test_organisation_wide_grants_need_no_clinic(bot: LocalSlack) -> None:
     assert "Revoked finance organisation-wide from <@U0AP>" in said(bot.command("/opsbot roles revoke <@U0AP> finance"))
 
 
+def test_a_grant_names_a_clinic_of_the_org_file_or_the_database(bot: LocalSlack) -> None:
+    with session_scope(bot.sessions) as s:  # loaded by a feed, not in the organisation file
+        s.add(Clinic(key="south", name="South Clinic", name_folded="south clinic", timezone="UTC"))
+    assert "Granted manager at south to <@U0JANE>" in said(bot.command("/opsbot roles grant <@U0JANE> manager south"))
+    refused = said(bot.command("/opsbot roles grant <@U0JANE> manager nowhere"))
+    assert "There is no clinic with the key `nowhere`." in refused
+    assert grants(bot) == {("U0JANE", "manager", "south")}
+
+
 def test_group_roles_survive_a_rate_limited_refresh(bot: LocalSlack) -> None:
     access = bot.app._opsbot_ctx.access  # type: ignore[union-attr]
     bot.user_id = "U0CFO"

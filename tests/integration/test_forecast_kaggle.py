@@ -17,7 +17,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import run_import
+from bot.ingest.runner import run_import
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment
 

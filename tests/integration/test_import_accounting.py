@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ImportFormatError
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import ImportSummary, run_import
+from bot.ingest.base import ImportSummary
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, ImportIssue
 

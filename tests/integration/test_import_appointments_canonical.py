@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import run_import
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, Clinic, ImportIssue, Provider
 

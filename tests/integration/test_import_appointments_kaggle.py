@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import run_import
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, Clinic, ImportIssue
 

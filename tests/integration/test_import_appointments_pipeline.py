@@ -19,7 +19,8 @@ import storage.bulk as bulk
 import storage.bulk_indexes as bulk_indexes
 from bot.errors import ImportFormatError
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import ImportSummary, run_import
+from bot.ingest.base import ImportSummary
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, Clinic, FeedLoad, ImportIssue
 from storage.models.rollups import LeadTimeDaily

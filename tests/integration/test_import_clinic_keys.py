@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest import claims
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import run_import
 from bot.ingest.feed_fields import check_keys
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, ImportIssue
 

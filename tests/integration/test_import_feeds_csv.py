@@ -11,9 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest.base import FeedImporter, ImportSummary, run_import
+from bot.ingest.base import FeedImporter, ImportSummary
 from bot.ingest.coding_audits import CodingAuditsImporter
 from bot.ingest.ledger import ArImporter, LedgerImporter
+from bot.ingest.runner import run_import
 from bot.ingest.slots import SlotsImporter
 from bot.ingest.supply import InventoryImporter, LotsImporter, StockImporter, SupplyItemsImporter
 from bot.ingest.surveys import SurveysImporter

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest.base import run_import
 from bot.ingest.claims import ClaimsImporter
 from bot.ingest.remittances import import_remittance_file
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import FeedLoad, ImportIssue, Remittance, RemittanceAdjustment, RemittanceServiceLine
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import ImportSummary, run_import
+from bot.ingest.base import ImportSummary
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, Clinic, ImportIssue
 

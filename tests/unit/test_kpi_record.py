@@ -19,9 +19,9 @@ from bot.ideas.improve import ImprovementStart
 from bot.ideas.kpis import kpi_choices, kpi_name
 from bot.ideas.states import CATEGORIES
 from bot.ingest.registry import feed_names
-from bot.kpi.base import RatioKpi
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.components import PARTS, components
+from bot.kpi.ratio import RatioKpi
 from bot.kpi.reader.kpis import find_kpis
 from bot.kpi.reader.vocab import norm
 from bot.kpi.registry import every_impl
@@ -96,6 +96,8 @@ def test_components_take_the_feeds_of_their_record() -> None:
     for name, kpi_id in ratio.items():
         assert comps[name].feeds == BY_ID[kpi_id].feeds
     assert comps["expiry-waste"].feeds == ("inventory", "supply")  # unit costs re-price the waste
+    assert comps["claims-submitted"].feeds == ("claims",)  # parts: no record, feeds given
+    assert comps["inventory-usage"].feeds == ("inventory", "supply")
 
 
 def test_idea_forms_and_improvements_read_the_records() -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from bot.forecast.features import build_features, labelled, vocabulary
-from bot.ingest.appointments import age_bands
+from bot.ingest.appointment_columns import age_bands
 
 
 @pytest.mark.parametrize(("age", "band"), [
