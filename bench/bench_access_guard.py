@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.access.resolver import GroupCache, RoleResolver  # noqa: E402
 from bot.middleware.guard import check  # noqa: E402
 from bot.orgconfig import OrgConfig  # noqa: E402
-from bot.signing import signed_headers, slash_command_body  # noqa: E402
+from devtools.signing import signed_headers, slash_command_body  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import make_engine, make_session_factory  # noqa: E402
 
@@ -80,7 +80,7 @@ def bench_ack_path(url: str, n: int) -> None:
     from bot.app import create_app
     from bot.server import make_wsgi_app
     from bot.settings import load_settings
-    from bot.standin import SlackStandIn
+    from devtools.standin import SlackStandIn
 
     secret = "bench-signing-secret"
     engine = make_engine(url)

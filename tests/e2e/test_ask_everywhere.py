@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from bot.asking import LocalSlack
 from bot.ids import Action
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
-from bot.signing import block_actions_payload
 from core.text import fold
+from devtools.asking import LocalSlack
+from devtools.signing import block_actions_payload
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad, Provider
 

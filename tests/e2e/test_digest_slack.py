@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.asking import LocalSlack
 from bot.settings import load_settings
+from devtools.asking import LocalSlack
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, ComplianceItem, DigestSubscription, utcnow
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from bot.asking import LocalSlack
 from bot.settings import load_settings
 from bot.text import fold
+from devtools.asking import LocalSlack
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad
 from storage.rollups import refresh_appointment_rollups

@@ -24,7 +24,7 @@ KPIS = ["no-show-rate", "clean-claim-rate", "denial-rate"]
 
 @pytest.fixture
 def seeded(sessions):  # type: ignore[no-untyped-def]
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     with session_scope(sessions) as s:
         seed.seed_database(s, seed.SeedParams(clinics=1, days=60, seed=3, end_date=END), pseudonym_key="test-key",
                            validate_rows=0)

@@ -15,7 +15,7 @@ from bot.access.resolver import GroupCache, RoleResolver
 from bot.middleware import receipts
 from bot.middleware.guard import check
 from bot.orgconfig import OrgConfig
-from bot.signing import slash_command_body
+from devtools.signing import slash_command_body
 from storage.db import session_scope
 from storage.models import AuditEvent, RequestReceipt
 

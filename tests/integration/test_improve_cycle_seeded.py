@@ -1,4 +1,4 @@
-"""Issue 19 end to end in the domain, on generated networks (``bot.seed``), SQLite and PostgreSQL:
+"""Issue 19 end to end in the domain, on generated networks (``devtools.seed``), SQLite and PostgreSQL:
 
 * the planted denial spike's alert carries "Start an improvement" whose idea pre-fill names the
   measure, the clinic, the baseline (the chart's centre line) and the driver (the planted payer);
@@ -37,7 +37,7 @@ from bot.views.pdsa import PdsaField, update_form
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, Payer, PdsaCycle
 
-seed = pytest.importorskip("bot.seed")
+seed = pytest.importorskip("devtools.seed")
 END = date(2026, 3, 31)
 NOW = datetime(2026, 4, 1, 12)
 PNG = Path(__file__).resolve().parents[2] / "docs" / "img" / "issue19_cycle_on_chart.png"

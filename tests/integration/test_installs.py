@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import ConfigurationError
 from bot.oauth import DbInstallationStore, DbOAuthStateStore, TokenCipher
 from bot.settings import load_settings
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import OAuthState, SlackBot, SlackInstallation, utcnow
 

@@ -24,7 +24,7 @@ END = date(2026, 3, 27)  # a Friday: the seed's last usage day
 
 @pytest.fixture
 def seeded(sessions):  # type: ignore[no-untyped-def]
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     with session_scope(sessions) as s:
         seed.seed_database(s, seed.SeedParams(clinics=4, days=120, seed=16, end_date=END), pseudonym_key="k",
                            validate_rows=0)

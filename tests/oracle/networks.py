@@ -44,7 +44,7 @@ GENERATED_END = date(2026, 3, 18)
 
 def seed(sessions: sessionmaker[Session], shape: Shape) -> None:
     """Generate ``shape`` into the (empty, migrated) database behind ``sessions``."""
-    from bot.seed import SeedParams, seed_database
+    from devtools.seed import SeedParams, seed_database
     from storage.db import session_scope
 
     params = SeedParams(clinics=shape.clinics, days=shape.days, seed=shape.seed,

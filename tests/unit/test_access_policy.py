@@ -24,7 +24,7 @@ from bot.errors import ConfigurationError
 from bot.kpi.catalogue import CATALOGUE
 from bot.middleware import bounds
 from bot.orgconfig import OrgConfig, load_org_config
-from bot.signing import block_actions_payload
+from devtools.signing import block_actions_payload
 
 MGR_NORTH, FIN_ORG, ADMIN = Grant(Role.MANAGER, "north"), Grant(Role.FINANCE, ORG), Grant(Role.ADMIN)
 

@@ -20,7 +20,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.listener import thread_runner
 
 from bot.listener_runner import AckEventRunner, install, runs_inline
-from bot.signing import signed_headers, slash_command_body
+from devtools.signing import signed_headers, slash_command_body
 
 SECRET = "test-signing-secret"
 WAIT = 10.0  # generous bound for a thread to reach a point; never a speed assertion

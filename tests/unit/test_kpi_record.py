@@ -31,10 +31,9 @@ REPO = Path(__file__).resolve().parents[2]
 SECTIONS = {"Access and scheduling": "access", "Revenue cycle": "revenue", "Patient experience": "experience",
             "Inventory": "inventory"}
 # modules that may name a KPI id: the records themselves, the implementations (each declares the
-# id it computes), alert rules about one KPI, and developer tooling (demo scripts, seed data)
+# id it computes) and alert rules about one KPI (developer tooling, devtools/, is not walked)
 MAY_NAME_IDS = re.compile(r"^bot/(kpi/(catalogue|access|experience|inventory|inventory_turns|lead_time|revenue|"
-                          r"revenue_windows|tna)\.py|alerts/rules/\w+\.py|alerts/registry\.py|demo\w*\.py|"
-                          r"ideas/demo\.py|seed/.*|standin/.*)$")
+                          r"revenue_windows|tna)\.py|alerts/rules/\w+\.py|alerts/registry\.py)$")
 
 
 def spec_domains(shared_dir: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""bot.signing against Slack's documented signing vector and the genuine wire fixtures."""
+"""devtools.signing against Slack's documented signing vector and the genuine wire fixtures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-from bot.signing import (
+from devtools.signing import (
     block_actions_payload,
     event_body,
     interactive_body,
