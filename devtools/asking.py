@@ -20,9 +20,9 @@ from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import compat
 from bot.errors import UsageError
 from bot.settings import Settings
+from bot.slack import compat
 from devtools.signing import interactive_body, signed_headers, slash_command_body
 from devtools.standin import Call, SlackStandIn
 

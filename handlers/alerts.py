@@ -13,7 +13,6 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import payload
 from bot.alerts import actions
 from bot.alerts.targets import Target, target_for
 from bot.delivery import deliver_pending, make_delivery_client
@@ -21,6 +20,7 @@ from bot.errors import OpsBotError, UsageError
 from bot.failures import report
 from bot.ids import Action, Callback
 from bot.phi_guard import check_fields, describe
+from bot.slack import payload
 from bot.staff_names import guard_for
 from bot.text import require_id
 from bot.views import alerts as views

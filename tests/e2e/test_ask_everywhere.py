@@ -185,7 +185,7 @@ def test_a_one_clinic_manager_gets_their_clinic_by_default(sqlite_url, tmp_path,
 
 @pytest.mark.parametrize("surface", ["mention", "dm"])
 def test_a_50000_character_question_gets_a_clear_refusal(bot, surface):  # type: ignore[no-untyped-def]
-    text = "why " * 12_500  # 50,000 characters (bot.middleware.bounds: questions hold at most 3,000)
+    text = "why " * 12_500  # 50,000 characters (bot.slack.middleware.bounds: questions hold at most 3,000)
     if surface == "mention":
         result = _mention(bot, text.strip(), "900.1")
     else:

@@ -16,7 +16,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
-from bot.oauth.crypto import TokenCipher
+from bot.slack.oauth.crypto import TokenCipher
 from devtools.signing import event_body, slash_command_body
 from devtools.standin import SlackStandIn
 from storage.db import make_engine

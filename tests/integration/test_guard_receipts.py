@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl
 from sqlalchemy import func, select
 
 from bot.access.resolver import GroupCache, RoleResolver
-from bot.middleware import receipts
-from bot.middleware.guard import check
 from bot.orgconfig import OrgConfig
+from bot.slack.middleware import receipts
+from bot.slack.middleware.guard import check
 from devtools.signing import slash_command_body
 from storage.db import session_scope
 from storage.models import AuditEvent, RequestReceipt

@@ -22,8 +22,8 @@ from bot.access.resolver import GroupCache, InlineExecutor, RoleResolver
 from bot.access.roles import ORG, Grant, Role, RolesConfig, parse_subject
 from bot.errors import ConfigurationError
 from bot.kpi.catalogue import CATALOGUE
-from bot.middleware import bounds
 from bot.orgconfig import OrgConfig, load_org_config
+from bot.slack.middleware import bounds
 from devtools.signing import block_actions_payload
 
 MGR_NORTH, FIN_ORG, ADMIN = Grant(Role.MANAGER, "north"), Grant(Role.FINANCE, ORG), Grant(Role.ADMIN)

@@ -124,7 +124,7 @@ def test_event_body_is_an_event_callback_envelope(shared_dir: Path) -> None:
 def test_strict_verifier_accepts_slacks_vector_and_refuses_malformed_timestamps(shared_dir: Path) -> None:
     from slack_sdk.signature import Clock
 
-    from bot.verification import StrictSignatureVerifier
+    from bot.slack.verification import StrictSignatureVerifier
 
     vec = _load(shared_dir, "signing_test_vector.slash_command.json")
     ts, sig = vec["headers"]["X-Slack-Request-Timestamp"], vec["headers"]["X-Slack-Signature"]

@@ -17,7 +17,7 @@ from slack_bolt import App
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk.signature import SignatureVerifier
 
-from bot import compat
+from bot.slack import compat
 
 
 class StrictSignatureVerifier(SignatureVerifier):

@@ -9,7 +9,7 @@ with a traceback, for anyone able to reach the port. Here, before Bolt sees anyt
 1. the body is read once, at most :data:`MAX_READ` bytes (a larger ``Content-Length``: 413; one
    that is not a number: 400);
 2. the signature is checked on the raw bytes (Slack's scheme, ``v0:<timestamp>:<body>``,
-   https://api.slack.com/authentication/verifying-requests-from-slack; ``bot.verification``):
+   https://api.slack.com/authentication/verifying-requests-from-slack; ``bot.slack.verification``):
    missing, garbled or wrong headers, or a timestamp outside five minutes: **401**;
 3. a signed body that Bolt could not parse (not UTF-8, JSON that is not an object, a ``payload``
    that is not a JSON object): **400**.
@@ -27,10 +27,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.verification import StrictSignatureVerifier
+from bot.slack.verification import StrictSignatureVerifier
 
 log = logging.getLogger(__name__)
-MAX_READ = 2 * 1024 * 1024  # 4 × the guard's polite limit (bot.middleware.bounds): larger is not Slack
+MAX_READ = 2 * 1024 * 1024  # 4 × the guard's polite limit (bot.slack.middleware.bounds): larger is not Slack
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -100,7 +100,7 @@ def gate_app(app: WsgiApp, bolt_app: Any, path: str = "/slack/events") -> WsgiAp
     ``app`` unchanged otherwise (an app built without verification has nothing to check)."""
     from slack_bolt.middleware.request_verification import RequestVerification
 
-    from bot import compat
+    from bot.slack import compat
 
     verifies = any(isinstance(m, RequestVerification) for m in compat.bolt_middleware(bolt_app))
     secret = compat.bolt_signing_secret(bolt_app)

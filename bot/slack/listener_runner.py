@@ -31,7 +31,7 @@ from slack_bolt.listener.thread_runner import ThreadListenerRunner
 from slack_bolt.logger.messages import warning_did_not_call_ack
 from slack_bolt.request import BoltRequest
 
-from bot import compat
+from bot.slack import compat
 
 F = TypeVar("F", bound=Callable[..., Any])
 INLINE = "_opsbot_runs_inline"

@@ -3,11 +3,11 @@
 What the bot touches, and why (nothing else in ``bot``, ``handlers`` or ``jobs`` may):
 
 - slack_bolt ``App._listener_runner``: Bolt takes no listener runner in its constructor, and
-  ``bot.listener_runner`` replaces it (acknowledge the moment ``ack()`` is called); the runner
+  ``bot.slack.listener_runner`` replaces it (acknowledge the moment ``ack()`` is called); the runner
   reuses ``ThreadListenerRunner._start_lazy_function`` and its constructor's keywords.
 - slack_bolt ``App._middleware_list`` / ``App._signing_secret`` and ``RequestVerification``'s
-  ``_signing_secret`` / ``_verifier``: the strict signature verifier (``bot.verification``) and
-  the HTTP gate in front of Bolt (``bot.http_gate``).
+  ``_signing_secret`` / ``_verifier``: the strict signature verifier (``bot.slack.verification``) and
+  the HTTP gate in front of Bolt (``bot.slack.http_gate``).
 - waitress ``BaseWSGIServer`` internals (``_map``, ``accept``, ``channel_class``, ``fix_addr``,
   ``adj``, ``del_channel``, ``trigger``, ``task_dispatcher``, ``active_channels``) and
   ``HTTPChannel.total_outbufs_len`` / ``requests``: the graceful drain
@@ -203,7 +203,7 @@ def check_library(library: str, found: str | None = None, problems: list[str] | 
                                   f"range; {hint}.")
     if problems:
         raise IncompatibleLibrary(f"{library} {found} is not supported: expected {'; '.join(problems)}; {hint}. "
-                                  "The bot relies on these internals (bot/compat.py).")
+                                  "The bot relies on these internals (bot/slack/compat.py).")
 
 
 def check_compatible(*libraries: str, app: Any = None, server: Any = None) -> None:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ConfigurationError
-from bot.oauth import ROTATE_MINUTES_BEFORE_EXPIRY, installation_store_for
 from bot.settings import Settings
+from bot.slack.oauth import ROTATE_MINUTES_BEFORE_EXPIRY, installation_store_for
 from storage.db import session_scope
 from storage.models import SlackBot
 

@@ -26,11 +26,11 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from bot.errors import StoreUnavailable
-from bot.http_gate import gate_app
 from bot.observability.metrics import Metrics
 from bot.observability.shutdown import Lifecycle, serve_gracefully
 from bot.observability.wsgi import InFlight, observed
 from bot.replies.sweeper import Sweeper, client_for_app
+from bot.slack.http_gate import gate_app
 from bot.store_health import Deadline
 from storage.migrate import is_at_head
 

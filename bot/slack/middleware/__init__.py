@@ -29,9 +29,9 @@ from bot.access.resolver import GroupCache, RoleResolver, slack_group_lister
 from bot.access.roles import RolesConfig
 from bot.audit import changes
 from bot.errors import STORE_NOT_ANSWERING, StoreUnavailable
-from bot.middleware.guard import check
-from bot.middleware.refuse import refusal
 from bot.replies import OWED
+from bot.slack.middleware.guard import check
+from bot.slack.middleware.refuse import refusal
 from bot.store_health import Deadline
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def install(app: App, ctx: AppContext) -> RoleResolver:
 
 def _unavailable(ctx: AppContext, req: Any, body: dict[str, Any]) -> BoltResponse:
     """An event is answered 503 (Slack retries it later); anything a person did gets the notice in
-    the shape of its surface (``bot.middleware.refuse``), with nothing recorded."""
+    the shape of its surface (``bot.slack.middleware.refuse``), with nothing recorded."""
     if body.get("type") == "event_callback" or not body:
         return BoltResponse(status=503, body="")
     return refusal(ctx, req, body, STORE_NOT_ANSWERING)

@@ -21,10 +21,10 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.oauth.crypto import TokenCipher
-from bot.oauth.installation_store import DbInstallationStore
-from bot.oauth.state_store import DbOAuthStateStore
 from bot.settings import Settings, require
+from bot.slack.oauth.crypto import TokenCipher
+from bot.slack.oauth.installation_store import DbInstallationStore
+from bot.slack.oauth.state_store import DbOAuthStateStore
 
 __all__ = ["DbInstallationStore", "DbOAuthStateStore", "TokenCipher", "build_oauth_settings",
            "installation_store_for"]

@@ -23,7 +23,7 @@ from bot.access.locate import audit_target, clinic_of, cycle_owner, incident_ass
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
 from bot.audit.service import AuditEntry, record
-from bot.middleware import bounds, receipts
+from bot.slack.middleware import bounds, receipts
 from bot.store_health import Abandoned
 from storage.db import session_scope
 from storage.models import utcnow

@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store import Bot, Installation, InstallationSt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.oauth.crypto import TokenCipher
+from bot.slack.oauth.crypto import TokenCipher
 from storage.db import session_scope
 from storage.models import SlackBot, SlackInstallation
 
