@@ -190,9 +190,9 @@ def bench_refresh(url: str) -> None:
 
 
 def bench_charts(url: str, repeat: int) -> None:
-    """Answer + SPC chart PNG (``bot.charts``), as the "Show chart" button does, p50/p99."""
-    from bot.charts import render_chart_png
+    """Answer + SPC chart PNG (``bot.views.chart_png``), as the "Show chart" button does, p50/p99."""
     from bot.services.kpi import kpi_answer
+    from bot.views.chart_png import render_chart_png
 
     sessions = make_session_factory(make_engine(url))
     org = OrgConfig()

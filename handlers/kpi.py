@@ -151,7 +151,7 @@ def _chart_job(ctx: AppContext, question: str, channel: str | None, respond: Any
                user: str | None = None) -> None:
     """Render the KPI's SPC chart and upload it (worker thread). Errors become a reply."""
     try:
-        from bot.charts import render_chart_png
+        from bot.views.chart_png import render_chart_png
 
         with ctx.compute:
             with session_scope(ctx.sessions) as session:

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import get_args
 
-from bot.kpi.access import LateCancellation, access_kpis
 from bot.kpi.base import KpiImpl
+from bot.kpi.patient_access import LateCancellation, access_kpis
 
 
 @dataclass(frozen=True)
 class EngineOptions:
     """``late_cancellation``: how late cancellations enter the no-show rate (see
-    :func:`bot.kpi.access.no_show_spec`); ``tna_horizon_days``: how far ahead third next
+    :func:`bot.kpi.patient_access.no_show_spec`); ``tna_horizon_days``: how far ahead third next
     available looks for free slots."""
 
     late_cancellation: LateCancellation = "denominator"

@@ -22,7 +22,6 @@ from bot.alerts.config import AlertSettings
 from bot.alerts.evaluate import run_alerts
 from bot.alerts.incidents import card_for
 from bot.alerts.targets import target_for
-from bot.charts import build_figure, render_chart_png
 from bot.ideas import pdsa, service
 from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ideas.improve import ImprovementStart
@@ -33,6 +32,7 @@ from bot.kpi.grammar import parse_kpi_command
 from bot.kpi.rollup_refresh import refresh_all_rollups
 from bot.orgconfig import ClinicConfig, OrgConfig
 from bot.views.alerts import incident_message
+from bot.views.chart_png import build_figure, render_chart_png
 from bot.views.pdsa import PdsaField, update_form
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, Payer, PdsaCycle

@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.access.classify import classify
-from bot.access.kpis import DOMAIN_OF, is_restricted
+from bot.access.kpi_domains import DOMAIN_OF, is_restricted
 from bot.access.policy import Permission as P
 from bot.access.policy import decide
 from bot.access.resolver import GroupCache, InlineExecutor, RoleResolver
