@@ -1,6 +1,6 @@
 """What one request costs on its way to the acknowledgement, in-process (no HTTP server).
 
-1. ``bot.middleware.guard.check`` (dedup + bounds + roles + audit row) on fresh slash-command
+1. ``bot.slack.middleware.guard.check`` (dedup + bounds + roles + audit row) on fresh slash-command
    bodies: wall time per request (median, p95, max) and this process's CPU per request.
 2. The whole acknowledgement path of a ``/kpi`` command: the WSGI app of ``opsbot serve``
    (request id, metrics, ``Server-Timing`` off), Bolt's signature check and parsing, the guard, the
@@ -33,9 +33,9 @@ from urllib.parse import parse_qsl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.access.resolver import GroupCache, RoleResolver  # noqa: E402
-from bot.middleware.guard import check  # noqa: E402
 from bot.orgconfig import OrgConfig  # noqa: E402
-from bot.signing import signed_headers, slash_command_body  # noqa: E402
+from bot.slack.middleware.guard import check  # noqa: E402
+from devtools.signing import signed_headers, slash_command_body  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import make_engine, make_session_factory  # noqa: E402
 
@@ -78,9 +78,9 @@ def bench_guard(url: str, n: int) -> None:
 def bench_ack_path(url: str, n: int) -> None:
     import handlers.kpi
     from bot.app import create_app
-    from bot.server import make_wsgi_app
     from bot.settings import load_settings
-    from bot.standin import SlackStandIn
+    from bot.slack.server import make_wsgi_app
+    from devtools.standin import SlackStandIn
 
     secret = "bench-signing-secret"
     engine = make_engine(url)

@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from bot.charts import render_chart_png
 from bot.spc import p_chart
+from bot.views.chart_png import render_chart_png
 
 RENDERS = 50
 

@@ -47,7 +47,7 @@ from sqlalchemy import create_engine, select, text
 
 from bot.delivery import enqueue
 from bot.delivery.history import delivery_key_of
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Delivery

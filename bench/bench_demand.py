@@ -5,7 +5,7 @@ per clinic (:mod:`bot.forecast.demand_backtest`). Prints figures; never fails.
     python bench/bench_demand.py --clinics 50 --days 365 --seed 1 --seed 2
     python bench/bench_demand.py --db sqlite:////tmp/net50.db     # a seeded database instead
 
-Without ``--db`` each network is generated in memory by the seed generator (``bot.seed``, the
+Without ``--db`` each network is generated in memory by the seed generator (``devtools.seed``, the
 rows ``opsbot seed`` writes: every appointment with its booking time, status and clinic time
 zone); with ``--db`` the stored appointments are read as ``opsbot model report`` reads them.
 The naive forecast for every day ahead is the latest same weekday known at the origin.
@@ -24,7 +24,7 @@ import pandas as pd
 def generated(clinics: int, days: int, seed: int, end: date) -> tuple[pd.DataFrame, dict[int, str], dict[int, str]]:
     """Appointment frame (``clinic_id, booked_at, appointment_date, status``), keys and zones of a
     network generated in memory."""
-    from bot.seed import SeedParams, generate, rows
+    from devtools.seed import SeedParams, generate, rows
 
     net = generate(SeedParams(clinics=clinics, days=days, seed=seed, end_date=end))
     c = net["clinics"]

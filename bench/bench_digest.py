@@ -28,7 +28,7 @@ from bot.digest.pacing import Pacer, send_paced
 from bot.digest.run import queue_due
 from bot.digest.subscriptions import subscribe
 from bot.orgconfig import OrgConfig
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import AlertIncident, Clinic, ComplianceItem, Idea

@@ -1,7 +1,7 @@
 """False-alarm budget of the alert rules on generated networks (issue 16).
 
 Seeds ``--networks`` quiet networks (``plant_events=False``) and as many planted ones
-(``bot.seed.planted``: a denial spike, a supply run-down, two expiring lots, a compliance item
+(``devtools.seed.planted``: a denial spike, a supply run-down, two expiring lots, a compliance item
 due and one overdue, a stopped feed), each ``--clinics`` clinics × ``--days`` days with its own
 seed, runs every alert rule once at the seed's "now", and prints:
 
@@ -32,8 +32,8 @@ from bot.alerts.config import AlertSettings
 from bot.alerts.evaluate import run_alerts
 from bot.alerts.model import NO_DATA, Finding
 from bot.orgconfig import OrgConfig
-from bot.seed import SeedParams, seed_database
-from bot.seed.planted import PlantedEvent
+from devtools.seed import SeedParams, seed_database
+from devtools.seed.planted import PlantedEvent
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import AlertIncident

@@ -40,7 +40,7 @@ def main() -> None:
     with session_scope(sessions) as s:
         have = s.scalar(select(func.count(Appointment.id))) or 0
     if not have:
-        from bot.seed import SeedParams, seed_database
+        from devtools.seed import SeedParams, seed_database
 
         t = time.perf_counter()
         with session_scope(sessions) as s:

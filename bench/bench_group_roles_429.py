@@ -28,9 +28,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.signing import signed_headers, slash_command_body  # noqa: E402
-from bot.standin import SlackStandIn  # noqa: E402
-from bot.standin.directory import Directory  # noqa: E402
+from devtools.signing import signed_headers, slash_command_body  # noqa: E402
+from devtools.standin import SlackStandIn  # noqa: E402
+from devtools.standin.directory import Directory  # noqa: E402
 
 SECRET = "bench-signing-secret"
 MEMBERS = [f"U0FIN{i:03d}" for i in range(100)]

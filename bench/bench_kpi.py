@@ -17,7 +17,7 @@ it: the ``gc2`` column counts those that fell in a question's samples; ``--gc-fr
 ``gc.freeze()`` after the warm-up, as a server process can after start-up.
 
 ``--database`` may be repeated. ``--seed N`` first migrates the database and seeds an N-clinic
-network (``bot.seed``) when it holds no clinics; ``--refresh`` rebuilds every roll-up first
+network (``devtools.seed``) when it holds no clinics; ``--refresh`` rebuilds every roll-up first
 (timed); ``--charts K`` times K SPC chart renders per question; the load average is printed at
 the start and the end (other work on the machine inflates the figures). ``--acks K`` also sends
 K concurrent ``/kpi`` commands through the real Bolt app (local Slack stand-in) and prints the
@@ -59,7 +59,7 @@ def seed_if_empty(url: str, clinics: int, days: int) -> None:
     with session_scope(sessions) as s:
         if s.execute(select(func.count()).select_from(Clinic)).scalar():
             return
-        from bot.seed import SeedParams, seed_database
+        from devtools.seed import SeedParams, seed_database
 
         t = time.perf_counter()
         seed_database(s, SeedParams(clinics=clinics, days=days, seed=1, end_date=date.today() - timedelta(days=1)),
@@ -190,9 +190,9 @@ def bench_refresh(url: str) -> None:
 
 
 def bench_charts(url: str, repeat: int) -> None:
-    """Answer + SPC chart PNG (``bot.charts``), as the "Show chart" button does, p50/p99."""
-    from bot.charts import render_chart_png
+    """Answer + SPC chart PNG (``bot.views.chart_png``), as the "Show chart" button does, p50/p99."""
     from bot.services.kpi import kpi_answer
+    from bot.views.chart_png import render_chart_png
 
     sessions = make_session_factory(make_engine(url))
     org = OrgConfig()
@@ -223,9 +223,9 @@ def bench_charts(url: str, repeat: int) -> None:
 def bench_acks(url: str, count: int) -> None:
     from slack_bolt import BoltRequest
 
-    from bot.asking import LocalSlack
     from bot.settings import load_settings
-    from bot.signing import signed_headers, slash_command_body
+    from devtools.asking import LocalSlack
+    from devtools.signing import signed_headers, slash_command_body
 
     engine = make_engine(url)
     with LocalSlack(load_settings(DATABASE_URL=url), engine) as local:

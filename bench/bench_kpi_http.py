@@ -38,8 +38,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.kpi_http_client import Phase, fire, pct, raw_request, send_urllib  # noqa: E402
-from bot.standin import SlackStandIn  # noqa: E402
-from bot.standin.process import BotProcess, bot_env, free_port  # noqa: E402
+from devtools.standin import SlackStandIn  # noqa: E402
+from devtools.standin.process import BotProcess, bot_env, free_port  # noqa: E402
 
 KAGGLE = REPO.parent / "shared" / "data" / "rmartins__DataMining" / "KaggleV2-May-2016.csv"
 SECRET = "bench-signing-secret"

@@ -3,7 +3,7 @@ set (right / asked back / WRONG), and the reader's latency (p50/p99, target ≤ 
 
     .venv/bin/python bench/bench_reader.py [--misses]
 
-No database: vocabularies are built from the generated networks' frames (``bot/seed/reader_networks``).
+No database: vocabularies are built from the generated networks' frames (``devtools/seed/reader_networks``).
 Prints figures; never fails on timing.
 """
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.kpi.reader import read  # noqa: E402
 from bot.kpi.reader.devset import Score, load, score  # noqa: E402
-from bot.seed.reader_networks import NETWORKS, vocabulary  # noqa: E402
+from devtools.seed.reader_networks import NETWORKS, vocabulary  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "spec" / "questions" / "dev_questions.jsonl"
 OWN = ROOT / "tests" / "reader" / "questions.jsonl"

@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bot.seed import SeedParams, generate, seed_database
+from devtools.seed import SeedParams, generate, seed_database
 from storage import migrate
 from storage.db import make_engine, make_session_factory, session_scope
 

@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from bot.signing import signed_headers, slash_command_body
+from devtools.signing import signed_headers, slash_command_body
 
 TIMING = re.compile(rb"^server-timing:\s*app;dur=([0-9.]+)", re.IGNORECASE | re.MULTILINE)
 LENGTH = re.compile(rb"^content-length:\s*([0-9]+)", re.IGNORECASE | re.MULTILINE)

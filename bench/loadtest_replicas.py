@@ -33,10 +33,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload  # noqa: E402
-from bot.standin import SlackStandIn  # noqa: E402
-from bot.standin.nginx import NGINX, Nginx  # noqa: E402
-from bot.standin.process import BotProcess, bot_env, free_port, http  # noqa: E402
+from devtools.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload  # noqa: E402
+from devtools.standin import SlackStandIn  # noqa: E402
+from devtools.standin.nginx import NGINX, Nginx  # noqa: E402
+from devtools.standin.process import BotProcess, bot_env, free_port, http  # noqa: E402
 
 SECRET = "loadtest-signing-secret"
 IMPROVE = "C0IMPROVE"

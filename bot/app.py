@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.access.current import ContextExecutor
 from bot.context import AppContext
 from bot.failures import block_of, user_message, what_of
-from bot.listener_runner import install as install_ack_runner
-from bot.middleware import GUARDED
-from bot.middleware import install as install_guard
 from bot.orgconfig import load_org_config
 from bot.phi_names import word_lists
 from bot.priority import ComputeGate
 from bot.replies import Replies
 from bot.settings import Settings, require
-from bot.slack_retry import BoundedRateLimitRetryHandler
-from bot.verification import harden_request_verification
+from bot.slack.listener_runner import install as install_ack_runner
+from bot.slack.middleware import GUARDED
+from bot.slack.middleware import install as install_guard
+from bot.slack.retry import BoundedRateLimitRetryHandler
+from bot.slack.verification import harden_request_verification
 from bot.views.modal_errors import modal_error_payload, notice_view
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A ``WebClient`` on ``SLACK_API_URL`` that retries connection errors, 429 (honouring
     ``Retry-After`` up to 30 s; never for ``views.open``/``views.push``, whose trigger expires in
-    3 s: ``bot.slack_retry``) and 5xx, each a bounded number of times (slack.md, Outbound)."""
+    3 s: ``bot.slack.retry``) and 5xx, each a bounded number of times (slack.md, Outbound)."""
     return WebClient(
         token=token if token is not None else settings.secret("slack_bot_token"),
         base_url=settings.slack_api_url,
@@ -72,7 +72,7 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
     org = load_org_config(settings.opsbot_config)
     client = make_web_client(settings, token="" if oauth_mode else None)
     if oauth_mode:
-        from bot.oauth import build_oauth_settings
+        from bot.slack.oauth import build_oauth_settings
 
         client.token = None  # each request gets its installation's token from the authorizer
     app = App(
@@ -170,5 +170,5 @@ def register_error_handler(app: App) -> None:
         except Exception:  # noqa: BLE001 - reporting the error must not raise another
             log.warning("could not send the error reply")
         # (slack_bolt 1.30 then sets ``ack.response = None`` for a listener that had acked; the
-        # request is still answered with that ack: bot.listener_runner keeps the first response.)
+        # request is still answered with that ack: bot.slack.listener_runner keeps the first response.)
         return None

@@ -4,11 +4,11 @@ in ``bot.app`` (which chooses *where* the answer goes: into the modal for a view
 ephemeral ``response_url`` reply for a click or a command); workers through :func:`report`.
 
 - a typed error (:class:`~bot.errors.OpsBotError`, e.g. a hostile button value read through
-  ``bot.payload``): its user-safe message, logged at INFO (an expected condition, not an error;
+  ``bot.slack.payload``): its user-safe message, logged at INFO (an expected condition, not an error;
   the message itself is not logged: it may quote what the person typed);
 - the data store down or hung (:func:`bot.store_health.store_unavailable`):
   :data:`~bot.errors.STORE_NOT_ANSWERING` (issue 14), logged as a warning without a trace;
-- Slack rate-limiting a call the person waits for: ``bot.slack_retry.BUSY_MESSAGE``, at INFO;
+- Slack rate-limiting a call the person waits for: ``bot.slack.retry.BUSY_MESSAGE``, at INFO;
 - anything else: "something went wrong (ref …)", logged at ERROR with the trace and the same reference.
 """
 
@@ -19,7 +19,7 @@ import uuid
 from typing import Any
 
 from bot.errors import STORE_NOT_ANSWERING, OpsBotError
-from bot.slack_retry import rate_limited_message
+from bot.slack.retry import rate_limited_message
 from bot.store_health import store_unavailable
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ once (``bench/bench_kpi_http.py`` phase (a), 8 runs each, SQLite): p99 acknowled
 :class:`ComputeGate` gives acknowledgements priority without a second process:
 
 - ``with gate.acknowledging():`` wraps each request's way to its acknowledgement (the app's
-  ``dispatch``; see ``bot.middleware.install``);
+  ``dispatch``; see ``bot.slack.middleware.install``);
 - ``with gate:`` wraps heavy work on a worker: it takes one of ``slots`` compute slots, then
   waits until no acknowledgement is in progress. The whole wait at the gate (for a slot, then
   for a pause) is bounded by ``max_wait`` seconds, so a steady stream of requests cannot starve

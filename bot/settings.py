@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     dev_pseudonym_key: bool = Field(default=False, validation_alias="OPSBOT_DEV_PSEUDONYM_KEY")
     # Bolt's listener executor: listeners that ack and then work (ideas, admin, …) hold a thread
     # until done, so it covers 64 concurrent ones with room; /kpi's listeners only ack and hand
-    # over, and run on the request thread (bot.listener_runner.runs_inline)
+    # over, and run on the request thread (bot.slack.listener_runner.runs_inline)
     listener_threads: int = Field(default=96, ge=1, le=1024, validation_alias="OPSBOT_LISTENER_THREADS")
     # issue 4: workers mostly wait for Slack (replies, uploads, Retry-After), so the pool covers
     # 64 commands in flight with 1 s of waiting each, with room; compute_threads bounds how many
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=128, ge=1, le=512, validation_alias="OPSBOT_WORKER_THREADS")
     compute_threads: int = Field(default=2, ge=1, le=64, validation_alias="OPSBOT_COMPUTE_THREADS")
     log_level: str = Field(default="INFO", validation_alias="OPSBOT_LOG_LEVEL")
-    server_timing: bool = Field(default=False, validation_alias="OPSBOT_SERVER_TIMING")  # bot.server
+    server_timing: bool = Field(default=False, validation_alias="OPSBOT_SERVER_TIMING")  # bot.slack.server
     # issue 9: OAuth install (both client settings set = OAuth mode), encryption, operations
     slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")

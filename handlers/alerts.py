@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import payload
 from bot.alerts import actions
 from bot.delivery import deliver_pending, make_delivery_client
 from bot.errors import OpsBotError, UsageError
@@ -19,6 +18,7 @@ from bot.failures import report
 from bot.ids import Action, Callback
 from bot.phi_guard import check_fields, describe
 from bot.services.alerts import incident_target, mark_done
+from bot.slack import payload
 from bot.staff_names import guard_for
 from bot.text import require_id
 from bot.views import alerts as views

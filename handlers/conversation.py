@@ -15,15 +15,15 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from bot import payload
 from bot.access.current import RequestScope, bind, unbind
 from bot.errors import UsageError
 from bot.failures import report, user_message
 from bot.ids import Action
 from bot.kpi.reader import Reading
-from bot.listener_runner import runs_inline
-from bot.middleware.bounds import question_problem
 from bot.services.conversation import Reply, converse, reply_to
+from bot.slack import payload
+from bot.slack.listener_runner import runs_inline
+from bot.slack.middleware.bounds import question_problem
 from storage.conversation import load_thread, save_thread
 from storage.db import session_scope
 

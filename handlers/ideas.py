@@ -16,7 +16,6 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import payload
 from bot.clinic_names import find_clinic
 from bot.errors import FieldError, UsageError
 from bot.failures import report
@@ -29,7 +28,8 @@ from bot.ideas.states import CLOSING, IdeaState
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import IdentifiersFound, check_fields, describe
 from bot.replies import owed_id
-from bot.slack_errors import error_code, explain
+from bot.slack import payload
+from bot.slack.api_errors import error_code, explain
 from bot.text import require_id
 from bot.views import ideas as views
 from core.text import fold

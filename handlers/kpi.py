@@ -21,12 +21,12 @@ from bot.errors import OpsBotError, UsageError
 from bot.failures import user_message
 from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ids import Action, Command
-from bot.listener_runner import runs_inline
 from bot.replies import owed_id
 from bot.services.conversation import converse
 from bot.services.kpi import kpi_answer
 from bot.services.lookahead import lookahead_reply
-from bot.slack_errors import explain, respond_or_tell
+from bot.slack.api_errors import explain, respond_or_tell
+from bot.slack.listener_runner import runs_inline
 from bot.views import kpi as views
 from storage.db import session_scope
 
@@ -137,7 +137,7 @@ def _share_job(ctx: AppContext, question: str, channel: str | None, user: str | 
 def _report(exc: Exception, respond: Any, channel: str | None = None, user: str | None = None,
             client: Any = None, doing: str = "answer") -> None:
     """Tell the user what went wrong: a typed error's message, Slack's expected refusals in plain
-    words (``bot.slack_errors``, logged at WARNING), the data store being down (issue 14), anything
+    words (``bot.slack.api_errors``, logged at WARNING), the data store being down (issue 14), anything
     else with a reference (ERROR) — ``bot.failures.user_message``."""
     words = explain(exc, channel, doing)
     message = words if words is not None and not isinstance(exc, OpsBotError) else user_message(exc, "kpi work")
@@ -151,7 +151,7 @@ def _chart_job(ctx: AppContext, question: str, channel: str | None, respond: Any
                user: str | None = None) -> None:
     """Render the KPI's SPC chart and upload it (worker thread). Errors become a reply."""
     try:
-        from bot.charts import render_chart_png
+        from bot.views.chart_png import render_chart_png
 
         with ctx.compute:
             with session_scope(ctx.sessions) as session:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import payload
 from bot.clinic_names import find_clinic
 from bot.errors import UsageError
 from bot.ideas import pdsa, service
@@ -17,6 +16,7 @@ from bot.ideas.reminders import reminder_days
 from bot.ideas.study import study_proposal
 from bot.ids import Action, Callback, Command
 from bot.phi_guard import check_fields, describe
+from bot.slack import payload
 from bot.text import require_id
 from bot.views import pdsa as views
 from bot.views.ideas import help_blocks

@@ -171,7 +171,7 @@ class SeededTemplates:
             yield url, copy.deepcopy(report)
 
     def _seed(self, kind: str, params: Any, seed_kw: dict[str, Any]) -> tuple[str, Any]:
-        from bot.seed import seed_database
+        from devtools.seed import seed_database
         from storage.db import session_scope
 
         url = _copy(kind, self._templates[kind], self._workdir)  # kept: it is the template now

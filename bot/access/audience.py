@@ -1,5 +1,5 @@
 """Who may see a figure where it is posted: the one rule for "Share to channel", digests and
-alerts. Revenue-cycle KPIs (``bot.access.kpis.is_restricted``) are posted only in the
+alerts. Revenue-cycle KPIs (``bot.access.kpi_domains.is_restricted``) are posted only in the
 organisation's ``finance_channels``; everything else anywhere.
 """
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.access.kpis import is_restricted
+from bot.access.kpi_domains import is_restricted
 
 
 def finance_channels(org: object) -> list[str]:

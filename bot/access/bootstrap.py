@@ -2,7 +2,7 @@
 
 Two ways, both only while nobody holds the admin role (neither in the organisation file nor in
 ``role_grants``): the Slack user who installs the app through OAuth becomes admin
-(``bot.oauth``), or an operator runs ``opsbot roles bootstrap U…`` once on the server. After that,
+(``bot.slack.oauth``), or an operator runs ``opsbot roles bootstrap U…`` once on the server. After that,
 admins grant roles with ``/opsbot roles grant``.
 """
 

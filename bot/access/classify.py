@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.access import kpis
+from bot.access import kpi_domains
 from bot.access.policy import Permission as P
 from bot.ids import Action, Callback
 from core.text import record_id
@@ -108,7 +108,7 @@ def _kpi(text: str) -> Need:
         return Need("command", "/kpi", P.VIEW_KPI, args="unparsed")
     if request.action != "value":
         return Need("command", f"/kpi {request.action}", P.VIEW_KPI, args=request.kpi_id)
-    return Need("command", "/kpi", kpis.permission_for(request.kpi_id), ("kpi_request", request),
+    return Need("command", "/kpi", kpi_domains.permission_for(request.kpi_id), ("kpi_request", request),
                 target=f"kpi:{request.kpi_id}", args=kpi_shape(request))
 
 
@@ -207,7 +207,7 @@ def _action(action_id: str, action: dict[str, Any], body: dict[str, Any]) -> Nee
     if names == "kpi":
         request = parse_kpi(_question(action))
         kpi_id = request.kpi_id if request is not None and request.action == "value" else None
-        return Need("action", name, kpis.permission_for(kpi_id), ("kpi_request", request) if kpi_id else None,
+        return Need("action", name, kpi_domains.permission_for(kpi_id), ("kpi_request", request) if kpi_id else None,
                     f"kpi:{kpi_id}" if kpi_id else None, kpi_shape(request) if kpi_id else "unparsed",
                     share_kpi=kpi_id)
     if names == "incident":

@@ -1,4 +1,4 @@
-"""The request being served, as a context variable (set by ``bot.middleware``).
+"""The request being served, as a context variable (set by ``bot.slack.middleware``).
 
 Bolt runs listeners on its listener executor and our slow work on ``AppContext.workers``; both
 are :class:`ContextExecutor`\\ s, which run each task in a copy of the submitting thread's

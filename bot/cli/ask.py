@@ -23,8 +23,8 @@ def ask_command(
     Needs no Slack settings: a generated signing secret and a dummy token are used, and every
     Web API call the bot makes is captured and printed, never sent.
     """
-    from bot.asking import ask, format_result
     from bot.errors import ConfigurationError
+    from devtools.asking import ask, format_result
     from storage.migrate import is_at_head
 
     settings = settings_or_exit(DATABASE_URL=database)

@@ -23,7 +23,7 @@ def demo(
 
     Needs no Slack workspace: the real bot runs in-process against a local stand-in Slack.
     """
-    from bot.demo import run_demo
+    from devtools.demo.tour import run_demo
 
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("alembic", "slack_bolt", "slack_sdk"):

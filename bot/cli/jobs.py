@@ -31,7 +31,7 @@ def job_context(settings: Settings, *, deliver: bool = True):  # type: ignore[no
         def factory():  # type: ignore[no-untyped-def]
             return make_delivery_client(token, settings.slack_api_url)
     elif deliver and settings.oauth_enabled:  # issue 9: the installed (rotated) bot token, per run
-        from bot.oauth.tokens import installed_bot_token
+        from bot.slack.oauth.tokens import installed_bot_token
 
         def factory():  # type: ignore[no-untyped-def]
             return make_delivery_client(installed_bot_token(settings, sessions), settings.slack_api_url)
@@ -117,10 +117,10 @@ def scheduler(database: str | None = database_option(),
     import signal
     from datetime import timedelta
 
-    from bot.compat import check_compatible
     from bot.observability import configure_logging
     from bot.observability.metrics import Metrics
     from bot.settings import require
+    from bot.slack.compat import check_compatible
     from jobs.lease import LeaseKeeper, catch_up
     from jobs.scheduler import ALERTS_MISFIRE_S, build_scheduler
 
@@ -129,7 +129,7 @@ def scheduler(database: str | None = database_option(),
     metrics = Metrics()
     holder: dict[str, object] = {}
     with user_errors():
-        check_compatible("apscheduler", "slack_sdk")  # bot/compat.py: supported versions
+        check_compatible("apscheduler", "slack_sdk")  # bot/slack/compat.py: supported versions
         if not settings.oauth_enabled:
             require(settings, "slack_bot_token")
         ctx = job_context(settings)

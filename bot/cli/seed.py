@@ -22,7 +22,7 @@ def seed(
 ) -> None:
     """Generate clinics, schedules, appointments, claims, remittances, ledger, supplies, compliance,
     audits and surveys (with planted events for every alert type unless --quiet), and print what was made."""
-    from bot.seed import SeedParams, seed_database
+    from devtools.seed import SeedParams, seed_database
     from storage.db import make_session_factory, session_scope
 
     settings = settings_or_exit(DATABASE_URL=database)

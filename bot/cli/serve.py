@@ -8,8 +8,8 @@ import typer
 
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
 from bot.cli.root import cli
-from bot.compat import check_compatible
 from bot.settings import require
+from bot.slack.compat import check_compatible
 from storage.db import make_session_factory
 
 log = logging.getLogger(__name__)
@@ -27,13 +27,13 @@ def serve_command(
     """Serve Slack's HTTP requests on POST /slack/events (signatures always verified)."""
     from bot.app import create_app
     from bot.observability import configure_logging
-    from bot.server import readiness, serve
+    from bot.slack.server import readiness, serve
 
     settings = settings_or_exit(DATABASE_URL=database)
     pseudonym_key_or_exit(settings, dev_key)
     configure_logging(settings.log_level, settings.log_format)  # JSON lines with the request id
     with user_errors():
-        check_compatible("slack_bolt", "slack_sdk", "waitress")  # the internals bot/compat.py reaches into
+        check_compatible("slack_bolt", "slack_sdk", "waitress")  # the internals bot/slack/compat.py reaches into
         # OAuth mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) takes tokens from the installations
         require(settings, "slack_signing_secret", *(() if settings.oauth_enabled else ("slack_bot_token",)))
         engine = engine_for(settings, check_schema=False, serving=True)
@@ -50,12 +50,12 @@ def serve_command(
 def socket_command(database: str | None = database_option(), dev_key: bool = DEV_KEY) -> None:
     """Connect to Slack over Socket Mode (needs SLACK_APP_TOKEN, no public URL)."""
     from bot.app import create_app
-    from bot.socket_mode import make_socket_handler
+    from bot.slack.socket_mode import make_socket_handler
 
     settings = settings_or_exit(DATABASE_URL=database)
     pseudonym_key_or_exit(settings, dev_key)
     with user_errors():
-        check_compatible("slack_bolt", "slack_sdk")  # the internals bot/compat.py reaches into
+        check_compatible("slack_bolt", "slack_sdk")  # the internals bot/slack/compat.py reaches into
         require(settings, "slack_app_token", "slack_bot_token")
         engine = engine_for(settings, check_schema=False, serving=True)
         app = create_app(settings, engine, make_session_factory(engine), http_mode=False)

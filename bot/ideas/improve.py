@@ -17,7 +17,7 @@ from bot.kpi.catalogue import BY_ID
 from bot.kpi.drivers_text import short_why
 from bot.kpi.engine import KpiAnswer
 from bot.kpi.targets import format_value
-from bot.payload import json_object
+from bot.slack.payload import json_object
 
 BUTTON_VALUE_MAX = 2000
 

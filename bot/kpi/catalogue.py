@@ -30,7 +30,7 @@ Unit = Literal["%", "days", "count", "turns", "ratio"]
 Direction = Literal["higher", "lower", "band"]
 ChartKind = Literal["p", "i", "run"]
 Dimension = Literal["clinic", "provider", "payer", "category", "reason"]
-#: kpis.md's sections; ``bot.access.kpis`` says which are restricted (revenue cycle).
+#: kpis.md's sections; ``bot.access.kpi_domains`` says which are restricted (revenue cycle).
 Domain = Literal["access", "revenue", "experience", "inventory"]
 #: ``bot.ideas.states.CATEGORIES`` keys an improvement started from the KPI is filed under.
 IdeaCategory = Literal["patient_flow", "scheduling", "staffing", "supplies", "billing", "quality_safety",

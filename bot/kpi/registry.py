@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import get_args
 
-from bot.kpi.access import LateCancellation, access_kpis
 from bot.kpi.base import KpiImpl
 from bot.kpi.experience import experience_kpis
 from bot.kpi.inventory import inventory_kpis
 from bot.kpi.inventory_turns import InventoryTurnsKpi
+from bot.kpi.patient_access import LateCancellation, access_kpis
 from bot.kpi.revenue import revenue_kpis
 from bot.kpi.revenue_windows import DaysInArKpi, InitialDenialRateKpi
 from bot.kpi.tna import tna_kpis
@@ -19,7 +19,7 @@ from bot.kpi.tna import tna_kpis
 @dataclass(frozen=True)
 class EngineOptions:
     """``late_cancellation``: how late cancellations enter the no-show rate (see
-    :func:`bot.kpi.access.no_show_spec`); ``tna_horizon_days``: how far ahead third next
+    :func:`bot.kpi.patient_access.no_show_spec`); ``tna_horizon_days``: how far ahead third next
     available looks for free slots."""
 
     late_cancellation: LateCancellation = "denominator"

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from bot import compat
 from bot.observability.wsgi import InFlight
+from bot.slack import compat
 
 log = logging.getLogger("opsbot.shutdown")
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.access.current import allows, require
-from bot.access.kpis import permission_for
+from bot.access.kpi_domains import permission_for
 from bot.errors import UsageError
 from bot.kpi.catalogue import BY_ID, CATALOGUE
 from bot.kpi.engine import answer

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.access.kpis import visible as kpi_visible  # issue 8: hide KPIs the asker may not see
+from bot.access.kpi_domains import visible as kpi_visible  # issue 8: hide KPIs the asker may not see
 from bot.errors import UsageError
 from bot.kpi.catalogue import BY_ID
 from bot.kpi.engine import KpiAnswer, answer, list_kpis

@@ -29,12 +29,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import payload
 from bot.ideas.kpis import kpi_name
 from bot.ideas.service import IdeaCard
 from bot.ideas.similar import Similar
 from bot.ideas.states import CATEGORIES, CLOSING, TRANSITIONS, IdeaState
 from bot.ids import Action, Callback
+from bot.slack import payload
 from bot.views.bounded import option_groups, pack_lines
 from bot.views.limits import (
     HEADER_TEXT,
@@ -101,7 +101,7 @@ def select_input(block: str, label: str, options: Sequence[tuple[str, str]], *,
 
 def state_value(view: dict[str, Any], block: str) -> Any:
     """The submitted value of input ``block`` (text, selected option value, date, user, or the
-    list of checked option values), None when empty: :func:`bot.payload.state_value`."""
+    list of checked option values), None when empty: :func:`bot.slack.payload.state_value`."""
     return payload.state_value(view, block, VALUE)
 
 

@@ -1,6 +1,6 @@
 """Slack installations (OAuth), OAuth state values and the scheduler lease (issue 9).
 
-Tokens are never stored in clear: every ``*_enc`` column holds a Fernet token (``bot.oauth.crypto``)
+Tokens are never stored in clear: every ``*_enc`` column holds a Fernet token (``bot.slack.oauth.crypto``)
 of the secret; the key comes from ``OPSBOT_ENCRYPTION_KEY``. Rows mirror slack_sdk's
 ``Installation`` / ``Bot`` fields. Like slack_sdk's own stores, an install appends a row (history);
 the newest row per (enterprise, team) is the current one; a token rotation updates that row in place

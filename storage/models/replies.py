@@ -1,6 +1,6 @@
 """Work promised by an acknowledgement and not yet done (issue 14): one row per reply owed.
 
-The row is written in the request's guard transaction (``bot.middleware.guard``), i.e. committed
+The row is written in the request's guard transaction (``bot.slack.middleware.guard``), i.e. committed
 before Slack gets its acknowledgement, and deleted once the reply has gone. ``claimed_by`` /
 ``claimed_until`` (naive UTC) say which ``opsbot serve`` process is doing it; a process renews
 its claims while alive (``bot.replies.sweeper``), so a row whose claim has lapsed belongs to a

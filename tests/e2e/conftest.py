@@ -1,6 +1,6 @@
 """End-to-end helpers: the stand-in fixture, signed posts and a small CSV loader. Running ``opsbot``
 as a subprocess (``BotProcess``, ``bot_env``, ``free_port``, ``http``) lives in
-:mod:`bot.standin.process`, so the benchmarks use it without pytest; it is re-exported here.
+:mod:`devtools.standin.process`, so the benchmarks use it without pytest; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import SlackStandIn
-from bot.standin.process import REPO, BotNotReady, BotProcess, bot_env, free_port, http
+from devtools.standin import SlackStandIn
+from devtools.standin.process import REPO, BotNotReady, BotProcess, bot_env, free_port, http
 
 __all__ = ["REPO", "BotNotReady", "BotProcess", "bot_env", "free_port", "http"]  # kept importable from here
 
@@ -25,7 +25,7 @@ def standin() -> Iterator[SlackStandIn]:
 
 def signed_post(url: str, secret: str, body: str, *, timestamp: int | None = None,
                 timeout: float = 10.0) -> tuple[int, str]:
-    from bot.signing import signed_headers
+    from devtools.signing import signed_headers
 
     return http("POST", url, body, signed_headers(secret, body, timestamp), timeout=timeout)
 

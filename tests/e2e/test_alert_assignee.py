@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.asking import LocalSlack
 from bot.delivery import deliver_pending, make_delivery_client
 from bot.ids import Action
+from devtools.asking import LocalSlack
 from storage.models import AlertIncident, Clinic, ComplianceItem, Delivery
 from tests.e2e.test_roles_boundaries import REFUSED, bot, click  # noqa: F401  (fixture)
 

@@ -1,4 +1,4 @@
-"""On the generated network (``bot.seed``): every planted event raises its alert, and the alerts
+"""On the generated network (``devtools.seed``): every planted event raises its alert, and the alerts
 nothing planted explains (false alarms) are counted and reported; a quiet network
 (``plant_events=False``) raises none from the rules whose data the generator controls.
 
@@ -19,7 +19,7 @@ from bot.alerts.model import Finding
 from bot.orgconfig import OrgConfig
 from storage.db import make_engine, make_session_factory, session_scope
 
-seed = pytest.importorskip("bot.seed")
+seed = pytest.importorskip("devtools.seed")
 
 
 def _matches(event, clinic: str, f: Finding) -> bool:  # type: ignore[no-untyped-def]

@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from bot.asking import LocalSlack
 from bot.ids import Action
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
-from bot.signing import block_actions_payload
 from core.text import fold
+from devtools.asking import LocalSlack
+from devtools.signing import block_actions_payload
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad, Provider
 
@@ -185,7 +185,7 @@ def test_a_one_clinic_manager_gets_their_clinic_by_default(sqlite_url, tmp_path,
 
 @pytest.mark.parametrize("surface", ["mention", "dm"])
 def test_a_50000_character_question_gets_a_clear_refusal(bot, surface):  # type: ignore[no-untyped-def]
-    text = "why " * 12_500  # 50,000 characters (bot.middleware.bounds: questions hold at most 3,000)
+    text = "why " * 12_500  # 50,000 characters (bot.slack.middleware.bounds: questions hold at most 3,000)
     if surface == "mention":
         result = _mention(bot, text.strip(), "900.1")
     else:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.asking import LocalSlack
 from bot.ids import Action
 from bot.settings import load_settings
-from bot.signing import block_actions_payload
+from devtools.asking import LocalSlack
+from devtools.signing import block_actions_payload
 from storage.db import make_engine, make_session_factory
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,7 @@
 (``junip``), a name in another case (``Juniper``), an unknown name (``nowhere``) and an ambiguous
 one (``family``) — give the same, right answer in ``/kpi``, ``/idea list``, ``/pdsa list
 clinic``, ``/digest preview`` and ``/digest subscribe``, driven as signed slash commands through
-the real Bolt app (``bot.asking.LocalSlack``) on both databases; the access guard resolves the
+the real Bolt app (``devtools.asking.LocalSlack``) on both databases; the access guard resolves the
 name the same way (a manager of Juniper only may preview ``junip``'s digest).
 
 Expected answers come from the clinic list below, not from running the resolver: Juniper Family
@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from bot.asking import LocalSlack
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.render_text import render_reply
 from bot.settings import load_settings
 from core.text import fold
+from devtools.asking import LocalSlack
 from storage.db import session_scope
 from storage.models import Appointment, Clinic, FeedLoad, Idea, PdsaCycle
 

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from bot.asking import LocalSlack
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.render_text import render_reply
 from bot.settings import load_settings
 from core.text import fold
+from devtools.asking import LocalSlack
 from storage.db import session_scope
 from storage.models import Appointment, Clinic, FeedLoad, Idea
 

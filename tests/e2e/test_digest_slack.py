@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.asking import LocalSlack
 from bot.settings import load_settings
+from devtools.asking import LocalSlack
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, ComplianceItem, DigestSubscription, utcnow
 

@@ -20,9 +20,9 @@ import pytest
 from slack_bolt import BoltRequest
 from sqlalchemy import func, select
 
-from bot.asking import LocalSlack
 from bot.settings import load_settings
-from bot.signing import signed_headers, slash_command_body
+from devtools.asking import LocalSlack
+from devtools.signing import signed_headers, slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Base, Clinic
 

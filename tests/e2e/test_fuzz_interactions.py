@@ -1,6 +1,6 @@
 """Every button and every modal the bot shows, clicked and submitted with hostile values.
 
-The demo tour (``bot.demo``) runs on a small generated network through the real Bolt app, so the
+The demo tour (``devtools.demo.tour``) runs on a small generated network through the real Bolt app, so the
 bot posts what it posts to users: KPI answers, idea cards, PDSA worksheets, alerts, the digest,
 and opens its modals. Every interactive element found in those payloads (buttons, selects,
 overflow menus, date pickers in messages; every modal with a ``callback_id``) is then driven the
@@ -38,9 +38,9 @@ import pytest
 from slack_bolt import BoltRequest
 from sqlalchemy import func, select
 
-from bot.asking import LocalSlack
 from bot.ids import Action
-from bot.signing import interactive_body, signed_headers
+from devtools.asking import LocalSlack
+from devtools.signing import interactive_body, signed_headers
 from storage.models import Base
 
 pytestmark = pytest.mark.e2e
@@ -157,9 +157,9 @@ def _state_for(view: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def toured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalSlack, list, list]]:
     """The demo tour run once on a 3-clinic network; the LocalSlack it ran against, and what it sent."""
-    from bot import demo
-    from bot.seed import SeedParams, seed_database
     from bot.settings import load_settings
+    from devtools.demo import tour as demo
+    from devtools.seed import SeedParams, seed_database
     from storage import migrate
     from storage.db import make_engine, make_session_factory, session_scope
 

@@ -33,15 +33,15 @@ from bot.digest.subscriptions import subscribe
 from bot.ids import Action, Callback
 from bot.orgconfig import OrgConfig
 from bot.settings import load_settings
-from bot.signing import (
+from bot.views.ideas import IdeaField
+from devtools.signing import (
     block_actions_payload,
     interactive_body,
     signed_headers,
     slash_command_body,
     view_submission_payload,
 )
-from bot.standin import SlackStandIn
-from bot.views.ideas import IdeaField
+from devtools.standin import SlackStandIn
 from jobs.runner import JobContext, run_job
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, DigestRun, Idea

@@ -1,7 +1,7 @@
 """Ideas and PDSA end to end: signed Slack payloads through the real Bolt app (``create_app``)
 in-process, Web API calls answered by the Slack stand-in on 127.0.0.1, both databases.
 
-Payload shapes come from ``bot.signing`` (built on the genuine fixtures in ``shared/slack``); one
+Payload shapes come from ``devtools.signing`` (built on the genuine fixtures in ``shared/slack``); one
 test also replays the genuine ``view_submission.json`` / ``block_actions.json`` with our ids.
 """
 
@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app
 from bot.ids import Action, Callback
 from bot.settings import load_settings
-from bot.signing import (
+from bot.views.ideas import IdeaField
+from devtools.signing import (
     block_actions_payload,
     event_body,
     interactive_body,
@@ -31,8 +32,7 @@ from bot.signing import (
     slash_command_body,
     view_submission_payload,
 )
-from bot.standin import SlackStandIn
-from bot.views.ideas import IdeaField
+from devtools.standin import SlackStandIn
 from storage.models import Idea, IdeaStateChange, IdeaVote
 
 pytestmark = pytest.mark.e2e

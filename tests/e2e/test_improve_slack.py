@@ -17,9 +17,9 @@ from bot.app import create_app
 from bot.ideas.improve import ImprovementStart
 from bot.ids import Action, Callback
 from bot.settings import load_settings
-from bot.signing import block_actions_payload, interactive_body, signed_headers
-from bot.standin import SlackStandIn
 from bot.views.ideas import IdeaField
+from devtools.signing import block_actions_payload, interactive_body, signed_headers
+from devtools.standin import SlackStandIn
 
 pytestmark = pytest.mark.e2e
 SECRET = "improve-e2e-signing-secret"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from bot.asking import LocalSlack
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
 from core.text import fold
+from devtools.asking import LocalSlack
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad
 

@@ -14,12 +14,12 @@ import pytest
 from slack_bolt import BoltRequest
 from sqlalchemy import insert
 
-from bot.asking import LocalSlack
 from bot.ids import Action
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
-from bot.signing import block_actions_payload, signed_headers, slash_command_body
 from core.text import fold
+from devtools.asking import LocalSlack
+from devtools.signing import block_actions_payload, signed_headers, slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.asking import LocalSlack
 from bot.forecast.service import train_and_store
 from bot.settings import load_settings
+from devtools.asking import LocalSlack
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory, _templates):  # type: ignore[no-untyped-def]
-    from bot.seed import SeedParams, seed_database
+    from devtools.seed import SeedParams, seed_database
     from tests.conftest import fresh_database
 
     tmp = tmp_path_factory.mktemp("lookahead")

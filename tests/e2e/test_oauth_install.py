@@ -16,9 +16,9 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
-from bot.oauth.crypto import TokenCipher
-from bot.signing import event_body, slash_command_body
-from bot.standin import SlackStandIn
+from bot.slack.oauth.crypto import TokenCipher
+from devtools.signing import event_body, slash_command_body
+from devtools.standin import SlackStandIn
 from storage.db import make_engine
 from storage.models import SlackBot, SlackInstallation
 from tests.e2e.conftest import BotProcess, bot_env, free_port, http, signed_post

@@ -19,9 +19,9 @@ from bot.alerts.config import AlertSettings
 from bot.alerts.evaluate import run_alerts
 from bot.ids import Callback
 from bot.orgconfig import load_org_config
-from bot.signing import interactive_body, view_submission_payload
 from bot.views import alerts as alert_views
 from bot.views.ideas import IdeaField
+from devtools.signing import interactive_body, view_submission_payload
 from storage.db import session_scope
 from storage.models import AlertAction, AlertIncident, Clinic, ComplianceItem, Idea, PdsaCycle, PdsaUpdate, utcnow
 from tests.e2e.test_ideas_slack import Bot, body_json, bot, form  # noqa: F401  (fixture)
@@ -150,7 +150,7 @@ def test_known_provider_name_passes_and_a_patient_name_does_not(bot: Bot) -> Non
 
 
 def test_audit_trail_keeps_shapes_not_the_digits_typed(bot: Bot) -> None:  # noqa: F811  (the pytest fixture imported above)
-    from bot.signing import slash_command_body
+    from devtools.signing import slash_command_body
     from storage.models import AuditEvent
 
     bot.submit(form("Huddle at 8:00", "Late starts", "Daily huddle"))

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.signing import slash_command_body
-from bot.standin import SlackStandIn
+from devtools.signing import slash_command_body
+from devtools.standin import SlackStandIn
 from tests.e2e.conftest import REPO, BotProcess, bot_env, free_port, signed_post
 
 pytestmark = pytest.mark.e2e

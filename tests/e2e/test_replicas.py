@@ -24,9 +24,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.ids import Callback
-from bot.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload
-from bot.standin import SlackStandIn
 from bot.views.ideas import IdeaField
+from devtools.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload
+from devtools.standin import SlackStandIn
 from storage.db import make_engine
 from storage.models import Idea
 from tests.conftest import fresh_database

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.signing import signed_headers, slash_command_body
-from bot.standin import SlackStandIn
+from devtools.signing import signed_headers, slash_command_body
+from devtools.standin import SlackStandIn
 from tests.conftest import fresh_database
 from tests.e2e.conftest import BotProcess, bot_env, free_port, http, load_appointments_csv
 from tests.e2e.replicas import NGINX, Nginx

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from jobs.lease import holder_of
 from storage.db import make_engine, make_session_factory
 from tests.e2e.conftest import BotProcess, bot_env, free_port, http

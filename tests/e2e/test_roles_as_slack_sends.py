@@ -2,7 +2,7 @@
 and roles held through user groups while ``usergroups.users.list`` is rate-limited (finding 5).
 
 Commands go through ``LocalSlack`` with a stand-in directory: what the admin *types* is turned
-into what Slack sends by ``bot.standin.directory.deliver_text`` from manifest.yml's
+into what Slack sends by ``devtools.standin.directory.deliver_text`` from manifest.yml's
 ``should_escape`` (true for /opsbot: ``@nurse.jane`` → ``<@U0JANE|nurse.jane>``, Slack's
 documented escaping). The unescaped typed form (an app made with ``should_escape: false``) is
 sent raw and must be resolved through ``users.list`` after the acknowledgement.
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.asking import LocalSlack
 from bot.settings import load_settings
-from bot.standin.directory import Directory
+from devtools.asking import LocalSlack
+from devtools.standin.directory import Directory
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Clinic, RoleGrant
 
@@ -119,7 +119,7 @@ def test_group_roles_survive_a_rate_limited_refresh(bot: LocalSlack) -> None:
 
 
 def test_membership_events_update_the_cached_group(bot: LocalSlack) -> None:
-    from bot.signing import event_body
+    from devtools.signing import event_body
 
     bot.user_id = "U0NEW"
     assert "You hold no role" in said(bot.command("/opsbot roles"))

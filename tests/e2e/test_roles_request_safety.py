@@ -16,10 +16,10 @@ import pytest
 from slack_bolt import BoltRequest
 from sqlalchemy import func, select
 
-from bot.asking import LocalSlack
 from bot.ids import Action
 from bot.settings import load_settings
-from bot.signing import block_actions_payload, event_body, interactive_body, signed_headers, slash_command_body
+from devtools.asking import LocalSlack
+from devtools.signing import block_actions_payload, event_body, interactive_body, signed_headers, slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import AuditEvent, Clinic, Idea, IdeaVote
 from tests.e2e.test_roles_boundaries import ORG, as_user, click, said

@@ -1,6 +1,6 @@
 """``opsbot demo`` end to end, as a user runs it: a subprocess on a fresh temp database.
 
-What the tour must show comes from the seed's planted events (``bot.seed.generate`` with the
+What the tour must show comes from the seed's planted events (``devtools.seed.generate`` with the
 demo's parameters: the generator, not the alert rules or the tour), so a planted problem that
 the bot fails to alert on, or renders unreadably, fails here.
 """
@@ -29,7 +29,7 @@ def _section(out: str, title_start: str) -> str:
 
 @pytest.mark.e2e
 def test_demo_tour_shows_kpis_ideas_every_planted_alert_and_the_digest(tmp_path: Path) -> None:
-    from bot.seed import SeedParams, generate
+    from devtools.seed import SeedParams, generate
 
     db = tmp_path / "demo.db"
     opsbot = Path(sys.executable).parent / "opsbot"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.signing import event_body, slash_command_body
-from bot.standin import SlackStandIn
+from devtools.signing import event_body, slash_command_body
+from devtools.standin import SlackStandIn
 from storage import migrate
 from tests.e2e.conftest import (
     BotProcess,
@@ -142,7 +142,7 @@ def test_timestamp_older_than_five_minutes_is_rejected_with_401(served: Served) 
 def test_malformed_timestamp_is_rejected_with_401_and_nothing_is_sent(served: Served, stamp: str) -> None:
     """A non-integer X-Slack-Request-Timestamp is an invalid signature (401), never a 500 whose
     error reply would go to the unverified body's response_url."""
-    from bot.signing import signed_headers
+    from devtools.signing import signed_headers
 
     body = _kpi_body(served.standin)
     headers = signed_headers(SECRET, body)

@@ -5,7 +5,7 @@ conditions, the idea modal never claims a post that did not happen, and an unexp
 modal submission is answered in the modal (not HTTP 500).
 
 Error codes and their meaning: Slack's chat.postMessage reference (slack.md, Outbound); the
-stand-in answers them as Slack does (``bot.standin.channels``).
+stand-in answers them as Slack does (``devtools.standin.channels``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from bot.ideas.clinics import resolve_clinic
 from bot.ideas.kpis import kpi_choices
 from bot.ids import Action, Callback
 from bot.orgconfig import OrgConfig
-from bot.signing import block_actions_payload, interactive_body, view_submission_payload
 from bot.views.ideas import idea_form
+from devtools.signing import block_actions_payload, interactive_body, view_submission_payload
 from storage.db import session_scope
 from storage.models import Idea
 from tests.e2e.test_ideas_slack import IMPROVE, Bot, body_json, bot, count, eventually, form  # noqa: F401

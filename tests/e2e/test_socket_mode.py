@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from storage import migrate
 from tests.e2e.conftest import BotProcess, bot_env
 

@@ -14,7 +14,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from tests.e2e.test_socket_mode import socket_bot  # noqa: F401 - fixture
 
 COMMANDS = [("/kpi", "help"), ("/kpi", "no_show_rate"), ("/idea", "help"), ("/pdsa", "help"),

@@ -3,8 +3,8 @@ real Bolt app, signed request, Slack stand-in)."""
 
 from __future__ import annotations
 
-from bot.asking import ask
 from bot.settings import load_settings
+from devtools.asking import ask
 from storage.db import make_engine
 
 

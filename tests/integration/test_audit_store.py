@@ -18,7 +18,7 @@ from bot.access.roles import ORG, Grant, Role
 from bot.audit import AuditEntry, record
 from bot.audit.changes import install
 from bot.audit.export import export_csv
-from bot.middleware import receipts
+from bot.slack.middleware import receipts
 from storage.db import session_scope
 from storage.models import AuditEvent, Clinic, Idea, RequestReceipt, RoleGrant
 

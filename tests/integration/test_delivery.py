@@ -22,7 +22,7 @@ from bot.delivery import (
     enqueue,
     make_delivery_client,
 )
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import Delivery
 

@@ -26,7 +26,7 @@ from bot.delivery import DeliveryPolicy, deliver_pending, enqueue, make_delivery
 from bot.delivery.history import delivery_key_of
 from bot.digest.gather import _dead
 from bot.orgconfig import OrgConfig
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import Delivery
 

@@ -19,8 +19,8 @@ END = date(2025, 11, 30)
 
 @pytest.fixture(scope="module")
 def network() -> tuple[pd.DataFrame, dict[int, str]]:
-    seed = pytest.importorskip("bot.seed")
-    from bot.seed import rows
+    seed = pytest.importorskip("devtools.seed")
+    from devtools.seed import rows
 
     net = seed.generate(seed.SeedParams(clinics=6, days=160, seed=23, end_date=END))
     c = net["clinics"]

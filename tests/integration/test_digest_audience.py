@@ -24,7 +24,7 @@ KPIS = ["no-show-rate", "clean-claim-rate", "denial-rate"]
 
 @pytest.fixture
 def seeded(seeded_db):  # type: ignore[no-untyped-def]
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     sessions, _ = seeded_db(seed.SeedParams(clinics=1, days=60, seed=3, end_date=END), pseudonym_key="test-key",
                             validate_rows=0)  # a copy of one seeding per session
     return sessions

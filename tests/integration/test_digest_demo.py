@@ -7,9 +7,9 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 from bot.delivery import make_delivery_client
-from bot.digest.demo import digest_demo_step
 from bot.orgconfig import OrgConfig
-from bot.standin import SlackStandIn
+from devtools.demo.digest import digest_demo_step
+from devtools.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import Clinic, ComplianceItem
 

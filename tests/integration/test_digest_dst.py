@@ -21,7 +21,7 @@ from bot.digest.commands import parse_digest
 from bot.digest.pacing import Pacer
 from bot.digest.subscriptions import subscribe
 from bot.orgconfig import OrgConfig
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from jobs.runner import JobContext, run_job
 from storage.db import session_scope
 from storage.models import Clinic, DigestRun

@@ -15,8 +15,8 @@ from bot.delivery import make_delivery_client
 from bot.digest.commands import parse_digest
 from bot.digest.subscriptions import subscribe
 from bot.orgconfig import OrgConfig
-from bot.standin import SlackStandIn
 from bot.views.limits import MESSAGE_BLOCKS, MESSAGE_BLOCKS_CHARS, SECTION_TEXT
+from devtools.standin import SlackStandIn
 from jobs.runner import JobContext, run_job
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, ComplianceItem, DigestRun, Idea

@@ -1,4 +1,4 @@
-"""Issue 19, "why it changed": on a generated network (``bot.seed``), 20 random "vs" questions
+"""Issue 19, "why it changed": on a generated network (``devtools.seed``), 20 random "vs" questions
 across KPIs, scopes and breakdown dimensions. For each, the contributions in the answer add up to
 the total change to 1e-9, and each segment's rate and mix effects equal this test's own pandas
 recomputation from the stored rows (the Kitagawa 1955 midpoint formulas written out here, not
@@ -25,7 +25,7 @@ from bot.views.kpi import render_answer
 from storage.db import session_scope
 from storage.models import Clinic
 
-seed = pytest.importorskip("bot.seed")
+seed = pytest.importorskip("devtools.seed")
 END = date(2026, 3, 31)
 NOW = datetime(2026, 4, 1, 12)
 TOL = 1e-9

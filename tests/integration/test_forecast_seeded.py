@@ -30,7 +30,7 @@ NOW = datetime(2026, 3, 31, 20)  # evening of the last day with outcomes; tomorr
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def seeded(request: pytest.FixtureRequest, _templates: dict[str, str | None],
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     for url in fresh_database(request.param, _templates, tmp_path_factory.mktemp("forecast")):
         engine = make_engine(url)
         sessions = make_session_factory(engine)
@@ -117,7 +117,7 @@ def test_predict_csv_scores_independently(seeded, tmp_path) -> None:  # type: ig
                                .where(Appointment.appointment_date >= start, Appointment.appointment_date <= END)).all())
     labelled = frame[frame["appointment_id"].map(truth).isin(["no_show", "completed"])]
     y = (labelled["appointment_id"].map(truth) == "no_show").astype(int)
-    # the generator's no-show odds rise with ln(1 + lead days) (bot/seed/appointments.py):
+    # the generator's no-show odds rise with ln(1 + lead days) (devtools/seed/appointments.py):
     # lead time alone carries an AUC well above 0.6 there, so a working model must too
     assert roc_auc_score(y, labelled["probability"]) > 0.6
     assert labelled["probability"].between(0, 1).all()

@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl
 from sqlalchemy import func, select
 
 from bot.access.resolver import GroupCache, RoleResolver
-from bot.middleware import receipts
-from bot.middleware.guard import check
 from bot.orgconfig import OrgConfig
-from bot.signing import slash_command_body
+from bot.slack.middleware import receipts
+from bot.slack.middleware.guard import check
+from devtools.signing import slash_command_body
 from storage.db import session_scope
 from storage.models import AuditEvent, RequestReceipt
 

@@ -11,7 +11,7 @@ from bot.delivery import make_delivery_client
 from bot.ideas import pdsa, service
 from bot.ideas.reminders import reminder_day, reminder_days
 from bot.orgconfig import OrgConfig
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from jobs import pdsa_reminders
 from storage.db import session_scope
 

@@ -156,7 +156,7 @@ def test_pdsa_cycle_adapt_adopt_and_chart_marks(sessions) -> None:  # type: igno
 def test_demo_step_tells_the_story(sessions) -> None:  # type: ignore[no-untyped-def]
     from types import SimpleNamespace
 
-    from bot.ideas.demo import demo_step
+    from devtools.demo.ideas import demo_step
 
     printed: list[str] = []
     text = demo_step(SimpleNamespace(sessions=sessions, org=ORG, now=NOW, echo=printed.append))

@@ -1,4 +1,4 @@
-"""Issue 19 end to end in the domain, on generated networks (``bot.seed``), SQLite and PostgreSQL:
+"""Issue 19 end to end in the domain, on generated networks (``devtools.seed``), SQLite and PostgreSQL:
 
 * the planted denial spike's alert carries "Start an improvement" whose idea pre-fill names the
   measure, the clinic, the baseline (the chart's centre line) and the driver (the planted payer);
@@ -22,7 +22,6 @@ from bot.alerts.config import AlertSettings
 from bot.alerts.evaluate import run_alerts
 from bot.alerts.incidents import card_for
 from bot.alerts.targets import target_for
-from bot.charts import build_figure, render_chart_png
 from bot.ideas import pdsa, service
 from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ideas.improve import ImprovementStart
@@ -33,11 +32,12 @@ from bot.kpi.grammar import parse_kpi_command
 from bot.kpi.rollup_refresh import refresh_all_rollups
 from bot.orgconfig import ClinicConfig, OrgConfig
 from bot.views.alerts import incident_message
+from bot.views.chart_png import build_figure, render_chart_png
 from bot.views.pdsa import PdsaField, update_form
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, Payer, PdsaCycle
 
-seed = pytest.importorskip("bot.seed")
+seed = pytest.importorskip("devtools.seed")
 END = date(2026, 3, 31)
 NOW = datetime(2026, 4, 1, 12)
 PNG = Path(__file__).resolve().parents[2] / "docs" / "img" / "issue19_cycle_on_chart.png"

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ConfigurationError
-from bot.oauth import DbInstallationStore, DbOAuthStateStore, TokenCipher
 from bot.settings import load_settings
-from bot.standin import SlackStandIn
+from bot.slack.oauth import DbInstallationStore, DbOAuthStateStore, TokenCipher
+from devtools.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import OAuthState, SlackBot, SlackInstallation, utcnow
 
@@ -117,7 +117,7 @@ def _count(sessions: sessionmaker[Session]) -> int:
 
 
 def test_scheduler_token_is_rotated_through_the_stand_in(sessions: sessionmaker[Session], db_url: str) -> None:
-    from bot.oauth.tokens import installed_bot_token
+    from bot.slack.oauth.tokens import installed_bot_token
 
     with SlackStandIn() as slack:
         seen: list[dict] = []
@@ -142,7 +142,7 @@ def test_scheduler_token_is_rotated_through_the_stand_in(sessions: sessionmaker[
 
 
 def test_no_installation_yet_is_a_clear_error(sessions: sessionmaker[Session], db_url: str) -> None:
-    from bot.oauth.tokens import installed_bot_token
+    from bot.slack.oauth.tokens import installed_bot_token
 
     settings = load_settings(SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="shh", OPSBOT_ENCRYPTION_KEY=KEY,
                              DATABASE_URL=db_url)

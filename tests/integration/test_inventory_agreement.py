@@ -24,7 +24,7 @@ END = date(2026, 3, 27)  # a Friday: the seed's last usage day
 
 @pytest.fixture
 def seeded(seeded_db):  # type: ignore[no-untyped-def]
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     sessions, _ = seeded_db(seed.SeedParams(clinics=4, days=120, seed=16, end_date=END), pseudonym_key="k",
                             validate_rows=0)  # a copy of one seeding per session
     return sessions

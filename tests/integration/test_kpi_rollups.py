@@ -1,6 +1,6 @@
 """The KPI roll-ups give the raw-row answers, on SQLite and PostgreSQL.
 
-On a small seeded network (``bot.seed``, which refreshes every roll-up) the slow-on-raw-rows
+On a small seeded network (``devtools.seed``, which refreshes every roll-up) the slow-on-raw-rows
 KPIs read from the roll-ups are checked against pandas/numpy computed here, independently, from
 the raw tables (utilization, booking lead time, third next available, denial rate, clean claim
 rate by payer, net collection rate), for the network and two clinics over several periods. Then
@@ -36,7 +36,7 @@ PERIODS = [("2026-03", date(2026, 3, 1), date(2026, 3, 31)), ("2026-02-10..2026-
 
 @pytest.fixture
 def seeded(sessions):
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     with session_scope(sessions) as s:
         seed.seed_database(s, seed.SeedParams(clinics=3, days=60, seed=7, end_date=END), pseudonym_key="k",
                            validate_rows=0)

@@ -4,7 +4,7 @@ grain, the ``net-ar`` component, the stored answers of ``kpi_measure_daily`` (th
 available, days of supply, reorder point) and the batched trends of days in A/R, initial denial
 rate and inventory turns.
 
-On a small seeded network (``bot.seed``) each is checked against pandas/numpy computed here,
+On a small seeded network (``devtools.seed``) each is checked against pandas/numpy computed here,
 independently, from the raw tables, for the value and for trend points; and a whole year of
 answers is compared with the raw-row engine (roll-up state emptied).
 """
@@ -30,7 +30,7 @@ END = date(2026, 3, 31)
 
 @pytest.fixture
 def seeded(seeded_db):  # type: ignore[no-untyped-def]
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     sessions, _ = seeded_db(seed.SeedParams(clinics=3, days=150, seed=5, end_date=END), pseudonym_key="k",
                             validate_rows=0)  # a copy of one seeding per session
     return sessions

@@ -1,4 +1,4 @@
-"""KPIs on a small seeded network (``bot.seed``) recomputed independently with pandas from the
+"""KPIs on a small seeded network (``devtools.seed``) recomputed independently with pandas from the
 raw tables, for three clinics and three periods, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ PERIODS = [("2026-03", date(2026, 3, 1), date(2026, 3, 31)), ("2026-02", date(20
 
 @pytest.fixture
 def seeded(sessions):
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     with session_scope(sessions) as s:
         seed.seed_database(s, seed.SeedParams(clinics=3, days=75, seed=11, end_date=END), pseudonym_key="test-key")
     return sessions

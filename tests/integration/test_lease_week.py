@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from bot.alerts.config import AlertSettings
 from bot.orgconfig import OrgConfig
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Clinic, ComplianceItem, Delivery
 

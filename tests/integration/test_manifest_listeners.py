@@ -13,9 +13,9 @@ import yaml
 from slack_bolt import BoltRequest
 from sqlalchemy import select
 
-from bot.asking import LocalSlack
 from bot.settings import load_settings
-from bot.signing import event_body, interactive_body, signed_headers, slash_command_body
+from devtools.asking import LocalSlack
+from devtools.signing import event_body, interactive_body, signed_headers, slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import SlackRevocation
 

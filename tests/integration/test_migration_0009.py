@@ -23,7 +23,7 @@ ROWS = {
 
 
 def test_upgrade_backfills_what_the_refresh_builds(db_url, sessions, engine):  # type: ignore[no-untyped-def]
-    seed = pytest.importorskip("bot.seed")
+    seed = pytest.importorskip("devtools.seed")
     with session_scope(sessions) as s:
         seed.seed_database(s, seed.SeedParams(clinics=2, days=70, seed=3, end_date=date(2026, 3, 31)),
                            pseudonym_key="k", validate_rows=0)

@@ -30,7 +30,7 @@ def bad_org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     def must_not_serve(*_a: object, **_k: object) -> None:
         raise AssertionError("the bot started serving with an invalid organisation file")
 
-    monkeypatch.setattr("bot.server.serve", must_not_serve)
+    monkeypatch.setattr("bot.slack.server.serve", must_not_serve)
     return path
 
 

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from bot.asking import LocalSlack
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.replies.sweeper import Sweeper, client_for_app
 from bot.settings import load_settings
 from core.text import fold
+from devtools.asking import LocalSlack
 from storage import replies as store
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad, PendingReply, utcnow

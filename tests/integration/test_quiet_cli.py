@@ -14,7 +14,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.observability.quiet import quiet_libraries
-from bot.standin.process import bot_env
+from devtools.standin.process import bot_env
 
 
 def opsbot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import norm
 from sqlalchemy import text
 
-from bot.seed import SeedParams, seed_database
+from devtools.seed import SeedParams, seed_database
 from storage.db import make_engine, make_session_factory, session_scope
 
 END = date(2026, 3, 31)
@@ -136,8 +136,8 @@ def test_zz_second_run_of_the_same_seed_changes_nothing(seeded) -> None:
 
 
 def test_every_generated_row_passes_the_importers_validation(seeded) -> None:
-    from bot.seed import generate, patient_mrns
-    from bot.seed.validate import validate_network
+    from devtools.seed import generate, patient_mrns
+    from devtools.seed.validate import validate_network
 
     _, sessions, report = seeded
     net = generate(PARAMS)  # the same rows again (reproducible)

@@ -11,8 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import make_web_client
 from bot.settings import load_settings
-from bot.slack_retry import BUSY_MESSAGE, rate_limited_message
-from bot.standin import SlackStandIn
+from bot.slack.retry import BUSY_MESSAGE, rate_limited_message
+from devtools.standin import SlackStandIn
 
 VIEW = {"type": "modal", "title": {"type": "plain_text", "text": "Snooze"}, "blocks": []}
 

@@ -15,7 +15,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.app import make_web_client
 from bot.errors import UsageError
 from bot.settings import load_settings
-from bot.standin import SlackStandIn
+from devtools.standin import SlackStandIn
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def kpi_stub(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_ask_runs_the_command_and_collects_async_replies(kpi_stub, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
-    from bot.asking import ask, format_result
+    from devtools.asking import ask, format_result
     from storage.db import make_engine
 
     settings = load_settings(DATABASE_URL=sqlite_url)
@@ -214,7 +214,7 @@ def test_ask_runs_the_command_and_collects_async_replies(kpi_stub, sqlite_url: s
 
 
 def test_ask_rejects_text_that_is_not_a_slash_command(kpi_stub, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
-    from bot.asking import ask
+    from devtools.asking import ask
     from storage.db import make_engine
 
     with pytest.raises(UsageError, match="Not a slash command"):
@@ -222,7 +222,7 @@ def test_ask_rejects_text_that_is_not_a_slash_command(kpi_stub, sqlite_url: str)
 
 
 def test_ask_does_not_use_the_real_credentials(kpi_stub, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
-    from bot.asking import LocalSlack
+    from devtools.asking import LocalSlack
     from storage.db import make_engine
 
     settings = load_settings(DATABASE_URL=sqlite_url).model_copy(

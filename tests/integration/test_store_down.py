@@ -10,10 +10,10 @@ import socket
 
 import pytest
 
-from bot.asking import LocalSlack
 from bot.errors import STORE_NOT_ANSWERING
 from bot.failures import user_message
 from bot.settings import load_settings
+from devtools.asking import LocalSlack
 from storage.db import make_engine
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
-    from bot.seed import SeedParams
+    from devtools.seed import SeedParams
 
 ENV_NETWORK50 = "OPSBOT_NETWORK50_URL"
 ENV_GENERATE = "OPSBOT_NETWORK50"
@@ -51,7 +51,7 @@ SEED_KW = {"pseudonym_key": "oracle-test-key", "validate_rows": 0}
 
 
 def seed_params(shape: Shape) -> SeedParams:
-    from bot.seed import SeedParams
+    from devtools.seed import SeedParams
 
     return SeedParams(clinics=shape.clinics, days=shape.days, seed=shape.seed,
                       **({"end_date": shape.end_date} if shape.end_date else {}))
@@ -59,7 +59,7 @@ def seed_params(shape: Shape) -> SeedParams:
 
 def seed(sessions: sessionmaker[Session], shape: Shape) -> None:
     """Generate ``shape`` into the (empty, migrated) database behind ``sessions``."""
-    from bot.seed import seed_database
+    from devtools.seed import seed_database
     from storage.db import session_scope
 
     with session_scope(sessions) as s:

@@ -1,8 +1,8 @@
 """The generated networks the reader's labelled sets are written for: moved to
-:mod:`bot.seed.reader_networks` (``bench/bench_reader.py`` uses them without pytest)."""
+:mod:`devtools.seed.reader_networks` (``bench/bench_reader.py`` uses them without pytest)."""
 
 from __future__ import annotations
 
-from bot.seed.reader_networks import NETWORKS, network_rows, vocabulary
+from devtools.seed.reader_networks import NETWORKS, network_rows, vocabulary
 
 __all__ = ["NETWORKS", "network_rows", "vocabulary"]

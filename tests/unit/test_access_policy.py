@@ -15,16 +15,16 @@ import pytest
 from pydantic import ValidationError
 
 from bot.access.classify import classify
-from bot.access.kpis import DOMAIN_OF, is_restricted
+from bot.access.kpi_domains import DOMAIN_OF, is_restricted
 from bot.access.policy import Permission as P
 from bot.access.policy import decide
 from bot.access.resolver import GroupCache, InlineExecutor, RoleResolver
 from bot.access.roles import ORG, Grant, Role, RolesConfig, parse_subject
 from bot.errors import ConfigurationError
 from bot.kpi.catalogue import CATALOGUE
-from bot.middleware import bounds
 from bot.orgconfig import OrgConfig, load_org_config
-from bot.signing import block_actions_payload
+from bot.slack.middleware import bounds
+from devtools.signing import block_actions_payload
 
 MGR_NORTH, FIN_ORG, ADMIN = Grant(Role.MANAGER, "north"), Grant(Role.FINANCE, ORG), Grant(Role.ADMIN)
 

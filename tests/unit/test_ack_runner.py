@@ -1,4 +1,4 @@
-"""``bot.listener_runner``: Slack gets its acknowledgement as soon as ``ack()`` is called.
+"""``bot.slack.listener_runner``: Slack gets its acknowledgement as soon as ``ack()`` is called.
 
 The listeners here block on ``threading.Event``\\ s the test controls, so every assertion is about
 order (what had happened when ``dispatch`` returned), never about elapsed time. They pin the
@@ -19,8 +19,8 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.listener import thread_runner
 
-from bot.listener_runner import AckEventRunner, install, runs_inline
-from bot.signing import signed_headers, slash_command_body
+from bot.slack.listener_runner import AckEventRunner, install, runs_inline
+from devtools.signing import signed_headers, slash_command_body
 
 SECRET = "test-signing-secret"
 WAIT = 10.0  # generous bound for a thread to reach a point; never a speed assertion

@@ -12,8 +12,8 @@ import pytest
 from matplotlib.image import imread
 from matplotlib.lines import Line2D
 
-from bot.charts import COLORS, build_figure, render_chart_png
 from bot.spc import i_chart, p_chart, run_chart
+from bot.views.chart_png import COLORS, build_figure, render_chart_png
 
 DENIED = [42, 38, 51, 45, 40, 47, 39, 44, 50, 43, 41, 88, 46, 40, 45, 42]
 CLAIMS = [610, 580, 640, 600, 590, 620, 560, 605, 650, 615, 600, 630, 612, 575, 598, 603]

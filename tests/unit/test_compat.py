@@ -1,4 +1,4 @@
-"""bot.compat: the one adapter for library internals (issue 17). The installed versions pass;
+"""bot.slack.compat: the one adapter for library internals (issue 17). The installed versions pass;
 a faked incompatible library (object without the internals, version outside the range) stops
 with a message naming the library, its version, what is missing and the supported range."""
 
@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 from slack_bolt import App
 
-from bot import compat
-from bot.compat import IncompatibleLibrary, check_compatible, check_library
 from bot.errors import ConfigurationError
+from bot.slack import compat
+from bot.slack.compat import IncompatibleLibrary, check_compatible, check_library
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -79,7 +79,7 @@ def test_a_middleware_without_the_verifier_slot_is_refused() -> None:
 
 
 def test_no_private_reach_in_outside_the_adapter() -> None:
-    """Every access to a slack_bolt / waitress private attribute is in bot/compat.py."""
+    """Every access to a slack_bolt / waitress private attribute is in bot/slack/compat.py."""
     private = re.compile(r"\._(listener_runner|middleware_list|signing_secret|verifier|map|start_lazy_function)\b")
     offenders = []
     for folder in ("bot", "handlers", "jobs"):
@@ -95,7 +95,7 @@ def test_no_private_reach_in_outside_the_adapter() -> None:
 
 def test_serve_stops_with_the_message_when_a_library_is_incompatible(tmp_path: Path) -> None:
     """The start-up check runs in `opsbot serve`: a faked incompatible slack_bolt version stops it."""
-    code = ("import bot.compat as c; c.installed_version = lambda lib: '2.0.0' if lib == 'slack_bolt' else '3.0.2' "
+    code = ("import bot.slack.compat as c; c.installed_version = lambda lib: '2.0.0' if lib == 'slack_bolt' else '3.0.2' "
             "if lib == 'waitress' else {'slack_sdk': '3.48.0', 'apscheduler': '3.11.0'}[lib]\n"
             "from bot.cli import main; import sys; sys.argv = ['opsbot', 'serve', '--dev-key']; main()")
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SLACK_BOT_TOKEN": "xoxb-x",

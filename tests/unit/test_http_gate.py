@@ -15,9 +15,9 @@ import pytest
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.http_gate import body_problem
-from bot.server import make_wsgi_app
-from bot.verification import harden_request_verification
+from bot.slack.http_gate import body_problem
+from bot.slack.server import make_wsgi_app
+from bot.slack.verification import harden_request_verification
 
 SECRET = "gate-test-secret"
 JSON, FORM = "application/json", "application/x-www-form-urlencoded"

@@ -17,7 +17,11 @@ from types import ModuleType
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-ABOVE = {"storage": {"bot", "handlers", "jobs"}, "core": {"bot", "handlers", "jobs", "storage"}}
+ABOVE = {"storage": {"bot", "handlers", "jobs", "devtools"}, "core": {"bot", "handlers", "jobs", "storage", "devtools"}}
+PRODUCT = ("bot", "handlers", "jobs", "storage", "core")
+# the only product modules that reach developer tooling: the commands that expose it
+DEVTOOLS_COMMANDS = {"bot/cli/seed.py": "devtools.seed", "bot/cli/demo.py": "devtools.demo.tour",
+                     "bot/cli/ask.py": "devtools.asking"}
 
 # no cycle, and so no import inside a function that dodges one (issue 17: 4 cycles → 0)
 MAX_CYCLES = 0
@@ -50,6 +54,34 @@ def test_listeners_run_no_sql() -> None:
              for line, name in _imported(ast.parse(path.read_text(encoding="utf-8")))
              if name.split(".")[0] == "sqlalchemy"]
     assert found == []
+
+
+def test_product_code_imports_developer_tooling_only_in_its_three_commands() -> None:
+    """devtools/ (generator, stand-in, tour) is never imported by product code, except by
+    ``opsbot seed``, ``opsbot demo`` and ``opsbot ask``, each inside its command function."""
+    found = []
+    for package in PRODUCT:
+        for path in sorted((REPO / package).rglob("*.py")):
+            rel = path.relative_to(REPO).as_posix()
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            top_level = {id(node) for node in tree.body}
+            for node in ast.walk(tree):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                         else [])
+                for name in names:
+                    if name.split(".")[0] != "devtools":
+                        continue
+                    if DEVTOOLS_COMMANDS.get(rel) == name and id(node) not in top_level:
+                        continue
+                    found.append(f"{rel}:{node.lineno} imports {name}")
+    assert found == []
+
+
+def test_the_devtools_commands_exist_and_import_what_they_are_allowed() -> None:
+    """The exceptions above name real imports (a stale exception would hide nothing)."""
+    for rel, name in DEVTOOLS_COMMANDS.items():
+        assert name in {n for _, n in _imported(ast.parse((REPO / rel).read_text(encoding="utf-8")))}, rel
 
 
 def test_the_probe_sees_an_import_inside_a_function() -> None:

@@ -18,8 +18,8 @@ from bot.app import create_app
 from bot.errors import OpsBotError
 from bot.privacy import pseudonym
 from bot.settings import load_settings
-from bot.signing import block_actions_payload, interactive_body, signed_headers, slash_command_body
-from bot.standin import SlackStandIn
+from devtools.signing import block_actions_payload, interactive_body, signed_headers, slash_command_body
+from devtools.standin import SlackStandIn
 from storage.db import make_engine, make_session_factory
 
 TOKEN = "xoxb-SECRETTOKEN-7f3a9e"

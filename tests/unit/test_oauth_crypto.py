@@ -9,8 +9,8 @@ import yaml
 from cryptography.fernet import Fernet
 
 from bot.errors import ConfigurationError
-from bot.oauth.crypto import TokenCipher
 from bot.settings import DEFAULT_BOT_SCOPES, load_settings
+from bot.slack.oauth.crypto import TokenCipher
 
 TOKEN = "xoxb-1234-5678-abcdefABCDEF"
 

@@ -7,7 +7,7 @@ import pytest
 
 from bot.access.admin_commands import parse_opsbot
 from bot.access.roles import ORG, Role
-from bot.standin.directory import Directory, deliver_text
+from devtools.standin.directory import Directory, deliver_text
 
 
 @pytest.mark.parametrize(("text", "subject", "handle"), [

@@ -1,4 +1,4 @@
-"""``bot.payload``: hostile button values, metadata and modal state become a UsageError (a
+"""``bot.slack.payload``: hostile button values, metadata and modal state become a UsageError (a
 FieldError naming the input when one is at fault), never another exception; the modal answer
 puts it on that input (Slack: ``response_action: errors`` keyed by block id,
 https://api.slack.com/surfaces/modals#displaying_errors)."""
@@ -11,8 +11,8 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel
 
-from bot import payload
 from bot.errors import FieldError, UsageError
+from bot.slack import payload
 from bot.views.modal_errors import modal_error_payload
 
 HOSTILE = ["null", "[]", "1", "\"x\"", "'; DROP TABLE ideas; --", "{", "[" * 5000, "9" * 400, "NaN", "\x00"]

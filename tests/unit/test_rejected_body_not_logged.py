@@ -7,7 +7,7 @@ from slack_bolt.request import BoltRequest
 
 from bot.app import create_app
 from bot.settings import load_settings
-from bot.signing import signed_headers, slash_command_body
+from devtools.signing import signed_headers, slash_command_body
 from storage.db import make_engine, make_session_factory
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.seed import SeedParams, generate
-from bot.seed.params import day_number
+from devtools.seed import SeedParams, generate
+from devtools.seed.params import day_number
 
 END = date(2026, 3, 31)
 

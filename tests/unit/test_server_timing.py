@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.server import make_wsgi_app, timed
+from bot.slack.server import make_wsgi_app, timed
 
 HEADER = re.compile(r"^app;dur=(\d+\.\d{3})$")
 

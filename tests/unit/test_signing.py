@@ -1,4 +1,4 @@
-"""bot.signing against Slack's documented signing vector and the genuine wire fixtures."""
+"""devtools.signing against Slack's documented signing vector and the genuine wire fixtures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-from bot.signing import (
+from devtools.signing import (
     block_actions_payload,
     event_body,
     interactive_body,
@@ -124,7 +124,7 @@ def test_event_body_is_an_event_callback_envelope(shared_dir: Path) -> None:
 def test_strict_verifier_accepts_slacks_vector_and_refuses_malformed_timestamps(shared_dir: Path) -> None:
     from slack_sdk.signature import Clock
 
-    from bot.verification import StrictSignatureVerifier
+    from bot.slack.verification import StrictSignatureVerifier
 
     vec = _load(shared_dir, "signing_test_vector.slash_command.json")
     ts, sig = vec["headers"]["X-Slack-Request-Timestamp"], vec["headers"]["X-Slack-Signature"]

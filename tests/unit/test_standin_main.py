@@ -1,12 +1,12 @@
-"""``python -m bot.standin`` (README: rehearsing serve/socket by hand): with no bot connected and
+"""``python -m devtools.standin`` (README: rehearsing serve/socket by hand): with no bot connected and
 no --serve URL a command is not lost silently; it says what to start."""
 
 from __future__ import annotations
 
 import argparse
 
-from bot.standin.__main__ import _deliver
-from bot.standin.server import SlackStandIn
+from devtools.standin.__main__ import _deliver
+from devtools.standin.server import SlackStandIn
 
 
 def test_without_a_bot_it_says_what_to_start() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.slack_errors import BOT_NAME, plain_words
-from bot.standin.slash import delivered_text, should_escape
-from bot.standin.strict import message_problem, view_problem
+from bot.slack.api_errors import BOT_NAME, plain_words
+from devtools.standin.slash import delivered_text, should_escape
+from devtools.standin.strict import message_problem, view_problem
 
 REPO = Path(__file__).resolve().parents[2]
 

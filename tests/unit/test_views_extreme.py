@@ -1,6 +1,6 @@
 """Every view and message builder with extreme but legal inputs (issue 13): 3,000-character
 fields, 300 clinics with 200-character names, emoji and non-Latin text, 1,000 ideas, 301
-subscriptions. Each result is judged by the strict stand-in's rules (``bot.standin.strict``:
+subscriptions. Each result is judged by the strict stand-in's rules (``devtools.standin.strict``:
 python-slack-sdk's Block Kit models plus slack.md's limits), which is how Slack would judge it.
 """
 
@@ -19,12 +19,12 @@ from bot.kpi.base import Measure, TrendPoint
 from bot.kpi.catalogue import CATALOGUE
 from bot.kpi.engine import BreakdownRow, KpiListItem
 from bot.kpi.periods import Period
-from bot.standin.strict import message_problem, view_problem
 from bot.views import alerts, home, ideas, pdsa
 from bot.views.bounded import page_of
 from bot.views.digest import digest_message
 from bot.views.kpi import render_answer, render_definition, render_list
 from bot.views.modal_errors import modal_error_payload
+from devtools.standin.strict import message_problem, view_problem
 from tests.unit.test_kpi_views import _answer
 from tests.unit.test_views_ideas import LONG, card, cycle
 
