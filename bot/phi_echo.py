@@ -44,7 +44,11 @@ def shape(value: str, labels: list[str] | None = None) -> str:
 @lru_cache(maxsize=8192)
 def safe_value(value: str) -> str | None:
     """``value`` if it may be echoed verbatim, else None (see the module docstring)."""
-    if len(value) > MAX_ECHO or "'" in value or '"' in value or "\n" in value:
+    if len(value) > MAX_ECHO or "\n" in value:
+        return None
+    if not re.search(r"\w", value):  # punctuation only: '"', '='
+        return value
+    if "'" in value or '"' in value:  # "O'Brien": a quote in a word is a name more often than a code
         return None
     if _BARE_DATE.fullmatch(value.strip()):
         return value
@@ -59,6 +63,17 @@ def _name_pair(value: str) -> bool:
     first, last, _ = word_lists()
     words = re.findall(r"[a-z][a-z'-]*", value.lower())
     return any(a in first and b in last for a, b in zip(words, words[1:], strict=False))
+
+
+def safe_words(words: str) -> str | None:
+    """``words`` from a question, if they may be repeated where a name goes ("I don't know a
+    clinic called …"): :func:`safe_value` and no word that is only a person's name (a census
+    first name or surname that is not an English word: "whitfield", "nguyen"). Else None."""
+    first, last, english = word_lists()
+    if safe_value(words) is None:
+        return None
+    tokens = re.findall(r"[a-z][a-z'-]*", words.lower())
+    return None if any((t in first or t in last) and t not in english for t in tokens) else words
 
 
 @lru_cache(maxsize=8192)
