@@ -17,6 +17,7 @@ from datetime import date
 
 from bot.errors import UsageError
 from bot.forecast.vocabulary import DAY_WORDS, QUESTIONS
+from bot.phi_echo import echo
 
 USAGE = ("Questions about the days ahead: `/kpi expected-no-shows tomorrow clinic aspen`, "
          "`/kpi high-risk tomorrow clinic aspen` (front desk; sent by DM), `/kpi demand clinic aspen`.")
@@ -66,7 +67,7 @@ def parse_lookahead(text: str) -> LookaheadRequest | None:
         except ValueError:
             raise UsageError(f"{words!r} is not a calendar date.\n{USAGE}") from None
     elif words:
-        raise UsageError(f"I don't know the words {rest!r} here.\n{USAGE}")
+        raise UsageError(f"I don't know the words {echo(rest)} here.\n{USAGE}")
     if question == "demand" and on is not None:
         raise UsageError("`demand` looks four weeks ahead from today; leave the date out.")
     return LookaheadRequest(question, days, on, clinic)

@@ -77,8 +77,9 @@ def warn_booked_late(issues: ChunkIssues, days: pd.Series, appt: pd.Series, book
 
 
 def value_detail(prefix: str, raw: pd.Series, mask: pd.Series, suffix: str) -> pd.Series:
-    """Per-row detail quoting a (non-identifying) raw value, truncated to 40 characters
-    (only for the rows of ``mask``; empty when none)."""
+    """Per-row detail quoting a raw value (only for the rows of ``mask``; empty when none).
+    Quoted whole (up to 200 characters): :class:`~bot.ingest.issues.ChunkIssues` decides whether
+    it may be repeated or only described (:func:`bot.phi_echo.echo`)."""
     if not mask.any():
         return pd.Series(dtype=object)
-    return prefix + " '" + raw[mask].astype(str).str.slice(0, 40) + "' " + suffix
+    return prefix + " '" + raw[mask].astype(str).str.slice(0, 200) + "' " + suffix

@@ -35,8 +35,9 @@ _CONTROL = r"[\x00-\x1f\x7f-\x9f]"  # Unicode category Cc: C0, DEL, C1
 
 
 def _shown(value: str) -> str:
-    """``value`` safe to print: control characters escaped, cut at 40 characters."""
-    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}", value)[:40]
+    """``value`` with control characters escaped, cut at 200 characters (whether it is repeated is
+    decided by :class:`~bot.ingest.issues.ChunkIssues`)."""
+    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}", value)[:200]
 
 
 def check_keys(values: pd.Series, name: str, issues: ChunkIssues) -> None:
@@ -60,8 +61,9 @@ def check_keys(values: pd.Series, name: str, issues: ChunkIssues) -> None:
 
 
 def quoted(raw: pd.Series, mask: pd.Series, text: str, prefix: str = "") -> pd.Series:
-    """Per-row detail ``prefix 'value' text`` (value truncated to 40 characters)."""
-    return (prefix + " '" + raw[mask].astype(str).str.slice(0, 40) + "' " + text).str.strip()
+    """Per-row detail ``prefix 'value' text`` (value up to 200 characters; whether it is repeated
+    or only described is decided where issues are collected, :class:`~bot.ingest.issues.ChunkIssues`)."""
+    return (prefix + " '" + raw[mask].astype(str).str.slice(0, 200) + "' " + text).str.strip()
 
 
 class Fields:

@@ -2,8 +2,11 @@
 
 Validators mark whole columns at once: ``issues.reject(mask, code, detail)`` where ``mask`` is a
 boolean Series aligned with the chunk (its index is the physical line number in the file) and
-``detail`` is a string or a per-row Series. Details are stored in the ``import_issues`` table and
-printed: they must never contain a raw patient identifier.
+``detail`` is a string or a per-row Series. Details are stored in the ``import_issues`` table,
+printed, written to the rejects file's reason column and shown in Slack status reports, so every
+detail passes :func:`bot.phi_echo.scrub` here, the one place they are collected: a quoted cell
+value is repeated only when short and free of anything the identifier guard flags, else it is
+replaced by its shape ("a 23-character text holding what looks like a date of birth").
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from bot.phi_echo import scrub
 
 REJECT = "reject"
 WARNING = "warning"
@@ -71,12 +76,17 @@ class ChunkIssues:
         if not hit.any():
             return None
         if isinstance(detail, pd.Series):
-            details = detail.reindex(self.index)[hit].astype(str).str.slice(0, _DETAIL_MAX).to_numpy()
+            details = detail.reindex(self.index)[hit].astype(str).map(_safe_detail).to_numpy()
         else:
-            details = np.full(int(hit.sum()), detail[:_DETAIL_MAX], dtype=object)
+            details = np.full(int(hit.sum()), _safe_detail(detail), dtype=object)
         self._parts.append(pd.DataFrame({"line": np.asarray(self.index[hit], dtype="int64"),
                                          "severity": severity, "code": code, "detail": details}))
         return hit
+
+
+def _safe_detail(detail: str) -> str:
+    """The detail as stored and shown: scrubbed of identifiers (see the module docstring), clipped."""
+    return scrub(detail)[:_DETAIL_MAX]
 
 
 def reasons_by_line(issues: pd.DataFrame) -> pd.Series:

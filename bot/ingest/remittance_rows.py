@@ -13,6 +13,7 @@ from datetime import date
 
 from bot.denial_codes import carc_status
 from bot.denials import DenialResult, classify_claim
+from bot.phi_echo import scrub
 from bot.x12 import ClaimPayment, Remittance835, SegmentProblem, Transaction
 from storage.reference import slugify
 
@@ -26,7 +27,10 @@ class RemitIssue:
     line: int
     severity: str  # "reject" | "warning"
     code: str
-    detail: str
+    detail: str  # scrubbed of identifiers on creation (bot.phi_echo.scrub), as every import reason
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", scrub(self.detail)[:500])
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from bot.ingest.csvfile import RejectsFile, default_rejects_path, has_quotes, ra
 from bot.ingest.issues import REJECT, Issue
 from bot.ingest.prepare import ChunkPreparer, Prepared
 from bot.ingest.quotes import unbalanced_quote_lines
+from bot.phi_echo import echo, scrub
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
 from storage.models import FeedLoad, ImportIssue, utcnow
@@ -187,7 +188,7 @@ class ImportRun:
         table = pd.DataFrame([(raw.get(line, []) + [None] * width)[:width] for line in lines],
                              columns=self.header, index=lines)
         reasons = pd.Series({line: f"bad_field_count: {msg}; extra field(s): "
-                             f"{'|'.join(raw.get(line, [])[width:])}" for line, msg in self._bad})
+                             f"{'|'.join(echo(v) for v in raw.get(line, [])[width:])}" for line, msg in self._bad})
         self._reject_whole_lines(table, "bad_field_count", [msg for _, msg in self._bad], reasons)
 
     def _unbalanced(self) -> None:
@@ -204,7 +205,8 @@ class ImportRun:
 
     def _reject_whole_lines(self, table: pd.DataFrame, code: str, details: list[str], reasons: pd.Series) -> None:
         """Count, record and write to the rejects file rows rejected outside the chunk loop
-        (``table``: raw fields, index = line)."""
+        (``table``: raw fields, index = line; details and reasons scrubbed as every import reason)."""
+        details, reasons = [scrub(d) for d in details], reasons.map(scrub)
         found = pd.DataFrame({"line": list(table.index), "severity": REJECT, "code": code, "detail": details})
         self._count_issues(found)
         self.session.execute(insert(ImportIssue), found.assign(feed_load_id=self.summary.feed_load_id).to_dict("records"))

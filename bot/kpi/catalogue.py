@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from bot.config_model import Strict
 from bot.errors import UsageError
+from bot.phi_echo import safe_words
 
 Unit = Literal["%", "days", "count", "turns", "ratio"]
 Direction = Literal["higher", "lower", "band"]
@@ -370,7 +371,8 @@ def find_kpi(text: str) -> KpiDef:
         return found
     suggestions = did_you_mean(text)
     hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
-    raise UsageError(f"I don't know the KPI `{text}`.{hint} `/kpi` alone lists every KPI; "
+    shown = f"`{text}`" if safe_words(text) else "you named"  # never repeat a patient's name
+    raise UsageError(f"I don't know the KPI {shown}.{hint} `/kpi` alone lists every KPI; "
                      f"`/kpi define <kpi>` explains one.")
 
 

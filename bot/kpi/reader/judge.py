@@ -8,6 +8,7 @@ from bot.kpi.catalogue import BY_ID
 from bot.kpi.reader.names import NameHit, Unknown
 from bot.kpi.reader.reading import Option, Reading
 from bot.kpi.reader.vocab import Entity, Vocabulary
+from bot.phi_echo import safe_words
 
 MAX_BUTTONS = 5
 
@@ -60,13 +61,16 @@ def unknown_or_ask(unknown: list[Unknown], vocab: Vocabulary, base: Reading, has
         if not u.words.strip() or all(ch.isdigit() for ch in u.words.replace(" ", "")):
             continue
         kind = "provider" if u.provider_like else (u.close[0].kind if u.close and not u.clinic_like else "clinic")
+        shown = safe_words(u.words)  # a patient's name typed here is never repeated back
         if u.provider_like:
-            lead = f"I don't know a provider called Dr. {u.words.title()}"
+            lead = f"I don't know a provider called Dr. {u.words.title()}" if shown else \
+                "I don't know that provider"
         elif u.clinic_like or u.close:
-            lead = f"I don't know a {kind} called {u.words}"
+            lead = f"I don't know a {kind} called {u.words}" if shown else f"I don't know that {kind}"
         else:
+            what = f"“{u.words}”" if shown else "part of that question"
             return Reading(status="clarify", text=base.text,
-                           message=f"I didn't understand “{u.words}”. Try e.g. “no-show rate at "
+                           message=f"I didn't understand {what}. Try e.g. “no-show rate at "
                                    f"{_example(vocab)} last month”.")
         close = [e for e in u.close if e.kind == kind] or u.close
         hint = f" — did you mean {', '.join(label(e, vocab) for e in close[:3])}?" if close else \
