@@ -99,8 +99,9 @@ def _fail(path: Path, folder: Path, now: datetime, message: str, summary: Import
     ``<name>.error.txt`` saying why (the whole import report: counts and reasons by line)."""
     moved = private_move(path, folder / "failed", now)
     text = message.split(" — ", 1)[0] + "\n" + "\n".join(summary.lines()) + "\n"
-    if summary.rejects_path is not None and Path(summary.rejects_path).exists():
-        private_move(Path(summary.rejects_path), folder / "failed", now)
+    rejects = Path(summary.rejects_path) if summary.rejects_path is not None else None
+    if rejects is not None and rejects.exists():  # already stamped and 0600 (made in done/)
+        rejects.rename(moved.parent / rejects.name)
     write_private(moved.with_name(moved.name + ".error.txt"), text)
     log.warning("drop folder: %s failed: nothing imported, %d rejected", path.name, summary.rejected)
     return moved
