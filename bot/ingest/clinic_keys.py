@@ -42,12 +42,14 @@ class ClinicKeys:
         self._before: list[KnownClinic] = []
         self._new: set[str] = set()
         self._reported: set[str] = set()
+        self._answers: dict[str, tuple[str, str]] = {}
 
     def load(self, session: Session | None) -> None:
         """Read the stored clinics (call once per run, before the first chunk)."""
         self._known = import_candidates(session, self.configured, self.names)
         self._before = list(self._known)
         self._new, self._reported = set(), set()
+        self._answers = {}
 
     def resolve(self, keys: pd.Series, issues: ChunkIssues, session: Session | None = None) -> pd.Series:
         """The known clinic key per row (NA where empty or rejected); rejects unknown keys.
@@ -59,17 +61,13 @@ class ClinicKeys:
         mapping: dict[str, str] = {}
         refused: dict[str, str] = {}
         for text in keys.dropna().unique():
-            hit = same_clinic(str(text), self._known)
-            if hit is not None:
-                mapping[text] = hit.key
-                continue
-            near = near_misses(str(text), self._before)
-            if self.configured or near:
-                refused[text] = self._refusal(str(text), near)
-                continue
-            mapping[text] = str(text)
-            self._new.add(str(text))
-            self._known.append(KnownClinic(str(text), str(text), "", None))
+            if text not in self._answers:
+                self._answers[text] = self._answer(str(text))
+            key, refusal = self._answers[text]
+            if refusal:
+                refused[text] = refusal
+            else:
+                mapping[text] = key
         if refused:
             bad = keys.isin(list(refused))
             issues.reject(bad, UNKNOWN, keys[bad].map(refused))
@@ -81,6 +79,19 @@ class ClinicKeys:
         keys = self.resolve(parsed["clinic"], issues, session)
         self.warn_new(keys, issues)
         return parsed.assign(clinic=keys)
+
+    def _answer(self, text: str) -> tuple[str, str]:
+        """(known key, "") or ("", why it is refused) for one distinct cell (kept for the run)."""
+        assert self._known is not None
+        hit = same_clinic(text, self._known)
+        if hit is not None:
+            return hit.key, ""
+        near = near_misses(text, self._before)
+        if self.configured or near:
+            return "", self._refusal(text, near)
+        self._new.add(text)
+        self._known.append(KnownClinic(text, text, "", None))
+        return text, ""
 
     def warn_new(self, keys: pd.Series, issues: ChunkIssues, kept: pd.Series | None = None) -> None:
         """Flag the first (kept) row of each clinic this import creates: "new clinic 'x' created
