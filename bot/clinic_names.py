@@ -7,12 +7,15 @@ or substring; ambiguous → the candidates; unknown → "did you mean").
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
 from bot.names import AmbiguousName, UnknownName, matches, pick
 from bot.orgconfig import OrgConfig
+from core.text import fold
 from storage.models import Clinic
 from storage.reference import clinic_rows, slugify
 
@@ -31,6 +34,37 @@ def known_clinics(session: Session, org: OrgConfig) -> list[KnownClinic]:
     seen = {c.key for c in out}
     out += [KnownClinic(c.key, c.name, c.timezone, None) for c in org.clinics if c.key not in seen]
     return out
+
+
+def import_candidates(session: Session | None, zones: Mapping[str, str],
+                      names: Mapping[str, str] | None = None) -> list[KnownClinic]:
+    """:func:`known_clinics` for an importer, which holds the organisation file's clinics as
+    ``zones`` (key -> IANA zone) and ``names`` (key -> name); no session: those only."""
+    out = [KnownClinic(r.key, r.name, r.timezone, r.id) for r in clinic_rows(session)] if session else []
+    seen = {c.key for c in out}
+    out += [KnownClinic(k, (names or {}).get(k) or k, z, None) for k, z in zones.items() if k not in seen]
+    return out
+
+
+NEAR_MISS = 85  # rapidfuzz ratio (0-100) of folded keys/names: "seasidee" vs "seaside" scores 93
+
+
+def same_clinic(text: str, known: Sequence[KnownClinic]) -> KnownClinic | None:
+    """The clinic a key in a feed file means: its key exactly, else the one clinic whose key or
+    name equals it ignoring case and accents (tiers 1-2 of :func:`bot.names.matches`; a feed
+    key is never a prefix or a substring of a name). None when none or several."""
+    q = fold(text)
+    exact = [c for c in known if c.key == text.strip()]
+    found = exact or [c for c in known if fold(c.key) == q or fold(c.name) == q]
+    return found[0] if len(found) == 1 else None
+
+
+def near_misses(text: str, known: Sequence[KnownClinic], cutoff: int = NEAR_MISS) -> list[KnownClinic]:
+    """The clinics ``text`` is probably a typo of (key or name within ``cutoff`` ratio), best first:
+    the "did you mean" of an import that must not create a near-duplicate clinic."""
+    q = fold(text)
+    scored = [(max(fuzz.ratio(q, fold(c.key)), fuzz.ratio(q, fold(c.name))), c) for c in known]
+    return [c for score, c in sorted(scored, key=lambda sc: -sc[0]) if score >= cutoff]
 
 
 def find_clinic(session: Session, org: OrgConfig, text: str) -> KnownClinic:
@@ -79,5 +113,6 @@ def stored_clinic(session: Session, text: str) -> Clinic | None:
 
 
 __all__ = [
-    "AmbiguousName", "KnownClinic", "UnknownName", "clinics_named", "find_clinic", "known_clinics", "stored_clinic",
+    "AmbiguousName", "KnownClinic", "UnknownName", "clinics_named", "find_clinic", "import_candidates",
+    "known_clinics", "near_misses", "same_clinic", "stored_clinic",
 ]

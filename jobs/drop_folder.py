@@ -3,7 +3,8 @@
 A file's feed is recognised by its name (``<feed>[-_. ]…``, e.g. ``appointments-2026-12-05.csv``,
 ``supply-items_monday.csv``; ``*.835``/``*.x12``/``*.edi`` are remittances) or, failing that, by its
 header (exactly one feed's columns). Each file is imported in its own transaction and moved to
-``done/`` (rejects file beside it) or ``failed/`` (with ``<name>.error.txt`` saying why), owner-only
+``done/`` (rejects file beside it; "imported with N rejected" when some rows were) or ``failed/``
+(with ``<name>.error.txt`` saying why: also when rows were rejected and none imported), owner-only
 (files 0600, created folders 0700: they hold patient data; ``jobs.drop_storage``); ``done/`` is
 purged of files older than ``OPSBOT_DROP_DONE_RETENTION_DAYS`` (30) on each run. The
 outcome is a ``drop_files`` row, shown by ``/opsbot status`` and ``opsbot status``. Files still
@@ -25,6 +26,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.errors import OpsBotError
+from bot.ingest.base import ImportSummary
 from bot.ingest.registry import CSV_FEEDS, feed_of_header, make_importer
 from jobs.context import JobContext, JobSpec
 from jobs.drop_storage import DEFAULT_DONE_RETENTION_DAYS, private_dir, private_move, purge_done, write_private
@@ -78,6 +80,33 @@ def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
         return run_import(s, importer, path, rejects_path=rejects, progress=False)
 
 
+def judge(summary: ImportSummary) -> tuple[str, str]:
+    """(outcome, message) of an import that ran: ``failed`` when nothing was stored and something
+    was rejected (the file is unusable as sent), ``partial`` when some of it was rejected
+    ("imported with N rejected"), else ``imported``; the message starts with what status shows."""
+    stored = summary.imported + summary.updated + summary.unchanged
+    what = "row" if summary.unit == "rows" else "claim"
+    if summary.rejected and not stored:
+        return "failed", (f"nothing imported: all {summary.rejected:,} {what}(s) read were rejected — "
+                          + "; ".join(summary.lines()))
+    if summary.rejected:
+        return "partial", f"imported with {summary.rejected:,} rejected — {summary.lines()[0]}"
+    return "imported", summary.lines()[0]
+
+
+def _fail(path: Path, folder: Path, now: datetime, message: str, summary: ImportSummary) -> Path:
+    """Move a file nothing could be imported from to ``failed/``, its rejects file beside it and
+    ``<name>.error.txt`` saying why (the whole import report: counts and reasons by line)."""
+    moved = private_move(path, folder / "failed", now)
+    text = message.split(" — ", 1)[0] + "\n" + "\n".join(summary.lines()) + "\n"
+    rejects = Path(summary.rejects_path) if summary.rejects_path is not None else None
+    if rejects is not None and rejects.exists():  # already stamped and 0600 (made in done/)
+        rejects.rename(moved.parent / rejects.name)
+    write_private(moved.with_name(moved.name + ".error.txt"), text)
+    log.warning("drop folder: %s failed: nothing imported, %d rejected", path.name, summary.rejected)
+    return moved
+
+
 def pending(folder: Path, now_s: float) -> list[Path]:
     """Files ready to import, oldest first."""
     files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
@@ -101,9 +130,14 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
             feed = recognise(path)
             rejects = private_dir(folder / "done") / f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv"
             summary = _import(ctx, feed, path, rejects)
-            load_id, message = summary.feed_load_id, summary.lines()[0]
-            moved, outcome = private_move(path, folder / "done", now), "imported"
-            done += 1
+            load_id = summary.feed_load_id
+            outcome, message = judge(summary)
+            if outcome == "failed":
+                moved = _fail(path, folder, now, message, summary)
+                failed += 1
+            else:
+                moved = private_move(path, folder / "done", now)
+                done += 1
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             message = exc.user_message if isinstance(exc, OpsBotError) else f"{type(exc).__name__}: {exc}"
             moved, outcome = private_move(path, folder / "failed", now), "failed"

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import take
 
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.issues import ChunkIssues
 
 # age bands (lower bounds, years): the ten-year bands of census tables, split finer in childhood
@@ -28,6 +29,7 @@ class AppointmentSource(Protocol):
     timezones: dict[str, str]
     stored_zones: dict[str, str]
     default_timezone: str | None
+    clinics: ClinicKeys  # matches the file's clinic keys to known clinics (bot.ingest.clinic_keys)
 
     def patient_pseudonyms(self, raw: pd.Series, issues: ChunkIssues) -> pd.Series:
         """Pseudonyms ('' when missing), warning on missing or damaged ids."""

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.ingest.appointments_canonical import validate_canonical
 from bot.ingest.appointments_kaggle import validate_kaggle
 from bot.ingest.base import FeedImporter, ImportSummary
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.issues import ChunkIssues
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.privacy import Pseudonymiser
@@ -73,9 +74,11 @@ class AppointmentsImporter(FeedImporter):
         self.stored_zones: dict[str, str] = {}
         self._pseudonymiser: Pseudonymiser | None = None
         self._clinic_ids: dict[str, int] = {}
+        self.clinics = ClinicKeys(self.timezones, self.clinic_names)
 
     def begin(self, session: Session) -> None:
         self.stored_zones = dict(session.execute(select(Clinic.key, Clinic.timezone)).all())
+        self.clinics.load(session)
         self._clinic_ids = {}  # clinic key -> id, filled by resolve() (valid within this run)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
@@ -83,6 +86,7 @@ class AppointmentsImporter(FeedImporter):
         parse = validate_kaggle if self.file_format == KAGGLE else validate_canonical
         out = parse(self, chunk, issues)
         out.insert(0, "source", self.source or self.file_format)
+        self.clinics.warn_new(out["clinic_key"], issues, pd.Series(~issues.rejected, index=out.index))
         return out
 
     def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:

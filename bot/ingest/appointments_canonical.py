@@ -21,6 +21,8 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 _DATE_ONLY = r"\d{4}-\d{2}-\d{2}"
 _OFFSET = r".*(Z|[+-]\d{2}:?\d{2})"
+NO_ZONE = ("is new (not in the organisation file nor the database) and has no time zone: add it to the "
+           "organisation file (OPSBOT_CONFIG, clinics: key, name, timezone) or pass --timezone")
 
 
 def validate_canonical(importer: AppointmentSource, chunk: pd.DataFrame, issues: ChunkIssues) -> pd.DataFrame:
@@ -34,13 +36,14 @@ def validate_canonical(importer: AppointmentSource, chunk: pd.DataFrame, issues:
     clinic = col("clinic")
     issues.reject(clinic.isna(), "missing_clinic", "clinic is empty")
     check_keys(clinic, "clinic", issues)
+    clinic = importer.clinics.resolve(clinic, issues)
     zones = _zones(importer, clinic)
     out["clinic_key"], out["clinic_name"] = clinic, col("clinic_name")
 
     raw_at = col("appointment_at")
     issues.reject(raw_at.isna(), "missing_appointment_date", "appointment_at is empty")
     at, local_date, problem = _instants(raw_at, zones)
-    bad = local_date.isna() & raw_at.notna()
+    bad = local_date.isna() & raw_at.notna() & ~reject_unzoned(issues, clinic, problem)
     issues.reject(bad, "invalid_appointment_date", problem[bad])
     out["appointment_at"], out["appointment_date"] = at, local_date
 
@@ -66,6 +69,15 @@ def validate_canonical(importer: AppointmentSource, chunk: pd.DataFrame, issues:
     return out
 
 
+def reject_unzoned(issues: ChunkIssues, clinic: pd.Series, problem: pd.Series) -> pd.Series:
+    """Reject the rows whose clinic has no time zone (``clinic_without_timezone``, saying how to
+    give it one); returns the rows whose time could not be read for want of a zone (those with
+    an empty or rejected clinic have their reason already)."""
+    unzoned = problem.eq(NO_ZONE)
+    issues.reject(unzoned & clinic.notna(), "clinic_without_timezone", "clinic '" + clinic.fillna("") + "' " + NO_ZONE)
+    return unzoned
+
+
 def _zones(importer: AppointmentSource, clinic: pd.Series) -> pd.Series:
     """IANA zone per row: organisation file, else the stored clinic, else ``--timezone``."""
     known = {**importer.stored_zones, **importer.timezones}
@@ -83,7 +95,7 @@ def _instants(raw: pd.Series, zones: pd.Series) -> tuple[pd.Series, pd.Series, p
     naive = raw.notna() & ~aware & ~date_only
     utc = pd.to_datetime(raw[aware], format="ISO8601", errors="coerce", utc=True)
     no_zone = (aware | naive) & zones.isna()
-    problem[no_zone] = "clinic has no time zone: add it to OPSBOT_CONFIG or pass --timezone"
+    problem[no_zone] = NO_ZONE
     for zone in zones[(aware | naive) & zones.notna()].unique():
         here = zones.eq(zone)
         wall = pd.to_datetime(raw[naive & here], format="ISO8601", errors="coerce")

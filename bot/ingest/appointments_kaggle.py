@@ -93,7 +93,7 @@ def validate_kaggle(importer: AppointmentSource, chunk: pd.DataFrame, issues: Ch
 
     place, key = _clinics(chunk["Neighbourhood"])
     issues.reject(place.isna(), "missing_clinic", "Neighbourhood is empty")
-    out["clinic_key"], out["clinic_name"] = key, place
+    out["clinic_key"], out["clinic_name"] = importer.clinics.resolve(key, issues), place
     out["patient_pseudonym"] = importer.patient_pseudonyms(chunk["PatientId"], issues)
     return out
 

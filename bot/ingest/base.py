@@ -137,6 +137,8 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     warned: int = 0
+    blank: int = 0  # entirely empty lines/rows: not rows, skipped (not in ``read``)
+    unit: str = "rows"  # what read/imported/rejected count ("claims (CLP)" for an 835)
     issue_counts: dict[str, int] = field(default_factory=dict)  # "severity code" -> rows
     first_issues: list[Issue] = field(default_factory=list)
     rejects_path: Path | None = None
@@ -146,11 +148,16 @@ class ImportSummary:
 
     def lines(self) -> list[str]:
         """Human-readable summary, one line per item (no patient data)."""
-        out = [f"{self.feed} ({self.file_format}) from {self.source_name}: read {self.read:,}, "
+        unit = "" if self.unit == "rows" else f" {self.unit}"
+        out = [f"{self.feed} ({self.file_format}) from {self.source_name}: read {self.read:,}{unit}, "
                f"imported {self.imported:,}, updated {self.updated:,}, unchanged {self.unchanged:,}, "
                f"rejected {self.rejected:,}, warnings {self.warned:,}"]
+        if self.blank:
+            out.append(f"{self.blank:,} empty line(s) skipped (not counted as read)")
         if self.data_min_date:
             out.append(f"data dates {self.data_min_date} .. {self.data_max_date}")
+        if self.issue_counts:
+            out.append(self._reasons_heading())
         out += [f"  {count:,} × {kind}" for kind, count in sorted(self.issue_counts.items())]
         if self.first_issues:
             total = sum(self.issue_counts.values())
@@ -165,3 +172,18 @@ class ImportSummary:
                     if self.rejects_deleted_after else "")
             out.append(f"rejected rows written to {self.rejects_path} (fix them and import that file{kept})")
         return out
+
+    def _reasons_heading(self) -> str:
+        """The issue tallies are reasons (a row can have several, and an 835 segment problem is
+        no claim), so they are introduced as such next to the row counts they explain."""
+        rejects = sum(n for kind, n in self.issue_counts.items() if kind.startswith("reject "))
+        warnings = sum(self.issue_counts.values()) - rejects
+        unit = "row" if self.unit == "rows" else "claim"
+        return (f"reasons: {_plural(rejects, 'reject reason')} ({_plural(self.rejected, 'rejected ' + unit)}), "
+                f"{_plural(warnings, 'warning')} ({_plural(self.warned, unit)} loaded with warnings); "
+                f"one {unit} can have several")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+

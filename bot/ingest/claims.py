@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import ConfigurationError
 from bot.ingest.base import FeedImporter, ImportSummary
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, payer_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
@@ -76,9 +77,10 @@ class ClaimsImporter(FeedImporter):
                  timezones: dict[str, str] | None = None) -> None:
         super().__init__()
         self.pseudonym_key, self.source, self.timezones = pseudonym_key, source, timezones or {}
+        self.clinics = ClinicKeys(self.timezones)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse(chunk, issues)
+        p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "patient_control_number", "service_date", "created_date", "submitted_date",
                  "charge_cents", "scrubber_edits", "manually_touched", "clean"]].copy()
         out.insert(0, "source", self.source or self.file_format)

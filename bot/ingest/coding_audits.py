@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.ingest.base import FeedImporter
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
@@ -43,9 +44,10 @@ class CodingAuditsImporter(FeedImporter):
     def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None) -> None:
         super().__init__()
         self.source, self.timezones = source, timezones or {}
+        self.clinics = ClinicKeys(self.timezones)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse(chunk, issues)
+        p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "audit_date", "codes_audited", "codes_matched", "method"]].copy()
         out.insert(0, "source", self.source or self.file_format)
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)

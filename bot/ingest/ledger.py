@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.ingest.base import FeedImporter
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, payer_ids
 from bot.ingest.issues import ChunkIssues
@@ -57,9 +58,10 @@ class LedgerImporter(FeedImporter):
     def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None) -> None:
         super().__init__()
         self.source, self.timezones = source, timezones or {}
+        self.clinics = ClinicKeys(self.timezones)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse(chunk, issues)
+        p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "posted_date", "service_date", "kind", "amount_cents", "at_service"]].copy()
         out.insert(0, "source", self.source or self.file_format)
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
@@ -108,9 +110,10 @@ class ArImporter(FeedImporter):
     def __init__(self, *, timezones: dict[str, str] | None = None) -> None:
         super().__init__()
         self.timezones = timezones or {}
+        self.clinics = ClinicKeys(self.timezones)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse_ar(chunk, issues)
+        p = self.clinics.apply(parse_ar(chunk, issues), issues, session)
         out = p[["as_of_date", "net_ar_cents"]].copy()
         out.insert(0, "clinic_id", clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones))
         return out

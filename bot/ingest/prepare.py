@@ -82,10 +82,11 @@ class ChunkPreparer:
 
     def __init__(self, importer: FeedImporter, header: list[str], chunksize: int, multiline: bool,
                  feed_load_id: int, session: Session | None, first_chunksize: int | None = None,
-                 blank_lines: frozenset[int] = frozenset()) -> None:
+                 blank_lines: frozenset[int] = frozenset(), short_lines: dict[int, int] | None = None) -> None:
         self.importer, self.header, self.chunksize, self.multiline = importer, header, chunksize, multiline
         self.feed_load_id, self.session, self.first_chunksize = feed_load_id, session, first_chunksize
         self.blank_lines = blank_lines  # physical lines read as empty (a quote that never closes)
+        self.short_lines = short_lines or {}  # line -> fields of records shorter than the header
         self._seen = SeenKeys()
 
     def chunks(self, handle: IO[bytes]) -> Iterator[Prepared]:
@@ -98,6 +99,8 @@ class ChunkPreparer:
     def prepare(self, chunk: pd.DataFrame) -> Prepared:
         """Validate one chunk; reject repeated keys; count. No database unless ``validate`` uses it."""
         issues = ChunkIssues(chunk.index)
+        if self.short_lines:
+            self._short(chunk.index, issues)
         frame = self.importer.validate(chunk, issues, self.session)
         self._duplicates(frame, ~issues.rejected, issues)
         good = ~issues.rejected
@@ -109,6 +112,15 @@ class ChunkPreparer:
         return Prepared(kept, found, rejected, reasons_by_line(found) if len(rejected) else pd.Series(dtype=object),
                         read=len(chunk), warned=int(np.isin(warned_lines, chunk.index[good]).sum()),
                         first_date=first, last_date=last)
+
+    def _short(self, lines: pd.Index, issues: ChunkIssues) -> None:
+        """Reject records with fewer fields than the header (RFC 4180: all have as many)."""
+        short = lines.isin(list(self.short_lines))
+        if short.any():
+            width = len(self.header)
+            detail = pd.Series([f"line {n} has {self.short_lines[n]} fields; the header has {width}"
+                                for n in lines[short]], index=lines[short])
+            issues.reject(short, "bad_field_count", detail)
 
     def _duplicates(self, frame: pd.DataFrame, good: np.ndarray, issues: ChunkIssues) -> None:
         """Reject a row whose natural key was already taken by an earlier good row of the file."""

@@ -1,10 +1,10 @@
 """Remittance feed: X12 835 files (docs/formats/remittances.md) into ``remittances``, their service
 lines and adjustments, one ``FeedLoad`` (feed "remittances", format "x12-835") per file.
 
-Counts in the FeedLoad and summary: ``read`` = claim payments kept + segments rejected;
-``imported/updated/unchanged`` = remittances (CLP); ``rejected`` = distinct segments the reader
-could not use (and claims without a remit date); ``warned`` = distinct segments read with a
-repair. Every problem is an ``ImportIssue`` whose ``line`` is the 835 segment number; the
+Counts in the FeedLoad and summary are claim payments (CLP segments): ``read`` = imported +
+updated + unchanged + rejected; ``rejected`` = CLPs the reader could not use, claims without a
+remit date and claims of a transaction held back; ``warned`` = stored claims with a warning.
+Problems with other segments are issues (listed by kind, not counted as claims). Every problem is an ``ImportIssue`` whose ``line`` is the 835 segment number; the
 rejected segments (with line, byte offset, ST number, reason and raw text) go to
 ``<file>.rejects.csv``.
 """
@@ -21,7 +21,7 @@ from bot.errors import ImportFormatError
 from bot.ingest.base import FIRST_ISSUES, ImportSummary
 from bot.ingest.csvfile import default_rejects_path, private_file
 from bot.ingest.issues import Issue
-from bot.ingest.remittance_rows import RemitIssue, remittance_records
+from bot.ingest.remittance_rows import RemitIssue, RemitRecord, remittance_records
 from bot.ingest.remittance_store import store_records
 from bot.kpi.rollup_refresh import refresh_feed_rollups
 from bot.x12 import Remittance835, read_835
@@ -53,10 +53,8 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     counts = store_records(session, records, feed_load_id=load.id, default_clinic_id=default_clinic_id)
     summary = ImportSummary(FEED, str(path), FORMAT, load.id, imported=counts.imported, updated=counts.updated,
                             unchanged=counts.unchanged)
+    _count_claims(summary, result, records, issues)
     rejected = {i.line for i in issues if i.severity == "reject"}
-    summary.rejected = len(rejected)
-    summary.warned = len({i.line for i in issues if i.severity == "warning"} - rejected)
-    summary.read = len(records) + summary.rejected
     dates = [r.remit_date for r in records]
     summary.data_min_date, summary.data_max_date = (min(dates), max(dates)) if dates else (None, None)
     if dates:  # from the first remit date on: a new first remittance can demote a later one
@@ -67,6 +65,24 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     _close(load, summary)
     session.flush()
     return summary
+
+
+def _count_claims(summary: ImportSummary, result: Remittance835, records: list[RemitRecord],
+                  issues: list[RemitIssue]) -> None:
+    """Claims (CLP) read, rejected and warned: every CLP segment of the file is read once and
+    either stored (imported/updated/unchanged; an identical repeat in the file counts as
+    unchanged) or rejected (unreadable CLP, no remit date, transaction held back)."""
+    held = {c.segment_index for t in result.transactions if t.rejected for c in t.claims}
+    dropped = {p.segment_index for p in result.problems if p.segment_id == "CLP" and p.severity == "error"}
+    undated = {i.line for i in issues if i.code == "no_remit_date"}
+    repeats = sum(1 for i in issues if i.code == "duplicate_in_file")
+    kept = {r.claim.segment_index for r in records}
+    warned = {i.line for i in issues if i.severity == "warning" and i.code != "duplicate_in_file"}
+    summary.unit = "claims (CLP)"
+    summary.rejected = len(held | dropped | undated)
+    summary.unchanged += repeats
+    summary.warned = len(warned & kept)
+    summary.read = len(records) + repeats + summary.rejected
 
 
 def _record_issues(session: Session, summary: ImportSummary, issues: list[RemitIssue]) -> None:

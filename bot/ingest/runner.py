@@ -35,6 +35,7 @@ from bot.ingest.csvfile import RejectsFile, default_rejects_path, has_quotes, ra
 from bot.ingest.issues import REJECT, Issue
 from bot.ingest.prepare import ChunkPreparer, Prepared
 from bot.ingest.quotes import unbalanced_quote_lines
+from bot.ingest.short_rows import short_records
 from bot.phi_echo import echo, scrub
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
@@ -100,10 +101,12 @@ class ImportRun:
                 self._strays = unbalanced_quote_lines(handle, len(self.header))
             if 1 in self._strays:
                 raise ImportFormatError(f"{self.path.name}: the header (line 1) has a '\"' that never closes")
+        counts = short_records(self.path, len(self.header), multiline, frozenset(self._strays))
+        self.summary.blank = counts.blank
         preparer = ChunkPreparer(self.importer, self.header, self.chunksize, multiline, load.id,
                                  self.session if self.importer.validate_uses_session else None,
                                  first_chunksize=min(PIPELINE_FIRST_ROWS, self.chunksize) if self.parallel else None,
-                                 blank_lines=frozenset(self._strays))
+                                 blank_lines=frozenset(self._strays), short_lines=counts.short)
         with ExitStack() as stack:
             bar = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, desc=f"import {self.importer.feed}",
                                            file=sys.stderr, disable=not self.progress, leave=False))

@@ -12,7 +12,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.ingest.appointments_canonical import _instants as local_instants
+from bot.ingest.appointments_canonical import reject_unzoned
 from bot.ingest.base import FeedImporter
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, clinic_zones, provider_ids
 from bot.ingest.issues import ChunkIssues
@@ -49,7 +51,7 @@ def instants(p: pd.DataFrame, zones: pd.Series, issues: ChunkIssues) -> pd.DataF
     """UTC ``start_at``/``created_at``/``booked_at`` and the local ``slot_date``."""
     out = pd.DataFrame(index=p.index)
     start, day, problem = local_instants(p["start_at"], zones)
-    bad = p["start_at"].notna() & start.isna()
+    bad = p["start_at"].notna() & start.isna() & ~reject_unzoned(issues, p["clinic"], problem)
     issues.reject(bad, "invalid_start_at", problem[bad].where(day[bad].isna(), "start_at has no time of day"))
     out["start_at"], out["slot_date"] = start, day
     for name in ("created_at", "booked_at"):
@@ -80,9 +82,10 @@ class SlotsImporter(FeedImporter):
                  default_timezone: str | None = None) -> None:
         super().__init__()
         self.source, self.timezones, self.default_timezone = source, timezones or {}, default_timezone
+        self.clinics = ClinicKeys(self.timezones)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse(chunk, issues)
+        p = self.clinics.apply(parse(chunk, issues), issues, session)
         zones = clinic_zones(session, p["clinic"], self.timezones, self.default_timezone)
         out = p[["external_id", "duration_minutes", "appointment_type", "state"]].copy()
         out.insert(0, "source", self.source or self.file_format)

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.ingest.base import FeedImporter
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, item_ids, lot_ids
 from bot.ingest.issues import ChunkIssues
@@ -98,6 +99,7 @@ class _SupplyImporter(FeedImporter):
     def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None) -> None:
         super().__init__()
         self.source, self.timezones = source, timezones or {}
+        self.clinics = ClinicKeys(self.timezones)
 
     def _item_ids(self, session: Session, p: pd.DataFrame, issues: ChunkIssues) -> pd.Series:
         clinic = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
@@ -119,7 +121,7 @@ class SupplyItemsImporter(_SupplyImporter):
     formats = {"canonical": ("clinic", "sku", "name", "lead_time_days")}
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse_items(chunk, issues)
+        p = self.clinics.apply(parse_items(chunk, issues), issues, session)
         out = p.drop(columns=["clinic", "clinic_name"])
         out.insert(0, "clinic_id", clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones))
         return out
@@ -133,7 +135,7 @@ class LotsImporter(_SupplyImporter):
     formats = {"canonical": ("clinic", "sku", "lot_number", "expiry_date", "quantity_on_hand")}
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse_lots(chunk, issues)
+        p = self.clinics.apply(parse_lots(chunk, issues), issues, session)
         out = p[["lot_number", "expiry_date", "quantity_on_hand", "received_date"]].copy()
         out.insert(0, "item_id", self._item_ids(session, p, issues))
         return out
@@ -147,7 +149,7 @@ class StockImporter(_SupplyImporter):
     formats = {"canonical": ("clinic", "sku", "count_date", "on_hand")}
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse_stock(chunk, issues)
+        p = self.clinics.apply(parse_stock(chunk, issues), issues, session)
         out = p[["count_date", "on_hand"]].copy()
         out.insert(0, "item_id", self._item_ids(session, p, issues))
         return out
@@ -160,7 +162,7 @@ class InventoryImporter(_SupplyImporter):
     formats = {"canonical": ("tx_id", "clinic", "sku", "tx_date", "kind", "quantity")}
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse_inventory(chunk, issues)
+        p = self.clinics.apply(parse_inventory(chunk, issues), issues, session)
         out = p[["external_id", "tx_date", "kind", "quantity"]].copy()
         out.insert(0, "source", self.source or self.file_format)
         out["item_id"] = self._item_ids(session, p, issues)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.ingest.base import FeedImporter
 from bot.ingest.claims import pseudonyms
+from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
@@ -42,9 +43,10 @@ class SurveysImporter(FeedImporter):
                  timezones: dict[str, str] | None = None) -> None:
         super().__init__()
         self.pseudonym_key, self.source, self.timezones = pseudonym_key, source, timezones or {}
+        self.clinics = ClinicKeys(self.timezones)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = parse(chunk, issues)
+        p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "response_date", "provider_rating"]].copy()
         out.insert(0, "source", self.source or self.file_format)
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)

@@ -36,7 +36,10 @@ def _drop_lines(s: Session, drop_dir: Path | None) -> list[str]:
     lines = [f"Drop folder {drop_dir}: " + ("missing!" if waiting is None else f"{waiting} file(s) waiting.")]
     for d in s.scalars(select(DropFile).order_by(DropFile.id.desc()).limit(RECENT_DROPS)):
         what = (d.message or "").splitlines()[0][:300] if d.message else ""
-        lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {d.outcome}" + (f" — {what}" if what else ""))
+        if d.outcome == "partial":  # the message starts "imported with N rejected"
+            lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {what}")
+        else:
+            lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {d.outcome}" + (f": {what}" if what else ""))
     return lines
 
 

@@ -36,7 +36,7 @@ class DropFile(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     feed: Mapped[str | None] = mapped_column(String(32))
-    outcome: Mapped[str] = mapped_column(String(16))  # imported | failed
+    outcome: Mapped[str] = mapped_column(String(16))  # imported | partial (some rows rejected) | failed
     feed_load_id: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str | None] = mapped_column(Text)
     moved_to: Mapped[str | None] = mapped_column(Text)

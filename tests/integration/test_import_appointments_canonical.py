@@ -39,8 +39,10 @@ def test_time_zones_dates_and_line_numbers(sessions: sessionmaker[Session], tmp_
     path.write_text(CSV, encoding="utf-8")
     with session_scope(sessions) as session:
         summary = run_import(session, AppointmentsImporter("k", timezones=ZONES), path, progress=False)
+    # the organisation file lists north and berlin: "nowhere" (lines 6, 7) is an unknown clinic,
+    # rejected (its line-7 warning is on a rejected row, so no loaded row has a warning)
     assert (summary.file_format, summary.read, summary.imported, summary.rejected, summary.warned) == \
-        ("canonical", 8, 5, 3, 1)
+        ("canonical", 8, 4, 4, 0)
     with session_scope(sessions) as session:
         rows = {a.external_id: a for a in session.scalars(select(Appointment))}
         assert rows["A1"].appointment_at == datetime(2026, 3, 3, 4, 30)
@@ -50,8 +52,7 @@ def test_time_zones_dates_and_line_numbers(sessions: sessionmaker[Session], tmp_
         assert rows["A2"].appointment_at == datetime(2026, 3, 2, 13, 15) and rows["A2"].status == "no_show"
         assert rows["A2"].lead_days == 1 and rows["A2"].insurance_verified is False
         assert rows["A3"].appointment_at == datetime(2026, 7, 1, 6, 15) and rows["A3"].status == "late_cancelled"
-        assert rows["A6"].appointment_at is None and rows["A6"].appointment_date == date(2026, 3, 2)
-        assert rows["A6"].insurance_verified is None
+        assert "A5" not in rows and "A6" not in rows
         assert rows["A7"].appointment_at == datetime(2026, 3, 2, 10, 0)
         assert rows["A7"].appointment_type == "two\nline type"
         provider = session.scalars(select(Provider)).one()
@@ -60,10 +61,12 @@ def test_time_zones_dates_and_line_numbers(sessions: sessionmaker[Session], tmp_
         north = session.scalars(select(Clinic).where(Clinic.key == "north")).one()
         assert (north.name, north.timezone) == ("North Family Practice", "America/New_York")
         issues = {(i.line, i.severity, i.code): i.detail for i in session.scalars(select(ImportIssue))}
-    assert set(issues) == {(5, "reject", "invalid_appointment_date"), (6, "reject", "invalid_appointment_date"),
-                           (7, "warning", "invalid_boolean"), (10, "reject", "invalid_appointment_date")}
+    assert set(issues) == {(5, "reject", "invalid_appointment_date"), (6, "reject", "unknown_clinic"),
+                           (7, "reject", "unknown_clinic"), (7, "warning", "invalid_boolean"),
+                           (10, "reject", "invalid_appointment_date")}
     assert "DST" in issues[(5, "reject", "invalid_appointment_date")]
-    assert "--timezone" in issues[(6, "reject", "invalid_appointment_date")]
+    assert issues[(6, "reject", "unknown_clinic")].startswith("unknown clinic 'nowhere'")
+    assert "organisation file" in issues[(6, "reject", "unknown_clinic")]
 
 
 def test_default_timezone_option_places_unknown_clinics(sessions: sessionmaker[Session], tmp_path: Path) -> None:
@@ -87,8 +90,10 @@ def test_cli_prints_summary_and_rejects(db_url: str, tmp_path: Path, monkeypatch
     result = CliRunner().invoke(cli, ["import", "appointments", str(path), "--database", db_url, "--no-progress",
                                       "--timezone", "America/New_York"])
     assert result.exit_code == 0, result.output
-    # with --timezone every clinic has a zone: only A4 (DST gap) and A8 (bad date) are rejected
-    assert "read 8, imported 6, updated 0, unchanged 0, rejected 2, warnings 1" in result.output
+    # with --timezone every clinic has a zone: only A4 (DST gap) and A8 (bad date) are rejected;
+    # warned: line 7 (invalid boolean) and the first rows of the new clinics north, berlin, nowhere (2, 4, 6)
+    assert "read 8, imported 6, updated 0, unchanged 0, rejected 2, warnings 4" in result.output
+    assert "new clinic 'nowhere' created from line 6" in result.output
     rejects = pd.read_csv(tmp_path / "rejects" / "canonical.rejects.csv", dtype=str)
     assert rejects["appointment_id"].tolist() == ["A4", "A8"] and rejects["line"].tolist() == ["5", "10"]
     bad = tmp_path / "bad.csv"

@@ -24,7 +24,7 @@ def test_cli_remittances_and_claims(db_url: str, tmp_path: Path, monkeypatch: py
     remit.write_text(BODY)
     result = CliRunner().invoke(cli, ["import", "remittances", str(remit), "--clinic", "north", "--database", db_url])
     assert result.exit_code == 0, result.output
-    assert "read 2, imported 1, updated 0, unchanged 0, rejected 1" in result.output
+    assert "read 2 claims (CLP), imported 1, updated 0, unchanged 0, rejected 1" in result.output
     assert "segment 6" in result.output and "CLP03 'abc' is not an amount" in result.output
     assert (tmp_path / "rejects" / "r.rejects.csv").read_text().splitlines()[1].startswith("6,x12_segment,")
     claims = tmp_path / "c.csv"

@@ -96,7 +96,9 @@ def test_real_samples_record_problem_segments(sessions: sessionmaker[Session], s
     with session_scope(sessions) as s:
         summaries = {p.name: import_remittance_file(s, p, rejects_path=tmp_path / f"{p.name}.rejects.csv")
                      for p in files}
-    assert summaries[exhaustive.name].rejected == 5
+    # counts are claims: its one CLP is kept; the 5 problem segments (CAS 24, MIA 32, MOA 33, CAS 43,
+    # LQ 50: read off the file) are reject issues, not rejected claims
+    assert (summaries[exhaustive.name].read, summaries[exhaustive.name].rejected) == (1, 0)
     assert (tmp_path / f"{exhaustive.name}.rejects.csv").read_text().count("\n") == 1 + 23
     with session_scope(sessions) as s:
         load_id = s.scalar(select(FeedLoad.id).where(FeedLoad.source_name == str(exhaustive)))

@@ -46,13 +46,14 @@ def test_stray_quotes_reject_only_their_lines(sessions: sessionmaker[Session], t
     path.write_text("\n".join([HEADER, *LINES]) + "\n", encoding="utf-8")
     rejects_path = tmp_path / "r.csv"
     summary = load(sessions, path, rejects_path=rejects_path, parallel=parallel, chunksize=4)
-    assert (summary.read, summary.imported, summary.rejected, summary.warned) == (12, 10, 2, 1)
+    # warned: line 8 (age -1) and line 2, the first row of the new clinic MARIA ORTIZ
+    assert (summary.read, summary.imported, summary.rejected, summary.warned) == (12, 10, 2, 2)
     with session_scope(sessions) as session:
         issues = set(session.execute(select(ImportIssue.line, ImportIssue.code, ImportIssue.detail)))
         stored = set(session.scalars(select(Appointment.external_id)))
         clinics = set(session.scalars(select(Clinic.name)))
     assert {(line, code) for line, code, _ in issues} == {(6, "unbalanced_quote"), (8, "negative_age"),
-                                                          (13, "unbalanced_quote")}
+                                                          (13, "unbalanced_quote"), (2, "new_clinic")}
     assert {detail for _, code, detail in issues if code == "unbalanced_quote"} == {
         "a '\"' opens a field that never closes (line 6)", "a '\"' opens a field that never closes (line 13)"}
     assert stored == {str(5600000 + n) for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11)}
@@ -85,10 +86,11 @@ def test_quoted_field_over_two_lines_still_imports(sessions: sessionmaker[Sessio
     path = tmp_path / "appts.csv"
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     summary = load(sessions, path, rejects_path=tmp_path / "r.csv", parallel=parallel, chunksize=2)
-    assert (summary.read, summary.imported, summary.rejected, summary.warned) == (5, 5, 0, 1)
+    # warned: line 6 (age -1) and the first rows of the new clinics MARIA ORTIZ (2) and SANTA MARTHA (7)
+    assert (summary.read, summary.imported, summary.rejected, summary.warned) == (5, 5, 0, 3)
     assert summary.rejects_path is None
     with session_scope(sessions) as session:
         issues = set(session.execute(select(ImportIssue.line, ImportIssue.code)))
         stored = set(session.scalars(select(Appointment.external_id)))
-    assert issues == {(6, "negative_age")}
+    assert issues == {(6, "negative_age"), (2, "new_clinic"), (7, "new_clinic")}
     assert stored == {str(5600000 + n) for n in range(1, 6)}

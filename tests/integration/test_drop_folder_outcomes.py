@@ -1,0 +1,65 @@
+"""A dropped file nothing could be imported from (everything read was rejected) goes to
+``failed/`` with ``<name>.error.txt`` saying why, and status says "failed"; a file partly imported
+goes to ``done/`` and status says "imported with N rejected". Counts are read off the files."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.alerts.config import AlertSettings
+from bot.orgconfig import OrgConfig
+from bot.services.status import status_lines
+from jobs.drop_folder import run
+from jobs.runner import JobContext
+from storage.db import session_scope
+from storage.models import DropFile
+
+NOW = datetime(2026, 12, 5, 6, 0)
+ENVELOPE = "ST*835*0001~BPR*I*440*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20261201~N1*PR*ACME HEALTH~N1*PE*NORTH~"
+APPOINTMENTS = ("appointment_id,clinic,patient_id,appointment_at,status\n"
+                "A1,north,MRN0001,2026-12-01T09:30,completed\n"
+                "A2,north,MRN0002,2026-12-01T10:00,teleported\n"  # rejected: unknown status
+                "A3,north,MRN0003,2026-12-01T10:30,no_show\n")
+ALL_BAD = ("appointment_id,clinic,patient_id,appointment_at,status\n"
+           "B1,north,MRN0001,2026-12-01T09:30,teleported\n"
+           "B2,nowhere,MRN0002,2026-12-01T10:00,completed\n")  # not in the organisation file
+
+
+def test_outcomes_by_what_was_imported(engine: Engine, sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "remit-1201.835").write_text(ENVELOPE + "CLP*A1*1*100*100*0*12*P1~CLP*A2*1*200*2")  # truncated
+    (drop / "appointments-1201.csv").write_text(APPOINTMENTS)
+    (drop / "appointments-bad.csv").write_text(ALL_BAD)
+    old = NOW.timestamp() - 3600
+    for p in drop.iterdir():
+        os.utime(p, (old, old))
+    org = OrgConfig.model_validate({"clinics": [{"key": "north", "name": "North", "timezone": "America/New_York"}]})
+    ctx = JobContext(org=org, alerts=AlertSettings(), sessions=sessions, extra={"drop_dir": drop, "pseudonym_key": "k"})
+    result = run(ctx, None, NOW)
+    assert (result["imported"], result["failed"]) == (1, 2)
+    failed = sorted(p.name.split("-", 1)[1] for p in (drop / "failed").iterdir())
+    assert "remit-1201.835" in failed and "remit-1201.835.error.txt" in failed
+    assert "appointments-bad.csv" in failed and "appointments-bad.csv.error.txt" in failed
+    assert "appointments-bad.rejects.csv" in failed  # the rows to fix, beside the file
+    done = sorted(p.name.split("-", 1)[1] for p in (drop / "done").iterdir())
+    assert done == ["appointments-1201.csv", "appointments-1201.rejects.csv"]
+    why = next((drop / "failed").glob("*remit-1201.835.error.txt")).read_text()
+    assert why.startswith("nothing imported: all 2 claim(s) read were rejected")
+    assert "read 2 claims (CLP), imported 0" in why
+    why = next((drop / "failed").glob("*appointments-bad.csv.error.txt")).read_text()
+    assert why.startswith("nothing imported: all 2 row(s) read were rejected")
+    assert "unknown clinic 'nowhere'" in why and "unknown_outcome" in why
+    with session_scope(sessions) as s:
+        outcomes = dict(s.execute(select(DropFile.name, DropFile.outcome)).all())
+    assert outcomes == {"remit-1201.835": "failed", "appointments-1201.csv": "partial",
+                        "appointments-bad.csv": "failed"}
+    shown = "\n".join(status_lines(engine, sessions, clinics=1, drop_dir=drop))
+    assert "remit-1201.835: failed: nothing imported" in shown
+    assert "appointments-bad.csv: failed: nothing imported" in shown
+    assert "appointments-1201.csv: imported with 1 rejected — " in shown
