@@ -127,16 +127,22 @@ def train_line(summary: dict[str, Any]) -> str:
 @predict_cli.command("no-shows")
 def predict_cmd(start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD."),
                 end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD."),
-                clinic: str | None = typer.Option(None, "--clinic", help="Clinic key."),
+                clinic: str | None = typer.Option(None, "--clinic", help="Clinic key or name (\"maria ortiz\")."),
                 out: Path = typer.Option(..., "--out", help="CSV file to write."),
                 database: str | None = database_option()) -> None:
     """One row per appointment: stored appointment id and predicted no-show probability."""
+    from bot.clinic_names import find_clinic
     from bot.forecast.service import predict_window
-    from storage.db import session_scope
+    from bot.orgconfig import load_org_config
+    from storage.db import make_session_factory, session_scope
 
     first, last = _day(start, "--from"), _day(end, "--to")
     assert first is not None and last is not None
-    with user_errors(), session_scope(_sessions(database)) as s:
-        frame = predict_window(s, first, last, clinic)
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        org = load_org_config(settings.opsbot_config)
+        with session_scope(make_session_factory(engine_for(settings))) as s:
+            key = find_clinic(s, org, clinic).key if clinic else None  # the one clinic-name resolver
+            frame = predict_window(s, first, last, key)
     frame.to_csv(out, index=False)
-    typer.echo(f"wrote {len(frame)} appointments to {out}")
+    typer.echo(f"wrote {len(frame):,} appointments to {out}")
