@@ -59,8 +59,9 @@ def quiet_libraries(verbose: bool = False) -> None:
 
 
 def quiet_handlers() -> None:
-    """Put the terminal filter on the root logger's handlers (after ``logging.basicConfig``):
+    """Put the terminal filter on the root logger's stream handlers (after ``logging.basicConfig``):
     library and internal INFO lines hidden unless ``opsbot -v`` (issue 17). Idempotent."""
     for handler in logging.getLogger().handlers:
-        if _QUIET_INFO not in handler.filters:
+        # the terminal's handler only (``logging.basicConfig``'s), not a test harness's capture
+        if type(handler) is logging.StreamHandler and _QUIET_INFO not in handler.filters:
             handler.addFilter(_QUIET_INFO)
