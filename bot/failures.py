@@ -4,7 +4,7 @@ in ``bot.app`` (which chooses *where* the answer goes: into the modal for a view
 ephemeral ``response_url`` reply for a click or a command); workers through :func:`report`.
 
 - a typed error (:class:`~bot.errors.OpsBotError`, e.g. a hostile button value read through
-  ``bot.slack.payload``): its user-safe message, logged at INFO (an expected condition, not an error;
+  ``bot.slack.payload``): its user-safe message, logged at DEBUG (an expected condition, not an event;
   the message itself is not logged: it may quote what the person typed);
 - the data store down or hung (:func:`bot.store_health.store_unavailable`):
   :data:`~bot.errors.STORE_NOT_ANSWERING` (issue 14), logged as a warning without a trace;
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 def user_message(exc: BaseException, what: str) -> str:
     """The reply for ``exc`` raised while doing ``what`` (e.g. ``"/kpi"``), logged as above."""
     if isinstance(exc, OpsBotError):
-        log.info("%s: refused with %s", what, type(exc).__name__)
+        log.debug("%s: refused with %s", what, type(exc).__name__)
         return exc.user_message
     if store_unavailable(exc):
         log.warning("%s: data store unavailable (%s)", what, type(exc).__name__)

@@ -12,6 +12,7 @@ import typer
 from sqlalchemy import Engine
 
 from bot.errors import OpsBotError
+from bot.observability.quiet import quiet_handlers
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
 
@@ -25,6 +26,7 @@ def settings_or_exit(**overrides: object) -> Settings:
         raise typer.Exit(2) from None
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_handlers()
     return settings
 
 

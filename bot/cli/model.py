@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -60,20 +60,20 @@ def report_cmd(split: str | None = typer.Option(None, "--split", help="First sco
     with user_errors(), session_scope(_sessions(database)) as s:
         r = model_report(s, _day(split, "--split"))
     o = r.overall
-    typer.echo(f"no-show model: trained on {r.window_start}..{r.window_end} ({r.train_rows} appointments), "
-               f"scored from {r.split} ({o.n} appointments, {o.no_shows} no-shows)")
+    typer.echo(f"no-show model: trained on {r.window_start}..{r.window_end} ({r.train_rows:,} appointments), "
+               f"scored from {r.split} ({o.n:,} appointments, {o.no_shows:,} no-shows)")
     typer.echo(f"overall  AUC {_fmt(o.auc)}  PR-AUC {_fmt(o.pr_auc)}  Brier {o.brier:.4f} "
                f"(base-rate Brier {o.brier_baseline:.4f})  calibrated {'yes' if o.calibrated else 'NO'}  "
                f"shown to users {'yes' if r.shown else 'NO (does not beat its baseline)'}")
     typer.echo("calibration (deciles of predicted risk): decile  n  predicted  observed  gap")
     for d in o.deciles:
         flag = "" if d.n < 500 or d.gap <= 0.05 else "  > 5 points"
-        typer.echo(f"  {d.decile:2}  {d.n:7}  {d.predicted:7.1%}  {d.observed:7.1%}  {d.gap * 100:4.1f}{flag}")
+        typer.echo(f"  {d.decile:2}  {d.n:7,}  {d.predicted:7.1%}  {d.observed:7.1%}  {d.gap * 100:4.1f}{flag}")
     per = sorted(r.per_clinic.items(), key=lambda kv: -kv[1].n)
     if per and clinics:
         typer.echo("per clinic: key  n  AUC  PR-AUC  Brier")
         for key, sc in per[:clinics]:
-            typer.echo(f"  {key:24} {sc.n:6}  {_fmt(sc.auc)}  {_fmt(sc.pr_auc)}  {sc.brier:.4f}")
+            typer.echo(f"  {key:24} {sc.n:7,}  {_fmt(sc.auc)}  {_fmt(sc.pr_auc)}  {sc.brier:.4f}")
         if len(per) > clinics:
             typer.echo(f"  … {len(per) - clinics} more clinics (--clinics N)")
     if r.demand:
@@ -99,7 +99,7 @@ def _demand_lines(scores: list[DemandScore], clinics: int) -> None:
         typer.echo("per clinic: key  origins  days  MAE  naive MAE  improvement  shown")
     worst = sorted(scores, key=lambda d: d.improvement)
     for dm in worst[:clinics]:
-        typer.echo(f"  {dm.clinic:24} {dm.origins:3} {dm.days:5}  {dm.mae:7.2f}  {dm.naive_mae:7.2f}  "
+        typer.echo(f"  {dm.clinic:24} {dm.origins:3} {dm.days:6,}  {dm.mae:7.2f}  {dm.naive_mae:7.2f}  "
                    f"{dm.improvement:+6.0%}  {'yes' if dm.shown else 'NO (does not beat its baseline)'}")
     if clinics and len(worst) > clinics:
         typer.echo(f"  … {len(worst) - clinics} more clinics (--clinics N)")
@@ -114,22 +114,35 @@ def train_cmd(database: str | None = database_option()) -> None:
 
     with user_errors(), session_scope(_sessions(database)) as s:
         summary = train_and_store(s, utcnow())
-    typer.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+    typer.echo(train_line(summary))
+
+
+def train_line(summary: dict[str, Any]) -> str:
+    """``trained model 3 on 12,345 appointments (2026-01-01..2026-11-30): AUC 0.708, shown to users
+    yes``: the AUC to three places, counts with thousands separators (issue 5)."""
+    return (f"trained model {summary['model_id']} on {summary['rows']:,} appointments ({summary['window']}): "
+            f"AUC {_fmt(summary['auc'])}, shown to users {'yes' if summary['shown'] else 'NO (does not beat its baseline)'}")
 
 
 @predict_cli.command("no-shows")
 def predict_cmd(start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD."),
                 end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD."),
-                clinic: str | None = typer.Option(None, "--clinic", help="Clinic key."),
+                clinic: str | None = typer.Option(None, "--clinic", help="Clinic key or name (\"maria ortiz\")."),
                 out: Path = typer.Option(..., "--out", help="CSV file to write."),
                 database: str | None = database_option()) -> None:
     """One row per appointment: stored appointment id and predicted no-show probability."""
+    from bot.clinic_names import find_clinic
     from bot.forecast.service import predict_window
-    from storage.db import session_scope
+    from bot.orgconfig import load_org_config
+    from storage.db import make_session_factory, session_scope
 
     first, last = _day(start, "--from"), _day(end, "--to")
     assert first is not None and last is not None
-    with user_errors(), session_scope(_sessions(database)) as s:
-        frame = predict_window(s, first, last, clinic)
+    settings = settings_or_exit(DATABASE_URL=database)
+    with user_errors():
+        org = load_org_config(settings.opsbot_config)
+        with session_scope(make_session_factory(engine_for(settings))) as s:
+            key = find_clinic(s, org, clinic).key if clinic else None  # the one clinic-name resolver
+            frame = predict_window(s, first, last, key)
     frame.to_csv(out, index=False)
-    typer.echo(f"wrote {len(frame)} appointments to {out}")
+    typer.echo(f"wrote {len(frame):,} appointments to {out}")

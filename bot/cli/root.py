@@ -9,7 +9,7 @@ cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Clinic Ops B
 
 @cli.callback()
 def _options(verbose: bool = typer.Option(False, "-v", "--verbose",
-                                          help="Also show the libraries' INFO logs (Alembic, APScheduler, Bolt)")) -> None:
+                                          help="Also show INFO logs: the libraries' (Alembic, APScheduler, Bolt) and the bot's own")) -> None:
     """Clinic Ops Bot: clinic operations in Slack."""
     from bot.observability.quiet import quiet_libraries
 

@@ -111,7 +111,9 @@ def train_and_store(session: Session, now: datetime) -> dict[str, object]:
 def predict_window(session: Session, start: date, end: date, clinic_key: str | None = None) -> pd.DataFrame:
     """``appointment_id, probability`` for every appointment (not cancelled) with
     ``start <= appointment_date <= end``, from a model trained only on appointments before
-    ``start``. Raises UsageError for an empty or reversed window or an unknown clinic."""
+    ``start``. ``clinic_key`` is a stored key (callers resolve typed names with
+    :func:`bot.clinic_names.find_clinic`). Raises UsageError for an empty or reversed window or an
+    unknown clinic key."""
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}.")
     frame = q.appointment_frame(session)
@@ -122,7 +124,9 @@ def predict_window(session: Session, start: date, end: date, clinic_key: str | N
         clinics = q.clinic_table(session)
         match = clinics[clinics["key"] == clinic_key]
         if match.empty:
-            raise UsageError(f"Unknown clinic {clinic_key!r}; clinics: {', '.join(clinics['key'].head(20))}")
+            keys = list(clinics["key"])
+            more = f" and {len(keys) - 20} more" if len(keys) > 20 else ""
+            raise UsageError(f"Unknown clinic {clinic_key!r}; clinics: {', '.join(keys[:20])}{more}")
         rows = rows[rows["clinic_id"] == int(match["id"].iloc[0])]
     p = noshow.score(model, rows, frame) if len(rows) else np.zeros(0)
     return pd.DataFrame({"appointment_id": rows["id"].to_numpy(), "probability": np.round(p, 6)})

@@ -26,13 +26,42 @@ class _DropTokenUnusedNotice(logging.Filter):
 
 _TOKEN_NOTICE_FILTER = _DropTokenUnusedNotice()
 
+# the project's own INFO lines the person at the terminal asked for (where the server listens)
+KEEP_INFO = frozenset({"bot.cli.serve"})
+
+
+class _QuietInfo(logging.Filter):
+    """On the terminal's handlers: below WARNING only with ``-v`` or from :data:`KEEP_INFO`.
+
+    A handler filter, because Bolt copies the root level onto each logger it makes
+    (``slack_bolt.logger._configure_from_root``), so a level set on ``slack_bolt`` is undone for
+    ``slack_bolt.App``; and the project's own INFO lines (a refused input, a job run) are internal."""
+
+    verbose = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.verbose or record.levelno >= logging.WARNING or record.name in KEEP_INFO
+
+
+_QUIET_INFO = _QuietInfo()
+
 
 def quiet_libraries(verbose: bool = False) -> None:
     """Libraries log at WARNING and above; with ``verbose`` they follow the root level again
     (``OPSBOT_LOG_LEVEL``, INFO by default). Idempotent."""
     level = logging.NOTSET if verbose else logging.WARNING
+    _QUIET_INFO.verbose = verbose
     for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(level)
     bolt_app = logging.getLogger("slack_bolt.App")  # the logger slack_bolt.App warns on
     if _TOKEN_NOTICE_FILTER not in bolt_app.filters:
         bolt_app.addFilter(_TOKEN_NOTICE_FILTER)
+
+
+def quiet_handlers() -> None:
+    """Put the terminal filter on the root logger's stream handlers (after ``logging.basicConfig``):
+    library and internal INFO lines hidden unless ``opsbot -v`` (issue 17). Idempotent."""
+    for handler in logging.getLogger().handlers:
+        # the terminal's handler only (``logging.basicConfig``'s), not a test harness's capture
+        if type(handler) is logging.StreamHandler and _QUIET_INFO not in handler.filters:
+            handler.addFilter(_QUIET_INFO)

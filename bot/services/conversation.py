@@ -79,6 +79,8 @@ def _answer(session: Session, org: OrgConfig, reading: Reading, now: datetime, o
     result = answer(session, request, org, now=now, options=options)
     rendered = kpi_views.render_answer(result)
     line = views.answer_line(result)
+    if reading.corrected:  # a misspelt name is never used silently
+        line += " · misspelt name read as " + ", ".join(reading.corrected)
     return Reply(*views.with_reading(rendered, line, reading.alternatives, reading.text), state=reading.state())
 
 

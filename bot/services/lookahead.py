@@ -17,8 +17,8 @@ from bot.access.current import require
 from bot.access.policy import Permission
 from bot.errors import UsageError
 from bot.forecast import ahead
-from bot.forecast.grammar import USAGE, LookaheadRequest, parse_lookahead
-from bot.ideas.clinics import resolve_clinic
+from bot.forecast.grammar import LookaheadRequest, parse_lookahead, usage
+from bot.ideas.clinics import clinic_choices, resolve_clinic
 from bot.orgconfig import OrgConfig
 from bot.views import lookahead as views
 from storage.models import utcnow
@@ -37,16 +37,24 @@ def lookahead_reply(session: Session, org: OrgConfig, text: str, *, now: datetim
         UsageError: unknown words, unknown clinic, no clinic named.
         PermissionDenied: the high-risk list asked by someone without the front-desk role.
     """
-    request = parse_lookahead(text)
+    request = parse_lookahead(text, lambda: example_clinic(session, org))
     if request is None:
         return None
     return _answer(session, org, request, now or utcnow())
 
 
+def example_clinic(session: Session, org: OrgConfig) -> str:
+    """One of the organisation's own clinics for an example (its key; the first by name)."""
+    choices = clinic_choices(session, org)
+    return choices[0][0] if choices else "<clinic>"
+
+
 def _answer(session: Session, org: OrgConfig, request: LookaheadRequest, now: datetime) -> LookaheadReply:
     clinic = resolve_clinic(session, org, request.clinic)
     if clinic is None:
-        raise UsageError(f"Name the clinic, e.g. `/kpi {request.question} tomorrow clinic aspen`.\n{USAGE}")
+        example = example_clinic(session, org)
+        raise UsageError(f"Name the clinic, e.g. `/kpi {request.question} tomorrow clinic {example}`.\n"
+                         f"{usage(example)}")
     day = request.on or ahead.local_day(now, clinic.timezone, request.days_ahead or 0)
     if request.question == "demand":
         cfg = org.clinic(clinic.key)

@@ -203,3 +203,30 @@ def test_demand_alert_only_from_a_forecast_that_beat_its_baseline(seeded) -> Non
         too_early = evaluate_clinic(s, clinic, settings, early, ["demand_capacity"])
     assert [r.rule for r in now_ok] == ["demand_capacity"]
     assert too_early == []
+
+
+def test_multi_word_clinic_names_in_lookahead_and_predict(seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A clinic typed by its full name (several words, any case) means the same clinic as its key,
+    in ``/kpi demand clinic …`` and in ``opsbot predict no-shows --clinic …`` (one resolver)."""
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+
+    sessions, _ = seeded
+    with session_scope(sessions) as s:
+        key, name = s.execute(select(Clinic.key, Clinic.name).order_by(Clinic.key)).first()
+        assert len(name.split()) > 1  # the generator's names: "<place> <kind>"
+        by_name = lookahead_reply(s, OrgConfig(), f"demand clinic {name.lower()}", now=NOW)
+        by_key = lookahead_reply(s, OrgConfig(), f"demand clinic {key}", now=NOW)
+        assert by_name is not None and by_key is not None and by_name.ephemeral[1] == by_key.ephemeral[1]
+        start = END - timedelta(days=6)
+        want = len(predict_window(s, start, END, key))
+    url = sessions.kw["bind"].url.render_as_string(hide_password=False)
+    out = tmp_path / "risk.csv"
+    result = CliRunner().invoke(cli, ["predict", "no-shows", "--from", str(start), "--to", str(END), "--clinic",
+                                      name.upper(), "--out", str(out), "--database", url])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {want:,} appointments" in result.output and want > 0
+    unknown = CliRunner().invoke(cli, ["predict", "no-shows", "--from", str(start), "--to", str(END), "--clinic",
+                                       "zzqx", "--out", str(out), "--database", url])
+    assert unknown.exit_code == 2 and "Unknown clinic 'zzqx'" in unknown.output

@@ -67,3 +67,28 @@ def test_bolt_token_notice_is_dropped(monkeypatch: pytest.MonkeyPatch, caplog: p
     quiet_libraries(verbose=True)  # dropped even with -v
     build()
     assert notice not in caplog.messages
+
+
+def test_internal_info_hidden_and_no_roles_warning_once(tmp_path: Path) -> None:
+    """Issue 17: ``jobs run`` prints no ``INFO opsbot.jobs`` line, ``ask`` no ``INFO bot.failures …
+    refused`` line (a refused input is not a log event for the CLI user), and the no-roles warning
+    comes at most once; ``-v`` shows the internal lines again."""
+    db = f"sqlite:///{tmp_path}/internal.db"
+    assert opsbot(tmp_path, "db", "upgrade", "--database", db).returncode == 0
+    run = opsbot(tmp_path, "jobs", "run", "retention", "--database", db)
+    assert run.returncode == 0, run.stdout
+    assert " INFO " not in run.stdout and '"job": "retention"' in run.stdout
+    verbose = opsbot(tmp_path, "-v", "jobs", "run", "retention", "--database", db)
+    assert "INFO opsbot.jobs job retention" in verbose.stdout
+    ask = opsbot(tmp_path, "ask", "/kpi no-show-rate clinic nowhere", "--database", db)
+    assert ask.returncode == 0, ask.stdout
+    assert " INFO " not in ask.stdout and "refused with" not in ask.stdout
+    assert ask.stdout.count("no roles configured") <= 1
+
+
+def test_model_train_line_rounds_and_separates() -> None:
+    from bot.cli.model import train_line
+
+    line = train_line({"model_id": 3, "rows": 110527, "auc": 0.7077809846384181, "shown": True,
+                       "window": "2016-04-29..2016-06-08"})
+    assert "AUC 0.708" in line and "110,527 appointments" in line and "0.70778" not in line

@@ -107,3 +107,48 @@ def test_command_round_trips_through_the_documented_grammar(q):
     assert request.kpi_id == r.kpi and request.clinic == r.clinic and request.payer == r.payer and request.by == r.by
     today = date(2026, 10, 14)
     assert request.period.resolve(today).start == r.period.resolve(today).start
+
+
+# A misspelt name is never used silently (issue: "Seasde" answered for Seaside with no "did you
+# mean"). Expected readings come from the questions themselves: which letters were changed.
+@pytest.mark.parametrize("q, clinic, name", [
+    ("no show rate at hihland last week", "highland", "Highland Primary Care"),  # a letter dropped
+    ("no show rate at higland last week", "highland", "Highland Primary Care"),  # a letter dropped
+    ("no show rate at riversidde last week", "riverside", "Riverside Primary Care"),  # a letter added
+    ("no show rate at lincoln parc last week", "lincoln-park", "Lincoln Park Health Center"),  # two words, one letter changed
+])
+def test_misspelt_name_is_asked_back_with_a_button(q, clinic, name):
+    r = read(q, V, NOW)
+    assert r.status == "clarify" and r.message == f"Did you mean {name}?"
+    assert r.options[0].label == name
+    assert r.options[0].patch["clinic"] == clinic and r.options[0].patch["kpi"] == "no-show-rate"
+    assert r.options[0].patch["period"]["text"] == "last week"
+
+
+@pytest.mark.parametrize("q, clinic, name", [
+    ("no show rate hihgland last week", "highland", "Highland Primary Care"),  # "gh" swapped
+    ("no show rate at lincoln prak last week", "lincoln-park", "Lincoln Park Health Center"),  # second word
+    ("no show rate at malpe grove last week", "maple-grove", "Maple Grove Internal Medicine"),  # first word
+])
+def test_swapped_letters_are_read_and_said(q, clinic, name):
+    r = read(q, V, NOW)
+    assert r.status == "answer" and r.clinic == clinic and r.corrected == [name]
+
+
+def test_exact_and_partial_names_are_not_flagged():
+    assert read("no show rate at highland last week", V, NOW).corrected == []
+    assert read("no-show rate at maple last month", V, NOW).corrected == []
+
+
+def test_multi_word_name_misspelt_in_its_last_word_is_one_name():
+    """"maria ortis" was "I didn't understand 'ortis'": the two words are one misspelt name."""
+    from bot.kpi.reader.vocab import build_vocabulary
+
+    v = build_vocabulary([("maria-ortiz", "MARIA ORTIZ", "America/Sao_Paulo"),
+                          ("jardim-da-penha", "JARDIM DA PENHA", "America/Sao_Paulo")], [], [])
+    asked = read("no-show rate at maria ortis in may 2016", v, NOW)
+    assert asked.status == "clarify" and asked.message == "Did you mean MARIA ORTIZ?"
+    assert asked.options[0].patch["clinic"] == "maria-ortiz"
+    got = read("no-show rate at maria otriz in may 2016", v, NOW).to_json(v, NOW)  # "ti" swapped
+    assert (got["status"], got["clinic"], got["start"], got["end"]) == ("answer", "maria-ortiz", "2016-05-01", "2016-05-31")
+    assert read("no-show rate at jardim da pena", v, NOW).status == "clarify"  # a letter dropped

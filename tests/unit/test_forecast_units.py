@@ -86,6 +86,11 @@ def test_third_next_available_projection() -> None:
     ("Expected no shows today at aspen", "expected-no-shows", 0, "aspen"),
     ("high-risk in 3 days clinic north", "high-risk", 3, "north"),
     ("demand clinic riverside", "demand", 1, "riverside"),
+    # names of several words (issue: "I don't know the words 'tomorrow clinic maria ortiz'")
+    ("expected-no-shows tomorrow clinic maria ortiz", "expected-no-shows", 1, "maria ortiz"),
+    ("demand clinic seaside internal medicine", "demand", 1, "seaside internal medicine"),
+    ("expected-no-shows clinic maria ortiz tomorrow", "expected-no-shows", 1, "maria ortiz"),
+    ("high-risk in 3 days at cedar hill", "high-risk", 3, "cedar hill"),
 ])
 def test_grammar(text: str, question: str, days: int, clinic: str) -> None:
     r = parse_lookahead(text)
@@ -100,6 +105,12 @@ def test_grammar_dates_and_errors() -> None:
         parse_lookahead("expected-no-shows 2026-02-30 clinic north")
     with pytest.raises(UsageError, match="don't know the words"):
         parse_lookahead("expected-no-shows next fortnight clinic north")
+
+
+def test_usage_names_the_organisations_clinic() -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_lookahead("expected-no-shows next fortnight clinic north", lambda: "seaside")
+    assert "`/kpi demand clinic seaside`" in str(caught.value) and "aspen" not in str(caught.value)
 
 
 def _history() -> pd.DataFrame:

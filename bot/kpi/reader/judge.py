@@ -42,6 +42,10 @@ def entities_or_ask(names: list[NameHit], vocab: Vocabulary, base: Reading) -> d
                        else f"By “{h.words}” do you mean {label(next(iter(ents)), vocab)}?")
             return Reading(status="clarify", text=base.text, options=_options(list(ents), vocab), message=message)
         e = next(iter(ents))
+        if h.how == "fuzzy":  # misspelt beyond a swap of two letters: never used silently
+            others = [o for o in h.others if o.kind == e.kind][:MAX_BUTTONS - 1]
+            return Reading(status="clarify", text=base.text, message=f"Did you mean {label(e, vocab)}?",
+                           options=[Option(label(o, vocab), {o.kind: o.key}) for o in [e, *others]])
         if e.kind in picked and picked[e.kind] != e:
             return Reading(status="clarify", text=base.text,
                            message=f"You named two {e.kind}s; I answer one at a time, or by {e.kind}.",

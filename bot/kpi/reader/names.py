@@ -4,6 +4,12 @@ breakdowns are masked out with ``\\x00``).
 Exact phrases first (longest n-gram wins: "maple grove internal medicine", "dr kwame santos"), then
 weak ones (one word of a two-word place, a bare surname), then misspellings (rapidfuzz). Every
 look-up says how sure it is; the reader asks back on anything less than one clear entity.
+
+A misspelling is never used silently ("a wrong number is the worst thing it can do"): one that is
+only two neighbouring letters swapped (``saeside``, ``malpe grove``: the same letters as the name,
+the commonest typing slip) is read as the name and the answer says so (``how="swap"``); any other
+edit (``seasde``, ``maria ortis``) is asked back, "Did you mean …?" (``how="fuzzy"``). A misspelt
+word after a name's first word (``maria`` + ``ortis``) is matched with it, as one name.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ NOT_NAMES = FILLER | {"worst", "best", "highest", "lowest", "most", "least", "to
 
 @dataclass
 class NameHit:
-    """``entities`` the words at ``start:end`` may mean; ``how``: exact | weak | fuzzy."""
+    """``entities`` the words at ``start:end`` may mean; ``how``: exact | weak | kind | swap (two
+    neighbouring letters swapped: read, and said so) | fuzzy (any other misspelling: asked back)."""
 
     start: int
     end: int
@@ -67,25 +74,50 @@ def find_names(text: str, vocab: Vocabulary) -> tuple[list[NameHit], list[Unknow
     unknown: list[Unknown] = []
     for seg in _tokens(text):
         words = [w for w, _, _ in seg]
-        i, run = 0, []
+        i, run, after_hit = 0, [], -1  # after_hit: the index just past the last hit in this segment
         while i < len(words):
             hit = _exact(seg, i, vocab)
             if hit is None:
                 if words[i] not in NOT_NAMES:
                     run.append(i)
                 elif run:
-                    unknown.extend(_unknowns(seg, run, vocab, hits))
+                    unknown.extend(_flush(seg, run, vocab, hits, after_hit))
                     run = []
                 i += 1
                 continue
             if run:
-                unknown.extend(_unknowns(seg, run, vocab, hits))
+                unknown.extend(_flush(seg, run, vocab, hits, after_hit))
                 run = []
             hits.append(hit)
             i += len(hit.words.split())
+            after_hit = i
         if run:
-            unknown.extend(_unknowns(seg, run, vocab, hits))
+            unknown.extend(_flush(seg, run, vocab, hits, after_hit))
     return hits, unknown
+
+
+def _flush(seg: list[tuple[str, int, int]], run: list[int], vocab: Vocabulary, hits: list[NameHit],
+           after_hit: int) -> list[Unknown]:
+    """:func:`_unknowns`, but a run right after a name's first word (``maria`` | ``ortis``) is first
+    tried with it as one misspelt name (``maria ortis`` ≈ ``maria ortiz``)."""
+    if after_hit == run[0] and hits and hits[-1].how in ("weak", "exact"):
+        prev = hits[-1]
+        start = next(k for k, (_, s, _) in enumerate(seg) if s == prev.start)
+        for end in range(len(run), 0, -1):
+            joined: list[NameHit] = []
+            _unknowns(seg, list(range(start, run[0])) + run[:end], vocab, joined, merge_only=True)
+            if joined and joined[0].entities <= prev.entities:
+                hits[-1] = joined[0]
+                return _unknowns(seg, run[end:], vocab, hits) if run[end:] else []
+    return _unknowns(seg, run, vocab, hits)
+
+
+def swapped(typed: str, name: str) -> bool:
+    """``typed`` is ``name`` with exactly one pair of neighbouring letters swapped."""
+    if len(typed) != len(name) or typed == name:
+        return False
+    diff = [k for k, (a, b) in enumerate(zip(typed, name, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == name[diff[1]] and typed[diff[1]] == name[diff[0]]
 
 
 def _exact(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> NameHit | None:
@@ -102,8 +134,9 @@ def _exact(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> NameHi
 
 
 def _unknowns(seg: list[tuple[str, int, int]], run: list[int], vocab: Vocabulary,
-              hits: list[NameHit]) -> list[Unknown]:
-    """Split a run of unexplained words: accepted misspellings become hits, the rest Unknowns."""
+              hits: list[NameHit], *, merge_only: bool = False) -> list[Unknown]:
+    """Split a run of unexplained words: accepted misspellings become hits (``swap`` or
+    ``fuzzy``), the rest Unknowns (none with ``merge_only``)."""
     words = [seg[i][0] for i in run]
     phrase = " ".join(words)
     before = seg[run[0] - 1][0] if run[0] > 0 else ""
@@ -112,14 +145,19 @@ def _unknowns(seg: list[tuple[str, int, int]], run: list[int], vocab: Vocabulary
         return [Unknown(phrase, False, False, [])]
     scored = process.extract(phrase, list(vocab.index), scorer=OSA.normalized_similarity, limit=8, score_cutoff=CLOSE)
     by_entity: dict[Entity, float] = {}
+    best_key: dict[Entity, str] = {}
     for key, score, _ in scored:
         for e in vocab.index[key]:
-            by_entity[e] = max(by_entity.get(e, 0.0), score)
+            if score > by_entity.get(e, 0.0):
+                by_entity[e], best_key[e] = score, key
     ranked = sorted(by_entity.items(), key=lambda kv: -kv[1])
     if ranked and ranked[0][1] >= ACCEPT and len(phrase) >= 5 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1] - 0.06):
         best = ranked[0][0]
-        hits.append(NameHit(seg[run[0]][1], seg[run[-1]][2], phrase, frozenset({best}), "fuzzy",
+        hits.append(NameHit(seg[run[0]][1], seg[run[-1]][2], phrase, frozenset({best}),
+                            "swap" if swapped(phrase, best_key[best]) else "fuzzy",
                             frozenset(e for e, s in ranked[1:4] if s >= CLOSE)))
+        return []
+    if merge_only:
         return []
     return [Unknown(phrase, before in BEFORE_NAME or after in AFTER_CLINIC, before in ("dr", "doctor"),
                     [e for e, _ in ranked[:4]])]

@@ -109,9 +109,10 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
         reading.clinic = home_clinic
         reading.alternatives.append(Option("All clinics instead", {"clinic": None}))
     for hit in names:
-        if hit.how == "fuzzy":
-            kind = next(iter(hit.entities)).kind
-            reading.alternatives += [Option(e.name, {kind: e.key}) for e in hit.others if e.kind == kind][:3]
+        if hit.how == "swap":  # read as the name, and the answer says so (bot.kpi.reader.names)
+            e = next(iter(hit.entities))
+            reading.corrected.append(e.name)
+            reading.alternatives += [Option(o.name, {e.kind: o.key}) for o in hit.others if o.kind == e.kind][:3]
     return check(reading, vocab)
 
 

@@ -28,7 +28,8 @@ class Option:
 class Reading:
     """``status``: answer | clarify | refuse | help | list | define | scorecard. For clarify and
     refuse, ``message`` says why and ``options`` are the buttons; for answers, ``alternatives``
-    are close other readings offered as one-click corrections. Names are keys of the vocabulary."""
+    are close other readings offered as one-click corrections, and ``corrected`` the names read from
+a misspelling (shown with the answer). Names are keys of the vocabulary."""
 
     status: str
     kpi: str | None = None
@@ -43,6 +44,7 @@ class Reading:
     options: list[Option] = field(default_factory=list)
     alternatives: list[Option] = field(default_factory=list)
     text: str = ""
+    corrected: list[str] = field(default_factory=list)  # names read from a misspelling (swapped letters)
 
     def patched(self, patch: dict[str, Any]) -> Reading:
         """This reading with ``patch`` applied (keys of FIELDS, ``period``/``compare`` as dicts)."""
@@ -53,7 +55,7 @@ class Reading:
         if "compare_shift" in patch:
             changes["compare_shift"] = patch["compare_shift"]
         status = patch.get("status") or ("scorecard" if self.status == "scorecard" else "answer")
-        return replace(self, status=status, message="", options=[], alternatives=[], **changes)
+        return replace(self, status=status, message="", options=[], alternatives=[], corrected=[], **changes)
 
     def state(self) -> dict[str, Any]:
         """The reading as plain JSON-able data (thread context, button values)."""

@@ -19,6 +19,7 @@ a database that is down or hung makes the acknowledgement say so instead of wait
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -58,14 +59,20 @@ def make_resolver(app: App, ctx: AppContext) -> RoleResolver:
     return resolver
 
 
+@functools.cache
+def _warn_no_roles() -> None:
+    """Once per process (issue 17): every ``opsbot ask`` and every replica's app would repeat it."""
+    log.warning("no roles configured (OPSBOT_CONFIG roles:): only everyone-level actions are allowed "
+                "until an admin is configured")
+
+
 def install(app: App, ctx: AppContext) -> RoleResolver:
     """Install the guard middleware on ``app``; returns the role resolver (also ``ctx.access``)."""
     resolver = make_resolver(app, ctx)
     ctx.access = resolver  # type: ignore[attr-defined]  # read by handlers.admin
     changes.install(ctx.sessions)
     if not getattr(ctx.org, "roles", None) or not ctx.org.roles.grants():
-        log.warning("no roles configured (OPSBOT_CONFIG roles:): only everyone-level actions are allowed "
-                    "until an admin is configured")
+        _warn_no_roles()
     original = app.dispatch
 
     def dispatch(req: Any) -> BoltResponse:
