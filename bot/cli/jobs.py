@@ -10,6 +10,7 @@ import typer
 
 from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
 from bot.cli.root import cli
+from bot.observability.quiet import service_logging
 from bot.settings import Settings
 
 jobs_cli = typer.Typer(no_args_is_help=True, help="Scheduled jobs (alerts, delivery, digest).")
@@ -125,6 +126,7 @@ def scheduler(database: str | None = database_option(),
     from jobs.scheduler import ALERTS_MISFIRE_S, build_scheduler
 
     settings = settings_or_exit(DATABASE_URL=database)
+    service_logging()
     configure_logging(settings.log_level, settings.log_format)
     metrics = Metrics()
     holder: dict[str, object] = {}

@@ -8,6 +8,7 @@ import typer
 
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
 from bot.cli.root import cli
+from bot.observability.quiet import service_logging
 from bot.settings import require
 from bot.slack.compat import check_compatible
 from storage.db import make_session_factory
@@ -30,6 +31,7 @@ def serve_command(
     from bot.slack.server import readiness, serve
 
     settings = settings_or_exit(DATABASE_URL=database)
+    service_logging()
     pseudonym_key_or_exit(settings, dev_key)
     configure_logging(settings.log_level, settings.log_format)  # JSON lines with the request id
     with user_errors():
@@ -53,6 +55,7 @@ def socket_command(database: str | None = database_option(), dev_key: bool = DEV
     from bot.slack.socket_mode import make_socket_handler
 
     settings = settings_or_exit(DATABASE_URL=database)
+    service_logging()
     pseudonym_key_or_exit(settings, dev_key)
     with user_errors():
         check_compatible("slack_bolt", "slack_sdk")  # the internals bot/slack/compat.py reaches into

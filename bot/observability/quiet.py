@@ -38,9 +38,12 @@ class _QuietInfo(logging.Filter):
     ``slack_bolt.App``; and the project's own INFO lines (a refused input, a job run) are internal."""
 
     verbose = False
+    service = False  # a long-running process (serve, socket, scheduler): its own INFO lines are its log
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return self.verbose or record.levelno >= logging.WARNING or record.name in KEEP_INFO
+        if self.verbose or record.levelno >= logging.WARNING or record.name in KEEP_INFO:
+            return True
+        return self.service and record.name.split(".", 1)[0] not in LIBRARY_LOGGERS
 
 
 _QUIET_INFO = _QuietInfo()
@@ -56,6 +59,12 @@ def quiet_libraries(verbose: bool = False) -> None:
     bolt_app = logging.getLogger("slack_bolt.App")  # the logger slack_bolt.App warns on
     if _TOKEN_NOTICE_FILTER not in bolt_app.filters:
         bolt_app.addFilter(_TOKEN_NOTICE_FILTER)
+
+
+def service_logging() -> None:
+    """For ``opsbot serve``, ``socket`` and ``scheduler``: the operator's log keeps the project's own
+    INFO lines (deliveries, job runs, refused requests); the libraries' stay hidden unless ``-v``."""
+    _QUIET_INFO.service = True
 
 
 def quiet_handlers() -> None:
