@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from bot.asking import ask
 from bot.settings import load_settings
+from devtools.asking import ask
 from storage.db import make_engine
 
 NAMES = ("john", "smith", "whitfield", "jane doe")

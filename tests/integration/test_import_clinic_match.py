@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import ImportSummary, run_import
+from bot.ingest.base import ImportSummary
 from bot.ingest.claims import ClaimsImporter
 from bot.ingest.ledger import ArImporter
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, ArSnapshot, Claim, Clinic, ImportIssue
 from storage.reference import ensure_clinics

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest.appointments import AppointmentsImporter
-from bot.ingest.base import run_import
 from bot.ingest.remittances import import_remittance_file
+from bot.ingest.runner import run_import
 from storage.db import session_scope
 from storage.models import Appointment, ImportIssue
 
