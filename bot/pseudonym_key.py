@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.errors import ConfigurationError
 from bot.settings import DEVELOPMENT_PSEUDONYM_KEY, Settings
 
+MIN_KEY_CHARACTERS = 32  # 32 hex digits = 128 bits; token_hex(32) gives 64
 MAKE_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
 DEV_NOTICE = ("using the public development pseudonym key (--dev-key / OPSBOT_DEV_PSEUDONYM_KEY): "
               "for demos and tests only; anyone can reverse these pseudonyms")
@@ -28,10 +29,17 @@ def require_pseudonym_key(settings: Settings, dev_switch: bool = False) -> str:
 
     Raises:
         ConfigurationError: no own key is set and neither ``dev_switch`` nor
-            ``OPSBOT_DEV_PSEUDONYM_KEY`` allows the development key.
+            ``OPSBOT_DEV_PSEUDONYM_KEY`` allows the development key; or the key is shorter than
+            :data:`MIN_KEY_CHARACTERS`.
     """
     if not uses_development_key(settings):
-        return settings.secret("pseudonym_key") or ""
+        key = settings.secret("pseudonym_key") or ""
+        if len(key) < MIN_KEY_CHARACTERS:
+            raise ConfigurationError(
+                f"OPSBOT_PSEUDONYM_KEY is {len(key)} characters long; use at least {MIN_KEY_CHARACTERS} (a random "
+                f"key of 128 bits or more, NIST SP 800-107 §5.3.4 for HMAC keys). Make one with `{MAKE_KEY}`. If data "
+                "was already imported with the short key, re-import it after changing the key (the pseudonyms change).")
+        return key
     if dev_switch or settings.dev_pseudonym_key:
         return DEVELOPMENT_PSEUDONYM_KEY
     raise ConfigurationError(

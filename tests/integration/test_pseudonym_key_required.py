@@ -59,3 +59,14 @@ def test_serve_and_socket_without_a_key_stop(no_key: Path, command: list[str]) -
     switched = CliRunner().invoke(cli, [*command, "--dev-key"])
     # past the key check: the next missing setting (Slack tokens) is what stops it now
     assert "public development pseudonym key" in switched.output and "Missing setting" in switched.output
+
+
+def test_a_short_key_is_refused_with_its_length(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A key of 5 characters is guessable: refused, naming its length and the minimum (32)."""
+    from bot.errors import ConfigurationError
+    from bot.pseudonym_key import require_pseudonym_key
+    from bot.settings import load_settings
+
+    with pytest.raises(ConfigurationError, match=r"is 5 characters long; use at least 32"):
+        require_pseudonym_key(load_settings(OPSBOT_PSEUDONYM_KEY="short"))
+    assert require_pseudonym_key(load_settings(OPSBOT_PSEUDONYM_KEY="9f1c" * 8)) == "9f1c" * 8

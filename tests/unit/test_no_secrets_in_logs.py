@@ -25,7 +25,7 @@ from storage.db import make_engine, make_session_factory
 TOKEN = "xoxb-SECRETTOKEN-7f3a9e"
 SIGNING = "SIGNINGSECRET-91bd44"
 APP_TOKEN = "xapp-APPSECRET-5521"
-PSEUDO = "PSEUDOKEY-c0ffee77"
+PSEUDO = "PSEUDOKEY-c0ffee77-5e1f-4b0a-9d3c-7a2e81f4"  # at least 32 characters, as required
 SECRETS = (TOKEN, SIGNING, APP_TOKEN, PSEUDO)
 
 
