@@ -66,6 +66,8 @@ def compliance_snapshot(session: Session, clinic_id: int) -> list[ComplianceSnap
 
 
 def last_feed_loads(session: Session) -> dict[str, datetime | None]:
-    """Feed name → latest finished load (naive UTC), over every feed ever loaded."""
-    rows = session.execute(select(FeedLoad.feed, func.max(FeedLoad.finished_at)).group_by(FeedLoad.feed)).all()
+    """Feed name → latest finished load that brought data (naive UTC; a file whose every row was
+    rejected does not count, :meth:`FeedLoad.delivered`), over every feed ever loaded."""
+    rows = session.execute(select(FeedLoad.feed, func.max(FeedLoad.finished_at)).where(FeedLoad.delivered())
+                           .group_by(FeedLoad.feed)).all()
     return {feed: last for feed, last in rows}

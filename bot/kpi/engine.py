@@ -86,7 +86,8 @@ def local_today(tz: str, now: datetime | None = None) -> date:
 
 def as_of(session: Session, kpi: KpiDef) -> datetime | None:
     """When the KPI's feeds were last loaded: the latest ``FeedLoad.finished_at`` among them."""
-    return session.execute(select(func.max(FeedLoad.finished_at)).where(FeedLoad.feed.in_(kpi.feeds))).scalar()
+    return session.execute(select(func.max(FeedLoad.finished_at))
+                           .where(FeedLoad.feed.in_(kpi.feeds), FeedLoad.delivered())).scalar()
 
 
 def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: datetime | None = None,

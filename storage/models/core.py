@@ -15,8 +15,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models.base import Base, utcnow
 
@@ -128,6 +130,12 @@ class FeedLoad(Base):
     data_min_date: Mapped[date | None] = mapped_column(Date)
     data_max_date: Mapped[date | None] = mapped_column(Date)
     rejects_path: Mapped[str | None] = mapped_column(Text)
+
+    @classmethod
+    def delivered(cls) -> ColumnElement[bool]:
+        """SQL condition: the load brought data, i.e. it did not reject every row it read (a failed
+        file is not a delivery: it neither makes a feed fresh nor moves a KPI's "as of")."""
+        return or_(cls.rows_rejected == 0, cls.rows_read > cls.rows_rejected)
 
 
 class ImportIssue(Base):

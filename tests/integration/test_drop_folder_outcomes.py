@@ -63,3 +63,22 @@ def test_outcomes_by_what_was_imported(engine: Engine, sessions: sessionmaker[Se
     assert "remit-1201.835: failed: nothing imported" in shown
     assert "appointments-bad.csv: failed: nothing imported" in shown
     assert "appointments-1201.csv: imported with 1 rejected — " in shown
+
+
+def test_a_file_rejected_whole_makes_no_feed_fresh(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    """A load that rejected every row it read is a failed file, not a delivery: the stale-data rule
+    and a KPI's "as of" keep the last load that brought data."""
+    from bot.alerts.data import last_feed_loads
+    from storage.models import FeedLoad
+
+    good, failed = datetime(2026, 3, 1, 6, 0), datetime(2026, 3, 5, 6, 0)
+    with session_scope(sessions) as s:
+        s.add_all([FeedLoad(feed="remittances", source_name="good.835", finished_at=good, rows_read=4, rows_imported=4),
+                   FeedLoad(feed="remittances", source_name="cut.835", finished_at=failed, rows_read=3,
+                            rows_rejected=3),
+                   FeedLoad(feed="claims", source_name="part.csv", finished_at=failed, rows_read=5, rows_imported=2,
+                            rows_rejected=3)])
+    with session_scope(sessions) as s:
+        loads = last_feed_loads(s)
+    assert loads["remittances"] == good  # the failed file on 5 March does not count
+    assert loads["claims"] == failed  # a partly imported file does
