@@ -9,11 +9,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.errors import ConfigurationError
-from bot.ingest.base import FeedImporter, ImportSummary
-from bot.ingest.clinic_keys import ClinicKeys
+from bot.ingest.base import ImportSummary
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, payer_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.keyed import ClinicFeedImporter
 from bot.ingest.remittance_store import link_remittances_to_claims
 from bot.privacy import pseudonymise
 from storage.models import Claim
@@ -64,7 +64,7 @@ def pseudonyms(ids: pd.Series, key: str) -> pd.Series | None:
     return pseudonymise(ids, key)
 
 
-class ClaimsImporter(FeedImporter):
+class ClaimsImporter(ClinicFeedImporter):
     """Import claims; natural key ``(source, external_id)``; links waiting remittances on finish."""
 
     feed = "claims"
@@ -75,15 +75,14 @@ class ClaimsImporter(FeedImporter):
 
     def __init__(self, pseudonym_key: str, *, source: str | None = None,
                  timezones: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.pseudonym_key, self.source, self.timezones = pseudonym_key, source, timezones or {}
-        self.clinics = ClinicKeys(self.timezones)
+        super().__init__(source=source, timezones=timezones)
+        self.pseudonym_key = pseudonym_key
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "patient_control_number", "service_date", "created_date", "submitted_date",
                  "charge_cents", "scrubber_edits", "manually_touched", "clean"]].copy()
-        out.insert(0, "source", self.source or self.file_format)
+        out = self.with_source(out)
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
         out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
         out["payer_id"] = payer_ids(session, p["payer"], p["payer_name"])

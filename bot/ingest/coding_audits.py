@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from bot.ingest.base import FeedImporter
-from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import CodingAudit
 
 
@@ -35,21 +34,16 @@ def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return validate_frame_with(parse, frame)
 
 
-class CodingAuditsImporter(FeedImporter):
+class CodingAuditsImporter(ClinicFeedImporter):
     feed = "coding_audits"
     model = CodingAudit
     date_column = "audit_date"
     formats = {"canonical": ("audit_id", "clinic", "audit_date", "codes_audited", "codes_matched")}
 
-    def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.source, self.timezones = source, timezones or {}
-        self.clinics = ClinicKeys(self.timezones)
-
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "audit_date", "codes_audited", "codes_matched", "method"]].copy()
-        out.insert(0, "source", self.source or self.file_format)
+        out = self.with_source(out)
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
         out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
         return out

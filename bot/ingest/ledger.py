@@ -11,11 +11,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.ingest.base import FeedImporter
-from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, payer_ids
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import ArSnapshot, Claim, LedgerEntry
 
 KINDS = {"charge", "payer_payment", "patient_payment", "refund", "contractual_adjustment",
@@ -47,7 +46,7 @@ def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return validate_frame_with(parse, frame)
 
 
-class LedgerImporter(FeedImporter):
+class LedgerImporter(ClinicFeedImporter):
     """Import ledger entries; natural key ``(source, external_id)``."""
 
     feed = "ledger"
@@ -55,15 +54,10 @@ class LedgerImporter(FeedImporter):
     date_column = "posted_date"
     formats = {"canonical": ("entry_id", "clinic", "posted_date", "kind", "amount")}
 
-    def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.source, self.timezones = source, timezones or {}
-        self.clinics = ClinicKeys(self.timezones)
-
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "posted_date", "service_date", "kind", "amount_cents", "at_service"]].copy()
-        out.insert(0, "source", self.source or self.file_format)
+        out = self.with_source(out)
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
         out["payer_id"] = payer_ids(session, p["payer"], p["payer_name"])
         out["claim_id"] = _claim_ids(session, p["claim"])
@@ -98,7 +92,7 @@ def validate_ar_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return validate_frame_with(parse_ar, frame)
 
 
-class ArImporter(FeedImporter):
+class ArImporter(ClinicFeedImporter):
     """Import net A/R snapshots; natural key ``(clinic_id, as_of_date)`` (a later load replaces)."""
 
     feed = "ar"
@@ -106,11 +100,6 @@ class ArImporter(FeedImporter):
     natural_key = ("clinic_id", "as_of_date")
     date_column = "as_of_date"
     formats = {"canonical": ("clinic", "as_of_date", "net_ar")}
-
-    def __init__(self, *, timezones: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.timezones = timezones or {}
-        self.clinics = ClinicKeys(self.timezones)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse_ar(chunk, issues), issues, session)

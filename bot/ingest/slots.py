@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.ingest.appointments_canonical import _instants as local_instants
 from bot.ingest.appointments_canonical import reject_unzoned
-from bot.ingest.base import FeedImporter
-from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, clinic_zones, provider_ids
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import Slot, SlotState
 
 STATES = {s.value for s in SlotState}
@@ -71,7 +70,7 @@ def validate_frame(frame: pd.DataFrame, timezone: str = "UTC") -> tuple[pd.DataF
     return validate_frame_with(both, frame)
 
 
-class SlotsImporter(FeedImporter):
+class SlotsImporter(ClinicFeedImporter):
     feed = "slots"
     model = Slot
     date_column = "slot_date"
@@ -80,15 +79,14 @@ class SlotsImporter(FeedImporter):
 
     def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None,
                  default_timezone: str | None = None) -> None:
-        super().__init__()
-        self.source, self.timezones, self.default_timezone = source, timezones or {}, default_timezone
-        self.clinics = ClinicKeys(self.timezones)
+        super().__init__(source=source, timezones=timezones)
+        self.default_timezone = default_timezone
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         zones = clinic_zones(session, p["clinic"], self.timezones, self.default_timezone)
         out = p[["external_id", "duration_minutes", "appointment_type", "state"]].copy()
-        out.insert(0, "source", self.source or self.file_format)
+        out = self.with_source(out)
         out = out.join(instants(p, zones, issues))
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones, self.default_timezone)
         out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])

@@ -8,11 +8,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from bot.ingest.base import FeedImporter
-from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, item_ids, lot_ids
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.keyed import ClinicFeedImporter
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.models import InventoryTransaction, StockCount, SupplyItem, SupplyLot
 
@@ -95,12 +94,7 @@ def validate_inventory_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     return validate_frame_with(parse_inventory, frame)
 
 
-class _SupplyImporter(FeedImporter):
-    def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.source, self.timezones = source, timezones or {}
-        self.clinics = ClinicKeys(self.timezones)
-
+class _SupplyImporter(ClinicFeedImporter):
     def _item_ids(self, session: Session, p: pd.DataFrame, issues: ChunkIssues) -> pd.Series:
         clinic = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
         ids = item_ids(session, clinic, p["sku"])
@@ -164,7 +158,7 @@ class InventoryImporter(_SupplyImporter):
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse_inventory(chunk, issues), issues, session)
         out = p[["external_id", "tx_date", "kind", "quantity"]].copy()
-        out.insert(0, "source", self.source or self.file_format)
+        out = self.with_source(out)
         out["item_id"] = self._item_ids(session, p, issues)
         out["lot_id"] = lot_ids(session, out["item_id"], p["lot_number"])
         unknown = p["lot_number"].notna() & out["item_id"].notna() & out["lot_id"].isna()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from bot.ingest.base import FeedImporter
 from bot.ingest.claims import pseudonyms
-from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.feed_fields import Fields, validate_frame_with
 from bot.ingest.feed_refs import clinic_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import SurveyResponse
 
 
@@ -33,7 +32,7 @@ def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return validate_frame_with(parse, frame)
 
 
-class SurveysImporter(FeedImporter):
+class SurveysImporter(ClinicFeedImporter):
     feed = "surveys"
     model = SurveyResponse
     date_column = "response_date"
@@ -41,14 +40,13 @@ class SurveysImporter(FeedImporter):
 
     def __init__(self, pseudonym_key: str = "", *, source: str | None = None,
                  timezones: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.pseudonym_key, self.source, self.timezones = pseudonym_key, source, timezones or {}
-        self.clinics = ClinicKeys(self.timezones)
+        super().__init__(source=source, timezones=timezones)
+        self.pseudonym_key = pseudonym_key
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "response_date", "provider_rating"]].copy()
-        out.insert(0, "source", self.source or self.file_format)
+        out = self.with_source(out)
         out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
         out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
         out["patient_pseudonym"] = pseudonyms(p["patient_id"], self.pseudonym_key)
