@@ -17,25 +17,16 @@ import argparse
 import time
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 
 def generated(clinics: int, days: int, seed: int, end: date) -> tuple[pd.DataFrame, dict[int, str], dict[int, str]]:
     """Appointment frame (``clinic_id, booked_at, appointment_date, status``), keys and zones of a
     network generated in memory."""
-    from devtools.seed import SeedParams, generate, rows
+    from devtools.seed import SeedParams
+    from devtools.seed.frames import appointment_frame
 
-    net = generate(SeedParams(clinics=clinics, days=days, seed=seed, end_date=end))
-    c = net["clinics"]
-    zones = c["timezone"].to_numpy(dtype=object)
-    ids = np.arange(1, len(c) + 1)
-    a = rows.appointments(net["appointments"], zones, ids, np.arange(1, len(net["providers"]) + 1),
-                          np.full(len(net["patients"]), "-", dtype=object))
-    frame = a[["clinic_id", "booked_at", "appointment_date", "status"]].copy()
-    frame["appointment_date"] = pd.to_datetime(frame["appointment_date"])
-    frame["booked_at"] = pd.to_datetime(frame["booked_at"])
-    return frame, dict(zip(ids.tolist(), c["key"], strict=True)), dict(zip(ids.tolist(), zones, strict=True))
+    return appointment_frame(SeedParams(clinics=clinics, days=days, seed=seed, end_date=end))
 
 
 def stored(url: str) -> tuple[pd.DataFrame, dict[int, str], dict[int, str]]:

@@ -20,18 +20,10 @@ END = date(2025, 11, 30)
 @pytest.fixture(scope="module")
 def network() -> tuple[pd.DataFrame, dict[int, str]]:
     seed = pytest.importorskip("devtools.seed")
-    from devtools.seed import rows
+    from devtools.seed.frames import appointment_frame
 
-    net = seed.generate(seed.SeedParams(clinics=6, days=160, seed=23, end_date=END))
-    c = net["clinics"]
-    zones = c["timezone"].to_numpy(dtype=object)
-    ids = np.arange(1, len(c) + 1)
-    a = rows.appointments(net["appointments"], zones, ids, np.arange(1, len(net["providers"]) + 1),
-                          np.full(len(net["patients"]), "-", dtype=object))
-    frame = a[["clinic_id", "booked_at", "appointment_date", "status"]].copy()
-    frame["appointment_date"] = pd.to_datetime(frame["appointment_date"])
-    frame["booked_at"] = pd.to_datetime(frame["booked_at"])
-    return frame, dict(zip(ids.tolist(), zones, strict=True))
+    frame, _, zones = appointment_frame(seed.SeedParams(clinics=6, days=160, seed=23, end_date=END))
+    return frame, zones
 
 
 def _visits(frame: pd.DataFrame, cid: int) -> pd.Series:
