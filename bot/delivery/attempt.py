@@ -19,6 +19,7 @@ from bot.delivery.channels import SPACING, take_turn
 from bot.delivery.claim import renew
 from bot.delivery.history import METADATA_TYPE, find_landed
 from bot.delivery.outcome import Outcome, classify
+from bot.views.notices import context_note
 from storage.db import session_scope
 from storage.models import Delivery
 
@@ -164,7 +165,7 @@ def _fallback(ctx: Sending, row: Row, args: dict[str, Any], channel: str | None,
     except Exception as exc:  # noqa: BLE001
         raise _FallbackFailed(classify(exc)) from exc
     note = f":warning: I could not post this to <#{channel}> ({why}); sending it to you instead."
-    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+    blocks = [context_note(note)]
     dm = dict(args, channel=im, text=f"{note}\n{args.get('text', '')}",
               blocks=blocks + list(args.get("blocks") or []))
     dm.pop("thread_ts", None)

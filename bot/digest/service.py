@@ -18,6 +18,7 @@ from bot.errors import UsageError
 from bot.ids import Action
 from bot.orgconfig import OrgConfig
 from bot.views.bounded import page_of
+from bot.views.notices import text_section
 from core.text import name_list
 from storage.models import DigestSubscription
 
@@ -26,7 +27,7 @@ MAX_REPLIES = 5  # a response_url takes up to 5 replies (slack.md)
 
 
 def _text(text: str) -> Reply:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], text
+    return [text_section(text)], text
 
 
 def describe(view: subs.SubscriptionView) -> str:

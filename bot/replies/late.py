@@ -14,6 +14,9 @@ from typing import Any
 
 from slack_bolt.context.respond import Respond
 
+from bot.views.limits import MESSAGE_BLOCKS
+from bot.views.notices import text_section
+
 log = logging.getLogger(__name__)
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 MARGIN = timedelta(minutes=1)  # the post itself takes time; do not race the expiry
@@ -41,5 +44,5 @@ class LateResponder:
             return None
         about = f" (`{self.asked}`)" if self.asked else ""
         apology = f":hourglass: {APOLOGY}{about}. Here is the answer."
-        dm_blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": apology}}, *(blocks or [])][:50]
+        dm_blocks = [text_section(apology), *(blocks or [])][:MESSAGE_BLOCKS]
         return self.client.chat_postMessage(channel=self.user_id, text=f"{apology}\n{text}"[:3000], blocks=dm_blocks)

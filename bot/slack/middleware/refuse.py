@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltResponse
 
+from bot.views.notices import notice_modal
+
 if TYPE_CHECKING:
     from bot.context import AppContext
 
@@ -20,9 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def notice_view(message: str) -> dict[str, Any]:
-    return {"type": "modal", "title": {"type": "plain_text", "text": "Not allowed"},
-            "close": {"type": "plain_text", "text": "Close"},
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": message[:3000]}}]}
+    return notice_modal("Not allowed", message)
 
 
 def refusal(ctx: AppContext, req: Any, body: dict[str, Any], message: str, *, rejected: bool = False) -> BoltResponse:
