@@ -34,6 +34,12 @@ def pseudonym(identifier: str, key: str | bytes) -> str:
     return hmac.digest(_key_bytes(key), identifier.strip().encode("utf-8"), hashlib.sha256).hex()[:PSEUDONYM_LENGTH]
 
 
+def key_fingerprint(key: str | bytes) -> str:
+    """64 hex digits that identify the pseudonym ``key`` without revealing it (HMAC-SHA256 of a
+    fixed label under the key, RFC 2104): stored to notice an import under another key."""
+    return hmac.digest(_key_bytes(key), b"opsbot/pseudonym-key-check/v1", hashlib.sha256).hex()
+
+
 def pseudonymise(identifiers: pd.Series, key: str | bytes) -> pd.Series:
     """Pseudonym per value of ``identifiers`` (text); nulls stay null. Same index as the input.
 

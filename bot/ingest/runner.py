@@ -37,8 +37,10 @@ from bot.ingest.prepare import ChunkPreparer, Prepared
 from bot.ingest.quotes import unbalanced_quote_lines
 from bot.ingest.short_rows import short_records
 from bot.phi_echo import echo, scrub
+from bot.privacy import key_fingerprint
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
+from storage.key_check import other_key_since
 from storage.models import FeedLoad, ImportIssue, utcnow
 
 CHUNK_ROWS = 50_000  # rows per chunk, in one process
@@ -82,6 +84,7 @@ class ImportRun:
         self._strays: dict[int, str] = {}  # line -> raw text of lines with a quote that never closes
 
     def run(self) -> ImportSummary:
+        self._same_pseudonym_key()
         load = FeedLoad(feed=self.importer.feed, source_name=str(self.path)[:300], file_format=self.importer.file_format)
         self.session.add(load)
         self.session.flush()
@@ -89,6 +92,22 @@ class ImportRun:
         with load_cache(self.session):
             self._run(load)
         return self.summary
+
+    def _same_pseudonym_key(self) -> None:
+        """Refuse a pseudonymising import under another key than the stored pseudonyms' (the
+        first such import records the key's fingerprint).
+
+        Raises:
+            ImportFormatError: the key differs (nothing is imported)."""
+        key = getattr(self.importer, "pseudonym_key", "")
+        if not key:
+            return
+        since = other_key_since(self.session, key_fingerprint(key), utcnow())
+        if since is not None:
+            raise ImportFormatError(
+                f"OPSBOT_PSEUDONYM_KEY is not the key this database's patient pseudonyms were made with (that "
+                f"key was first used {since:%Y-%m-%d %H:%M} UTC): these patients' visits would not link to their "
+                "earlier ones. Set the original key, or import into a new database. Nothing was imported.")
 
     def _run(self, load: FeedLoad) -> None:
         self.importer.begin(self.session)

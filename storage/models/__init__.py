@@ -18,6 +18,7 @@ from storage.models.core import (
     ImportIssue,
     Payer,
     Provider,
+    PseudonymKeyCheck,
 )
 from storage.models.digests import DigestRun, DigestSubscription  # noqa: F401  (issue 7: digests)
 from storage.models.forecast import ForecastModel  # noqa: F401  (issue 20: look-ahead models)
@@ -54,7 +55,7 @@ from storage.models.scheduling import ScheduleTemplate, Slot, SlotState
 __all__ = [
     "Appointment", "AppointmentDaily", "AppointmentStatus", "ArSnapshot", "Base", "Claim", "Clinic", "CodingAudit",
     "ComplianceItem", "FeedLoad", "ImportIssue", "InventoryTransaction", "LedgerEntry", "Payer",
-    "Provider", "Remittance", "RemittanceAdjustment", "RemittanceServiceLine", "ScheduleTemplate",
+    "Provider", "PseudonymKeyCheck", "Remittance", "RemittanceAdjustment", "RemittanceServiceLine", "ScheduleTemplate",
     "Slot", "SlotState", "StockCount", "SupplyItem", "SupplyLot", "SurveyResponse", "utcnow",
     "Idea", "IdeaComment", "IdeaStateChange", "IdeaVote", "PdsaCycle", "PdsaUpdate",
 ]

@@ -138,6 +138,17 @@ class FeedLoad(Base):
         return or_(cls.rows_rejected == 0, cls.rows_read > cls.rows_rejected)
 
 
+class PseudonymKeyCheck(Base):
+    """A fingerprint of the pseudonym key the stored pseudonyms were made with (one row; never the
+    key itself: HMAC-SHA256 of a fixed label under the key, ``bot.privacy.key_fingerprint``)."""
+
+    __tablename__ = "pseudonym_key_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    first_used_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ImportIssue(Base):
     """A rejected row or a data-quality warning, by line number. Never holds raw patient data."""
 

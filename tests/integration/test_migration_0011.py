@@ -15,7 +15,8 @@ ADDED = {"sms_reminder", "age_band", "scholarship", "hypertension", "diabetes", 
 
 def test_one_head_after_0010_i20(db_url: str) -> None:
     script = ScriptDirectory.from_config(migrate.alembic_config(db_url))
-    assert script.get_heads() == ["0011_i20_fields"]
+    assert script.get_heads() == ["0012_key_check"]  # 0012 (the pseudonym key check) follows 0011
+    assert script.get_revision("0012_key_check").down_revision == "0011_i20_fields"
     assert script.get_revision("0011_i20_fields").down_revision == "0010_i20"
 
 
