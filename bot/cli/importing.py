@@ -51,7 +51,17 @@ def run_file_import(settings: Settings, importer: FeedImporter, path: Path, *, f
     note_rejects_retention(settings, summary)
     for line in summary.lines():
         typer.echo(line)
+    exit_if_nothing_loaded([summary])
     return summary
+
+
+def exit_if_nothing_loaded(summaries: list[ImportSummary]) -> None:
+    """Exit with status 1 when a file had rows and every one was rejected (the summary is already
+    printed), so a script or cron job can tell the load failed; 0 otherwise."""
+    if any(s.rejected and not (s.imported or s.updated or s.unchanged) for s in summaries):
+        typer.secho("error: nothing was imported from a file: every row was rejected (reasons above)",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
 
 
 def note_rejects_retention(settings: Settings, summary: ImportSummary) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
-from bot.cli.importing import REJECTS_HELP, import_cli, note_rejects_retention, run_file_import
+from bot.cli.importing import REJECTS_HELP, exit_if_nothing_loaded, import_cli, note_rejects_retention, run_file_import
 from bot.ingest.base import FeedImporter
 from bot.ingest.registry import CSV_FEEDS, Feed, importer_class
 from bot.orgconfig import load_org_config
@@ -53,6 +53,7 @@ def remittances(
     pseudonym_key_or_exit(settings)  # 835s name patients: same rule as every import
     engine = engine_for(settings)
     zones = _zones(settings) if clinic else {}
+    summaries = []
     try:
         for path in paths:
             with user_errors(), session_scope(make_session_factory(engine)) as session:
@@ -61,8 +62,10 @@ def remittances(
             note_rejects_retention(settings, summary)
             for line in summary.lines():
                 typer.echo(line)
+            summaries.append(summary)
     finally:
         engine.dispose()
+    exit_if_nothing_loaded(summaries)
 
 
 def _command(name: str, feed: Feed) -> None:

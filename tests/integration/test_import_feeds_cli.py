@@ -41,3 +41,18 @@ def test_cli_remittances_and_claims(db_url: str, tmp_path: Path, monkeypatch: py
         engine.dispose()
     result = CliRunner().invoke(cli, ["import", "surveys", str(claims), "--database", db_url, "--no-progress"])
     assert result.exit_code == 2 and "header not recognised as a surveys file" in result.output
+
+
+def test_cli_exits_1_when_every_row_is_rejected(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose 2 rows are both rejected (a date that does not exist, a charge that is not a number)
+    is a failed load: the summary is printed and the exit status is 1, so cron can tell."""
+    from bot.cli import cli
+
+    monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    claims = tmp_path / "bad.csv"
+    claims.write_text("claim_id,clinic,service_date,created_date,charge\n"
+                      "C1,north,2026-13-45,2026-03-01,10\nC2,north,2026-03-01,2026-03-01,abc\n")
+    result = CliRunner().invoke(cli, ["import", "claims", str(claims), "--database", db_url, "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "imported 0" in result.output and "rejected 2" in result.output
