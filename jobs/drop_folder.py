@@ -7,9 +7,11 @@ header (exactly one feed's columns). Each file is imported in its own transactio
 (with ``<name>.error.txt`` saying why: also when rows were rejected and none imported), owner-only
 (files 0600, created folders 0700: they hold patient data; ``jobs.drop_storage``); ``done/`` is
 purged of files older than ``OPSBOT_DROP_DONE_RETENTION_DAYS`` (30) on each run. The
-outcome is a ``drop_files`` row, shown by ``/opsbot status`` and ``opsbot status``. Files still
-being written (modified in the last ``SETTLE_S`` seconds), hidden files and ``*.part``/``*.tmp``
-are left for the next run. The feed loads it produces are what the ``stale_data`` alert watches,
+outcome is a ``drop_files`` row, shown by ``/opsbot status`` and ``opsbot status``. Hidden files
+and ``*.part``/``*.tmp`` are left alone; files still being written (modified in the last
+``SETTLE_S`` seconds) are left for the next run and said so, by name, in the run's summary
+(``still_being_written``: what ``opsbot jobs run drop_folder`` prints and the job's INFO line).
+The feed loads it produces are what the ``stale_data`` alert watches,
 so when files stop arriving the alert fires.
 """
 
@@ -107,11 +109,25 @@ def _fail(path: Path, folder: Path, now: datetime, message: str, summary: Import
     return moved
 
 
-def pending(folder: Path, now_s: float) -> list[Path]:
-    """Files ready to import, oldest first."""
+def pending(folder: Path, now_s: float) -> tuple[list[Path], list[Path]]:
+    """(files ready to import, oldest first; files still being written: changed less than
+    ``SETTLE_S`` seconds before ``now_s`` (epoch seconds), by name). Hidden files and
+    ``*.part``/``*.tmp`` are in neither: they are declared unfinished by their writer."""
     files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-             and p.suffix.lower() not in (".part", ".tmp") and now_s - p.stat().st_mtime >= SETTLE_S]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+             and p.suffix.lower() not in (".part", ".tmp")]
+    ready = sorted((p for p in files if now_s - p.stat().st_mtime >= SETTLE_S),
+                   key=lambda p: (p.stat().st_mtime, p.name))
+    return ready, sorted((p for p in files if p not in ready), key=lambda p: p.name)
+
+
+def settling_note(names: list[str]) -> str:
+    """What the operator is told of files left because they were still being written ('' for none):
+    names only (a file name is the practice's label, never its contents)."""
+    if not names:
+        return ""
+    what = "1 file skipped" if len(names) == 1 else f"{len(names)} files skipped"
+    return (f"{what}: still being written (changed less than {SETTLE_S:g} s ago); "
+            f"{'it' if len(names) == 1 else 'they'} will be imported on the next run: {', '.join(names)}")
 
 
 def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
@@ -124,7 +140,8 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
     days = int(ctx.extra.get("drop_done_retention_days") or DEFAULT_DONE_RETENTION_DAYS)
     purged = len(purge_done(folder / "done", now, days))
     done = failed = 0
-    for path in pending(folder, time.time()):
+    ready, settling = pending(folder, time.time())
+    for path in ready:
         feed, load_id, message = None, None, None
         try:
             feed = recognise(path)
@@ -147,7 +164,10 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
         with session_scope(ctx.sessions) as s:
             s.add(DropFile(name=path.name[:300], feed=feed, outcome=outcome, feed_load_id=load_id or None,
                            message=message, moved_to=str(moved), at=now))
-    return {"imported": done, "failed": failed, "purged": purged}
+    result: dict[str, Any] = {"imported": done, "failed": failed, "purged": purged}
+    if settling:
+        result["still_being_written"] = settling_note([p.name for p in settling])
+    return result
 
 
 SPECS = (JobSpec(JOB_ID, run, "import files from the drop folder (OPSBOT_DROP_DIR)"),)
