@@ -10,11 +10,12 @@ from typing import Any
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import OpsBotError
 from bot.observability.quiet import quiet_handlers
 from bot.settings import Settings, load_settings
-from storage.db import make_engine
+from storage.db import make_engine, session_scope
 
 
 def settings_or_exit(**overrides: object) -> Settings:
@@ -106,3 +107,22 @@ def pseudonym_key_or_exit(settings: Settings, dev_switch: bool | None = None) ->
     if uses_development_key(settings):
         typer.secho(f"warning: {DEV_NOTICE}", fg=typer.colors.YELLOW, err=True)
     return key
+
+
+def refuse_other_pseudonym_key(sessions: sessionmaker[Session], key: str, command: str) -> None:
+    """Stop ``command`` with one message (exit 2) when ``key`` is not the pseudonym key the
+    database's recorded fingerprint is of (``bot.pseudonym_key_check``). A database with none yet,
+    or one not answering or not migrated yet (the command's own readiness check speaks of that),
+    passes silently."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.pseudonym_key_check import refuse_other_key  # bot.privacy: numpy and pandas, for three commands
+
+    if not key:
+        return
+    with user_errors():
+        try:
+            with session_scope(sessions) as session:
+                refuse_other_key(session, key, f"{command} was not started.")
+        except SQLAlchemyError:
+            return

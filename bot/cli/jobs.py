@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.common import database_option, engine_for, refuse_other_pseudonym_key, settings_or_exit, user_errors
 from bot.cli.root import cli
 from bot.observability.quiet import service_logging
 from bot.settings import Settings
@@ -135,6 +135,8 @@ def scheduler(database: str | None = database_option(),
         if not settings.oauth_enabled:
             require(settings, "slack_bot_token")
         ctx = job_context(settings)
+        # the drop folder imports under this key: a database of another key's pseudonyms stops here
+        refuse_other_pseudonym_key(ctx.sessions, settings.secret("pseudonym_key") or "", "opsbot scheduler")
 
         def on_gain() -> None:
             if holder.get("sched"):

@@ -22,6 +22,7 @@ def seed(
 ) -> None:
     """Generate clinics, schedules, appointments, claims, remittances, ledger, supplies, compliance,
     audits and surveys (with planted events for every alert type unless --quiet), and print what was made."""
+    from bot.pseudonym_key_check import record_key
     from devtools.seed import SeedParams, seed_database
     from storage.db import make_session_factory, session_scope
 
@@ -35,9 +36,11 @@ def seed(
         params = SeedParams(clinics=clinics, days=days, seed=seed_value, end_date=end, plant_events=not quiet)
         engine = engine_for(settings)
         try:
+            key = settings.secret("pseudonym_key") or ""
             with session_scope(make_session_factory(engine)) as session:
-                report = seed_database(session, params, pseudonym_key=settings.secret("pseudonym_key") or "",
-                                       progress=progress)
+                if key:  # the seeded pseudonyms' key, as an import records it (another key's database: refused)
+                    record_key(session, key, "Nothing was seeded.")
+                report = seed_database(session, params, pseudonym_key=key, progress=progress)
         finally:
             engine.dispose()
     for line in report.lines():

@@ -6,7 +6,14 @@ import logging
 
 import typer
 
-from bot.cli.common import database_option, engine_for, pseudonym_key_or_exit, settings_or_exit, user_errors
+from bot.cli.common import (
+    database_option,
+    engine_for,
+    pseudonym_key_or_exit,
+    refuse_other_pseudonym_key,
+    settings_or_exit,
+    user_errors,
+)
 from bot.cli.root import cli
 from bot.observability.quiet import service_logging
 from bot.settings import require
@@ -32,14 +39,16 @@ def serve_command(
 
     settings = settings_or_exit(DATABASE_URL=database)
     service_logging()
-    pseudonym_key_or_exit(settings, dev_key)
+    key = pseudonym_key_or_exit(settings, dev_key)
     configure_logging(settings.log_level, settings.log_format)  # JSON lines with the request id
     with user_errors():
         check_compatible("slack_bolt", "slack_sdk", "waitress")  # the internals bot/slack/compat.py reaches into
         # OAuth mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) takes tokens from the installations
         require(settings, "slack_signing_secret", *(() if settings.oauth_enabled else ("slack_bot_token",)))
         engine = engine_for(settings, check_schema=False, serving=True)
-        app = create_app(settings, engine, make_session_factory(engine), http_mode=True)
+        sessions = make_session_factory(engine)
+        refuse_other_pseudonym_key(sessions, key, "opsbot serve")
+        app = create_app(settings, engine, sessions, http_mode=True)
         check_compatible("slack_bolt", app=app)
     ready, details = readiness(engine)
     if not ready:
@@ -56,12 +65,14 @@ def socket_command(database: str | None = database_option(), dev_key: bool = DEV
 
     settings = settings_or_exit(DATABASE_URL=database)
     service_logging()
-    pseudonym_key_or_exit(settings, dev_key)
+    key = pseudonym_key_or_exit(settings, dev_key)
     with user_errors():
         check_compatible("slack_bolt", "slack_sdk")  # the internals bot/slack/compat.py reaches into
         require(settings, "slack_app_token", "slack_bot_token")
         engine = engine_for(settings, check_schema=False, serving=True)
-        app = create_app(settings, engine, make_session_factory(engine), http_mode=False)
+        sessions = make_session_factory(engine)
+        refuse_other_pseudonym_key(sessions, key, "opsbot socket")
+        app = create_app(settings, engine, sessions, http_mode=False)
         check_compatible("slack_bolt", app=app)
         handler = make_socket_handler(app, settings)
     from bot.replies.sweeper import Sweeper, client_for_app

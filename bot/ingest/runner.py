@@ -38,6 +38,7 @@ from bot.ingest.quotes import unbalanced_quote_lines
 from bot.ingest.short_rows import short_records
 from bot.phi_echo import echo, scrub
 from bot.privacy import key_fingerprint
+from bot.pseudonym_key_check import other_key_message
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
 from storage.key_check import other_key_since
@@ -104,10 +105,7 @@ class ImportRun:
             return
         since = other_key_since(self.session, key_fingerprint(key), utcnow())
         if since is not None:
-            raise ImportFormatError(
-                f"OPSBOT_PSEUDONYM_KEY is not the key this database's patient pseudonyms were made with (that "
-                f"key was first used {since:%Y-%m-%d %H:%M} UTC): these patients' visits would not link to their "
-                "earlier ones. Set the original key, or import into a new database. Nothing was imported.")
+            raise ImportFormatError(other_key_message(since, "Nothing was imported."))
 
     def _run(self, load: FeedLoad) -> None:
         self.importer.begin(self.session)

@@ -86,8 +86,8 @@ def coding_audits(p: SeedParams, providers: pd.DataFrame) -> pd.DataFrame:
                                   "clinic_ix": providers["clinic_ix"].to_numpy(),
                                   "day": day_number(m.date()), "codes_audited": audited,
                                   "codes_matched": matched}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=["provider_ix", "clinic_ix", "day", "codes_audited", "codes_matched"])
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(  # typed: the empty frame indexes arrays
+        {c: np.array([], dtype="int64") for c in ("provider_ix", "clinic_ix", "day", "codes_audited", "codes_matched")})
 
 
 def surveys(p: SeedParams, appts: pd.DataFrame, n_providers: int, stop_after_day: int) -> pd.DataFrame:
