@@ -24,6 +24,7 @@ from bot.ingest.appointments_kaggle import validate_kaggle
 from bot.ingest.base import FeedImporter, ImportSummary
 from bot.ingest.clinic_keys import ClinicKeys
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.patient_ids import check_patient_ids
 from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.privacy import Pseudonymiser
 from storage.bulk import UpsertCounts, upsert_frame
@@ -115,13 +116,15 @@ class AppointmentsImporter(FeedImporter):
         return frame.drop(columns=[c for c in HELPERS if c in frame.columns]).assign(**absent)
 
     def patient_pseudonyms(self, raw: pd.Series, issues: ChunkIssues) -> pd.Series:
-        """Pseudonyms ('' when missing) with warnings for missing/damaged ids (never echoing them).
+        """Pseudonyms ('' when missing) with warnings for missing/damaged ids and rejects of
+        formula-like ones (:mod:`bot.ingest.patient_ids`), never echoing them.
 
         Work is done once per distinct id (patients repeat) and mapped back by factorize codes;
         pseudonyms are remembered across the chunks of a file (:class:`bot.privacy.Pseudonymiser`).
         """
         if self._pseudonymiser is None:
             self._pseudonymiser = Pseudonymiser(self.pseudonym_key)
+        check_patient_ids(raw, issues)
         codes, uniques = pd.factorize(raw)
         ids = [str(v).strip() for v in np.asarray(uniques, dtype=object).tolist()]
         pseudonyms = np.array(self._pseudonymiser.many(ids, stripped=True) + [""], dtype=object)

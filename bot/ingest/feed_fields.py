@@ -10,7 +10,8 @@ rows on the :class:`ChunkIssues` (reject or warn, by line) and returns a typed S
 - flags: true/false, yes/no, y/n, 1/0, t/f (any case) → nullable boolean;
 - codes: case-folded, spaces and hyphens → ``_``;
 - keys (``clinic``): at most 64 characters, no control characters, not starting with a
-  spreadsheet formula character (=, + , -, @; OWASP "CSV Injection"): see :func:`check_keys`.
+  spreadsheet formula character (=, + , -, @; OWASP "CSV Injection"): see :func:`check_keys`;
+- ``patient_id``: formula-like ids rejected, signed numbers warned (:mod:`bot.ingest.patient_ids`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from bot.ingest.csvfile import FORMULA_CHARACTERS
 from bot.ingest.issues import ChunkIssues
+from bot.ingest.patient_ids import check_patient_ids
 
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
@@ -89,6 +91,8 @@ class Fields:
         if name in KEY_COLUMNS:
             check_keys(value, name, self.issues)
             return value
+        if name == "patient_id":
+            check_patient_ids(value, self.issues)
         too_long = value.str.len().gt(max_len).fillna(False)
         self.issues.reject(too_long, f"invalid_{name}", f"{name} is longer than {max_len} characters")
         return value
