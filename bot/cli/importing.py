@@ -35,7 +35,8 @@ def _import_options(dev_key: bool = typer.Option(
     """Load feed files (CSV) into the database. Needs OPSBOT_PSEUDONYM_KEY (or --dev-key for demos)."""
     GROUP_OPTIONS["dev_key"] = dev_key
 
-REJECTS_HELP = "Where to write rejected rows (default: rejects/<file>.rejects.csv in the working directory)"
+REJECTS_HELP = ("Where to write rejected rows (default: rejects/<file>.<UTC time>-<run id>.rejects.csv in the "
+                "working directory, a new file per run)")
 
 
 def run_file_import(settings: Settings, importer: FeedImporter, path: Path, *, file_format: str | None,

@@ -13,8 +13,10 @@ import csv
 import io
 import os
 import re
+import secrets
 import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -206,11 +208,17 @@ def private_file(path: Path) -> Path:
     return path
 
 
-def default_rejects_path(source: Path) -> Path:
-    """``rejects/<name>.rejects.csv`` under the working directory.
+def default_rejects_path(source: Path, now: datetime | None = None, run_id: str | None = None) -> Path:
+    """``rejects/<name>.<UTC stamp>-<run id>.rejects.csv`` under the working directory, e.g.
+    ``rejects/appointments.20261206T041503Z-3fa9c2.rejects.csv``: one file per run, so a later
+    import of a same-named file never overwrites an earlier run's rejected rows (``now``: aware
+    or naive UTC, default now; ``run_id``: default 6 random hex digits).
 
     Never beside the input: exports often sit in shared or read-only folders (and a folder of
     source data is no place for a file holding raw patient rows). The folder is created only
     when a row is rejected.
     """
-    return Path.cwd() / "rejects" / f"{source.stem}.rejects.csv"
+    moment = now or datetime.now(UTC)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return Path.cwd() / "rejects" / f"{source.stem}.{moment:%Y%m%dT%H%M%SZ}-{run_id or secrets.token_hex(3)}.rejects.csv"

@@ -6,7 +6,7 @@ updated + unchanged + rejected; ``rejected`` = CLPs the reader could not use, cl
 remit date and claims of a transaction held back; ``warned`` = stored claims with a warning.
 Problems with other segments are issues (listed by kind, not counted as claims). Every problem is an ``ImportIssue`` whose ``line`` is the 835 segment number; the
 rejected segments (with line, byte offset, ST number, reason and raw text) go to
-``<file>.rejects.csv``.
+``rejects/<file>.<UTC time>-<run id>.rejects.csv`` (or the path given).
 """
 
 from __future__ import annotations

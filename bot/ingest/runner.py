@@ -54,7 +54,7 @@ def run_import(session: Session, importer: FeedImporter, path: Path | str, **opt
     """Import one CSV file with ``importer``; see :mod:`bot.ingest.base`.
 
     Options: ``file_format`` (str, default detect), ``rejects_path`` (Path, default
-    ``rejects/<name>.rejects.csv`` in the working directory), ``progress``
+    ``rejects/<name>.<UTC time>-<run id>.rejects.csv`` in the working directory: one per run), ``progress``
     (bool | None: None = only on a tty), ``chunksize`` (rows, default 50,000; 16,000 with a
     worker), ``parallel`` (bool | None: prepare chunks in a worker process; None = when the
     importer's ``validate`` is pure and the file is 4 MB or more; never without ``fork``).

@@ -84,7 +84,7 @@ def test_cli_prints_summary_and_rejects(db_url: str, tmp_path: Path, monkeypatch
     from bot.cli import cli
 
     monkeypatch.delenv("OPSBOT_CONFIG", raising=False)
-    monkeypatch.chdir(tmp_path)  # default rejects file: rejects/<name>.rejects.csv here
+    monkeypatch.chdir(tmp_path)  # default rejects file: rejects/<name>.<time>-<run>.rejects.csv here
     path = tmp_path / "canonical.csv"
     path.write_text(CSV, encoding="utf-8")
     result = CliRunner().invoke(cli, ["import", "appointments", str(path), "--database", db_url, "--no-progress",
@@ -94,7 +94,7 @@ def test_cli_prints_summary_and_rejects(db_url: str, tmp_path: Path, monkeypatch
     # warned: line 7 (invalid boolean) and the first rows of the new clinics north, berlin, nowhere (2, 4, 6)
     assert "read 8, imported 6, updated 0, unchanged 0, rejected 2, warnings 4" in result.output
     assert "new clinic 'nowhere' created from line 6" in result.output
-    rejects = pd.read_csv(tmp_path / "rejects" / "canonical.rejects.csv", dtype=str)
+    rejects = pd.read_csv(next((tmp_path / "rejects").glob("canonical.*.rejects.csv")), dtype=str)  # one per run
     assert rejects["appointment_id"].tolist() == ["A4", "A8"] and rejects["line"].tolist() == ["5", "10"]
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n", encoding="utf-8")

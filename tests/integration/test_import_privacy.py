@@ -64,5 +64,5 @@ def test_import_reasons_hold_no_identifiers(db_url: str, tmp_path: Path, monkeyp
     assert {2, 3, 4, 5, 6, 7, 8, 9} <= set(details)
     assert "date of birth" in details[2] and "person's name" in details[3]  # described by shape
     assert "'2016-13-45'" in details[7] and "'booked?'" in details[8]  # harmless: still quoted
-    rejects = pd.read_csv(tmp_path / "rejects" / "phi.rejects.csv", dtype=str)
+    rejects = pd.read_csv(next((tmp_path / "rejects").glob("phi.*.rejects.csv")), dtype=str)  # one per run
     assert _leaks(" ".join(rejects["reason"].fillna(""))) == []
