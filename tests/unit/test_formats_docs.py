@@ -1,0 +1,67 @@
+"""docs/formats says what the importers do: every issue code an importer can raise (read from the
+source: the second argument of each ``issues.reject``/``issues.warn`` call, or a module constant
+given there) is named on that feed's page or in the shared rules (README.md), and the pages no
+longer promise that an unknown clinic key simply creates a clinic (it is matched, and rejected
+when the organisation file lists clinics: bot/ingest/clinic_keys.py)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+INGEST, FORMATS = REPO / "bot" / "ingest", REPO / "docs" / "formats"
+SHARED = ("prepare.py", "clinic_keys.py", "patient_ids.py", "feed_fields.py")  # every CSV feed runs these
+PAGES = {  # page(s) -> the modules of that feed (the four supply feeds share one module)
+    ("appointments.md",): ("appointments.py", "appointments_canonical.py", "appointments_kaggle.py",
+                        "appointment_columns.py"),
+    ("claims.md",): ("claims.py",),
+    ("ledger.md",): ("ledger.py",),
+    ("slots.md",): ("slots.py",),
+    ("coding-audits.md",): ("coding_audits.py",),
+    ("supply-items.md", "lots.md", "stock.md", "inventory.md"): ("supply.py",),
+    ("surveys.md",): ("surveys.py",),
+}
+
+
+def issue_codes(module: Path) -> set[str]:
+    """Literal codes given to ``<x>.reject(mask, code, …)`` / ``<x>.warn(mask, code, …)``."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    constants = {t.id: n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                 and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                 for t in n.targets if isinstance(t, ast.Name)}
+    codes = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("reject", "warn") and len(node.args) >= 2):
+            code = node.args[1]
+            if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                codes.add(code.value)
+            elif isinstance(code, ast.Name) and code.id in constants:
+                codes.add(constants[code.id])
+    return codes
+
+
+def documented(pages: tuple[str, ...]) -> set[str]:
+    text = "".join((FORMATS / page).read_text(encoding="utf-8") for page in (*pages, "README.md"))
+    return set(re.findall(r"`([a-z_0-9]+)`", text))
+
+
+def test_the_reader_finds_codes() -> None:
+    assert {"unknown_clinic", "new_clinic"} <= issue_codes(INGEST / "clinic_keys.py")  # via UNKNOWN / NEW
+    assert {"duplicate_id", "bad_field_count"} <= issue_codes(INGEST / "prepare.py")
+
+
+@pytest.mark.parametrize("pages", sorted(PAGES))
+def test_every_issue_code_is_documented(pages: tuple[str, ...]) -> None:
+    raised = set().union(*(issue_codes(INGEST / m) for m in PAGES[pages] + SHARED))
+    assert raised - documented(pages) == set()
+
+
+def test_no_page_says_an_unknown_clinic_is_simply_created() -> None:
+    for page in FORMATS.glob("*.md"):
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        assert not re.search(r"unknown (?:clinic )?keys? creates? a clinic|unknown ones are created", text), page.name
