@@ -71,10 +71,21 @@ def rejected_transaction(tx: Transaction) -> RemitIssue:
     return RemitIssue(tx.segment_index, "reject", "x12_transaction_rejected", detail[:500])
 
 
+def undated(claim: ClaimPayment, tx: Transaction) -> RemitIssue:
+    """The reject of a claim whose transaction has no readable remit date, saying why: for BPR16
+    and for DTM*405, the unreadable value and its segment, or that it is absent."""
+    bpr = [p for p in tx.date_problems if "BPR16" in p] or ["BPR16 is empty"]
+    dtm = [p for p in tx.date_problems if "DTM" in p] or ["no DTM*405"]
+    return RemitIssue(claim.segment_index, "reject", "no_remit_date",
+                      f"segment {claim.segment_index}: claim payment (CLP) not imported: no remit date "
+                      f"({'; '.join(bpr + dtm)})")
+
+
 def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[RemitIssue]]:
     """Records for every readable claim plus issues: every segment problem, transactions that
     failed an envelope trailer check (rejected whole, one issue naming the ST), claims without a
-    remit date (rejected), identical CLPs repeated in one file (second one skipped), and
+    remit date (rejected, saying which date element was unreadable), claims dated from DTM*405
+    because BPR16 is unreadable (warning), identical CLPs repeated in one file (second one skipped), and
     deactivated or unknown CARCs (warning, kept as "uncategorised"; a current X12 code without a
     root-cause category is kept as uncategorised silently)."""
     issues = [problem_issue(p) for p in result.problems]
@@ -87,10 +98,12 @@ def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[R
         payer_key, payer_name = payer_key_of(tx)
         for claim in tx.claims:
             if tx.remit_date is None:
-                issues.append(RemitIssue(claim.segment_index, "reject", "no_remit_date",
-                                         f"segment {claim.segment_index}: claim payment (CLP) "
-                                         "has no remit date (neither BPR16 nor DTM*405 is readable)"))
+                issues.append(undated(claim, tx))
                 continue
+            if tx.payment_date is None and tx.date_problems:
+                issues.append(RemitIssue(claim.segment_index, "warning", "remit_date_from_dtm405",
+                                         f"segment {claim.segment_index}: remit date taken from DTM*405 (the "
+                                         f"production date) because {'; '.join(tx.date_problems)}"))
             key = natural_key(payer_key, claim, tx.remit_date)
             if key in seen:
                 issues.append(RemitIssue(claim.segment_index, "warning", "duplicate_in_file",

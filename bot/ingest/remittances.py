@@ -3,7 +3,9 @@ lines and adjustments, one ``FeedLoad`` (feed "remittances", format "x12-835") p
 
 Counts in the FeedLoad and summary are claim payments (CLP segments): ``read`` = imported +
 updated + unchanged + rejected; ``rejected`` = CLPs the reader could not use, claims without a
-remit date and claims of a transaction held back; ``warned`` = stored claims with a warning.
+remit date (each saying which of BPR16 / DTM*405 was unreadable or absent) and claims of a
+transaction held back; ``warned`` = stored claims with a warning (e.g. dated from DTM*405 because
+BPR16 is unreadable).
 Problems with other segments are issues (listed by kind, not counted as claims). Every problem is an ``ImportIssue`` whose ``line`` is the 835 segment number; the
 rejected segments (with line, byte offset, ST number, reason and raw text) go to
 ``rejects/<file>.<UTC time>-<run id>.rejects.csv`` (or the path given).

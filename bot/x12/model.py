@@ -125,6 +125,9 @@ class Transaction:
     payee: Party | None = None
     claims: list[ClaimPayment] = field(default_factory=list)
     envelope_errors: list[str] = field(default_factory=list)  # trailer checks failed (``envelope``)
+    # unreadable BPR16 / DTM*405 ("segment N: BPR16 '…' is not a calendar date"): not segment
+    # problems of their own, they are said with the claims whose remit date they decide
+    date_problems: list[str] = field(default_factory=list)
     has_st: bool = True  # False: segments found outside any ST/SE, read into an unnamed transaction
 
     @property

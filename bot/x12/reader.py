@@ -3,7 +3,8 @@
 Loop structure followed (005010X221A1): ST → BPR, TRN, DTM*405, N1*PR (payer), N1*PE (payee)
 → LX → CLP (2100) [CAS, NM1, MIA, MOA, DTM, AMT…] → SVC (2110) [DTM, CAS, REF, AMT, LQ*HE] → SE.
 
-Remit date: BPR16 (payment/EFT effective date), else DTM*405 (production date).
+Remit date: BPR16 (payment/EFT effective date), else DTM*405 (production date); an unreadable one
+is kept on the transaction (``Transaction.date_problems``), not dropped with its segment.
 A broken CLP drops that claim (its CAS/SVC are reported, not attached elsewhere); a broken SVC
 drops that line; a broken CAS triple drops that triple; the rest of the file is read.
 Envelope trailers (SE, GE, IEA) are checked by ``bot.x12.envelope``: a failure is an error at
@@ -134,14 +135,31 @@ class _Reader:
         return self.tx
 
     def on_BPR(self, seg: RawSegment) -> None:
+        """BPR02 and BPR16 are read apart: neither makes the other unusable. An unreadable
+        BPR02 (the payment total, which no claim needs) is a warning; an unreadable BPR16 is kept
+        on the transaction (``date_problems``) and said with each claim it leaves undated or dated
+        from DTM*405 (``bot.ingest.remittance_rows``)."""
         tx = self._transaction()
-        tx.payment_cents = f.optional_cents(seg.get(2), "BPR02")
+        try:
+            tx.payment_cents = f.optional_cents(seg.get(2), "BPR02")
+        except f.FieldError as exc:
+            self.problem(f"{exc}; the payment total is not used (claims are read from their CLP)", "warning")
         if seg.get(16):
-            tx.payment_date = f.ccyymmdd(seg.get(16), "BPR16")
+            try:
+                tx.payment_date = f.ccyymmdd(seg.get(16), "BPR16")
+            except f.FieldError as exc:
+                tx.date_problems.append(f"segment {seg.index}: {exc}")
 
     def on_DTM(self, seg: RawSegment) -> None:
         if seg.get(1) == "405" and self.claim is None and self.dropped is None:
-            self._transaction().production_date = f.ccyymmdd(seg.get(2), "DTM02 (405)")
+            tx = self._transaction()
+            try:
+                tx.production_date = f.ccyymmdd(seg.get(2), "DTM02 (405)")
+            except f.FieldError as exc:
+                if tx.payment_date is not None:  # not needed: BPR16 (read before, loop 1000) dates the claims
+                    self.problem(f"{exc}; not used (BPR16 gives the remit date)", "warning")
+                else:
+                    tx.date_problems.append(f"segment {seg.index}: {exc}")
 
     def on_N1(self, seg: RawSegment) -> None:
         if seg.get(1) not in ("PR", "PE"):

@@ -96,7 +96,10 @@ def test_several_transactions_per_file() -> None:
 def test_dtm_405_is_the_remit_date_when_bpr16_is_bad() -> None:
     result = read_835(envelope(BODY.replace("*20240105~", "*20242305~")))
     assert result.transactions[0].remit_date == date(2024, 1, 3)
-    assert [(p.segment_id, p.segment_index) for p in result.problems] == [("BPR", 4)]
+    # not a segment dropped (BPR02 is still read): the date problem travels with the transaction
+    # and is said with each claim it dates (bot.ingest.remittance_rows)
+    assert result.problems == [] and result.transactions[0].payment_cents == 10050
+    assert result.transactions[0].date_problems == ["segment 4: BPR16 '20242305' is not a calendar date"]
 
 
 def test_broken_segments_are_reported_with_position_and_the_rest_kept() -> None:

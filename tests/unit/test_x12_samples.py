@@ -87,8 +87,10 @@ def test_negative_cas_amount_and_retired_carcs_kept(shared_dir: Path) -> None:
     assert adjustments == [("23", 51600), ("94", -900)]
     managed = read_835_file(shared_dir / LFH / "managed-care.835")
     assert [a.carc for c in managed.claims for a in c.adjustments] == ["A2", "A2"]
-    assert managed.transactions[0].remit_date == date(2002, 3, 14)  # BPR16 20002316 is no date
-    assert [p.segment_id for p in managed.problems] == ["BPR"]
+    assert managed.transactions[0].remit_date == date(2002, 3, 14)  # BPR16 20002316 is no date: DTM*405
+    # the BPR segment is still read (BPR02); the date problem is said with the claims it dates
+    assert managed.problems == [] and managed.transactions[0].payment_cents is not None
+    assert managed.transactions[0].date_problems == ["segment 4: BPR16 '20002316' is not a calendar date"]
 
 
 def test_bcbs_without_envelope(shared_dir: Path) -> None:
