@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import secrets
 import time
 from datetime import datetime
 from pathlib import Path
@@ -109,6 +110,17 @@ def _fail(path: Path, folder: Path, now: datetime, message: str, summary: Import
     return moved
 
 
+def rejects_name(folder: Path, now: datetime, path: Path) -> Path:
+    """``done/<stamp>-<stem>.rejects.csv`` (moved to ``failed/`` with a failed file); a second
+    file of the same stem in one run (``x.csv`` and ``x.835``) gets ``-<6 hex>`` more, so it
+    never overwrites the first one's rejects in either folder."""
+    done = private_dir(folder / "done")
+    name = f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv"
+    while (done / name).exists() or (folder / "failed" / name).exists():
+        name = f"{now:%Y%m%dT%H%M%S}-{path.stem}-{secrets.token_hex(3)}.rejects.csv"
+    return done / name
+
+
 def pending(folder: Path, now_s: float) -> tuple[list[Path], list[Path]]:
     """(files ready to import, oldest first; files still being written: changed less than
     ``SETTLE_S`` seconds before ``now_s`` (epoch seconds), by name). Hidden files and
@@ -145,7 +157,7 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
         feed, load_id, message = None, None, None
         try:
             feed = recognise(path)
-            rejects = private_dir(folder / "done") / f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv"
+            rejects = rejects_name(folder, now, path)
             summary = _import(ctx, feed, path, rejects)
             load_id = summary.feed_load_id
             outcome, message = judge(summary)

@@ -90,3 +90,16 @@ def test_retention_setting() -> None:
     assert Settings(_env_file=None).drop_done_retention_days == 30  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="at least 1 day"):
         purge_done(Path("."), NOW, 0)
+
+
+def test_two_files_of_one_stem_in_one_run_keep_both_rejects(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "appointments-a.csv").write_text(APPOINTMENTS)  # one row imported, one rejected: done/
+    (drop / "appointments-a.CSV").write_text(APPOINTMENTS.replace("A1,", "B1,").replace("A2,", "B2,"))
+    settle(drop)
+    result = run(context(sessions, drop), None, NOW)
+    assert (result["imported"], result["failed"]) == (2, 0)
+    rejects = sorted((drop / "done").glob("*.rejects.csv"))
+    assert len(rejects) == 2
+    assert sorted(r.read_text().splitlines()[1].split(",")[1] for r in rejects) == ["A2", "B2"]
