@@ -21,6 +21,7 @@ from typing import Protocol, TypeVar
 from rapidfuzz import fuzz, process
 
 from bot.errors import UsageError
+from bot.phi_echo import name_free
 from core.text import fold, name_list
 
 
@@ -99,8 +100,9 @@ def pick(what: str, query: str, rows: Sequence[N]) -> N:
         names = name_list(sorted(label(r) for r in found), limit=600, sep="; ")
         raise AmbiguousName(f"'{text}' matches {len(found)} {what}s: {names}. Which one? "
                             f"Type more of the name, or its key.", found)
+    named = f"Unknown {what} '{text}'" if name_free(text) else f"Unknown {what}"  # never a patient's name
     if not rows:
-        raise UnknownName(f"Unknown {what} '{text}': none is known yet.")
+        raise UnknownName(f"{named}: none is known yet.")
     near = [f"`{r.name}` ({r.key})" for r in suggestions(text, rows)]
     hint = near[0] if len(near) == 1 else f"{', '.join(near[:-1])} or {near[-1]}"
-    raise UnknownName(f"Unknown {what} '{text}' — did you mean {hint}?")
+    raise UnknownName(f"{named} — did you mean {hint}?")

@@ -13,6 +13,15 @@ a date of birth: alone, in a date column, it is the malformed date the admin nee
 ``scrub(detail)`` applies the rule to a finished message: every quoted run (``'…'`` or ``"…"``,
 as built by the importers and ``repr``) goes through ``echo``, and the guard masks any
 identifier left in the text around them. Both are cached: an import repeats a few templates.
+
+Values an importer writes itself from a file's structure are shown, never described, because an
+operator needs them to find the fault: an ISO date (``YYYY-MM-DD``) outside the quotes, which
+is a date the importer parsed and formatted (a cell's own text is always quoted), unless birth
+words stand beside it; and an X12 envelope control number (ISA13/IEA02, GS06/GE02, ST02/SE02,
+all numeric in practice: ASC X12.5/X12.6), quoted right after its element or envelope name
+("ISA13 '000000123'", "interchange '000000123'"). Line and segment numbers are short and never
+flagged. Anything from a patient field (CLP01, NM1, a member id) has no such label: it is
+read with the words before it, so "member_id 'XJH448812209'" is described as a record number.
 """
 
 from __future__ import annotations
@@ -20,13 +29,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.phi_guard import KIND_LABELS, find_identifiers
+from bot.phi_guard import KIND_LABELS, Finding, find_identifiers
 from bot.phi_names import word_lists
+from bot.phi_numbers import BIRTH_AFTER_RE, BIRTH_BEFORE_RE
+from core.text import fold
 
 MAX_ECHO = 40  # a longer value is free text: described, never quoted
 _BARE_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 # a quoted run: a quote at a word start, closed by the same quote before a space, punctuation or the end
 _QUOTED = re.compile(r"(?<![\w'\"])(['\"])(.*?)\1(?=[\s,;:.)!?]|$)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# an envelope's control number, quoted right after its name (see the module docstring)
+_CONTROL_LABEL = re.compile(r"\b(?:ISA13|IEA02|GS06|GE02|ST02|SE02|interchange|group|transaction) $")
+_CONTROL = re.compile(r"\d{1,9}")
 
 
 def shape(value: str, labels: list[str] | None = None) -> str:
@@ -76,6 +91,17 @@ def safe_words(words: str) -> str | None:
     return None if any((t in first or t in last) and t not in english for t in tokens) else words
 
 
+def name_free(words: str) -> bool:
+    """Whether ``words`` typed where a name goes ("Unknown clinic '…'", "I don't know the KPI …")
+    may be repeated: :func:`safe_value`, and no word is a census given name or surname, even one
+    that is also an English word ("silva", "rose"): a patient's name typed in a clinic's place is
+    never said back. Typos and places ("junipr", "nowhere") still are."""
+    first, last, _ = word_lists()
+    if safe_value(words) is None:
+        return False
+    return not any(t in first or t in last for t in re.findall(r"[a-z]+", fold(words)))
+
+
 @lru_cache(maxsize=8192)
 def echo(value: str) -> str:
     """``'value'`` when safe to repeat, else ``(shape)`` (see :func:`shape`)."""
@@ -86,12 +112,30 @@ def echo(value: str) -> str:
     return f"({shape(value, labels)})"
 
 
+def _own_date(text: str, f: Finding) -> bool:
+    """``f`` is an ISO date the importer wrote (not quoted) with no birth words beside it."""
+    return f.kind == "date_of_birth" and _ISO_DATE.fullmatch(text[f.start:f.end]) is not None \
+        and not BIRTH_BEFORE_RE.search(text[:f.start]) and not BIRTH_AFTER_RE.match(text[f.end:])
+
+
 @lru_cache(maxsize=8192)
 def _outside(text: str) -> str:
-    """``text`` with every identifier the guard finds replaced by its shape."""
+    """``text`` with every identifier the guard finds replaced by its shape, except the dates
+    the importer formatted itself (see the module docstring)."""
     for f in reversed(find_identifiers(text)):
-        text = text[:f.start] + f"({shape(text[f.start:f.end], [f.label])})" + text[f.end:]
+        if not _own_date(text, f):
+            text = text[:f.start] + f"({shape(text[f.start:f.end], [f.label])})" + text[f.end:]
     return text
+
+
+def _labelled_identifier(before: str, value: str) -> str:
+    """What the guard sees in ``value`` read after its label ("member_id 'XJH448812209'",
+    "patient id '123456789'"), or "" (a bare date counts only after birth words)."""
+    context = re.sub(r"[_'\"]", " ", before[-40:])
+    for f in find_identifiers(context + value):
+        if f.end > len(context) and (not _BARE_DATE.fullmatch(value.strip()) or BIRTH_BEFORE_RE.search(context)):
+            return f.label
+    return ""
 
 
 @lru_cache(maxsize=8192)
@@ -100,7 +144,14 @@ def scrub(detail: str) -> str:
     outside the quotes replaced by its shape. Idempotent."""
     parts, at = [], 0
     for m in _QUOTED.finditer(detail):
-        parts += [_outside(detail[at:m.start()]), echo(m.group(2))]
+        value, before = m.group(2), detail[at:m.start()]
+        if _CONTROL_LABEL.search(before) and _CONTROL.fullmatch(value):
+            shown = f"'{value}'"
+        elif _labelled_identifier(before, value):
+            shown = f"({shape(value, [_labelled_identifier(before, value)])})"
+        else:
+            shown = echo(value)
+        parts += [_outside(before), shown]
         at = m.end()
     parts.append(_outside(detail[at:]))
     return "".join(parts)

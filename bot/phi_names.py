@@ -267,3 +267,14 @@ def _full_name(r: _Reader, i: int, t: _Tok) -> Iterator[Span]:
     if full in r.known.full or full in ORGANISATIONS or r.credential_after(j) or institution:
         return
     yield r.span(i, j)
+
+
+def wordish(w: str) -> bool:
+    """``w`` is an English word or a regular inflection of one (web2 lists stems: "patients",
+    "booked", "billing"). Many are names too ("mark", "rose", "silva")."""
+    _, _, english = word_lists()
+    stems = [w]
+    for suffix, endings in (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")), ("ing", ("", "e"))):
+        if w.endswith(suffix):
+            stems += [w[:-len(suffix)] + e for e in endings]
+    return any(len(x) > 2 and x in english for x in stems)

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from bot.config_model import Strict
 from bot.errors import UsageError
-from bot.phi_echo import safe_words
+from bot.phi_echo import name_free
 
 Unit = Literal["%", "days", "count", "turns", "ratio"]
 Direction = Literal["higher", "lower", "band"]
@@ -371,7 +371,7 @@ def find_kpi(text: str) -> KpiDef:
         return found
     suggestions = did_you_mean(text)
     hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
-    shown = f"`{text}`" if safe_words(text) else "you named"  # never repeat a patient's name
+    shown = f"`{text}`" if name_free(text) else "you named"  # never repeat a patient's name
     raise UsageError(f"I don't know the KPI {shown}.{hint} `/kpi` alone lists every KPI; "
                      f"`/kpi define <kpi>` explains one.")
 

@@ -194,3 +194,21 @@ def test_a_50000_character_question_gets_a_clear_refusal(bot, surface):  # type:
     posts = _posts(result)
     assert len(posts) == 1 and posts[0]["thread_ts"] == "900.1"
     assert "too long: 49,999 characters, the limit is 3,000" in posts[0]["text"]
+
+
+@pytest.mark.parametrize("question, name", [
+    ("how many no-shows did Maria Silva have?", "maria silva"),
+    ("no-show rate at kingsport for josé da conceição last month", "jose da conceicao"),
+    ("what's Kwame Osei's no-show rate", "kwame osei"),
+])
+def test_a_question_about_one_patient_is_declined_everywhere_without_the_name(bot, question, name):
+    """Outside tester: the surname came back ("I didn't understand “silva”") on every surface."""
+    slash = bot.command(f"/kpi {question}").replies[0]
+    mention = _posts(_mention(bot, question, "950.1"))
+    dm = _posts(bot.event({"type": "message", "channel": "D0DM", "channel_type": "im", "user": "U0LOCAL",
+                           "text": question, "ts": "950.2"}))
+    assert len(mention) == 1 and len(dm) == 1
+    for reply in (slash, mention[0], dm[0]):
+        said = fold(reply["text"] + json.dumps(reply.get("blocks") or [], ensure_ascii=False))
+        assert "individual patient" in said and "%" not in reply["text"]
+        assert not [w for w in name.split() if len(w) > 2 and w in said], said

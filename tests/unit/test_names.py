@@ -56,6 +56,18 @@ def test_an_unknown_name_gets_did_you_mean() -> None:
         pick("payer", "aetna", [])
 
 
+@pytest.mark.parametrize("query", ["maria silva", "Kwame Osei", "silva", "rose whitfield", "josé da conceição"])
+def test_an_unknown_name_that_may_be_a_person_is_not_repeated(query: str) -> None:
+    """A patient's name typed where a clinic goes (``/kpi no-show-rate clinic maria silva``)."""
+    for rows in (ROWS, []):
+        with pytest.raises(UnknownName) as err:
+            pick("clinic", query, rows)
+        message = err.value.user_message.lower()
+        assert message.startswith("unknown clinic")
+        assert not any(word in message for word in ("maria", "silva", "kwame", "osei", "rose", "whitfield",
+                                                     "jose", "josé", "conceicao", "conceição"))
+
+
 def test_300_names_sharing_prefixes() -> None:
     rows = [Row(f"{s.lower()}-{i}", f"{s} {i}") for s in ("Juniper", "Junction", "North", "Northgate",
                                                            "Northfield", "South") for i in range(1, 51)]

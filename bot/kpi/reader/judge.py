@@ -4,11 +4,17 @@ KPI can take the filters and breakdown asked for. Each function returns a clarif
 
 from __future__ import annotations
 
+import re
+
 from bot.kpi.catalogue import BY_ID
-from bot.kpi.reader.names import NameHit, Unknown
+from bot.kpi.reader.names import NOT_NAMES, NameHit, Unknown
+from bot.kpi.reader.person import MAX_DIGITS
 from bot.kpi.reader.reading import Option, Reading
 from bot.kpi.reader.vocab import Entity, Vocabulary
-from bot.phi_echo import safe_words
+from bot.kpi.reader.words import FILLER
+from bot.phi_echo import safe_value
+from bot.phi_names import word_lists, wordish
+from core.text import fold
 
 MAX_BUTTONS = 5
 
@@ -65,7 +71,7 @@ def unknown_or_ask(unknown: list[Unknown], vocab: Vocabulary, base: Reading, has
         if not u.words.strip() or all(ch.isdigit() for ch in u.words.replace(" ", "")):
             continue
         kind = "provider" if u.provider_like else (u.close[0].kind if u.close and not u.clinic_like else "clinic")
-        shown = safe_words(u.words)  # a patient's name typed here is never repeated back
+        shown = echoable(u.words, vocab)  # a word that may be part of a name is never repeated back
         if u.provider_like:
             lead = f"I don't know a provider called Dr. {u.words.title()}" if shown else \
                 "I don't know that provider"
@@ -82,6 +88,26 @@ def unknown_or_ask(unknown: list[Unknown], vocab: Vocabulary, base: Reading, has
             ("…" if len(vocab.clinics) > 6 else "") + "."
         return Reading(status="clarify", text=base.text, message=lead + hint, options=_options(close[:3], vocab))
     return None
+
+
+def echoable(words: str, vocab: Vocabulary) -> bool:
+    """Whether ``words`` (unexplained words of a question) may be repeated back: each is a word
+    the reader knows (``FILLER``, ``NOT_NAMES``), a number of at most four digits, or an English
+    word or a word of a configured name that is neither a census given name nor a surname ("Dr.
+    Hannah Nguyen" is configured, yet "hannah" typed alone may be a patient); and the identifier
+    guard finds nothing in them."""
+    first, last, _ = word_lists()
+    if safe_value(words) is None:
+        return False
+    for token in re.findall(r"[a-z0-9]+", fold(words).lower()):
+        if (token.isdigit() and len(token) <= MAX_DIGITS) or token in FILLER or token in NOT_NAMES:
+            continue
+        if token in first or token in last:
+            return False  # a given name or surname, even one a provider or clinic also bears
+        if wordish(token) or any(token in phrase.split() for phrase in vocab.index):
+            continue
+        return False
+    return True
 
 
 def _example(vocab: Vocabulary) -> str:

@@ -1,8 +1,8 @@
 """``read(question, vocabulary, now)``: the plain-language reader's entry point (pure).
 
 Order: special forms (help, list, define, one patient) → periods → comparison → breakdown → KPI
-words → names → what is left. Anything left unexplained, any name with two meanings, two KPIs or
-two periods make it ask back (``status="clarify"`` with buttons); questions the catalogue cannot
+words → names → a person in what is left (declined, :mod:`bot.kpi.reader.person`) → what is left.
+Anything left unexplained, any name with two meanings, two KPIs or two periods make it ask back (``status="clarify"`` with buttons); questions the catalogue cannot
 answer are refused with what it can answer. A follow-up (``context``: the thread's last reading)
 changes only what it names.
 """
@@ -20,6 +20,7 @@ from bot.kpi.reader.dates import find_periods
 from bot.kpi.reader.judge import check, entities_or_ask, unknown_or_ask
 from bot.kpi.reader.kpis import close_kpis, find_kpis
 from bot.kpi.reader.names import find_names
+from bot.kpi.reader.person import decline, names_a_person
 from bot.kpi.reader.reading import Option, Reading
 from bot.kpi.reader.shape import breakdown, comparison
 from bot.kpi.reader.special import outside, special
@@ -65,6 +66,8 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     hits = find_kpis(masked)
     masked = _mask(masked, [(h.start, h.end) for h in hits])
     names, unknown = find_names(masked, vocab)
+    if names_a_person(q, masked, names, question, vocab):  # before any name is used or any word said back
+        return decline(question, vocab)
     base = Reading(status="answer", text=question)
     kpi_ids = list(dict.fromkeys(h.kpi for h in hits))
     new: dict[str, object] = {}

@@ -8,6 +8,7 @@ import re
 
 from bot.kpi.catalogue import CATALOGUE
 from bot.kpi.reader.kpis import find_kpis
+from bot.kpi.reader.person import decline
 from bot.kpi.reader.reading import Reading
 from bot.kpi.reader.vocab import Vocabulary, norm
 from bot.kpi.reader.words import OUTSIDE
@@ -20,7 +21,8 @@ DEFINE = re.compile(r"^(?:define|definition( of)?|explain|whats the definition o
                     r"how (?:is|do you|do we) (?:calculate|define|measure|compute)|what does) (.+?)(?: mean| calculated| defined| measured)?$"
                     r"|^how is (.+?) (?:calculated|defined|measured|computed)$")
 PATIENT = (
-    re.compile(r"\b(mrn|medical record (number|no)|date of birth|dob|ssn|social security|member id)\b"),
+    re.compile(r"\b(mrn|medical record (number|no)|date of birth|dob|d o b|born|birthday|birth ?date|ssn|social security"
+               r"|member id|years? old)\b"),
     re.compile(r"\bpatient (named|called|id|number|no|#)\b"),
     re.compile(r"\b(patient|pt|mrn|chart|account) ?#? ?\d{3,}\b"),
     re.compile(r"\b(mr|mrs|ms|miss) [a-z]{2,}"),
@@ -42,10 +44,7 @@ def special(q: str, original: str, vocab: Vocabulary) -> Reading | None:
         if len({h.kpi for h in hits}) == 1:
             return Reading(status="define", kpi=hits[0].kpi, text=original)
     if _about_a_patient(q, original, vocab):
-        return Reading(status="refuse", text=original,
-                       message="I can't answer questions about one patient: I report clinic, provider and payer "
-                               "KPIs, never a person's record. Ask about a clinic, e.g. “no-show rate at "
-                               f"{_example(vocab)} last month”.")
+        return decline(original, vocab)
     return None
 
 
@@ -57,11 +56,6 @@ def _about_a_patient(q: str, original: str, vocab: Vocabulary) -> bool:
         if name not in vocab.index and not any(name in k for k in vocab.index):
             return True
     return False
-
-
-def _example(vocab: Vocabulary) -> str:
-    first = sorted(vocab.clinics.values(), key=lambda c: c.name)
-    return first[0].name if first else "your clinic"
 
 
 def can_answer() -> str:
