@@ -89,7 +89,7 @@ def from_answer(a: KpiAnswer) -> ImprovementStart | None:
         baseline = f"target: {a.status.text}" if a.status else "—"
     driver = short_why(a.drivers or [], k.unit) if moved_wrong else None
     return ImprovementStart(k.id, a.scope.clinic_key, a.scope.label,
-                            f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)
+                            f"{format_value(m.value, k.unit)} ({a.period.name})", baseline, driver)
 
 
 def from_incident(rule: str, kpi_id: str | None, clinic_key: str, clinic_name: str,
