@@ -26,6 +26,7 @@ from bot.kpi.catalogue import KpiDef
 from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.periods import iso_span
+from bot.kpi.spc_reading import ADJECTIVE
 from bot.kpi.targets import format_value
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
@@ -160,7 +161,7 @@ def _comparison(a: KpiAnswer) -> str:
 def _trend_text(a: KpiAnswer) -> str:
     k = a.kpi
     values = [p.measure.value for p in a.trend]
-    grain = {"day": "daily", "week": "weekly", "month": "monthly"}.get(a.grain, a.grain)
+    grain = ADJECTIVE.get(a.grain, a.grain)  # the series' own grain: its labels name its points
     items = [f"{p.label}: {format_value(p.measure.value, k.unit)}" for p in a.trend if p.measure.value is not None]
     text = f"*Trend* ({grain}, last {len(a.trend)}): `{sparkline(values)}`\n" + " · ".join(items[-6:])
     if a.spc and a.spc.lines:
