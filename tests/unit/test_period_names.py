@@ -98,3 +98,11 @@ def test_no_data_names_the_month_with_its_dates_once() -> None:
     a.measure = Measure(value=None)
     _, text = render_answer(a)
     assert "no data for May 2016 (2016-05-01..2016-05-31)." in text
+
+
+def test_an_improvement_started_from_a_denial_alert_names_its_week_alike() -> None:
+    from bot.ideas.improve import from_incident
+
+    start = from_incident("denial_spike", "denial-rate", "north", "North",
+                          {"facts": {"value": 0.31, "centre": 0.1, "week": "2026-03-02"}, "lines": []})
+    assert start is not None and start.current == "31.0% in the week of 2 Mar 2026"  # 2 Mar 2026: a Monday
