@@ -100,10 +100,12 @@ def test_the_tour_timeline_runs_forward_and_in_causal_order(toured: tuple[LocalS
                   ("alert posted", root.sent_at), ("acknowledged", ack.acknowledged_at),
                   ("digest run (printed)", digest_at)]
     # what the tour printed for the acknowledgement is the same instant, in the clinic's time
-    shown = re.search(r"acknowledged by @U0LOCAL at (\d{4}-\d\d-\d\d \d\d:\d\d)", text)
+    # (with its zone's abbreviation, so it is not read as UTC beside the evaluation's UTC time)
+    shown = re.search(r"acknowledged by @U0LOCAL at (\d{4}-\d\d-\d\d \d\d:\d\d) (\S+)", text)
     assert shown is not None
     local_ack = datetime.strptime(shown.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
     assert local_ack.astimezone(ZoneInfo("UTC")).replace(tzinfo=None) == _minute(ack.acknowledged_at)
+    assert shown.group(2) == local_ack.tzname()
     times = [(name, _minute(t)) for name, t in events]  # the printed instants have minute precision
     for (a, ta), (b, tb) in zip(times, times[1:], strict=False):
         assert ta <= tb, f"{a} at {ta} comes after {b} at {tb}"
