@@ -10,7 +10,8 @@ case- and accent-insensitively (:func:`core.text.fold`), taking the first tier w
 5. the text anywhere in the name or key.
 
 One match is the answer; several in the first tier that has any are ambiguous (the answer lists
-them and asks which); none is unknown, with "did you mean" suggestions (rapidfuzz).
+them and asks which); none is unknown, with "did you mean" suggestions only for names genuinely
+close to it (similarity ≥ :data:`CLOSE`, :func:`suggestions`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.errors import UsageError
 from bot.phi_echo import name_free
@@ -45,7 +46,13 @@ class AmbiguousName(UsageError):
 
 
 class UnknownName(UsageError):
-    """No row matches."""
+    """No row matches. ``known``: how many rows there were; ``close``: whether the message offers
+    suggestions (only names within :data:`CLOSE`, :func:`suggestions`)."""
+
+    def __init__(self, message: str, *, known: int = 0, close: bool = False) -> None:
+        super().__init__(message)
+        self.known = known
+        self.close = close
 
 
 def _tiers(query: str) -> list[Callable[[str, str, str], bool]]:
@@ -76,11 +83,26 @@ def label(row: Named) -> str:
     return str(row.name) if fold(str(row.key)) == fold(str(row.name)) else f"{row.name} ({row.key})"
 
 
-def suggestions(query: str, rows: Sequence[N], limit: int = 3) -> list[N]:
-    """The ``limit`` rows whose name and key are closest to ``query`` (rapidfuzz WRatio), best first."""
-    choices = {i: f"{fold(str(r.name))} {fold(str(r.key))}" for i, r in enumerate(rows)}
-    hits = process.extract(fold(query), choices, scorer=fuzz.WRatio, limit=limit)
-    return [rows[i] for _text, _score, i in hits]
+CLOSE = 0.70  # optimal-string-alignment similarity (0-1; a transposition costs one edit) from which a
+# name is a likely typo: "did you mean" here, and the question reader asks back (bot.kpi.reader.names)
+
+
+def closeness(query: str, row: Named) -> float:
+    """How close ``query`` is to ``row`` as a typo (OSA normalised similarity, 0-1, of folded
+    texts): the best of its key, its full name and each run of as many consecutive words of the
+    name as the query has (``juniper famly`` against "Juniper Family Health")."""
+    q = fold(query)
+    key, name = fold(str(row.key)), fold(str(row.name))
+    words, width = name.split(), max(1, len(q.split()))
+    texts = [key, name, *(" ".join(words[i:i + width]) for i in range(max(0, len(words) - width + 1)))]
+    return max(OSA.normalized_similarity(q, t) for t in texts)
+
+
+def suggestions(query: str, rows: Sequence[N], limit: int = 3, cutoff: float = CLOSE) -> list[N]:
+    """At most ``limit`` rows ``query`` is probably a typo of (:func:`closeness` ≥ ``cutoff``), best
+    first; [] when none is genuinely close — a "did you mean" must never offer an unrelated name."""
+    scored = sorted(((closeness(query, r), i) for i, r in enumerate(rows)), key=lambda si: (-si[0], si[1]))
+    return [rows[i] for score, i in scored[:limit] if score >= cutoff]
 
 
 def pick(what: str, query: str, rows: Sequence[N]) -> N:
@@ -89,8 +111,9 @@ def pick(what: str, query: str, rows: Sequence[N]) -> N:
     Raises:
         AmbiguousName: ``'jun' matches 2 clinics: Junction Clinic (junction); Juniper Family
             Health (juniper). Which one? …``
-        UnknownName: ``Unknown clinic 'nowhere' — did you mean `North Family Practice` (north)?``
-            (the three closest), or ``…: none is known yet.``
+        UnknownName: ``Unknown clinic 'nort' — did you mean `North Family Practice` (north)?``
+            (up to three genuinely close names, :func:`suggestions`), ``…: no clinic of the 6
+            known has a close name.``, or ``…: none is known yet.``
     """
     found = matches(query, rows)
     if len(found) == 1:
@@ -102,7 +125,10 @@ def pick(what: str, query: str, rows: Sequence[N]) -> N:
                             f"Type more of the name, or its key.", found)
     named = f"Unknown {what} '{text}'" if name_free(text) else f"Unknown {what}"  # never a patient's name
     if not rows:
-        raise UnknownName(f"{named}: none is known yet.")
+        raise UnknownName(f"{named}: none is known yet.", known=0)
     near = [f"`{r.name}` ({r.key})" for r in suggestions(text, rows)]
+    if not near:
+        raise UnknownName(f"{named}: no {what} of the {len(rows):,} known has a close name.",
+                          known=len(rows))
     hint = near[0] if len(near) == 1 else f"{', '.join(near[:-1])} or {near[-1]}"
-    raise UnknownName(f"{named} — did you mean {hint}?")
+    raise UnknownName(f"{named} — did you mean {hint}?", known=len(rows), close=True)

@@ -170,7 +170,7 @@ def _chart_job(ctx: AppContext, question: str, channel: str | None, respond: Any
                     replace_original=False)
             return
         client.files_upload_v2(channel=channel, file=png, filename=f"{result.kpi.id}.png",
-                               title=f"{result.kpi.name} ({result.period.label})",
-                               initial_comment=f"{result.kpi.name} · {result.scope.label} · {result.period.label}")
+                               title=f"{result.kpi.name} ({result.period.name})",
+                               initial_comment=f"{result.kpi.name} · {result.scope.label} · {result.period.name}")
     except Exception as exc:  # noqa: BLE001 - a worker has no @app.error
         _report(exc, respond, channel, user, client, "post a KPI chart")

@@ -12,6 +12,7 @@ from bot.cli import (  # noqa: F401
     alerts,
     ask,
     audit,
+    clinics,
     config,
     db,
     demo,

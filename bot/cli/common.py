@@ -76,6 +76,13 @@ def schema_problem(engine: Engine) -> str | None:
     return None
 
 
+def safe_url(url: str) -> str:
+    """The database URL as it may be shown: its password masked (``postgresql://u:***@h/db``)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _first_line(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.common import database_option, settings_or_exit
+from bot.cli.common import database_option, safe_url, settings_or_exit
 from bot.cli.root import cli
 from storage import migrate
 
@@ -22,13 +22,8 @@ def upgrade(database: str | None = database_option(), revision: str = typer.Argu
         migrate.upgrade(settings.database_url, revision)
     except SQLAlchemyError as exc:
         text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        typer.secho(f"error: DATABASE_URL: cannot migrate {_safe_url(settings.database_url)}: "
+        typer.secho(f"error: DATABASE_URL: cannot migrate {safe_url(settings.database_url)}: "
                     f"{text[0] if text else type(exc).__name__}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"database at {revision}: {_safe_url(settings.database_url)}")
+    typer.echo(f"database at {revision}: {safe_url(settings.database_url)}")
 
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

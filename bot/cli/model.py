@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bot.cli.common import database_option, engine_for, settings_or_exit, user_errors
+from bot.cli.common import database_option, engine_for, safe_url, settings_or_exit, user_errors
 from bot.cli.root import cli
 
 if TYPE_CHECKING:
     from bot.forecast.demand_backtest import DemandScore
+    from bot.names import UnknownName
 
 model_cli = typer.Typer(no_args_is_help=True, help="Look-ahead models: report and training.")
 predict_cli = typer.Typer(no_args_is_help=True, help="Predictions from the look-ahead models.")
@@ -132,7 +133,9 @@ def predict_cmd(start: str = typer.Option(..., "--from", help="First day, YYYY-M
                 database: str | None = database_option()) -> None:
     """One row per appointment: stored appointment id and predicted no-show probability."""
     from bot.clinic_names import find_clinic
+    from bot.errors import UsageError
     from bot.forecast.service import predict_window
+    from bot.names import UnknownName
     from bot.orgconfig import load_org_config
     from storage.db import make_session_factory, session_scope
 
@@ -142,7 +145,25 @@ def predict_cmd(start: str = typer.Option(..., "--from", help="First day, YYYY-M
     with user_errors():
         org = load_org_config(settings.opsbot_config)
         with session_scope(make_session_factory(engine_for(settings))) as s:
-            key = find_clinic(s, org, clinic).key if clinic else None  # the one clinic-name resolver
+            try:
+                key = find_clinic(s, org, clinic).key if clinic else None  # the one clinic-name resolver
+            except UnknownName as exc:
+                raise UsageError(not_in_database(clinic or "", exc, settings.database_url, database)) from None
             frame = predict_window(s, first, last, key)
     frame.to_csv(out, index=False)
     typer.echo(f"wrote {len(frame):,} appointments to {out}")
+
+
+def not_in_database(text: str, exc: UnknownName, url: str, given: str | None) -> str:
+    """The message for a ``--clinic`` the resolver does not know: its own "did you mean" when a
+    name is genuinely close (:func:`bot.names.suggestions`); otherwise that the clinic is not in
+    this database, which database that is (password masked; said to be the default when
+    ``--database`` was not given) and how to list the clinics it has."""
+    if exc.close:
+        return str(exc)
+    shown = safe_url(url)
+    which = f"--database {shown}" if given else f"the default database {shown} (DATABASE_URL; --database to change)"
+    has = ("no clinic is known yet" if exc.known == 0
+           else f"none of the {exc.known:,} clinics known (this database and the organisation file) has a close name")
+    listing = f"opsbot clinics --database {shown}" if given else "opsbot clinics"
+    return f"clinic '{text}' is not in this database, {which}: {has}. List its clinics with `{listing}`."

@@ -14,6 +14,7 @@ from bot.kpi import drivers
 from bot.kpi.base import KpiImpl, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.drivers_text import short_why
+from bot.kpi.periods import span_text
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import implementation
 from bot.kpi.targets import format_value, target_status
@@ -61,7 +62,7 @@ def _better(kpi: KpiDef, delta: float) -> bool | None:
 def why_moved(session: Session, kpi: KpiDef, impl: KpiImpl, scope: Scope, start: date, end: date,
               off_target: bool = False) -> str | None:
     """The top drivers of the change from the equal window before ``start`` to [start, end]
-    (ratio KPIs; issue 19), e.g. ``"+2.57 pts vs 04 Mar–17 Mar: payer Medicare +2.12 pts (rate
+    (ratio KPIs; issue 19), e.g. ``"+2.57 pts vs 4–17 Mar 2026: payer Medicare +2.12 pts (rate
     moved)"``; only for a move the wrong way or a KPI off target (None otherwise)."""
     if not isinstance(impl, RatioKpi) or kpi.direction == "band":
         return None
@@ -71,7 +72,7 @@ def why_moved(session: Session, kpi: KpiDef, impl: KpiImpl, scope: Scope, start:
     text = short_why(found, kpi.unit) if found else None
     if text is None or not (off_target or _better(kpi, found[0].total) is False):
         return None
-    return f"{format_delta(found[0].total, kpi.unit)} vs {before[0]:%d %b}–{before[1]:%d %b}: {text}"
+    return f"{format_delta(found[0].total, kpi.unit)} vs {span_text(*before)}: {text}"
 
 
 def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, days: int,
@@ -95,7 +96,7 @@ def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, day
         values[key] = float(m.value)
         status = target_status(kpi, org, clinic.key, m.value)
         delta = m.value - previous[key] if key in previous else None
-        window = f"{start:%d %b}–{end:%d %b}" if start.year == end.year else f"{start} – {end}"
+        window = span_text(start, end)
         off = status is not None and not status.on_target
         lines.append(KpiLine(clinic.name, kpi.id, kpi.name, format_value(m.value, kpi.unit),
                              status.on_target if status else None, status.text if status else "no target",

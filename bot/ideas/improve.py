@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from bot.errors import UsageError
 from bot.kpi.catalogue import BY_ID
 from bot.kpi.drivers_text import short_why
 from bot.kpi.engine import KpiAnswer
+from bot.kpi.periods import unit_name
 from bot.kpi.targets import format_value
 from bot.slack.payload import json_object
 
@@ -89,7 +91,7 @@ def from_answer(a: KpiAnswer) -> ImprovementStart | None:
         baseline = f"target: {a.status.text}" if a.status else "—"
     driver = short_why(a.drivers or [], k.unit) if moved_wrong else None
     return ImprovementStart(k.id, a.scope.clinic_key, a.scope.label,
-                            f"{format_value(m.value, k.unit)} ({a.period.label})", baseline, driver)
+                            f"{format_value(m.value, k.unit)} ({a.period.name})", baseline, driver)
 
 
 def from_incident(rule: str, kpi_id: str | None, clinic_key: str, clinic_name: str,
@@ -108,6 +110,15 @@ def from_incident(rule: str, kpi_id: str | None, clinic_key: str, clinic_name: s
     lines = [str(x) for x in detail.get("lines") or ()]
     why = next((x.split(" — ", 1)[-1] for x in lines if x.startswith("Why:")), None)
     value, centre = facts.get("value"), facts.get("centre")
-    current = f"{value:.1%} in the week of {facts.get('week')}" if isinstance(value, (int, float)) else "—"
+    current = f"{value:.1%} in the {_week_name(facts.get('week'))}" if isinstance(value, (int, float)) else "—"
     baseline = f"{centre:.1%} (centre line over the baseline weeks)" if isinstance(centre, (int, float)) else "—"
     return ImprovementStart(kpi_id, clinic_key, clinic_name, current, baseline, why)
+
+
+def _week_name(week: Any) -> str:
+    """``week of 2 Mar 2026`` for the alert's ISO week (``"2026-03-02"``), as answers name it."""
+    try:
+        return unit_name(date.fromisoformat(str(week)), "week")
+    except ValueError:
+        return "latest week"
+

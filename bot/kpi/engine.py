@@ -23,7 +23,7 @@ from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
-from bot.kpi.periods import Grain, Period, shift_period, unit_bounds
+from bot.kpi.periods import Grain, Period, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import names_for, resolve_scope
@@ -171,15 +171,9 @@ def trend_buckets(anchor: date, grain: Grain, count: int = TREND_POINTS) -> list
 
 
 def bucket_label(start: date, grain: Grain) -> str:
-    if grain == "day":
-        return f"{start.day} {start:%b}"
-    if grain == "week":
-        return f"week of {start.day} {start:%b}"
-    if grain == "month":
-        return f"{start:%b %Y}"
-    if grain == "quarter":
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    return str(start.year)
+    """A trend point's label: the name of its calendar unit (:func:`bot.kpi.periods.unit_name`),
+    the same words the answer uses for that period."""
+    return unit_name(start, grain)
 
 
 def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgConfig, dim: str,

@@ -43,12 +43,26 @@ class Period:
     def contains(self, day: date) -> bool:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
-    def describe(self) -> str:
-        if self.is_all:
+    @property
+    def name(self) -> str:
+        """The short label shown wherever the period is named (answer, chart title, fallback
+        text): a whole calendar unit by its name (:func:`unit_name`: ``May 2016``, ``week of
+        2 May 2016``, ``2016-Q2``) however it was typed (``2016-05``, ``last month``,
+        ``2016-05-01..2016-05-31``); ``all data``; otherwise the words it was asked with
+        (``last 12 weeks``, ``mtd``)."""
+        if self.start is None or self.end is None:
             return "all data"
-        if self.start == self.end:
-            return f"{self.start:%Y-%m-%d}"
-        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+        return span_name(self.start, self.end) or self.label
+
+    def describe(self) -> str:
+        """The period with its dates, where the reading is shown: ``May 2016
+        (2016-05-01..2016-05-31)``, ``12 May 2016 (2016-05-12)``, ``2016-04-29..2016-06-08``
+        (not a calendar unit), ``all data``."""
+        if self.start is None or self.end is None:
+            return "all data"
+        dates = iso_span(self.start, self.end)
+        name = span_name(self.start, self.end)
+        return f"{name} ({dates})" if name else dates
 
 
 class PeriodSpec(BaseModel):
@@ -95,6 +109,60 @@ def unit_bounds(day: date, unit: Grain) -> tuple[date, date]:
         end_month = first_month + 2
         return start, date(day.year, end_month, calendar.monthrange(day.year, end_month)[1])
     return date(day.year, 1, 1), date(day.year, 12, 31)
+
+
+UNITS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
+
+
+def unit_name(start: date, unit: Grain) -> str:
+    """The name of the calendar ``unit`` that begins on ``start``, the one convention for a
+    period and a trend point alike: ``12 May 2016``, ``week of 2 May 2016`` (ISO week, Monday
+    first), ``May 2016``, ``2016-Q2``, ``2016``."""
+    if unit == "day":
+        return f"{start.day} {start:%b %Y}"
+    if unit == "week":
+        return f"week of {start.day} {start:%b %Y}"
+    if unit == "month":
+        return f"{start:%b %Y}"
+    if unit == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
+
+
+def span_name(start: date, end: date) -> str | None:
+    """:func:`unit_name` of ``start..end`` when it is exactly one whole calendar unit; else None."""
+    for unit in UNITS:
+        if unit_bounds(start, unit) == (start, end):
+            return unit_name(start, unit)
+    return None
+
+
+def iso_span(start: date, end: date) -> str:
+    """``2016-05-01..2016-05-31`` (the command grammar's range); one day as ``2016-05-12``."""
+    return start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
+
+
+def span_text(start: date | None, end: date | None) -> str:
+    """A span in words: a whole calendar unit by its name (``Nov 2026``), else ``4–17 Nov
+    2026``, ``8 Sep – 21 Oct 2026``; ``all data`` when unbounded."""
+    if start is None or end is None:
+        return "all data"
+    if name := span_name(start, end):
+        return name
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
+def reading_text(start: date | None, end: date | None) -> str:
+    """The period as the "Read as" line shows it: ``May 2016 (2016-05-01..2016-05-31)`` for a
+    whole calendar unit, else :func:`span_text` (``8 Sep – 21 Oct 2026``, ``all data``)."""
+    if start is None or end is None:
+        return "all data"
+    name = span_name(start, end)
+    return f"{name} ({iso_span(start, end)})" if name else span_text(start, end)
 
 
 def shift_date(day: date, unit: Grain, n: int) -> date:

@@ -28,6 +28,14 @@ from bot.kpi.targets import format_value
 
 MIN_POINTS = 12
 ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}
+NOUN = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+def points_of(grain: str | None, n: int) -> str:
+    """``8 months``, ``1 week``: a count of the series' points in its own grain (``periods``
+    when the grain is not known)."""
+    noun = NOUN.get(grain or "", "period")
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -73,12 +81,12 @@ def read_trend(kpi: KpiDef, trend: list[TrendPoint], grain: str | None = None,
     values = [p.measure.value for p in trend]
     with_data = sum(v is not None for v in values)
     if with_data < 2:
-        return SpcReading("run", [f"Only {with_data} period with data: no trend to read yet."], None, labels)
+        return SpcReading("run", [f"Only {points_of(grain, with_data)} with data: no trend to read yet."], None, labels)
     try:
         chart = trend_chart(kpi, values, [p.measure.n for p in trend], [p.measure.d for p in trend])
     except Exception as exc:  # noqa: BLE001 - an unreadable chart must not sink the answer
         return SpcReading("run", [f"No SPC reading ({exc})."], None, labels)
-    return SpcReading(chart.kind, [describe(kpi, chart, labels, with_data)], chart, labels)
+    return SpcReading(chart.kind, [describe(kpi, chart, labels, with_data, grain)], chart, labels)
 
 
 def _pair(kpi: KpiDef, a: float, b: float) -> tuple[str, str]:
@@ -91,32 +99,36 @@ def _pair(kpi: KpiDef, a: float, b: float) -> tuple[str, str]:
     return fa, fb
 
 
-def describe(kpi: KpiDef, chart: Any, labels: list[str], with_data: int) -> str:
-    """One sentence: the state of the latest period, then what earlier periods showed."""
+def describe(kpi: KpiDef, chart: Any, labels: list[str], with_data: int, grain: str | None = None) -> str:
+    """One sentence: the state of the latest period, then what earlier periods showed. Counts and
+    the start of a shift are said in the series' own grain (``grain``: day, week, month…; the
+    ``labels`` are its points' names), so a monthly series speaks of months, never weeks."""
     from bot.spc import alert_blocker, alert_signal
+    from bot.spc.run_start import last_run_start
 
     f = lambda v: format_value(float(v), kpi.unit)  # noqa: E731
     name = {"p": "p chart", "pp": "Laney p′ chart", "i": "I chart", "run": "run chart"}.get(chart.kind, chart.kind)
     last = len(chart) - 1
     r = chart.runs
+    began = last_run_start(chart)
+    since = f", since {labels[began]}" if began is not None and began < last else ""
     if chart.kind == "run":
-        head = (f"Run chart of {with_data} periods (control limits need {MIN_POINTS}); median "
+        head = (f"Run chart of {points_of(grain, with_data)} (control limits need {MIN_POINTS}); median "
                 f"{f(chart.cl[0])}" if not math.isnan(chart.cl[0]) else "Run chart")
         if r.last_run is not None and r.last_useful == last and r.last_run > (r.longest_run_max or 0):
-            return f"{head}: the latest {r.last_run} periods are all on one side of it — a shift."
+            return f"{head}: the latest {points_of(grain, r.last_run)} are all on one side of it{since} — a shift."
         return f"{head}: no unusual runs." if not r.signal else f"{head}: the points cross it unusually rarely."
     earlier = [i for i in chart.signal_points() if i != last]
-    past = (f"; {len(earlier)} earlier period{'s' if len(earlier) != 1 else ''} outside the limits"
-            if earlier else "")
+    past = f"; {points_of(grain, len(earlier))} earlier outside the limits" if earlier else ""
     signal = alert_signal(chart, min_baseline=2, labels=labels)
     if signal is not None:
         v, lim = _pair(kpi, signal.value, signal.limit)
         if signal.kind == "spike":
             return f"{name}: {labels[last]} is {signal.rule} ({v} vs {lim}) — special cause{past}."
-        return (f"{name}: {labels[last]} ends a run of {r.last_run} periods {'above' if signal.direction == 'up' else 'below'} "
-                f"the centre line ({lim}) — a shift{past}.")
+        return (f"{name}: {labels[last]} ends a run of {points_of(grain, r.last_run)} "
+                f"{'above' if signal.direction == 'up' else 'below'} the centre line ({lim}){since} — a shift{past}.")
     if math.isnan(chart.ucl[last]) and math.isnan(chart.lcl[last]):
-        return f"{name}: no control limits (the earlier periods show no usable variation){past}."
+        return f"{name}: no control limits (the earlier {NOUN.get(grain or '', 'period')}s show no usable variation){past}."
     why = alert_blocker(chart, min_baseline=2)
     if why:
         return f"{name}: no reading of {labels[last]} ({why}){past}."

@@ -20,8 +20,8 @@ from bot.errors import UsageError
 from bot.kpi.catalogue import BY_ID, CATALOGUE
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
+from bot.kpi.periods import span_text
 from bot.kpi.reader import Reading, Vocabulary
-from bot.kpi.reader.reading import span_text
 from bot.kpi.registry import EngineOptions
 from bot.kpi.scorecard import scorecard
 from bot.orgconfig import OrgConfig

@@ -134,4 +134,8 @@ def snooze_modal(incident_id: int, title: str, today: date) -> dict[str, Any]:
 
 
 def format_local(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.strftime("%Y-%m-%d %H:%M")
+    """``2026-03-02 09:14 EST``: a clinic-local time with its zone's abbreviation (an aware
+    ``moment``), so it is never read as UTC beside the UTC times of logs and tours."""
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%d %H:%M") + (f" {moment:%Z}" if moment.tzinfo is not None else "")

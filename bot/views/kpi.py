@@ -25,6 +25,8 @@ from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
 from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
+from bot.kpi.periods import iso_span
+from bot.kpi.spc_reading import ADJECTIVE
 from bot.kpi.targets import format_value
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
@@ -87,9 +89,8 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
         return render_no_data(a)
     k, m = a.kpi, a.measure
     title = truncate(f"{k.name} · {a.scope.label}", 150)
-    covered = (f"{m.first:%Y-%m-%d} to {m.last:%Y-%m-%d}" if m.first and m.last and m.first != m.last
-               else f"{m.first:%Y-%m-%d}" if m.first else "—")
-    lines = [_headline(a), f"Period: {a.period.label} · data covers {covered}"]
+    covered = iso_span(m.first, m.last or m.first) if m.first else "—"
+    lines = [_headline(a), f"Period: {a.period.name} · data covers {covered}"]
     if a.status:
         lines.append(("✅ " if a.status.on_target else "⚠️ ") + a.status.text)
     else:
@@ -123,7 +124,7 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
             ButtonElement(text="Show chart", action_id=Action.KPI_CHART.value, value=value),
             *improve_buttons(a),
         ]))
-    text = f"{k.name}, {a.scope.label}, {a.period.label}: {format_value(m.value, k.unit)}"  # type: ignore[arg-type]
+    text = f"{k.name}, {a.scope.label}, {a.period.name}: {format_value(m.value, k.unit)}"  # type: ignore[arg-type]
     if k.unit == "%":
         text += f" ({n_of_d(k, m.n, m.d)})"
     return check_message(blocks, text), text
@@ -153,14 +154,14 @@ def _comparison(a: KpiAnswer) -> str:
     covered = ""
     if other.first and other.last and (other.first, other.last) != (period.start, period.end):
         covered = (f"; data only {other.first:%Y-%m-%d}" if other.first == other.last
-                   else f"; data {other.first:%Y-%m-%d} to {other.last:%Y-%m-%d}")
+                   else f"; data {iso_span(other.first, other.last)}")
     return f"vs {period.describe()}: {format_value(other.value, k.unit)} ({change}{covered})"  # type: ignore[arg-type]
 
 
 def _trend_text(a: KpiAnswer) -> str:
     k = a.kpi
     values = [p.measure.value for p in a.trend]
-    grain = {"day": "daily", "week": "weekly", "month": "monthly"}.get(a.grain, a.grain)
+    grain = ADJECTIVE.get(a.grain, a.grain)  # the series' own grain: its labels name its points
     items = [f"{p.label}: {format_value(p.measure.value, k.unit)}" for p in a.trend if p.measure.value is not None]
     text = f"*Trend* ({grain}, last {len(a.trend)}): `{sparkline(values)}`\n" + " · ".join(items[-6:])
     if a.spc and a.spc.lines:
@@ -194,7 +195,7 @@ def _breakdown_text(a: KpiAnswer) -> str:
 def render_no_data(a: KpiAnswer) -> Rendered:
     k = a.kpi
     latest = f"The latest data is from {a.latest:%Y-%m-%d}." if a.latest else "There is no data for it yet."
-    text = (f"{k.name}, {a.scope.label}: no data for {a.period.label} ({a.period.describe()}). {latest}")
+    text = f"{k.name}, {a.scope.label}: no data for {a.period.describe()}. {latest}"
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)),
               ContextBlock(elements=[MarkdownTextObject(text=as_of_text(a.as_of, a.scope.timezone))])]
     return check_message(blocks, text), text

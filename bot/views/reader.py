@@ -19,7 +19,8 @@ from slack_sdk.models.blocks import (
 
 from bot.ids import Action
 from bot.kpi.engine import KpiAnswer
-from bot.kpi.reader.reading import Option, span_text
+from bot.kpi.periods import reading_text
+from bot.kpi.reader.reading import Option
 from bot.kpi.targets import format_value
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
@@ -28,12 +29,13 @@ MAX_BUTTONS = 5
 
 
 def answer_line(a: KpiAnswer) -> str:
-    """``No-show rate · Kingsport Primary Care · 1–30 Nov 2026`` for what the engine computed."""
-    parts = [a.kpi.name, a.scope.label, span_text(a.period.start, a.period.end)]
+    """``No-show rate · Kingsport Primary Care · Nov 2026 (2026-11-01..2026-11-30)`` for what the
+    engine computed (the period as :func:`bot.kpi.periods.reading_text` shows it)."""
+    parts = [a.kpi.name, a.scope.label, reading_text(a.period.start, a.period.end)]
     if a.breakdown_dim:
         parts.append(f"by {a.breakdown_dim}")
     if a.comparison is not None:
-        parts.append(f"vs {span_text(a.comparison[0].start, a.comparison[0].end)}")
+        parts.append(f"vs {reading_text(a.comparison[0].start, a.comparison[0].end)}")
     return " · ".join(parts)
 
 

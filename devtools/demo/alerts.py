@@ -2,7 +2,8 @@
 
 ``alerts_demo_step(ctx)`` evaluates every rule for every clinic, sends what is due through the
 delivery log, and returns printable lines. ``ctx`` needs ``sessions`` and ``org``; optional:
-``now`` (naive UTC, default the current time; use the seed report's ``params.now``),
+``now`` (naive UTC, default the current time; the tour passes its clock, never an instant before
+the data was loaded, so evaluation, posting and acknowledgement stay in order),
 ``client`` (a WebClient, e.g. on the Slack stand-in; without it the alerts stay queued) and
 ``alert_settings`` (default: code defaults).
 """

@@ -258,12 +258,13 @@ def _client(ctx: Any) -> Any:
 
 
 def alerts_posted(ctx: Any) -> str:
-    """Evaluate every rule at the seed's "now", deliver, render each posted alert."""
+    """Evaluate every rule at the tour's clock (:meth:`TourContext.now`: after the data was loaded and
+    the ideas submitted), deliver, render each posted alert."""
     from devtools.demo.alerts import alerts_demo_step
 
     org = ctx.local.app._opsbot_ctx.org
     before = len(ctx.local.standin.calls)
-    run_ctx = SimpleNamespace(sessions=ctx.local.sessions, org=org, now=ctx.report.params.now,
+    run_ctx = SimpleNamespace(sessions=ctx.local.sessions, org=org, now=ctx.now(),  # after the loads and ideas
                               client=_client(ctx), alert_settings=_alert_settings(ctx))
     lines = alerts_demo_step(run_ctx)
     ctx.local.standin.wait_until_quiet(idle=0.2, timeout=10)
@@ -323,8 +324,8 @@ def digest(ctx: Any) -> str:
     from devtools.demo.digest import digest_demo_step
 
     run_ctx = SimpleNamespace(sessions=ctx.local.sessions, org=ctx.local.app._opsbot_ctx.org,
-                              now=ctx.report.params.now, client=_client(ctx), alert_settings=_alert_settings(ctx))
-    lines = digest_demo_step(run_ctx)
+                              now=ctx.now(), client=_client(ctx), alert_settings=_alert_settings(ctx))
+    lines = digest_demo_step(run_ctx)  # at the next 07:30 after now: after the alert was acknowledged
     if not any(line.startswith("Posted to") for line in lines):
         raise RuntimeError("no digest was posted: " + " / ".join(lines))
     clinic = ctx.spike.clinic_key  # the clinic with the most going on: spike, due date, idea

@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,20 @@ class TourContext:
     last_reply: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)  # shared between steps (devtools.demo.steps)
+    last_instant: datetime | None = None
+
+    def now(self) -> datetime:
+        """The tour's clock: the wall clock (naive UTC, to the second), never earlier than an instant
+        it gave before. The bot stamps what a click or a command does with the wall clock too, so
+        the steps that run a job themselves (alerts, digest) take their instant here: the data is
+        loaded, then the alerts are evaluated and posted, then acknowledged, then the digest runs."""
+        from storage.models import utcnow
+
+        instant = utcnow().replace(microsecond=0)
+        if self.last_instant is not None and instant < self.last_instant:
+            instant = self.last_instant
+        self.last_instant = instant
+        return instant
 
     @property
     def spike(self) -> Any:
@@ -183,7 +197,8 @@ def run_demo(database: Path | None = None, *, keep: bool = False, clinics: int =
     """Migrate a fresh SQLite file, seed a network, run the tour. Returns the failed-step count.
 
     ``database``: the SQLite file to create (default: a temporary directory, removed afterwards
-    unless ``keep``). An existing file is refused rather than overwritten.
+    unless ``keep``). An existing file is refused rather than overwritten. ``end_date``: the last
+    day of history (default :func:`demo_end_date`, so the tour's clock never runs behind its data).
     """
     from bot.errors import UsageError
 
@@ -195,12 +210,27 @@ def run_demo(database: Path | None = None, *, keep: bool = False, clinics: int =
         raise UsageError(f"{database} already exists; the demo needs a fresh file (give another --database)")
     out_dir = database.parent if not tmp or keep else Path(tempfile.mkdtemp(prefix="opsbot-demo-out-"))
     try:
-        return _run(database, out_dir, clinics, days, seed, end_date or date.today(), echo)
+        return _run(database, out_dir, clinics, days, seed, end_date or demo_end_date(), echo)
     finally:
         if tmp is not None and not keep:
             tmp.cleanup()
         elif tmp is not None:
             echo(f"\nKept the demo database: {database}")
+
+
+def demo_end_date(wall: datetime | None = None) -> date:
+    """The last day of generated history for a tour started at ``wall`` (naive UTC; default now):
+    the latest day whose generation instant (:attr:`devtools.seed.SeedParams.now`, the next day
+    06:00 UTC) is not after the wall clock, so nothing the tour then stamps — a load, an alert, a
+    click — comes before the data it is about."""
+    from devtools.seed import SeedParams
+    from storage.models import utcnow
+
+    wall = wall or utcnow()
+    end = wall.date()
+    while SeedParams(end_date=end).now > wall:
+        end -= timedelta(days=1)
+    return end
 
 
 VALIDATE_ROWS = 2_000  # rows per feed re-checked with the importers' validation after seeding

@@ -44,7 +44,7 @@ roles:
 # Juniper, May 2016: 4 appointments, 1 no-show -> no-show rate 1/4 = 25.00 %
 ROWS = [(date(2016, 5, 2), "no_show"), (date(2016, 5, 3), "completed"), (date(2016, 5, 4), "completed"),
         (date(2016, 5, 5), "completed")]
-UNKNOWN = "Unknown clinic 'nowhere' — did you mean"
+UNKNOWN = "Unknown clinic 'nowhere': no clinic of the "  # nothing close: no unrelated "did you mean"
 AMBIGUOUS = ("'family' matches 2 clinics: Juniper Family Health (juniper); North Family Practice (north). "
              "Which one?")
 

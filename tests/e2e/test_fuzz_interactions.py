@@ -169,7 +169,7 @@ def toured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalSlac
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     with session_scope(sessions) as session:
-        report = seed_database(session, SeedParams(clinics=3, days=60, seed=3, end_date=date.today()),
+        report = seed_database(session, SeedParams(clinics=3, days=60, seed=3, end_date=demo.demo_end_date()),
                                pseudonym_key="fuzz-key", validate_rows=0)
     settings = load_settings(DATABASE_URL=url, OPSBOT_CONFIG=str(demo.demo_org_config(sessions, directory)))
     with LocalSlack(settings, engine, sessions) as local:

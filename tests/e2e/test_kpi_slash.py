@@ -68,7 +68,8 @@ def test_kpi_answer_is_acked_then_sent_ephemeral(bot):
     assert reply["via"] == "response_url" and reply["response_type"] == "ephemeral"
     text = _reply_text(result)
     assert "33.33 %" in text and "3 of 9 appointments" in text
-    assert "2016-05-02 to 2016-05-13" in text  # first and last appointment inside the period
+    assert "data covers 2016-05-02..2016-05-13" in text  # first and last appointment inside the period
+    assert "Period: May 2016" in text and "May 2016 (2016-05-01..2016-05-31)" in text  # one name for the month
     assert "as of 2016-06-01 09:05 UTC" in text
 
 

@@ -229,4 +229,5 @@ def test_multi_word_clinic_names_in_lookahead_and_predict(seeded, tmp_path) -> N
     assert f"wrote {want:,} appointments" in result.output and want > 0
     unknown = CliRunner().invoke(cli, ["predict", "no-shows", "--from", str(start), "--to", str(END), "--clinic",
                                        "zzqx", "--out", str(out), "--database", url])
-    assert unknown.exit_code == 2 and "Unknown clinic 'zzqx'" in unknown.output
+    assert unknown.exit_code == 2 and "clinic 'zzqx' is not in this database" in unknown.output
+    assert "did you mean" not in unknown.output  # nothing in the network is close to "zzqx"

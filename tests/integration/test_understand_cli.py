@@ -36,7 +36,8 @@ def test_understand_prints_one_json_object_per_question(sqlite_url):
     assert [list(r) for r in rows] == [FIELDS] * 5
     assert rows[0] == {"status": "answer", "kpi": "no-show-rate", "clinic": "kingsport", "provider": None,
                        "payer": None, "start": "2026-10-01", "end": "2026-10-31", "by": None, "compare_start": None,
-                       "compare_end": None, "reading": "No-show rate · Kingsport Primary Care · 1–31 Oct 2026"}
+                       "compare_end": None,
+                       "reading": "No-show rate · Kingsport Primary Care · Oct 2026 (2026-10-01..2026-10-31)"}
     assert (rows[1]["clinic"], rows[1]["start"], rows[1]["end"]) == ("riverside", "2026-10-01", "2026-10-31")
     assert (rows[2]["clinic"], rows[2]["by"]) == ("riverside", "provider")
     assert rows[3]["status"] == "clarify" and rows[3]["kpi"] is None  # two providers named Walker

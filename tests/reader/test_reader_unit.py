@@ -94,7 +94,8 @@ def test_one_clinic_manager_defaults_to_their_clinic():
 
 
 def test_reading_line():
-    assert _json("no shows at riverside in november")["reading"] == "No-show rate · Riverside Primary Care · 1–30 Nov 2025"
+    assert _json("no shows at riverside in november")["reading"] == (
+        "No-show rate · Riverside Primary Care · Nov 2025 (2025-11-01..2025-11-30)")
 
 
 @pytest.mark.parametrize("q", [

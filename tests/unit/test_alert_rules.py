@@ -250,3 +250,17 @@ def test_kpi_reading_and_alert_judge_the_latest_week_alike(shared_dir) -> None: 
     chart = trend_chart(BY_ID["denial-rate"], [d / n for d, n in quiet], [float(d) for d, _ in quiet],
                         [float(n) for _, n in quiet])
     assert "within the limits" in describe(BY_ID["denial-rate"], chart, labels, 16)
+
+
+def test_denial_alert_names_its_weeks_as_answers_do() -> None:
+    """One name per period (tester's report): the alert's ISO weeks read "week of 5 Jan 2026", as
+    in a /kpi answer, not "week of 2026-01-05". Weeks from alert_weeks' documented rule (the last
+    complete Monday week before TODAY, Wed 4 Mar 2026, is 23 Feb); 8 low weeks then 8 high ones."""
+    series = [(4, 100), (6, 100)] * 4 + [(11, 100), (13, 100)] * 4
+    res = denial_spike("north", TODAY, _rows(series, TODAY),
+                       DenialParams(weeks=16, min_baseline=6, min_claims=30, min_expected=1, slices=["clinic"]))
+    [f] = res.findings
+    assert f.lines[0].startswith("Week of 23 Feb 2026: 1 of the clinic's denial charts signal upward")
+    if f.facts["kind"] == "shift":  # the run of high weeks began 7 weeks before the latest
+        assert f.lines[0].endswith("; the shift began the week of 5 Jan 2026")
+    assert "2026-0" not in " ".join(f.lines)

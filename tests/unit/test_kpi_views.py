@@ -25,7 +25,7 @@ def test_answer_carries_value_n_d_period_as_of_and_buttons():
     blocks, text = render_answer(_answer())
     flat = str(blocks)
     assert "20.19 %" in text and "22,319 of 110,527 appointments" in text
-    assert "2016-04-29 to 2016-06-08" in flat
+    assert "data covers 2016-04-29..2016-06-08" in flat
     assert "as of 2016-06-09 07:30 UTC (2016-06-09 04:30 America/Sao_Paulo)" in flat
     assert "kpi_share" in flat and "kpi_chart" in flat
 

@@ -79,3 +79,32 @@ def test_300_names_sharing_prefixes() -> None:
     assert len(matches("northf", rows)) == 50
     with pytest.raises(AmbiguousName, match=r"^'jun' matches 100 clinics: "):
         pick("clinic", "jun", rows)
+
+
+# ---- "did you mean" only for a genuinely close name (tester's report) -------------------------
+def _typos(word: str) -> list[str]:
+    """One slip each, made by hand: a letter dropped, doubled, swapped with its neighbour, replaced."""
+    mid = len(word) // 2
+    return [word[:mid] + word[mid + 1:], word[:mid] + word[mid] + word[mid:],
+            word[:mid] + word[mid + 1] + word[mid] + word[mid + 2:], word[:mid] + "x" + word[mid + 1:]]
+
+
+@pytest.mark.parametrize("row", ROWS[:4])
+def test_a_one_letter_slip_of_a_key_or_a_name_word_is_suggested(row: Row) -> None:
+    for typo in _typos(row.key) + _typos(row.name.split()[0].lower()):
+        if matches(typo, ROWS):
+            continue  # a slip that is still a prefix or substring resolves instead
+        with pytest.raises(UnknownName) as err:
+            pick("clinic", typo, ROWS)
+        assert err.value.close and f"did you mean `{row.name}` ({row.key})" in err.value.user_message
+
+
+@pytest.mark.parametrize("query", ["zzqx", "seaside", "maria ortiz", "kingsport", "nowhere", "bayfront clinic"])
+def test_an_unrelated_name_gets_no_suggestion(query: str) -> None:
+    # none of these shares more than a few scattered letters with any of ROWS' keys or names
+    with pytest.raises(UnknownName) as err:
+        pick("clinic", query, ROWS)
+    message = err.value.user_message
+    assert not err.value.close and "did you mean" not in message
+    assert not any(r.name in message or f"({r.key})" in message for r in ROWS)
+    assert message == f"Unknown clinic '{query}': no clinic of the {len(ROWS)} known has a close name."

@@ -23,6 +23,7 @@ from bot.alerts.denial_drivers import RemitRow, why_line
 from bot.alerts.model import Finding, RuleResult
 from bot.errors import OpsBotError
 from bot.kpi.catalogue import BY_ID
+from bot.kpi.periods import unit_name
 from bot.kpi.spc_reading import trend_chart
 from bot.spc import ChartResult, Signal, alert_blocker, alert_signal
 from bot.spc.run_start import last_run_start
@@ -150,7 +151,7 @@ def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params:
     total, slices = _slices(window, params.slices)
     if total.get(latest, 0) == 0:
         result.no_data_finding(latest.isoformat(), "Denial check: no remittances in the latest week",
-                               f"No remittances dated in the week of {latest.isoformat()}; the denial "
+                               f"No remittances dated in the {unit_name(latest, 'week')}; the denial "
                                "rate cannot be judged (this is not an all-clear).", week=latest.isoformat())
         return result
     result.clear.add("no-data")
@@ -184,8 +185,10 @@ def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params:
     word = "spike" if top.signal.kind == "spike" else "shift"
     began = last_run_start(top.chart) if top.signal.kind != "spike" else None
     clinic_slice = next((s for s in slices if s.subject == "clinic"), None)
-    lines = (f"Week of {latest.isoformat()}: {len(hits)} of the clinic's denial charts signal upward"
-             + (f"; the shift began the week of {weeks[began].isoformat()}" if began is not None else ""),
+    # the weeks named as every answer names an ISO week (bot.kpi.periods.unit_name: "week of 2 Mar 2026")
+    week = unit_name(latest, "week")
+    lines = (f"{week[:1].upper()}{week[1:]}: {len(hits)} of the clinic's denial charts signal upward"
+             + (f"; the shift began the {unit_name(weeks[began], 'week')}" if began is not None else ""),
              *(h.line() for h in hits),
              *(_why(clinic_slice, window, weeks) if clinic_slice is not None else ()))
     result.findings.append(Finding(

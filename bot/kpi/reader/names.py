@@ -22,8 +22,9 @@ from rapidfuzz.distance import OSA
 
 from bot.kpi.reader.vocab import Entity, Vocabulary
 from bot.kpi.reader.words import FILLER
+from bot.names import CLOSE
 
-ACCEPT, CLOSE = 0.85, 0.70  # optimal-string-alignment similarity (a transposition costs one edit)
+ACCEPT = 0.85  # optimal-string-alignment similarity (a transposition costs one edit); CLOSE: bot.names
 BEFORE_NAME = {"at", "for", "in", "from", "with", "about", "and"}
 AFTER_CLINIC = {"clinic", "clinics", "site", "office", "location", "practice", "center", "centre"}
 NOT_NAMES = FILLER | {"worst", "best", "highest", "lowest", "most", "least", "top", "bottom", "biggest", "change",

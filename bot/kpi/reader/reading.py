@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.kpi.catalogue import BY_ID
 from bot.kpi.grammar import KpiRequest
-from bot.kpi.periods import Period, PeriodSpec, shift_period
+from bot.kpi.periods import Period, PeriodSpec, reading_text, shift_period
 from bot.kpi.reader.vocab import Vocabulary
 
 ALL = PeriodSpec(kind="all", text="all")
@@ -118,11 +118,11 @@ a misspelling (shown with the answer). Names are keys of the vocabulary."""
                                   vocab.entity("payer", self.payer)) if e is not None]
         parts.append(" · ".join(names) if names else "all clinics")
         period, other = self.periods(vocab, now)
-        parts.append(span_text(period.start, period.end))
+        parts.append(reading_text(period.start, period.end))
         if self.by:
             parts.append(f"by {self.by}")
         if other is not None:
-            parts.append(f"vs {span_text(other.start, other.end)}")
+            parts.append(f"vs {reading_text(other.start, other.end)}")
         return " · ".join(parts)
 
     def to_json(self, vocab: Vocabulary, now: datetime) -> dict[str, Any]:
@@ -160,16 +160,3 @@ def _grammar_period(spec: PeriodSpec, resolved: Period) -> str:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
-
-
-def span_text(start: date | None, end: date | None) -> str:
-    """``1–30 Nov 2026``, ``8 Sep – 21 Oct 2026``, ``14 Oct 2026``; ``all data`` when unbounded."""
-    if start is None or end is None:
-        return "all data"
-    if start == end:
-        return f"{start.day} {start:%b %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%b %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
-    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
