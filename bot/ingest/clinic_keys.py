@@ -76,11 +76,10 @@ class ClinicKeys:
         return keys.map(mapping).astype(object).where(keys.isin(list(mapping)), None)
 
     def apply(self, parsed: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
-        """``parsed`` with its ``clinic`` column resolved, for a feed that creates the clinics of
-        every parsed row (:func:`bot.ingest.feed_refs.clinic_ids`): new ones are flagged at once."""
-        keys = self.resolve(parsed["clinic"], issues, session)
-        self.warn_new(keys, issues)
-        return parsed.assign(clinic=keys)
+        """``parsed`` with its ``clinic`` column resolved (:meth:`resolve`). The rows that create a
+        clinic are flagged later, among the rows kept (:meth:`warn_new`, called by
+        :meth:`bot.ingest.keyed.ClinicFeedImporter.creating`)."""
+        return parsed.assign(clinic=self.resolve(parsed["clinic"], issues, session))
 
     def answer(self, text: str) -> tuple[str, str]:
         """(known key, "") or ("", why it is refused) for one distinct cell or option value; a
