@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import ImportRefused
 from bot.ingest.clinic_keys import NEW, ClinicKeys, new_clinic_detail
+from bot.ingest.feed_fields import check_keys
+from bot.ingest.issues import ChunkIssues
 from bot.ingest.remittance_rows import RemitIssue
 from storage.models import Clinic
 from storage.reference import ensure_clinics
@@ -48,11 +51,17 @@ def resolve_remit_clinic(session: Session, text: str, zones: Mapping[str, str],
         zones, names: the organisation file's clinics, key -> IANA zone and key -> name.
 
     Raises:
-        ImportRefused: ``text`` is refused as an ``unknown_clinic`` cell would be (the message
-            says why and, for a near miss, "did you mean").
+        ImportRefused: ``text`` is refused as a ``clinic`` cell would be (``invalid_clinic``: too
+            long, a control character, a leading formula character; ``unknown_clinic``: the
+            message says why and, for a near miss, "did you mean").
     """
     if not text.strip():
         raise ImportRefused("--clinic: no clinic key given; nothing was imported")
+    checked = ChunkIssues(pd.RangeIndex(1))
+    check_keys(pd.Series([text.strip()]), "clinic", checked)  # the rules of a clinic cell (CSV injection, …)
+    found = checked.frame()
+    if not found.empty:
+        raise ImportRefused(f"--clinic: {found['detail'].iloc[0]}; nothing was imported")
     keys = ClinicKeys(zones, names, fix="fix --clinic")
     keys.load(session)
     key, refusal = keys.answer(text.strip())

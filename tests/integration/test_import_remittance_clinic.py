@@ -145,3 +145,12 @@ def test_unused_clinic_is_not_created(db_url: str, tmp_path: Path, no_org: None)
     code, out = run(db_url, str(x835(tmp_path, "A1")), "--clinic", "harbor")
     assert code == 0 and "new clinic" not in out, out
     assert state(db_url)[0] == ["seaside"] and state(db_url)[3] == {"A1": "seaside"}
+
+
+@pytest.mark.parametrize(("typed", "why"), [("=HYPERLINK(1)", "starts with '='"), (" ", "no clinic key given"),
+                                            ("x" * 65, "the limit is 64")])
+def test_a_key_no_clinic_cell_could_hold_is_refused(db_url: str, tmp_path: Path, no_org: None, typed: str,
+                                                    why: str) -> None:
+    code, out = run(db_url, str(x835(tmp_path, "A1")), "--clinic", typed)
+    assert code == 2 and why in out and "nothing was imported" in out, out
+    assert state(db_url) == ([], 0, 0, {})
