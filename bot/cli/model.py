@@ -71,10 +71,19 @@ def report_cmd(split: str | None = typer.Option(None, "--split", help="First sco
         flag = "" if d.n < 500 or d.gap <= 0.05 else "  > 5 points"
         typer.echo(f"  {d.decile:2}  {d.n:7,}  {d.predicted:7.1%}  {d.observed:7.1%}  {d.gap * 100:4.1f}{flag}")
     per = sorted(r.per_clinic.items(), key=lambda kv: -kv[1].n)
+    off = [key for key, sc in per if not sc.count_in_range]
+    if per:
+        typer.echo(f"per-clinic calibration in the large: {len(per) - len(off)} of {len(per)} clinics' observed "
+                   f"no-shows inside the 99 % range the model expected"
+                   + (f"; outside: {', '.join(off[:10])}{' …' if len(off) > 10 else ''} "
+                      "(about 1 clinic in 100 by chance alone)" if off else ""))
     if per and clinics:
-        typer.echo("per clinic: key  n  AUC  PR-AUC  Brier")
+        typer.echo("per clinic: key  n  AUC  PR-AUC  Brier  no-shows expected (99 % range)  observed")
         for key, sc in per[:clinics]:
-            typer.echo(f"  {key:24} {sc.n:7,}  {_fmt(sc.auc)}  {_fmt(sc.pr_auc)}  {sc.brier:.4f}")
+            lo, hi = sc.count_range
+            flag = "" if sc.count_in_range else "  outside"
+            typer.echo(f"  {key:24} {sc.n:7,}  {_fmt(sc.auc)}  {_fmt(sc.pr_auc)}  {sc.brier:.4f}  "
+                       f"{sc.expected:8.1f} ({max(lo, 0):.0f}–{hi:.0f})  {sc.no_shows:6,}{flag}")
         if len(per) > clinics:
             typer.echo(f"  … {len(per) - clinics} more clinics (--clinics N)")
     if r.demand:

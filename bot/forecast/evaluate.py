@@ -15,6 +15,7 @@ import pandas as pd
 
 CALIBRATION_MIN_N = 500  # deciles smaller than this are shown but not judged (issue 20)
 CALIBRATION_TOLERANCE = 0.05
+Z99 = 2.576  # two-sided 99 % quantile of the standard normal
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,22 @@ class RiskScores:
     brier: float
     brier_baseline: float  # always predicting the training base rate
     deciles: tuple[Decile, ...]
+    expected: float = 0.0  # sum of the probabilities: the no-shows the model expected
+    variance: float = 0.0  # sum of p(1 - p): the variance of that count under the model
+
+    @property
+    def count_range(self) -> tuple[float, float]:
+        """99 % range of the no-show count if the model is right (normal approximation to the
+        Poisson-binomial: expected ± 2.576·√Σp(1−p))."""
+        half = Z99 * self.variance ** 0.5
+        return self.expected - half, self.expected + half
+
+    @property
+    def count_in_range(self) -> bool:
+        """Calibration in the large: observed no-shows inside :attr:`count_range` (about 1 group in
+        100 falls outside by chance alone)."""
+        lo, hi = self.count_range
+        return lo <= self.no_shows <= hi
 
     @property
     def calibrated(self) -> bool:
@@ -51,6 +68,7 @@ class RiskScores:
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
         out["calibrated"], out["beats_baseline"] = self.calibrated, self.beats_baseline
+        out["count_in_range"] = self.count_in_range
         return out
 
 
@@ -65,7 +83,8 @@ def risk_scores(y: np.ndarray, p: np.ndarray, base_rate: float) -> RiskScores:
     pr = float(average_precision_score(y, p)) if both else None
     brier = float(brier_score_loss(y, p)) if len(y) else float("nan")
     base = float(np.mean((y - base_rate) ** 2)) if len(y) else float("nan")
-    return RiskScores(len(y), int(y.sum()), auc, pr, brier, base, deciles(y, p))
+    return RiskScores(len(y), int(y.sum()), auc, pr, brier, base, deciles(y, p),
+                      expected=float(p.sum()), variance=float((p * (1 - p)).sum()))
 
 
 def deciles(y: np.ndarray, p: np.ndarray) -> tuple[Decile, ...]:
