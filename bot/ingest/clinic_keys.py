@@ -14,13 +14,16 @@ each distinct cell to a known clinic's key by the one clinic resolver
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
+from rapidfuzz.distance import OSA
 from sqlalchemy.orm import Session
 
 from bot.clinic_names import KnownClinic, import_candidates, near_misses, same_clinic
 from bot.ingest.issues import ChunkIssues
+from core.text import fold
 
 UNKNOWN = "unknown_clinic"
 NEW = "new_clinic"
@@ -45,6 +48,7 @@ class ClinicKeys:
         self._new: set[str] = set()
         self._reported: set[str] = set()
         self._answers: dict[str, tuple[str, str]] = {}
+        self._close: dict[str, list[str]] = {}  # new key -> keys new in this run it is a slip away from
 
     def load(self, session: Session | None) -> None:
         """Read the stored clinics (call once per run, before the first chunk)."""
@@ -52,6 +56,7 @@ class ClinicKeys:
         self._before = list(self._known)
         self._new, self._reported = set(), set()
         self._answers = {}
+        self._close = {}
 
     def resolve(self, keys: pd.Series, issues: ChunkIssues, session: Session | None = None) -> pd.Series:
         """The known clinic key per row (NA where empty or rejected); rejects unknown keys.
@@ -91,6 +96,10 @@ class ClinicKeys:
         near = near_misses(text, self._before)
         if self.configured or near:
             return "", self._refusal(text, near)
+        twins = [c.key for c in near_misses(text, self._known[len(self._before):])]
+        twins += [k for k in self._new if k not in twins and _one_slip(text, k)]
+        if twins:
+            self._close[text] = twins
         self._new.add(text)
         self._known.append(KnownClinic(text, text, "", None))
         return text, ""
@@ -108,7 +117,8 @@ class ClinicKeys:
             return
         first = fresh[~fresh.duplicated()]
         self._reported |= set(first)
-        detail = pd.Series([new_clinic_detail(k, f"line {line}") for line, k in first.items()], index=first.index)
+        detail = pd.Series([new_clinic_detail(k, f"line {line}", self._close.get(k, []))
+                            for line, k in first.items()], index=first.index)
         issues.warn(pd.Series(keys.index.isin(first.index), index=keys.index), NEW, detail.reindex(keys.index))
 
     def _refusal(self, text: str, near: list[KnownClinic]) -> str:
@@ -122,7 +132,21 @@ class ClinicKeys:
         return f"unknown clinic '{text}' — did you mean {names}? ({where}; {self.fix} or add the clinic there)"
 
 
-def new_clinic_detail(key: str, where: str) -> str:
-    """The ``new_clinic`` warning: "new clinic 'x' created from <where> (…how to fix)"."""
-    return (f"new clinic '{key}' created from {where} (not in the organisation file: add it there to give it a name "
-            "and a time zone)")
+def new_clinic_detail(key: str, where: str, close: list[str] | None = None) -> str:
+    """The ``new_clinic`` warning: "new clinic 'x' created from <where> (…how to fix)"; with
+    ``close``, the clinics also new in this import that ``key`` is one slip away from (a typo of
+    one of them would otherwise pass unnoticed: ``nroth`` after ``north``)."""
+    twin = (f"; close to {' and '.join(repr(k) for k in close[:3])}, also new in this import — if it is a typo, "
+            "fix the rows and delete the extra clinic" if close else "")
+    return (f"new clinic '{key}' created from {where}{twin} (not in the organisation file: add it there to give it "
+            "a name and a time zone)")
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """One edit apart (an insertion, deletion, substitution or swap of neighbours; Damerau's
+    optimal string alignment), keys of at least 4 letters; a different number is never a slip
+    (``site-1`` and ``site-2`` are two sites)."""
+    fa, fb = fold(a), fold(b)
+    if min(len(fa), len(fb)) < 4 or re.sub(r"\D", "", fa) != re.sub(r"\D", "", fb):
+        return False
+    return bool(OSA.distance(fa, fb) <= 1)

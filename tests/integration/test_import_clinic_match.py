@@ -120,3 +120,32 @@ def test_claims_and_ar_apply_the_same_rule(sessions: sessionmaker[Session], tmp_
         by_id = dict(s.execute(select(Clinic.id, Clinic.key)).all())
         assert sorted(by_id[c] for c in s.scalars(select(Claim.clinic_id))) == ["harbor", "seaside"]
         assert [by_id[c] for c in s.scalars(select(ArSnapshot.clinic_id))] == ["seaside"]
+
+
+def test_a_slip_between_two_clinics_new_in_one_file_is_named(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """``nroth`` after ``north`` in one file (neither known before): both are created — the file
+    alone cannot say which is right — but the second's warning names the first, so the typo is
+    seen. Numbered sites (``site-01``/``site-02``) and unrelated names are not called slips."""
+    rows = ["B1,north,P1,2026-03-02T09:00,completed",  # 2: new
+            "B2,nroth,P2,2026-03-02T10:00,completed",  # 3: new, one swap from north
+            "B3,site-01,P3,2026-03-02T11:00,completed",  # 4: new
+            "B4,site-02,P4,2026-03-02T12:00,completed",  # 5: new, another number: not a slip
+            "B5,harbor,P5,2026-03-02T13:00,completed"]  # 6: new, unrelated
+    summary = appointments(sessions, write(tmp_path / "slip.csv", rows), default_timezone="America/Denver")
+    assert (summary.read, summary.imported, summary.rejected) == (5, 5, 0)
+    issues = issues_of(sessions, summary.feed_load_id)
+    assert set(issues) == {(line, "new_clinic") for line in range(2, 7)}
+    assert "close to 'north', also new in this import" in issues[(3, "new_clinic")]
+    assert all("close to" not in issues[(line, "new_clinic")] for line in (2, 4, 5, 6))
+
+
+def test_another_numbered_site_is_not_a_typo_of_a_stored_one(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """``clinic-002`` after a stored ``clinic-001`` (rapidfuzz ratio 90, over the 85 of a near
+    miss): a numbered site of its own, created with the usual warning, not refused."""
+    with session_scope(sessions) as s:
+        ensure_clinics(s, [{"key": "clinic-001", "name": "Clinic 001", "timezone": "America/Denver"}])
+    rows = ["C1,clinic-002,P1,2026-03-02T09:00,completed", "C2,clinic-0011,P2,2026-03-02T10:00,completed"]
+    summary = appointments(sessions, write(tmp_path / "sites.csv", rows), default_timezone="America/Denver")
+    issues = issues_of(sessions, summary.feed_load_id)
+    assert (summary.imported, summary.rejected) == (2, 0), issues
+    assert set(issues) == {(2, "new_clinic"), (3, "new_clinic")}
