@@ -85,6 +85,7 @@ def _count_claims(summary: ImportSummary, result: Remittance835, records: list[R
     repeats = sum(1 for i in issues if i.code == "duplicate_in_file")
     kept = {r.claim.segment_index for r in records}
     warned = {i.line for i in issues if i.severity == "warning" and i.code != "duplicate_in_file"}
+    warned |= {c.segment_index for t in result.transactions if t.envelope_warnings for c in t.claims}
     summary.unit = "claims (CLP)"
     summary.rejected = len(held | dropped | undated)
     summary.unchanged += repeats
