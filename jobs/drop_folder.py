@@ -110,9 +110,10 @@ def judge(summary: ImportSummary) -> tuple[str, str]:
     if outcome == "failed":
         return "failed", (f"nothing imported: all {summary.rejected:,} {what}(s) read were rejected — "
                           + "; ".join(summary.lines()))
+    listed = f"; {summary.rejects_heading} {summary.rejects_path}" if summary.rejects_path is not None else ""
     if outcome == "partial":
-        return "partial", f"imported with {summary.rejected:,} rejected — {summary.lines()[0]}"
-    return "imported", summary.lines()[0]
+        return "partial", f"imported with {summary.rejected:,} rejected — {summary.lines()[0]}{listed}"
+    return "imported", summary.lines()[0] + listed  # an 835 can drop segments and keep every claim
 
 
 def _explain_failure(moved: Path, message: str, summary: ImportSummary) -> None:
