@@ -43,6 +43,10 @@ class ImportFormatError(OpsBotError):
     """A file whose header or structure the importer cannot read at all."""
 
 
+class ImportRefused(OpsBotError):
+    """An import refused before anything is read, e.g. ``--clinic`` naming no clinic the import may use."""
+
+
 class PermissionDenied(OpsBotError):
     """The user lacks the role the action needs."""
 

@@ -45,20 +45,27 @@ def remittances(
     clinic: str | None = typer.Option(None, "--clinic", help="Clinic key for remittances whose claim is not loaded"),
     database: str | None = database_option(),
 ) -> None:
-    """Import X12 835 remittance files (one feed load per file; problem segments reported)."""
+    """Import X12 835 remittance files (one feed load per file; problem segments reported).
+
+    ``--clinic`` is matched like a CSV feed's clinic cell (docs/formats/remittances.md); a clinic
+    it may not use stops the command before any file is imported."""
+    from bot.ingest.remittance_clinic import resolve_remit_clinic
     from bot.ingest.remittances import import_remittance_file
-    from storage.reference import ensure_clinics
 
     settings = settings_or_exit(DATABASE_URL=database)
     pseudonym_key_or_exit(settings)  # 835s name patients: same rule as every import
     engine = engine_for(settings)
-    zones = _zones(settings) if clinic else {}
     summaries = []
     try:
+        default = None
+        if clinic is not None:
+            with user_errors(), session_scope(make_session_factory(engine)) as session:
+                org = load_org_config(settings.opsbot_config).clinics
+                default = resolve_remit_clinic(session, clinic, {c.key: c.timezone for c in org},
+                                               {c.key: c.name for c in org})
         for path in paths:
             with user_errors(), session_scope(make_session_factory(engine)) as session:
-                clinic_id = ensure_clinics(session, [{"key": clinic, "timezone": zones.get(clinic)}])[clinic] if clinic else None
-                summary = import_remittance_file(session, path, default_clinic_id=clinic_id)
+                summary = import_remittance_file(session, path, default_clinic=default)
             note_rejects_retention(settings, summary)
             for line in summary.lines():
                 typer.echo(line)

@@ -178,13 +178,20 @@ class ImportSummary:
 
     def _reasons_heading(self) -> str:
         """The issue tallies are reasons (a row can have several, and an 835 segment problem is
-        no claim), so they are introduced as such next to the row counts they explain."""
+        no claim), so they are introduced as such next to the row counts they explain; each kind
+        is named only when there is one ("3 warnings (3 claims loaded with warnings)", never
+        "0 reject reasons"), and a count of 0 affected rows is said in words."""
         rejects = sum(n for kind, n in self.issue_counts.items() if kind.startswith("reject "))
         warnings = sum(self.issue_counts.values()) - rejects
         unit = "row" if self.unit == "rows" else "claim"
-        return (f"reasons: {_plural(rejects, 'reject reason')} ({_plural(self.rejected, 'rejected ' + unit)}), "
-                f"{_plural(warnings, 'warning')} ({_plural(self.warned, unit)} loaded with warnings); "
-                f"one {unit} can have several")
+        parts = []
+        if rejects:
+            hit = _plural(self.rejected, "rejected " + unit) if self.rejected else f"no {unit} rejected"
+            parts.append(f"{_plural(rejects, 'reject reason')} ({hit})")
+        if warnings:
+            hit = f"{_plural(self.warned, unit)} loaded with warnings" if self.warned else f"no {unit} loaded with warnings"
+            parts.append(f"{_plural(warnings, 'warning')} ({hit})")
+        return ("reasons: " if rejects else "") + ", ".join(parts) + f"; one {unit} can have several"
 
 
 def _plural(n: int, word: str) -> str:

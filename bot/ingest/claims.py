@@ -83,9 +83,10 @@ class ClaimsImporter(ClinicFeedImporter):
         out = p[["external_id", "patient_control_number", "service_date", "created_date", "submitted_date",
                  "charge_cents", "scrubber_edits", "manually_touched", "clean"]].copy()
         out = self.with_source(out)
-        out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
-        out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
-        out["payer_id"] = payer_ids(session, p["payer"], p["payer_name"])
+        k = self.creating(p, issues)  # after every check: rejected rows create nothing
+        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
+        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
+        out["payer_id"] = payer_ids(session, k["payer"], p["payer_name"])
         out["patient_pseudonym"] = pseudonyms(p["patient_id"], self.pseudonym_key)
         return out
 

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from bot.clinic_names import KnownClinic, import_candidates, near_misses, same_clinic
 from bot.ingest.issues import ChunkIssues
-from bot.names import suggestions
 
 UNKNOWN = "unknown_clinic"
 NEW = "new_clinic"
@@ -33,10 +32,13 @@ class ClinicKeys:
     Args:
         zones: the organisation file's clinics, key -> IANA zone ({} when it lists none).
         names: their display names, key -> name.
+        fix: what a refusal with "did you mean" asks to correct ("fix the row").
     """
 
-    def __init__(self, zones: Mapping[str, str], names: Mapping[str, str] | None = None) -> None:
+    def __init__(self, zones: Mapping[str, str], names: Mapping[str, str] | None = None,
+                 fix: str = "fix the row") -> None:
         self.configured = dict(zones)
+        self.fix = fix  # how a refusal tells the operator to correct the input
         self.names = dict(names or {})
         self._known: list[KnownClinic] | None = None
         self._before: list[KnownClinic] = []
@@ -62,7 +64,7 @@ class ClinicKeys:
         refused: dict[str, str] = {}
         for text in keys.dropna().unique():
             if text not in self._answers:
-                self._answers[text] = self._answer(str(text))
+                self._answers[text] = self.answer(str(text))
             key, refusal = self._answers[text]
             if refusal:
                 refused[text] = refusal
@@ -74,14 +76,14 @@ class ClinicKeys:
         return keys.map(mapping).astype(object).where(keys.isin(list(mapping)), None)
 
     def apply(self, parsed: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
-        """``parsed`` with its ``clinic`` column resolved, for a feed that creates the clinics of
-        every parsed row (:func:`bot.ingest.feed_refs.clinic_ids`): new ones are flagged at once."""
-        keys = self.resolve(parsed["clinic"], issues, session)
-        self.warn_new(keys, issues)
-        return parsed.assign(clinic=keys)
+        """``parsed`` with its ``clinic`` column resolved (:meth:`resolve`). The rows that create a
+        clinic are flagged later, among the rows kept (:meth:`warn_new`, called by
+        :meth:`bot.ingest.keyed.ClinicFeedImporter.creating`)."""
+        return parsed.assign(clinic=self.resolve(parsed["clinic"], issues, session))
 
-    def _answer(self, text: str) -> tuple[str, str]:
-        """(known key, "") or ("", why it is refused) for one distinct cell (kept for the run)."""
+    def answer(self, text: str) -> tuple[str, str]:
+        """(known key, "") or ("", why it is refused) for one distinct cell or option value; a
+        key this run creates is answered as itself (:meth:`is_new`). Call :meth:`load` first."""
         assert self._known is not None
         hit = same_clinic(text, self._known)
         if hit is not None:
@@ -93,6 +95,10 @@ class ClinicKeys:
         self._known.append(KnownClinic(text, text, "", None))
         return text, ""
 
+    def is_new(self, key: str) -> bool:
+        """True when ``key`` (an answer of :meth:`answer`) names no clinic known before this run."""
+        return key in self._new
+
     def warn_new(self, keys: pd.Series, issues: ChunkIssues, kept: pd.Series | None = None) -> None:
         """Flag the first (kept) row of each clinic this import creates: "new clinic 'x' created
         from line N". ``keys``: resolved keys (index = line)."""
@@ -102,14 +108,21 @@ class ClinicKeys:
             return
         first = fresh[~fresh.duplicated()]
         self._reported |= set(first)
-        detail = pd.Series([f"new clinic '{k}' created from line {line} (not in the organisation file: add it "
-                            "there to give it a name and a time zone)" for line, k in first.items()], index=first.index)
+        detail = pd.Series([new_clinic_detail(k, f"line {line}") for line, k in first.items()], index=first.index)
         issues.warn(pd.Series(keys.index.isin(first.index), index=keys.index), NEW, detail.reindex(keys.index))
 
     def _refusal(self, text: str, near: list[KnownClinic]) -> str:
+        """Why ``text`` is refused; "did you mean" only for the near misses (a typo of a key or
+        name, :func:`bot.clinic_names.near_misses`), never for whatever happens to rank first."""
         where = "not in the organisation file (OPSBOT_CONFIG)" if self.configured else "not a known clinic"
-        hint = near or (suggestions(text, self._before) if self.configured else [])
+        hint = near
         if not hint:
             return f"unknown clinic '{text}' — {where}"
         names = " or ".join(f"'{c.key}'" for c in hint[:3])
-        return f"unknown clinic '{text}' — did you mean {names}? ({where}; fix the row or add the clinic there)"
+        return f"unknown clinic '{text}' — did you mean {names}? ({where}; {self.fix} or add the clinic there)"
+
+
+def new_clinic_detail(key: str, where: str) -> str:
+    """The ``new_clinic`` warning: "new clinic 'x' created from <where> (…how to fix)"."""
+    return (f"new clinic '{key}' created from {where} (not in the organisation file: add it there to give it a name "
+            "and a time zone)")

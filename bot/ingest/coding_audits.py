@@ -44,6 +44,7 @@ class CodingAuditsImporter(ClinicFeedImporter):
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "audit_date", "codes_audited", "codes_matched", "method"]].copy()
         out = self.with_source(out)
-        out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
-        out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
+        k = self.creating(p, issues)  # after every check: rejected rows create nothing
+        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
+        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
         return out

@@ -1,7 +1,8 @@
 """Key → id resolution for the canonical CSV feeds (one query per chunk, never per row).
 
 Clinics, providers and payers are created on first sight (``storage.reference.ensure_*``);
-supply items and lots must already exist (an unknown SKU cannot be given a lead time).
+supply items and lots must already exist (an unknown SKU cannot be given a lead time), and so
+must the clinics they are looked up in (:func:`stored_clinic_ids`: a feed naming items creates no clinic).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ def clinic_ids(session: Session, keys: pd.Series, names: pd.Series,
     rows = [{"key": k, "name": n, "timezone": zones.get(k) or default_timezone or "UTC"}
             for k, n in _pairs(keys, names).itertuples(index=False)]
     return keys.map(ensure_clinics(session, rows) if rows else {}).astype("Int64")
+
+
+def stored_clinic_ids(session: Session, keys: pd.Series) -> pd.Series:
+    """Clinic id per row among the stored clinics only (Int64, NA where empty or not stored); creates nothing."""
+    wanted = [str(k) for k in keys.dropna().unique()]
+    found = dict(session.execute(select(Clinic.key, Clinic.id).where(Clinic.key.in_(wanted))).all()) if wanted else {}
+    return keys.map(found).astype("Int64")
 
 
 def provider_ids(session: Session, keys: pd.Series, names: pd.Series, clinic_keys: pd.Series) -> pd.Series:

@@ -58,8 +58,9 @@ class LedgerImporter(ClinicFeedImporter):
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "posted_date", "service_date", "kind", "amount_cents", "at_service"]].copy()
         out = self.with_source(out)
-        out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
-        out["payer_id"] = payer_ids(session, p["payer"], p["payer_name"])
+        k = self.creating(p, issues)  # after every check: rejected rows create nothing
+        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
+        out["payer_id"] = payer_ids(session, k["payer"], p["payer_name"])
         out["claim_id"] = _claim_ids(session, p["claim"])
         unknown = p["claim"].notna() & out["claim_id"].isna()
         issues.warn(unknown, "unknown_claim", "claim_id matches no imported claim; entry kept without the link")
@@ -104,5 +105,6 @@ class ArImporter(ClinicFeedImporter):
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse_ar(chunk, issues), issues, session)
         out = p[["as_of_date", "net_ar_cents"]].copy()
-        out.insert(0, "clinic_id", clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones))
+        k = self.creating(p, issues)  # after every check: rejected rows create nothing
+        out.insert(0, "clinic_id", clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones))
         return out

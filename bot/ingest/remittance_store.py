@@ -8,7 +8,7 @@ the HFMA denial-rate denominator ("first remittance per claim per payer").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 from sqlalchemy import insert, select, update
@@ -24,8 +24,11 @@ from storage.reference import ensure_payers
 
 
 def store_records(session: Session, records: Sequence[RemitRecord], *, feed_load_id: int | None,
-                  default_clinic_id: int | None = None) -> UpsertCounts:
-    """Upsert ``records``; returns counts of remittances imported/updated/unchanged."""
+                  default_clinic: Callable[[int], int] | None = None) -> UpsertCounts:
+    """Upsert ``records``; returns counts of remittances imported/updated/unchanged.
+
+    ``default_clinic``: called at most once, with the segment number of the first remittance
+    whose claim is not loaded, for the clinic id to give such remittances (``--clinic``)."""
     if not records:
         return UpsertCounts()
     payer_ids = _payers(session, records)
@@ -33,12 +36,16 @@ def store_records(session: Session, records: Sequence[RemitRecord], *, feed_load
     existing = set(session.scalars(select(Remittance.natural_key).where(
         Remittance.natural_key.in_([r.natural_key for r in records]))))
     rows = []
+    fallback: int | None = None
     for r in records:
         payer_id = payer_ids[r.payer_key]
         claim_id, clinic_id = _match(claims.get(r.claim.patient_control_number, []), payer_id)
+        if clinic_id is None and default_clinic is not None:
+            fallback = default_clinic(r.claim.segment_index) if fallback is None else fallback
+            clinic_id = fallback
         c, d = r.claim, r.denial
         rows.append({
-            "natural_key": r.natural_key, "claim_id": claim_id, "clinic_id": clinic_id or default_clinic_id,
+            "natural_key": r.natural_key, "claim_id": claim_id, "clinic_id": clinic_id,
             "payer_id": payer_id, "patient_control_number": c.patient_control_number[:64],
             "payer_claim_control_number": (c.payer_claim_control_number or None) and c.payer_claim_control_number[:64],
             "claim_status_code": c.status_code[:4], "remit_date": r.remit_date, "charge_cents": c.charge_cents,

@@ -22,6 +22,7 @@ from bot.errors import ImportFormatError
 from bot.ingest.base import FIRST_ISSUES, ImportSummary
 from bot.ingest.csvfile import default_rejects_path
 from bot.ingest.issues import Issue
+from bot.ingest.remittance_clinic import RemitClinic
 from bot.ingest.remittance_rejects import ADVICE, HEADING, looks_like_rejects, write_rejects
 from bot.ingest.remittance_rows import RemitIssue, RemitRecord, remittance_records
 from bot.ingest.remittance_store import store_records
@@ -33,9 +34,12 @@ FEED = "remittances"
 FORMAT = "x12-835"
 
 
-def import_remittance_file(session: Session, path: Path | str, *, default_clinic_id: int | None = None,
+def import_remittance_file(session: Session, path: Path | str, *, default_clinic: RemitClinic | None = None,
                            rejects_path: Path | None = None) -> ImportSummary:
     """Import one 835 file in the caller's session (nothing is committed here).
+
+    ``default_clinic``: the clinic of remittances whose claim is not loaded (``--clinic``, resolved
+    by :func:`bot.ingest.remittance_clinic.resolve_remit_clinic`); created here when first used.
 
     Raises:
         ImportFormatError: the file cannot be read, or holds no 835 claim payment at all.
@@ -56,7 +60,8 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     load = FeedLoad(feed=FEED, source_name=str(path)[:300], file_format=FORMAT)
     session.add(load)
     session.flush()
-    counts = store_records(session, records, feed_load_id=load.id, default_clinic_id=default_clinic_id)
+    clinic_id = (lambda segment: default_clinic.clinic_id(session, segment, issues)) if default_clinic else None
+    counts = store_records(session, records, feed_load_id=load.id, default_clinic=clinic_id)
     summary = ImportSummary(FEED, str(path), FORMAT, load.id, imported=counts.imported, updated=counts.updated,
                             unchanged=counts.unchanged)
     _count_claims(summary, result, records, issues)

@@ -88,6 +88,7 @@ class SlotsImporter(ClinicFeedImporter):
         out = p[["external_id", "duration_minutes", "appointment_type", "state"]].copy()
         out = self.with_source(out)
         out = out.join(instants(p, zones, issues))
-        out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones, self.default_timezone)
-        out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
+        k = self.creating(p, issues)  # after every check: rejected rows create nothing
+        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones, self.default_timezone)
+        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
         return out

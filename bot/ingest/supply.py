@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.ingest.feed_fields import Fields, validate_frame_with
-from bot.ingest.feed_refs import clinic_ids, item_ids, lot_ids
+from bot.ingest.feed_refs import clinic_ids, item_ids, lot_ids, stored_clinic_ids
 from bot.ingest.issues import ChunkIssues
 from bot.ingest.keyed import ClinicFeedImporter
 from storage.bulk import UpsertCounts, upsert_frame
@@ -96,9 +96,10 @@ def validate_inventory_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
 
 class _SupplyImporter(ClinicFeedImporter):
     def _item_ids(self, session: Session, p: pd.DataFrame, issues: ChunkIssues) -> pd.Series:
-        clinic = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
-        ids = item_ids(session, clinic, p["sku"])
-        unknown = p["sku"].notna() & clinic.notna() & ids.isna()
+        """Supply item id per row (lots, stock, inventory), looked up and never created: a clinic
+        not stored yet has no item, so its rows are ``unknown_sku`` and no clinic is created."""
+        ids = item_ids(session, stored_clinic_ids(session, p["clinic"]), p["sku"])
+        unknown = p["sku"].notna() & p["clinic"].notna() & ids.isna()
         issues.reject(unknown, "unknown_sku", "no supply item with this sku at this clinic; import supply items first")
         return ids
 
@@ -117,7 +118,8 @@ class SupplyItemsImporter(_SupplyImporter):
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse_items(chunk, issues), issues, session)
         out = p.drop(columns=["clinic", "clinic_name"])
-        out.insert(0, "clinic_id", clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones))
+        k = self.creating(p, issues)  # after every check: rejected rows create nothing
+        out.insert(0, "clinic_id", clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones))
         return out
 
 

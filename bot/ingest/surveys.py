@@ -47,7 +47,8 @@ class SurveysImporter(ClinicFeedImporter):
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "response_date", "provider_rating"]].copy()
         out = self.with_source(out)
-        out["clinic_id"] = clinic_ids(session, p["clinic"], p["clinic_name"], self.timezones)
-        out["provider_id"] = provider_ids(session, p["provider"], p["provider_name"], p["clinic"])
+        k = self.creating(p, issues)  # after every check: rejected rows create nothing
+        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
+        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
         out["patient_pseudonym"] = pseudonyms(p["patient_id"], self.pseudonym_key)
         return out

@@ -82,6 +82,7 @@ def test_organisation_file_clinics_only(sessions: sessionmaker[Session], tmp_pat
     assert set(issues) == {(4, "unknown_clinic")}
     assert "unknown clinic 'harbor'" in issues[(4, "unknown_clinic")]
     assert "organisation file" in issues[(4, "unknown_clinic")]
+    assert "did you mean" not in issues[(4, "unknown_clinic")]  # harbor is no near miss of seaside
     with session_scope(sessions) as s:
         assert list(s.scalars(select(Clinic.key))) == ["seaside"]
 

@@ -65,3 +65,45 @@ def test_no_page_says_an_unknown_clinic_is_simply_created() -> None:
     for page in FORMATS.glob("*.md"):
         text = " ".join(page.read_text(encoding="utf-8").split())
         assert not re.search(r"unknown (?:clinic )?keys? creates? a clinic|unknown ones are created", text), page.name
+
+
+def remit_issue_codes(module: Path) -> set[str]:
+    """Codes of an 835 importer module: the third argument of each ``RemitIssue(…)``: a literal, a
+    constant of the module or of clinic_keys.py, or a local ``code = "a" if … else "b"``."""
+    def constants(tree: ast.AST) -> dict[str, str]:
+        return {t.id: n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                for t in n.targets if isinstance(t, ast.Name)}
+
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    named = {k: {v} for k, v in {**constants(ast.parse((INGEST / "clinic_keys.py").read_text(encoding="utf-8"))),
+                                 **constants(tree)}.items()}
+    named |= {t.id: {b.value for b in (n.value.body, n.value.orelse) if isinstance(b, ast.Constant)}
+              for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.IfExp)
+              for t in n.targets if isinstance(t, ast.Name)}
+    codes: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "RemitIssue":
+            code = node.args[2]
+            if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                codes.add(code.value)
+            elif isinstance(code, ast.Name):
+                codes |= named.get(code.id, set())
+            elif isinstance(code, ast.BoolOp):  # ``problem.code or code``: the reader's own code first
+                codes |= {c for v in code.values if isinstance(v, ast.Name) for c in named.get(v.id, set())}
+    return codes
+
+
+def reader_issue_codes() -> set[str]:
+    """Codes the X12 reader gives its own segment problems (``*_CODE`` constants of bot/x12)."""
+    return {n.value.value for path in (INGEST.parent / "x12").glob("*.py")
+            for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+            for t in n.targets if isinstance(t, ast.Name) and t.id.endswith("_CODE")}
+
+
+def test_every_remittance_issue_code_is_documented() -> None:
+    raised = (remit_issue_codes(INGEST / "remittance_rows.py") | remit_issue_codes(INGEST / "remittance_clinic.py")
+              | reader_issue_codes())
+    assert {"x12_segment", "x12_repaired", "no_remit_date", "new_clinic", "x12_trailer_count"} <= raised
+    assert raised - documented(("remittances.md",)) == set()
