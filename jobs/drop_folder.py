@@ -4,7 +4,9 @@ A file's feed is recognised by its name (``<feed>[-_. ]…``, e.g. ``appointment
 ``supply-items_monday.csv``; ``*.835``/``*.x12``/``*.edi`` are remittances) or, failing that, by its
 header (exactly one feed's columns). Each file is imported in its own transaction and moved to
 ``done/`` (rejects file beside it; "imported with N rejected" when some rows were) or ``failed/``
-(with ``<name>.error.txt`` saying why: also when rows were rejected and none imported), owner-only
+(with ``<name>.error.txt`` saying why: also when rows were rejected and none imported, its
+rejects file beside it). Every message, the error file and the feed load name the files where
+they end up, after the move (the retention job deletes a rejects file by that name), owner-only
 (files 0600, created folders 0700: they hold patient data; ``jobs.drop_storage``); ``done/`` is
 purged of files older than ``OPSBOT_DROP_DONE_RETENTION_DAYS`` (30) on each run. The
 outcome is a ``drop_files`` row, shown by ``/opsbot status`` and ``opsbot status``. Hidden files
@@ -20,21 +22,28 @@ from __future__ import annotations
 import csv
 import logging
 import re
-import secrets
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy.orm import Session
 
 from bot.errors import OpsBotError
 from bot.ingest.base import ImportSummary
 from bot.ingest.registry import CSV_FEEDS, feed_of_header, make_importer
 from jobs.context import JobContext, JobSpec
-from jobs.drop_storage import DEFAULT_DONE_RETENTION_DAYS, private_dir, private_move, purge_done, write_private
+from jobs.drop_storage import (
+    DEFAULT_DONE_RETENTION_DAYS,
+    private_move,
+    purge_done,
+    rejects_name,
+    settle_files,
+    write_private,
+)
 from storage.db import session_scope
-from storage.models import DropFile
+from storage.models import DropFile, FeedLoad
 
 log = logging.getLogger(__name__)
 JOB_ID = "drop_folder"
@@ -83,42 +92,44 @@ def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
         return run_import(s, importer, path, rejects_path=rejects, progress=False)
 
 
-def judge(summary: ImportSummary) -> tuple[str, str]:
-    """(outcome, message) of an import that ran: ``failed`` when nothing was stored and something
-    was rejected (the file is unusable as sent), ``partial`` when some of it was rejected
-    ("imported with N rejected"), else ``imported``; the message starts with what status shows."""
+def outcome_of(summary: ImportSummary) -> str:
+    """``failed`` when nothing was stored and something was rejected (the file is unusable as
+    sent), ``partial`` when some of it was rejected, else ``imported``."""
     stored = summary.imported + summary.updated + summary.unchanged
-    what = "row" if summary.unit == "rows" else "claim"
     if summary.rejected and not stored:
+        return "failed"
+    return "partial" if summary.rejected else "imported"
+
+
+def judge(summary: ImportSummary) -> tuple[str, str]:
+    """(outcome, message) of an import that ran (``outcome_of``); the message starts with what
+    status shows ("imported with N rejected" for ``partial``). Called once the files are in their
+    final folder (``settle_files``), so every path it names is where that file now is."""
+    outcome = outcome_of(summary)
+    what = "row" if summary.unit == "rows" else "claim"
+    if outcome == "failed":
         return "failed", (f"nothing imported: all {summary.rejected:,} {what}(s) read were rejected — "
                           + "; ".join(summary.lines()))
-    if summary.rejected:
-        return "partial", f"imported with {summary.rejected:,} rejected — {summary.lines()[0]}"
-    return "imported", summary.lines()[0]
+    listed = f"; {summary.rejects_heading} {summary.rejects_path}" if summary.rejects_path is not None else ""
+    if outcome == "partial":
+        return "partial", f"imported with {summary.rejected:,} rejected — {summary.lines()[0]}{listed}"
+    return "imported", summary.lines()[0] + listed  # an 835 can drop segments and keep every claim
 
 
-def _fail(path: Path, folder: Path, now: datetime, message: str, summary: ImportSummary) -> Path:
-    """Move a file nothing could be imported from to ``failed/``, its rejects file beside it and
-    ``<name>.error.txt`` saying why (the whole import report: counts and reasons by line)."""
-    moved = private_move(path, folder / "failed", now)
+def _explain_failure(moved: Path, message: str, summary: ImportSummary) -> None:
+    """``<name>.error.txt`` beside a file nothing could be imported from: the whole import report
+    (counts and reasons by line), naming the file and its rejects where they now are."""
     text = message.split(" — ", 1)[0] + "\n" + "\n".join(summary.lines()) + "\n"
-    rejects = Path(summary.rejects_path) if summary.rejects_path is not None else None
-    if rejects is not None and rejects.exists():  # already stamped and 0600 (made in done/)
-        rejects.rename(moved.parent / rejects.name)
     write_private(moved.with_name(moved.name + ".error.txt"), text)
-    log.warning("drop folder: %s failed: nothing imported, %d rejected", path.name, summary.rejected)
-    return moved
+    log.warning("drop folder: %s failed: nothing imported, %d rejected", moved.name, summary.rejected)
 
 
-def rejects_name(folder: Path, now: datetime, path: Path) -> Path:
-    """``done/<stamp>-<stem>.rejects.csv`` (moved to ``failed/`` with a failed file); a second
-    file of the same stem in one run (``x.csv`` and ``x.835``) gets ``-<6 hex>`` more, so it
-    never overwrites the first one's rejects in either folder."""
-    done = private_dir(folder / "done")
-    name = f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv"
-    while (done / name).exists() or (folder / "failed" / name).exists():
-        name = f"{now:%Y%m%dT%H%M%S}-{path.stem}-{secrets.token_hex(3)}.rejects.csv"
-    return done / name
+def _record_rejects_path(session: Session, summary: ImportSummary) -> None:
+    """The feed load names its rejects file where the move left it: the retention job deletes it
+    by that name (``jobs.retention.purge_rejects_files``)."""
+    load = session.get(FeedLoad, summary.feed_load_id) if summary.feed_load_id else None
+    if load is not None and summary.rejects_path is not None:
+        load.rejects_path = str(summary.rejects_path)
 
 
 def pending(folder: Path, now_s: float) -> tuple[list[Path], list[Path]]:
@@ -150,22 +161,24 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
     if not folder.is_dir():
         raise OpsBotError(f"OPSBOT_DROP_DIR {folder} is not a folder")
     days = int(ctx.extra.get("drop_done_retention_days") or DEFAULT_DONE_RETENTION_DAYS)
+    rejects_days = int(getattr(ctx.org, "rejects_retention_days", 30))
     purged = len(purge_done(folder / "done", now, days))
     done = failed = 0
     ready, settling = pending(folder, time.time())
     for path in ready:
         feed, load_id, message = None, None, None
+        summary: ImportSummary | None = None
         try:
             feed = recognise(path)
             rejects = rejects_name(folder, now, path)
             summary = _import(ctx, feed, path, rejects)
             load_id = summary.feed_load_id
+            moved = settle_files(path, folder, now, outcome_of(summary), summary, rejects_days, days)
             outcome, message = judge(summary)
             if outcome == "failed":
-                moved = _fail(path, folder, now, message, summary)
+                _explain_failure(moved, message, summary)
                 failed += 1
             else:
-                moved = private_move(path, folder / "done", now)
                 done += 1
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             message = exc.user_message if isinstance(exc, OpsBotError) else f"{type(exc).__name__}: {exc}"
@@ -174,6 +187,8 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
             log.warning("drop folder: %s failed: %s", path.name, message)
             failed += 1
         with session_scope(ctx.sessions) as s:
+            if summary is not None:
+                _record_rejects_path(s, summary)
             s.add(DropFile(name=path.name[:300], feed=feed, outcome=outcome, feed_load_id=load_id or None,
                            message=message, moved_to=str(moved), at=now))
     result: dict[str, Any] = {"imported": done, "failed": failed, "purged": purged}

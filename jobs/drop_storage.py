@@ -4,15 +4,19 @@ file ``OPSBOT_DROP_DONE_RETENTION_DAYS`` days (default 30) after it was moved th
 
 A moved file's name starts with the UTC moment it was moved (``%Y%m%dT%H%M%S-``); that moment, not
 the modification time (a move keeps the exporter's), is what the retention counts from. A file
-without that prefix (put there by hand) is aged by its modification time.
+without that prefix (put there by hand) is aged by its modification time. An imported file and
+its rejects file end up side by side (``settle_files``), and what is said of them names them there.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bot.ingest.base import ImportSummary
 
 STAMP = "%Y%m%dT%H%M%S"
 DEFAULT_DONE_RETENTION_DAYS = 30
@@ -67,3 +71,33 @@ def purge_done(done: Path, now: datetime, days: int) -> list[Path]:
             path.unlink(missing_ok=True)
             deleted.append(path)
     return deleted
+
+
+def rejects_name(folder: Path, now: datetime, path: Path) -> Path:
+    """``done/<stamp>-<stem>.rejects.csv`` (moved to ``failed/`` with a failed file); a second
+    file of the same stem in one run (``x.csv`` and ``x.835``) gets ``-<6 hex>`` more, so it
+    never overwrites the first one's rejects in either folder."""
+    done = private_dir(folder / "done")
+    name = f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv"
+    while (done / name).exists() or (folder / "failed" / name).exists():
+        name = f"{now:%Y%m%dT%H%M%S}-{path.stem}-{secrets.token_hex(3)}.rejects.csv"
+    return done / name
+
+
+def settle_files(path: Path, folder: Path, now: datetime, outcome: str, summary: ImportSummary,
+                 rejects_days: int, done_days: int) -> Path:
+    """Move the imported file to ``done/`` (``failed/`` when ``outcome`` is ``failed``), its
+    rejects file beside it, and point ``summary`` at where both now are (``source_name``,
+    ``rejects_path``; ``rejects_deleted_after``: the first of the rejects retention and, in
+    ``done/``, the folder's own), so no message names a path the file has left. Returns the
+    moved file."""
+    moved = private_move(path, folder / ("failed" if outcome == "failed" else "done"), now)
+    summary.source_name = str(moved)
+    rejects = Path(summary.rejects_path) if summary.rejects_path is not None else None
+    if rejects is not None and rejects.exists() and rejects.parent != moved.parent:
+        rejects = rejects.rename(moved.parent / rejects.name)  # already stamped and 0600 (made in done/)
+    if rejects is not None:
+        summary.rejects_path = rejects
+        days = rejects_days if outcome == "failed" else min(rejects_days, done_days)
+        summary.rejects_deleted_after = now.date() + timedelta(days=days)
+    return moved

@@ -142,6 +142,9 @@ class ImportSummary:
     issue_counts: dict[str, int] = field(default_factory=dict)  # "severity code" -> rows
     first_issues: list[Issue] = field(default_factory=list)
     rejects_path: Path | None = None
+    # how the report introduces the rejects file and what to do with it (an 835's is a list to read)
+    rejects_heading: str = "rejected rows written to"
+    rejects_advice: str = "fix them and import that file"
     rejects_deleted_after: date | None = None  # set by the caller from the org's retention period
     data_min_date: date | None = None
     data_max_date: date | None = None
@@ -170,7 +173,7 @@ class ImportSummary:
         if self.rejects_path is not None:
             kept = (f"; readable by you only, deleted after {self.rejects_deleted_after}"
                     if self.rejects_deleted_after else "")
-            out.append(f"rejected rows written to {self.rejects_path} (fix them and import that file{kept})")
+            out.append(f"{self.rejects_heading} {self.rejects_path} ({self.rejects_advice}{kept})")
         return out
 
     def _reasons_heading(self) -> str:

@@ -61,7 +61,7 @@ def natural_key(payer_key: str, claim: ClaimPayment, remit_date: date) -> str:
 def problem_issue(problem: SegmentProblem) -> RemitIssue:
     severity = "reject" if problem.severity == "error" else "warning"
     code = "x12_segment" if severity == "reject" else "x12_repaired"
-    return RemitIssue(problem.segment_index, severity, code, f"{problem.position()}: {problem.reason}"[:500])
+    return RemitIssue(problem.segment_index, severity, problem.code or code, f"{problem.position()}: {problem.reason}"[:500])
 
 
 def rejected_transaction(tx: Transaction) -> RemitIssue:

@@ -7,13 +7,12 @@ remit date (each saying which of BPR16 / DTM*405 was unreadable or absent) and c
 transaction held back; ``warned`` = stored claims with a warning (e.g. dated from DTM*405 because
 BPR16 is unreadable).
 Problems with other segments are issues (listed by kind, not counted as claims). Every problem is an ``ImportIssue`` whose ``line`` is the 835 segment number; the
-rejected segments (with line, byte offset, ST number, reason and raw text) go to
-``rejects/<file>.<UTC time>-<run id>.rejects.csv`` (or the path given).
+rejected claims and segments (with line, byte offset, ST number, reason and raw text) are listed
+in ``rejects/<file>.<UTC time>-<run id>.rejects.csv`` (or the path given; ``remittance_rejects``).
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -21,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
 from bot.ingest.base import FIRST_ISSUES, ImportSummary
-from bot.ingest.csvfile import default_rejects_path, private_file
+from bot.ingest.csvfile import default_rejects_path
 from bot.ingest.issues import Issue
 from bot.ingest.remittance_clinic import RemitClinic
+from bot.ingest.remittance_rejects import ADVICE, HEADING, looks_like_rejects, write_rejects
 from bot.ingest.remittance_rows import RemitIssue, RemitRecord, remittance_records
 from bot.ingest.remittance_store import store_records
 from bot.kpi.rollup_refresh import refresh_feed_rollups
@@ -51,6 +51,10 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
         raise ImportFormatError(f"{path}: cannot read the file ({exc.strerror})") from None
     result = read_835(data)
     if not result.claims and not any(p.segment_id == "CLP" for p in result.problems):
+        if looks_like_rejects(data):
+            raise ImportFormatError(f"{path.name} is the list of an 835 import's rejected claims and segments, "
+                                    "not an 835: correct the source 835 it names by segment and line (or have "
+                                    "the payer re-send it) and import that 835")
         raise ImportFormatError(f"{path.name}: no X12 835 claim payment (CLP segment) found")
     records, issues = remittance_records(result)
     load = FeedLoad(feed=FEED, source_name=str(path)[:300], file_format=FORMAT)
@@ -68,7 +72,8 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
         refresh_feed_rollups(session, FEED, summary.data_min_date, None)
     _record_issues(session, summary, issues)
     if rejected:
-        summary.rejects_path = _write_rejects(rejects_path or default_rejects_path(path), data, result, issues)
+        summary.rejects_path = write_rejects(rejects_path or default_rejects_path(path), data, result, issues)
+        summary.rejects_heading, summary.rejects_advice = HEADING, ADVICE
     _close(load, summary)
     session.flush()
     return summary
@@ -85,6 +90,7 @@ def _count_claims(summary: ImportSummary, result: Remittance835, records: list[R
     repeats = sum(1 for i in issues if i.code == "duplicate_in_file")
     kept = {r.claim.segment_index for r in records}
     warned = {i.line for i in issues if i.severity == "warning" and i.code != "duplicate_in_file"}
+    warned |= {c.segment_index for t in result.transactions if t.envelope_warnings for c in t.claims}
     summary.unit = "claims (CLP)"
     summary.rejected = len(held | dropped | undated)
     summary.unchanged += repeats
@@ -101,23 +107,6 @@ def _record_issues(session: Session, summary: ImportSummary, issues: list[RemitI
         session.execute(insert(ImportIssue), [
             {"feed_load_id": summary.feed_load_id, "line": i.line, "severity": i.severity, "code": i.code,
              "detail": i.detail} for i in issues])
-
-
-def _write_rejects(target: Path, data: bytes, result: Remittance835, issues: list[RemitIssue]) -> Path:
-    """One row per rejected issue: segment, position/reason, and the raw segment text."""
-    terminator = result.separators.segment.encode("latin-1")
-    offsets = {p.segment_index: p.offset for p in result.problems}
-    with private_file(target).open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["segment", "code", "reason", "raw_segment"])
-        for i in issues:
-            if i.severity != "reject":
-                continue
-            start = offsets.get(i.line)
-            end = data.find(terminator, start) if start is not None else -1
-            raw = "" if start is None else data[start:end if end >= 0 else len(data)].decode("latin-1").strip()
-            writer.writerow([i.line, i.code, i.detail, raw])
-    return target
 
 
 def _close(load: FeedLoad, s: ImportSummary) -> None:

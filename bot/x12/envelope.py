@@ -1,12 +1,23 @@
 """X12 envelope trailer checks (ASC X12 005010 control structures, X12.5/X12.6).
 
-Rules checked, each failure an ``error`` that rejects every 835 transaction it encloses:
+Structural rules, each failure an ``error`` that rejects every 835 transaction it encloses (the
+trailer does not close what it should, or the file was cut, so what was read may be incomplete):
 
-- SE01 = number of segments in the transaction, counting ST and SE; SE02 = ST02.
+- SE02 = ST02; GE02 = GS06; IEA02 = ISA13.
 - A transaction must end with its SE before the next ST, GE, IEA or the end of the file.
-- GE01 = number of ST headers (transaction sets) in the functional group; GE02 = GS06.
-- IEA01 = number of GS headers (functional groups) in the interchange; IEA02 = ISA13.
 - A GS must be closed by its GE, an ISA by its IEA (a truncated file fails here).
+
+Count rules, each failure a ``warning`` (code ``x12_trailer_count``) that keeps the transactions:
+
+- SE01 = number of segments in the transaction, counting ST and SE.
+- GE01 = number of ST headers (transaction sets) in the functional group.
+- IEA01 = number of GS headers (functional groups) in the interchange.
+
+X12 makes a wrong count a syntax error of the transaction set (a 999 acknowledgment would
+reject it), but a remittance is money already paid: its claims are read segment by segment, each
+broken CLP/SVC/CAS is dropped on its own, so the claims read intact are imported and the
+operator is told, once at the trailer, how many segments were declared and how many counted
+(``Transaction.envelope_warnings``; each of its stored claims counts as loaded with a warning).
 
 Envelopes are optional (real files arrive as bare ST/SE), but a header that is present must
 have a matching trailer. A rejected transaction is still read (so its problems are listed) but
@@ -18,10 +29,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.x12.model import Transaction
+from bot.x12.model import Severity, Transaction
 from bot.x12.tokenizer import RawSegment
 
-Report = Callable[[str], None]
+Report = Callable[[str, Severity, str | None], None]  # reason, severity, issue code
+COUNT_CODE = "x12_trailer_count"
 
 
 @dataclass
@@ -51,8 +63,18 @@ class Envelope:
 
     def fail(self, members: list[Transaction], reason: str) -> None:
         held = f"; {len(members)} transaction(s) not imported" if members else ""
-        self.report(reason + held)
+        self.report(reason + held, "error", None)
         reject(members, reason)
+
+    def miscount(self, members: list[Transaction], reason: str) -> None:
+        """A trailer count that does not match what was read: a warning, the claims kept."""
+        claims = sum(len(t.claims) for t in members if not t.rejected)
+        kept = (f"; a trailer count error (X12 rejects the transaction set for it), but the segments "
+                f"were read one by one: the {claims} claim payment(s) read intact are imported, the "
+                "sender should check the file") if members else ""
+        self.report(reason + kept, "warning", COUNT_CODE)
+        for tx in members:
+            tx.envelope_warnings.append(reason)
 
     # -- headers -------------------------------------------------------------------------------
     def on_isa(self, seg: RawSegment) -> None:
@@ -81,20 +103,20 @@ class Envelope:
         counted = seg.index - start + 1
         se01, se02 = seg.get(1).strip(), seg.get(2).strip()
         if not se01.isdigit() or int(se01) != counted:
-            self.fail([tx], f"SE01 {se01!r} does not match the {counted} segments of transaction "
-                            f"{tx.control_number!r} (ST to SE inclusive)")
+            self.miscount([tx], f"SE01 {se01!r} declared, {counted} segments counted in transaction "
+                                f"{tx.control_number!r} (ST to SE inclusive)")
         if se02 != (tx.control_number or ""):
             self.fail([tx], f"SE02 {se02!r} does not match ST02 {tx.control_number!r}")
 
     def on_ge(self, seg: RawSegment) -> None:
         group, self.group = self.group, None
         if group is None:
-            self.report("GE without a GS")
+            self.report("GE without a GS", "error", None)
             return
         ge01, ge02 = seg.get(1).strip(), seg.get(2).strip()
         if not ge01.isdigit() or int(ge01) != group.count:
-            self.fail(group.members, f"GE01 {ge01!r} does not match the {group.count} transaction set(s) "
-                                     f"in group {group.control!r}")
+            self.miscount(group.members, f"GE01 {ge01!r} declared, {group.count} transaction set(s) counted "
+                                         f"in group {group.control!r}")
         if ge02 != group.control:
             self.fail(group.members, f"GE02 {ge02!r} does not match GS06 {group.control!r}")
 
@@ -103,12 +125,12 @@ class Envelope:
             self._unclosed_group("IEA")
         interchange, self.interchange = self.interchange, None
         if interchange is None:
-            self.report("IEA without an ISA")
+            self.report("IEA without an ISA", "error", None)
             return
         iea01, iea02 = seg.get(1).strip(), seg.get(2).strip()
         if not iea01.isdigit() or int(iea01) != interchange.count:
-            self.fail(interchange.members, f"IEA01 {iea01!r} does not match the {interchange.count} functional "
-                                           f"group(s) in interchange {interchange.control!r}")
+            self.miscount(interchange.members, f"IEA01 {iea01!r} declared, {interchange.count} functional "
+                                               f"group(s) counted in interchange {interchange.control!r}")
         if iea02 != interchange.control:
             self.fail(interchange.members, f"IEA02 {iea02!r} does not match ISA13 {interchange.control!r}")
 

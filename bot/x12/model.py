@@ -42,6 +42,7 @@ class SegmentProblem:
     line: int | None = None
     offset: int | None = None
     transaction: str | None = None
+    code: str | None = None  # the import issue code when not the generic one (e.g. x12_trailer_count)
 
     def position(self) -> str:
         """Human-readable position, e.g. ``segment 24 (line 24, byte 1032, ST 0001)``."""
@@ -125,6 +126,7 @@ class Transaction:
     payee: Party | None = None
     claims: list[ClaimPayment] = field(default_factory=list)
     envelope_errors: list[str] = field(default_factory=list)  # trailer checks failed (``envelope``)
+    envelope_warnings: list[str] = field(default_factory=list)  # trailer counts off; claims kept
     # unreadable BPR16 / DTM*405 ("segment N: BPR16 '…' is not a calendar date"): not segment
     # problems of their own, they are said with the claims whose remit date they decide
     date_problems: list[str] = field(default_factory=list)

@@ -7,8 +7,9 @@ Remit date: BPR16 (payment/EFT effective date), else DTM*405 (production date); 
 is kept on the transaction (``Transaction.date_problems``), not dropped with its segment.
 A broken CLP drops that claim (its CAS/SVC are reported, not attached elsewhere); a broken SVC
 drops that line; a broken CAS triple drops that triple; the rest of the file is read.
-Envelope trailers (SE, GE, IEA) are checked by ``bot.x12.envelope``: a failure is an error at
-the trailer's position and marks every enclosed transaction ``rejected`` (read, not imported).
+Envelope trailers (SE, GE, IEA) are checked by ``bot.x12.envelope``: a structural failure is an
+error at the trailer's position and marks every enclosed transaction ``rejected`` (read, not
+imported); a count that does not match (SE01, GE01, IEA01) is a warning there, the claims kept.
 """
 
 from __future__ import annotations
@@ -63,12 +64,12 @@ class _Reader:
         self.envelope = Envelope(self.problem)
 
     # -- reporting -----------------------------------------------------------------------------
-    def problem(self, reason: str, severity: Severity = "error") -> None:
+    def problem(self, reason: str, severity: Severity = "error", code: str | None = None) -> None:
         seg = self.seg
         assert seg is not None
         self.result.problems.append(SegmentProblem(
             seg.index, seg.tag, reason, severity, seg.line, seg.offset,
-            self.tx.control_number if self.tx else None))
+            self.tx.control_number if self.tx else None, code))
 
     # -- dispatch ------------------------------------------------------------------------------
     def feed(self, seg: RawSegment) -> None:

@@ -5,10 +5,11 @@ goes to ``done/`` and status says "imported with N rejected". Counts are read of
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.config import AlertSettings
@@ -82,3 +83,39 @@ def test_a_file_rejected_whole_makes_no_feed_fresh(engine: Engine, sessions: ses
         loads = last_feed_loads(s)
     assert loads["remittances"] == good  # the failed file on 5 March does not count
     assert loads["claims"] == failed  # a partly imported file does
+
+
+def test_every_path_a_message_names_is_where_the_file_is(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """The error file, the status message and the feed load name the imported file and its rejects
+    file after the move (failed/ or done/), and the retention job finds the rejects file by the
+    name the feed load keeps."""
+    from jobs.retention import purge_rejects_files
+    from storage.models import FeedLoad
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "remit.835").write_text(ENVELOPE + "CLP*A1*1*100*100*0*12*P1~CLP*A2*1*200*2")  # failed/
+    (drop / "appointments-1201.csv").write_text(APPOINTMENTS)  # partial: done/
+    old = NOW.timestamp() - 3600
+    for p in drop.iterdir():
+        os.utime(p, (old, old))
+    org = OrgConfig.model_validate({"clinics": [{"key": "north", "name": "North", "timezone": "America/New_York"}],
+                                    "rejects_retention_days": 10})
+    ctx = JobContext(org=org, alerts=AlertSettings(), sessions=sessions, extra={"drop_dir": drop, "pseudonym_key": "k"})
+    run(ctx, None, NOW)
+    error = next((drop / "failed").glob("*.error.txt")).read_text()
+    with session_scope(sessions) as s:
+        texts = [error, *s.scalars(select(DropFile.message)), *s.scalars(select(DropFile.moved_to))]
+        kept = [p for p in s.scalars(select(FeedLoad.rejects_path)) if p]
+    named = {m.rstrip(".,;:)") for t in texts for m in re.findall(re.escape(str(drop)) + r"/[^\s;)]+", t)}
+    assert {Path(p).parent.name for p in kept} == {"failed", "done"}
+    assert set(kept) <= named  # the error file and the partial file's message name the rows to fix
+    assert len(named) == 4  # both files (moved_to) and both rejects files (error file, status message)
+    missing = sorted(p for p in {*named, *kept} if not Path(p).exists())
+    assert missing == []
+    assert "deleted after 2026-12-15" in error  # 10 days of rejects retention after NOW
+    with session_scope(sessions) as s:
+        s.execute(update(FeedLoad).values(finished_at=NOW))
+    with session_scope(sessions) as s:
+        assert purge_rejects_files(s, NOW + timedelta(days=11), 10) == 2
+    assert not any(Path(p).exists() for p in kept)

@@ -72,6 +72,15 @@ def test_kaggle_file_imports_every_row_once(sessions: sessionmaker[Session], sha
         for line in lines:
             assert f"line {line}" in report and code in report, (code, line)
 
+    # the dates the importer wrote are shown, not scrubbed as if they were birth dates: the booking
+    # and appointment days of each late booking, as pandas reads them off the raw file
+    raw = pd.read_csv(path, dtype=str, usecols=["ScheduledDay", "AppointmentDay"])
+    for line in found["booked_after_appointment"]:
+        booked, day = (pd.Timestamp(raw.at[line - 2, c]).date() for c in ("ScheduledDay", "AppointmentDay"))
+        assert f"line {line}: warning booked_after_appointment: booked on {booked}, after the appointment day {day}" \
+            in report
+    assert "holding what looks like" not in report
+
     check_model_fields(sessions, path)
 
     with session_scope(sessions) as session:

@@ -26,7 +26,7 @@ def test_cli_remittances_and_claims(db_url: str, tmp_path: Path, monkeypatch: py
     assert result.exit_code == 0, result.output
     assert "read 2 claims (CLP), imported 1, updated 0, unchanged 0, rejected 1" in result.output
     assert "segment 6" in result.output and "CLP03 'abc' is not an amount" in result.output
-    assert next((tmp_path / "rejects").glob("r.*.rejects.csv")).read_text().splitlines()[1].startswith("6,x12_segment,")
+    assert next((tmp_path / "rejects").glob("r.*.rejects.csv")).read_text().splitlines()[1].startswith("6,1,109,7,x12_segment,")  # segment, line, byte, ST
     claims = tmp_path / "c.csv"
     claims.write_text("claim_id,clinic,service_date,created_date,charge\nC1,north,2026-03-01,2026-03-01,10\n")
     result = CliRunner().invoke(cli, ["import", "claims", str(claims), "--database", db_url, "--no-progress"])

@@ -3,6 +3,7 @@ claim linking, problem segments recorded with positions."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -126,15 +127,26 @@ def test_not_an_835_is_a_clear_error(sessions: sessionmaker[Session], tmp_path: 
 def test_transaction_failing_its_trailer_is_not_imported_and_named(sessions: sessionmaker[Session],
                                                                    tmp_path: Path) -> None:
     good = HEADER.format(date="20260302").replace("*0001~", "*0002~", 1) + "CLP*B1*1*150*150*0*12*P2~SE*6*0002~"
-    bad = HEADER.format(date="20260302") + "CLP*A1*1*100*100*0*12*P1~SE*5*0001~"  # 6 segments, SE01 says 5
+    bad = HEADER.format(date="20260302") + "CLP*A1*1*100*100*0*12*P1~SE*6*0009~"  # SE02 is not ST02
     path = tmp_path / "mixed.835"
     path.write_text(bad + good)
     with session_scope(sessions) as s:
         summary = import_remittance_file(s, path, rejects_path=tmp_path / "r.csv")
-    assert summary.imported == 1
+    assert (summary.imported, summary.rejected) == (1, 1)
     report = "\n".join(summary.lines())
     assert "x12_transaction_rejected" in report
     assert "segment 1: transaction ST02 '0001' not imported (1 claim payment(s) held back)" in report
-    assert "SE01 '5' does not match the 6 segments" in report
+    assert "SE02 '0009' does not match ST02 '0001'" in report
     with session_scope(sessions) as s:
         assert list(s.scalars(select(Remittance.patient_control_number))) == ["B1"]
+
+
+def test_a_trailer_count_off_keeps_the_claims_with_a_warning(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    body = HEADER.format(date="20260302") + "CLP*A1*1*100*100*0*12*P1~CLP*A2*1*50*50*0*12*P2~"
+    path = tmp_path / "miscounted.835"
+    path.write_text(body + "SE*9*0001~")  # ST + 3 header + 2 CLP + SE = 7 segments, SE01 says 9
+    with session_scope(sessions) as s:
+        summary = import_remittance_file(s, path, rejects_path=tmp_path / "r.csv")
+    assert (summary.read, summary.imported, summary.rejected, summary.warned) == (2, 2, 0, 2)
+    assert summary.issue_counts == {"warning x12_trailer_count": 1}
+    assert re.search(r"segment 7 \([^)]*ST 0001\): SE01 '9' declared, 7 segments counted", "\n".join(summary.lines()))

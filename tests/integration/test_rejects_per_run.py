@@ -30,7 +30,7 @@ def _import(db_url: str, *args: str) -> str:
 
 
 def _printed(output: str) -> Path:
-    [path] = re.findall(r"rejected rows written to (\S+) \(", output)
+    [path] = re.findall(r"rejected (?:rows written to|claims and segments listed in) (\S+) \(", output)
     return Path(path)
 
 

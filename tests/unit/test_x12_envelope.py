@@ -2,7 +2,9 @@
 
 Expected values follow the X12 rules, counted by hand on the literal input: SE01 = segments from
 ST to SE inclusive, SE02 = ST02; GE01 = ST headers in the group, GE02 = GS06; IEA01 = GS headers
-in the interchange, IEA02 = ISA13. A failure is an error at the trailer and rejects what it encloses.
+in the interchange, IEA02 = ISA13. A structural failure (control number, missing trailer) is an
+error at the trailer and rejects what it encloses; a count that does not match (SE01, GE01, IEA01)
+is a warning there (code x12_trailer_count) and the claims are kept.
 """
 
 from __future__ import annotations
@@ -32,11 +34,18 @@ def test_correct_envelope_has_no_problem_and_nothing_rejected() -> None:
 def test_se01_counts_st_and_se() -> None:
     # ISA=1 GS=2 ST=3 … SE=8; the transaction has 6 segments, SE01 says 5
     result = read_835(isa() + GS + tx("0001", "A", se01="5") + "GE*1*7~IEA*1*000000001~")
-    assert [(p.segment_index, p.segment_id, p.severity) for p in result.problems] == [(8, "SE", "error")]
-    assert "SE01 '5'" in result.problems[0].reason and "6 segments" in result.problems[0].reason
-    assert result.problems[0].transaction == "0001"
-    assert result.transactions[0].rejected and result.accepted_claims == []
-    assert result.claims[0].patient_control_number == "A"  # still read, for the report
+    assert [(p.segment_index, p.segment_id, p.severity) for p in result.problems] == [(8, "SE", "warning")]
+    assert "SE01 '5' declared, 6 segments counted" in result.problems[0].reason
+    assert "the 1 claim payment(s) read intact are imported" in result.problems[0].reason
+    assert result.problems[0].transaction == "0001" and result.problems[0].code == "x12_trailer_count"
+    assert not result.transactions[0].rejected and result.transactions[0].envelope_warnings
+    assert [c.patient_control_number for c in result.accepted_claims] == ["A"]
+
+
+def test_a_non_numeric_se01_is_a_count_warning_too() -> None:
+    result = read_835(tx("0001", "A", se01="X"))
+    assert [(p.segment_index, p.severity) for p in result.problems] == [(6, "warning")]
+    assert len(result.accepted_claims) == 1
 
 
 def test_se02_must_equal_st02() -> None:
@@ -75,10 +84,11 @@ def test_bare_transaction_without_envelope_is_accepted() -> None:
 def test_ge01_counts_transaction_sets_of_the_group() -> None:
     text = isa() + GS + tx("0001", "A") + tx("0002", "B") + "GE*1*7~IEA*1*000000001~"
     result = read_835(text)
-    assert errors(text) == [(15, "GE")]  # ISA GS, 2 × 6, GE = 15
-    assert "GE01 '1' does not match the 2 transaction set(s)" in result.problems[0].reason
-    assert "2 transaction(s) not imported" in result.problems[0].reason
-    assert all(t.rejected for t in result.transactions) and result.accepted_claims == []
+    assert errors(text) == []
+    assert [(p.segment_index, p.segment_id, p.severity) for p in result.problems] == [(15, "GE", "warning")]
+    assert "GE01 '1' declared, 2 transaction set(s) counted" in result.problems[0].reason
+    assert "the 2 claim payment(s) read intact are imported" in result.problems[0].reason
+    assert all(t.envelope_warnings for t in result.transactions) and len(result.accepted_claims) == 2
 
 
 def test_ge01_counts_a_non_835_transaction_too() -> None:
@@ -98,7 +108,7 @@ def test_ge02_must_equal_gs06() -> None:
 
 def test_only_the_failing_group_is_rejected() -> None:
     gs8 = GS.replace("*7*X*", "*8*X*")
-    text = isa() + GS + tx("0001", "A") + "GE*1*7~" + gs8 + tx("0002", "B") + "GE*2*8~IEA*2*000000001~"
+    text = isa() + GS + tx("0001", "A") + "GE*1*7~" + gs8 + tx("0002", "B") + "GE*1*9~IEA*2*000000001~"
     assert errors(text) == [(17, "GE")]  # ISA=1 GS=2 ST..SE=3-8 GE=9 GS=10 ST..SE=11-16 GE=17 IEA=18
     result = read_835(text)
     assert [t.rejected for t in result.transactions] == [False, True]
@@ -107,11 +117,13 @@ def test_only_the_failing_group_is_rejected() -> None:
 def test_iea01_counts_groups_and_iea02_equals_isa13() -> None:
     text = isa() + GS + tx("0001", "A") + "GE*1*7~IEA*2*000000002~"
     result = read_835(text)
-    assert errors(text) == [(10, "IEA"), (10, "IEA")]
+    assert [(p.segment_index, p.severity) for p in result.problems] == [(10, "warning"), (10, "error")]
     reasons = [p.reason for p in result.problems]
-    assert "IEA01 '2' does not match the 1 functional group(s)" in reasons[0]
+    assert "IEA01 '2' declared, 1 functional group(s) counted" in reasons[0]
     assert "IEA02 '000000002' does not match ISA13 '000000001'" in reasons[1]
     assert result.transactions[0].envelope_errors and result.accepted_claims == []
+    counted_only = read_835(text.replace("IEA*2*000000002~", "IEA*2*000000001~"))
+    assert [p.severity for p in counted_only.problems] == ["warning"] and len(counted_only.accepted_claims) == 1
 
 
 def test_truncated_interchange_without_ge_and_iea() -> None:
