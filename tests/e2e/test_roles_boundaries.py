@@ -172,3 +172,30 @@ def test_every_request_is_audited_with_its_decision(bot: LocalSlack) -> None:
         rows = [(r.user_id, r.action, r.target, r.decision) for r in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert rows == [("U0NURSE", "/kpi", "kpi:denial-rate", "refused"),
                     ("U0FINNORTH", "/kpi", "kpi:denial-rate", "allowed")]
+
+
+def test_a_one_clinic_manager_gets_their_clinic_for_every_kpi_their_role_may_see(bot: LocalSlack) -> None:
+    """README: "A manager of one clinic gets that clinic by default" — for every KPI of the
+    catalogue (revenue-cycle ones included: manager may see them), asked in words or by id,
+    with the role from the organisation file or granted in Slack."""
+    from bot.kpi.catalogue import CATALOGUE
+
+    as_user(bot, "U0ADMIN", "/opsbot roles grant <@U0MGRSLACK> manager north")
+    revenue = [k for k in CATALOGUE if k.domain == "revenue"]
+    assert revenue and "denial rate" in [w for k in revenue for w in k.everyday[:1]]
+    for manager in ("U0MGRNORTH", "U0MGRSLACK"):
+        for kpi in CATALOGUE:
+            for asked in (kpi.id, *kpi.everyday[:1]):  # the id, and the words people use
+                answer = said(as_user(bot, manager, f"/kpi {asked}"))
+                assert REFUSED not in answer, (manager, asked, answer[:400])
+                assert "North Family Practice" in answer, (manager, asked, answer[:400])
+                assert "South Clinic" not in answer
+
+
+def test_a_refusal_names_the_role_the_kpi_needs_without_a_scope_the_person_cannot_widen(bot: LocalSlack) -> None:
+    nurse = as_user(bot, "U0NURSE", "/kpi denial rate").ack_text
+    assert REFUSED in nurse and "finance or manager role." in nurse
+    assert "organisation-wide" not in nurse and "covers that clinic only" not in nurse
+    # finance at one clinic (not a manager: no default clinic) is told to name it or widen the role
+    north_fin = as_user(bot, "U0FINNORTH", "/kpi denial rate").ack_text
+    assert REFUSED in north_fin and "organisation-wide" in north_fin and "name the clinic" in north_fin

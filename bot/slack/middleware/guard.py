@@ -22,6 +22,7 @@ from bot.access.current import RequestScope
 from bot.access.locate import audit_target, clinic_of, cycle_owner, incident_assignee
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
+from bot.access.roles import home_clinic
 from bot.audit.service import AuditEntry, record
 from bot.slack.middleware import bounds, receipts
 from bot.store_health import Abandoned
@@ -163,6 +164,15 @@ def _target(need: Need, decision: Decision) -> str | None:
     return f"clinic:{decision.clinic}" if decision.clinic else None
 
 
+def _unscoped_kpi(need: Need) -> bool:
+    """A KPI question naming no clinic, provider or clinic breakdown (``bot.services.understand``
+    answers it for the asker's home clinic, when they have one)."""
+    if not need.locate or need.locate[0] != "kpi_request" or need.locate[1] is None:
+        return False
+    request = need.locate[1]
+    return not (request.clinic or request.provider or request.by == "clinic")
+
+
 def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: str | None,
             channel: str | None) -> Decision:
     from bot.access.policy import NEEDS
@@ -171,6 +181,8 @@ def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: 
     if not NEEDS[need.permission] and not need.share_kpi:
         return decide(grants, need.permission)
     where = clinic_of(session, org, need.locate) if NEEDS[need.permission] else None
+    if where is None and _unscoped_kpi(need):
+        where = home_clinic(grants)  # the reader answers a one-clinic manager for their clinic
     clinics = where if isinstance(where, tuple) else (where,)
     decision = decide(grants, need.permission)
     for clinic in clinics:
