@@ -11,12 +11,12 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.access.audience import finance_channels, may_post
+from bot.access.audience import finance_channels, may_post, revenue_only_in
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
 from bot.access.locate import audit_target, clinic_of, cycle_owner, incident_assignee
@@ -178,6 +178,8 @@ def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: 
     from bot.access.policy import NEEDS
 
     org = ctx.org
+    if need.in_finance_channel is not None and channel in finance_channels(org):
+        need = replace(need, permission=need.in_finance_channel)
     if not NEEDS[need.permission] and not need.share_kpi:
         return decide(grants, need.permission)
     where = clinic_of(session, org, need.locate) if NEEDS[need.permission] else None
@@ -198,8 +200,7 @@ def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: 
         decision = Decision(True, need.permission, clinics[0], "alert assignee")
     # the same audience rule as digests and alerts (bot.access.audience)
     if decision.allowed and need.share_kpi and not may_post(need.share_kpi, channel, org):
-        where_ok = ", ".join(f"<#{c}>" for c in finance_channels(org)) or "none is configured yet"
         decision = Decision(False, need.permission, decision.clinic, "restricted KPI outside finance channel",
-                            "Revenue-cycle KPIs are only posted in finance channels "
-                            f"({where_ok}); this channel is not one. Your own answer stays visible to you only.")
+                            f"{revenue_only_in(finance_channels(org))}; this channel is not one. "
+                            "Your own answer stays visible to you only.")
     return decision
