@@ -185,9 +185,9 @@ def kinds_named(findings: list[Finding]) -> str:
 def not_echoed(findings: list[Finding], what: str, instead: str) -> str:
     """Why typed text was not repeated back (it was about to be: a prefilled form, a quote), naming
     only the kinds found: "The text after /idea holds what looks like a date of birth, so
-    the form opened empty. Please remove patient identifiers; …". Never contains the text."""
+    it was not copied into the form. Please remove patient identifiers; …". Never contains the text."""
     return (f"{what} holds what looks like {kinds_named(findings)}, so {instead}. Please remove patient "
-            "identifiers and try again; Slack is not the place for them.")
+            "identifiers; Slack is not the place for them.")
 
 
 def echo_or(text: str, fallback: str, extra: GuardLike = ()) -> str:
