@@ -176,6 +176,26 @@ def describe(findings: list[Finding], field: str | None = None) -> str:
     return f"{lead} {_kinds(findings)}. Please remove patient identifiers; Slack is not the place for them."
 
 
+def kinds_named(findings: list[Finding]) -> str:
+    """The kinds found, each once, without hints: "a date of birth and a medical record number"."""
+    labels = list(dict.fromkeys(f.label for f in findings))
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def not_echoed(findings: list[Finding], what: str, instead: str) -> str:
+    """Why typed text was not repeated back (it was about to be: a prefilled form, a quote), naming
+    only the kinds found: "The text after /idea holds what looks like a date of birth, so
+    it was not copied into the form. Please remove patient identifiers; …". Never contains the text."""
+    return (f"{what} holds what looks like {kinds_named(findings)}, so {instead}. Please remove patient "
+            "identifiers; Slack is not the place for them.")
+
+
+def echo_or(text: str, fallback: str, extra: GuardLike = ()) -> str:
+    """``text`` when the guard finds nothing in it, else ``fallback``: for the places that quote a
+    person's own words back (a late reply's "your request (`/kpi …`)")."""
+    return fallback if find_identifiers(text, extra) else text
+
+
 class IdentifiersFound(UsageError):
     """Free text with likely patient identifiers; ``fields`` maps field name → findings.
 

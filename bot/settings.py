@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # where ``database_url`` came from, as messages name it: "DATABASE_URL" (environment, .env or the
+    # default) or the command-line option ("--database"), set by the command that took it
+    _database_from: str = PrivateAttr(default="DATABASE_URL")
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
@@ -139,6 +142,16 @@ def load_settings(**overrides: object) -> Settings:
             name = str(err["loc"][0]) if err["loc"] else "settings"
             problems.append(f"{name.upper()}: {err['msg']}")
         raise ConfigurationError("Invalid settings — " + "; ".join(problems)) from None
+
+
+def database_from(settings: Settings) -> str:
+    """The setting that gave ``settings.database_url``, as a message names it ("--database",
+    "DATABASE_URL")."""
+    return settings._database_from
+
+
+def set_database_from(settings: Settings, name: str) -> None:
+    settings._database_from = name
 
 
 def require(settings: Settings, *names: str) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from bot.digest.service import digest_reply, list_page
 from bot.failures import report
 from bot.ids import Action, Command
+from bot.phi_guard import echo_or
 from bot.replies import owed_id
 from core.text import record_id
 from storage.db import session_scope
@@ -49,7 +50,7 @@ def _work(body: dict[str, Any]) -> dict[str, Any]:
     text = str(body.get("text") or "")
     return {"text": text, "channel_id": str(body.get("channel_id") or ""), "user_id": body.get("user_id"),
             "team_id": body.get("team_id"), "response_url": body.get("response_url"),
-            "asked": f"/digest {text}"[:200]}
+            "asked": echo_or(f"/digest {text}"[:200], "/digest …")}
 
 
 def _page(ctx: AppContext, page: int, respond: Any) -> None:

@@ -26,7 +26,7 @@ from bot.ideas.kpis import kpi_choices
 from bot.ideas.similar import find_similar
 from bot.ideas.states import CLOSING, IdeaState
 from bot.ids import Action, Callback, Command
-from bot.phi_guard import IdentifiersFound, check_fields, describe
+from bot.phi_guard import IdentifiersFound, check_fields, describe, not_echoed
 from bot.replies import owed_id
 from bot.slack import payload
 from bot.slack.api_errors import error_code, explain
@@ -46,10 +46,22 @@ FORM_BLOCK = {"title": views.IdeaField.TITLE, "problem": views.IdeaField.PROBLEM
               "clinic_key": views.IdeaField.CLINIC, "kpi_id": views.IdeaField.KPI}
 
 
-def open_form(client: WebClient, ctx: AppContext, trigger_id: str, values: dict[str, Any] | None = None) -> None:
+def open_form(client: WebClient, ctx: AppContext, trigger_id: str, values: dict[str, Any] | None = None,
+              typed_by: str = "The text you typed") -> None:
+    """Open the idea form, prefilled with ``values`` only when the identifier guard finds nothing
+    in them: text typed after ``/idea`` (or a message's text) would otherwise go back to Slack
+    unchecked. With a finding the form opens empty and says which kind was found (never the value).
+    """
+    notice = None
+    if values:
+        hits = check_fields(values, patterns(ctx))
+        if hits:
+            found = [f for fs in hits.values() for f in fs]
+            values, notice = None, not_echoed(found, typed_by, "it was not copied into the form")
     with session_scope(ctx.sessions) as session:
         clinics = clinic_choices(session, ctx.org)
-    client.views_open(trigger_id=trigger_id, view=views.idea_form(clinics, kpi_choices(), values=values))
+    client.views_open(trigger_id=trigger_id, view=views.idea_form(clinics, kpi_choices(), values=values,
+                                                                  notice=notice))
 
 
 def form_errors(values: dict[str, Any], ctx: AppContext) -> tuple[service.IdeaDraft | None, dict[str, str]]:
@@ -122,7 +134,8 @@ def register(app: App, ctx: AppContext) -> None:
         req = parse_idea(command.get("text") or "")
         user, now = command["user_id"], utcnow()
         if req.verb == "open":
-            open_form(client, ctx, command["trigger_id"], {"title": req.title} if req.title else None)
+            open_form(client, ctx, command["trigger_id"], {"title": req.title} if req.title else None,
+                      "The text after /idea")
         elif req.verb == "help":
             respond(blocks=views.help_blocks(IDEA_HELP), text="How to use /idea", response_type="ephemeral")
         elif req.verb == "show":
@@ -187,7 +200,8 @@ def register(app: App, ctx: AppContext) -> None:
         ack()
         text = (shortcut.get("message") or {}).get("text") or ""
         first = text.strip().splitlines()[0] if text.strip() else ""
-        open_form(client, ctx, shortcut["trigger_id"], {"title": first[:150], "problem": text[:3000]})
+        open_form(client, ctx, shortcut["trigger_id"], {"title": first[:150], "problem": text[:3000]},
+                  "That message")
 
     @app.action(Action.HOME_NEW_IDEA)
     def on_home_new(ack: Ack, body: dict, client: WebClient) -> None:

@@ -21,6 +21,7 @@ from bot.errors import OpsBotError, UsageError
 from bot.failures import user_message
 from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ids import Action, Command
+from bot.phi_guard import echo_or
 from bot.replies import owed_id
 from bot.services.conversation import converse
 from bot.services.kpi import kpi_answer
@@ -58,7 +59,7 @@ def _asker(body: dict[str, Any]) -> dict[str, Any]:
 
 def _command_work(body: dict[str, Any]) -> dict[str, Any]:
     text = str(body.get("text") or "")
-    return {**_asker(body), "text": text, "asked": f"/kpi {text}"[:200]}
+    return {**_asker(body), "text": text, "asked": echo_or(f"/kpi {text}"[:200], "/kpi …")}
 
 
 def _button_work(body: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,17 @@ def finance_channels(org: object) -> list[str]:
     return sorted(set(getattr(org, "finance_channels", None) or []))
 
 
+def revenue_only_in(channels: list[str]) -> str:
+    """Where revenue-cycle figures are shown, as one sentence without the final stop (the one
+    wording for digests, alerts and "Share to channel"): "Revenue-cycle figures are shown only in
+    finance channels (<#C0FIN>)", or, with none configured, "…only in finance channels; none is
+    configured yet (`finance_channels` in the organisation file)"."""
+    lead = "Revenue-cycle figures are shown only in finance channels"
+    if channels:
+        return f"{lead} ({', '.join(f'<#{c}>' for c in channels)})"
+    return f"{lead}; none is configured yet (`finance_channels` in the organisation file)"
+
+
 def may_post(kpi_id: str | None, channel: str | None, org: object) -> bool:
     """Whether ``kpi_id``'s figure may be posted in ``channel`` (None: nowhere restricted)."""
     return not is_restricted(kpi_id) or (channel is not None and channel in finance_channels(org))

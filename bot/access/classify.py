@@ -44,6 +44,9 @@ class Need:
     owner_may: bool = False  # the PDSA cycle's owner may act without the role
     assignee_may: bool = False  # the alert's assignee may act without the role (issue 16)
     anonymous: bool = False  # an anonymous idea form: the audit row must not name the person
+    # what the request needs when asked in a finance channel (a digest preview shows what the
+    # channel gets: revenue-cycle figures only there, bot.access.audience); None: ``permission``
+    in_finance_channel: P | None = None
 
 
 def classify(body: dict[str, Any]) -> Need:
@@ -168,7 +171,8 @@ def _digest(text: str) -> Need:
     if req.verb in ("subscribe", "unsubscribe"):
         return Need("command", f"/digest {req.verb}", P.CONFIGURE_DIGEST, ("clinics", tuple(req.clinics)), args=args)
     if req.verb == "preview":
-        return Need("command", "/digest preview", P.VIEW_REVENUE, ("clinics", tuple(req.clinics)), args=args)
+        return Need("command", "/digest preview", P.VIEW_KPI, ("clinics", tuple(req.clinics)), args=args,
+                    in_finance_channel=P.VIEW_REVENUE)
     return Need("command", f"/digest {req.verb}", P.VIEW_IDEAS, args=args)
 
 

@@ -88,7 +88,7 @@ def decide(grants: Iterable[Grant], permission: Permission, clinic: str | None =
            clinic_name: str | None = None) -> Decision:
     """Allow or refuse ``permission`` at ``clinic`` (None = organisation-wide) for a person
     holding ``grants``; a refusal carries the polite explanation of the role needed."""
-    needed = NEEDS[permission]
+    needed, grants = NEEDS[permission], tuple(grants)
     if not needed or any(satisfies(g, needed, clinic) for g in grants):
         return Decision(True, permission, clinic)
     names = sorted({r.value for r in needed} | {Role.ADMIN.value})
@@ -97,10 +97,13 @@ def decide(grants: Iterable[Grant], permission: Permission, clinic: str | None =
         message = f"Sorry, you can't do that. {what} the *admin* role."
     else:
         role_words = " or ".join(f"*{n}*" for n in names if n != Role.ADMIN.value)
-        where = f"for {clinic_name or clinic}" if clinic else "organisation-wide"
+        # someone holding none of the roles anywhere is told the role, not a scope they could widen
+        holds_one = any(g.role in needed for g in grants)
+        where = f" for {clinic_name or clinic}" if clinic else (" organisation-wide" if holds_one else "")
         hint = (" A role for one clinic covers that clinic only: name the clinic in the question "
-                "or ask for an organisation-wide role." if clinic is None and permission in SPANS_CLINICS else "")
-        message = (f"Sorry, you can't do that. {what} the {role_words} role {where}.{hint}"
+                "or ask for an organisation-wide role." if clinic is None and holds_one
+                and permission in SPANS_CLINICS else "")
+        message = (f"Sorry, you can't do that. {what} the {role_words} role{where}.{hint}"
                    " An admin can grant it with `/opsbot roles grant`.")
     reason = f"needs {'|'.join(names)}" + (f" ({clinic})" if clinic else " (organisation)")
     return Decision(False, permission, clinic, reason[:120], message)

@@ -23,6 +23,7 @@ everyone-level permissions (secure by default): the first admin is configured he
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -55,6 +56,17 @@ class Grant:
 
     def label(self) -> str:
         return f"{self.role.value} ({'organisation' if self.org_wide else self.clinic})"
+
+
+def home_clinic(grants: Iterable[Grant]) -> str | None:
+    """The one clinic a manager manages, for a person holding ``grants``: their questions that name
+    no clinic default to it (README, "A manager of one clinic gets that clinic by default"). None
+    for anyone holding an organisation-wide grant or managing no clinic or several."""
+    grants = list(grants)
+    if any(g.org_wide for g in grants):
+        return None
+    managed = {g.clinic for g in grants if g.role is Role.MANAGER}
+    return managed.pop() if len(managed) == 1 else None
 
 
 def parse_subject(text: str) -> str:

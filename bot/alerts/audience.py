@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.access.audience import finance_channels, may_post
+from bot.access.audience import finance_channels, may_post, revenue_only_in
 from bot.alerts.model import Finding, RuleResult
 from bot.alerts.registry import rule_kpi
 
@@ -26,6 +26,6 @@ def for_audience(results: list[RuleResult], channel: str | None, org: object) ->
 
 
 def _withheld(f: Finding, org: object) -> Finding:
-    where = " or ".join(f"<#{c}>" for c in finance_channels(org)) or "a finance channel (none is configured yet)"
-    return replace(f, lines=(f"Denial-rate figures are revenue-cycle KPIs: shown in {where} only.",),
+    return replace(f, lines=(f"Denial-rate figures are not shown in this channel. "
+                             f"{revenue_only_in(finance_channels(org))}.",),
                    facts={**f.facts, "withheld": True})

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import OpsBotError
 from bot.observability.quiet import quiet_handlers
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, database_from, load_settings, set_database_from
 from storage.db import make_engine, session_scope
 
 
@@ -25,6 +25,8 @@ def settings_or_exit(**overrides: object) -> Settings:
     except OpsBotError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
+    if overrides.get("DATABASE_URL") is not None:  # every command's --database option (database_option)
+        set_database_from(settings, "--database")
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     quiet_handlers()
@@ -54,25 +56,35 @@ def engine_for(settings: Settings, *, check_schema: bool = True, serving: bool =
         bounded.update(pool_timeout=settings.db_pool_timeout, statement_timeout_ms=settings.db_statement_timeout_ms)
     engine = make_engine(settings.database_url, **bounded)  # type: ignore[arg-type]
     if check_schema:
-        problem = schema_problem(engine)
+        problem = schema_problem(engine, database_from(settings))
         if problem:
             engine.dispose()
-            typer.secho(f"error: DATABASE_URL: {problem}", fg=typer.colors.RED, err=True)
+            typer.secho(f"error: {problem}", fg=typer.colors.RED, err=True)
             raise typer.Exit(2)
     return engine
 
 
-def schema_problem(engine: Engine) -> str | None:
-    """Why the database cannot be used as it is, or None."""
+def schema_problem(engine: Engine, setting: str = "DATABASE_URL") -> str | None:
+    """Why the database cannot be used as it is, or None: one line naming ``setting`` (the
+    option or variable that gave the URL) and the command that fixes it, with the same option.
+
+    "--database: sqlite:////tmp/x.db has no schema yet; create it with: opsbot db upgrade
+    --database sqlite:////tmp/x.db"; a schema behind the newest migration says so. A password in
+    the URL is masked (:func:`safe_url`)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from storage.migrate import is_at_head
+    from storage.migrate import current_revision, head_revision
 
+    url = safe_url(engine.url.render_as_string(hide_password=False))
+    again = f"opsbot db upgrade --database {url}" if setting == "--database" else "opsbot db upgrade"
     try:
-        if not is_at_head(engine):
-            return "the schema is not at the newest migration; run: opsbot db upgrade"
+        current = current_revision(engine)
+        if current is None:
+            return f"{setting}: {url} has no schema yet; create it with: {again}"
+        if current != head_revision(str(engine.url)):
+            return f"{setting}: the schema of {url} is not at the newest migration; run: {again}"
     except SQLAlchemyError as exc:
-        return f"cannot use the database ({_first_line(exc)})"
+        return f"{setting}: cannot use the database {url} ({_first_line(exc)})"
     return None
 
 

@@ -29,7 +29,7 @@ from bot.digest.content import (
     IdeaLine,
     PdsaLine,
 )
-from bot.digest.kpis import digest_kpis, kpi_lines
+from bot.digest.kpis import digest_kpis, kpi_lines, with_data
 from bot.digest.schedule import format_local, local_date
 from bot.forecast.digest import lookahead_lines
 from bot.ideas.reminders import due as pdsa_due
@@ -72,6 +72,8 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
     for clinic in clinics:
         configured = digest_kpis(org, clinic.key, settings.kpis)
         shown, hidden = split_for([k.id for k in configured], channel, org)  # audience check
+        # only KPIs this clinic has figures for: naming one without data would claim a gap that is not there
+        hidden = with_data(session, clinic, today, settings.kpi_days, hidden)
         withheld.update((k.id, k.name) for k in configured if k.id in hidden)
         if not shown:
             continue

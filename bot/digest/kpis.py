@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -75,6 +76,26 @@ def why_moved(session: Session, kpi: KpiDef, impl: KpiImpl, scope: Scope, start:
     return f"{format_delta(found[0].total, kpi.unit)} vs {span_text(*before)}: {text}"
 
 
+def _window(impl: KpiImpl, scope: Scope, session: Session, today: date, days: int) -> tuple[Any, date, date] | None:
+    """(measure, start, end) of the ``days`` up to the KPI's latest data before ``today``; None
+    when the KPI has no data there (the digest never shows it as 0)."""
+    latest = impl.latest(session, scope)
+    if latest is None:
+        return None
+    end = min(latest, today - timedelta(days=1))
+    start = end - timedelta(days=days - 1)
+    m = impl.measure(session, scope, start, end)
+    return None if m.value is None else (m, start, end)
+
+
+def with_data(session: Session, clinic: Clinic, today: date, days: int, kpi_ids: list[str]) -> list[str]:
+    """Those of ``kpi_ids`` that have a figure for ``clinic`` in the digest's window (what the
+    digest would show were the channel allowed to see them)."""
+    scope = Scope(clinic_ids=(clinic.id,), clinic_key=clinic.key, clinic_name=clinic.name,
+                  timezone=clinic.timezone or "UTC")
+    return [k for k in kpi_ids if _window(implementation(k), scope, session, today, days) is not None]
+
+
 def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, days: int,
               wanted: list[str] | None, previous: dict[str, float]) -> tuple[list[KpiLine], dict[str, float]]:
     """KPI lines for ``clinic`` and their values keyed ``"<clinic>/<kpi>"`` (for the next digest).
@@ -84,14 +105,10 @@ def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, day
     lines, values = [], {}
     for kpi in digest_kpis(org, clinic.key, wanted):
         impl = implementation(kpi.id)
-        latest = impl.latest(session, scope)
-        if latest is None:
+        got = _window(impl, scope, session, today, days)
+        if got is None:
             continue
-        end = min(latest, today - timedelta(days=1))
-        start = end - timedelta(days=days - 1)
-        m = impl.measure(session, scope, start, end)
-        if m.value is None:
-            continue
+        m, start, end = got
         key = f"{clinic.key}/{kpi.id}"
         values[key] = float(m.value)
         status = target_status(kpi, org, clinic.key, m.value)

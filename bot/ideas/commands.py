@@ -17,7 +17,7 @@ from bot.ideas.states import IdeaState, parse_state
 from core.text import MAX_RECORD_ID, record_id
 
 IDEA_HELP = (
-    "*/idea* — open the idea form (text after it becomes the title)\n"
+    "*/idea* — open the idea form (text after it becomes the title, unless it holds a patient identifier)\n"
     "*/idea list [clinic] [state]* — ideas, newest first\n"
     "*/idea show <id>* — one idea with its history\n"
     "*/idea status <id> <state> [reason]* — move an idea (a reason is required for adopted, "

@@ -56,19 +56,15 @@ def vocabulary_for(session: Session, org: OrgConfig | None = None) -> Vocabulary
 
 
 def home_clinic(org: OrgConfig, user_id: str | None) -> str | None:
-    """The one clinic a manager manages (their questions default to it); None otherwise."""
+    """The one clinic a manager manages (their questions default to it); None otherwise
+    (:func:`bot.access.roles.home_clinic` over the request's grants, else the organisation file's)."""
     from bot.access.current import current
-    from bot.access.roles import ORG, Role
+    from bot.access.roles import home_clinic as home_of
 
     scope = current()
     if scope is not None and scope.user_id == user_id:
-        grants = set(scope.grants)
-    else:
-        grants = {g for subject, g in org.roles.grants() if subject == (user_id or "").upper()}
-    if any(g.clinic == ORG for g in grants):
-        return None
-    managed = {g.clinic for g in grants if g.role == Role.MANAGER}
-    return managed.pop() if len(managed) == 1 else None
+        return home_of(scope.grants)
+    return home_of(g for subject, g in org.roles.grants() if subject == (user_id or "").upper())
 
 
 def interpret(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None,

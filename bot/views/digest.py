@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
+from bot.access.audience import revenue_only_in
 from bot.digest.content import SECTIONS, DigestContent
 from bot.digest.wording import render
 from bot.views.limits import (
@@ -75,12 +76,13 @@ def section_text(content: DigestContent, section: str, templates: Path | None, m
 
 
 def withheld_note(names: list[str], channels: list[str]) -> str:
-    """"_2 revenue KPIs are shown in <#C0FIN> only (clean claim rate, denial rate)._" — added
-    after the KPI section whatever the organisation's templates say, so the gap is never silent."""
+    """"_2 revenue KPIs are not shown in this channel (Clean claim rate, Denial rate). Revenue-cycle
+    figures are shown only in finance channels (<#C0FIN>)._" — added after the KPI section whatever
+    the organisation's templates say, so the gap is never silent (``names``: KPIs withheld that
+    have data; wording of where: :func:`bot.access.audience.revenue_only_in`)."""
     n = len(names)
-    where = " or ".join(f"<#{c}>" for c in channels) if channels else "a finance channel (none is configured yet)"
     kind = "revenue KPI is" if n == 1 else "revenue KPIs are"
-    return f"_{n} {kind} shown in {where} only ({', '.join(names)})._"
+    return f"_{n} {kind} not shown in this channel ({', '.join(names)}). {revenue_only_in(channels)}._"
 
 
 def _pack(text: str, limit: int = SECTION_CHUNK) -> list[SectionBlock]:

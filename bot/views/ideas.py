@@ -107,11 +107,14 @@ def state_value(view: dict[str, Any], block: str) -> Any:
 
 def idea_form(clinics: Sequence[tuple[str, str]], kpis: Sequence[tuple[str, str]], *,
               values: dict[str, Any] | None = None, similar: Sequence[Similar] = (),
-              metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+              metadata: dict[str, Any] | None = None, notice: str | None = None) -> dict[str, Any]:
     """The ``/idea`` modal. ``values`` prefills (keys: title, problem, proposed_change,
-    category, clinic_key, kpi_id, anonymous); ``similar`` adds "already suggested?" choices."""
+    category, clinic_key, kpi_id, anonymous); ``similar`` adds "already suggested?" choices;
+    ``notice`` (user-safe text) is shown first, e.g. why typed text was not copied in."""
     v = values or {}
     blocks: list[Any] = []
+    if notice:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(f":warning: {esc(notice)}", SECTION_TEXT))))
     if similar:
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text="*Similar ideas already exist.* Upvote or merge into one of them, or submit yours anyway.")))

@@ -40,6 +40,7 @@ clinics:
 roles:
   admin: [U0ADMIN]
   manager: {juniper: [U0JMGR], north: [U0NMGR]}
+finance_channels: [C0FINANCE]
 """
 # Juniper, May 2016: 4 appointments, 1 no-show -> no-show rate 1/4 = 25.00 %
 ROWS = [(date(2016, 5, 2), "no_show"), (date(2016, 5, 3), "completed"), (date(2016, 5, 4), "completed"),
@@ -135,13 +136,14 @@ def test_unknown_clinic_suggests_the_closest_names(admin) -> None:  # type: igno
 
 
 def test_the_access_guard_resolves_the_name_as_the_commands_do(engine, seeded, org_file) -> None:  # type: ignore[no-untyped-def]
-    """``/digest preview`` needs the clinic's manager: the guard must find Juniper from ``junip``
-    (before issue 17 it knew only keys and full names, and refused Juniper's own manager)."""
+    """``/digest preview`` in a finance channel (its digest carries revenue-cycle figures) needs the
+    clinic's manager: the guard must find Juniper from ``junip`` (before issue 17 it knew only keys
+    and full names, and refused Juniper's own manager)."""
     settings = load_settings(OPSBOT_CONFIG=str(org_file), DATABASE_URL="sqlite://")
-    with LocalSlack(settings, engine, seeded, user_id="U0JMGR", channel_id="C0OPS") as local:
+    with LocalSlack(settings, engine, seeded, user_id="U0JMGR", channel_id="C0FINANCE") as local:
         own = _text(local.command("/digest preview junip"))
         assert "PREVIEW — DAILY DIGEST · JUNIPER FAMILY HEALTH" in own
-    with LocalSlack(settings, engine, seeded, user_id="U0NMGR", channel_id="C0OPS") as local:
+    with LocalSlack(settings, engine, seeded, user_id="U0NMGR", channel_id="C0FINANCE") as local:
         other = local.command("/digest preview junip")
         assert not other.replies  # refused on the ack, naming the clinic the guard resolved
         assert "manager role for Juniper Family Health" in (other.ack_text or "")

@@ -172,3 +172,52 @@ def test_every_request_is_audited_with_its_decision(bot: LocalSlack) -> None:
         rows = [(r.user_id, r.action, r.target, r.decision) for r in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert rows == [("U0NURSE", "/kpi", "kpi:denial-rate", "refused"),
                     ("U0FINNORTH", "/kpi", "kpi:denial-rate", "allowed")]
+
+
+def test_a_one_clinic_manager_gets_their_clinic_for_every_kpi_their_role_may_see(bot: LocalSlack) -> None:
+    """README: "A manager of one clinic gets that clinic by default" — for every KPI of the
+    catalogue (revenue-cycle ones included: manager may see them), asked in words or by id,
+    with the role from the organisation file or granted in Slack."""
+    from bot.kpi.catalogue import CATALOGUE
+
+    as_user(bot, "U0ADMIN", "/opsbot roles grant <@U0MGRSLACK> manager north")
+    revenue = [k for k in CATALOGUE if k.domain == "revenue"]
+    assert revenue and "denial rate" in [w for k in revenue for w in k.everyday[:1]]
+    for manager in ("U0MGRNORTH", "U0MGRSLACK"):
+        for kpi in CATALOGUE:
+            for asked in (kpi.id, *kpi.everyday[:1]):  # the id, and the words people use
+                answer = said(as_user(bot, manager, f"/kpi {asked}"))
+                assert REFUSED not in answer, (manager, asked, answer[:400])
+                assert "North Family Practice" in answer, (manager, asked, answer[:400])
+                assert "South Clinic" not in answer
+
+
+def test_a_refusal_names_the_role_the_kpi_needs_without_a_scope_the_person_cannot_widen(bot: LocalSlack) -> None:
+    nurse = as_user(bot, "U0NURSE", "/kpi denial rate").ack_text
+    assert REFUSED in nurse and "finance or manager role." in nurse
+    assert "organisation-wide" not in nurse and "covers that clinic only" not in nurse
+    # finance at one clinic (not a manager: no default clinic) is told to name it or widen the role
+    north_fin = as_user(bot, "U0FINNORTH", "/kpi denial rate").ack_text
+    assert REFUSED in north_fin and "organisation-wide" in north_fin and "name the clinic" in north_fin
+
+
+def test_a_digest_preview_shows_what_the_channel_gets_and_needs_a_revenue_role_only_in_a_finance_channel(
+        bot: LocalSlack) -> None:
+    """Outside finance channels a digest carries no revenue-cycle figure, so anyone may preview what
+    the channel would get; in a finance channel it carries them: finance or manager for that clinic."""
+    anyone = as_user(bot, "U0NURSE", "/digest preview south", channel="C0OPS")
+    assert REFUSED not in said(anyone) and "Daily digest" in said(anyone) and "South Clinic" in said(anyone)
+    in_finance = as_user(bot, "U0NURSE", "/digest preview south", channel="C0FINANCE")
+    assert REFUSED in said(in_finance) and "Revenue-cycle figures need" in said(in_finance)
+    assert not in_finance.replies
+    cfo = as_user(bot, "U0CFO", "/digest preview south", channel="C0FINANCE")
+    assert REFUSED not in said(cfo) and "Daily digest" in said(cfo)
+    # a clinic role covers its clinic only, in a finance channel too
+    assert REFUSED in said(as_user(bot, "U0FINNORTH", "/digest preview south", channel="C0FINANCE"))
+    assert REFUSED not in said(as_user(bot, "U0FINNORTH", "/digest preview north", channel="C0FINANCE"))
+
+
+def test_share_to_channel_says_where_revenue_figures_are_shown(bot: LocalSlack) -> None:
+    answer = click(bot, "U0CFO", Action.KPI_SHARE, json.dumps({"q": "denial-rate clinic north"}), channel="C0OPS")
+    text = said(answer)
+    assert "Revenue-cycle figures are shown only in finance channels (<#C0FINANCE>); this channel is not one." in text

@@ -136,3 +136,20 @@ def test_bounds_reject_oversized_bodies_and_fields() -> None:
     assert bounds.field_problem({"command": "/kpi", "text": "k" * 3000}) is None
     long_value = block_actions_payload("idea_upvote", "9" * 2001)
     assert "button value" in bounds.field_problem(long_value)
+
+
+def test_home_clinic_is_the_one_clinic_a_manager_manages() -> None:
+    """README: "A manager of one clinic gets that clinic by default"; nobody else has one."""
+    from bot.access.roles import ORG, Grant, Role, home_clinic
+
+    assert home_clinic([Grant(Role.MANAGER, "seaside")]) == "seaside"
+    assert home_clinic([Grant(Role.MANAGER, "seaside"), Grant(Role.FRONT_DESK, "seaside")]) == "seaside"
+    assert home_clinic([Grant(Role.MANAGER, "seaside"), Grant(Role.MANAGER, "north")]) is None
+    assert home_clinic([Grant(Role.MANAGER, "seaside"), Grant(Role.FINANCE, ORG)]) is None
+    assert home_clinic([Grant(Role.FINANCE, "seaside")]) is None
+    assert home_clinic([]) is None
+
+
+def test_a_digest_preview_needs_a_revenue_role_only_in_a_finance_channel() -> None:
+    need = classify({"command": "/digest", "text": "preview north"})
+    assert need.permission is P.VIEW_KPI and need.in_finance_channel is P.VIEW_REVENUE

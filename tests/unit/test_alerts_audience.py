@@ -18,7 +18,8 @@ def test_denial_figures_are_withheld_outside_finance_channels() -> None:
     [out] = for_audience([RuleResult("denial_spike", "north", [SPIKE]), ], "C0ALERTS", ORG)
     [f] = out.findings
     assert f.title == "Denial spike: Aetna" and f.facts == {"value": 0.31, "withheld": True}
-    assert f.lines == ("Denial-rate figures are revenue-cycle KPIs: shown in <#C0FINANCE> only.",)
+    assert f.lines == ("Denial-rate figures are not shown in this channel. Revenue-cycle figures are shown only "
+                       "in finance channels (<#C0FINANCE>).",)
     assert "31" not in " ".join(f.lines)
 
 

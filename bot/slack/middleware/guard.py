@@ -11,17 +11,18 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.access.audience import finance_channels, may_post
+from bot.access.audience import finance_channels, may_post, revenue_only_in
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
 from bot.access.locate import audit_target, clinic_of, cycle_owner, incident_assignee
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
+from bot.access.roles import home_clinic
 from bot.audit.service import AuditEntry, record
 from bot.slack.middleware import bounds, receipts
 from bot.store_health import Abandoned
@@ -163,14 +164,27 @@ def _target(need: Need, decision: Decision) -> str | None:
     return f"clinic:{decision.clinic}" if decision.clinic else None
 
 
+def _unscoped_kpi(need: Need) -> bool:
+    """A KPI question naming no clinic, provider or clinic breakdown (``bot.services.understand``
+    answers it for the asker's home clinic, when they have one)."""
+    if not need.locate or need.locate[0] != "kpi_request" or need.locate[1] is None:
+        return False
+    request = need.locate[1]
+    return not (request.clinic or request.provider or request.by == "clinic")
+
+
 def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: str | None,
             channel: str | None) -> Decision:
     from bot.access.policy import NEEDS
 
     org = ctx.org
+    if need.in_finance_channel is not None and channel in finance_channels(org):
+        need = replace(need, permission=need.in_finance_channel)
     if not NEEDS[need.permission] and not need.share_kpi:
         return decide(grants, need.permission)
     where = clinic_of(session, org, need.locate) if NEEDS[need.permission] else None
+    if where is None and _unscoped_kpi(need):
+        where = home_clinic(grants)  # the reader answers a one-clinic manager for their clinic
     clinics = where if isinstance(where, tuple) else (where,)
     decision = decide(grants, need.permission)
     for clinic in clinics:
@@ -186,8 +200,7 @@ def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: 
         decision = Decision(True, need.permission, clinics[0], "alert assignee")
     # the same audience rule as digests and alerts (bot.access.audience)
     if decision.allowed and need.share_kpi and not may_post(need.share_kpi, channel, org):
-        where_ok = ", ".join(f"<#{c}>" for c in finance_channels(org)) or "none is configured yet"
         decision = Decision(False, need.permission, decision.clinic, "restricted KPI outside finance channel",
-                            "Revenue-cycle KPIs are only posted in finance channels "
-                            f"({where_ok}); this channel is not one. Your own answer stays visible to you only.")
+                            f"{revenue_only_in(finance_channels(org))}; this channel is not one. "
+                            "Your own answer stays visible to you only.")
     return decision

@@ -1,0 +1,163 @@
+"""Text typed after a slash command is never sent back to Slack while it holds a patient identifier.
+
+Every command (``/idea``, ``/pdsa``, ``/kpi``, ``/digest``, ``/opsbot``) is driven as Slack sends it
+(signed form body through the real Bolt app; Web API and response_url answered by the stand-in)
+with hostile texts: a name with a title, a date of birth, an MRN, an SSN, a phone number, a street
+address. Nothing that reaches Slack (the ack body, every Web API call, every response_url post)
+may hold any of those values; where the command would have echoed the text (the idea form's
+title), the person is told which kind of identifier was found and to remove it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.ids import Callback
+from bot.settings import load_settings
+from bot.views.ideas import IdeaField
+from devtools.signing import interactive_body, signed_headers, slash_command_body
+from devtools.standin import SlackStandIn
+
+pytestmark = pytest.mark.e2e
+SECRET = "echo-e2e-signing-secret"
+ORG_YAML = """
+organisation: Test Health
+clinics:
+  - key: north
+    name: North Family Practice
+    timezone: America/New_York
+  - key: south
+    name: South Clinic
+    timezone: America/Chicago
+roles:
+  admin: [U0ADMIN]
+  manager: {north: [U0MGR]}
+"""
+
+# (hostile text, the values in it that must never reach Slack, the kind the guard must name)
+HOSTILE = [
+    ("Call patient Maria Gonzalez DOB 03/14/1962 MRN 4481920 about her refill",
+     ["Gonzalez", "03/14/1962", "4481920"], "date of birth"),
+    ("Mrs. Eleanor Whitfield missed her visit", ["Eleanor", "Whitfield"], "person's name"),
+    ("pt SSN 123-45-6789 on file", ["123-45-6789", "6789"], "social security number"),
+    ("call back at (423) 555-0187 tomorrow", ["555-0187", "0187"], "phone number"),
+    ("lives at 1420 Oak Street, Kingsport TN 37660", ["1420 Oak", "37660", "Kingsport"], "street address"),
+    ("MRN 00482913 waited two hours", ["00482913"], "medical record number"),
+]
+
+# every command's place for free text (``{}`` is the hostile text)
+SHAPES = [
+    ("/idea", "{}"), ("/idea", "list {}"), ("/idea", "show {}"), ("/idea", "status 1 declined {}"),
+    ("/idea", "status {}"), ("/pdsa", "{}"), ("/pdsa", "start {}"), ("/pdsa", "list clinic {}"),
+    ("/pdsa", "update {}"), ("/kpi", "{}"), ("/kpi", "no-show rate at {}"), ("/kpi", "no-show rate {}"),
+    ("/digest", "{}"), ("/digest", "preview {}"), ("/digest", "subscribe {}"), ("/digest", "unsubscribe {}"),
+    ("/opsbot", "{}"), ("/opsbot", "roles {}"), ("/opsbot", "roles grant {}"),
+    ("/opsbot", "roles grant <@U0NEW> manager {}"), ("/opsbot", "roles revoke {}"),
+]
+
+
+@dataclass
+class Bot:
+    app: App
+    slack: SlackStandIn
+
+    def slash(self, command: str, text: str, user: str) -> BoltResponse:
+        body = slash_command_body(command, text, user_id=user, trigger_id="1.2.trig",
+                                  response_url=self.slack.new_response_url())
+        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
+
+
+@pytest.fixture
+def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[Bot]:
+    config = tmp_path / "org.yml"
+    config.write_text(ORG_YAML)
+    with SlackStandIn() as slack:
+        settings = load_settings(SLACK_BOT_TOKEN="xoxb-echo-test", SLACK_SIGNING_SECRET=SECRET,
+                                 SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
+        yield Bot(create_app(settings, engine, sessions), slack)
+
+
+def _everything_sent(bot: Bot, ack: BoltResponse) -> str:
+    """The ack body and every call the bot made, once the first reply has come and Slack is quiet."""
+    deadline = time.monotonic() + 15
+    while not (bot.slack.calls or bot.slack.response_posts or ack.body) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    bot.slack.wait_until_quiet(idle=0.25, timeout=15)
+    sent = [ack.body or ""]
+    sent += [json.dumps(c.params, ensure_ascii=False) for c in bot.slack.calls]
+    sent += [json.dumps(c.params, ensure_ascii=False) for c in bot.slack.response_posts]
+    return "\n".join(sent)
+
+
+@pytest.mark.parametrize("user", ["U0ADMIN", "U0ANYONE"])
+@pytest.mark.parametrize("command,shape", SHAPES)
+def test_no_command_sends_a_typed_identifier_back(bot: Bot, command: str, shape: str, user: str) -> None:
+    for text, secrets, _kind in HOSTILE:
+        bot.slack.calls.clear()
+        bot.slack.response_posts.clear()
+        ack = bot.slash(command, shape.format(text), user)
+        assert ack.status == 200
+        sent = _everything_sent(bot, ack)
+        assert sent.strip(), f"{command} {shape}: no answer at all"
+        leaked = [s for s in secrets if s in sent]
+        assert not leaked, f"{command} {shape.format(text)!r} as {user} sent {leaked} back to Slack:\n{sent[:1500]}"
+
+
+@pytest.mark.parametrize("text,secrets,kind", HOSTILE)
+def test_idea_text_with_an_identifier_opens_an_empty_form_naming_the_kind(
+        bot: Bot, text: str, secrets: list[str], kind: str) -> None:
+    bot.slash("/idea", text, "U0MGR")
+    view = bot.slack.wait_for("views.open")[0].params["view"]
+    title = next(b for b in view["blocks"] if b.get("block_id") == IdeaField.TITLE)
+    assert not title["element"].get("initial_value")
+    shown = json.dumps(view, ensure_ascii=False)
+    assert kind in shown
+    assert "remove" in shown.lower()
+    assert not [s for s in secrets if s in shown]
+
+
+def test_idea_text_without_an_identifier_still_prefills_the_title(bot: Bot) -> None:
+    bot.slash("/idea", "Text reminders two days before visits", "U0MGR")
+    view = bot.slack.wait_for("views.open")[0].params["view"]
+    title = next(b for b in view["blocks"] if b.get("block_id") == IdeaField.TITLE)
+    assert title["element"]["initial_value"] == "Text reminders two days before visits"
+    assert "identifier" not in json.dumps(view["blocks"][0]).lower()
+
+
+def test_idea_from_a_message_with_an_identifier_opens_an_empty_form(bot: Bot) -> None:
+    """The "Make an idea" message shortcut copies a message's text into the form: the same rule."""
+    payload = {"type": "message_action", "callback_id": Callback.IDEA_FROM_MESSAGE, "trigger_id": "9.9.trig",
+               "user": {"id": "U0MGR", "team_id": "T0LOCAL"}, "team": {"id": "T0LOCAL", "domain": "local"},
+               "channel": {"id": "C0LOCAL", "name": "clinic-ops"}, "action_ts": "1.2",
+               "response_url": bot.slack.new_response_url(), "token": "verification_token",
+               "message_ts": "1.1", "message": {"type": "message", "user": "U0X", "ts": "1.1",
+                                                "text": "Front desk note\nMr. Delgado, DOB 7/2/1958, asked again"}}
+    body = interactive_body(payload)
+    bot.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
+    view = bot.slack.wait_for("views.open")[0].params["view"]
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "Delgado" not in shown and "7/2/1958" not in shown
+    assert "date of birth" in shown
+
+
+def test_a_late_reply_quotes_the_request_only_without_identifiers() -> None:
+    """A reply owed after a restart says which request it answers (``asked``): never an identifier."""
+    from handlers.digest import _work
+    from handlers.kpi import _command_work
+
+    for text, secrets, _kind in HOSTILE:
+        for work in (_command_work({"text": text, "user_id": "U1"}), _work({"text": text, "user_id": "U1"})):
+            assert not [s for s in secrets if s in work["asked"]]
+            assert work["asked"] in ("/kpi …", "/digest …")
+    assert _command_work({"text": "no-show rate at North"})["asked"] == "/kpi no-show rate at North"
