@@ -23,6 +23,7 @@ from bot.kpi.reader.names import find_names
 from bot.kpi.reader.person import decline, names_a_person
 from bot.kpi.reader.reading import Option, Reading
 from bot.kpi.reader.shape import breakdown, comparison
+from bot.kpi.reader.slots import clinic_in_place
 from bot.kpi.reader.special import outside, special
 from bot.kpi.reader.vocab import Vocabulary, norm_question
 
@@ -63,7 +64,7 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     reset_by, reset_scope = bool(RESET_BY.search(masked)), bool(RESET_SCOPE.search(masked))
     for rx in (RESET_BY, RESET_SCOPE):
         masked = _mask(masked, [m.span() for m in rx.finditer(masked)])
-    hits = find_kpis(masked)
+    hits = [h for h in find_kpis(masked) if not clinic_in_place(masked, h.start, h.end, vocab)]
     masked = _mask(masked, [(h.start, h.end) for h in hits])
     names, unknown = find_names(masked, vocab)
     if names_a_person(q, masked, names, question, vocab):  # before any name is used or any word said back
