@@ -154,7 +154,7 @@ def norm_question(text: str) -> str:
     t = re.sub(r"'(\d\d)\b", r"20\1", t)  # sep '26
     t = re.sub(r"'s\b", "", t).replace("'", "")  # Dr Hughes's -> dr hughes
     t = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "-", t)
-    t = re.sub(r"(?<=\d)\.\.(?=\d)", "~", t)
+    t = re.sub(r"(?<=[a-z0-9])\.\.(?=[a-z0-9])", "~", t)
     t = re.sub(r"[^a-z0-9/~\-]+", " ", t)
     t = re.sub(r"(?<!\d)-|-(?![\dq])", " ", t).replace("~", "..")
     return " ".join(t.split())
