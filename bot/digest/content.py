@@ -93,6 +93,7 @@ class LookaheadLine:
     low: int
     high: int
     high_risk: int
+    closed: date | None = None  # tomorrow, when the clinic has no hours then: ``day`` is its next open day
 
 
 SECTIONS = ("kpis", "alerts", "stale", "ideas", "pdsa", "deadlines", "dead", "lookahead")

@@ -56,6 +56,31 @@ def _clinic(session: Session, key: str) -> tuple[int, str, str]:
     return int(row["id"].iloc[0]), str(row["name"].iloc[0]), str(row["timezone"].iloc[0])
 
 
+def open_weekdays(session: Session, clinic_key: str) -> frozenset[int] | None:
+    """The weekdays (0 = Monday) on which ``clinic_key`` has clinic hours (template slots); None
+    when it has no schedule template at all (hours unknown: every day is taken as open)."""
+    cid, _name, _tz = _clinic(session, clinic_key)
+    cap = q.template_capacity(session)
+    return weekdays_open(cap, cid)
+
+
+def weekdays_open(cap: pd.DataFrame, clinic_id: int) -> frozenset[int] | None:
+    """:func:`open_weekdays` from a :func:`storage.forecast_queries.template_capacity` frame."""
+    mine = cap[cap["clinic_id"] == clinic_id]
+    if mine.empty:
+        return None
+    return frozenset(int(w) for w, n in zip(mine["weekday"], mine["slots"], strict=True) if int(n) > 0)
+
+
+def is_open(day: date, open_days: frozenset[int] | None) -> bool:
+    return open_days is None or day.weekday() in open_days
+
+
+def next_open(after: date, open_days: frozenset[int] | None) -> date | None:
+    """The first day after ``after`` with clinic hours; None when the clinic has none on any weekday."""
+    return next((d for d in (after + timedelta(days=i) for i in range(1, 8)) if is_open(d, open_days)), None)
+
+
 def scored_day(session: Session, clinic_ids: list[int], day: date,
                model: noshow.NoShowModel | None = None) -> tuple[pd.DataFrame, pd.Series | None]:
     """The appointments (not cancelled) of ``clinic_ids`` on ``day`` and their probabilities

@@ -1,8 +1,13 @@
 """The strict grammar of the look-ahead ``/kpi`` questions (issue 20)::
 
-    /kpi expected-no-shows [today|tomorrow|YYYY-MM-DD|in N days] [clinic NAME | at NAME]
-    /kpi high-risk [day] [clinic NAME | at NAME]        (front desk; the list comes by DM)
+    /kpi expected-no-shows [DAY] [clinic NAME | at NAME]
+    /kpi high-risk [DAY] [clinic NAME | at NAME]        (front desk; the list comes by DM)
     /kpi demand [clinic NAME | at NAME]                 (next four weeks against capacity)
+
+DAY: today | tomorrow | day after tomorrow | in N days | YYYY-MM-DD | a weekday name ("monday",
+"on fri", "next monday": the next such day after today) | this week (today to Sunday) | next week
+(Monday to Sunday) | the next N days (from tomorrow). Days are the clinic's (its time zone):
+:func:`days_of` turns a request into dates once the clinic's today is known.
 
 NAME is a key or a name of one or more words (``clinic maria ortiz``), resolved by
 :func:`bot.clinic_names.find_clinic`; the day may also follow it.
@@ -17,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.errors import UsageError
-from bot.forecast.vocabulary import DAY_WORDS, QUESTIONS
+from bot.forecast.vocabulary import DAY_WORDS, QUESTIONS, WEEKDAYS, WEEKS
 from bot.phi_echo import echo
 
 
@@ -33,9 +38,66 @@ def usage(clinic: str) -> str:
 @dataclass(frozen=True)
 class LookaheadRequest:
     question: str  # a key of QUESTIONS: expected-no-shows | high-risk | demand
-    days_ahead: int | None = 1  # None when ``on`` is given
+    days_ahead: int | None = 1  # None when ``on`` or ``weekday`` is given
     on: date | None = None
     clinic: str | None = None
+    weekday: int | None = None  # 0 = Monday: the next such day after today
+    week: int | None = None  # 0 = this week (today to Sunday), 1 = next week
+    count: int = 1  # "the next N days": N days from ``days_ahead``
+
+
+_NUMBER = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
+_N = r"(?:\d{1,2}|" + "|".join(_NUMBER) + ")"
+
+
+def _alternatives(words: object) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # type: ignore[call-overload]
+
+
+# A day after the clinic's name ("at seaside monday"); weekday abbreviations only before it, so a
+# clinic whose name ends in "sun" or "sat" keeps its name.
+DAY = re.compile(rf"(?:the )?(?:{_alternatives(DAY_WORDS)})|in \d{{1,2}} days?|\d{{4}}-\d{{2}}-\d{{2}}"
+                 rf"|(?:on |next |this |coming |this coming )?(?:{_alternatives(w for w in WEEKDAYS if w.endswith('day'))})"
+                 rf"|(?:for )?(?:the )?(?:{_alternatives(WEEKS)})|(?:for |over )?(?:the )?(?:next|coming) {_N} days",
+                 flags=re.IGNORECASE)
+
+
+def days_of(request: LookaheadRequest, today: date) -> list[date]:
+    """The clinic-local days a request asks about, given the clinic's ``today``."""
+    if request.on is not None:
+        return [request.on]
+    if request.weekday is not None:
+        return [today + timedelta(days=(request.weekday - today.weekday() - 1) % 7 + 1)]
+    if request.week is not None:
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=request.week)
+        first = max(today, monday)
+        return [first + timedelta(days=i) for i in range((monday + timedelta(days=6) - first).days + 1)]
+    first = today + timedelta(days=request.days_ahead or 0)
+    return [first + timedelta(days=i) for i in range(request.count)]
+
+
+def _day_words(words: str, rest: str, example: Callable[[], str]) -> dict[str, object]:
+    """The request fields for the day words (``words``: folded, ``rest``: as typed)."""
+    words = re.sub(r"^the ", "", words)
+    if words in DAY_WORDS:
+        return {"days_ahead": DAY_WORDS[words]}
+    if re.fullmatch(r"in \d{1,2} days?", words):
+        return {"days_ahead": int(words.split()[1])}
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):
+        try:
+            return {"on": date.fromisoformat(words), "days_ahead": None}
+        except ValueError:
+            raise UsageError(f"{echo(words)} is not a calendar date.\n{usage(example())}") from None
+    if m := re.fullmatch(rf"(?:on |next |this |coming |this coming )?({_alternatives(WEEKDAYS)})", words):
+        return {"weekday": WEEKDAYS[m[1]], "days_ahead": None}
+    if m := re.fullmatch(rf"(?:for )?(?:the )?({_alternatives(WEEKS)})", words):
+        return {"week": WEEKS[m[1]], "days_ahead": None}
+    if m := re.fullmatch(rf"(?:for |over )?(?:the )?(?:next|coming) ({_N}) days", words):
+        n = int(m[1]) if m[1].isdigit() else _NUMBER[m[1]]
+        if not 1 <= n <= 14:
+            raise UsageError("I look at most 14 days ahead; for the weeks ahead ask `/kpi demand`.")
+        return {"days_ahead": 1, "count": n}
+    raise UsageError(f"I don't know the words {echo(rest)} here.\n{usage(example())}")
 
 
 def _match_question(text: str) -> tuple[str, str] | None:
@@ -59,27 +121,15 @@ def parse_lookahead(text: str, example: Callable[[], str] = lambda: "<clinic>") 
         return None
     question, rest = found
     clinic = None
-    m = re.search(r"(?:^|\s)(?:clinic|at|for)\s+(.+?)\s*$", rest, flags=re.IGNORECASE)
+    # "for the next 7 days", "for the coming week" are days, not a clinic
+    m = re.search(r"(?:^|\s)(?:clinic|at|for(?!\s+(?:the\s+)?(?:next|coming|rest)\s))\s+(.+?)\s*$", rest, flags=re.IGNORECASE)
     if m:  # the clinic is every word after the first "clinic"/"at"/"for", less a day at the end
         clinic, rest = m.group(1), rest[: m.start()].strip()
-        day = re.search(r"(?:^|\s)(" + "|".join(map(re.escape, sorted(DAY_WORDS, key=len, reverse=True)))
-                        + r"|in \d{1,2} days?|\d{4}-\d{2}-\d{2})$", clinic, flags=re.IGNORECASE)
-        if day and day.start() > 0 and not rest:
-            clinic, rest = clinic[: day.start()].strip(), day.group(1)
-    days: int | None = 1
-    on: date | None = None
-    words = rest.casefold()
-    if words in DAY_WORDS:
-        days = DAY_WORDS[words]
-    elif re.fullmatch(r"in \d{1,2} days?", words):
-        days = int(words.split()[1])
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):
-        try:
-            on, days = date.fromisoformat(words), None
-        except ValueError:
-            raise UsageError(f"{echo(words)} is not a calendar date.\n{usage(example())}") from None
-    elif words:
-        raise UsageError(f"I don't know the words {echo(rest)} here.\n{usage(example())}")
-    if question == "demand" and on is not None:
-        raise UsageError("`demand` looks four weeks ahead from today; leave the date out.")
-    return LookaheadRequest(question, days, on, clinic)
+        day = next((d for d in DAY.finditer(clinic) if d.end() == len(clinic) and d.start() > 0
+                    and clinic[d.start() - 1] == " "), None)
+        if day and not rest:
+            clinic, rest = clinic[: day.start()].strip(), day.group(0)
+    fields = _day_words(rest.casefold(), rest, example) if rest else {}
+    if question == "demand" and fields:
+        raise UsageError("`demand` looks four weeks ahead from today; leave the day out.")
+    return LookaheadRequest(question, clinic=clinic, **fields)  # type: ignore[arg-type]

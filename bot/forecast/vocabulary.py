@@ -1,5 +1,5 @@
 """The look-ahead vocabulary, read from ``bot/data/forecast_terms.yml`` (one place, shared with
-the plain-language reader): question ids and their phrases, day words, the high-risk threshold."""
+the plain-language reader): question ids and their phrases, day words, weekday names, week words, the high-risk threshold."""
 
 from __future__ import annotations
 
@@ -21,4 +21,6 @@ def terms() -> dict[str, Any]:
 
 QUESTIONS: dict[str, list[str]] = terms()["questions"]
 DAY_WORDS: dict[str, int] = terms()["days"]
+WEEKDAYS: dict[str, int] = terms()["weekdays"]
+WEEKS: dict[str, int] = terms()["weeks"]
 HIGH_RISK: float = float(terms()["high_risk"])

@@ -73,7 +73,10 @@ class KpiDef:
     give overlapping points), empty when it does; ``spc_grains``: the only trend grains whose
     points are independent enough to read (None: every grain); ``everyday``: words the question
     reader (``bot.kpi.reader``) knows the KPI by besides id, name and aliases (``re:`` starts a
-    regular expression over the normalised question).
+    regular expression over the normalised question); ``neighbours``: measures next to this KPI
+    but not in the catalogue, as (regular expression over the normalised question, what it is):
+    the reader asks back offering this KPI instead of answering with it ("A/R over 90 days" is
+    not days in A/R).
     """
 
     id: str
@@ -95,6 +98,7 @@ class KpiDef:
     no_reading: str = ""
     spc_grains: tuple[SpcGrain, ...] | None = None
     everyday: tuple[str, ...] = ()
+    neighbours: tuple[tuple[str, str], ...] = ()
     default_target: Target | None = None
     notes: str = ""
     target_text: str = ""
@@ -125,6 +129,9 @@ def _target_words(t: Target, unit: str) -> str:
 
 
 _K = KpiDef
+_AR = r"(?:a/r|ar|a r|accounts? receivables?|receivables?)"
+# Words for stock in general: every inventory KPI lists them, so the reader asks which one.
+_STOCK = ("stock", "stocks", "inventory", "supplies", "supply", "stock levels", "inventory levels", "supply levels")
 CATALOGUE: tuple[KpiDef, ...] = (
     _K("no-show-rate", "No-show rate", "%", "lower",
        "appointments whose outcome is no-show",
@@ -140,7 +147,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
                  "didnt show", "did not show",
                  "re:patients? (who |that )?(didnt|did not|failed to|dont|do not|never) (turn up|show( up)?|come( in)?|arrive)",
                  "re:(didnt|did not|failed to|dont) (turn up|show up|show)",
-                 "re:skipped (their )?(appointments?|appts?|visits?)", "re:(turned|turn) no shows?")),
+                 "re:skipped (their )?(appointments?|appts?|visits?)", "re:(turned|turn) no shows?",
+                 "re:miss(ed|es|ing)? (the )?(most|more|fewest|least|many|lots of) (appointments?|appts?|visits?)")),
     _K("third-next-available", "Days to third next available appointment", "days", "lower",
        "calendar days from the measurement day to the third slot that was free on that day "
        "(same day = 0), per provider and appointment type",
@@ -233,7 +241,14 @@ CATALOGUE: tuple[KpiDef, ...] = (
        everyday=("days in ar", "days in a/r", "ar days", "a/r days", "days sales outstanding", "dso",
                  "re:days of (revenue|revenues|receivables|billing|charges) (are |is |still )?(outstanding|out|unpaid|uncollected)",
                  "re:how (long|many days) (does it take|do we wait|till|until) (to get paid|we get paid|for payment)",
-                 "receivables", "accounts receivable")),
+                 "receivables", "accounts receivable", "a/r", "ar", "a r", "account receivable",
+                 "receivable days", "days receivable", "days outstanding", "outstanding receivables"),
+       neighbours=((rf"\b{_AR} (?:(?:that is |that are |aged |older than |over |above |past |more than |greater than "
+                    rf"|beyond )+)\d+\+?(?! ?(?:weeks?|months?|years?|quarters?)\b)"
+                    rf"|\b(?:over|above|older than|more than|past) \d+ days? (?:old )?(?:in )?{_AR}\b"
+                    rf"|(?<!last )(?<!past )\b\d{{2,3}}\+? (?:days? )?(?:old )?{_AR}\b|\b{_AR} \d{{2,3}}\+?(?: days?)?\b(?![-/])"
+                    rf"|\b{_AR} (?:aging|ageing)\b|\b(?:aging|ageing|aged) {_AR}\b|\baging buckets?\b",
+                    "A/R aging (A/R over a number of days)"),)),
     _K("net-collection-rate", "Net collection rate", "%", "higher",
        "payments (payer and patient) minus refunds",
        "charges minus contractual adjustments (bad debt and write-offs are not subtracted)",
@@ -241,7 +256,10 @@ CATALOGUE: tuple[KpiDef, ...] = (
        ("ncr", "net collections", "adjusted collection rate", "collection rate"),
        domain="revenue", money=True, idea_category="billing",
        everyday=("net collection rate", "net collections", "adjusted collection rate", "collection rate",
-                 "re:(how much|what share) of (what|the money) (we|were) (are )?owed (do we|did we|we) collect")),
+                 "collections", "collection", "net collection", "collection ratio", "collections rate",
+                 "adjusted collections", "collection percentage",
+                 "re:(how much|what share) of (what|the money) (we|were) (are )?owed (do we|did we|we) collect"),
+       neighbours=((r"\bgross collections?\b|\bgross collection (?:rate|ratio|percentage)\b", "The gross collection rate"),)),
     _K("write-off-rate", "Denial write-off rate", "%", "lower",
        "denial write-offs", "net patient service revenue (charges minus contractual adjustments)",
        "HFMA MAP (denial write-offs as % of net patient service revenue)", ("ledger",),
@@ -307,7 +325,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
        domain="inventory", no_reading="a snapshot over a rolling 13 weeks of usage",
        everyday=("days of supply", "days supply", "days on hand",
                  "re:how (many days|long) (will|does|do|would|can) (our |the )?(stock|supplies|inventory) last",
-                 "re:(stock|supplies|inventory) last")),
+                 "re:(stock|supplies|inventory) last",
+                 *_STOCK)),
     _K("reorder-point", "Items at or below reorder point", "count", "lower",
        "items whose quantity on hand is at or below ROP = d̄·L + SS, SS = z·√(L·σd² + d̄²·σL²), "
        "z = Φ⁻¹(service level) exactly", "items stocked (trailing 13 weeks of usage)",
@@ -322,20 +341,22 @@ CATALOGUE: tuple[KpiDef, ...] = (
        everyday=("reorder point", "reorder points", "items to reorder", "below reorder point",
                  "re:(supplies|stock|items|inventory) (running|run|getting|are|is) (low|short|out)",
                  "re:(running|run) (low|short|out) (on|of) (supplies|stock|items)",
-                 "re:what (do we|should we|to) (need to )?(re ?order|restock)", "low stock", "restock")),
+                 "re:what (do we|should we|to) (need to )?(re ?order|restock)", "low stock", "restock",
+                 *_STOCK)),
     _K("inventory-turns", "Inventory turns", "turns", "higher",
        "consumption value in the period, annualised", "average inventory value (stock counts × unit cost)",
        "operations management (inventory turnover)", ("inventory",), ("clinic",), "i",
        ("turns", "inventory turnover", "stock turns"),
        domain="inventory",
-       everyday=("inventory turns", "inventory turnover", "stock turns", "stock turnover")),
+       everyday=("inventory turns", "inventory turnover", "stock turns", "stock turnover", *_STOCK)),
     _K("expiry-waste", "Expiry waste", "%", "lower",
        "value of stock expired", "value consumed plus value expired",
        "operations management (expiry waste)", ("inventory", "supply"), ("clinic",), "i",
        ("waste", "expired stock", "expiry", "expiry waste rate"),
        domain="inventory", money=True,
        everyday=("expiry waste", "expired stock", "expired supplies", "expired items", "expiration waste",
-                 "re:(stock|supplies|items) (that )?(expired|expire|went to waste)", "wasted supplies")),
+                 "re:(stock|supplies|items) (that )?(expired|expire|went to waste)", "wasted supplies",
+                 *_STOCK)),
 )
 
 BY_ID: dict[str, KpiDef] = {k.id: k for k in CATALOGUE}

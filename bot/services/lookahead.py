@@ -9,7 +9,7 @@ or record number (staff look the patient up in their own system).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from bot.access.current import require
 from bot.access.policy import Permission
 from bot.errors import UsageError
 from bot.forecast import ahead
-from bot.forecast.grammar import LookaheadRequest, parse_lookahead, usage
+from bot.forecast.grammar import LookaheadRequest, days_of, parse_lookahead, usage
 from bot.ideas.clinics import clinic_choices, resolve_clinic
 from bot.orgconfig import OrgConfig
 from bot.views import lookahead as views
@@ -55,21 +55,38 @@ def _answer(session: Session, org: OrgConfig, request: LookaheadRequest, now: da
         example = example_clinic(session, org)
         raise UsageError(f"Name the clinic, e.g. `/kpi {request.question} tomorrow clinic {example}`.\n"
                          f"{usage(example)}")
-    day = request.on or ahead.local_day(now, clinic.timezone, request.days_ahead or 0)
+    today = ahead.local_day(now, clinic.timezone)
     if request.question == "demand":
         cfg = org.clinic(clinic.key)
-        outlook = ahead.demand_outlook(session, clinic.key, ahead.local_day(now, clinic.timezone),
-                                       cfg.holidays if cfg else None)
+        outlook = ahead.demand_outlook(session, clinic.key, today, cfg.holidays if cfg else None)
         return LookaheadReply(views.render_demand(outlook))
+    if request.question == "high-risk":
+        require(Permission.VIEW_RISK_LIST, clinic.key)
+        cfg = org.clinic(clinic.key)
+        if cfg is not None and not cfg.high_risk_list:
+            raise UsageError(f"The high-risk list is switched off for {clinic.name}.")
+    days, lead = open_days(days_of(request, today), ahead.open_weekdays(session, clinic.key), clinic.name)
     if request.question == "expected-no-shows":
-        return LookaheadReply(views.render_outlook(ahead.day_outlook(session, clinic.key, day)))
-    require(Permission.VIEW_RISK_LIST, clinic.key)
-    cfg = org.clinic(clinic.key)
-    if cfg is not None and not cfg.high_risk_list:
-        raise UsageError(f"The high-risk list is switched off for {clinic.name}.")
-    slots = ahead.high_risk_slots(session, clinic.key, day)
-    dm = views.render_risk_list(clinic.name, day, slots)
-    return LookaheadReply(views.render_note(f"Sent you the high-risk list for {clinic.name} on {day:%a %d %b} "
+        return LookaheadReply(views.render_outlooks([ahead.day_outlook(session, clinic.key, d) for d in days], lead))
+    per_day = [(d, ahead.high_risk_slots(session, clinic.key, d)) for d in days]
+    dm = views.render_risk_lists(clinic.name, per_day, lead)
+    shown = ", ".join(f"{d:%a %d %b}" for d in days) or "no day (no clinic hours)"
+    return LookaheadReply(views.render_note(f"Sent you the high-risk list for {clinic.name} on {shown} "
                                             "by direct message."), dm)
 
 
+def open_days(days: list[date], open_weekdays: frozenset[int] | None, clinic: str) -> tuple[list[date], str | None]:
+    """The asked ``days`` on which the clinic has hours, and a sentence naming the closed ones.
+    When none of them has hours, the next open day instead, said so (never "0 booked visits" for
+    a closed day)."""
+    closed = [d for d in days if not ahead.is_open(d, open_weekdays)]
+    if not closed:
+        return days, None
+    shown = ", ".join(f"{d:%a %d %b}" for d in closed)
+    opened = [d for d in days if ahead.is_open(d, open_weekdays)]
+    if opened:
+        return opened, f"{clinic} has no clinic hours on {shown} (closed)."
+    nxt = ahead.next_open(days[-1], open_weekdays)
+    if nxt is None:
+        return [], f"{clinic} has no clinic hours on any weekday in its schedule templates."
+    return [nxt], f"{clinic} has no clinic hours on {shown} (closed). The next open day is {nxt:%a %d %b}:"

@@ -3,6 +3,8 @@ demand against capacity. Pure functions of typed values; limits checked in one p
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.forecast.ahead import DayOutlook, DemandOutlook, RiskSlot
@@ -38,6 +40,22 @@ def outlook_line(o: DayOutlook) -> str:
 def render_outlook(o: DayOutlook) -> Rendered:
     return _message([outlook_line(o)], "Expected count = sum of each appointment's calibrated no-show "
                     "probability; range from the Poisson-binomial distribution.")
+
+
+def render_outlooks(outlooks: list[DayOutlook], lead: str | None = None) -> Rendered:
+    """One line per day (a look-ahead over several days), after ``lead`` (closed days, said)."""
+    return _message(([lead] if lead else []) + [outlook_line(o) for o in outlooks],
+                    "Expected count = sum of each appointment's calibrated no-show probability; range from "
+                    "the Poisson-binomial distribution.")
+
+
+def render_risk_lists(clinic: str, per_day: list[tuple[date, list[RiskSlot]]], lead: str | None = None) -> Rendered:
+    """The front desk's list over one or more days (:func:`render_risk_list` per day)."""
+    lines = [lead] if lead else []
+    for day, slots in per_day:
+        lines += render_risk_list(clinic, day, slots)[1].split("\n")[:MAX_ROWS + 2]
+    return _message(lines, "Look the patient up in your own system; this list carries no patient "
+                    "names or record numbers. Consider a reminder call or an overbook.")
 
 
 def render_risk_list(clinic: str, day: object, slots: list[RiskSlot]) -> Rendered:

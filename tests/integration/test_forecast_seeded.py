@@ -231,3 +231,48 @@ def test_multi_word_clinic_names_in_lookahead_and_predict(seeded, tmp_path) -> N
                                        "zzqx", "--out", str(out), "--database", url])
     assert unknown.exit_code == 2 and "clinic 'zzqx' is not in this database" in unknown.output
     assert "did you mean" not in unknown.output  # nothing in the network is close to "zzqx"
+
+
+def _open_weekdays(s, key: str) -> set[int]:  # type: ignore[no-untyped-def]
+    from storage.models import Provider, ScheduleTemplate
+
+    return set(s.scalars(select(ScheduleTemplate.weekday).join(Provider, Provider.id == ScheduleTemplate.provider_id)
+                         .join(Clinic, Clinic.id == Provider.clinic_id).where(Clinic.key == key)))
+
+
+def _booked(s, key: str, day: date) -> int:  # type: ignore[no-untyped-def]
+    return int(s.scalar(select(func.count(Appointment.id)).join(Clinic, Clinic.id == Appointment.clinic_id)
+                        .where(Clinic.key == key, Appointment.appointment_date == day,
+                               Appointment.status.not_in(("cancelled", "late_cancelled")))))
+
+
+def test_a_closed_tomorrow_shows_the_next_open_day(seeded) -> None:  # type: ignore[no-untyped-def]
+    """Saturday evening: tomorrow (Sunday) has no template hours; the answer and the digest say so and
+    give Monday's figures, never "0 booked visits" (expected day from the templates, counted by SQL)."""
+    from bot.alerts.config import AlertSettings
+    from bot.digest.config import digest_settings
+    from bot.digest.gather import gather
+
+    sessions, _ = seeded
+    key = _clinic_key(sessions)
+    saturday = date(2026, 3, 28)
+    with session_scope(sessions) as s:
+        hours = _open_weekdays(s, key)
+        assert 6 not in hours  # the seeded network is closed on Sundays
+        nxt = next(saturday + timedelta(days=i) for i in range(2, 9) if (saturday + timedelta(days=i)).weekday() in hours)
+        booked = _booked(s, key, nxt)
+        reply = lookahead_reply(s, OrgConfig(), f"expected no-shows tomorrow at {key}", now=datetime(2026, 3, 28, 20))
+        assert reply is not None
+        text = reply.ephemeral[1]
+        assert "no clinic hours on Sun 29 Mar" in text and f"{nxt:%a %d %b}: {booked} booked visits" in text
+        assert "0 booked visits" not in text
+        reply = lookahead_reply(s, OrgConfig(), f"expected no-shows monday at {key}", now=datetime(2026, 3, 28, 20))
+        assert reply is not None and f"Mon 30 Mar: {_booked(s, key, date(2026, 3, 30))} booked visits" in reply.ephemeral[1]
+        content = gather(s, OrgConfig(), AlertSettings(), digest_settings(OrgConfig()), "C0DIGEST", [key], "UTC",
+                         datetime(2026, 3, 28, 7, 30), None)
+    line = content.lookahead[0]
+    assert (line.closed, line.day, line.booked) == (date(2026, 3, 29), nxt, booked)
+    from bot.views.digest import digest_message
+
+    shown = json.dumps(digest_message(content).parts, ensure_ascii=False)
+    assert f"closed tomorrow (no clinic hours); next open day {nxt:%a %d %b}: {booked} booked visit" in shown

@@ -79,6 +79,8 @@ def test_every_kpi_record_is_complete(kpi: KpiDef) -> None:
             re.compile(phrase[3:])
     plain = [p for p in kpi.everyday if not p.startswith("re:")]
     assert plain and find_kpis(norm(plain[0]))[0].kpi == kpi.id
+    for pattern, what in kpi.neighbours:  # a neighbour never matches the KPI's own everyday words
+        assert what and not [p for p in plain if re.search(pattern, norm(p))]
 
 
 def test_every_kpi_has_one_implementation_and_every_implementation_a_record() -> None:

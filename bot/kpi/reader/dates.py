@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.kpi.periods import Grain, PeriodSpec, unit_bounds
+from bot.kpi.periods import Grain, PeriodSpec, reading_text, unit_bounds
+from bot.kpi.reader.reading import Option
 
 MONTHS = {"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
           "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
@@ -43,13 +44,19 @@ _NUM = r"(?:\d{1,3}|a couple of|couple of|couple|one|two|three|four|five|six|sev
 _UNIT = r"(?:days?|d|weeks?|wks?|w|months?|mos?|m|quarters?|q|years?|yrs?|y)"
 
 
+BACKWARDS = "backwards: "  # text of a range written end first, put the right way round
+
+
 @dataclass(frozen=True)
 class Found:
-    """A period phrase at ``start:end`` of the normalised text."""
+    """A period phrase at ``start:end`` of the normalised text. ``backwards``: a range written end
+    first ("from 2026-12-01 to 2026-11-01"); ``spec`` is then the range the right way round, which
+    the reader offers instead of answering (it never guesses which end was meant)."""
 
     start: int
     end: int
     spec: PeriodSpec
+    backwards: bool = False
 
 
 def _fixed(start: date, end: date, text: str, grain: Grain | None = None) -> PeriodSpec:
@@ -153,7 +160,7 @@ def find_periods(text: str, today: date) -> list[Found]:
             if spec is None:
                 continue
             taken.append((m.start(), m.end()))
-            out.append(Found(m.start(), m.end(), spec))
+            out.append(Found(m.start(), m.end(), spec, spec.text.startswith(BACKWARDS)))
     return sorted(out, key=lambda f: f.start)
 
 
@@ -164,7 +171,9 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
         d1, d2 = int(re.sub(r"\D", "", m[2])), int(re.sub(r"\D", "", m[3]))
         y = int(m[4]) if m[4] else _latest_year(mo, d1, today)
         try:
-            return _fixed(date(y, mo, d1), date(y, mo, d2), phrase) if d2 >= d1 else None
+            if d2 < d1:
+                return _fixed(date(y, mo, d2), date(y, mo, d1), BACKWARDS + phrase)
+            return _fixed(date(y, mo, d1), date(y, mo, d2), phrase)
         except ValueError:
             return None
     if kind == "range":
@@ -174,7 +183,9 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
         start, end = a[0], b[1]
         if end < start and re.fullmatch(rf".*\b{_YR}\b.*", m[2]) is None:
             end = b[1].replace(year=b[1].year + 1) if not (b[1].month == 2 and b[1].day == 29) else b[1]
-        return _fixed(start, end, phrase) if end >= start else None
+        if end < start:  # backwards: the span of both ends, the right way round, said so
+            return _fixed(min(a[0], b[0]), max(a[1], b[1]), BACKWARDS + phrase)
+        return _fixed(start, end, phrase)
     if kind == "since":
         a = point(m[1], today)
         return _fixed(a[0], today, phrase) if a and a[0] <= today else None
@@ -217,6 +228,18 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
     if a is None:
         return None
     return _fixed(a[0], a[1], m[1], _grain_of(m[1]) or ("day" if a[0] == a[1] else None))
+
+
+def backwards(found: Found) -> tuple[str, list[Option]]:
+    """The question and its one button for a range written end first: the range the right way
+    round is offered, never answered unasked."""
+    spec = found.spec
+    assert spec.start is not None and spec.end is not None
+    span = f"{spec.start.isoformat()}..{spec.end.isoformat()}"
+    shown = reading_text(spec.start, spec.end)
+    shown = shown if span in shown else f"{shown} ({span})"
+    return (f"“{spec.text.removeprefix(BACKWARDS)}” runs backwards: it ends before it starts. Did you mean {shown}?",
+            [Option(span, {"period": spec.model_copy(update={"text": span}).model_dump(mode="json")})])
 
 
 def month_end(day: date) -> date:

@@ -40,7 +40,7 @@ def entities_or_ask(names: list[NameHit], vocab: Vocabulary, base: Reading) -> d
         if len(ents) > 1 and clinics:  # "Dr. Walker at Maple Grove": keep the one at the named clinic
             at = {e for e in ents if e.kind != "provider" or vocab.clinics.get(e.clinic or "") in clinics}
             ents = at or ents
-        if len(ents) > 1 or h.how == "kind":
+        if len(ents) > 1 or h.how in ("kind", "part"):
             kinds = {e.kind for e in ents}
             what = kinds.pop() if len(kinds) == 1 else "name"
             more = f" ({len(ents)} match; showing {MAX_BUTTONS})" if len(ents) > MAX_BUTTONS else ""

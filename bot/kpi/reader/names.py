@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.kpi.reader.slots import PARTICLES, in_slot, longest
 from bot.kpi.reader.vocab import Entity, Vocabulary
 from bot.kpi.reader.words import FILLER
 from bot.names import CLOSE
@@ -39,8 +40,9 @@ NOT_NAMES = FILLER | {"worst", "best", "highest", "lowest", "most", "least", "to
 
 @dataclass
 class NameHit:
-    """``entities`` the words at ``start:end`` may mean; ``how``: exact | weak | kind | swap (two
-    neighbouring letters swapped: read, and said so) | fuzzy (any other misspelling: asked back)."""
+    """``entities`` the words at ``start:end`` may mean; ``how``: exact | weak | kind | part (words
+    inside clinic names: asked back) | swap (two neighbouring letters swapped: read, and said so) |
+    fuzzy (any other misspelling: asked back)."""
 
     start: int
     end: int
@@ -77,9 +79,10 @@ def find_names(text: str, vocab: Vocabulary) -> tuple[list[NameHit], list[Unknow
         words = [w for w, _, _ in seg]
         i, run, after_hit = 0, [], -1  # after_hit: the index just past the last hit in this segment
         while i < len(words):
-            hit = _exact(seg, i, vocab)
+            slot = in_slot(words, i)
+            hit = _in_place(seg, i, vocab) if slot else _exact(seg, i, vocab)
             if hit is None:
-                if words[i] not in NOT_NAMES:
+                if words[i] not in NOT_NAMES or (slot and words[i] in PARTICLES):
                     run.append(i)
                 elif run:
                     unknown.extend(_flush(seg, run, vocab, hits, after_hit))
@@ -121,9 +124,10 @@ def swapped(typed: str, name: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == name[diff[1]] and typed[diff[1]] == name[diff[0]]
 
 
-def _exact(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> NameHit | None:
+def _exact(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary,
+           tables: tuple[tuple[dict[str, set[Entity]], str], ...] = ()) -> NameHit | None:
     words = [w for w, _, _ in seg]
-    for table, how in ((vocab.index, "exact"), (vocab.weak, "weak"), (vocab.kinds, "kind")):
+    for table, how in tables or ((vocab.index, "exact"), (vocab.weak, "weak"), (vocab.kinds, "kind")):
         for n in range(min(vocab.longest, len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + n])
             if n == 1 and phrase in NOT_NAMES:
@@ -132,6 +136,37 @@ def _exact(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> NameHi
             if ents:
                 return NameHit(seg[i][1], seg[i + n - 1][2], phrase, frozenset(ents), how)
     return None
+
+
+def _in_place(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> NameHit | None:
+    """The name at ``i``, a word in a clinic's place (:mod:`bot.kpi.reader.slots`): the longest of
+    an exact name, a run starting clinic names (with a weak name as long: a surname, "primary
+    care") and a run inside clinic names (always asked back); ties go in that order. None when
+    nothing fits (the words stay unexplained)."""
+    words = [w for w, _, _ in seg]
+
+    def hit(n: int, ents: set[Entity], how: str) -> NameHit:
+        return NameHit(seg[i][1], seg[i + n - 1][2], " ".join(words[i:i + n]), frozenset(ents), how)
+
+    filler = words[i] in NOT_NAMES and words[i] not in PARTICLES
+    strong = _exact(seg, i, vocab, tables=((vocab.index, "exact"),))
+    weak = _exact(seg, i, vocab, tables=((vocab.weak, "weak"), (vocab.kinds, "kind")))
+    n, ents = longest(words, i, vocab.prefixes, vocab.longest)
+    inner, inside = (0, set()) if filler else longest(words, i, vocab.parts, vocab.longest)
+    s_n = len(strong.words.split()) if strong is not None else 0
+    w_n = len(weak.words.split()) if weak is not None else 0
+    best = max(s_n, w_n, n)
+    if inner > best:
+        return hit(inner, inside, "part")
+    if strong is not None and (s_n == best or len(ents) > 1 or filler):
+        return strong
+    if weak is not None and w_n == best and (w_n > n or filler):
+        return weak
+    if n:
+        same = weak is not None and w_n == n
+        how = "part" if filler else (weak.how if weak is not None and same else "weak")
+        return hit(n, ents | (weak.entities if weak is not None and same else set()), how)
+    return weak
 
 
 def _unknowns(seg: list[tuple[str, int, int]], run: list[int], vocab: Vocabulary,
@@ -160,5 +195,6 @@ def _unknowns(seg: list[tuple[str, int, int]], run: list[int], vocab: Vocabulary
         return []
     if merge_only:
         return []
-    return [Unknown(phrase, before in BEFORE_NAME or after in AFTER_CLINIC, before in ("dr", "doctor"),
+    clinic_like = before in BEFORE_NAME or after in AFTER_CLINIC or in_slot([w for w, _, _ in seg], run[0])
+    return [Unknown(phrase, clinic_like, before in ("dr", "doctor"),
                     [e for e, _ in ranked[:4]])]

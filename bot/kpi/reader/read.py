@@ -16,14 +16,15 @@ from bot.kpi.catalogue import BY_ID
 from bot.kpi.engine import local_today
 from bot.kpi.grammar import strip_emoji
 from bot.kpi.periods import PeriodSpec
-from bot.kpi.reader.dates import find_periods
+from bot.kpi.reader.dates import backwards, find_periods
 from bot.kpi.reader.judge import check, entities_or_ask, unknown_or_ask
 from bot.kpi.reader.kpis import close_kpis, find_kpis
 from bot.kpi.reader.names import find_names
 from bot.kpi.reader.person import decline, names_a_person
 from bot.kpi.reader.reading import Option, Reading
-from bot.kpi.reader.shape import breakdown, comparison
-from bot.kpi.reader.special import outside, special
+from bot.kpi.reader.shape import breakdown, comparison, who_ranked
+from bot.kpi.reader.slots import clinic_in_place
+from bot.kpi.reader.special import not_offered, outside, special
 from bot.kpi.reader.vocab import Vocabulary, norm_question
 
 SCORECARD = re.compile(r"\b(doing|scorecard|score card|report card|overview|summary|dashboard|health check|how are things"
@@ -63,13 +64,15 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     reset_by, reset_scope = bool(RESET_BY.search(masked)), bool(RESET_SCOPE.search(masked))
     for rx in (RESET_BY, RESET_SCOPE):
         masked = _mask(masked, [m.span() for m in rx.finditer(masked)])
-    hits = find_kpis(masked)
+    hits = [h for h in find_kpis(masked) if not clinic_in_place(masked, h.start, h.end, vocab)]
     masked = _mask(masked, [(h.start, h.end) for h in hits])
     names, unknown = find_names(masked, vocab)
     if names_a_person(q, masked, names, question, vocab):  # before any name is used or any word said back
         return decline(question, vocab)
     base = Reading(status="answer", text=question)
-    kpi_ids = list(dict.fromkeys(h.kpi for h in hits))
+    kpi_ids, whom = list(dict.fromkeys(h.kpi for h in hits)), []
+    if not by and kpi_ids and (whom := who_ranked(masked, BY_ID[kpi_ids[0]].dimensions)):
+        by, dims = (whom[0], dims) if len(whom) == 1 else (None, set(whom))
     new: dict[str, object] = {}
     if kpi_ids:
         new["kpi"] = kpi_ids[0]
@@ -80,10 +83,13 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     if shape.compare is not None or shape.compare_shift:
         new["compare"], new["compare_shift"] = shape.compare, shape.compare_shift
     draft = _draft(context, new, home_clinic, question)
+    if near := not_offered(q):
+        return _ask(draft, near[0], [Option(BY_ID[near[1]].name, {"kpi": near[1]})])
     if len(kpi_ids) > 1:
         return _ask(draft, "Which KPI do you mean?", [Option(BY_ID[k].name, {"kpi": k}) for k in kpi_ids[:5]])
     if len(dims) > 1:
-        return _ask(draft, "Break it down by which one?", [Option(f"by {d}", {"by": d}) for d in sorted(dims)])
+        return _ask(draft, "Which do you want ranked? (I rank clinics, providers and payers, never patients.)"
+                    if whom else "Break it down by which one?", [Option(f"by {d}", {"by": d}) for d in sorted(dims)])
     if not kpi_ids and (why := outside(q)):
         return Reading(status="refuse", text=question, message=why)
     picked = entities_or_ask(names, vocab, base)
@@ -91,6 +97,8 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
         return _ask(draft, picked.message, picked.options)
     if asked := unknown_or_ask(unknown, vocab, base, bool(kpi_ids)):
         return _ask(draft, asked.message, asked.options)
+    if back := next((p for p in [*main, *periods] if p.backwards), None):
+        return _ask(draft, *backwards(back))
     if len({(p.spec.start, p.spec.end, p.spec.kind, p.spec.unit, p.spec.offset, p.spec.count) for p in main}) > 1:
         return _ask(draft, "Which period do you mean?",
                     [Option(p.spec.text, {"period": p.spec.model_dump(mode="json")}) for p in main[:4]])

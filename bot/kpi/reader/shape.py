@@ -26,6 +26,7 @@ SHIFT = re.compile(r"\b(?:the )?(?:(?:same \w+ )?(?:last|previous|prior) year|(w
                    r"|(?:previous|prior|preceding) (week|month|quarter|year|period)|before(?: that)?|(?:the )?prior period)\b")
 OVER = re.compile(r"\b(?:(week|month|quarter|year) over \1|(wow|mom|qoq|yoy))\b")
 CHANGE = re.compile(r"\b(chang\w*|differ\w*|compare\w*|go(?:ne)? (?:up|down)|went (?:up|down)|improv\w*|wors\w*|mov\w*|shift\w*|trend\w*)\b")
+WHO = re.compile(r"\bwho(?:se|s)?\b")
 _PAIR = re.compile(r"^(?:between|from) (.+?) (?:and|to|through|thru|till|until|-) (.+)$")
 
 
@@ -48,6 +49,16 @@ def breakdown(text: str) -> tuple[str | None, tuple[int, int] | None, set[str]]:
         dims.add(dim)
         first = first or (dim, (m.start(), m.end()))
     return (first[0], first[1], dims) if first else (None, None, dims)
+
+
+def who_ranked(masked: str, dims: tuple[str, ...]) -> list[str]:
+    """For "who missed the most appointments", "who has the worst denial rate" (``masked``: the
+    question with its KPI words masked, so "patients who didn't show" is not a "who"): the
+    breakdowns that can answer "who" for a KPI with ``dims`` (clinics, providers, payers; the bot
+    never ranks patients). A network total does not answer "who"."""
+    if not WHO.search(masked):
+        return []
+    return [d for d in ("clinic", "provider", "payer") if d in dims]
 
 
 def _whole(a: tuple[date, date]) -> bool:

@@ -58,11 +58,28 @@ def _about_a_patient(q: str, original: str, vocab: Vocabulary) -> bool:
     return False
 
 
+# What the help text says the reader answers, by catalogue domain; every word here must be read
+# as a KPI of its domain (tests/reader/test_reader_help_words.py asks each).
+HELP_GROUPS = {"access": ("no-shows", "third next available", "utilization", "booking lead time"),
+               "revenue": ("clean claims", "denials", "days in A/R", "collections", "write-offs", "verification",
+                           "authorizations", "coding"),
+               "experience": ("patient satisfaction",),
+               "inventory": ("days of supply", "reorder points", "turns", "expiry waste")}
+
+
 def can_answer() -> str:
-    groups = {"access": "no-shows, third next available, utilization, booking lead time",
-              "revenue": "clean claims, denials, days in A/R, collections, write-offs, verification, authorizations, coding",
-              "experience": "patient satisfaction", "inventory": "days of supply, reorder points, turns, expiry waste"}
-    return "; ".join(groups.values())
+    return "; ".join(", ".join(words) for words in HELP_GROUPS.values())
+
+
+def not_offered(q: str) -> tuple[str, str] | None:
+    """(why, the KPI offered instead) for a measure next to a catalogue KPI but not in it
+    ("A/R over 90 days", "gross collections": ``KpiDef.neighbours``): asked back, never answered
+    with the neighbour."""
+    for kpi in CATALOGUE:
+        for pattern, what in kpi.neighbours:
+            if re.search(pattern, q):
+                return f"{what} is not in the KPI catalogue; the closest KPI I have is {kpi.name}. Do you want that?", kpi.id
+    return None
 
 
 def outside(q: str, default: bool = False) -> str | None:

@@ -48,6 +48,8 @@ class Vocabulary:
     index: dict[str, set[Entity]] = field(default_factory=dict)
     weak: dict[str, set[Entity]] = field(default_factory=dict)
     kinds: dict[str, set[Entity]] = field(default_factory=dict)  # "primary care" → those clinics
+    prefixes: dict[str, set[Entity]] = field(default_factory=dict)  # "do", "jardim da" → clinics so named
+    parts: dict[str, set[Entity]] = field(default_factory=dict)  # "penha", "da penha" inside clinic names
     longest: int = 1
     numbered: re.Pattern[str] | None = None  # names with digits ("juniper 5"), shielded from date reading
 
@@ -86,6 +88,19 @@ def _person(name: str) -> tuple[str, str, str]:
     return n, (parts[0] if parts else ""), (parts[-1] if parts else "")
 
 
+def _clinic_words(v: Vocabulary, e: Entity, forms: set[str]) -> None:
+    """Index every word-prefix (``v.prefixes``) and every inner run of words (``v.parts``) of a
+    clinic's name forms (read after "at", "in", "for", "clinic": ``bot.kpi.reader.slots``); runs
+    made only of digits are left out ("2" of "Kailua Pediatrics 2")."""
+    for form in forms:
+        words = form.split()
+        for a in range(len(words)):
+            for b in range(a + 1, len(words) + 1):
+                if all(w.isdigit() for w in words[a:b]):
+                    continue
+                (v.prefixes if a == 0 else v.parts).setdefault(" ".join(words[a:b]), set()).add(e)
+
+
 def build_vocabulary(clinics: list[tuple[str, str, str]], providers: list[tuple[str, str, str]],
                      payers: list[tuple[str, str]], *, default_zone: str = "UTC",
                      data_start: date | None = None, data_end: date | None = None) -> Vocabulary:
@@ -102,8 +117,10 @@ def build_vocabulary(clinics: list[tuple[str, str, str]], providers: list[tuple[
 
     for e in v.clinics.values():
         place = _place(e.name)
-        for p in {norm(e.name), norm(e.key.replace("-", " ")), place, place.replace(" ", "")}:
+        forms = {norm(e.name), norm(e.key.replace("-", " ")), place, place.replace(" ", "")}
+        for p in forms:
             add(v.index, p, e)
+        _clinic_words(v, e, forms)
         words = place.split()
         if len(words) > 1 and len(words[0]) >= 4:
             # "maple" for Maple Grove, "lincoln" for Lincoln Park (if unique); never a generic second
@@ -131,12 +148,13 @@ def build_vocabulary(clinics: list[tuple[str, str, str]], providers: list[tuple[
 
 def norm_question(text: str) -> str:
     """A question's normal form: like :func:`norm` but keeping what dates need (``9/1-9/15``,
-    ``2026-09-08``, ``2026-q2``, ``2016-04-29..2016-06-08``) and ``a/r``."""
+    ``2026-09-08``, ``2026-q2``, ``2016-04-29..2016-06-08``) and ``a/r``; "@" before a word is "at"."""
     t = fold(text).replace("’", "'").replace("–", "-").replace("—", " ")
+    t = re.sub(r"(?<![\w<])@ ?(?=[a-z0-9])", " at ", t)  # "@seaside" is "at seaside" (not an address)
     t = re.sub(r"'(\d\d)\b", r"20\1", t)  # sep '26
     t = re.sub(r"'s\b", "", t).replace("'", "")  # Dr Hughes's -> dr hughes
     t = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "-", t)
-    t = re.sub(r"(?<=\d)\.\.(?=\d)", "~", t)
+    t = re.sub(r"(?<=[a-z0-9])\.\.(?=[a-z0-9])", "~", t)
     t = re.sub(r"[^a-z0-9/~\-]+", " ", t)
     t = re.sub(r"(?<!\d)-|-(?![\dq])", " ", t).replace("~", "..")
     return " ".join(t.split())
