@@ -35,8 +35,9 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 
 
 def _span(first: date) -> str:
+    # a whole month's one name, with its dates where the reading is shown: "Nov 2026 (2026-11-01..2026-11-30)"
     last_day = calendar.monthrange(first.year, first.month)[1]
-    return f"1–{last_day} {first:%b %Y}"
+    return f"{first:%b %Y} ({first:%Y-%m}-01..{first:%Y-%m}-{last_day:02d})"
 
 
 def _rows() -> list[tuple[str, date, str]]:
