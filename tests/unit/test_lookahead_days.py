@@ -9,6 +9,7 @@ for weeks), not by the code under test.
 from __future__ import annotations
 
 import itertools
+import zlib
 from datetime import date, timedelta
 
 import pytest
@@ -56,7 +57,7 @@ CLINICS = ("seaside", "pinecrest", "maria ortiz", "do moscoso", "jardim da penha
 def cases() -> list[tuple[str, str, str, str]]:
     out = []
     for (said, q), day, clinic, shape in itertools.product(QUESTIONS, DAYS, CLINICS, range(3)):
-        if (hash((said, day, clinic, shape)) % 5) != 0:
+        if zlib.crc32(f"{said}|{day}|{clinic}|{shape}".encode()) % 5 != 0:  # the same fifth in every process
             continue  # a fifth of the product: every phrase still appears many times
         text = (f"{said} {day} at {clinic}", f"{said} at {clinic} {day}", f"{said} {day} clinic {clinic}")[shape]
         out.append((text, q, clinic, day))
