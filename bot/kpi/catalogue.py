@@ -325,7 +325,7 @@ CATALOGUE: tuple[KpiDef, ...] = (
                  "re:what (do we|should we|to) (need to )?(re ?order|restock)", "low stock", "restock")),
     _K("inventory-turns", "Inventory turns", "turns", "higher",
        "consumption value in the period, annualised", "average inventory value (stock counts × unit cost)",
-       "operations management (inventory turnover)", ("inventory",), ("clinic",), "i",
+       "operations management (inventory turnover)", ("inventory", "supply"), ("clinic",), "i",
        ("turns", "inventory turnover", "stock turns"),
        domain="inventory",
        everyday=("inventory turns", "inventory turnover", "stock turns", "stock turnover")),
