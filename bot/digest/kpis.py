@@ -98,7 +98,8 @@ def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, day
         delta = m.value - previous[key] if key in previous else None
         window = span_text(start, end)
         off = status is not None and not status.on_target
-        lines.append(KpiLine(clinic.name, kpi.id, kpi.name, format_value(m.value, kpi.unit),
+        shown = status.shown if status else format_value(m.value, kpi.unit)
+        lines.append(KpiLine(clinic.name, kpi.id, kpi.name, shown,
                              status.on_target if status else None, status.text if status else "no target",
                              window, format_delta(delta, kpi.unit) if delta is not None else None,
                              _better(kpi, delta) if delta is not None else None,

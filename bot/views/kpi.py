@@ -67,9 +67,14 @@ def sparkline(values: list[float | None]) -> str:
     return "".join("·" if v is None else SPARK[min(7, int((v - lo) / span * 7 + 0.5))] for v in values)
 
 
+def _shown(a: KpiAnswer) -> str:
+    """The value as shown, with the decimals that tell it from its target bound."""
+    return a.status.shown if a.status else format_value(a.measure.value, a.kpi.unit)  # type: ignore[arg-type]
+
+
 def _headline(a: KpiAnswer) -> str:
     m, k = a.measure, a.kpi
-    value = format_value(m.value, k.unit)  # type: ignore[arg-type]
+    value = _shown(a)
     if k.unit == "%":
         return f"*{value}*  ({n_of_d(k, m.n, m.d)})"
     basis = m.extra.get("basis")
@@ -124,7 +129,7 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
             ButtonElement(text="Show chart", action_id=Action.KPI_CHART.value, value=value),
             *improve_buttons(a),
         ]))
-    text = f"{k.name}, {a.scope.label}, {a.period.name}: {format_value(m.value, k.unit)}"  # type: ignore[arg-type]
+    text = f"{k.name}, {a.scope.label}, {a.period.name}: {_shown(a)}"
     if k.unit == "%":
         text += f" ({n_of_d(k, m.n, m.d)})"
     return check_message(blocks, text), text
@@ -178,10 +183,13 @@ def _breakdown_text(a: KpiAnswer) -> str:
     for i, row in enumerate(rows, 1):
         m = row.measure
         mark = "" if row.status is None else (" ✅" if row.status.on_target else " ⚠️")
+        if row.status and not row.status.on_target and m.value in (row.status.target.min, row.status.target.max):
+            mark += f" ({row.status.text.removeprefix('off target: ')})"  # exactly at a "greater than" bound
         detail = f" ({n_of_d(k, m.n, m.d)})" if k.unit == "%" else ""
         if k.unit == "%" and not k.money and m.d < 30:
             detail += f" _n = {m.d:,.0f}: too few to rank_"
-        line = f"{i}. {truncate(row.name, 60)}: {format_value(m.value, k.unit)}{detail}{mark}"  # type: ignore[arg-type]
+        value = row.status.shown if row.status else format_value(m.value, k.unit)  # type: ignore[arg-type]
+        line = f"{i}. {truncate(row.name, 60)}: {value}{detail}{mark}"
         if size + len(line) + 1 > 2900:
             break
         lines.append(line)

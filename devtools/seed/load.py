@@ -211,8 +211,8 @@ class Loader:
         for feed, load in self.loads.items():
             n = self.counts.get(counted[feed], 0)
             load.rows_read = load.rows_imported = n
-            days = self.f[ranges[feed][0]][ranges[feed][1]] if feed in ranges else ()
-            if len(days):
+            days = self.f[ranges[feed][0]][ranges[feed][1]] if feed in ranges else None
+            if days is not None and len(days):
                 load.data_min_date = days_to_dates(np.array([days.min()])).dt.date.iloc[0]
                 load.data_max_date = days_to_dates(np.array([days.max()])).dt.date.iloc[0]
             load.finished_at = utcnow()
