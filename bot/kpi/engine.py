@@ -23,7 +23,7 @@ from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
-from bot.kpi.periods import Grain, Period, shift_period, unit_bounds, unit_name
+from bot.kpi.periods import Grain, Period, recent_window, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import names_for, resolve_scope
@@ -205,13 +205,12 @@ def list_kpis(session: Session, org: OrgConfig, *, now: datetime | None = None,
     for kpi in CATALOGUE:
         impl = implementation(kpi.id, options)
         scope = Scope()
-        latest = impl.latest(session, scope)
-        if latest is not None:
-            latest = min(latest, local_today(resolve_scope(session, KpiRequest(action="list")).timezone, now))
-        if latest is None:
+        window = recent_window(impl.latest(session, scope),
+                               local_today(resolve_scope(session, KpiRequest(action="list")).timezone, now))
+        if window is None:
             out.append(KpiListItem(kpi, None, None, None))
             continue
-        period = Period(latest - timedelta(days=29), latest, "latest 30 days", "week")
+        period = Period(*window, "latest 30 days", "week")
         m = impl.measure(session, scope, period.start, period.end)
         out.append(KpiListItem(kpi, m, period, target_status(kpi, org, None, m.value) if m.has_data else None))
     return out

@@ -71,8 +71,9 @@ def target_status(kpi: KpiDef, org: OrgConfig, clinic_key: str | None, value: fl
         word = "less" if value == target.max else "more"
         return TargetStatus(target, False, f"off target: not {word} than {f(value)}", source, shown)
     if state == "on target":
+        low, high = ("more than", "less than") if kpi.target_strict else ("at least", "at most")
         bounds = (f"between {f(target.min)} and {f(target.max)}" if target.min is not None and target.max is not None
-                  else f"at least {f(target.min)}" if target.min is not None else f"at most {f(target.max)}")
+                  else f"{low} {f(target.min)}" if target.min is not None else f"{high} {f(target.max)}")
         return TargetStatus(target, True, f"on target ({bounds})", source, shown)
     if state == "above target":
         return TargetStatus(target, False, f"off target: above the {f(target.max)} maximum", source, shown)
