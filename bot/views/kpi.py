@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from bot.ideas.improve import ImprovementStart, from_answer
 from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
+from bot.kpi.coverage import coverage_of
 from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.periods import iso_span
@@ -150,7 +151,7 @@ def _comparison(a: KpiAnswer) -> str:
     period, other = a.comparison
     k = a.kpi
     if not other.has_data:
-        return f"vs {period.describe()}: no data"
+        return f"vs {period.describe()}: {other.extra.get('why') or 'no data'}"
     delta = (a.measure.value or 0) - (other.value or 0)
     if k.unit == "%":
         change = f"{delta * 100:+.2f} percentage points"
@@ -160,6 +161,8 @@ def _comparison(a: KpiAnswer) -> str:
     if other.first and other.last and (other.first, other.last) != (period.start, period.end):
         covered = (f"; data only {other.first:%Y-%m-%d}" if other.first == other.last
                    else f"; data {iso_span(other.first, other.last)}")
+    if coverage_of(other):  # a per-day average on fewer days than its window says so
+        covered += f"; {coverage_of(other)}"
     return f"vs {period.describe()}: {format_value(other.value, k.unit)} ({change}{covered})"  # type: ignore[arg-type]
 
 
@@ -203,7 +206,9 @@ def _breakdown_text(a: KpiAnswer) -> str:
 def render_no_data(a: KpiAnswer) -> Rendered:
     k = a.kpi
     latest = f"The latest data is from {a.latest:%Y-%m-%d}." if a.latest else "There is no data for it yet."
-    text = f"{k.name}, {a.scope.label}: no data for {a.period.describe()}. {latest}"
+    why = a.measure.extra.get("why")
+    text = (f"{k.name}, {a.scope.label}, {a.period.describe()}: {why}." if why
+            else f"{k.name}, {a.scope.label}: no data for {a.period.describe()}. {latest}")
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)),
               ContextBlock(elements=[MarkdownTextObject(text=as_of_text(a.as_of, a.scope.timezone))])]
     return check_message(blocks, text), text

@@ -59,7 +59,8 @@ def revenue_months(day: date) -> tuple[date, date]:
 
 def days_in_ar(t: RawTables, ask: Ask) -> Expected:
     """HFMA MAP Key AR-5: net A/R at the period's end (each clinic's latest snapshot on or before
-    it, summed) ÷ (NPSR of the last three months ÷ their calendar days). Measured on the
+    it, summed) ÷ (NPSR of the last three months ÷ the calendar days of them the ledger covers,
+    from its first posting in scope; fewer than 30: no data). Measured on the
     latest snapshot date when the period ends later; no data when that is before the period or
     revenue ≤ 0. N = net A/R cents, D = the three months' NPSR cents."""
     ar = t.ar if ask.clinic_id is None else t.ar[t.ar.clinic_id == ask.clinic_id]
@@ -74,5 +75,11 @@ def days_in_ar(t: RawTables, ask: Ask) -> Expected:
     revenue = _npsr(_sums(t, Ask(ask.clinic_id, lo, hi)))
     if revenue <= 0:
         return NO_DATA
-    days = (hi - lo).days + 1
+    # the divisor: the window's days from the ledger's first posting in scope; fewer than 30
+    # (the catalogue's minimum, one month of HFMA's three) is "not enough history"
+    ledger = t.ledger if ask.clinic_id is None else t.ledger[t.ledger.clinic_id == ask.clinic_id]
+    first = ledger.posted_date.min().date()
+    days = (hi - max(lo, first)).days + 1
+    if days < 30:
+        return NO_DATA
     return Expected(value=net_ar / (revenue / days), n=net_ar, d=revenue)
