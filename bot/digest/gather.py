@@ -77,7 +77,8 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
         withheld.update((k.id, k.name) for k in configured if k.id in hidden)
         if not shown:
             continue
-        lines, values = kpi_lines(session, org, clinic, today, settings.kpi_days, shown,
+        # the clinic's own today, as /kpi and the scorecard use for it (the channel's may differ)
+        lines, values = kpi_lines(session, org, clinic, local_date(now, clinic.timezone or tz), settings.kpi_days, shown,
                                   previous.kpi_values if previous else {})
         content.kpis += lines
         content.kpi_values.update(values)

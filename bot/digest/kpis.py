@@ -1,5 +1,6 @@
 """The digest's KPI section: each KPI over the latest ``kpi_days`` days of its data up to
-yesterday (clinic-local), against its target (clinic, else organisation, else the catalogue
+today (clinic-local; :func:`bot.kpi.periods.recent_window`, the window of the scorecard and of
+``/kpi … last 30d`` too, so the digest never contradicts them), against its target (clinic, else organisation, else the catalogue
 default — ``bot.kpi.targets``), with the change since the value the previous digest showed."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bot.kpi import drivers
 from bot.kpi.base import KpiImpl, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.drivers_text import short_why
-from bot.kpi.periods import span_text
+from bot.kpi.periods import recent_window, span_text
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import implementation
 from bot.kpi.targets import format_value, target_status
@@ -77,13 +78,13 @@ def why_moved(session: Session, kpi: KpiDef, impl: KpiImpl, scope: Scope, start:
 
 
 def _window(impl: KpiImpl, scope: Scope, session: Session, today: date, days: int) -> tuple[Any, date, date] | None:
-    """(measure, start, end) of the ``days`` up to the KPI's latest data before ``today``; None
-    when the KPI has no data there (the digest never shows it as 0)."""
-    latest = impl.latest(session, scope)
-    if latest is None:
+    """(measure, start, end) of the KPI's :func:`bot.kpi.periods.recent_window` (the window /kpi
+    and the scorecard read too); None when the KPI has no data there (the digest never shows it
+    as 0)."""
+    window = recent_window(impl.latest(session, scope), today, days)
+    if window is None:
         return None
-    end = min(latest, today - timedelta(days=1))
-    start = end - timedelta(days=days - 1)
+    start, end = window
     m = impl.measure(session, scope, start, end)
     return None if m.value is None else (m, start, end)
 
@@ -113,11 +114,12 @@ def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, day
         values[key] = float(m.value)
         status = target_status(kpi, org, clinic.key, m.value)
         delta = m.value - previous[key] if key in previous else None
-        window = span_text(start, end)
+        shown_window = span_text(start, end)
         off = status is not None and not status.on_target
-        lines.append(KpiLine(clinic.name, kpi.id, kpi.name, format_value(m.value, kpi.unit),
+        shown = status.shown if status else format_value(m.value, kpi.unit)
+        lines.append(KpiLine(clinic.name, kpi.id, kpi.name, shown,
                              status.on_target if status else None, status.text if status else "no target",
-                             window, format_delta(delta, kpi.unit) if delta is not None else None,
+                             shown_window, format_delta(delta, kpi.unit) if delta is not None else None,
                              _better(kpi, delta) if delta is not None else None,
                              why_moved(session, kpi, impl, scope, start, end, off)))
     return lines, values

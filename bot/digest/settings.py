@@ -3,7 +3,7 @@
     digest:
       templates: /etc/opsbot/digest-templates  # .j2 files replacing the built-in wording
       kpis: [no-show-rate, third-next-available, clean-claim-rate]   # default: KPIs with a target
-      kpi_days: 30            # KPI window: the latest N days of data, up to yesterday (local)
+      kpi_days: 30            # KPI window: the latest N days of data, up to today (local)
       deadline_days: 14       # compliance deadlines within the next N days (and overdue ones)
       misfire_minutes: 60     # a digest found due up to N minutes late still goes; later: missed
       per_channel_seconds: 1.0          # at most one post per channel per second (Slack ~1/s)

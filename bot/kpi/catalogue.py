@@ -103,6 +103,11 @@ class KpiDef:
     notes: str = ""
     target_text: str = ""
     target_strict: bool = False  # "less than"/"greater than": the bound itself is off target
+    #: a per-day average over a window (bot.kpi.coverage): the fewest days of data inside the
+    #: window a value needs (0: no per-day average); fewer is "not enough history"
+    min_history_days: int = 0
+    #: the finest grain its trend is read at (None: any); a finer question's trend uses this one
+    min_grain: SpcGrain | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -118,6 +123,10 @@ class KpiDef:
         target = self.target_text or (_target_words(self.default_target, self.unit) if self.default_target else "")
         lines.append(f"Default target: {target}" if target else "No default target (set one in OPSBOT_CONFIG).")
         lines.append(f"Data feeds: {', '.join(self.feeds)}. Breakdowns: by {', by '.join(self.dimensions)}.")
+        if self.min_history_days:
+            lines.append(f"History: per-day averages divide by the days the data covers inside the window "
+                         f"(from the feed's first record); fewer than {self.min_history_days} days is "
+                         f"\"not enough history\".")
         return "\n".join(lines)
 
 
@@ -230,14 +239,16 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "HFMA Claim Integrity Task Force", ("remittances", "claims"), ("clinic", "payer"), "p",
        ("idr", "initial denials", "initial denial"),
        domain="revenue", noun="claims submitted (3-month average × months)", idea_category="billing",
+       min_history_days=30,  # the three-month submission baseline: one month of it at the least
        everyday=("initial denial rate", "initial denials")),
     _K("days-in-ar", "Days in A/R (net)", "days", "lower",
        "net A/R at the end of the period (latest snapshot per clinic)",
        "average daily net patient service revenue over the last three calendar months "
-       "(charges minus contractual adjustments, ÷ calendar days in them)",
+       "(charges minus contractual adjustments, ÷ the calendar days of them the ledger covers, at least 30)",
        "HFMA MAP Key AR-5 (net days in A/R)", ("ar", "ledger"), ("clinic",), "i",
        ("dar", "ar days", "a/r days", "days in a/r", "days in ar", "dso"),
        domain="revenue", idea_category="billing", no_reading="a snapshot over a rolling three months",
+       min_history_days=30,  # HFMA AR-5 averages three months of revenue; one month at the least
        everyday=("days in ar", "days in a/r", "ar days", "a/r days", "days sales outstanding", "dso",
                  "re:days of (revenue|revenues|receivables|billing|charges) (are |is |still )?(outstanding|out|unpaid|uncollected)",
                  "re:how (long|many days) (does it take|do we wait|till|until) (to get paid|we get paid|for payment)",
@@ -254,7 +265,12 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "charges minus contractual adjustments (bad debt and write-offs are not subtracted)",
        "MGMA adjusted (net) collection rate", ("ledger",), ("clinic", "payer"), "i",
        ("ncr", "net collections", "adjusted collection rate", "collection rate"),
-       domain="revenue", money=True, idea_category="billing",
+       domain="revenue", money=True, idea_category="billing", min_grain="month", spc_grains=("month", "quarter"),
+       notes="By posting period (HFMA/MGMA): the payments and the charges posted in the period, so a period's "
+             "payments include payments for earlier charges. Payments lag charges (the median days from service "
+             "to payment, else days in A/R, else 45 days), so a period shorter than 28 days has no value (the "
+             "trend is monthly), nor has a period starting less than one lag after the ledger's first posting "
+             "(its charges' payments are still to come and the payments for earlier charges are missing).",
        everyday=("net collection rate", "net collections", "adjusted collection rate", "collection rate",
                  "collections", "collection", "net collection", "collection ratio", "collections rate",
                  "adjusted collections", "collection percentage",
@@ -314,7 +330,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
                  "survey scores", "patient ratings")),
     _K("days-of-supply", "Days of supply", "days", "higher",
        "quantity on hand (latest stock count, else lots on hand) per item",
-       "average daily usage over the trailing 13 weeks; reported as the median over items",
+       "average daily usage over the trailing 13 weeks (÷ the days of them with usage history, at least "
+       "4 weeks); reported as the median over items",
        "operations management (days of supply)", ("inventory", "supply", "lots"), ("clinic",), "i",
        ("dos", "days supply", "supply days"),
        notes="Measured at the end of one day: the last day of the period, or the latest day with any "
@@ -323,6 +340,7 @@ CATALOGUE: tuple[KpiDef, ...] = (
              "minus usage and expired stock dated after the count; with no count, the lots on hand. The "
              "low-stock alert reads this same computation.",
        domain="inventory", no_reading="a snapshot over a rolling 13 weeks of usage",
+       min_history_days=28,  # kpis.md: average daily usage over the trailing 4–13 weeks
        everyday=("days of supply", "days supply", "days on hand",
                  "re:how (many days|long) (will|does|do|would|can) (our |the )?(stock|supplies|inventory) last",
                  "re:(stock|supplies|inventory) last",
@@ -338,6 +356,7 @@ CATALOGUE: tuple[KpiDef, ...] = (
              "minus usage and expired stock dated after the count; with no count, the lots on hand. The "
              "low-stock alert reads this same computation.",
        domain="inventory", no_reading="a snapshot over a rolling 13 weeks of usage",
+       min_history_days=28,  # kpis.md: usage statistics over the trailing 4–13 weeks
        everyday=("reorder point", "reorder points", "items to reorder", "below reorder point",
                  "re:(supplies|stock|items|inventory) (running|run|getting|are|is) (low|short|out)",
                  "re:(running|run) (low|short|out) (on|of) (supplies|stock|items)",
@@ -345,9 +364,10 @@ CATALOGUE: tuple[KpiDef, ...] = (
                  *_STOCK)),
     _K("inventory-turns", "Inventory turns", "turns", "higher",
        "consumption value in the period, annualised", "average inventory value (stock counts × unit cost)",
-       "operations management (inventory turnover)", ("inventory",), ("clinic",), "i",
+       "operations management (inventory turnover)", ("inventory", "supply"), ("clinic",), "i",
        ("turns", "inventory turnover", "stock turns"),
        domain="inventory",
+       min_history_days=28,  # a month's usage at the least before it is annualised (a week's trend point: its week)
        everyday=("inventory turns", "inventory turnover", "stock turns", "stock turnover", *_STOCK)),
     _K("expiry-waste", "Expiry waste", "%", "lower",
        "value of stock expired", "value consumed plus value expired",

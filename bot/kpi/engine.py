@@ -23,7 +23,7 @@ from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
-from bot.kpi.periods import Grain, Period, shift_period, unit_bounds, unit_name
+from bot.kpi.periods import Grain, Period, recent_window, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import names_for, resolve_scope
@@ -117,6 +117,8 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     result.status = target_status(kpi, org, scope.clinic_key, measure.value)
     result.small_n = kpi.unit == "%" and measure.d < SMALL_N and not kpi.money
     result.grain = _grain(period, measure)
+    if kpi.min_grain and _GRAINS.index(result.grain) < _GRAINS.index(kpi.min_grain):
+        result.grain = kpi.min_grain  # e.g. net collection rate: payments lag charges, read by month
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
     result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series, strict=True)]
@@ -149,6 +151,9 @@ def _capped(period: Period, today: date) -> tuple[date | None, date]:
     """The period's bounds with the end capped at today: KPIs describe what has happened, so
     published future slots and scheduled appointments never dilute a rate."""
     return period.start, today if period.end is None else min(period.end, today)
+
+
+_GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
 
 
 def _grain(period: Period, measure: Measure) -> Grain:
@@ -205,13 +210,12 @@ def list_kpis(session: Session, org: OrgConfig, *, now: datetime | None = None,
     for kpi in CATALOGUE:
         impl = implementation(kpi.id, options)
         scope = Scope()
-        latest = impl.latest(session, scope)
-        if latest is not None:
-            latest = min(latest, local_today(resolve_scope(session, KpiRequest(action="list")).timezone, now))
-        if latest is None:
+        window = recent_window(impl.latest(session, scope),
+                               local_today(resolve_scope(session, KpiRequest(action="list")).timezone, now))
+        if window is None:
             out.append(KpiListItem(kpi, None, None, None))
             continue
-        period = Period(latest - timedelta(days=29), latest, "latest 30 days", "week")
+        period = Period(*window, "latest 30 days", "week")
         m = impl.measure(session, scope, period.start, period.end)
         out.append(KpiListItem(kpi, m, period, target_status(kpi, org, None, m.value) if m.has_data else None))
     return out

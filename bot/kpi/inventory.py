@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from statistics import median
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnClause, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, RatioSpec, Scope, _as_date, scope_conditions, session_memo
+from bot.kpi.coverage import covered_days, minimum_days, not_enough, short_note
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.rollup_read import is_fresh, stored_measures
 from storage.models import InventoryTransaction as T
@@ -112,6 +114,45 @@ def inventory_data_end(session: Session, scope: Scope) -> date | None:
     return session_memo(session, ("inventory", "data-end", scope), newest)
 
 
+def inventory_first_days(session: Session, scope: Scope, *, memo: bool = True) -> dict[int, date]:
+    """Per clinic in scope, the first day of the inventory feed's usage records: where the usage
+    history the per-day averages divide by starts (:mod:`bot.kpi.coverage`). Receipts or counts
+    recorded before it do not show usage was being recorded. ``memo`` False for a roll-up
+    refresh, which runs in the session that has just written the rows."""
+    def firsts() -> dict[int, date]:
+        rows = session.execute(select(SupplyItem.clinic_id, func.min(T.tx_date)).select_from(_JOIN)
+                               .where(T.kind == "usage", *scope_conditions(_DIMS, scope))
+                               .group_by(SupplyItem.clinic_id))
+        return {clinic_id: _as_date(day) for clinic_id, day in rows if day is not None}
+
+    return session_memo(session, ("inventory", "first-days", scope), firsts) if memo else firsts()
+
+
+def usage_stats(meta: dict[str, Any], day: date, total: float, squares: float) -> dict[str, Any]:
+    """An item's usage over the trailing window ending ``day``: ``days`` covered (from its
+    clinic's first inventory record, ``meta['first']``), ``mean`` and ``sd`` per covered day."""
+    days = covered_days(meta.get("first"), day - timedelta(days=USAGE_DAYS - 1), day)
+    mean = total / days if days else 0.0
+    sd = window_sd(total, squares, days) if days >= 2 else 0.0
+    return {**meta, "days": days, "mean": mean, "sd": sd}
+
+
+@dataclass(frozen=True)
+class ShortHistory:
+    """The fact of an item whose usage history is shorter than the KPI's minimum."""
+
+    days: int
+    first: date | None
+
+
+@dataclass(frozen=True)
+class Covered:
+    """A KPI's fact of one item, with the days of usage it rests on."""
+
+    days: int
+    fact: Any
+
+
 class _ItemKpi(KpiImpl):
     """Base for per-item inventory KPIs measured at the end of a period."""
 
@@ -127,8 +168,9 @@ class _ItemKpi(KpiImpl):
         wanted = sorted(set(days))
         if not wanted or not is_fresh(session, SUPPLY_FEEDS):
             return {d: self.items(session, scope, d) for d in wanted}
+        firsts = inventory_first_days(session, scope)
         meta = {r.id: dict(id=r.id, clinic_id=r.clinic_id, sku=r.sku, L=r.lead_time_days, sL=r.lead_time_sd_days,
-                           level=r.service_level, cost=r.unit_cost_cents)
+                           level=r.service_level, cost=r.unit_cost_cents, first=firsts.get(r.clinic_id))
                 for r in session.execute(select(SupplyItem.id, SupplyItem.clinic_id, SupplyItem.sku,
                                                 SupplyItem.lead_time_days, SupplyItem.lead_time_sd_days,
                                                 SupplyItem.service_level, SupplyItem.unit_cost_cents)
@@ -140,7 +182,7 @@ class _ItemKpi(KpiImpl):
         for item_id, day, total, squares, hand in session.execute(stmt):
             if item_id in meta:
                 when = dates.get(day) or dates.setdefault(day, _as_date(day))
-                out[when].append({**meta[item_id], "mean": total / USAGE_DAYS, "sd": window_sd(total, squares),
+                out[when].append({**usage_stats(meta[item_id], when, total, squares),
                                   "on_hand": None if hand is None else float(hand)})
         return out
 
@@ -177,13 +219,44 @@ class _ItemKpi(KpiImpl):
         lots = dict(session.execute(select(SupplyLot.item_id, func.sum(SupplyLot.quantity_on_hand))
                                     .group_by(SupplyLot.item_id)).all())
         out = []
+        firsts = inventory_first_days(session, scope)
         for item in items.values():
-            daily = item["daily"] + [0.0] * (USAGE_DAYS - len(item["daily"]))
-            m = sum(daily) / USAGE_DAYS
-            sd = math.sqrt(sum((x - m) ** 2 for x in daily) / (USAGE_DAYS - 1))
+            # the window's days from the clinic's first inventory record (days without usage: 0)
+            days = covered_days(firsts.get(item["clinic_id"]), since, day)
+            daily = item["daily"] + [0.0] * max(days - len(item["daily"]), 0)
+            m = sum(daily) / days if days else 0.0
+            sd = math.sqrt(sum((x - m) ** 2 for x in daily) / (days - 1)) if days >= 2 else 0.0
             hand = on_hand.get(item["id"], lots.get(item["id"]))
-            out.append({**item, "mean": m, "sd": sd, "on_hand": None if hand is None else float(hand)})
+            out.append({**item, "first": firsts.get(item["clinic_id"]), "days": days, "mean": m, "sd": sd,
+                        "on_hand": None if hand is None else float(hand)})
         return out
+
+    def fact_of(self, item: dict[str, Any]) -> Covered | ShortHistory | None:
+        """:meth:`fact` with the usage days it rests on; an item with usage but fewer days of
+        history than the catalogue's ``min_history_days`` is :class:`ShortHistory`."""
+        if item["days"] < minimum_days(self.kpi_id, USAGE_DAYS):
+            return ShortHistory(item["days"], item.get("first")) if item["mean"] > 0 else None
+        f = self.fact(item)
+        return None if f is None else Covered(item["days"], f)
+
+    def combine_covered(self, facts: list[Covered | ShortHistory], day: date) -> Measure:
+        """:meth:`combine` over the items with enough history; "not enough history" when none
+        has; the basis names the usage days when fewer than the window and the items left out."""
+        real = [f for f in facts if isinstance(f, Covered)]
+        short = [f for f in facts if isinstance(f, ShortHistory)]
+        if not real:
+            if not short:
+                return Measure(value=None)
+            longest = max(short, key=lambda f: f.days)
+            return not_enough(self.kpi_id, longest.days, USAGE_DAYS, "usage", longest.first)
+        m = self.combine([f.fact for f in real], day)
+        note = short_note(min(f.days for f in real), USAGE_DAYS, "usage")
+        if short:
+            note += (f"; {len(short)} items with less than {minimum_days(self.kpi_id, USAGE_DAYS)} days of usage "
+                     f"history left out")
+        if note and m.value is not None:
+            m.extra["basis"] = m.extra.get("basis", "") + note
+        return m
 
     def fact(self, item: dict[str, Any]) -> Any:
         """What the KPI needs of one item (None: the item does not count)."""
@@ -194,7 +267,7 @@ class _ItemKpi(KpiImpl):
         raise NotImplementedError
 
     def value(self, items: list[dict[str, Any]], day: date) -> Measure:
-        return self.combine([f for f in map(self.fact, items) if f is not None], day)
+        return self.combine_covered([f for f in map(self.fact_of, items) if f is not None], day)
 
     def measures_on(self, session: Session, scope: Scope, days: Sequence[date]) -> dict[date, Measure]:
         """The KPI on each day: the stored answers (``kpi_measure_daily``, written with
@@ -202,7 +275,13 @@ class _ItemKpi(KpiImpl):
         else computed from :meth:`items_on`."""
         wanted = sorted(set(days))
         if wanted and (scope.clinic_ids is None or len(scope.clinic_ids) == 1) and is_fresh(session, SUPPLY_FEEDS):
-            return stored_measures(session, self.kpi_id, scope, wanted)
+            found = stored_measures(session, self.kpi_id, scope, wanted)
+            # no stored answer (only answers with a value are stored): computed, so a day with
+            # too short a history says so
+            missing = [d for d, m in found.items() if m.value is None]
+            if missing:
+                found.update({d: self.value(items, d) for d, items in self.items_on(session, scope, missing).items()})
+            return found
         return {d: self.value(items, d) for d, items in self.items_on(session, scope, wanted).items()}
 
     def measure(self, session: Session, scope: Scope, start: date | None, end: date | None) -> Measure:

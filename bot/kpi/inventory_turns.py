@@ -11,7 +11,15 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, covering_range, scope_conditions
-from bot.kpi.inventory import _DIMS, INVENTORY_USAGE, DaysOfSupplyKpi, inventory_data_end, turns_to_days
+from bot.kpi.coverage import covered_days, minimum_days, not_enough, short_note
+from bot.kpi.inventory import (
+    _DIMS,
+    INVENTORY_USAGE,
+    DaysOfSupplyKpi,
+    inventory_data_end,
+    inventory_first_days,
+    turns_to_days,
+)
 from storage.models import StockCount, SupplyItem
 
 
@@ -19,7 +27,9 @@ class InventoryTurnsKpi(KpiImpl):
     """Inventory turns: consumption value in the period × 365 / days ÷ average inventory value
     (per item: mean of its stock counts in the period × unit cost, summed over items). The
     period's days run from its start (or the first usage) to its end or the latest inventory
-    data (a transaction of any kind or a stock count), whichever is earlier: a weekend without
+    data (a transaction of any kind or a stock count), whichever is earlier, and the year is
+    scaled from the days of them the inventory feed covers (from its first record in scope;
+    :mod:`bot.kpi.coverage`): a weekend without
     usage at the end of a month is still part of the month's year-equivalent.
 
     A value or a trend takes two queries: daily usage value over the whole span (the
@@ -41,6 +51,7 @@ class InventoryTurnsKpi(KpiImpl):
     def _many(self, session: Session, scope: Scope, ranges: list[tuple[date | None, date | None]]) -> list[Measure]:
         daily = [(day, d) for day, n, d in self._usage.daily(session, scope, *covering_range(ranges)) if n > 0]
         data_end = self._data_end(session, scope)
+        data_start = min(inventory_first_days(session, scope).values(), default=None)
         used: dict[int, tuple[float, date, date, date, date]] = {}
         for i, (start, end) in enumerate(ranges):
             inside = [(day, d) for day, d in daily if (start is None or day >= start) and (end is None or day <= end)]
@@ -56,16 +67,22 @@ class InventoryTurnsKpi(KpiImpl):
                 out.append(Measure(value=None))
                 continue
             value, first, last, s, e = used[i]
+            window = (e - s).days + 1
+            days = covered_days(data_start, s, e)  # from the inventory feed's first record in scope
+            if days < minimum_days(self.kpi_id, window):
+                out.append(not_enough(self.kpi_id, days, window, "usage", data_start))
+                continue
             avg_value = stock.get(i)
             if not avg_value:
                 out.append(Measure(value=None, extra={"why": "no stock count in or before the period"}))
                 continue
-            annual = float(value) * 365 / ((e - s).days + 1)
+            annual = float(value) * 365 / days
             turns = annual / float(avg_value)
+            note = short_note(days, window, "usage")
             out.append(Measure(value=turns, n=annual, d=float(avg_value), first=first, last=last,
                                extra={"basis": f"{annual / 100:,.0f} USD annualised use ÷ "
                                                f"{float(avg_value) / 100:,.0f} USD average stock ≈ "
-                                               f"{turns_to_days(turns):.1f} days on hand"}))
+                                               f"{turns_to_days(turns):.1f} days on hand{note}"}))
         return out
 
     @staticmethod

@@ -94,6 +94,17 @@ class PeriodSpec(BaseModel):
         return Period(start, end, self.text, self.grain)
 
 
+def recent_window(latest: date | None, today: date, days: int = 30) -> tuple[date, date] | None:
+    """The window "the latest ``days`` days of a KPI's own data" (None: no data): it ends on its
+    latest day with data, or today (clinic-local) when the data runs past it. The one window the
+    digest, the scorecard and the KPI list read, so the same KPI at the same moment is one number
+    there and in ``/kpi … last 30d`` (which ends today as well)."""
+    if latest is None:
+        return None
+    end = min(latest, today)
+    return end - timedelta(days=days - 1), end
+
+
 def unit_bounds(day: date, unit: Grain) -> tuple[date, date]:
     """First and last day of the ``unit`` (day, ISO week, month, quarter, year) holding ``day``."""
     if unit == "day":

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from bot.kpi import rollup_read
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, covering_range, scope_conditions, session_memo
+from bot.kpi.coverage import covered_days, minimum_days, not_enough, short_note
 from bot.kpi.periods import shift_date
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.revenue import CLAIMS_SUBMITTED, days_in_ar, denial_spec, three_months_ending, write_off_spec
-from storage.models import ArSnapshot, Clinic, Remittance
+from storage.models import ArSnapshot, Clinic, LedgerEntry, Remittance
 
 Range = tuple[date | None, date | None]
 Daily = list[tuple[date, float, float]]
@@ -68,22 +69,34 @@ class DaysInArKpi(KpiImpl):
         windows = {day: three_months_ending(day) for day in days.values()}
         daily = self._npsr.daily(session, scope, min(w[0] for w in windows.values()),
                                  max(w[1] for w in windows.values()))
+        first = ledger_first_day(session, scope)
         out = []
         for i in range(len(ranges)):
             day = days.get(i)
-            out.append(Measure(value=None) if day is None else self._value(day, ar.get(day), daily, *windows[day]))
+            out.append(Measure(value=None) if day is None
+                       else self._value(day, ar.get(day), daily, *windows[day], first))
         return out
 
-    @staticmethod
-    def _value(day: date, ar: float | None, daily: Daily, r_start: date, r_end: date) -> Measure:
+    @classmethod
+    def _value(cls, day: date, ar: float | None, daily: Daily, r_start: date, r_end: date,
+               first: date | None) -> Measure:
+        """The answer on ``day``: revenue of the window ÷ the days the ledger covers in it (from
+        its first record, ``first``; :mod:`bot.kpi.coverage`), "not enough history" below the
+        catalogue's minimum."""
+        window = (r_end - r_start).days + 1
+        n_days = covered_days(first, r_start, r_end)
+        if n_days < minimum_days(cls.kpi_id, window):
+            return not_enough(cls.kpi_id, n_days, window, "ledger", first)
         revenue = _sum_d(daily, r_start, r_end)
-        n_days = (r_end - r_start).days + 1
         value = days_in_ar(float(ar or 0), revenue, n_days)
         if value is None:
             return Measure(value=None)
+        since = max(r_start, first) if first else r_start
         basis = (f"net A/R {float(ar or 0) / 100:,.0f} USD on {day:%Y-%m-%d} ÷ "
-                 f"({revenue / 100:,.0f} USD net revenue {r_start:%Y-%m-%d}..{r_end:%Y-%m-%d} / {n_days} days)")
-        return Measure(value=value, n=float(ar or 0), d=revenue, first=day, last=day, extra={"basis": basis})
+                 f"({revenue / 100:,.0f} USD net revenue {since:%Y-%m-%d}..{r_end:%Y-%m-%d} / {n_days} days"
+                 f"{short_note(n_days, window, 'ledger data')})")
+        return Measure(value=value, n=float(ar or 0), d=revenue, first=day, last=day,
+                       extra={"basis": basis})
 
     @staticmethod
     def net_ar(session: Session, scope: Scope, days: list[date]) -> dict[date, float | None]:
@@ -105,6 +118,31 @@ class DaysInArKpi(KpiImpl):
                   dim: str) -> list[tuple[Any, Measure]]:
         ids = scope.clinic_ids or tuple(session.execute(select(ArSnapshot.clinic_id).distinct()).scalars())
         return [(cid, self.measure(session, Scope(clinic_ids=(cid,)), start, end)) for cid in ids]
+
+
+def ledger_first_day(session: Session, scope: Scope) -> date | None:
+    """The ledger's first posting day in scope (None: no ledger rows): where its coverage of a
+    revenue window starts. One index seek per clinic (``ix_ledger_clinic_date_kind``)."""
+    return _ledger_edge(session, scope, "first")
+
+
+def ledger_last_day(session: Session, scope: Scope) -> date | None:
+    """The ledger's last posting day in scope, of any kind (None: no ledger rows)."""
+    return _ledger_edge(session, scope, "last")
+
+
+def _ledger_edge(session: Session, scope: Scope, edge: str) -> date | None:
+    agg = func.min if edge == "first" else func.max
+
+    def find() -> date | None:
+        per_clinic = (select(agg(LedgerEntry.posted_date)).where(LedgerEntry.clinic_id == Clinic.id)
+                      .correlate(Clinic).scalar_subquery())
+        edges = select(per_clinic.label("f")).select_from(Clinic).where(
+            *scope_conditions({"clinic": Clinic.id}, scope)).subquery()
+        v = session.execute(select(agg(edges.c.f))).scalar()
+        return _as_date(v) if v is not None else None
+
+    return session_memo(session, ("ledger", edge, scope), find)
 
 
 def month_share(first: date, last: date) -> float:
@@ -163,26 +201,39 @@ class InitialDenialRateKpi(KpiImpl):
                 out.append(Measure(value=None))
                 continue
             n, first, last, months, b_start, b_end = found[i]
+            # the baseline's months are those the claims feed covers (from its first submission)
+            since = self._first_submission(session, scope)
+            window = (b_end - b_start).days + 1
+            covered = covered_days(since, b_start, b_end)
+            if covered < minimum_days(self.kpi_id, window):
+                out.append(not_enough(self.kpi_id, covered, window, "claims submission", since))
+                continue
             sent = int(_sum_d(submitted, b_start, b_end))
             if not sent:
                 out.append(Measure(value=None, extra={"why": "no claims submitted in the three months before"}))
                 continue
-            d = sent / 3 * months
+            base_months = month_share(max(b_start, since), b_end) if since else 3.0
+            d = sent / base_months * months
+            note = short_note(covered, window, "claims submissions")
             out.append(Measure(value=n / d, n=n, d=d, first=first, last=last,
                                extra={"basis": f"{n:,.0f} initial denials ÷ {sent:,} claims submitted "
-                                               f"{b_start:%Y-%m}..{b_end:%Y-%m} (÷ 3 × {months:.2f} months)"}))
+                                               f"{b_start:%Y-%m}..{b_end:%Y-%m} (÷ {base_months:.2f} × "
+                                               f"{months:.2f} months{note})"}))
         return out
+
+    def _first_submission(self, session: Session, scope: Scope) -> date | None:
+        """The first day with a claim submitted in scope (None: none)."""
+        def first() -> date | None:
+            days = [day for day, n, d in self._submitted.daily(session, scope, None, None) if n or d]
+            return min(days) if days else None
+
+        return session_memo(session, (self.kpi_id, "first-submission", scope), first)
 
     def _first_measurable_month(self, session: Session, scope: Scope) -> date | None:
         """First day of the month three months after the first claim submission in scope (the
         first month whose three-month submission baseline lies inside the data); None = none."""
-        def first() -> date | None:
-            days = [day for day, n, d in self._submitted.daily(session, scope, None, None) if n or d]
-            if not days:
-                return None
-            return shift_date(min(days).replace(day=1), "month", 3)
-
-        return session_memo(session, (self.kpi_id, "first-measurable", scope), first)
+        since = self._first_submission(session, scope)
+        return None if since is None else shift_date(since.replace(day=1), "month", 3)
 
     def breakdown(self, session: Session, scope: Scope, start: date | None, end: date | None,
                   dim: str) -> list[tuple[Any, Measure]]:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bot.kpi.base import Measure
-from bot.kpi.inventory import DaysOfSupplyKpi, ReorderPointKpi, window_sd
+from bot.kpi.inventory import USAGE_DAYS, DaysOfSupplyKpi, ReorderPointKpi, usage_stats
 from bot.kpi.tna import mean_over_providers
 
 Row = tuple[int | None, date, Measure]  # clinic_id (None = network), day, answer
@@ -66,31 +66,38 @@ def supply_kpis() -> tuple[Any, ...]:
     return DaysOfSupplyKpi(), ReorderPointKpi()
 
 
-def supply_measures(items: pd.DataFrame, meta: dict[int, dict[str, Any]], window: int) -> dict[str, list[Row]]:
+def supply_measures(items: pd.DataFrame, meta: dict[int, dict[str, Any]], window: int,
+                    firsts: dict[int, date] | None = None) -> dict[str, list[Row]]:
     """Days of supply and items at or below reorder point per day for the network and each
     clinic, from ``supply_item_daily`` rows (``item_id, clinic_id, day`` as a day number,
     ``usage_window, usage_sq_window, on_hand``) and the items' ``meta`` (as
-    :meth:`bot.kpi.inventory._ItemKpi.items_on` builds it). Keyed by KPI id."""
+    :meth:`bot.kpi.inventory._ItemKpi.items_on` builds it); ``firsts``: each clinic's first
+    inventory record (:func:`bot.kpi.inventory.inventory_first_days`), where usage history
+    starts. Keyed by KPI id."""
+    assert window == USAGE_DAYS, "the stored answers are those of the engine's window"
+    firsts = firsts or {}
     kpis = supply_kpis()
     rows = items.sort_values(["day", "clinic_id"]).reset_index(drop=True)
     totals, squares = rows["usage_window"].tolist(), rows["usage_sq_window"].tolist()
     hands, ids, clinics = rows["on_hand"].tolist(), rows["item_id"].tolist(), rows["clinic_id"].tolist()
     facts: dict[str, list[Any]] = {k.kpi_id: [] for k in kpis}
-    for total, sq, hand, item_id in zip(totals, squares, hands, ids, strict=True):
-        item = {**meta[item_id], "mean": total / window, "sd": window_sd(total, sq, window),
+    days = rows["day"].tolist()
+    for total, sq, hand, item_id, day_number in zip(totals, squares, hands, ids, days, strict=True):
+        info = meta[item_id]
+        item = {**usage_stats({**info, "first": firsts.get(info["clinic_id"])}, _date(int(day_number)), total, sq),
                 "on_hand": None if hand is None or hand != hand else float(hand)}
         for k in kpis:
-            facts[k.kpi_id].append(k.fact(item))
+            facts[k.kpi_id].append(k.fact_of(item))
     out: dict[str, list[Row]] = {k.kpi_id: [] for k in kpis}
     day_keys = rows["day"].to_numpy()
     for lo, hi in _groups(day_keys):
         day = _date(int(day_keys[lo]))
         for k in kpis:
             f = facts[k.kpi_id]
-            out[k.kpi_id].append((None, day, k.combine([x for x in f[lo:hi] if x is not None], day)))
+            out[k.kpi_id].append((None, day, k.combine_covered([x for x in f[lo:hi] if x is not None], day)))
             for c_lo, c_hi in _groups(np.asarray(clinics[lo:hi])):
                 out[k.kpi_id].append((int(clinics[lo + c_lo]), day,
-                                      k.combine([x for x in f[lo + c_lo:lo + c_hi] if x is not None], day)))
+                                      k.combine_covered([x for x in f[lo + c_lo:lo + c_hi] if x is not None], day)))
     return out
 
 

@@ -20,8 +20,9 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from bot.kpi.base import Scope
 from bot.kpi.components import for_feed
-from bot.kpi.inventory import USAGE_DAYS
+from bot.kpi.inventory import USAGE_DAYS, inventory_first_days
 from bot.kpi.rollup_measures import supply_kpis, supply_measures, tna_measures
 from bot.kpi.tna import MEASURED_HORIZONS, measure_component
 from storage import rollups_slots, rollups_supply
@@ -75,7 +76,8 @@ def refresh_supply(session: Session, window: int | None = None) -> int:
         write_measures(session, kpi.kpi_id, [])
 
     def answers(rows: pd.DataFrame, meta: dict[int, dict[str, Any]]) -> None:
-        for kpi_id, found in supply_measures(rows, meta, window).items():
+        firsts = inventory_first_days(session, Scope(), memo=False)
+        for kpi_id, found in supply_measures(rows, meta, window, firsts).items():
             write_measures(session, kpi_id, found)
 
     return rollups_supply.refresh_supply(session, window, answers)

@@ -73,12 +73,30 @@ def _clinic(session: Session, text: str, clinics: list[Any], org: OrgConfig | No
 
 
 def names_for(session: Session, dim: str, ids: list[Any]) -> dict[Any, str]:
-    """Display names for breakdown keys of ``dim`` (clinic/provider/payer); None → "(none)"."""
+    """Display names for breakdown keys of ``dim`` (clinic/provider/payer); None → "(none)".
+
+    Names are unique within the answer: when two keys share a display name (two providers called
+    "Dr. Noah Johansson"), each of them is qualified — a provider by its clinic
+    ("Dr. Noah Johansson (Seaside)"), and by its key as well when the clinic does not tell them
+    apart ("Dr. Noah Johansson (Seaside, prv-0042)"); a clinic or payer by its key."""
     models: dict[str, type[Clinic] | type[Provider] | type[Payer]] = {"clinic": Clinic, "provider": Provider,
                                                                       "payer": Payer}
     model = models[dim]
     wanted = [i for i in ids if i is not None]
-    rows = session.execute(select(model.id, model.name).where(model.id.in_(wanted))).all() if wanted else []
+    rows = session.execute(select(model.id, model.key, model.name).where(model.id.in_(wanted))).all() if wanted else []
     out: dict[Any, str] = {r.id: r.name for r in rows}
+    per_name = Counter(r.name for r in rows)
+    clashing = [r for r in rows if per_name[r.name] > 1]
+    if clashing:
+        where: dict[Any, str] = {}
+        if dim == "provider":
+            where = dict(session.execute(select(Provider.id, Clinic.name).join(Clinic, Clinic.id == Provider.clinic_id)
+                                         .where(Provider.id.in_([r.id for r in clashing]))).all())
+        per_place = Counter((r.name, where.get(r.id)) for r in clashing)
+        for r in clashing:
+            clinic = where.get(r.id)
+            unique = clinic is not None and per_place[(r.name, clinic)] == 1
+            out[r.id] = f"{r.name} ({clinic})" if unique else f"{r.name} ({clinic}, {r.key})" if clinic \
+                else f"{r.name} ({r.key})"
     out[None] = {"clinic": "(no clinic)", "provider": "(no provider)", "payer": "(self-pay / no payer)"}[dim]
     return out

@@ -4,7 +4,7 @@ against its target. Without a period, each KPI covers the latest 30 days of its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from bot.kpi.base import Measure
 from bot.kpi.catalogue import CATALOGUE, KpiDef
 from bot.kpi.engine import local_today
 from bot.kpi.grammar import KpiRequest
-from bot.kpi.periods import PeriodSpec
+from bot.kpi.periods import PeriodSpec, recent_window
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import resolve_scope
 from bot.kpi.targets import TargetStatus, target_status
@@ -45,12 +45,12 @@ def scorecard(session: Session, org: OrgConfig, clinic_key: str | None, period: 
             continue
         impl = implementation(kpi.id, options)
         if period.kind == "all":
-            latest = impl.latest(session, scope)
-            if latest is None:
+            window = recent_window(impl.latest(session, scope), today)
+            if window is None:
                 rows.append(ScoreRow(kpi, None, None, None, None))
                 continue
-            end = min(latest, today)
-            start: date | None = end - timedelta(days=29)
+            start: date | None = window[0]
+            end = window[1]
         else:
             resolved = period.resolve(today)
             start, end = resolved.start, min(resolved.end or today, today)

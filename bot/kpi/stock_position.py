@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Scope
-from bot.kpi.inventory import ReorderPointKpi, inventory_data_end, reorder_point
+from bot.kpi.inventory import Covered, ReorderPointKpi, inventory_data_end, reorder_point
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ def stock_positions(session: Session, scope: Scope, day: date | None = None) -> 
     kpi = ReorderPointKpi()
     out = []
     for i in kpi.items_on(session, scope, [when])[when]:
-        if i["on_hand"] is None or not i["mean"] > 0:
-            continue
+        if i["on_hand"] is None or not i["mean"] > 0 or not isinstance(kpi.fact_of(i), Covered):
+            continue  # no usage, or less usage history than the KPI needs (not enough to alert on)
         rop = reorder_point(i["mean"], i["sd"], i["L"], i["level"], i["sL"])
         out.append(StockPosition(int(i["id"]), int(i["clinic_id"]), str(i["sku"]), when, float(i["on_hand"]),
                                  float(i["mean"]), float(i["sd"]), float(i["L"]), float(i["level"]), rop))

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from bot.ideas.improve import ImprovementStart, from_answer
 from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
+from bot.kpi.coverage import coverage_of
 from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.periods import iso_span
@@ -67,9 +68,14 @@ def sparkline(values: list[float | None]) -> str:
     return "".join("·" if v is None else SPARK[min(7, int((v - lo) / span * 7 + 0.5))] for v in values)
 
 
+def _shown(a: KpiAnswer) -> str:
+    """The value as shown, with the decimals that tell it from its target bound."""
+    return a.status.shown if a.status else format_value(a.measure.value, a.kpi.unit)  # type: ignore[arg-type]
+
+
 def _headline(a: KpiAnswer) -> str:
     m, k = a.measure, a.kpi
-    value = format_value(m.value, k.unit)  # type: ignore[arg-type]
+    value = _shown(a)
     if k.unit == "%":
         return f"*{value}*  ({n_of_d(k, m.n, m.d)})"
     basis = m.extra.get("basis")
@@ -99,6 +105,8 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
         if key in m.extra:
             v = m.extra[key]
             lines.append(f"{label}: {v * 100:.1f} %" if key.endswith("share") else f"{label}: {v:.1f} days")
+    if m.extra.get("note"):  # how the value is to be read (e.g. net collection rate: by posting period)
+        lines.append(f"_{m.extra['note']}_")
     if a.comparison:
         lines.append(_comparison(a))
     blocks: list[Block] = [HeaderBlock(text=title), SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
@@ -124,7 +132,7 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
             ButtonElement(text="Show chart", action_id=Action.KPI_CHART.value, value=value),
             *improve_buttons(a),
         ]))
-    text = f"{k.name}, {a.scope.label}, {a.period.name}: {format_value(m.value, k.unit)}"  # type: ignore[arg-type]
+    text = f"{k.name}, {a.scope.label}, {a.period.name}: {_shown(a)}"
     if k.unit == "%":
         text += f" ({n_of_d(k, m.n, m.d)})"
     return check_message(blocks, text), text
@@ -145,7 +153,7 @@ def _comparison(a: KpiAnswer) -> str:
     period, other = a.comparison
     k = a.kpi
     if not other.has_data:
-        return f"vs {period.describe()}: no data"
+        return f"vs {period.describe()}: {other.extra.get('why') or 'no data'}"
     delta = (a.measure.value or 0) - (other.value or 0)
     if k.unit == "%":
         change = f"{delta * 100:+.2f} percentage points"
@@ -155,6 +163,8 @@ def _comparison(a: KpiAnswer) -> str:
     if other.first and other.last and (other.first, other.last) != (period.start, period.end):
         covered = (f"; data only {other.first:%Y-%m-%d}" if other.first == other.last
                    else f"; data {iso_span(other.first, other.last)}")
+    if coverage_of(other):  # a per-day average on fewer days than its window says so
+        covered += f"; {coverage_of(other)}"
     return f"vs {period.describe()}: {format_value(other.value, k.unit)} ({change}{covered})"  # type: ignore[arg-type]
 
 
@@ -178,10 +188,13 @@ def _breakdown_text(a: KpiAnswer) -> str:
     for i, row in enumerate(rows, 1):
         m = row.measure
         mark = "" if row.status is None else (" ✅" if row.status.on_target else " ⚠️")
+        if row.status and not row.status.on_target and m.value in (row.status.target.min, row.status.target.max):
+            mark += f" ({row.status.text.removeprefix('off target: ')})"  # exactly at a "greater than" bound
         detail = f" ({n_of_d(k, m.n, m.d)})" if k.unit == "%" else ""
         if k.unit == "%" and not k.money and m.d < 30:
             detail += f" _n = {m.d:,.0f}: too few to rank_"
-        line = f"{i}. {truncate(row.name, 60)}: {format_value(m.value, k.unit)}{detail}{mark}"  # type: ignore[arg-type]
+        value = row.status.shown if row.status else format_value(m.value, k.unit)  # type: ignore[arg-type]
+        line = f"{i}. {truncate(row.name, 60)}: {value}{detail}{mark}"
         if size + len(line) + 1 > 2900:
             break
         lines.append(line)
@@ -195,7 +208,9 @@ def _breakdown_text(a: KpiAnswer) -> str:
 def render_no_data(a: KpiAnswer) -> Rendered:
     k = a.kpi
     latest = f"The latest data is from {a.latest:%Y-%m-%d}." if a.latest else "There is no data for it yet."
-    text = f"{k.name}, {a.scope.label}: no data for {a.period.describe()}. {latest}"
+    why = a.measure.extra.get("why")
+    text = (f"{k.name}, {a.scope.label}, {a.period.describe()}: {why}." if why
+            else f"{k.name}, {a.scope.label}: no data for {a.period.describe()}. {latest}")
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)),
               ContextBlock(elements=[MarkdownTextObject(text=as_of_text(a.as_of, a.scope.timezone))])]
     return check_message(blocks, text), text

@@ -21,7 +21,6 @@ from bot.ids import Action
 from bot.kpi.engine import KpiAnswer
 from bot.kpi.periods import reading_text
 from bot.kpi.reader.reading import Option
-from bot.kpi.targets import format_value
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
 Rendered = tuple[list[dict], str]
@@ -91,12 +90,13 @@ def render_help(examples: list[str], kpi_count: int) -> Rendered:
     return check_message([SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))], text), text
 
 
-def render_scorecard(title: str, period: str, rows: list[tuple[str, Any, str, str, bool | None]], hidden: int) -> Rendered:
-    """A clinic's KPIs against targets: rows ``(name, value, unit, target text, on target?)``."""
+def render_scorecard(title: str, period: str, rows: list[tuple[str, str | None, str, bool | None]],
+                     hidden: int) -> Rendered:
+    """A clinic's KPIs against targets: rows ``(name, value as shown or None, target text, on target?)``."""
     lines = []
-    for name, value, unit, target, ok in rows:
+    for name, value, target, ok in rows:
         mark = "" if ok is None else (" ✅" if ok else " ⚠️")
-        shown = "no data" if value is None else format_value(value, unit)
+        shown = "no data" if value is None else value
         lines.append(f"• *{name}*: {shown}{mark}" + (f" — {target}" if target else ""))
     blocks: list[Block] = [HeaderBlock(text=truncate(f"Scorecard · {title}", 150)),
                            ContextBlock(elements=[MarkdownTextObject(text=period)])]

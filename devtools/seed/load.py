@@ -40,8 +40,11 @@ from storage.models import (
 from storage.reference import ensure_clinics, ensure_payers, ensure_providers
 
 CHUNK = 250_000
-FEEDS = ("appointments", "slots", "claims", "remittances", "ledger", "ar", "supply", "lots", "coding_audits",
-         "surveys", "compliance")
+#: the ``FeedLoad.feed`` names the seed records: each the name the importer of the same rows records
+#: (``bot.ingest``: supply items "supply", stock counts and transactions "inventory", lots "lots"),
+#: so freshness and "as of" read the same loads after a seed as after an import
+FEEDS = ("appointments", "slots", "claims", "remittances", "ledger", "ar", "supply", "inventory", "lots",
+         "coding_audits", "surveys", "compliance")
 Tick = Callable[[str, int], None]
 
 
@@ -196,20 +199,20 @@ class Loader:
         ranges = {
             "appointments": ("appointments", "appt_day"), "slots": ("slots", "slot_day"),
             "claims": ("claims", "created_day"), "remittances": ("remits", "remit_day"),
-            "ledger": ("ledger", "day"), "ar": ("ar", "day"), "supply": ("inventory", "day"),
+            "ledger": ("ledger", "day"), "ar": ("ar", "day"), "inventory": ("inventory", "day"),
             "lots": ("lots", "received_day"), "coding_audits": ("coding_audits", "day"),
             "surveys": ("surveys", "day"), "compliance": ("compliance", "due_day"),
         }
         counted = {"appointments": "appointments", "slots": "slots", "claims": "claims", "remittances": "remittances",
-                   "ledger": "ledger_entries", "ar": "ar_snapshots", "supply": "inventory_transactions",
+                   "ledger": "ledger_entries", "ar": "ar_snapshots", "supply": "supply_items",
+                   "inventory": "inventory_transactions",
                    "lots": "supply_lots", "coding_audits": "coding_audits", "surveys": "survey_responses",
                    "compliance": "compliance_items"}
         for feed, load in self.loads.items():
-            frame, col = ranges[feed]
-            days = self.f[frame][col]
             n = self.counts.get(counted[feed], 0)
             load.rows_read = load.rows_imported = n
-            if len(days):
+            days = self.f[ranges[feed][0]][ranges[feed][1]] if feed in ranges else None
+            if days is not None and len(days):
                 load.data_min_date = days_to_dates(np.array([days.min()])).dt.date.iloc[0]
                 load.data_max_date = days_to_dates(np.array([days.max()])).dt.date.iloc[0]
             load.finished_at = utcnow()

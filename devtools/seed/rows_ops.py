@@ -84,11 +84,11 @@ def write(ld: Target) -> None:
         "source": SOURCE, "external_id": ext_ids("I", np.arange(len(tx))),
         "item_id": item_ids[tx["item_ix"].to_numpy()], "lot_id": lot_ids[tx["lot_ix"].to_numpy()],
         "tx_date": days_to_dates(tx["day"].to_numpy()), "kind": tx["kind"].to_numpy(),
-        "quantity": tx["quantity"].astype(float)}), ("source", "external_id"), "supply")
+        "quantity": tx["quantity"].astype(float)}), ("source", "external_id"), "inventory")
     counts = f["stock_counts"]
     ld._upsert("stock_counts", StockCount, pd.DataFrame({
         "item_id": item_ids[counts["item_ix"].to_numpy()], "count_date": days_to_dates(counts["day"].to_numpy()),
-        "on_hand": counts["on_hand"].astype(float)}), ("item_id", "count_date"), "supply")
+        "on_hand": counts["on_hand"].astype(float)}), ("item_id", "count_date"), "inventory")
 
     comp = f["compliance"]
     ld._upsert("compliance_items", ComplianceItem, pd.DataFrame({

@@ -11,6 +11,7 @@ N and D must be equal, values within a relative 1e-9, "no data" on both sides or
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -58,11 +59,18 @@ def test_money_posted_on_a_day_without_revenue_counts(sessions):  # type: ignore
         clinic = Clinic(key="north", name="North", name_folded="north", timezone="America/New_York")
         s.add(clinic)
         s.flush()
-        for i, (day, kind, cents) in enumerate([(2, "charge", 100_000), (2, "contractual_adjustment", 20_000),
-                                                (7, "payer_payment", 50_000), (8, "denial_write_off", 8_000)]):
+        # the ledger starts 1 Dec 2025 and runs through March (another adjustment on the 31st): the net
+        # collection rate of March is readable (a whole month of ledger, more than one payment
+        # lag — 45 days without service dates or A/R — after the first posting)
+        for i, (day, kind, cents) in enumerate([(date(2025, 12, 1), "charge", 1_000),
+                                                (date(2026, 3, 2), "charge", 100_000),
+                                                (date(2026, 3, 2), "contractual_adjustment", 20_000),
+                                                (date(2026, 3, 7), "payer_payment", 50_000),
+                                                (date(2026, 3, 8), "denial_write_off", 8_000),
+                                                (date(2026, 3, 31), "other_adjustment", 500)]):
             s.execute(insert(LedgerEntry).values(source="t", external_id=f"e{i}", clinic_id=clinic.id,
-                                                 posted_date=date(2026, 3, day), kind=kind, amount_cents=cents))
-        tables = RawTables(s, date(2026, 3, 1), date(2026, 3, 1))
+                                                 posted_date=day, kind=kind, amount_cents=cents))
+        tables = RawTables(s, date(2026, 3, 1), date(2025, 12, 1))
         got = {}
         for kpi in ("net-collection-rate", "write-off-rate"):
             expected = ORACLES[kpi](tables, Ask(None, date(2026, 3, 1), date(2026, 3, 31)))
@@ -97,4 +105,8 @@ def test_initial_denial_rate_for_all_data_starts_where_a_baseline_exists(seeded)
     assert (whole.n, whole.d) == (explicit.n, explicit.d)
     assert start.month == end.month  # the small network's data end within that month: the share is simple
     share = ((end - start).days + 1) / 28 if start.month == 2 else None
-    assert share is not None and abs(whole.d - sent / 3 * share) <= 1e-9 * whole.d
+    # the baseline's months: those the claims feed covers, from the first submission on (each
+    # day its month's share)
+    covered = [first_sent + timedelta(days=i) for i in range((base_hi - max(base_lo, first_sent)).days + 1)]
+    base_months = sum(1 / monthrange(d.year, d.month)[1] for d in covered)
+    assert share is not None and abs(whole.d - sent / base_months * share) <= 1e-9 * whole.d

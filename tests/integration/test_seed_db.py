@@ -15,8 +15,13 @@ from storage.db import make_engine, make_session_factory, session_scope
 
 END = date(2026, 3, 31)
 PARAMS = SeedParams(clinics=3, days=60, seed=11, end_date=END)
-FEEDS = {"appointments", "slots", "claims", "remittances", "ledger", "ar", "supply", "lots", "coding_audits",
-         "surveys", "compliance"}
+FEEDS = {"appointments", "slots", "claims", "remittances", "ledger", "ar", "supply", "inventory", "lots",
+         "coding_audits", "surveys", "compliance"}
+#: table → the feed name its importer records (bot/ingest: StockImporter and InventoryImporter load
+#: "inventory", LedgerImporter "ledger", ArImporter "ar", …), written out from docs/formats
+IMPORTER_FEED = {"appointments": "appointments", "slots": "slots", "claims": "claims", "remittances": "remittances",
+                 "ledger_entries": "ledger", "ar_snapshots": "ar", "inventory_transactions": "inventory",
+                 "stock_counts": "inventory", "coding_audits": "coding_audits", "survey_responses": "surveys"}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -68,6 +73,15 @@ def test_rows_and_rates_from_the_stored_rows(seeded) -> None:
 
     zones = read(engine, "select timezone from clinics")["timezone"]
     assert zones.str.contains("/").all()
+
+
+def test_seeded_rows_are_recorded_under_the_importers_feed_names(seeded) -> None:
+    """A seeded row's load is named as an import of the same row would name it, so "as of" and
+    roll-up freshness find it (issue: inventory turns said "no load of this feed is recorded")."""
+    engine, _, _ = seeded
+    for table, feed in IMPORTER_FEED.items():
+        found = read(engine, f"select distinct f.feed from {table} t join feed_loads f on f.id = t.feed_load_id")
+        assert list(found["feed"]) == [feed], table
 
 
 def test_every_feed_has_a_load_and_the_stopped_one_is_old(seeded) -> None:

@@ -90,7 +90,17 @@ def initial_denial_rate(t: RawTables, ask: Ask) -> Expected:
         return NO_DATA
     base_lo, base_hi = _month_start(ask.start, 3), _month_start(ask.start) - timedelta(days=1)
     base = Ask(ask.clinic_id, base_lo, base_hi)
-    submitted = len(in_scope(t.claims.dropna(subset=["submitted_date"]), base, "submitted_date"))
+    sent = t.claims.dropna(subset=["submitted_date"])
+    in_clinic = sent if ask.clinic_id is None else sent[sent.clinic_id == ask.clinic_id]
+    # the baseline counts the days the claims feed covers (from its first submission in scope,
+    # day by day); fewer than 30 of them: not enough history
+    since = in_clinic.submitted_date.min().date() if len(in_clinic) else None
+    covered = [base_lo + timedelta(days=i) for i in range((base_hi - base_lo).days + 1)]
+    covered = [d for d in covered if since is not None and d >= since]
+    if len(covered) < 30:
+        return NO_DATA
+    base_months = sum(1 / monthrange(d.year, d.month)[1] for d in covered)
+    submitted = len(in_scope(sent, base, "submitted_date"))
     if not submitted:
         return NO_DATA
     months = 0.0
@@ -98,5 +108,5 @@ def initial_denial_rate(t: RawTables, ask: Ask) -> Expected:
     while day <= ask.end:  # day by day: plain, and obviously right
         months += 1 / monthrange(day.year, day.month)[1]
         day += timedelta(days=1)
-    d = submitted / 3 * months
+    d = submitted / base_months * months
     return Expected(value=float(r.denied.sum()) / d, n=int(r.denied.sum()), d=d, exact=False)

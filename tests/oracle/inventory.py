@@ -1,8 +1,10 @@
 """Inventory KPIs (kpis.md "Inventory": standard operations-management formulas).
 
 Readings where kpis.md gives a range or leaves a choice (the catalogue's documented ones):
-* usage statistics over the trailing 13 weeks (91 days ending on the measurement day), days
-  without usage counted as 0; σd is the sample standard deviation (n − 1) of those 91 totals;
+* usage statistics over the trailing 13 weeks (91 days ending on the measurement day) from the
+  clinic's first usage record on (the days the usage data covers), days without usage counted
+  as 0; σd is the sample standard deviation (n − 1) of those daily totals; an item whose clinic
+  has fewer than 28 such days (kpis.md's 4 weeks) is not measured;
 * on hand at the end of the day = the item's latest stock count on or before the day plus the
   receipts and signed adjustments minus usage and expired stock dated after the count and on or
   before the day, else its lots on hand;
@@ -12,7 +14,8 @@ Readings where kpis.md gives a range or leaves a choice (the catalogue's documen
 * days of supply: the median over items; reorder point: how many items have on hand ≤ ROP
   (N = that count, D = items measured); z = Φ⁻¹(service level) exactly (``statistics.NormalDist``);
 * inventory turns: consumption value in the period × 365 ÷ the period's calendar days (up to the
-  latest inventory data in scope), ÷ the average inventory value (per item, the mean of its
+  latest inventory data in scope, from the first usage record in scope on; fewer than
+  min(28, the period's days): no data), ÷ the average inventory value (per item, the mean of its
   opening stock, the last count before the period, and its stock counts in that span, × unit
   cost, summed);
 * expiry waste: expired value ÷ (usage value + expired value), by transaction date.
@@ -70,10 +73,18 @@ def _measured_items(t: RawTables, ask: Ask, day: date) -> pd.DataFrame:
     net = (moves.quantity * moves.kind.map(_SIGN)).groupby(moves.item_id).sum()
     counted = last.on_hand.add(net, fill_value=0.0)
     lots = t.lots.groupby("item_id").quantity_on_hand.sum()
+    usage = t.inventory[t.inventory.kind == "usage"].merge(t.items[["id", "clinic_id"]], left_on="item_id",
+                                                           right_on="id")
+    first_use = usage.groupby("clinic_id").tx_date.min()
     rows = []
     for item in items.itertuples():
         per_day = daily.get(item.id, np.array([]))
-        series = np.concatenate([per_day, np.zeros(WINDOW_DAYS - len(per_day))])
+        start = max(day - timedelta(days=WINDOW_DAYS - 1), first_use[item.clinic_id].date()) \
+            if item.clinic_id in first_use.index else day + timedelta(days=1)
+        covered = (day - start).days + 1
+        if covered < 28:
+            continue
+        series = np.concatenate([per_day, np.zeros(covered - len(per_day))])
         hand = counted.get(item.id, lots.get(item.id))
         rows.append((item.id, series.mean(), series.std(ddof=1), hand, item.lead_time_days,
                      item.lead_time_sd_days, item.service_level))
@@ -127,7 +138,11 @@ def inventory_turns(t: RawTables, ask: Ask) -> Expected:
     avg_value = float((c.groupby("item_id").on_hand.mean() * cost).dropna().sum())
     if not avg_value:
         return NO_DATA
-    annual = float(used.value.sum()) * 365 / ((end - ask.start).days + 1)
+    first_use = tx[tx.kind == "usage"].tx_date.min().date()
+    days = (end - max(ask.start, first_use)).days + 1
+    if days < min(28, (end - ask.start).days + 1):
+        return NO_DATA
+    annual = float(used.value.sum()) * 365 / days
     return Expected(value=annual / avg_value, n=annual, d=avg_value, exact=False)
 
 

@@ -24,9 +24,35 @@ def _npsr(by_kind: pd.Series) -> int:
     return int(by_kind.get("charge", 0) - by_kind.get("contractual_adjustment", 0))
 
 
+def _payment_lag(t: RawTables, ask: Ask, ledger: pd.DataFrame) -> int:
+    """Days payments lag charges: the median service-to-payment days of the latest 5,000
+    payments with a service date (30 at least), else days in A/R on the latest snapshot
+    (rounded), else 45."""
+    paid = ledger[ledger.kind.isin(["payer_payment", "patient_payment"]) & ledger.service_date.notna()]
+    paid = paid.sort_values("posted_date").tail(5000)
+    if len(paid) >= 30:
+        return max(0, round((paid.posted_date - paid.service_date).dt.days.median()))
+    ar = t.ar if ask.clinic_id is None else t.ar[t.ar.clinic_id == ask.clinic_id]
+    if not ar.empty:
+        dar = days_in_ar(t, Ask(ask.clinic_id, ar.as_of_date.min().date(), ar.as_of_date.max().date()))
+        if dar.value is not None and dar.value > 0:
+            return round(dar.value)
+    return 45
+
+
 def net_collection_rate(t: RawTables, ask: Ask) -> Expected:
     """MGMA adjusted collection rate: (payer + patient payments − refunds) ÷ (charges −
-    contractual adjustments); bad debt and other write-offs stay out of D."""
+    contractual adjustments); bad debt and other write-offs stay out of D. By posting period,
+    read only over 28 days or more of ledger data and from one payment lag after the ledger's first
+    posting in the clinic(s) on (the catalogue's reading; no data otherwise)."""
+    ledger = t.ledger if ask.clinic_id is None else t.ledger[t.ledger.clinic_id == ask.clinic_id]
+    if ledger.empty:
+        return NO_DATA
+    latest = ledger.posted_date.max().date()  # the ledger's last posting of any kind
+    if (min(ask.end, latest) - ask.start).days + 1 < 28:
+        return NO_DATA
+    if ask.start < ledger.posted_date.min().date() + timedelta(days=_payment_lag(t, ask, ledger)):
+        return NO_DATA
     k = _sums(t, ask)
     paid = int(k.get("payer_payment", 0) + k.get("patient_payment", 0) - k.get("refund", 0))
     return ratio(paid, _npsr(k))
@@ -59,7 +85,8 @@ def revenue_months(day: date) -> tuple[date, date]:
 
 def days_in_ar(t: RawTables, ask: Ask) -> Expected:
     """HFMA MAP Key AR-5: net A/R at the period's end (each clinic's latest snapshot on or before
-    it, summed) ÷ (NPSR of the last three months ÷ their calendar days). Measured on the
+    it, summed) ÷ (NPSR of the last three months ÷ the calendar days of them the ledger covers,
+    from its first posting in scope; fewer than 30: no data). Measured on the
     latest snapshot date when the period ends later; no data when that is before the period or
     revenue ≤ 0. N = net A/R cents, D = the three months' NPSR cents."""
     ar = t.ar if ask.clinic_id is None else t.ar[t.ar.clinic_id == ask.clinic_id]
@@ -74,5 +101,11 @@ def days_in_ar(t: RawTables, ask: Ask) -> Expected:
     revenue = _npsr(_sums(t, Ask(ask.clinic_id, lo, hi)))
     if revenue <= 0:
         return NO_DATA
-    days = (hi - lo).days + 1
+    # the divisor: the window's days from the ledger's first posting in scope; fewer than 30
+    # (the catalogue's minimum, one month of HFMA's three) is "not enough history"
+    ledger = t.ledger if ask.clinic_id is None else t.ledger[t.ledger.clinic_id == ask.clinic_id]
+    first = ledger.posted_date.min().date()
+    days = (hi - max(lo, first)).days + 1
+    if days < 30:
+        return NO_DATA
     return Expected(value=net_ar / (revenue / days), n=net_ar, d=revenue)

@@ -60,9 +60,26 @@ def test_supply_measures():
                          "usage_sq_window": [91.0, 364.0], "on_hand": [10.0, 4.0]})
     meta = {1: dict(id=1, clinic_id=5, sku="A", L=5.0, sL=0.0, level=0.95, cost=100),
             2: dict(id=2, clinic_id=5, sku="B", L=7.0, sL=0.0, level=0.95, cost=100)}
-    got = supply_measures(rows, meta, 91)
+    got = supply_measures(rows, meta, 91, {5: date(1969, 1, 1)})  # usage recorded a year before
     dos = {c: (m.value, m.n, m.extra["basis"]) for c, _, m in got["days-of-supply"]}
     rop = {c: (m.value, m.n, m.d, m.extra["basis"]) for c, _, m in got["reorder-point"]}
     assert dos == {None: (6.0, 2, "median over 2 items on 1970-01-01; 1 below their lead time"),
                    5: (6.0, 2, "median over 2 items on 1970-01-01; 1 below their lead time")}
     assert rop[None] == rop[5] == (1.0, 1, 2, "1 of 2 items on 1970-01-01: B")
+
+
+def test_supply_measures_divide_by_the_days_of_usage_history():
+    # clinic 5 records usage from 1969-12-03: 30 days up to day 0 (1970-01-01). Item A used 60
+    # in them (2/day), 60 on hand -> 30.0 days of supply (not 60 ÷ 60/91 = 91.0), said so;
+    # with 20 days (from 1969-12-13) the clinic has too short a history: no value, and why
+    rows = pd.DataFrame({"item_id": [1], "clinic_id": [5], "day": [0], "usage_window": [60.0],
+                         "usage_sq_window": [120.0], "on_hand": [60.0]})
+    meta = {1: dict(id=1, clinic_id=5, sku="A", L=5.0, sL=0.0, level=0.95, cost=1000)}
+    got = supply_measures(rows, meta, 91, {5: date(1969, 12, 3)})
+    (_, _, m), _ = got["days-of-supply"]
+    assert m.value == 30.0
+    assert m.extra["basis"].endswith("; based on 30 days of usage — less than the 91-day window")
+    short = supply_measures(rows, meta, 91, {5: date(1969, 12, 13)})
+    (_, _, m), _ = short["days-of-supply"]
+    assert m.value is None and m.extra["why"].startswith("not enough history: usage data starts 1969-12-13: "
+                                                         "20 days of the 91-day window are covered")

@@ -14,6 +14,9 @@ from bot.alerts.registry import BY_NAME, RULE_FEEDS, RULES, rule_kpi
 from bot.cli.importing import import_cli
 from bot.ingest.registry import CSV_FEEDS, feed_names, importer_class
 from bot.kpi.catalogue import BY_ID
+from bot.kpi.inventory import INVENTORY_USAGE, SUPPLY_FEEDS
+from bot.kpi.registry import every_impl
+from devtools.seed.load import FEEDS as SEED_FEEDS
 from storage.rollups import FEEDS
 
 
@@ -47,3 +50,15 @@ def test_every_csv_feed_loads_a_known_feed() -> None:
     loads = {name: importer_class(name).feed for name in CSV_FEEDS}
     assert set(loads.values()) | {"remittances"} == feed_names() >= set(FEEDS)
     assert loads["supply-items"] == "supply" and loads["stock"] == "inventory"
+
+
+def test_every_kpi_feed_is_one_an_import_or_the_seed_records() -> None:
+    """"As of" and roll-up freshness look loads up by the catalogue's feed names: each must be a
+    name an importer records (``FeedLoad.feed``) and one the seed records too, or a seeded or
+    imported KPI says "no load of this feed is recorded"."""
+    used = {f for k in BY_ID.values() for f in k.feeds} | set(SUPPLY_FEEDS) | set(INVENTORY_USAGE.feeds)
+    used |= {f for impl in every_impl() for f in getattr(impl, "feeds", ())}
+    assert used <= feed_names()
+    assert used <= set(SEED_FEEDS)
+    # inventory turns prices usage and stock counts with the supply items' unit cost
+    assert set(BY_ID["inventory-turns"].feeds) == {"inventory", "supply"}

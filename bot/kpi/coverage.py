@@ -1,0 +1,56 @@
+"""History coverage of KPIs that average per day over a window (days of supply, reorder point,
+days in A/R, inventory turns): the divisor is the days the data covers inside the window — from
+the feed's first record in scope — never the window's nominal length, and an answer on fewer
+days than the window says so. Below the KPI's ``min_history_days`` (its catalogue record) the
+answer is "not enough history" instead of a number.
+
+A window's days before the first record are not zero-usage or zero-revenue days: counting them
+(30 days of usage ÷ 91) understates the daily average and overstates days of supply about
+threefold.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.kpi.base import Measure
+from bot.kpi.catalogue import BY_ID
+
+
+def covered_days(first_record: date | None, start: date, end: date) -> int:
+    """Days of ``start..end`` on or after ``first_record`` (0 when the data starts after ``end``
+    or there is none)."""
+    if first_record is None or first_record > end:
+        return 0
+    return (end - max(start, first_record)).days + 1
+
+
+def minimum_days(kpi_id: str, window: int) -> int:
+    """The fewest covered days a value needs: the KPI's ``min_history_days``, or the whole
+    window when the window is shorter (a weekly trend point needs its week)."""
+    return min(BY_ID[kpi_id].min_history_days, window)
+
+
+def short_note(covered: int, window: int, noun: str) -> str:
+    """``"; based on 30 days of usage — less than the 91-day window"`` ("" when fully covered)."""
+    return "" if covered >= window else f"; based on {covered} days of {noun} — less than the {window}-day window"
+
+
+def not_enough(kpi_id: str, covered: int, window: int, noun: str, first_record: date | None) -> Measure:
+    """The "not enough history" answer: no value, and why (``extra['why']``, shown by the view)."""
+    since = f"{noun} data starts {first_record:%Y-%m-%d}: " if first_record else ""
+    return Measure(value=None, extra={"why": (
+        f"not enough history: {since}{covered} days of the {window}-day window are covered; "
+        f"{BY_ID[kpi_id].name} needs at least {minimum_days(kpi_id, window)} days "
+        f"(see `/kpi define {kpi_id}`)")})
+
+
+_NOTE = re.compile(r"based on \d+ days of [^;)]+? — less than the \d+-day window")
+
+
+def coverage_of(measure: Measure) -> str:
+    """The :func:`short_note` a measure's basis carries ("" when fully covered): the stored
+    answers (``kpi_measure_daily``) keep only the basis sentence, so the note is read back from it."""
+    found = _NOTE.search(str(measure.extra.get("basis", "")))
+    return found.group(0) if found else ""

@@ -1,0 +1,45 @@
+"""By-provider (and by-clinic/payer) lists never show two rows under one name: providers who
+share a display name are told apart by their clinic, and by their key when they share the clinic
+too; unique names are left as they are (issue: "Dr. Noah Johansson" listed twice)."""
+
+from __future__ import annotations
+
+from bot.kpi.scope import names_for
+from storage.reference import ensure_clinics, ensure_providers
+
+
+def test_colliding_provider_names_are_qualified(sessions) -> None:
+    with sessions() as s:
+        ensure_clinics(s, [{"key": "seaside", "name": "Seaside Internal Medicine"},
+                           {"key": "cedar", "name": "Cedar Hill Primary Care"}])
+        ids = ensure_providers(s, [
+            {"key": "p1", "clinic_key": "seaside", "name": "Dr. Noah Johansson"},
+            {"key": "p2", "clinic_key": "cedar", "name": "Dr. Noah Johansson"},
+            {"key": "p3", "clinic_key": "cedar", "name": "Dr. Ravi Johansson"},
+            {"key": "p4", "clinic_key": "cedar", "name": "Dr. Ana Lee"},
+            {"key": "p5", "clinic_key": "cedar", "name": "Dr. Ana Lee"},
+            {"key": "p6", "clinic_key": "seaside", "name": "Dr. Ana Lee"},
+        ])
+        s.flush()
+        names = names_for(s, "provider", [*ids.values(), None])
+        assert {k: names[ids[k]] for k in ids} == {
+            "p1": "Dr. Noah Johansson (Seaside Internal Medicine)",
+            "p2": "Dr. Noah Johansson (Cedar Hill Primary Care)",
+            "p3": "Dr. Ravi Johansson",
+            "p4": "Dr. Ana Lee (Cedar Hill Primary Care, p4)",
+            "p5": "Dr. Ana Lee (Cedar Hill Primary Care, p5)",
+            "p6": "Dr. Ana Lee (Seaside Internal Medicine)",
+        }
+        assert names[None] == "(no provider)"
+        # only the rows of the answer count: one of the two Noahs alone keeps the plain name
+        assert names_for(s, "provider", [ids["p1"], ids["p3"]])[ids["p1"]] == "Dr. Noah Johansson"
+
+
+def test_colliding_clinic_names_are_qualified_by_key(sessions) -> None:
+    with sessions() as s:
+        ids = ensure_clinics(s, [{"key": "north-1", "name": "Family Practice"},
+                                 {"key": "south-2", "name": "Family Practice"}, {"key": "x", "name": "Other"}])
+        s.flush()
+        names = names_for(s, "clinic", list(ids.values()))
+        assert sorted(names[i] for i in ids.values()) == [
+            "Family Practice (north-1)", "Family Practice (south-2)", "Other"]
