@@ -106,8 +106,6 @@ class KpiDef:
     #: a per-day average over a window (bot.kpi.coverage): the fewest days of data inside the
     #: window a value needs (0: no per-day average); fewer is "not enough history"
     min_history_days: int = 0
-    #: the finest grain its trend is read at (None: any); a finer question's trend uses this one
-    min_grain: SpcGrain | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -265,12 +263,7 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "charges minus contractual adjustments (bad debt and write-offs are not subtracted)",
        "MGMA adjusted (net) collection rate", ("ledger",), ("clinic", "payer"), "i",
        ("ncr", "net collections", "adjusted collection rate", "collection rate"),
-       domain="revenue", money=True, idea_category="billing", min_grain="month", spc_grains=("month", "quarter"),
-       notes="By posting period (HFMA/MGMA): the payments and the charges posted in the period, so a period's "
-             "payments include payments for earlier charges. Payments lag charges (the median days from service "
-             "to payment, else days in A/R, else 45 days), so a period shorter than 28 days has no value (the "
-             "trend is monthly), nor has a period starting less than one lag after the ledger's first posting "
-             "(its charges' payments are still to come and the payments for earlier charges are missing).",
+       domain="revenue", money=True, idea_category="billing",
        everyday=("net collection rate", "net collections", "adjusted collection rate", "collection rate",
                  "collections", "collection", "net collection", "collection ratio", "collections rate",
                  "adjusted collections", "collection percentage",

@@ -117,8 +117,6 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     result.status = target_status(kpi, org, scope.clinic_key, measure.value)
     result.small_n = kpi.unit == "%" and measure.d < SMALL_N and not kpi.money
     result.grain = _grain(period, measure)
-    if kpi.min_grain and _GRAINS.index(result.grain) < _GRAINS.index(kpi.min_grain):
-        result.grain = kpi.min_grain  # e.g. net collection rate: payments lag charges, read by month
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
     result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series, strict=True)]
@@ -151,9 +149,6 @@ def _capped(period: Period, today: date) -> tuple[date | None, date]:
     """The period's bounds with the end capped at today: KPIs describe what has happened, so
     published future slots and scheduled appointments never dilute a rate."""
     return period.start, today if period.end is None else min(period.end, today)
-
-
-_GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
 
 
 def _grain(period: Period, measure: Measure) -> Grain:

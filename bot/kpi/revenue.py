@@ -117,6 +117,7 @@ def revenue_kpis() -> list[KpiImpl]:
         RatioKpi("clean-claim-rate", clean_claim_spec, "clean-claim-rate"),
         DenialRateKpi("denial-rate", denial_spec, "denial-rate"),
         RatioKpi("first-pass-resolution", first_pass_spec, "first-pass-resolution"),
+        RatioKpi("net-collection-rate", net_collection_spec, "net-collection-rate"),
         RatioKpi("write-off-rate", write_off_spec, "write-off-rate"),
         RatioKpi("point-of-service-collection-rate", pos_spec, "point-of-service-collection-rate"),
     ]

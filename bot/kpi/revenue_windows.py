@@ -123,26 +123,15 @@ class DaysInArKpi(KpiImpl):
 def ledger_first_day(session: Session, scope: Scope) -> date | None:
     """The ledger's first posting day in scope (None: no ledger rows): where its coverage of a
     revenue window starts. One index seek per clinic (``ix_ledger_clinic_date_kind``)."""
-    return _ledger_edge(session, scope, "first")
-
-
-def ledger_last_day(session: Session, scope: Scope) -> date | None:
-    """The ledger's last posting day in scope, of any kind (None: no ledger rows)."""
-    return _ledger_edge(session, scope, "last")
-
-
-def _ledger_edge(session: Session, scope: Scope, edge: str) -> date | None:
-    agg = func.min if edge == "first" else func.max
-
-    def find() -> date | None:
-        per_clinic = (select(agg(LedgerEntry.posted_date)).where(LedgerEntry.clinic_id == Clinic.id)
+    def first() -> date | None:
+        per_clinic = (select(func.min(LedgerEntry.posted_date)).where(LedgerEntry.clinic_id == Clinic.id)
                       .correlate(Clinic).scalar_subquery())
-        edges = select(per_clinic.label("f")).select_from(Clinic).where(
+        firsts = select(per_clinic.label("f")).select_from(Clinic).where(
             *scope_conditions({"clinic": Clinic.id}, scope)).subquery()
-        v = session.execute(select(agg(edges.c.f))).scalar()
+        v = session.execute(select(func.min(firsts.c.f))).scalar()
         return _as_date(v) if v is not None else None
 
-    return session_memo(session, ("ledger", edge, scope), find)
+    return session_memo(session, ("ledger", "first-day", scope), first)
 
 
 def month_share(first: date, last: date) -> float:

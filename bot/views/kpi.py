@@ -105,8 +105,6 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
         if key in m.extra:
             v = m.extra[key]
             lines.append(f"{label}: {v * 100:.1f} %" if key.endswith("share") else f"{label}: {v:.1f} days")
-    if m.extra.get("note"):  # how the value is to be read (e.g. net collection rate: by posting period)
-        lines.append(f"_{m.extra['note']}_")
     if a.comparison:
         lines.append(_comparison(a))
     blocks: list[Block] = [HeaderBlock(text=title), SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]

@@ -59,18 +59,11 @@ def test_money_posted_on_a_day_without_revenue_counts(sessions):  # type: ignore
         clinic = Clinic(key="north", name="North", name_folded="north", timezone="America/New_York")
         s.add(clinic)
         s.flush()
-        # the ledger starts 1 Dec 2025 and runs through March (another adjustment on the 31st): the net
-        # collection rate of March is readable (a whole month of ledger, more than one payment
-        # lag — 45 days without service dates or A/R — after the first posting)
-        for i, (day, kind, cents) in enumerate([(date(2025, 12, 1), "charge", 1_000),
-                                                (date(2026, 3, 2), "charge", 100_000),
-                                                (date(2026, 3, 2), "contractual_adjustment", 20_000),
-                                                (date(2026, 3, 7), "payer_payment", 50_000),
-                                                (date(2026, 3, 8), "denial_write_off", 8_000),
-                                                (date(2026, 3, 31), "other_adjustment", 500)]):
+        for i, (day, kind, cents) in enumerate([(2, "charge", 100_000), (2, "contractual_adjustment", 20_000),
+                                                (7, "payer_payment", 50_000), (8, "denial_write_off", 8_000)]):
             s.execute(insert(LedgerEntry).values(source="t", external_id=f"e{i}", clinic_id=clinic.id,
-                                                 posted_date=day, kind=kind, amount_cents=cents))
-        tables = RawTables(s, date(2026, 3, 1), date(2025, 12, 1))
+                                                 posted_date=date(2026, 3, day), kind=kind, amount_cents=cents))
+        tables = RawTables(s, date(2026, 3, 1), date(2026, 3, 1))
         got = {}
         for kpi in ("net-collection-rate", "write-off-rate"):
             expected = ORACLES[kpi](tables, Ask(None, date(2026, 3, 1), date(2026, 3, 31)))

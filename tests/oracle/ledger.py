@@ -24,35 +24,9 @@ def _npsr(by_kind: pd.Series) -> int:
     return int(by_kind.get("charge", 0) - by_kind.get("contractual_adjustment", 0))
 
 
-def _payment_lag(t: RawTables, ask: Ask, ledger: pd.DataFrame) -> int:
-    """Days payments lag charges: the median service-to-payment days of the latest 5,000
-    payments with a service date (30 at least), else days in A/R on the latest snapshot
-    (rounded), else 45."""
-    paid = ledger[ledger.kind.isin(["payer_payment", "patient_payment"]) & ledger.service_date.notna()]
-    paid = paid.sort_values("posted_date").tail(5000)
-    if len(paid) >= 30:
-        return max(0, round((paid.posted_date - paid.service_date).dt.days.median()))
-    ar = t.ar if ask.clinic_id is None else t.ar[t.ar.clinic_id == ask.clinic_id]
-    if not ar.empty:
-        dar = days_in_ar(t, Ask(ask.clinic_id, ar.as_of_date.min().date(), ar.as_of_date.max().date()))
-        if dar.value is not None and dar.value > 0:
-            return round(dar.value)
-    return 45
-
-
 def net_collection_rate(t: RawTables, ask: Ask) -> Expected:
     """MGMA adjusted collection rate: (payer + patient payments − refunds) ÷ (charges −
-    contractual adjustments); bad debt and other write-offs stay out of D. By posting period,
-    read only over 28 days or more of ledger data and from one payment lag after the ledger's first
-    posting in the clinic(s) on (the catalogue's reading; no data otherwise)."""
-    ledger = t.ledger if ask.clinic_id is None else t.ledger[t.ledger.clinic_id == ask.clinic_id]
-    if ledger.empty:
-        return NO_DATA
-    latest = ledger.posted_date.max().date()  # the ledger's last posting of any kind
-    if (min(ask.end, latest) - ask.start).days + 1 < 28:
-        return NO_DATA
-    if ask.start < ledger.posted_date.min().date() + timedelta(days=_payment_lag(t, ask, ledger)):
-        return NO_DATA
+    contractual adjustments); bad debt and other write-offs stay out of D."""
     k = _sums(t, ask)
     paid = int(k.get("payer_payment", 0) + k.get("patient_payment", 0) - k.get("refund", 0))
     return ratio(paid, _npsr(k))

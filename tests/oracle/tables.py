@@ -89,7 +89,7 @@ class RawTables:
 
     @cached_property
     def ledger(self) -> pd.DataFrame:
-        df = read(self.s, "select clinic_id, posted_date, service_date, kind, amount_cents, at_service from ledger_entries "
+        df = read(self.s, "select clinic_id, posted_date, kind, amount_cents, at_service from ledger_entries "
                           f"where posted_date >= {self.since}")
         return flags(df, "at_service")
 

@@ -33,7 +33,7 @@ SECTIONS = {"Access and scheduling": "access", "Revenue cycle": "revenue", "Pati
 # modules that may name a KPI id: the records themselves, the implementations (each declares the
 # id it computes) and alert rules about one KPI (developer tooling, devtools/, is not walked)
 MAY_NAME_IDS = re.compile(r"^bot/(kpi/(catalogue|patient_access|experience|inventory|inventory_turns|lead_time|revenue|"
-                          r"revenue_windows|net_collection|tna)\.py|alerts/rules/\w+\.py|alerts/registry\.py)$")
+                          r"revenue_windows|tna)\.py|alerts/rules/\w+\.py|alerts/registry\.py)$")
 
 
 def spec_domains(shared_dir: Path) -> dict[str, str]:
