@@ -12,10 +12,29 @@ threefold.
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
+from statistics import median
 
 from bot.kpi.base import Measure
 from bot.kpi.catalogue import BY_ID
+
+CADENCE_DAYS = 10  # the first distinct record days the feed's cadence is read from
+
+
+def data_start(record_days: Iterable[date]) -> date | None:
+    """Where a feed's data starts, from its first record days: the first day, less the feed's own
+    cadence (the median gap between its first :data:`CADENCE_DAYS` distinct days) plus one. A
+    ledger posted monthly on the 15th (kpis.md's days-in-A/R example: 15 Jan, 15 Feb, 15 Mar)
+    covers January from the 1st — its January was not missing, it was posted in one entry — while
+    a ledger posted daily from the 20th starts on the 20th. One record day: that day."""
+    days = sorted(set(record_days))[:CADENCE_DAYS]
+    if not days:
+        return None
+    if len(days) == 1:
+        return days[0]
+    gap = median((b - a).days for a, b in zip(days, days[1:], strict=False))
+    return days[0] - timedelta(days=max(0, round(gap) - 1))
 
 
 def covered_days(first_record: date | None, start: date, end: date) -> int:

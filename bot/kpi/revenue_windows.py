@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.kpi import rollup_read
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, covering_range, scope_conditions, session_memo
-from bot.kpi.coverage import covered_days, minimum_days, not_enough, short_note
+from bot.kpi.coverage import CADENCE_DAYS, covered_days, data_start, minimum_days, not_enough, short_note
 from bot.kpi.periods import shift_date
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.revenue import CLAIMS_SUBMITTED, days_in_ar, denial_spec, three_months_ending, write_off_spec
@@ -121,15 +121,26 @@ class DaysInArKpi(KpiImpl):
 
 
 def ledger_first_day(session: Session, scope: Scope) -> date | None:
-    """The ledger's first posting day in scope (None: no ledger rows): where its coverage of a
-    revenue window starts. One index seek per clinic (``ix_ledger_clinic_date_kind``)."""
+    """Where the ledger's data starts in scope (None: no ledger rows): its first posting day less
+    its posting cadence (:func:`bot.kpi.coverage.data_start`; a ledger posted monthly covers the
+    month before its first entry). Index seeks on ``ix_ledger_clinic_date_kind``."""
     def first() -> date | None:
         per_clinic = (select(func.min(LedgerEntry.posted_date)).where(LedgerEntry.clinic_id == Clinic.id)
                       .correlate(Clinic).scalar_subquery())
         firsts = select(per_clinic.label("f")).select_from(Clinic).where(
             *scope_conditions({"clinic": Clinic.id}, scope)).subquery()
         v = session.execute(select(func.min(firsts.c.f))).scalar()
-        return _as_date(v) if v is not None else None
+        if v is None:
+            return None
+        day = _as_date(v)
+        # the feed's cadence, read from the clinic that posted first (index seeks)
+        clinic = session.execute(select(LedgerEntry.clinic_id).where(
+            LedgerEntry.posted_date == day, *scope_conditions({"clinic": LedgerEntry.clinic_id}, scope))
+            .limit(1)).scalar()
+        days = session.execute(select(LedgerEntry.posted_date).where(
+            LedgerEntry.clinic_id == clinic, LedgerEntry.posted_date >= day).distinct()
+            .order_by(LedgerEntry.posted_date).limit(CADENCE_DAYS)).scalars()
+        return data_start(_as_date(d) for d in days)
 
     return session_memo(session, ("ledger", "first-day", scope), first)
 
@@ -214,7 +225,7 @@ class InitialDenialRateKpi(KpiImpl):
         """The first day with a claim submitted in scope (None: none)."""
         def first() -> date | None:
             days = [day for day, n, d in self._submitted.daily(session, scope, None, None) if n or d]
-            return min(days) if days else None
+            return data_start(days)  # the first submission less the feed's cadence
 
         return session_memo(session, (self.kpi_id, "first-submission", scope), first)
 
