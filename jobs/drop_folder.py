@@ -121,7 +121,8 @@ def _explain_failure(moved: Path, message: str, summary: ImportSummary) -> None:
     (counts and reasons by line), naming the file and its rejects where they now are."""
     text = message.split(" — ", 1)[0] + "\n" + "\n".join(summary.lines()) + "\n"
     write_private(moved.with_name(moved.name + ".error.txt"), text)
-    log.warning("drop folder: %s failed: nothing imported, %d rejected", moved.name, summary.rejected)
+    log.warning("drop folder: %s failed: nothing imported, %d rejected; moved to %s (why: %s.error.txt)",
+                moved.name, summary.rejected, moved, moved.name)
 
 
 def _record_rejects_path(session: Session, summary: ImportSummary) -> None:
@@ -184,7 +185,8 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
             message = exc.user_message if isinstance(exc, OpsBotError) else f"{type(exc).__name__}: {exc}"
             moved, outcome = private_move(path, folder / "failed", now), "failed"
             write_private(moved.with_name(moved.name + ".error.txt"), message + "\n")
-            log.warning("drop folder: %s failed: %s", path.name, message)
+            log.warning("drop folder: %s failed: %s; moved to %s (why: %s.error.txt)", path.name, message, moved,
+                        moved.name)
             failed += 1
         with session_scope(ctx.sessions) as s:
             if summary is not None:

@@ -29,7 +29,9 @@ def _now(value: str | None):  # type: ignore[no-untyped-def]
 
 
 @digest_cli.command("preview")
-def preview(clinic: list[str] = typer.Option([], "--clinic", help="Clinic key or name (repeatable; default: the channel's)"),
+def preview(clinics: list[str] = typer.Argument(None, metavar="[CLINIC]...",
+                                                help="Clinic keys or names, as in Slack's /digest preview"),
+            clinic: list[str] = typer.Option([], "--clinic", help="Clinic key or name (repeatable; default: the channel's)"),
             channel: str = typer.Option("C0PREVIEW", "--channel", help="Channel whose subscription to preview"),
             now: str | None = typer.Option(None, "--now", help="As of this instant (ISO; naive = UTC)"),
             as_json: bool = typer.Option(False, "--json", help="Print the Block Kit JSON instead of text"),
@@ -43,7 +45,8 @@ def preview(clinic: list[str] = typer.Option([], "--clinic", help="Clinic key or
     ctx = _ctx(database, deliver=False)
     with user_errors(), session_scope(ctx.sessions) as s:
         try:
-            replies = digest_reply(s, ctx.org, ctx.alerts, "preview " + " ".join(clinic), channel, None, _now(now))
+            named = [*(clinics or []), *clinic]
+            replies = digest_reply(s, ctx.org, ctx.alerts, "preview " + " ".join(named), channel, None, _now(now))
         except UsageError as exc:
             if str(exc).startswith("Which clinic?"):  # the Slack wording names the slash command
                 raise UsageError("Which clinic? Name one with --clinic KEY (repeatable) or --clinic all.") from None

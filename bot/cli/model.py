@@ -159,7 +159,10 @@ def predict_cmd(start: str = typer.Option(..., "--from", help="First day, YYYY-M
             except UnknownName as exc:
                 raise UsageError(not_in_database(clinic or "", exc, settings.database_url, database)) from None
             frame = predict_window(s, first, last, key)
-    frame.to_csv(out, index=False)
+    # appointment ids and risks: readable by the operator only (0600), like rejects files
+    from bot.ingest.csvfile import private_file
+
+    frame.to_csv(private_file(out), index=False)
     typer.echo(f"wrote {len(frame):,} appointments to {out}")
 
 

@@ -165,7 +165,8 @@ class ImportSummary:
         if self.first_issues:
             total = sum(self.issue_counts.values())
             listed = len(self.first_issues)
-            out.append("issues by line:" if listed >= total else f"first {listed:,} of {total:,} issues by line:")
+            by = self.first_issues[0].where
+            out.append(f"issues by {by}:" if listed >= total else f"first {listed:,} of {total:,} issues by {by}:")
             out += [f"  {issue}" for issue in sorted(self.first_issues, key=lambda i: i.line)]
             if listed < total:
                 out.append(f"  … {total - listed:,} more, all stored with feed load {self.feed_load_id} "

@@ -31,9 +31,10 @@ class Issue:
     severity: str
     code: str
     detail: str
+    where: str = "line"  # what ``line`` counts: a line of a CSV, a "segment" of an X12 file
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.severity} {self.code}: {self.detail}"
+        return f"{self.where} {self.line}: {self.severity} {self.code}: {self.detail}"
 
 
 class ChunkIssues:

@@ -102,7 +102,7 @@ def _record_issues(session: Session, summary: ImportSummary, issues: list[RemitI
     for i in issues:
         kind = f"{i.severity} {i.code}"
         summary.issue_counts[kind] = summary.issue_counts.get(kind, 0) + 1
-    summary.first_issues = [Issue(i.line, i.severity, i.code, i.detail) for i in issues[:FIRST_ISSUES]]
+    summary.first_issues = [Issue(i.line, i.severity, i.code, i.detail, "segment") for i in issues[:FIRST_ISSUES]]
     if issues:
         session.execute(insert(ImportIssue), [
             {"feed_load_id": summary.feed_load_id, "line": i.line, "severity": i.severity, "code": i.code,

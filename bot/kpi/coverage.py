@@ -56,11 +56,15 @@ def short_note(covered: int, window: int, noun: str) -> str:
     return "" if covered >= window else f"; based on {covered} days of {noun} — less than the {window}-day window"
 
 
-def not_enough(kpi_id: str, covered: int, window: int, noun: str, first_record: date | None) -> Measure:
-    """The "not enough history" answer: no value, and why (``extra['why']``, shown by the view)."""
+def not_enough(kpi_id: str, covered: int, window: int, noun: str, first_record: date | None,
+               span: tuple[date, date] | None = None) -> Measure:
+    """The "not enough history" answer: no value, and why (``extra['why']``, shown by the view).
+    ``span``: the window's first and last day, named so a reader sees why data after it (or
+    before it) does not count."""
     since = f"{noun} data starts {first_record:%Y-%m-%d}: " if first_record else ""
+    dates = f" ({span[0]:%Y-%m-%d}..{span[1]:%Y-%m-%d})" if span else ""
     return Measure(value=None, extra={"why": (
-        f"not enough history: {since}{covered} days of the {window}-day window are covered; "
+        f"not enough history: {since}{covered} days of the {window}-day window{dates} are covered; "
         f"{BY_ID[kpi_id].name} needs at least {minimum_days(kpi_id, window)} days "
         f"(see `/kpi define {kpi_id}`)")})
 

@@ -70,7 +70,7 @@ class InventoryTurnsKpi(KpiImpl):
             window = (e - s).days + 1
             days = covered_days(data_start, s, e)  # from the inventory feed's first record in scope
             if days < minimum_days(self.kpi_id, window):
-                out.append(not_enough(self.kpi_id, days, window, "usage", data_start))
+                out.append(not_enough(self.kpi_id, days, window, "usage", data_start, (s, e)))
                 continue
             avg_value = stock.get(i)
             if not avg_value:

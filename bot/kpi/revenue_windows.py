@@ -86,7 +86,7 @@ class DaysInArKpi(KpiImpl):
         window = (r_end - r_start).days + 1
         n_days = covered_days(first, r_start, r_end)
         if n_days < minimum_days(cls.kpi_id, window):
-            return not_enough(cls.kpi_id, n_days, window, "ledger", first)
+            return not_enough(cls.kpi_id, n_days, window, "ledger", first, (r_start, r_end))
         revenue = _sum_d(daily, r_start, r_end)
         value = days_in_ar(float(ar or 0), revenue, n_days)
         if value is None:
@@ -206,7 +206,7 @@ class InitialDenialRateKpi(KpiImpl):
             window = (b_end - b_start).days + 1
             covered = covered_days(since, b_start, b_end)
             if covered < minimum_days(self.kpi_id, window):
-                out.append(not_enough(self.kpi_id, covered, window, "claims submission", since))
+                out.append(not_enough(self.kpi_id, covered, window, "claims submission", since, (b_start, b_end)))
                 continue
             sent = int(_sum_d(submitted, b_start, b_end))
             if not sent:

@@ -41,3 +41,7 @@ def test_preview_with_two_clinics_asks_for_the_cli_option(db_url: str, tmp_path:
     ok = run(["digest", "preview", "--clinic", "north", "--database", db_url])
     assert ok.exit_code == 0, ok.output
     assert "North" in ok.output
+    # the clinic typed as in Slack's "/digest preview north" previews the same digest
+    typed = run(["digest", "preview", "north", "--database", db_url])
+    assert typed.exit_code == 0, typed.output
+    assert typed.output == ok.output

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, select, update
@@ -116,6 +116,9 @@ def test_every_path_a_message_names_is_where_the_file_is(sessions: sessionmaker[
     assert "deleted after 2026-12-15" in error  # 10 days of rejects retention after NOW
     with session_scope(sessions) as s:
         s.execute(update(FeedLoad).values(finished_at=NOW))
+    at_now = NOW.replace(tzinfo=UTC).timestamp()
+    for p in kept:  # written at the test's NOW, not at the wall clock (a file newer than the cutoff is kept)
+        os.utime(p, (at_now, at_now))
     with session_scope(sessions) as s:
         assert purge_rejects_files(s, NOW + timedelta(days=11), 10) == 2
     assert not any(Path(p).exists() for p in kept)

@@ -227,6 +227,7 @@ def test_multi_word_clinic_names_in_lookahead_and_predict(seeded, tmp_path) -> N
                                       name.upper(), "--out", str(out), "--database", url])
     assert result.exit_code == 0, result.output
     assert f"wrote {want:,} appointments" in result.output and want > 0
+    assert out.stat().st_mode & 0o777 == 0o600  # appointment ids and risks: the operator's eyes only
     unknown = CliRunner().invoke(cli, ["predict", "no-shows", "--from", str(start), "--to", str(END), "--clinic",
                                        "zzqx", "--out", str(out), "--database", url])
     assert unknown.exit_code == 2 and "clinic 'zzqx' is not in this database" in unknown.output
