@@ -174,7 +174,9 @@ def _in_year(d: date, year: int) -> date:
 def _yearless_backwards(a: tuple[date, date], b: tuple[date, date], phrase: str) -> list[PeriodSpec]:
     """Both ends of a year-less range whose end comes before its start in the calendar ("from dec 5
     to nov 1", "from november to august"): never rolled into the future; the two past readings are
-    offered, the same dates swapped within the year and the year-crossing range ending at the end."""
+    offered, the same dates swapped within the year and the year-crossing range ending at the end.
+    (When the latest start comes before the latest end, "dec 20 to jan 5" in January, that range is
+    read: it lies in the past.)"""
     year = b[0].year  # the latest year in which the end has begun
     swapped = _fixed(b[0], _in_year(a[1], year), BACKWARDS + phrase)
     crossing = _fixed(_in_year(a[0], year - 1), b[1], BACKWARDS + phrase)
@@ -199,7 +201,7 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | list[PeriodS
             return None
         start, end = a[0], b[1]
         year_a, year_b = (re.search(rf"\b{_YR}\b", x) is not None for x in (m[1], m[2]))
-        if not year_a and not year_b and (b[1].month, b[1].day) < (a[0].month, a[0].day):
+        if not year_a and not year_b and end < start and (b[1].month, b[1].day) < (a[0].month, a[0].day):
             return _yearless_backwards(a, b, phrase)
         if end < start and not year_a and year_b:  # "from dec to feb 2026": the start the year before
             start = _in_year(a[0], a[0].year - 1)
