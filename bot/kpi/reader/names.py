@@ -170,7 +170,7 @@ def _in_place(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> Nam
         same = weak is not None and w_n == n
         how = "part" if filler else (weak.how if weak is not None and same else "weak")
         return hit(n, ents | (weak.entities if weak is not None and same else set()), how)
-    if weak is None and not filler and len(words[i]) >= 3 and words[i].isalpha():
+    if weak is None and not filler and words[i] not in PARTICLES and len(words[i]) >= 3 and words[i].isalpha():
         # The start of a clinic name's first word ("pine" → Pinecrest), as /kpi's name resolver
         # (bot.names) reads it: one clinic → that clinic; several → asked back.
         started = {e for key, es in vocab.prefixes.items() if " " not in key and key.startswith(words[i]) for e in es}
