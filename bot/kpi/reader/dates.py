@@ -29,6 +29,7 @@ UNITS: dict[str, Grain] = {"d": "day", "day": "day", "days": "day", "w": "week",
                            "month": "month", "months": "month", "q": "quarter", "quarter": "quarter",
                            "quarters": "quarter", "y": "year", "yr": "year", "yrs": "year", "year": "year",
                            "years": "year"}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ORDINAL_Q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
 
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -132,6 +133,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("relative", rf"\b(this past|this|current|the current|last|previous|prior|the previous|the prior|the last) {_REL_UNIT}\b"),
     ("before_last", rf"\bthe {_REL_UNIT} before last\b"),
     ("named_day", r"\b(today|yesterday|tonight|this morning)\b"),
+    ("weekday", r"\b(?:(?:last|this past|the past|previous|past) |on (?:the )?(?:last )?)?(monday|tuesday|wednesday|thursday"
+                r"|friday|saturday|sunday)\b(?!s)"),
     ("all", r"\b(all time|all data|ever|since (?:the )?(?:beginning|start)|all history)\b"),
     ("point", rf"\b(?:on |in |for |during |of )?({POINT})\b"),
 ]
@@ -249,6 +252,10 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | list[PeriodS
     if kind == "named_day":
         offset = -1 if m[1] == "yesterday" else 0
         return PeriodSpec(kind="relative", text=m[1], unit="day", offset=offset, grain="day")
+    if kind == "weekday":  # "last friday", "on friday", "friday": the latest such day before today
+        wd = WEEKDAYS.index(m[1])
+        day = today - timedelta(days=(today.weekday() - wd) % 7 or 7)
+        return _fixed(day, day, f"last {m[1]} ({day.isoformat()})", "day")
     if kind == "all":
         return PeriodSpec(kind="all", text="all")
     a = point(m[1], today)
