@@ -78,10 +78,10 @@ def _lookahead(text: str) -> dict[str, object] | None:
     None when ``text`` is not one (a look-ahead question with unknown words reads as
     ``clarify`` with the grammar's message)."""
     from bot.errors import UsageError
-    from bot.forecast.grammar import parse_lookahead
+    from bot.forecast.grammar import parse_plain_lookahead
 
     try:
-        r = parse_lookahead(text.strip().rstrip("?").strip())
+        r = parse_plain_lookahead(text)
     except UsageError as exc:
         return _fields("clarify", None, None, str(exc))
     if r is None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.access.current import allows, require
 from bot.access.kpi_domains import permission_for
 from bot.errors import UsageError
-from bot.forecast.grammar import parse_lookahead
+from bot.forecast.grammar import parse_plain_lookahead
 from bot.kpi.catalogue import BY_ID, CATALOGUE
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
@@ -55,15 +55,14 @@ def _lookahead(session: Session, org: OrgConfig, text: str, now: datetime | None
     """A look-ahead question asked in plain language ("expected no-shows next week at seaside"),
     answered as ``/kpi`` answers it; None when ``text`` is not one. The high-risk list is never put
     where others may read it: it is pointed to ``/kpi``, which sends it by direct message."""
-    question = text.strip().rstrip("?").strip()
     try:
-        request = parse_lookahead(question)
+        request = parse_plain_lookahead(text)
         if request is None:
             return None
         if request.question == "high-risk":
             return Reply(*views.render_text("The high-risk list is sent by direct message: ask "
                                             "`/kpi high-risk tomorrow clinic <name>`."))
-        reply = lookahead_reply(session, org, question, now=now)
+        reply = lookahead_reply(session, org, text, now=now, request=request)
     except UsageError as exc:
         return Reply(*views.render_text(str(exc)))
     return Reply(*reply.ephemeral) if reply is not None else None
