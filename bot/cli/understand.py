@@ -46,6 +46,10 @@ def understand_command(
                 vocab = vocabulary_for(session, org)
                 context: Reading | None = None
                 for q in questions:
+                    if context is None and (ahead := _lookahead(q)) is not None:  # answered as /kpi's look-ahead
+                        typer.echo(json.dumps(ahead, ensure_ascii=False) if as_json else
+                                   f"> {q}\n  {ahead['status']}: {ahead['reading']}")
+                        continue
                     reading = interpret(session, org, q, now=instant, user_id=user, context=context)
                     if reading.status == "strict":
                         mirror = read_only(session, org, q, now=instant, user_id=user)
@@ -67,3 +71,30 @@ def _strict_reading(text: str):  # type: ignore[no-untyped-def]
     from bot.kpi.reader import Reading
 
     return Reading(status="clarify", text=text, message=f"(read by the documented /kpi grammar: `{text}`)")
+
+
+def _lookahead(text: str) -> dict[str, object] | None:
+    """How a look-ahead question (issue 20) reads (``status`` "lookahead", the question as ``kpi``);
+    None when ``text`` is not one (a look-ahead question with unknown words reads as
+    ``clarify`` with the grammar's message)."""
+    from bot.errors import UsageError
+    from bot.forecast.grammar import parse_plain_lookahead
+
+    try:
+        r = parse_plain_lookahead(text)
+    except UsageError as exc:
+        return _fields("clarify", None, None, str(exc))
+    if r is None:
+        return None
+    when = ("the next four weeks" if r.question == "demand" else r.on.isoformat() if r.on
+            else ("this week" if r.week == 0 else "next week") if r.week is not None
+            else f"next {('monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday')[r.weekday]}"
+            if r.weekday is not None else f"the next {r.count} days" if r.count > 1
+            else {0: "today", 1: "tomorrow"}.get(r.days_ahead or 0, f"in {r.days_ahead} days"))
+    return _fields("lookahead", r.question, r.clinic, f"{r.question} · clinic {r.clinic or '(not named)'} · {when}")
+
+
+def _fields(status: str, kpi: str | None, clinic: str | None, reading: str) -> dict[str, object]:
+    """The ``--json`` fields of every reading (the look-ahead question's id as ``kpi``)."""
+    return {"status": status, "kpi": kpi, "clinic": clinic, "provider": None, "payer": None, "start": None,
+            "end": None, "by": None, "compare_start": None, "compare_end": None, "reading": reading}

@@ -133,3 +133,15 @@ def parse_lookahead(text: str, example: Callable[[], str] = lambda: "<clinic>") 
     if question == "demand" and fields:
         raise UsageError("`demand` looks four weeks ahead from today; leave the day out.")
     return LookaheadRequest(question, clinic=clinic, **fields)  # type: ignore[arg-type]
+
+
+_LEAD = re.compile(r"^(?:(?:hey |hi |ok )?(?:what are|whats|what's|what is|show me|give me|tell me|show|how many|any)"
+                   r"(?: (?:the|our|my))? )", flags=re.IGNORECASE)
+
+
+def parse_plain_lookahead(text: str, example: Callable[[], str] = lambda: "<clinic>") -> LookaheadRequest | None:
+    """:func:`parse_lookahead` for a question in plain language: a question mark and a leading
+    "what are the", "show me", "how many" are left out ("what are the expected no-shows next week
+    at seaside?")."""
+    question = " ".join(text.replace("?", " ").split())
+    return parse_lookahead(_LEAD.sub("", question), example)

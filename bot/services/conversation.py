@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.access.current import allows, require
 from bot.access.kpi_domains import permission_for
 from bot.errors import UsageError
+from bot.forecast.grammar import parse_plain_lookahead
 from bot.kpi.catalogue import BY_ID, CATALOGUE
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
@@ -27,6 +28,7 @@ from bot.kpi.scorecard import scorecard
 from bot.kpi.targets import format_value
 from bot.orgconfig import OrgConfig
 from bot.services.kpi import reply_for
+from bot.services.lookahead import lookahead_reply
 from bot.services.understand import interpret, read_only, vocabulary_for
 from bot.views import kpi as kpi_views
 from bot.views import reader as views
@@ -43,8 +45,27 @@ def converse(session: Session, org: OrgConfig, text: str, *, now: datetime | Non
              context: dict[str, Any] | None = None, options: EngineOptions | None = None) -> Reply:
     """The reply to ``text`` (a follow-up of ``context``, a stored ``Reading.state()``)."""
     previous = Reading.from_state(context) if context else None
+    if previous is None and (ahead := _lookahead(session, org, text, now)) is not None:
+        return ahead  # the days ahead (issue 20): the same requests as `/kpi expected-no-shows …`
     reading = interpret(session, org, text, now=now, user_id=user_id, context=previous)
     return reply_to(session, org, reading, now=now, user_id=user_id, options=options)
+
+
+def _lookahead(session: Session, org: OrgConfig, text: str, now: datetime | None) -> Reply | None:
+    """A look-ahead question asked in plain language ("expected no-shows next week at seaside"),
+    answered as ``/kpi`` answers it; None when ``text`` is not one. The high-risk list is never put
+    where others may read it: it is pointed to ``/kpi``, which sends it by direct message."""
+    try:
+        request = parse_plain_lookahead(text)
+        if request is None:
+            return None
+        if request.question == "high-risk":
+            return Reply(*views.render_text("The high-risk list is sent by direct message: ask "
+                                            "`/kpi high-risk tomorrow clinic <name>`."))
+        reply = lookahead_reply(session, org, text, now=now, request=request)
+    except UsageError as exc:
+        return Reply(*views.render_text(str(exc)))
+    return Reply(*reply.ephemeral) if reply is not None else None
 
 
 def reply_to(session: Session, org: OrgConfig, reading: Reading, *, now: datetime | None = None,

@@ -30,14 +30,16 @@ class LookaheadReply:
     dm: views.Rendered | None = None  # sent to the asker's DM (the high-risk list)
 
 
-def lookahead_reply(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None) -> LookaheadReply | None:
-    """The reply to a look-ahead question, or None when ``text`` is not one.
+def lookahead_reply(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None,
+                    request: LookaheadRequest | None = None) -> LookaheadReply | None:
+    """The reply to a look-ahead question, or None when ``text`` is not one (``request``: the
+    question already parsed, e.g. from plain language).
 
     Raises:
         UsageError: unknown words, unknown clinic, no clinic named.
         PermissionDenied: the high-risk list asked by someone without the front-desk role.
     """
-    request = parse_lookahead(text, lambda: example_clinic(session, org))
+    request = request or parse_lookahead(text, lambda: example_clinic(session, org))
     if request is None:
         return None
     return _answer(session, org, request, now or utcnow())

@@ -277,3 +277,17 @@ def test_a_closed_tomorrow_shows_the_next_open_day(seeded) -> None:  # type: ign
 
     shown = json.dumps(digest_message(content).parts, ensure_ascii=False)
     assert f"closed tomorrow (no clinic hours); next open day {nxt:%a %d %b}: {booked} booked visit" in shown
+
+
+@pytest.mark.parametrize("day", ["next week", "tomorrow", "on friday", "this week"])
+def test_plain_language_look_ahead_is_answered_as_the_command(seeded, day: str) -> None:  # type: ignore[no-untyped-def]
+    from bot.services.conversation import converse
+
+    sessions, _ = seeded
+    key = _clinic_key(sessions)
+    with session_scope(sessions) as s:
+        said = converse(s, OrgConfig(), f"expected no-shows {day} at {key}?", now=NOW)
+        command = lookahead_reply(s, OrgConfig(), f"expected no-shows {day} at {key}", now=NOW)
+        risk = converse(s, OrgConfig(), f"high risk list tomorrow at {key}", now=NOW)
+    assert command is not None and said.text == command.ephemeral[1]
+    assert "direct message" in risk.text and "likely" not in risk.text

@@ -43,3 +43,18 @@ def test_understand_prints_one_json_object_per_question(sqlite_url):
     assert rows[3]["status"] == "clarify" and rows[3]["kpi"] is None  # two providers named Walker
     assert (rows[4]["kpi"], rows[4]["payer"], rows[4]["start"], rows[4]["end"], rows[4]["compare_start"],
             rows[4]["compare_end"]) == ("denial-rate", "aetna", "2026-11-09", "2026-11-15", "2026-11-02", "2026-11-08")
+
+
+def test_understand_reads_look_ahead_questions_as_the_command_does(sqlite_url):
+    from bot.cli import cli
+
+    result = CliRunner().invoke(cli, ["understand", "--now", "2026-11-18T15:00:00Z", "--json", "--database", sqlite_url,
+                                      "expected no-shows next week at kingsport", "high risk list on friday clinic x",
+                                      "demand monday at kingsport"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [list(r) for r in rows] == [FIELDS] * 3
+    assert (rows[0]["status"], rows[0]["kpi"], rows[0]["clinic"]) == ("lookahead", "expected-no-shows", "kingsport")
+    assert "next week" in rows[0]["reading"]
+    assert (rows[1]["kpi"], rows[1]["clinic"]) == ("high-risk", "x") and "friday" in rows[1]["reading"]
+    assert rows[2]["status"] == "clarify"  # demand looks four weeks ahead: no day

@@ -78,3 +78,65 @@ def test_the_testers_case() -> None:
     assert "2026-12-01" in r.message and "backwards" in r.message
     r = read("no shows at highland sept 21-8", V, NOW)
     assert [o.label for o in r.options] == ["2026-09-08..2026-09-21"]
+
+
+def _yearless_cases(n: int = 60, seed: int = 7) -> list[tuple[str, date, date, date, date]]:
+    """Year-less day/month pairs whose end comes before the start in the calendar; expected readings
+    computed here: both ends in the latest year the end has begun (swapped), and the start a year
+    before the end (crossing)."""
+    rng = random.Random(seed)
+    today = NOW.date()
+    out = []
+    while len(out) < n:
+        m1, m2 = rng.randint(1, 12), rng.randint(1, 12)
+        if rng.random() < 0.5:  # months
+            if m2 >= m1:
+                continue
+            y = today.year if (m2, 1) <= (today.month, today.day) else today.year - 1
+            if (today.year if (m1, 1) <= (today.month, today.day) else today.year - 1) != y:
+                continue  # the latest start comes before the latest end: a past range, read
+            a = f"{calendar.month_name[m1].lower()}"
+            b = f"{MON[m2 - 1]}"
+            e_end = date(y, m2, calendar.monthrange(y, m2)[1])
+            swapped = (date(y, m2, 1), date(y, m1, calendar.monthrange(y, m1)[1]))
+            crossing = (date(y - 1, m1, 1), e_end)
+        else:
+            d1, d2 = rng.randint(1, 28), rng.randint(1, 28)
+            if (m2, d2) >= (m1, d1) or m1 == m2:
+                continue
+            y = today.year if (m2, d2) <= (today.month, today.day) else today.year - 1
+            if (today.year if (m1, d1) <= (today.month, today.day) else today.year - 1) != y:
+                continue
+            a, b = f"{MON[m1 - 1]} {d1}", f"{MON[m2 - 1]} {d2}"
+            swapped = (date(y, m2, d2), date(y, m1, d1))
+            crossing = (date(y - 1, m1, d1), date(y, m2, d2))
+        q = rng.choice(("no-show rate from {a} to {b}", "denials at highland between {a} and {b}",
+                        "clean claim rate from {a} through {b}")).format(a=a, b=b)
+        out.append((q, *swapped, *crossing))
+    return out
+
+
+@pytest.mark.parametrize("q, s1, e1, s2, e2", _yearless_cases())
+def test_a_yearless_backwards_range_is_asked_never_rolled_into_the_future(q: str, s1: date, e1: date,
+                                                                          s2: date, e2: date) -> None:
+    r = read(q, V, NOW)
+    assert r.status == "clarify" and "backwards" in r.message, (q, r.status, r.message)
+    got = [(r.patched(o.patch).to_json(V, NOW)["start"], r.patched(o.patch).to_json(V, NOW)["end"]) for o in r.options]
+    assert got == [(s1.isoformat(), e1.isoformat()), (s2.isoformat(), e2.isoformat())], q
+
+
+def test_a_yearless_range_across_new_year_that_lies_in_the_past_is_read() -> None:
+    today = NOW.date()
+    m = today.month % 12 + 1  # next month: its latest start is last year, this month's is this year
+    r = read(f"no-show rate from {calendar.month_name[m].lower()} to {calendar.month_name[today.month].lower()}", V, NOW)
+    got = r.to_json(V, NOW)
+    assert got["status"] == "answer" and got["start"] == date(today.year - 1, m, 1).isoformat(), got
+
+
+@pytest.mark.parametrize("q", ["no-show rate from jan 2099 to mar 2099", "denials at highland in june 2098",
+                               "no shows from 2097-02-03 to 2097-04-05"])
+def test_a_range_wholly_in_the_future_is_asked_not_answered(q: str) -> None:
+    r = read(q, V, NOW)
+    assert r.status == "clarify" and "future" in r.message, (q, r.status, r.message)
+    start = r.patched(r.options[0].patch).to_json(V, NOW)["start"]
+    assert start is not None and date.fromisoformat(start) <= NOW.date()

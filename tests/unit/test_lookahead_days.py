@@ -113,3 +113,19 @@ def test_a_week_skips_closed_days_and_says_so() -> None:
     assert open_days(week, None, "Kaggle clinic") == (week, None)  # no templates: hours unknown, all open
     assert open_days(week, frozenset(), "Nowhere")[0] == []
     assert next_open(date(2026, 12, 11), frozenset({0, 2})) == date(2026, 12, 14)
+
+
+@pytest.mark.parametrize("lead", ["what are the ", "What's the ", "show me ", "how many ", "hey what are our ", ""])
+@pytest.mark.parametrize("ask", ["expected no-shows next week at seaside", "high risk list on friday clinic maria ortiz",
+                                 "no-show forecast for the next 7 days at pinecrest"])
+def test_plain_language_look_ahead_reads_as_the_command(lead: str, ask: str) -> None:
+    from bot.forecast.grammar import parse_plain_lookahead
+
+    assert parse_plain_lookahead(f"{lead}{ask}?") == parse_lookahead(ask) is not None
+
+
+@pytest.mark.parametrize("text", ["what is the no-show rate at seaside", "show me denials next week", "how many visits"])
+def test_other_questions_are_not_look_ahead(text: str) -> None:
+    from bot.forecast.grammar import parse_plain_lookahead
+
+    assert parse_plain_lookahead(text) is None

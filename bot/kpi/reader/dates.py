@@ -29,6 +29,7 @@ UNITS: dict[str, Grain] = {"d": "day", "day": "day", "days": "day", "w": "week",
                            "month": "month", "months": "month", "q": "quarter", "quarter": "quarter",
                            "quarters": "quarter", "y": "year", "yr": "year", "yrs": "year", "year": "year",
                            "years": "year"}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ORDINAL_Q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
 
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -57,6 +58,7 @@ class Found:
     end: int
     spec: PeriodSpec
     backwards: bool = False
+    choices: tuple[PeriodSpec, ...] = ()
 
 
 def _fixed(start: date, end: date, text: str, grain: Grain | None = None) -> PeriodSpec:
@@ -131,6 +133,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("relative", rf"\b(this past|this|current|the current|last|previous|prior|the previous|the prior|the last) {_REL_UNIT}\b"),
     ("before_last", rf"\bthe {_REL_UNIT} before last\b"),
     ("named_day", r"\b(today|yesterday|tonight|this morning)\b"),
+    ("weekday", r"\b(?:(?:last|this past|the past|previous|past) |on (?:the )?(?:last )?)?(monday|tuesday|wednesday|thursday"
+                r"|friday|saturday|sunday)\b(?!s)"),
     ("all", r"\b(all time|all data|ever|since (?:the )?(?:beginning|start)|all history)\b"),
     ("point", rf"\b(?:on |in |for |during |of )?({POINT})\b"),
 ]
@@ -156,15 +160,33 @@ def find_periods(text: str, today: date) -> list[Found]:
                 continue
             if not _may_is_month(text, m.start(), m.group(0)):
                 continue
-            spec = _spec(kind, m, today)
-            if spec is None:
+            got = _spec(kind, m, today)
+            if got is None:
                 continue
+            spec, choices = (got[0], tuple(got)) if isinstance(got, list) else (got, ())
             taken.append((m.start(), m.end()))
-            out.append(Found(m.start(), m.end(), spec, spec.text.startswith(BACKWARDS)))
+            out.append(Found(m.start(), m.end(), spec, spec.text.startswith(BACKWARDS), choices))
     return sorted(out, key=lambda f: f.start)
 
 
-def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
+def _in_year(d: date, year: int) -> date:
+    """``d`` moved to ``year`` (29 February becomes the 28th)."""
+    return d.replace(year=year, day=min(d.day, calendar.monthrange(year, d.month)[1]))
+
+
+def _yearless_backwards(a: tuple[date, date], b: tuple[date, date], phrase: str) -> list[PeriodSpec]:
+    """Both ends of a year-less range whose end comes before its start in the calendar ("from dec 5
+    to nov 1", "from november to august"): never rolled into the future; the two past readings are
+    offered, the same dates swapped within the year and the year-crossing range ending at the end.
+    (When the latest start comes before the latest end, "dec 20 to jan 5" in January, that range is
+    read: it lies in the past.)"""
+    year = b[0].year  # the latest year in which the end has begun
+    swapped = _fixed(b[0], _in_year(a[1], year), BACKWARDS + phrase)
+    crossing = _fixed(_in_year(a[0], year - 1), b[1], BACKWARDS + phrase)
+    return [swapped, crossing]
+
+
+def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | list[PeriodSpec] | None:
     phrase = m.group(0).strip()
     if kind == "range_days":
         mo = MONTHS[m[1]]
@@ -181,7 +203,15 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
         if a is None or b is None:
             return None
         start, end = a[0], b[1]
-        if end < start and re.fullmatch(rf".*\b{_YR}\b.*", m[2]) is None:
+        year_a, year_b = (re.search(rf"\b{_YR}\b", x) is not None for x in (m[1], m[2]))
+        if not year_a and not year_b and end < start and (b[1].month, b[1].day) < (a[0].month, a[0].day):
+            return _yearless_backwards(a, b, phrase)
+        if end < start and not year_a and year_b:  # "from dec to feb 2026": the start the year before
+            start = _in_year(a[0], a[0].year - 1)
+            if start <= end:
+                return _fixed(start, end, phrase)
+            start = a[0]
+        if end < start and not year_b:
             end = b[1].replace(year=b[1].year + 1) if not (b[1].month == 2 and b[1].day == 29) else b[1]
         if end < start:  # backwards: the span of both ends, the right way round, said so
             return _fixed(min(a[0], b[0]), max(a[1], b[1]), BACKWARDS + phrase)
@@ -222,6 +252,10 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
     if kind == "named_day":
         offset = -1 if m[1] == "yesterday" else 0
         return PeriodSpec(kind="relative", text=m[1], unit="day", offset=offset, grain="day")
+    if kind == "weekday":  # "last friday", "on friday", "friday": the latest such day before today
+        wd = WEEKDAYS.index(m[1])
+        day = today - timedelta(days=(today.weekday() - wd) % 7 or 7)
+        return _fixed(day, day, f"last {m[1]} ({day.isoformat()})", "day")
     if kind == "all":
         return PeriodSpec(kind="all", text="all")
     a = point(m[1], today)
@@ -233,13 +267,15 @@ def _spec(kind: str, m: re.Match[str], today: date) -> PeriodSpec | None:
 def backwards(found: Found) -> tuple[str, list[Option]]:
     """The question and its one button for a range written end first: the range the right way
     round is offered, never answered unasked."""
-    spec = found.spec
-    assert spec.start is not None and spec.end is not None
-    span = f"{spec.start.isoformat()}..{spec.end.isoformat()}"
-    shown = reading_text(spec.start, spec.end)
-    shown = shown if span in shown else f"{shown} ({span})"
-    return (f"“{spec.text.removeprefix(BACKWARDS)}” runs backwards: it ends before it starts. Did you mean {shown}?",
-            [Option(span, {"period": spec.model_copy(update={"text": span}).model_dump(mode="json")})])
+    shown, options = [], []
+    for spec in found.choices or (found.spec,):
+        assert spec.start is not None and spec.end is not None
+        span = f"{spec.start.isoformat()}..{spec.end.isoformat()}"
+        text = reading_text(spec.start, spec.end)
+        shown.append(text if span in text else f"{text} ({span})")
+        options.append(Option(span, {"period": spec.model_copy(update={"text": span}).model_dump(mode="json")}))
+    return (f"“{found.spec.text.removeprefix(BACKWARDS)}” runs backwards: it ends before it starts. "
+            f"Did you mean {' or '.join(shown)}?", options)
 
 
 def month_end(day: date) -> date:
@@ -248,3 +284,17 @@ def month_end(day: date) -> date:
 
 def shift_days(day: date, n: int) -> date:
     return day + timedelta(days=n)
+
+
+def future(spec: PeriodSpec, today: date) -> tuple[str, list[Option]]:
+    """The question and its button for a fixed range lying wholly after ``today`` (the KPIs read here
+    report what has happened): the same dates in the latest year in which they have begun are offered."""
+    assert spec.start is not None and spec.end is not None
+    years = spec.start.year - today.year + (1 if (spec.start.month, spec.start.day) > (today.month, today.day) else 0)
+    start, end = _in_year(spec.start, spec.start.year - years), _in_year(spec.end, spec.end.year - years)
+    span = f"{start.isoformat()}..{end.isoformat()}"
+    shown = reading_text(start, end)
+    shown = shown if span in shown else f"{shown} ({span})"
+    return (f"“{spec.text}” lies wholly in the future, and this KPI reports what has already happened. "
+            f"Did you mean {shown}?",
+            [Option(span, {"period": spec.model_copy(update={"text": span, "start": start, "end": end}).model_dump(mode="json")})])

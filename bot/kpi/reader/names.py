@@ -152,7 +152,11 @@ def _in_place(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> Nam
     strong = _exact(seg, i, vocab, tables=((vocab.index, "exact"),))
     weak = _exact(seg, i, vocab, tables=((vocab.weak, "weak"), (vocab.kinds, "kind")))
     n, ents = longest(words, i, vocab.prefixes, vocab.longest)
-    inner, inside = (0, set()) if filler else longest(words, i, vocab.parts, vocab.longest)
+    # A filler word alone in the place ("at center", "center" inside Canyon Health Center) is asked
+    # back, never dropped; one followed by other words ("at clinic seaside") leaves them to be read.
+    alone = i + 1 == len(words) or words[i + 1] in NOT_NAMES
+    inner, inside = (0, set()) if filler and not alone else \
+        longest(words, i, vocab.parts, vocab.longest)
     s_n = len(strong.words.split()) if strong is not None else 0
     w_n = len(weak.words.split()) if weak is not None else 0
     best = max(s_n, w_n, n)
@@ -166,6 +170,12 @@ def _in_place(seg: list[tuple[str, int, int]], i: int, vocab: Vocabulary) -> Nam
         same = weak is not None and w_n == n
         how = "part" if filler else (weak.how if weak is not None and same else "weak")
         return hit(n, ents | (weak.entities if weak is not None and same else set()), how)
+    if weak is None and not filler and words[i] not in PARTICLES and len(words[i]) >= 3 and words[i].isalpha():
+        # The start of a clinic name's first word ("pine" → Pinecrest), as /kpi's name resolver
+        # (bot.names) reads it: one clinic → that clinic; several → asked back.
+        started = {e for key, es in vocab.prefixes.items() if " " not in key and key.startswith(words[i]) for e in es}
+        if started:
+            return hit(1, started, "weak")
     return weak
 
 

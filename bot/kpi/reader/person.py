@@ -27,9 +27,34 @@ from bot.phi_names import word_lists, wordish
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "mister", "missus", "sr", "sra", "srta", "senor", "senora", "senorita",
           "senhor", "senhora", "dona", "dom", "herr", "frau", "mme", "madame", "mlle", "monsieur", "signor", "signora"}
-PATIENT_WORDS = {"patient", "patients", "pt", "pts", "client", "resident", "baby", "infant", "newborn"}
+PATIENT_WORDS = {"patient", "patients", "pt", "pts", "client", "resident", "baby", "infant", "newborn", "paciente",
+                 "pacientes", "patiente"}
 PARTICLES = {"da", "de", "do", "dos", "das", "di", "del", "della", "van", "von", "der", "den", "le", "la", "du", "bin",
              "ibn", "al", "el", "mac", "mc", "st", "y", "e", "ter", "ten", "bint", "ben"}
+# Words that never start or make a person's name, whatever the census lists say ("Sunday", "April" and
+# "June" are given names there): weekdays and months (English, Portuguese, Spanish, French), prepositions,
+# articles and period words of those languages, and KPI words as people write them in them ("taxa de
+# faltas", "tasa de inasistencia"). Unexplained, they are said not understood, never a patient.
+NEVER_PERSON = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays
+sundays mon tue tues wed thu thur thurs fri sat sun
+weekday weekdays weekend weekends
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+segunda terca quarta quinta sexta sabado domingo feira lunes martes miercoles jueves viernes
+lundi mardi mercredi jeudi vendredi samedi dimanche
+janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro
+enero febrero marzo mayo junio julio septiembre setiembre octubre noviembre diciembre
+em no na nos nas ao aos pelo pela para por com sem entre desde hasta ate en el los las al con sin un una uma um
+y e o a ou u dans pour sur avec sans les des au aux par chez
+mes mese mois semana semaine ano anos annee dia dias jour jours hoje hoy ontem ayer manana amanha
+passado passada pasado pasada ultimo ultima ultimos ultimas proximo proxima siguiente dernier derniere prochain
+este esta esse essa ese esa isto eso qual cual quanto cuanto como
+taxa tasa taux indice porcentaje porcentagem percentual falta faltas ausencia ausencias absence absences
+inasistencia inasistencias no-show comparecimento asistencia presenca consultas consulta citas cita
+atendimento atendimentos negativa negativas glosa glosas rechazo rechazos denegacion denegaciones
+clinica clinicas centro posto unidade sede hospital cancelamento cancelamentos cancelacion cancelaciones
+""".split())
 PERSON_CUES = {"did", "does", "has", "had", "about", "for", "with", "of", "whether", "was", "is"}
 PLACE_CUES = {"at", "in", "from", "near"}
 MAX_DIGITS = 4  # a longer run left over is an identifier (MRN, member id), never a count or a year
@@ -112,11 +137,11 @@ class _Lists:
     def given(self, w: str) -> bool:
         """A census given name, or a capitalised word no list knows ("Kwame")."""
         first, last, _ = word_lists()
-        return w in first or (w in self.caps and not wordish(w) and w not in last)
+        return w not in NEVER_PERSON and (w in first or (w in self.caps and not wordish(w) and w not in last))
 
     def family(self, w: str) -> bool:
         first, last, _ = word_lists()
-        return w in last or w in first or not wordish(w)
+        return w not in NEVER_PERSON and (w in last or w in first or not wordish(w))
 
     def person_at(self, seg: list[tuple[str, str]], i: int) -> bool:
         """Whether ``seg[i]`` (an unexplained or weak word) starts or is a person's name."""
@@ -126,7 +151,7 @@ class _Lists:
         prev = words[i - 1] if i else ""
         if (prev in TITLES or prev in PATIENT_WORDS) and (self.family(w) or w in self.caps):
             return True  # "mrs whitfield", "patient Reyes", "Sra. Lima"
-        if role == "weak" or w in PARTICLES:
+        if role == "weak" or w in PARTICLES or w in NEVER_PERSON:
             return False  # a configured word alone; a name only with an unexplained word beside it
         j = i + 1
         while j < len(seg) and seg[j][0] in PARTICLES and seg[j][1] == "free":
@@ -148,4 +173,7 @@ class _Lists:
         cued = prev in PERSON_CUES or (w in self.caps and not wordish(w))
         if prev in PLACE_CUES or nxt in AFTER_CLINIC or w in self.staff:
             return False  # "at springfield": an unknown place; "for hannah": Dr. Hannah Nguyen? asked back
-        return (self.given(w) and (not wordish(w) or cued)) or (w in last and not wordish(w) and cued)
+        alone = i + 1 == len(seg) or seg[i + 1][1] == "filler"
+        # A surname alone after "for" ("for Smith", "for Silva") is a possible patient either way.
+        return (self.given(w) and (not wordish(w) or cued)) or (w in last and cued and (not wordish(w) or
+                                                                                     (prev == "for" and alone)))

@@ -16,7 +16,7 @@ from bot.kpi.catalogue import BY_ID
 from bot.kpi.engine import local_today
 from bot.kpi.grammar import strip_emoji
 from bot.kpi.periods import PeriodSpec
-from bot.kpi.reader.dates import backwards, find_periods
+from bot.kpi.reader.dates import backwards, find_periods, future
 from bot.kpi.reader.judge import check, entities_or_ask, unknown_or_ask
 from bot.kpi.reader.kpis import close_kpis, find_kpis
 from bot.kpi.reader.names import find_names
@@ -99,6 +99,9 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
         return _ask(draft, asked.message, asked.options)
     if back := next((p for p in [*main, *periods] if p.backwards), None):
         return _ask(draft, *backwards(back))
+    if (ahead := next((p.spec for p in main if p.spec.kind == "fixed" and p.spec.start and p.spec.start > today),
+                      None)):
+        return _ask(draft, *future(ahead, today))
     if len({(p.spec.start, p.spec.end, p.spec.kind, p.spec.unit, p.spec.offset, p.spec.count) for p in main}) > 1:
         return _ask(draft, "Which period do you mean?",
                     [Option(p.spec.text, {"period": p.spec.model_dump(mode="json")}) for p in main[:4]])
