@@ -86,7 +86,7 @@ def _lookahead(text: str) -> dict[str, object] | None:
         return _fields("clarify", None, None, str(exc))
     if r is None:
         return None
-    when = ("the next four weeks" if r.question == "demand" else r.on.isoformat() if r.on
+    when = ("the next four weeks" if r.question == "demand" and not r.named_days else r.on.isoformat() if r.on
             else ("this week" if r.week == 0 else "next week") if r.week is not None
             else f"next {('monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday')[r.weekday]}"
             if r.weekday is not None else f"the next {r.count} days" if r.count > 1

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.forecast import demand, demand_backtest, noshow
 from bot.forecast.demand_backtest import DemandScore
-from bot.forecast.interval import ExpectedCount, expected_count
+from bot.forecast.interval import ExpectedCount, combined_count, expected_count
 from bot.forecast.service import stored_model
 from bot.forecast.vocabulary import HIGH_RISK
 from storage import forecast_queries as q
@@ -107,6 +107,39 @@ def day_outlook(session: Session, clinic_key: str, day: date) -> DayOutlook:
     cid, name, _tz = _clinic(session, clinic_key)
     rows, p = scored_day(session, [cid], day)
     return outlook_of(name, day, rows, p)
+
+
+@dataclass(frozen=True)
+class SpanOutlook:
+    """Several days of one clinic together (``first``..``last``, the days asked that have hours):
+    booked visits, expected no-shows over all of them (:func:`bot.forecast.interval.combined_count`),
+    high-risk slots."""
+
+    clinic: str
+    first: date
+    last: date
+    booked: int
+    no_shows: ExpectedCount | None  # None: no model that beat its baseline
+    high_risk: int
+
+
+def span_outlook(session: Session, clinic_key: str, days: list[date]) -> tuple[list[DayOutlook], SpanOutlook | None]:
+    """One :class:`DayOutlook` per day of ``days`` (clinic-local) and, for two days or more, their
+    total. Raises UsageError for an unknown clinic."""
+    cid, name, _tz = _clinic(session, clinic_key)
+    model = stored_model(session)
+    outlooks, probabilities = [], []
+    for day in days:
+        rows, p = scored_day(session, [cid], day, model)
+        outlooks.append(outlook_of(name, day, rows, p))
+        if p is not None:
+            probabilities.append(p.to_numpy())
+    if len(outlooks) < 2:
+        return outlooks, None
+    total = SpanOutlook(name, days[0], days[-1], sum(o.booked for o in outlooks),
+                        combined_count(probabilities) if model is not None else None,
+                        sum(o.high_risk for o in outlooks))
+    return outlooks, total
 
 
 def day_outlooks(session: Session, clinics: list[tuple[int, str]], day: date) -> list[DayOutlook]:

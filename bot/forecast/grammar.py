@@ -2,7 +2,7 @@
 
     /kpi expected-no-shows [DAY] [clinic NAME | at NAME]
     /kpi high-risk [DAY] [clinic NAME | at NAME]        (front desk; the list comes by DM)
-    /kpi demand [clinic NAME | at NAME]                 (next four weeks against capacity)
+    /kpi demand [DAY] [clinic NAME | at NAME]           (against capacity; no DAY: the next four weeks)
 
 DAY: today | tomorrow | day after tomorrow | in N days | YYYY-MM-DD | a weekday name ("monday",
 "on fri", "next monday": the next such day after today) | this week (today to Sunday) | next week
@@ -44,6 +44,7 @@ class LookaheadRequest:
     weekday: int | None = None  # 0 = Monday: the next such day after today
     week: int | None = None  # 0 = this week (today to Sunday), 1 = next week
     count: int = 1  # "the next N days": N days from ``days_ahead``
+    named_days: bool = False  # the question named its days (``demand`` without them: the whole horizon)
 
 
 _NUMBER = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
@@ -130,9 +131,7 @@ def parse_lookahead(text: str, example: Callable[[], str] = lambda: "<clinic>") 
         if day and not rest:
             clinic, rest = clinic[: day.start()].strip(), day.group(0)
     fields = _day_words(rest.casefold(), rest, example) if rest else {}
-    if question == "demand" and fields:
-        raise UsageError("`demand` looks four weeks ahead from today; leave the day out.")
-    return LookaheadRequest(question, clinic=clinic, **fields)  # type: ignore[arg-type]
+    return LookaheadRequest(question, clinic=clinic, named_days=bool(fields), **fields)  # type: ignore[arg-type]
 
 
 _LEAD = re.compile(r"^(?:(?:hey |hi |ok )?(?:what are|whats|what's|what is|show me|give me|tell me|show|how many|any)"

@@ -41,3 +41,16 @@ def expected_count(p: np.ndarray, level: float = 0.8) -> ExpectedCount:
     low = int(np.searchsorted(cdf, tail, side="left"))
     high = int(np.searchsorted(cdf, 1 - tail, side="left"))
     return ExpectedCount(float(p.sum()), low, min(high, len(p)), level, len(p))
+
+
+def combined_count(parts: list[np.ndarray], level: float = 0.8) -> ExpectedCount:
+    """The expected count and central ``level`` interval of the no-shows over several days together.
+
+    ``parts``: each day's appointment probabilities. With independent appointments the total is
+    again Poisson-binomial, over all the days' p_i at once (Hong 2013): mean Σp_i, variance
+    Σp_i(1-p_i), the sum of the days' variances. Its interval is computed from that distribution
+    exactly as a day's is (:func:`expected_count`), never by adding the days' bounds, which would
+    claim that every day lands at its own 10 % tail at once (too wide a range).
+    """
+    arrays = [np.asarray(p, dtype="float64") for p in parts]
+    return expected_count(np.concatenate(arrays) if arrays else np.zeros(0), level)

@@ -61,6 +61,8 @@ def _answer(session: Session, org: OrgConfig, request: LookaheadRequest, now: da
     if request.question == "demand":
         cfg = org.clinic(clinic.key)
         outlook = ahead.demand_outlook(session, clinic.key, today, cfg.holidays if cfg else None)
+        if request.named_days:
+            return LookaheadReply(views.render_demand_days(outlook, days_of(request, today)))
         return LookaheadReply(views.render_demand(outlook))
     if request.question == "high-risk":
         require(Permission.VIEW_RISK_LIST, clinic.key)
@@ -69,7 +71,8 @@ def _answer(session: Session, org: OrgConfig, request: LookaheadRequest, now: da
             raise UsageError(f"The high-risk list is switched off for {clinic.name}.")
     days, lead = open_days(days_of(request, today), ahead.open_weekdays(session, clinic.key), clinic.name)
     if request.question == "expected-no-shows":
-        return LookaheadReply(views.render_outlooks([ahead.day_outlook(session, clinic.key, d) for d in days], lead))
+        outlooks, total = ahead.span_outlook(session, clinic.key, days)
+        return LookaheadReply(views.render_outlooks(outlooks, lead, total))
     per_day = [(d, ahead.high_risk_slots(session, clinic.key, d)) for d in days]
     dm = views.render_risk_lists(clinic.name, per_day, lead)
     shown = ", ".join(f"{d:%a %d %b}" for d in days) or "no day (no clinic hours)"

@@ -7,7 +7,7 @@ from datetime import date
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.forecast.ahead import DayOutlook, DemandOutlook, RiskSlot
+from bot.forecast.ahead import DayOutlook, DemandOutlook, RiskSlot, SpanOutlook
 from bot.views.limits import check_message, truncate
 
 Rendered = tuple[list[dict], str]
@@ -42,11 +42,25 @@ def render_outlook(o: DayOutlook) -> Rendered:
                     "probability; range from the Poisson-binomial distribution.")
 
 
-def render_outlooks(outlooks: list[DayOutlook], lead: str | None = None) -> Rendered:
-    """One line per day (a look-ahead over several days), after ``lead`` (closed days, said)."""
-    return _message(([lead] if lead else []) + [outlook_line(o) for o in outlooks],
-                    "Expected count = sum of each appointment's calibrated no-show probability; range from "
-                    "the Poisson-binomial distribution.")
+def total_line(t: SpanOutlook) -> str:
+    """The days together: booked visits, expected no-shows with the range of the total, high-risk slots."""
+    head = f"*Total, {t.clinic}, {t.first:%a %d %b}–{t.last:%a %d %b}*: {t.booked} booked visits"
+    if t.no_shows is None:
+        return f"{head}. {NO_MODEL}"
+    ns = t.no_shows
+    return (f"{head}, about *{ns.expected:.1f}* expected no-shows (likely {ns.low}–{ns.high}, {ns.level:.0%} "
+            f"range); {t.high_risk} high-risk slots.")
+
+
+def render_outlooks(outlooks: list[DayOutlook], lead: str | None = None, total: SpanOutlook | None = None) -> Rendered:
+    """One line per day (a look-ahead over several days), after ``lead`` (closed days, said), then
+    the ``total`` of the days."""
+    note = "Expected count = sum of each appointment's calibrated no-show probability; range from the Poisson-binomial distribution."
+    if total is not None:
+        note += (" The total's range comes from the same distribution over all the days' appointments together "
+                 "(not the daily ranges added up).")
+    return _message(([lead] if lead else []) + [outlook_line(o) for o in outlooks]
+                    + ([total_line(total)] if total is not None else []), note)
 
 
 def render_risk_lists(clinic: str, per_day: list[tuple[date, list[RiskSlot]]], lead: str | None = None) -> Rendered:
@@ -102,10 +116,43 @@ def demand_lines(o: DemandOutlook) -> list[str]:
     return lines
 
 
-def render_demand(o: DemandOutlook) -> Rendered:
+def demand_day_lines(o: DemandOutlook, asked: list[date]) -> list[str]:
+    """The ``asked`` days (clinic-local) out of the outlook's forecast: one line a day and their
+    total (forecast visits summed, template slots summed). Days the forecast does not cover (today,
+    whose visits are booked now; past its horizon) are named, not guessed."""
+    if not o.shown:
+        return [hidden_demand_line(o)]
+    by_day = {d.day: d for d in o.days}
+    found = [by_day[d] for d in asked if d in by_day]
+    lines = [f"*{o.clinic}*: booked visits forecast against template slots"]
+    lines += [f"{d.day:%a %d %b}: {d.forecast:.0f} visits for {d.capacity} slots"
+              + (" (above capacity)" if d in o.over else "") for d in found]
+    if len(found) > 1:
+        lines.append(f"*Total {found[0].day:%a %d %b}–{found[-1].day:%a %d %b}*: "
+                     f"{sum(d.forecast for d in found):.0f} visits for {sum(d.capacity for d in found)} slots")
+    missing = [d for d in asked if d not in by_day]
+    if missing:
+        first, last = (o.days[0].day, o.days[-1].day) if o.days else (None, None)
+        span = f" (it covers {first:%a %d %b}–{last:%a %d %b})" if first and last else ""
+        lines.append(f"Not in the demand forecast{span}: {', '.join(f'{d:%a %d %b}' for d in missing)}"
+                     + (" (today's visits are those already booked)." if o.origin in missing else "."))
+    return lines
+
+
+def render_demand_days(o: DemandOutlook, asked: list[date]) -> Rendered:
+    """Demand on the asked days (:func:`demand_day_lines`), with the forecast's note."""
+    return _message(demand_day_lines(o, asked), _demand_note(o))
+
+
+def _demand_note(o: DemandOutlook) -> str:
     note = "`opsbot model report` shows each clinic's forecast error against \"same weekday last week\"."
     if o.shown and o.score is not None:
         note = (f"Forecast: weekday medians of the last 26 weeks blended with the bookings already made; on its last "
                 f"{o.score.origins} four-week backtests its error was {o.score.improvement:.0%} below \"same weekday "
                 f"last week\" ({o.score.mae:.1f} against {o.score.naive_mae:.1f} visits a day). {note}")
-    return _message(demand_lines(o), note)
+    return note
+
+
+def render_demand(o: DemandOutlook) -> Rendered:
+    """The whole horizon: weekly demand against capacity (:func:`demand_lines`)."""
+    return _message(demand_lines(o), _demand_note(o))

@@ -291,3 +291,35 @@ def test_plain_language_look_ahead_is_answered_as_the_command(seeded, day: str) 
         risk = converse(s, OrgConfig(), f"high risk list tomorrow at {key}", now=NOW)
     assert command is not None and said.text == command.ephemeral[1]
     assert "direct message" in risk.text and "likely" not in risk.text
+
+
+def test_expected_no_shows_over_days_ends_with_their_total(seeded) -> None:  # type: ignore[no-untyped-def]
+    """"the next 5 days": one line a day, then the total, whose expected count is the sum of the
+    days' (read back from the message) and whose range lies within the daily bounds added up."""
+    import re
+
+    sessions, _ = seeded
+    with session_scope(sessions) as s:
+        reply = lookahead_reply(s, OrgConfig(), f"expected no-shows the next 5 days at {_clinic_key(sessions)}", now=NOW)
+    assert reply is not None
+    lines = reply.ephemeral[1].split("\n")
+    days = [ln for ln in lines if "booked visits" in ln and not ln.startswith("*Total")]
+    total = lines[-1]
+    assert total.startswith("*Total") and len(days) >= 2, lines
+    got = [(float(e), int(lo), int(hi)) for e, lo, hi in
+           (re.search(r"about \*([\d.]+)\* expected no-shows \(likely (\d+)–(\d+)", ln).groups() for ln in days)]  # type: ignore[union-attr]
+    e, lo, hi = re.search(r"about \*([\d.]+)\* expected no-shows \(likely (\d+)–(\d+)", total).groups()  # type: ignore[union-attr]
+    assert float(e) == pytest.approx(sum(x[0] for x in got), abs=0.05 * len(got) + 0.05)
+    assert sum(x[1] for x in got) <= int(lo) <= int(hi) <= sum(x[2] for x in got)
+    assert int(hi) - int(lo) < sum(x[2] - x[1] for x in got)  # narrower than the bounds added
+
+
+def test_demand_next_week_answers_next_weeks_days(seeded) -> None:  # type: ignore[no-untyped-def]
+    sessions, _ = seeded
+    with session_scope(sessions) as s:
+        reply = lookahead_reply(s, OrgConfig(), f"demand next week clinic {_clinic_key(sessions)}", now=NOW)
+    assert reply is not None
+    text = reply.ephemeral[1]
+    # NOW is Tue 31 Mar 2026 (tomorrow 1 Apr): next week is Mon 6 – Sun 12 Apr
+    assert "Mon 06 Apr:" in text and "Sun 12 Apr:" in text and "*Total Mon 06 Apr–Sun 12 Apr*" in text
+    assert "week of" not in text and "four weeks" not in text and "Not in the demand forecast" not in text
