@@ -10,7 +10,7 @@ changes only what it names.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.kpi.catalogue import BY_ID
 from bot.kpi.engine import local_today
@@ -26,6 +26,7 @@ from bot.kpi.reader.shape import breakdown, comparison, who_ranked
 from bot.kpi.reader.slots import clinic_in_place
 from bot.kpi.reader.special import not_offered, outside, special
 from bot.kpi.reader.vocab import Vocabulary, norm_question
+from bot.kpi.reader.weekdays import Weekdays, find_weekdays, weekdays_ask
 
 SCORECARD = re.compile(r"\b(doing|scorecard|score card|report card|overview|summary|dashboard|health check|how are things"
                        r"|how is .* going|hows .* going|how are we|all (the )?kpis|every kpi|all metrics)\b")
@@ -55,9 +56,10 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
         return found
     today = local_today(vocab.default_zone, now)
     shielded = vocab.numbered.sub(lambda m: "#" * len(m.group(0)), q) if vocab.numbered else q
-    periods = find_periods(shielded, today)
+    plural = find_weekdays(shielded)  # "on fridays": asked back below, never dropped
+    periods = find_periods(_mask(shielded, [(w.start, w.end) for w in plural]), today)
     main, shape = comparison(q, periods, today)
-    masked = _mask(q, [(p.start, p.end) for p in periods] + list(shape.spans))
+    masked = _mask(q, [(p.start, p.end) for p in periods] + list(shape.spans) + [(w.start, w.end) for w in plural])
     by, by_span, dims = breakdown(masked)
     if by_span:
         masked = _mask(masked, [by_span])
@@ -106,6 +108,8 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
         return _ask(draft, "Which period do you mean?",
                     [Option(p.spec.text, {"period": p.spec.model_dump(mode="json")}) for p in main[:4]])
     new.update({k: v.key for k, v in picked.items()})
+    if plural:
+        return _weekdays(_draft(context, new, home_clinic, question), plural[0], today)
     if context is not None and "kpi" in new and (picked or main) and not FOLLOW_UP.match(q):
         context = None  # a whole new question asked in the thread: read it on its own
     if context is not None and context.status in ("answer", "scorecard"):
@@ -135,6 +139,14 @@ def _ask(draft: Reading, message: str, options: list[Option]) -> Reading:
     state = {k: v for k, v in draft.state().items() if k != "status"}
     return Reading(status="clarify", text=draft.text, message=message,
                    options=[Option(o.label, {**state, **o.patch}) for o in options])
+
+
+def _weekdays(draft: Reading, found: Weekdays, today: date) -> Reading:
+    """Ask back for a plural weekday (:mod:`bot.kpi.reader.weekdays`): no KPI is filtered by weekday."""
+    if draft.kpi is None:
+        return _ask(draft, "I can't filter by weekday: KPIs and scorecards cover whole date ranges. "
+                    "Ask for a KPI over a period (e.g. “no-show rate last month”) or for one day.", [])
+    return _ask(draft, *weekdays_ask(found, BY_ID[draft.kpi].name, draft.period, today))
 
 
 def _draft(context: Reading | None, new: dict[str, object], home_clinic: str | None, question: str) -> Reading:
