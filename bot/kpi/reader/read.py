@@ -16,6 +16,7 @@ from bot.kpi.catalogue import BY_ID
 from bot.kpi.engine import local_today
 from bot.kpi.grammar import strip_emoji
 from bot.kpi.periods import PeriodSpec
+from bot.kpi.reader.clash import both, clashes
 from bot.kpi.reader.dates import backwards, find_periods, future
 from bot.kpi.reader.judge import check, entities_or_ask, unknown_or_ask
 from bot.kpi.reader.kpis import close_kpis, find_kpis
@@ -51,6 +52,14 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     ``home_clinic`` the asker's only clinic (a one-clinic manager's questions default to it).
     Never raises on user text.
     """
+    return _read(question, vocab, now, context, home_clinic, frozenset(), frozenset())
+
+
+def _read(question: str, vocab: Vocabulary, now: datetime, context: Reading | None, home_clinic: str | None,
+          drop: frozenset[int], keep: frozenset[int]) -> Reading:
+    """:func:`read`; a word that is both a date and a clinic's name (:mod:`bot.kpi.reader.clash`)
+    at a start in ``drop`` is read as the clinic, in ``keep`` as the date, else decided by
+    :func:`bot.kpi.reader.clash.both` from both readings."""
     q = norm_question(strip_emoji(question or ""))
     if found := special(q, question, vocab):
         return found
@@ -58,6 +67,12 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     shielded = vocab.numbered.sub(lambda m: "#" * len(m.group(0)), q) if vocab.numbered else q
     plural = find_weekdays(shielded)  # "on fridays": asked back below, never dropped
     periods = find_periods(_mask(shielded, [(w.start, w.end) for w in plural]), today)
+    if clash := [c for c in clashes(shielded, periods, vocab.prefixes) if c.found.start not in drop | keep]:
+        at = clash[0].found.start
+        return both(clash[0], vocab, now,
+                    as_clinic=_read(question, vocab, now, context, home_clinic, drop | {at}, keep),
+                    as_date=_read(question, vocab, now, context, home_clinic, drop, keep | {at}))
+    periods = [p for p in periods if p.start not in drop]
     main, shape = comparison(q, periods, today)
     masked = _mask(q, [(p.start, p.end) for p in periods] + list(shape.spans) + [(w.start, w.end) for w in plural])
     by, by_span, dims = breakdown(masked)
