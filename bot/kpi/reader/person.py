@@ -55,6 +55,9 @@ inasistencia inasistencias no-show comparecimento asistencia presenca consultas 
 atendimento atendimentos negativa negativas glosa glosas rechazo rechazos denegacion denegaciones
 clinica clinicas centro posto unidade sede hospital cancelamento cancelamentos cancelacion cancelaciones
 """.split())
+# Endings of inflected verbs and participles in Portuguese, Spanish and French (productive
+# morphology, so no word list has to hold every such word); a census name is never read by them.
+INFLECTED = re.compile(r"(?:ados|adas|idos|idas|aram|eram|iram|aron|ieron|erent|aient|ees)$")
 PERSON_CUES = {"did", "does", "has", "had", "about", "for", "with", "of", "whether", "was", "is"}
 PLACE_CUES = {"at", "in", "from", "near"}
 MAX_DIGITS = 4  # a longer run left over is an identifier (MRN, member id), never a count or a year
@@ -141,7 +144,16 @@ class _Lists:
 
     def family(self, w: str) -> bool:
         first, last, _ = word_lists()
-        return w not in NEVER_PERSON and (w in last or w in first or not wordish(w))
+        return w not in NEVER_PERSON and (w in last or w in first or self.unknown(w))
+
+    @staticmethod
+    def unknown(w: str) -> bool:
+        """A word no English list holds, so possibly part of a name, unless it is a patient word
+        ("pacientes") or, on no census list, inflected as a Portuguese, Spanish or French verb or
+        participle (:data:`INFLECTED`): "perdidas", "rechazados", "faltaram", "perdieron" are that
+        language's words, not a name."""
+        first, last, _ = word_lists()
+        return not wordish(w) and w not in PATIENT_WORDS and (w in first or w in last or not INFLECTED.search(w))
 
     def person_at(self, seg: list[tuple[str, str]], i: int) -> bool:
         """Whether ``seg[i]`` (an unexplained or weak word) starts or is a person's name."""
@@ -162,10 +174,10 @@ class _Lists:
             b, b_free = seg[j][0], seg[j][1] == "free"
             unlisted = not wordish(w) and w not in last
             if (self.given(w) and not (placed and wordish(w))) or (unlisted and b_free and b in last) \
-                    or (not wordish(w) and not wordish(b) and not placed):
+                    or (self.unknown(w) and self.unknown(b) and not placed):
                 return True  # "Maria Silva", "jose da conceicao", "kwame osei", "dmitri volkov"
         a = words[i - 1] if i and seg[i - 1][1] == "weak" else ""
-        if a and ((self.given(a) and self.family(w)) or (not wordish(a) and not wordish(w))):
+        if a and ((self.given(a) and self.family(w)) or (self.unknown(a) and self.unknown(w))):
             return True  # "maria" or "bento" (first word of a clinic "maria ortiz", "bento ferreira") + "silva"
         if w in self.poss and (w in first or w in last or not wordish(w)):
             return True  # "John's no-shows"
