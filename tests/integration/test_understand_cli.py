@@ -57,4 +57,6 @@ def test_understand_reads_look_ahead_questions_as_the_command_does(sqlite_url):
     assert (rows[0]["status"], rows[0]["kpi"], rows[0]["clinic"]) == ("lookahead", "expected-no-shows", "kingsport")
     assert "next week" in rows[0]["reading"]
     assert (rows[1]["kpi"], rows[1]["clinic"]) == ("high-risk", "x") and "friday" in rows[1]["reading"]
-    assert rows[2]["status"] == "clarify"  # demand looks four weeks ahead: no day
+    # demand on the asked day, from the same four-week forecast (18 Nov 2026 is a Wednesday)
+    assert (rows[2]["status"], rows[2]["kpi"], rows[2]["clinic"]) == ("lookahead", "demand", "kingsport")
+    assert "next monday" in rows[2]["reading"] and "four weeks" not in rows[2]["reading"]
