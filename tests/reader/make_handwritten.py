@@ -107,6 +107,10 @@ ITEMS = [
     q("asdf", C),
     q("no show rate at seaside and westgate", C),
     q("no shows at seaside in january and february", C),
+    # plural weekdays: no KPI is filtered by weekday, so asked back (never the whole month unsaid)
+    q("no-shows at seaside on fridays last month", C),
+    q("westgate no show rate mondays in january", C),
+    q("denials every tuesday at coral bay", C),
 ]
 
 
