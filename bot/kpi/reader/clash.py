@@ -4,9 +4,11 @@ weekday ("Sunday Clinic") whose first word the period reader would take as the d
 Only where the organisation has such a clinic, and only for a period phrase that is that one word
 (a month or weekday alone: "may 5", "march 2026" and "last sunday" stay dates):
 
-* the word follows a clinic's lead ("at", "in", "for", "clinic", articles between allowed:
-  :data:`bot.kpi.reader.slots.LEADS`) → the clinic; the date reading is offered as a one-click
-  alternative;
+* the word follows a lead that only a place takes ("at", "clinic", articles between allowed), or
+  "in"/"for" when the question names its period elsewhere ("for mar last month") → the clinic; the
+  date reading is offered as a one-click alternative;
+* it follows "in" or "for" alone ("no-show rate in may"): both a month's and a clinic's lead, and
+  people mostly mean the month → asked back with both readings, never guessed;
 * it follows a date's own lead ("on", "last", "this past", "during", "of", "since", "from" …) → the
   date, as without such a clinic;
 * anything else ("no-show rate sunday clinic", "mar no-shows") → asked back with both readings.
@@ -28,6 +30,9 @@ DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 DATE_LEADS = frozenset("on last this past previous prior since during of from between to until till through thru "
                        "before after vs versus and every each".split())
 _STRIPPED = LEADS | DATE_LEADS | ARTICLES
+# leads a date takes as readily as a place ("in may", "for march"): the clinic only when the
+# question has its period elsewhere
+SHARED_LEADS = frozenset({"in", "for"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,8 @@ def clashes(text: str, periods: list[Found], prefixes: dict[str, set[Entity]]) -
             lead = before[-1] if before else ""
         if lead in DATE_LEADS and lead not in LEADS:
             continue
-        out.append(Clash(p, words[0], lead in LEADS))
+        placed = lead in LEADS and (lead not in SHARED_LEADS or len(periods) > 1)
+        out.append(Clash(p, words[0], placed))
     return out
 
 
