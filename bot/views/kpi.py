@@ -161,8 +161,8 @@ def _comparison(a: KpiAnswer) -> str:
     if other.first and other.last and (other.first, other.last) != (period.start, period.end):
         covered = (f"; data only {other.first:%Y-%m-%d}" if other.first == other.last
                    else f"; data {iso_span(other.first, other.last)}")
-    if coverage_of(other):  # a per-day average on fewer days than its window says so
-        covered += f"; {coverage_of(other)}"
+    if note := coverage_of(other):  # a per-day average on fewer days than its window says so
+        covered += f"; {note}"
     return f"vs {period.describe()}: {format_value(other.value, k.unit)} ({change}{covered})"  # type: ignore[arg-type]
 
 
