@@ -162,7 +162,7 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
     if not folder.is_dir():
         raise OpsBotError(f"OPSBOT_DROP_DIR {folder} is not a folder")
     days = int(ctx.extra.get("drop_done_retention_days") or DEFAULT_DONE_RETENTION_DAYS)
-    rejects_days = int(getattr(ctx.org, "rejects_retention_days", 30))
+    rejects_days = ctx.org.rejects_retention_days
     purged = len(purge_done(folder / "done", now, days))
     done = failed = 0
     ready, settling = pending(folder, time.time())
