@@ -63,12 +63,12 @@ def near_misses(text: str, known: Sequence[KnownClinic], cutoff: int = NEAR_MISS
     """The clinics ``text`` is probably a typo of (key or name within ``cutoff`` ratio, same digits),
     best first: the "did you mean" of an import that must not create a near-duplicate clinic."""
     q = fold(text)
-    scored = [(max(fuzz.ratio(q, fold(c.key)) if _digits(c.key) == _digits(q) else 0,
-                   fuzz.ratio(q, fold(c.name)) if _digits(c.name) == _digits(q) else 0), c) for c in known]
+    scored = [(max(fuzz.ratio(q, fold(c.key)) if digits_of(c.key) == digits_of(q) else 0,
+                   fuzz.ratio(q, fold(c.name)) if digits_of(c.name) == digits_of(q) else 0), c) for c in known]
     return [c for score, c in sorted(scored, key=lambda sc: -sc[0]) if score >= cutoff]
 
 
-def _digits(text: str) -> str:
+def digits_of(text: str) -> str:
     """The digits of ``text`` in order: two names that differ in them are two numbered sites
     (``site-01``, ``site-02``), never a typo of each other."""
     return "".join(ch for ch in text if ch.isdigit())

@@ -147,8 +147,8 @@ def scrub(detail: str) -> str:
         value, before = m.group(2), detail[at:m.start()]
         if _CONTROL_LABEL.search(before) and _CONTROL.fullmatch(value):
             shown = f"'{value}'"
-        elif _labelled_identifier(before, value):
-            shown = f"({shape(value, [_labelled_identifier(before, value)])})"
+        elif label := _labelled_identifier(before, value):
+            shown = f"({shape(value, [label])})"
         else:
             shown = echo(value)
         parts += [_outside(before), shown]

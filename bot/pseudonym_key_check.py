@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.errors import ConfigurationError
+from bot.errors import ConfigurationError, OpsBotError
 from bot.privacy import key_fingerprint
 from storage.key_check import other_key_since, stored_key_check
 from storage.models import utcnow
@@ -40,13 +40,15 @@ def refuse_other_key(session: Session, key: str, outcome: str) -> None:
         raise ConfigurationError(other_key_message(stored.first_used_at, outcome))
 
 
-def record_key(session: Session, key: str, outcome: str, now: datetime | None = None) -> None:
+def record_key(session: Session, key: str, outcome: str, now: datetime | None = None, *,
+               error: type[OpsBotError] = ConfigurationError) -> None:
     """Record ``key``'s fingerprint when the database has none yet (``now``, naive UTC; default:
-    now); the caller commits.
+    now); the caller commits. ``error``: the exception a caller's readers expect (an import
+    raises :class:`bot.errors.ImportFormatError`).
 
     Raises:
-        ConfigurationError: the recorded fingerprint is another key's.
+        ConfigurationError: (or ``error``) the recorded fingerprint is another key's.
     """
     since = other_key_since(session, key_fingerprint(key), now or utcnow())
     if since is not None:
-        raise ConfigurationError(other_key_message(since, outcome))
+        raise error(other_key_message(since, outcome))

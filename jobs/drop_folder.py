@@ -137,11 +137,11 @@ def pending(folder: Path, now_s: float) -> tuple[list[Path], list[Path]]:
     """(files ready to import, oldest first; files still being written: changed less than
     ``SETTLE_S`` seconds before ``now_s`` (epoch seconds), by name). Hidden files and
     ``*.part``/``*.tmp`` are in neither: they are declared unfinished by their writer."""
-    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-             and p.suffix.lower() not in (".part", ".tmp")]
-    ready = sorted((p for p in files if now_s - p.stat().st_mtime >= SETTLE_S),
-                   key=lambda p: (p.stat().st_mtime, p.name))
-    return ready, sorted((p for p in files if p not in ready), key=lambda p: p.name)
+    files = [(p.stat().st_mtime, p) for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+             and p.suffix.lower() not in (".part", ".tmp")]  # one stat per file
+    ready = sorted(((mtime, p) for mtime, p in files if now_s - mtime >= SETTLE_S), key=lambda mp: (mp[0], mp[1].name))
+    settling = sorted((p for mtime, p in files if now_s - mtime < SETTLE_S), key=lambda p: p.name)
+    return [p for _, p in ready], settling
 
 
 def settling_note(names: list[str]) -> str:
@@ -162,7 +162,7 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
     if not folder.is_dir():
         raise OpsBotError(f"OPSBOT_DROP_DIR {folder} is not a folder")
     days = int(ctx.extra.get("drop_done_retention_days") or DEFAULT_DONE_RETENTION_DAYS)
-    rejects_days = int(getattr(ctx.org, "rejects_retention_days", 30))
+    rejects_days = ctx.org.rejects_retention_days
     purged = len(purge_done(folder / "done", now, days))
     done = failed = 0
     ready, settling = pending(folder, time.time())

@@ -78,9 +78,9 @@ def rejects_name(folder: Path, now: datetime, path: Path) -> Path:
     file of the same stem in one run (``x.csv`` and ``x.835``) gets ``-<6 hex>`` more, so it
     never overwrites the first one's rejects in either folder."""
     done = private_dir(folder / "done")
-    name = f"{now:%Y%m%dT%H%M%S}-{path.stem}.rejects.csv"
+    name = f"{now:{STAMP}}-{path.stem}.rejects.csv"
     while (done / name).exists() or (folder / "failed" / name).exists():
-        name = f"{now:%Y%m%dT%H%M%S}-{path.stem}-{secrets.token_hex(3)}.rejects.csv"
+        name = f"{now:{STAMP}}-{path.stem}-{secrets.token_hex(3)}.rejects.csv"
     return done / name
 
 

@@ -95,7 +95,7 @@ def retention_job(ctx: JobContext, clinic: str | None, now: datetime) -> dict[st
     """Adapter for ``jobs.runner``: horizon from ``ctx.extra["retention_days"]`` (set from
     ``OPSBOT_RETENTION_DAYS`` by ``opsbot scheduler`` / ``opsbot jobs run``)."""
     days = int(ctx.extra.get("retention_days") or DEFAULT_DAYS)
-    rejects_days = int(getattr(ctx.org, "rejects_retention_days", 30))
+    rejects_days = ctx.org.rejects_retention_days
     with session_scope(ctx.sessions) as session:
         counts = purge(session, now, days)
         counts["rejects_files"] = purge_rejects_files(session, now, rejects_days)

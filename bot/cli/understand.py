@@ -79,6 +79,7 @@ def _lookahead(text: str) -> dict[str, object] | None:
     ``clarify`` with the grammar's message)."""
     from bot.errors import UsageError
     from bot.forecast.grammar import parse_plain_lookahead
+    from bot.kpi.reader.dates import WEEKDAYS
 
     try:
         r = parse_plain_lookahead(text)
@@ -88,7 +89,7 @@ def _lookahead(text: str) -> dict[str, object] | None:
         return None
     when = ("the next four weeks" if r.question == "demand" and not r.named_days else r.on.isoformat() if r.on
             else ("this week" if r.week == 0 else "next week") if r.week is not None
-            else f"next {('monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday')[r.weekday]}"
+            else f"next {WEEKDAYS[r.weekday]}"
             if r.weekday is not None else f"the next {r.count} days" if r.count > 1
             else {0: "today", 1: "tomorrow"}.get(r.days_ahead or 0, f"in {r.days_ahead} days"))
     return _fields("lookahead", r.question, r.clinic, f"{r.question} · clinic {r.clinic or '(not named)'} · {when}")

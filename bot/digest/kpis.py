@@ -19,7 +19,7 @@ from bot.kpi.drivers_text import short_why
 from bot.kpi.periods import recent_window, span_text
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import implementation
-from bot.kpi.targets import format_value, target_status
+from bot.kpi.targets import shown_value, target_status
 from bot.orgconfig import OrgConfig
 from storage.models import Clinic
 
@@ -116,8 +116,7 @@ def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, day
         delta = m.value - previous[key] if key in previous else None
         shown_window = span_text(start, end)
         off = status is not None and not status.on_target
-        shown = status.shown if status else format_value(m.value, kpi.unit)
-        lines.append(KpiLine(clinic.name, kpi.id, kpi.name, shown,
+        lines.append(KpiLine(clinic.name, kpi.id, kpi.name, shown_value(m.value, kpi.unit, status),
                              status.on_target if status else None, status.text if status else "no target",
                              shown_window, format_delta(delta, kpi.unit) if delta is not None else None,
                              _better(kpi, delta) if delta is not None else None,

@@ -231,10 +231,9 @@ def score(model: NoShowModel, rows: pd.DataFrame, history: pd.DataFrame) -> np.n
     """
     if rows.empty:
         return np.zeros(0)
-    p = _static(model, rows, history)
     recent = getattr(model, "recent", None)  # a model stored before this had none
     if recent is None:
-        return p
+        return _static(model, rows, history)
     sums = dict(recent)
     # outcomes the model has not seen (days after its window, before the last scored day):
     # scored once, so each scored day's shift uses exactly what was known on its eve
@@ -242,9 +241,12 @@ def score(model: NoShowModel, rows: pd.DataFrame, history: pd.DataFrame) -> np.n
     known = labelled(history)
     since = known[(known["appointment_date"] > pd.Timestamp(model.window_end)) & (known["appointment_date"] < last)
                   & (known["appointment_date"] >= rows["appointment_date"].min() - pd.Timedelta(days=RECENT_DAYS))]
+    # one feature pass over the history for both (a row's features depend on it and the history only)
+    both = _static(model, pd.concat([rows, since.drop(columns="y")], ignore_index=True), history) if len(since) \
+        else _static(model, rows, history)
+    p = both[:len(rows)]
     if len(since):
-        sums.update(_day_sums(since["appointment_date"].to_numpy(), since["y"].to_numpy(),
-                              _static(model, since, history), last.date()))
+        sums.update(_day_sums(since["appointment_date"].to_numpy(), since["y"].to_numpy(), both[len(rows):], last.date()))
     day = rows["appointment_date"].dt.date
     shift = day.map({d: recent_shift(sums, d) for d in day.unique()}).to_numpy(dtype="float64")
     return np.asarray(1.0 / (1.0 + np.exp(-(_logit(p) + shift))), dtype="float64")

@@ -14,14 +14,13 @@ each distinct cell to a known clinic's key by the one clinic resolver
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import pandas as pd
 from rapidfuzz.distance import OSA
 from sqlalchemy.orm import Session
 
-from bot.clinic_names import KnownClinic, import_candidates, near_misses, same_clinic
+from bot.clinic_names import KnownClinic, digits_of, import_candidates, near_misses, same_clinic
 from bot.ingest.issues import ChunkIssues
 from core.text import fold
 
@@ -147,6 +146,6 @@ def _one_slip(a: str, b: str) -> bool:
     optimal string alignment), keys of at least 4 letters; a different number is never a slip
     (``site-1`` and ``site-2`` are two sites)."""
     fa, fb = fold(a), fold(b)
-    if min(len(fa), len(fb)) < 4 or re.sub(r"\D", "", fa) != re.sub(r"\D", "", fb):
+    if min(len(fa), len(fb)) < 4 or digits_of(fa) != digits_of(fb):
         return False
     return bool(OSA.distance(fa, fb) <= 1)

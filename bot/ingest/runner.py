@@ -37,11 +37,9 @@ from bot.ingest.prepare import ChunkPreparer, Prepared
 from bot.ingest.quotes import unbalanced_quote_lines
 from bot.ingest.short_rows import short_records
 from bot.phi_echo import echo, scrub
-from bot.privacy import key_fingerprint
-from bot.pseudonym_key_check import other_key_message
+from bot.pseudonym_key_check import record_key
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
-from storage.key_check import other_key_since
 from storage.models import FeedLoad, ImportIssue, utcnow
 
 CHUNK_ROWS = 50_000  # rows per chunk, in one process
@@ -101,11 +99,8 @@ class ImportRun:
         Raises:
             ImportFormatError: the key differs (nothing is imported)."""
         key = getattr(self.importer, "pseudonym_key", "")
-        if not key:
-            return
-        since = other_key_since(self.session, key_fingerprint(key), utcnow())
-        if since is not None:
-            raise ImportFormatError(other_key_message(since, "Nothing was imported."))
+        if key:
+            record_key(self.session, key, "Nothing was imported.", error=ImportFormatError)
 
     def _run(self, load: FeedLoad) -> None:
         self.importer.begin(self.session)

@@ -202,11 +202,11 @@ def list_kpis(session: Session, org: OrgConfig, *, now: datetime | None = None,
               options: EngineOptions | None = None) -> list[KpiListItem]:
     """Every KPI with its value over the latest 30 days of its own data (or no data)."""
     out: list[KpiListItem] = []
+    today = local_today(resolve_scope(session, KpiRequest(action="list")).timezone, now)  # one read of the clinics
     for kpi in CATALOGUE:
         impl = implementation(kpi.id, options)
         scope = Scope()
-        window = recent_window(impl.latest(session, scope),
-                               local_today(resolve_scope(session, KpiRequest(action="list")).timezone, now))
+        window = recent_window(impl.latest(session, scope), today)
         if window is None:
             out.append(KpiListItem(kpi, None, None, None))
             continue

@@ -192,17 +192,17 @@ class InitialDenialRateKpi(KpiImpl):
             b_start, b_end = three_months_ending(p_start.replace(day=1) - timedelta(days=1))
             found[i] = (sum(n for _, n in inside), first, last, months, b_start, b_end)
         submitted: Daily = []
+        since: date | None = None  # the baseline's months are those the claims feed covers (from its first submission)
         if found:
             submitted = self._submitted.daily(session, scope, min(f[4] for f in found.values()),
                                               max(f[5] for f in found.values()))
+            since = self._first_submission(session, scope)
         out = []
         for i in range(len(ranges)):
             if i not in found:
                 out.append(Measure(value=None))
                 continue
             n, first, last, months, b_start, b_end = found[i]
-            # the baseline's months are those the claims feed covers (from its first submission)
-            since = self._first_submission(session, scope)
             window = (b_end - b_start).days + 1
             covered = covered_days(since, b_start, b_end)
             if covered < minimum_days(self.kpi_id, window):

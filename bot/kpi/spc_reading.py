@@ -28,14 +28,18 @@ from bot.kpi.targets import format_value
 
 MIN_POINTS = 12
 ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}
-NOUN = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+def point_noun(grain: str | None) -> str:
+    """What one point of a series of ``grain`` is called: the grain itself (``month``), or
+    ``period`` when the grain is not known."""
+    return grain if grain is not None and grain in ADJECTIVE else "period"
 
 
 def points_of(grain: str | None, n: int) -> str:
     """``8 months``, ``1 week``: a count of the series' points in its own grain (``periods``
     when the grain is not known)."""
-    noun = NOUN.get(grain or "", "period")
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return f"{n} {point_noun(grain)}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -128,7 +132,7 @@ def describe(kpi: KpiDef, chart: Any, labels: list[str], with_data: int, grain: 
         return (f"{name}: {labels[last]} ends a run of {points_of(grain, r.last_run)} "
                 f"{'above' if signal.direction == 'up' else 'below'} the centre line ({lim}){since} — a shift{past}.")
     if math.isnan(chart.ucl[last]) and math.isnan(chart.lcl[last]):
-        return f"{name}: no control limits (the earlier {NOUN.get(grain or '', 'period')}s show no usable variation){past}."
+        return f"{name}: no control limits (the earlier {point_noun(grain)}s show no usable variation){past}."
     why = alert_blocker(chart, min_baseline=2)
     if why:
         return f"{name}: no reading of {labels[last]} ({why}){past}."

@@ -49,6 +49,13 @@ def format_value(value: float, unit: str, target: Target | None = None) -> str:
     return _format(value, unit, extra)
 
 
+def shown_value(value: float, unit: str, status: TargetStatus | None) -> str:
+    """``value`` as shown beside its target ``status``: :attr:`TargetStatus.shown` (the decimals
+    that tell it from the bound); :func:`format_value` when there is no status. The one rule for
+    /kpi answers, breakdown rows, the scorecard and the digest."""
+    return status.shown if status else format_value(value, unit)
+
+
 def target_status(kpi: KpiDef, org: OrgConfig, clinic_key: str | None, value: float | None) -> TargetStatus | None:
     """Status of ``value`` against the applicable target; None when there is no target or value."""
     if value is None:

@@ -28,7 +28,7 @@ from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.periods import iso_span
 from bot.kpi.spc_reading import ADJECTIVE
-from bot.kpi.targets import format_value
+from bot.kpi.targets import format_value, shown_value
 from bot.views.limits import BUTTON_VALUE, check_message, truncate
 
 CURRENCY = "USD"
@@ -70,7 +70,7 @@ def sparkline(values: list[float | None]) -> str:
 
 def _shown(a: KpiAnswer) -> str:
     """The value as shown, with the decimals that tell it from its target bound."""
-    return a.status.shown if a.status else format_value(a.measure.value, a.kpi.unit)  # type: ignore[arg-type]
+    return shown_value(a.measure.value, a.kpi.unit, a.status)  # type: ignore[arg-type]
 
 
 def _headline(a: KpiAnswer) -> str:
@@ -161,8 +161,8 @@ def _comparison(a: KpiAnswer) -> str:
     if other.first and other.last and (other.first, other.last) != (period.start, period.end):
         covered = (f"; data only {other.first:%Y-%m-%d}" if other.first == other.last
                    else f"; data {iso_span(other.first, other.last)}")
-    if coverage_of(other):  # a per-day average on fewer days than its window says so
-        covered += f"; {coverage_of(other)}"
+    if note := coverage_of(other):  # a per-day average on fewer days than its window says so
+        covered += f"; {note}"
     return f"vs {period.describe()}: {format_value(other.value, k.unit)} ({change}{covered})"  # type: ignore[arg-type]
 
 
@@ -191,7 +191,7 @@ def _breakdown_text(a: KpiAnswer) -> str:
         detail = f" ({n_of_d(k, m.n, m.d)})" if k.unit == "%" else ""
         if k.unit == "%" and not k.money and m.d < 30:
             detail += f" _n = {m.d:,.0f}: too few to rank_"
-        value = row.status.shown if row.status else format_value(m.value, k.unit)  # type: ignore[arg-type]
+        value = shown_value(m.value, k.unit, row.status)  # type: ignore[arg-type]
         line = f"{i}. {truncate(row.name, 60)}: {value}{detail}{mark}"
         if size + len(line) + 1 > 2900:
             break

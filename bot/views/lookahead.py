@@ -14,6 +14,12 @@ Rendered = tuple[list[dict], str]
 MAX_ROWS = 60  # one message; longer lists say how many more
 NO_MODEL = ("No expected count yet: the no-show model has not been trained, or it did not beat its "
             "baseline (`opsbot model report`).")
+COUNT_NOTE = ("Expected count = sum of each appointment's calibrated no-show probability; range from the "
+              "Poisson-binomial distribution.")
+TOTAL_NOTE = (" The total's range comes from the same distribution over all the days' appointments together "
+              "(not the daily ranges added up).")
+RISK_NOTE = ("Look the patient up in your own system; this list carries no patient names or record numbers. "
+             "Consider a reminder call or an overbook.")
 
 
 def _message(lines: list[str], note: str | None = None) -> Rendered:
@@ -37,11 +43,6 @@ def outlook_line(o: DayOutlook) -> str:
             f"no-shows (likely {ns.low}–{ns.high}, {ns.level:.0%} range); {o.high_risk} high-risk slots.")
 
 
-def render_outlook(o: DayOutlook) -> Rendered:
-    return _message([outlook_line(o)], "Expected count = sum of each appointment's calibrated no-show "
-                    "probability; range from the Poisson-binomial distribution.")
-
-
 def total_line(t: SpanOutlook) -> str:
     """The days together: booked visits, expected no-shows with the range of the total, high-risk slots."""
     head = f"*Total, {t.clinic}, {t.first:%a %d %b}–{t.last:%a %d %b}*: {t.booked} booked visits"
@@ -55,33 +56,29 @@ def total_line(t: SpanOutlook) -> str:
 def render_outlooks(outlooks: list[DayOutlook], lead: str | None = None, total: SpanOutlook | None = None) -> Rendered:
     """One line per day (a look-ahead over several days), after ``lead`` (closed days, said), then
     the ``total`` of the days."""
-    note = "Expected count = sum of each appointment's calibrated no-show probability; range from the Poisson-binomial distribution."
-    if total is not None:
-        note += (" The total's range comes from the same distribution over all the days' appointments together "
-                 "(not the daily ranges added up).")
+    note = COUNT_NOTE if total is None else COUNT_NOTE + TOTAL_NOTE
     return _message(([lead] if lead else []) + [outlook_line(o) for o in outlooks]
                     + ([total_line(total)] if total is not None else []), note)
 
 
 def render_risk_lists(clinic: str, per_day: list[tuple[date, list[RiskSlot]]], lead: str | None = None) -> Rendered:
-    """The front desk's list over one or more days (:func:`render_risk_list` per day)."""
+    """The front desk's list over one or more days (:func:`risk_lines` per day)."""
     lines = [lead] if lead else []
     for day, slots in per_day:
-        lines += render_risk_list(clinic, day, slots)[1].split("\n")[:MAX_ROWS + 2]
-    return _message(lines, "Look the patient up in your own system; this list carries no patient "
-                    "names or record numbers. Consider a reminder call or an overbook.")
+        lines += risk_lines(clinic, day, slots)
+    return _message(lines, RISK_NOTE)
 
 
-def render_risk_list(clinic: str, day: object, slots: list[RiskSlot]) -> Rendered:
-    """The front desk's list: time, provider, visit type and risk. No patient identifier."""
+def risk_lines(clinic: str, day: object, slots: list[RiskSlot]) -> list[str]:
+    """One day's high-risk list as lines: a heading, then time, provider, visit type and risk per
+    slot (at most :data:`MAX_ROWS`). No patient identifier."""
     head = f"*High-risk appointments, {clinic}, {day:%a %d %b}*"
     if not slots:
-        return _message([head, "None above the high-risk threshold (or no model that beat its baseline)."])
+        return [head, "None above the high-risk threshold (or no model that beat its baseline)."]
     rows = [f"{s.time} · {s.provider} · {s.visit_type} · {s.probability:.0%}" for s in slots[:MAX_ROWS]]
     if len(slots) > MAX_ROWS:
         rows.append(f"… and {len(slots) - MAX_ROWS} more")
-    return _message([head, *rows], "Look the patient up in your own system; this list carries no patient "
-                    "names or record numbers. Consider a reminder call or an overbook.")
+    return [head, *rows]
 
 
 def hidden_demand_line(o: DemandOutlook) -> str:
