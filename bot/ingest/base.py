@@ -11,8 +11,10 @@ implements ``validate``; :func:`bot.ingest.runner.run_import` does the rest:
    large files are read and validated in a worker process while the caller's writes
    (:mod:`bot.ingest.worker`);
 4. per chunk: ``validate`` turns the raw text rows into model columns and marks rejects/warnings
-   by line; rows whose natural key repeats an earlier row of the file are rejected
-   (``duplicate_id``); good rows go to ``load`` (default: :func:`storage.bulk.upsert_frame`);
+   by line; rows whose natural key (``file_key``) repeats an earlier row of the file are rejected
+   (``duplicate_id``); only then does ``create_references`` create the clinics, providers and
+   payers the rows still kept name (a row not imported creates nothing); good rows go to ``load``
+   (default: :func:`storage.bulk.upsert_frame`);
    rejected raw rows go to the rejects file with ``line`` and ``reason``; issues go to
    ``import_issues`` tagged with the feed load;
 5. fill in the ``FeedLoad`` counts and date range, call ``finish`` (e.g. roll-up refresh) and
@@ -110,6 +112,17 @@ class FeedImporter:
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
         """Raw text chunk -> frame of model columns, same index; mark issues on ``issues``."""
         raise NotImplementedError
+
+    @property
+    def file_key(self) -> tuple[str, ...]:
+        """The natural key's columns in ``validate``'s output (the duplicate check reads them)."""
+        return self.natural_key
+
+    def create_references(self, kept: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
+        """Called after every check of a chunk, ``duplicate_id`` included, with the rows still
+        kept: resolve reference keys to ids, creating what is missing (only these rows may create
+        anything). May add warnings to ``issues``, never rejects. Default: ``kept`` unchanged."""
+        return kept
 
     def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
         """Write the good rows of one chunk (``feed_load_id`` column already added).
