@@ -61,7 +61,7 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     session.add(load)
     session.flush()
     clinic_id = (lambda segment: default_clinic.clinic_id(session, segment, issues)) if default_clinic else None
-    counts = store_records(session, records, feed_load_id=load.id, default_clinic=clinic_id)
+    counts = store_records(session, records, feed_load_id=load.id, default_clinic=clinic_id, issues=issues)
     summary = ImportSummary(FEED, str(path), FORMAT, load.id, imported=counts.imported, updated=counts.updated,
                             unchanged=counts.unchanged)
     _count_claims(summary, result, records, issues)
