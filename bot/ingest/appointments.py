@@ -54,6 +54,7 @@ class AppointmentsImporter(FeedImporter):
     """
 
     feed = "appointments"
+    noun = ("appointment", "appointments")
     model = Appointment
     natural_key = ("source", "external_id")
     date_column = "appointment_date"

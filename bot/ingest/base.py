@@ -49,6 +49,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
+from bot.ingest.headline import ROWS, Noun, headline
 from bot.ingest.issues import ChunkIssues, Issue
 from bot.kpi.rollup_refresh import refresh_feed_rollups
 from storage.bulk import UpsertCounts, upsert_frame
@@ -62,7 +63,7 @@ class FeedImporter:
     Class attributes: ``feed`` (FeedLoad.feed), ``model`` (target table), ``natural_key``
     (its unique columns), ``date_column`` (model column giving the data date range),
     ``formats`` (format name -> header columns that must be present, in detection order),
-    ``validate_uses_session`` (see below).
+    ``validate_uses_session`` (see below), ``noun`` (what one stored row is, for the report).
     """
 
     feed: ClassVar[str]
@@ -70,6 +71,7 @@ class FeedImporter:
     natural_key: ClassVar[tuple[str, ...]] = ("source", "external_id")
     date_column: ClassVar[str | None] = None
     formats: ClassVar[dict[str, tuple[str, ...]]]
+    noun: ClassVar[Noun] = ROWS
     # False = ``validate`` never touches the database (it is then passed ``session=None``) and, on
     # a large file, the runner validates chunk n+1 in a worker process while this one writes chunk
     # n; ``validate`` then sees its own copy of the importer (state it changes stays there), and
@@ -152,6 +154,7 @@ class ImportSummary:
     warned: int = 0
     blank: int = 0  # entirely empty lines/rows: not rows, skipped (not in ``read``)
     unit: str = "rows"  # what read/imported/rejected count ("claims (CLP)" for an 835)
+    noun: Noun = ROWS  # what one stored row is, in words: ("appointment", "appointments")
     issue_counts: dict[str, int] = field(default_factory=dict)  # "severity code" -> rows
     first_issues: list[Issue] = field(default_factory=list)
     rejects_path: Path | None = None
@@ -162,10 +165,22 @@ class ImportSummary:
     data_min_date: date | None = None
     data_max_date: date | None = None
 
+    def headline(self) -> str:
+        """What the run did, in words (:func:`bot.ingest.headline.headline`): the report's first line."""
+        where = f"see {self.rejects_path}" if self.rejects_path is not None else "reasons below"
+        text = headline(Path(self.source_name).name, read=self.read, imported=self.imported, updated=self.updated,
+                        unchanged=self.unchanged, rejected=self.rejected, warned=self.warned, noun=self.noun,
+                        rows=ROWS if self.unit == "rows" else self.noun, where=where)
+        if not self.rejected and self.rejects_path is not None:  # an 835 can drop segments and keep every claim
+            text += f"; {self.rejects_heading} {self.rejects_path}"
+        return text
+
     def lines(self) -> list[str]:
-        """Human-readable summary, one line per item (no patient data)."""
+        """Human-readable summary, one line per item (no patient data): the :meth:`headline`, then
+        the counts, the reasons and the issues by line."""
         unit = "" if self.unit == "rows" else f" {self.unit}"
-        out = [f"{self.feed} ({self.file_format}) from {self.source_name}: read {self.read:,}{unit}, "
+        out = [self.headline(),
+               f"{self.feed} ({self.file_format}) from {self.source_name}: read {self.read:,}{unit}, "
                f"imported {self.imported:,}, updated {self.updated:,}, unchanged {self.unchanged:,}, "
                f"rejected {self.rejected:,}, warnings {self.warned:,}"]
         if self.blank:

@@ -67,6 +67,7 @@ class ClaimsImporter(ClinicFeedImporter):
     """Import claims; natural key ``(source, external_id)``; links waiting remittances on finish."""
 
     feed = "claims"
+    noun = ("claim", "claims")
     model = Claim
     natural_key = ("source", "external_id")
     date_column = "created_date"

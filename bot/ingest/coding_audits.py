@@ -35,6 +35,7 @@ def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 class CodingAuditsImporter(ClinicFeedImporter):
     feed = "coding_audits"
+    noun = ("coding-audit sample", "coding-audit samples")
     model = CodingAudit
     date_column = "audit_date"
     formats = {"canonical": ("audit_id", "clinic", "audit_date", "codes_audited", "codes_matched")}

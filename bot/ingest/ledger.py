@@ -49,6 +49,7 @@ class LedgerImporter(ClinicFeedImporter):
     """Import ledger entries; natural key ``(source, external_id)``."""
 
     feed = "ledger"
+    noun = ("ledger entry", "ledger entries")
     model = LedgerEntry
     date_column = "posted_date"
     formats = {"canonical": ("entry_id", "clinic", "posted_date", "kind", "amount")}
@@ -94,6 +95,7 @@ class ArImporter(ClinicFeedImporter):
     """Import net A/R snapshots; natural key ``(clinic_id, as_of_date)`` (a later load replaces)."""
 
     feed = "ar"
+    noun = ("A/R snapshot", "A/R snapshots")
     model = ArSnapshot
     natural_key = ("clinic_id", "as_of_date")
     date_column = "as_of_date"

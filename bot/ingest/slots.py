@@ -72,6 +72,7 @@ def validate_frame(frame: pd.DataFrame, timezone: str = "UTC") -> tuple[pd.DataF
 
 class SlotsImporter(ClinicFeedImporter):
     feed = "slots"
+    noun = ("slot", "slots")
     model = Slot
     date_column = "slot_date"
     formats = {"canonical": ("slot_id", "clinic", "provider", "start_at", "duration_minutes",

@@ -115,6 +115,7 @@ class _SupplyImporter(ClinicFeedImporter):
 
 class SupplyItemsImporter(_SupplyImporter):
     feed = "supply"
+    noun = ("supply item", "supply items")
     model = SupplyItem
     natural_key = ("clinic_id", "sku")
     formats = {"canonical": ("clinic", "sku", "name", "lead_time_days")}
@@ -126,6 +127,7 @@ class SupplyItemsImporter(_SupplyImporter):
 
 class LotsImporter(_SupplyImporter):
     feed = "lots"
+    noun = ("lot", "lots")
     model = SupplyLot
     natural_key = ("item_id", "lot_number")
     date_column = "expiry_date"
@@ -140,6 +142,7 @@ class LotsImporter(_SupplyImporter):
 
 class StockImporter(_SupplyImporter):
     feed = "inventory"
+    noun = ("stock count", "stock counts")
     model = StockCount
     natural_key = ("item_id", "count_date")
     date_column = "count_date"
@@ -154,6 +157,7 @@ class StockImporter(_SupplyImporter):
 
 class InventoryImporter(_SupplyImporter):
     feed = "inventory"
+    noun = ("inventory transaction", "inventory transactions")
     model = InventoryTransaction
     date_column = "tx_date"
     formats = {"canonical": ("tx_id", "clinic", "sku", "tx_date", "kind", "quantity")}

@@ -33,6 +33,7 @@ def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 class SurveysImporter(ClinicFeedImporter):
     feed = "surveys"
+    noun = ("survey response", "survey responses")
     model = SurveyResponse
     date_column = "response_date"
     formats = {"canonical": ("response_id", "clinic", "response_date", "provider_rating")}
