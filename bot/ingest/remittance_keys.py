@@ -6,10 +6,12 @@ adds nothing); a reversal (CLP02 22, negative amounts) or a later re-adjudicatio
 
 Reversals and corrections (005010X221A1, section 1.10.2.8): a payer corrects a claim payment by
 reversing it (CLP02 22, the original's amounts negated) and sending the corrected claim. The
-corrected claim is a new adjudication, never a duplicate, even when its CLP repeats the reversed
-one element for element in the same file (only its service lines changed, say); it then gets
-the key of the plain CLP extended with the number of reversals of that claim (payer, CLP01) read
-before it in the file (:class:`ClaimKeys`). Keys of files without such a repeat are unchanged.
+corrected claim is a new adjudication, never a duplicate nor a re-read of the original, even when
+its CLP repeats the reversed one element for element (only its service lines changed, say), in
+this file or in an earlier one with the same remit date: so the key of every CLP that follows a
+reversal of its claim (payer, CLP01) in the same file also holds the number of such reversals
+read before it (:class:`ClaimKeys`). The key of a CLP with no reversal of its claim before it in
+its file is the plain one.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ LINE_SEGMENTS = frozenset({"SVC", "CAS", "LQ"})  # a dropped one loses a service
 
 def natural_key(payer_key: str, claim: Any, remit_date: date, after_reversals: int = 0) -> str:
     """The remittance's natural key (see the module docstring); ``claim``: a :class:`ClaimPayment`
-    or anything with its CLP attributes; ``after_reversals`` > 0 only for a corrected claim that
-    repeats an earlier CLP of the same file."""
+    or anything with its CLP attributes; ``after_reversals``: reversals of its claim read before
+    it in its file."""
     parts: list[Any] = [payer_key, claim.patient_control_number, claim.payer_claim_control_number or "",
                         claim.status_code, claim.charge_cents, claim.paid_cents, claim.patient_responsibility_cents,
                         remit_date.isoformat()]
@@ -42,24 +44,21 @@ class ClaimKeys:
     """Natural keys of the CLPs of one file, given in file order."""
 
     def __init__(self) -> None:
-        self._taken: dict[str, int] = {}  # key -> reversals of its claim read when it was taken
-        self._reversals: dict[tuple[str, str], int] = {}  # (payer key, CLP01) -> reversals read
+        self._taken: set[str] = set()
+        self._reversals: dict[tuple[str, str], int] = {}  # (payer key, CLP01) -> reversals read so far
 
     def key(self, payer_key: str, claim: ClaimPayment, remit_date: date) -> str | None:
-        """The CLP's key; None when it repeats a CLP of this file with no reversal of its claim
-        read in between (an identical repeat: ``duplicate_in_file``)."""
+        """The CLP's key, extended with the reversals of its claim read before it in this file
+        (none: the plain key); None when that key is taken already (an identical repeat:
+        ``duplicate_in_file``)."""
         claim_of = (payer_key, claim.patient_control_number)
-        reversals = self._reversals.get(claim_of, 0)
-        key = natural_key(payer_key, claim, remit_date)
+        before = self._reversals.get(claim_of, 0)
+        key = natural_key(payer_key, claim, remit_date, before)
         if key in self._taken:
-            if self._taken[key] >= reversals:
-                return None
-            key = natural_key(payer_key, claim, remit_date, reversals)  # the corrected claim
-            if key in self._taken:
-                return None
-        self._taken[key] = reversals
+            return None
+        self._taken.add(key)
         if claim.status_code == REVERSAL:
-            self._reversals[claim_of] = reversals + 1
+            self._reversals[claim_of] = before + 1
         return key
 
 

@@ -122,3 +122,18 @@ def test_identical_repeat_without_a_reversal_is_still_a_duplicate(sessions: sess
     assert (summary.read, summary.imported, summary.unchanged) == (2, 1, 1)
     assert summary.issue_counts == {"warning duplicate_in_file": 1}
     assert len(lines(sessions, "P100")) == 1
+
+
+def test_correction_in_a_later_file_of_the_same_date_leaves_the_original(sessions: sessionmaker[Session],
+                                                                         tmp_path: Path) -> None:
+    """The original in one file, the reversal and the corrected claim (its CLP the same as the
+    original's, same remit date) in another: the corrected claim is a new remittance, not a
+    re-read of the original, so the original keeps its lines and the net is the corrected claim's."""
+    original, correction = REVERSED[:REVERSED.index("CLP*P200*22")], REVERSED[REVERSED.index("CLP*P200*22"):]
+    run(sessions, write(tmp_path, "original.835", original, 8))  # ST, BPR, N1, N1, CLP, SVC, SVC, SE
+    later = run(sessions, write(tmp_path, "correction.835", correction, 10))  # 4 + CLP, SVC, SVC, CLP, SVC + SE
+    assert (later.imported, later.updated, later.unchanged) == (2, 0, 0)
+    stored = lines(sessions, "P200")
+    assert [(status, n, p, paid) for status, _, n, p, _, paid, _ in stored] == [
+        ("1", 1, "HC:99213", 6000), ("1", 2, "HC:93000", 4000),
+        ("22", 1, "HC:99213", -6000), ("22", 2, "HC:93000", -4000), ("1", 1, "HC:99214", 10000)]
