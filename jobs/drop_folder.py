@@ -103,23 +103,20 @@ def outcome_of(summary: ImportSummary) -> str:
 
 def judge(summary: ImportSummary) -> tuple[str, str]:
     """(outcome, message) of an import that ran (``outcome_of``); the message starts with what
-    status shows ("imported with N rejected" for ``partial``). Called once the files are in their
-    final folder (``settle_files``), so every path it names is where that file now is."""
+    status shows: the report's headline, what the run did in words ("Imported 1,204 appointments
+    from x.csv; 3 rows rejected (see …)"); a failure adds the rest of the report after " — ".
+    Called once the files are in their final folder (``settle_files``), so every path it names is
+    where that file now is."""
     outcome = outcome_of(summary)
-    what = "row" if summary.unit == "rows" else "claim"
     if outcome == "failed":
-        return "failed", (f"nothing imported: all {summary.rejected:,} {what}(s) read were rejected — "
-                          + "; ".join(summary.lines()))
-    listed = f"; {summary.rejects_heading} {summary.rejects_path}" if summary.rejects_path is not None else ""
-    if outcome == "partial":
-        return "partial", f"imported with {summary.rejected:,} rejected — {summary.lines()[0]}{listed}"
-    return "imported", summary.lines()[0] + listed  # an 835 can drop segments and keep every claim
+        return "failed", summary.headline() + " — " + "; ".join(summary.lines()[1:])
+    return outcome, summary.headline()
 
 
-def _explain_failure(moved: Path, message: str, summary: ImportSummary) -> None:
+def _explain_failure(moved: Path, summary: ImportSummary) -> None:
     """``<name>.error.txt`` beside a file nothing could be imported from: the whole import report
     (counts and reasons by line), naming the file and its rejects where they now are."""
-    text = message.split(" — ", 1)[0] + "\n" + "\n".join(summary.lines()) + "\n"
+    text = "\n".join(summary.lines()) + "\n"
     write_private(moved.with_name(moved.name + ".error.txt"), text)
     log.warning("drop folder: %s failed: nothing imported, %d rejected; moved to %s (why: %s.error.txt)",
                 moved.name, summary.rejected, moved, moved.name)
@@ -177,7 +174,7 @@ def run(ctx: JobContext, _clinic: str | None, now: datetime) -> dict[str, Any]:
             moved = settle_files(path, folder, now, outcome_of(summary), summary, rejects_days, days)
             outcome, message = judge(summary)
             if outcome == "failed":
-                _explain_failure(moved, message, summary)
+                _explain_failure(moved, summary)
                 failed += 1
             else:
                 done += 1

@@ -54,6 +54,7 @@ class AppointmentsImporter(FeedImporter):
     """
 
     feed = "appointments"
+    noun = ("appointment", "appointments")
     model = Appointment
     natural_key = ("source", "external_id")
     date_column = "appointment_date"
@@ -87,8 +88,13 @@ class AppointmentsImporter(FeedImporter):
         parse = validate_kaggle if self.file_format == KAGGLE else validate_canonical
         out = parse(self, chunk, issues)
         out.insert(0, "source", self.source or self.file_format)
-        self.clinics.warn_new(out["clinic_key"], issues, pd.Series(~issues.rejected, index=out.index))
         return out
+
+    def create_references(self, kept: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
+        """Pure: flags the first kept row of each new clinic (``new_clinic``; a ``duplicate_id``
+        row is not kept); the clinics and providers themselves are created in ``load``."""
+        self.clinics.warn_new(kept["clinic_key"], issues)
+        return kept
 
     def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
         return upsert_frame(session, Appointment, self.resolve(session, frame), self.natural_key,

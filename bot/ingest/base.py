@@ -11,8 +11,10 @@ implements ``validate``; :func:`bot.ingest.runner.run_import` does the rest:
    large files are read and validated in a worker process while the caller's writes
    (:mod:`bot.ingest.worker`);
 4. per chunk: ``validate`` turns the raw text rows into model columns and marks rejects/warnings
-   by line; rows whose natural key repeats an earlier row of the file are rejected
-   (``duplicate_id``); good rows go to ``load`` (default: :func:`storage.bulk.upsert_frame`);
+   by line; rows whose natural key (``file_key``) repeats an earlier row of the file are rejected
+   (``duplicate_id``); only then does ``create_references`` create the clinics, providers and
+   payers the rows still kept name (a row not imported creates nothing); good rows go to ``load``
+   (default: :func:`storage.bulk.upsert_frame`);
    rejected raw rows go to the rejects file with ``line`` and ``reason``; issues go to
    ``import_issues`` tagged with the feed load;
 5. fill in the ``FeedLoad`` counts and date range, call ``finish`` (e.g. roll-up refresh) and
@@ -47,6 +49,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.errors import ImportFormatError
+from bot.ingest.headline import ROWS, Noun, headline
 from bot.ingest.issues import ChunkIssues, Issue
 from bot.kpi.rollup_refresh import refresh_feed_rollups
 from storage.bulk import UpsertCounts, upsert_frame
@@ -60,7 +63,7 @@ class FeedImporter:
     Class attributes: ``feed`` (FeedLoad.feed), ``model`` (target table), ``natural_key``
     (its unique columns), ``date_column`` (model column giving the data date range),
     ``formats`` (format name -> header columns that must be present, in detection order),
-    ``validate_uses_session`` (see below).
+    ``validate_uses_session`` (see below), ``noun`` (what one stored row is, for the report).
     """
 
     feed: ClassVar[str]
@@ -68,6 +71,7 @@ class FeedImporter:
     natural_key: ClassVar[tuple[str, ...]] = ("source", "external_id")
     date_column: ClassVar[str | None] = None
     formats: ClassVar[dict[str, tuple[str, ...]]]
+    noun: ClassVar[Noun] = ROWS
     # False = ``validate`` never touches the database (it is then passed ``session=None``) and, on
     # a large file, the runner validates chunk n+1 in a worker process while this one writes chunk
     # n; ``validate`` then sees its own copy of the importer (state it changes stays there), and
@@ -111,6 +115,17 @@ class FeedImporter:
         """Raw text chunk -> frame of model columns, same index; mark issues on ``issues``."""
         raise NotImplementedError
 
+    @property
+    def file_key(self) -> tuple[str, ...]:
+        """The natural key's columns in ``validate``'s output (the duplicate check reads them)."""
+        return self.natural_key
+
+    def create_references(self, kept: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
+        """Called after every check of a chunk, ``duplicate_id`` included, with the rows still
+        kept: resolve reference keys to ids, creating what is missing (only these rows may create
+        anything). May add warnings to ``issues``, never rejects. Default: ``kept`` unchanged."""
+        return kept
+
     def load(self, session: Session, frame: pd.DataFrame) -> UpsertCounts:
         """Write the good rows of one chunk (``feed_load_id`` column already added).
 
@@ -139,6 +154,7 @@ class ImportSummary:
     warned: int = 0
     blank: int = 0  # entirely empty lines/rows: not rows, skipped (not in ``read``)
     unit: str = "rows"  # what read/imported/rejected count ("claims (CLP)" for an 835)
+    noun: Noun = ROWS  # what one stored row is, in words: ("appointment", "appointments")
     issue_counts: dict[str, int] = field(default_factory=dict)  # "severity code" -> rows
     first_issues: list[Issue] = field(default_factory=list)
     rejects_path: Path | None = None
@@ -149,10 +165,22 @@ class ImportSummary:
     data_min_date: date | None = None
     data_max_date: date | None = None
 
+    def headline(self) -> str:
+        """What the run did, in words (:func:`bot.ingest.headline.headline`): the report's first line."""
+        where = f"see {self.rejects_path}" if self.rejects_path is not None else "reasons below"
+        text = headline(Path(self.source_name).name, read=self.read, imported=self.imported, updated=self.updated,
+                        unchanged=self.unchanged, rejected=self.rejected, warned=self.warned, noun=self.noun,
+                        rows=ROWS if self.unit == "rows" else self.noun, where=where)
+        if not self.rejected and self.rejects_path is not None:  # an 835 can drop segments and keep every claim
+            text += f"; {self.rejects_heading} {self.rejects_path}"
+        return text
+
     def lines(self) -> list[str]:
-        """Human-readable summary, one line per item (no patient data)."""
+        """Human-readable summary, one line per item (no patient data): the :meth:`headline`, then
+        the counts, the reasons and the issues by line."""
         unit = "" if self.unit == "rows" else f" {self.unit}"
-        out = [f"{self.feed} ({self.file_format}) from {self.source_name}: read {self.read:,}{unit}, "
+        out = [self.headline(),
+               f"{self.feed} ({self.file_format}) from {self.source_name}: read {self.read:,}{unit}, "
                f"imported {self.imported:,}, updated {self.updated:,}, unchanged {self.unchanged:,}, "
                f"rejected {self.rejected:,}, warnings {self.warned:,}"]
         if self.blank:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from bot.errors import ConfigurationError
 from bot.ingest.base import ImportSummary
 from bot.ingest.feed_fields import Fields, validate_frame_with
-from bot.ingest.feed_refs import clinic_ids, payer_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
 from bot.ingest.keyed import ClinicFeedImporter
 from bot.ingest.remittance_store import link_remittances_to_claims
@@ -68,10 +67,12 @@ class ClaimsImporter(ClinicFeedImporter):
     """Import claims; natural key ``(source, external_id)``; links waiting remittances on finish."""
 
     feed = "claims"
+    noun = ("claim", "claims")
     model = Claim
     natural_key = ("source", "external_id")
     date_column = "created_date"
     formats = {"canonical": REQUIRED}
+    creates = ("clinic", "provider", "payer")
 
     def __init__(self, pseudonym_key: str, *, source: str | None = None,
                  timezones: dict[str, str] | None = None) -> None:
@@ -83,12 +84,8 @@ class ClaimsImporter(ClinicFeedImporter):
         out = p[["external_id", "patient_control_number", "service_date", "created_date", "submitted_date",
                  "charge_cents", "scrubber_edits", "manually_touched", "clean"]].copy()
         out = self.with_source(out)
-        k = self.creating(p, issues)  # after every check: rejected rows create nothing
-        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
-        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
-        out["payer_id"] = payer_ids(session, k["payer"], p["payer_name"])
         out["patient_pseudonym"] = pseudonyms(p["patient_id"], self.pseudonym_key)
-        return out
+        return out.join(self.references(p))  # ids: create_references, after the duplicate check
 
     def finish(self, session: Session, summary: ImportSummary) -> None:
         link_remittances_to_claims(session)

@@ -82,7 +82,7 @@ class ClinicKeys:
     def apply(self, parsed: pd.DataFrame, issues: ChunkIssues, session: Session | None) -> pd.DataFrame:
         """``parsed`` with its ``clinic`` column resolved (:meth:`resolve`). The rows that create a
         clinic are flagged later, among the rows kept (:meth:`warn_new`, called by
-        :meth:`bot.ingest.keyed.ClinicFeedImporter.creating`)."""
+        :meth:`bot.ingest.keyed.ClinicFeedImporter.create_references`)."""
         return parsed.assign(clinic=self.resolve(parsed["clinic"], issues, session))
 
     def answer(self, text: str) -> tuple[str, str]:

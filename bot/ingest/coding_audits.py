@@ -6,7 +6,6 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.ingest.feed_fields import Fields, validate_frame_with
-from bot.ingest.feed_refs import clinic_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
 from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import CodingAudit
@@ -36,15 +35,14 @@ def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 class CodingAuditsImporter(ClinicFeedImporter):
     feed = "coding_audits"
+    noun = ("coding-audit sample", "coding-audit samples")
     model = CodingAudit
     date_column = "audit_date"
     formats = {"canonical": ("audit_id", "clinic", "audit_date", "codes_audited", "codes_matched")}
+    creates = ("clinic", "provider")
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "audit_date", "codes_audited", "codes_matched", "method"]].copy()
         out = self.with_source(out)
-        k = self.creating(p, issues)  # after every check: rejected rows create nothing
-        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
-        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
-        return out
+        return out.join(self.references(p))  # ids: create_references, after the duplicate check

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.ingest.feed_fields import Fields, validate_frame_with
-from bot.ingest.feed_refs import clinic_ids, payer_ids
 from bot.ingest.issues import ChunkIssues
 from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import ArSnapshot, Claim, LedgerEntry
@@ -50,21 +49,20 @@ class LedgerImporter(ClinicFeedImporter):
     """Import ledger entries; natural key ``(source, external_id)``."""
 
     feed = "ledger"
+    noun = ("ledger entry", "ledger entries")
     model = LedgerEntry
     date_column = "posted_date"
     formats = {"canonical": ("entry_id", "clinic", "posted_date", "kind", "amount")}
+    creates = ("clinic", "payer")
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "posted_date", "service_date", "kind", "amount_cents", "at_service"]].copy()
         out = self.with_source(out)
-        k = self.creating(p, issues)  # after every check: rejected rows create nothing
-        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
-        out["payer_id"] = payer_ids(session, k["payer"], p["payer_name"])
         out["claim_id"] = _claim_ids(session, p["claim"])
         unknown = p["claim"].notna() & out["claim_id"].isna()
         issues.warn(unknown, "unknown_claim", "claim_id matches no imported claim; entry kept without the link")
-        return out
+        return out.join(self.references(p))  # ids: create_references, after the duplicate check
 
 
 def _claim_ids(session: Session, keys: pd.Series) -> pd.Series:
@@ -97,6 +95,7 @@ class ArImporter(ClinicFeedImporter):
     """Import net A/R snapshots; natural key ``(clinic_id, as_of_date)`` (a later load replaces)."""
 
     feed = "ar"
+    noun = ("A/R snapshot", "A/R snapshots")
     model = ArSnapshot
     natural_key = ("clinic_id", "as_of_date")
     date_column = "as_of_date"
@@ -104,7 +103,4 @@ class ArImporter(ClinicFeedImporter):
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse_ar(chunk, issues), issues, session)
-        out = p[["as_of_date", "net_ar_cents"]].copy()
-        k = self.creating(p, issues)  # after every check: rejected rows create nothing
-        out.insert(0, "clinic_id", clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones))
-        return out
+        return p[["as_of_date", "net_ar_cents"]].join(self.references(p))  # ids: create_references

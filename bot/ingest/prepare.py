@@ -4,7 +4,8 @@
 everything the writing half (:mod:`bot.ingest.runner`) needs: the good rows as model
 columns, the issues, the rejected raw rows with their reasons, and the counts. It keeps the only
 state that spans chunks (natural keys seen so far, :class:`SeenKeys`) and touches no database
-unless the importer's ``validate`` does (``validate_uses_session``), so it can run in a worker
+unless the importer's ``validate`` does (``validate_uses_session``; then ``create_references``
+may create clinics, providers and payers, after the duplicate check), so it can run in a worker
 process (:mod:`bot.ingest.worker`) while the main process writes.
 """
 
@@ -97,14 +98,17 @@ class ChunkPreparer:
             yield prepared
 
     def prepare(self, chunk: pd.DataFrame) -> Prepared:
-        """Validate one chunk; reject repeated keys; count. No database unless ``validate`` uses it."""
+        """Validate one chunk; reject repeated keys; then create the references of the rows kept
+        (``create_references``: a duplicate creates nothing); count. No database unless
+        ``validate`` uses it."""
         issues = ChunkIssues(chunk.index)
         if self.short_lines:
             self._short(chunk.index, issues)
         frame = self.importer.validate(chunk, issues, self.session)
         self._duplicates(frame, ~issues.rejected, issues)
         good = ~issues.rejected
-        kept = (frame if good.all() else frame[good]).assign(feed_load_id=self.feed_load_id)
+        kept = self.importer.create_references(frame if good.all() else frame[good], issues, self.session)
+        kept = kept.assign(feed_load_id=self.feed_load_id)
         found = issues.frame()
         warned_lines = found.loc[found["severity"] == WARNING, "line"].unique()
         rejected = chunk[~good]
@@ -124,7 +128,7 @@ class ChunkPreparer:
 
     def _duplicates(self, frame: pd.DataFrame, good: np.ndarray, issues: ChunkIssues) -> None:
         """Reject a row whose natural key was already taken by an earlier good row of the file."""
-        keys = frame.loc[good, list(self.importer.natural_key)]
+        keys = frame.loc[good, list(self.importer.file_key)]
         if keys.empty:
             return
         hashes = key_hashes(keys)

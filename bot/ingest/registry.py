@@ -10,6 +10,8 @@ from importlib import import_module
 from typing import NamedTuple
 
 from bot.ingest.base import FeedImporter
+from bot.ingest.headline import ROWS, Noun
+from bot.ingest.remittances import CLAIM_PAYMENTS
 from bot.ingest.remittances import FEED as REMITTANCES
 
 
@@ -67,6 +69,15 @@ def feed_of_header(header: list[str]) -> list[str]:
     cols = {c.strip() for c in header}
     return [name for name in CSV_FEEDS
             if any(all(c in cols for c in required) for required in importer_class(name).formats.values())]
+
+
+def noun_of_feed(feed: str) -> Noun:
+    """What one stored row of ``FeedLoad.feed`` is, in words: its importer's ``noun``; plain
+    rows where two importers share the feed (stock counts and inventory transactions)."""
+    if feed == REMITTANCES:
+        return CLAIM_PAYMENTS
+    nouns = {importer_class(name).noun for name in CSV_FEEDS if importer_class(name).feed == feed}
+    return nouns.pop() if len(nouns) == 1 else ROWS
 
 
 def feed_names() -> set[str]:

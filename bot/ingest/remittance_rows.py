@@ -1,18 +1,16 @@
-"""Pure mapping of a read 835 to remittance records (no database): keys, classification, issues.
-
-``natural_key`` of a remittance: SHA-1 (hex, 40) of payer key | CLP01 | CLP07 | CLP02 | CLP03 |
-CLP04 | CLP05 cents | remit date. The same CLP in a re-sent file gets the same key (re-import
-adds nothing); a reversal (CLP02 22, negative amounts) or a later re-adjudication gets its own.
+"""Pure mapping of a read 835 to remittance records (no database): keys
+(:mod:`bot.ingest.remittance_keys`: a corrected claim after a reversal is never a duplicate),
+classification, issues.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from bot.denial_codes import carc_status
 from bot.denials import DenialResult, classify_claim
+from bot.ingest.remittance_keys import ClaimKeys, incomplete_claims
 from bot.phi_echo import scrub
 from bot.x12 import ClaimPayment, Remittance835, SegmentProblem, Transaction
 from storage.reference import slugify
@@ -42,6 +40,7 @@ class RemitRecord:
     payer_name: str
     payee_name: str | None
     denial: DenialResult
+    complete: bool = True  # False: a service line, adjustment or remark of the claim was unreadable
 
 
 def payer_key_of(tx: Transaction) -> tuple[str, str]:
@@ -49,13 +48,6 @@ def payer_key_of(tx: Transaction) -> tuple[str, str]:
     if tx.payer is None or not tx.payer.name:
         return UNKNOWN_PAYER, "Unknown payer"
     return slugify(tx.payer.name) or UNKNOWN_PAYER, tx.payer.name
-
-
-def natural_key(payer_key: str, claim: ClaimPayment, remit_date: date) -> str:
-    parts = (payer_key, claim.patient_control_number, claim.payer_claim_control_number or "",
-             claim.status_code, claim.charge_cents, claim.paid_cents, claim.patient_responsibility_cents,
-             remit_date.isoformat())
-    return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()
 
 
 def problem_issue(problem: SegmentProblem) -> RemitIssue:
@@ -85,12 +77,14 @@ def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[R
     """Records for every readable claim plus issues: every segment problem, transactions that
     failed an envelope trailer check (rejected whole, one issue naming the ST), claims without a
     remit date (rejected, saying which date element was unreadable), claims dated from DTM*405
-    because BPR16 is unreadable (warning), identical CLPs repeated in one file (second one skipped), and
+    because BPR16 is unreadable (warning), identical CLPs repeated in one file with no reversal of
+    their claim in between (second one skipped; after a reversal it is the corrected claim), and
     deactivated or unknown CARCs (warning, kept as "uncategorised"; a current X12 code without a
     root-cause category is kept as uncategorised silently)."""
     issues = [problem_issue(p) for p in result.problems]
     records: list[RemitRecord] = []
-    seen: set[str] = set()
+    keys = ClaimKeys()
+    incomplete = incomplete_claims(result)
     for tx in result.transactions:
         if tx.rejected:
             issues.append(rejected_transaction(tx))
@@ -104,12 +98,11 @@ def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[R
                 issues.append(RemitIssue(claim.segment_index, "warning", "remit_date_from_dtm405",
                                          f"segment {claim.segment_index}: remit date taken from DTM*405 (the "
                                          f"production date) because {'; '.join(tx.date_problems)}"))
-            key = natural_key(payer_key, claim, tx.remit_date)
-            if key in seen:
+            key = keys.key(payer_key, claim, tx.remit_date)
+            if key is None:
                 issues.append(RemitIssue(claim.segment_index, "warning", "duplicate_in_file",
                                          f"segment {claim.segment_index}: identical CLP already read in this file"))
                 continue
-            seen.add(key)
             denial = classify_claim(claim)
             worth_saying = [c for c in denial.uncategorised_carcs if carc_status(c) != "known"]
             if worth_saying:
@@ -120,5 +113,6 @@ def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[R
                 issues.append(RemitIssue(claim.segment_index, "warning", "uncategorised_carc",
                                          f"segment {claim.segment_index}: {'; '.join(words)}; kept as uncategorised"))
             records.append(RemitRecord(key, claim, tx.remit_date, payer_key, payer_name,
-                                       tx.payee.name if tx.payee else None, denial))
+                                       tx.payee.name if tx.payee else None, denial,
+                                       claim.segment_index not in incomplete))
     return records, issues

@@ -1,5 +1,6 @@
 """Store remittance records: Remittance rows (upsert on ``natural_key``), their service lines and
-CAS adjustments (written once, with the new remittance), payer/claim/clinic links, ``is_first``.
+CAS adjustments (written with the new remittance; replaced when a later read of the same one
+differs, :mod:`bot.ingest.remittance_lines`), payer/claim/clinic links, ``is_first``.
 
 ``is_first``: per (payer, CLP01), the earliest remittance by remit date (then load order) that is
 not excluded; excluded rows (reversals, duplicates, non-adjudications) are never first. This is
@@ -11,30 +12,35 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.ingest.remittance_rows import RemitRecord
-from bot.x12 import Adjustment
+from bot.ingest.remittance_lines import replace_changed_children, write_children
+from bot.ingest.remittance_rows import RemitIssue, RemitRecord
 from core.text import fold
 from storage.bulk import UpsertCounts, upsert_frame
 from storage.db import rows_affected
-from storage.models import Claim, Payer, Remittance, RemittanceAdjustment, RemittanceServiceLine
+from storage.models import Claim, Payer, Remittance
 from storage.reference import ensure_payers
 
 
 def store_records(session: Session, records: Sequence[RemitRecord], *, feed_load_id: int | None,
-                  default_clinic: Callable[[int], int] | None = None) -> UpsertCounts:
-    """Upsert ``records``; returns counts of remittances imported/updated/unchanged.
+                  default_clinic: Callable[[int], int] | None = None,
+                  issues: list[RemitIssue] | None = None) -> UpsertCounts:
+    """Upsert ``records``; returns counts of remittances imported/updated/unchanged (a stored one
+    whose service lines or adjustments were replaced is updated).
 
     ``default_clinic``: called at most once, with the segment number of the first remittance
-    whose claim is not loaded, for the clinic id to give such remittances (``--clinic``)."""
+    whose claim is not loaded, for the clinic id to give such remittances (``--clinic``).
+    ``issues``: gets a ``service_lines_kept`` warning for each stored remittance left as it was
+    because this read of it lost a line (its row counts as unchanged)."""
     if not records:
         return UpsertCounts()
     payer_ids = _payers(session, records)
     claims = _claims_by_pcn(session, {r.claim.patient_control_number for r in records})
-    existing = set(session.scalars(select(Remittance.natural_key).where(
-        Remittance.natural_key.in_([r.natural_key for r in records]))))
+    existing = dict(session.execute(select(Remittance.natural_key, Remittance.id).where(
+        Remittance.natural_key.in_([r.natural_key for r in records]))).all())
+    replaced, kept = replace_changed_children(session, existing, [r for r in records if r.natural_key in existing])
     rows = []
     fallback: int | None = None
     for r in records:
@@ -54,8 +60,19 @@ def store_records(session: Session, records: Sequence[RemitRecord], *, feed_load
             "line_denials": len(d.line_denials), "feed_load_id": feed_load_id})
     frame = pd.DataFrame(rows)
     frame["is_first"] = _first_flags(session, frame)
-    counts = upsert_frame(session, Remittance, frame, ("natural_key",))
-    _write_children(session, [r for r in records if r.natural_key not in existing])
+    again = frame["natural_key"].isin(replaced)
+    counts = upsert_frame(session, Remittance, frame[~again & ~frame["natural_key"].isin(kept)], ("natural_key",))
+    counts += UpsertCounts(updated=upsert_frame(session, Remittance, frame[again], ("natural_key",)).total,
+                           unchanged=len(kept))
+    new = [r for r in records if r.natural_key not in existing]
+    if new:
+        write_children(session, dict(session.execute(select(Remittance.natural_key, Remittance.id).where(
+            Remittance.natural_key.in_([r.natural_key for r in new]))).all()), new)
+    if issues is not None:
+        issues += [RemitIssue(r.claim.segment_index, "warning", "service_lines_kept",
+                              f"segment {r.claim.segment_index}: a service line of this claim payment could not be "
+                              "read; the lines stored from an earlier import of it are kept")
+                   for r in records if r.natural_key in kept]
     link_remittances_to_claims(session)
     return counts
 
@@ -108,36 +125,6 @@ def _first_flags(session: Session, frame: pd.DataFrame) -> list[bool]:
     for rid, key in zip(changed["id"], changed["natural_key"], strict=True):
         session.execute(update(Remittance).where(Remittance.id == int(rid)).values(is_first=key in firsts))
     return frame["natural_key"].isin(firsts).tolist()
-
-
-def _write_children(session: Session, records: Sequence[RemitRecord]) -> None:
-    if not records:
-        return
-    ids = dict(session.execute(select(Remittance.natural_key, Remittance.id).where(
-        Remittance.natural_key.in_([r.natural_key for r in records]))).all())
-    line_rows, line_adjs, claim_adjs = [], [], []
-    for r in records:
-        rid = ids[r.natural_key]
-        denied_lines = {d.line_index for d in r.denial.line_denials}
-        claim_adjs += [_adj(rid, None, a, r.claim.rarcs) for a in r.claim.adjustments]
-        for i, line in enumerate(r.claim.service_lines):
-            line_rows.append({"remittance_id": rid, "line_number": i + 1, "procedure": line.procedure[:64],
-                              "charge_cents": line.charge_cents, "paid_cents": line.paid_cents,
-                              "is_denial": i in denied_lines})
-            line_adjs.append((line.adjustments, line.rarcs, rid))
-    if line_rows:
-        line_ids = session.scalars(insert(RemittanceServiceLine).returning(
-            RemittanceServiceLine.id, sort_by_parameter_order=True), line_rows).all()
-        for line_id, (adjs, rarcs, rid) in zip(line_ids, line_adjs, strict=True):
-            claim_adjs += [_adj(rid, line_id, a, rarcs) for a in adjs]
-    if claim_adjs:
-        session.execute(insert(RemittanceAdjustment), claim_adjs)
-
-
-def _adj(remittance_id: int, line_id: int | None, a: Adjustment, rarcs: Sequence[str]) -> dict[str, object]:
-    return {"remittance_id": remittance_id, "service_line_id": line_id, "group_code": a.group_code,
-            "carc": a.carc, "rarcs": " ".join(rarcs)[:120] or None, "amount_cents": a.amount_cents,
-            "quantity": float(a.quantity) if a.quantity is not None else None}
 
 
 def link_remittances_to_claims(session: Session) -> int:

@@ -32,6 +32,7 @@ from storage.models import FeedLoad, ImportIssue, utcnow
 
 FEED = "remittances"
 FORMAT = "x12-835"
+CLAIM_PAYMENTS = ("claim payment", "claim payments")  # one CLP: what read/stored/rejected count
 
 
 def import_remittance_file(session: Session, path: Path | str, *, default_clinic: RemitClinic | None = None,
@@ -61,7 +62,7 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
     session.add(load)
     session.flush()
     clinic_id = (lambda segment: default_clinic.clinic_id(session, segment, issues)) if default_clinic else None
-    counts = store_records(session, records, feed_load_id=load.id, default_clinic=clinic_id)
+    counts = store_records(session, records, feed_load_id=load.id, default_clinic=clinic_id, issues=issues)
     summary = ImportSummary(FEED, str(path), FORMAT, load.id, imported=counts.imported, updated=counts.updated,
                             unchanged=counts.unchanged)
     _count_claims(summary, result, records, issues)
@@ -91,7 +92,7 @@ def _count_claims(summary: ImportSummary, result: Remittance835, records: list[R
     kept = {r.claim.segment_index for r in records}
     warned = {i.line for i in issues if i.severity == "warning" and i.code != "duplicate_in_file"}
     warned |= {c.segment_index for t in result.transactions if t.envelope_warnings for c in t.claims}
-    summary.unit = "claims (CLP)"
+    summary.unit, summary.noun = "claims (CLP)", CLAIM_PAYMENTS
     summary.rejected = len(held | dropped | undated)
     summary.unchanged += repeats
     summary.warned = len(warned & kept)

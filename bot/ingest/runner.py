@@ -78,7 +78,7 @@ class ImportRun:
         self.progress = progress_enabled(progress)
         self.parallel = self._use_worker(parallel)
         self.chunksize = chunksize or (PIPELINE_CHUNK_ROWS if self.parallel else CHUNK_ROWS)
-        self.summary = ImportSummary(importer.feed, str(path), importer.file_format)
+        self.summary = ImportSummary(importer.feed, str(path), importer.file_format, noun=importer.noun)
         self._bad: list[tuple[int, str]] = []
         self._strays: dict[int, str] = {}  # line -> raw text of lines with a quote that never closes
 

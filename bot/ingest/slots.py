@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.ingest.appointments_canonical import _instants as local_instants
 from bot.ingest.appointments_canonical import reject_unzoned
 from bot.ingest.feed_fields import Fields, validate_frame_with
-from bot.ingest.feed_refs import clinic_ids, clinic_zones, provider_ids
+from bot.ingest.feed_refs import clinic_zones
 from bot.ingest.issues import ChunkIssues
 from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import Slot, SlotState
@@ -72,15 +72,16 @@ def validate_frame(frame: pd.DataFrame, timezone: str = "UTC") -> tuple[pd.DataF
 
 class SlotsImporter(ClinicFeedImporter):
     feed = "slots"
+    noun = ("slot", "slots")
     model = Slot
     date_column = "slot_date"
     formats = {"canonical": ("slot_id", "clinic", "provider", "start_at", "duration_minutes",
                              "appointment_type", "state")}
+    creates = ("clinic", "provider")
 
     def __init__(self, *, source: str | None = None, timezones: dict[str, str] | None = None,
                  default_timezone: str | None = None) -> None:
-        super().__init__(source=source, timezones=timezones)
-        self.default_timezone = default_timezone
+        super().__init__(source=source, timezones=timezones, default_timezone=default_timezone)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
         p = self.clinics.apply(parse(chunk, issues), issues, session)
@@ -88,7 +89,4 @@ class SlotsImporter(ClinicFeedImporter):
         out = p[["external_id", "duration_minutes", "appointment_type", "state"]].copy()
         out = self.with_source(out)
         out = out.join(instants(p, zones, issues))
-        k = self.creating(p, issues)  # after every check: rejected rows create nothing
-        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones, self.default_timezone)
-        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
-        return out
+        return out.join(self.references(p))  # ids: create_references, after the duplicate check

@@ -5,11 +5,13 @@ and daily inventory transactions (inventory.md). Lots, counts and transactions n
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.ingest.feed_fields import Fields, validate_frame_with
-from bot.ingest.feed_refs import clinic_ids, item_ids, lot_ids, stored_clinic_ids
+from bot.ingest.feed_refs import item_ids, lot_ids, stored_clinic_ids
 from bot.ingest.issues import ChunkIssues
 from bot.ingest.keyed import ClinicFeedImporter
 from storage.bulk import UpsertCounts, upsert_frame
@@ -95,6 +97,8 @@ def validate_inventory_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
 
 
 class _SupplyImporter(ClinicFeedImporter):
+    creates: ClassVar[tuple[str, ...]] = ()  # items name a stored clinic; only SupplyItemsImporter creates one
+
     def _item_ids(self, session: Session, p: pd.DataFrame, issues: ChunkIssues) -> pd.Series:
         """Supply item id per row (lots, stock, inventory), looked up and never created: a clinic
         not stored yet has no item, so its rows are ``unknown_sku`` and no clinic is created."""
@@ -111,20 +115,19 @@ class _SupplyImporter(ClinicFeedImporter):
 
 class SupplyItemsImporter(_SupplyImporter):
     feed = "supply"
+    noun = ("supply item", "supply items")
     model = SupplyItem
     natural_key = ("clinic_id", "sku")
     formats = {"canonical": ("clinic", "sku", "name", "lead_time_days")}
+    creates = ("clinic",)
 
     def validate(self, chunk: pd.DataFrame, issues: ChunkIssues, session: Session) -> pd.DataFrame:  # type: ignore[override]  # validate_uses_session: always given one
-        p = self.clinics.apply(parse_items(chunk, issues), issues, session)
-        out = p.drop(columns=["clinic", "clinic_name"])
-        k = self.creating(p, issues)  # after every check: rejected rows create nothing
-        out.insert(0, "clinic_id", clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones))
-        return out
+        return self.clinics.apply(parse_items(chunk, issues), issues, session)  # ids: create_references
 
 
 class LotsImporter(_SupplyImporter):
     feed = "lots"
+    noun = ("lot", "lots")
     model = SupplyLot
     natural_key = ("item_id", "lot_number")
     date_column = "expiry_date"
@@ -139,6 +142,7 @@ class LotsImporter(_SupplyImporter):
 
 class StockImporter(_SupplyImporter):
     feed = "inventory"
+    noun = ("stock count", "stock counts")
     model = StockCount
     natural_key = ("item_id", "count_date")
     date_column = "count_date"
@@ -153,6 +157,7 @@ class StockImporter(_SupplyImporter):
 
 class InventoryImporter(_SupplyImporter):
     feed = "inventory"
+    noun = ("inventory transaction", "inventory transactions")
     model = InventoryTransaction
     date_column = "tx_date"
     formats = {"canonical": ("tx_id", "clinic", "sku", "tx_date", "kind", "quantity")}

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from bot.ingest.claims import pseudonyms
 from bot.ingest.feed_fields import Fields, validate_frame_with
-from bot.ingest.feed_refs import clinic_ids, provider_ids
 from bot.ingest.issues import ChunkIssues
 from bot.ingest.keyed import ClinicFeedImporter
 from storage.models import SurveyResponse
@@ -34,9 +33,11 @@ def validate_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 class SurveysImporter(ClinicFeedImporter):
     feed = "surveys"
+    noun = ("survey response", "survey responses")
     model = SurveyResponse
     date_column = "response_date"
     formats = {"canonical": ("response_id", "clinic", "response_date", "provider_rating")}
+    creates = ("clinic", "provider")
 
     def __init__(self, pseudonym_key: str = "", *, source: str | None = None,
                  timezones: dict[str, str] | None = None) -> None:
@@ -47,8 +48,5 @@ class SurveysImporter(ClinicFeedImporter):
         p = self.clinics.apply(parse(chunk, issues), issues, session)
         out = p[["external_id", "response_date", "provider_rating"]].copy()
         out = self.with_source(out)
-        k = self.creating(p, issues)  # after every check: rejected rows create nothing
-        out["clinic_id"] = clinic_ids(session, k["clinic"], p["clinic_name"], self.timezones)
-        out["provider_id"] = provider_ids(session, k["provider"], p["provider_name"], k["clinic"])
         out["patient_pseudonym"] = pseudonyms(p["patient_id"], self.pseudonym_key)
-        return out
+        return out.join(self.references(p))  # ids: create_references, after the duplicate check

@@ -13,6 +13,9 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.ingest.headline import ROWS, headline
+from bot.ingest.registry import noun_of_feed
+from bot.ingest.remittances import CLAIM_PAYMENTS
 from storage.db import session_scope
 from storage.models import AuditEvent, Clinic, DropFile, FeedLoad, SlackRevocation
 
@@ -23,9 +26,17 @@ def _feed_lines(s: Session) -> list[str]:
     latest = (select(FeedLoad.feed, func.max(FeedLoad.id).label("id")).where(FeedLoad.finished_at.is_not(None))
               .group_by(FeedLoad.feed).subquery())
     rows = s.scalars(select(FeedLoad).join(latest, FeedLoad.id == latest.c.id).order_by(FeedLoad.feed)).all()
-    return [f"Feed {r.feed}: last loaded {r.finished_at:%Y-%m-%d %H:%M} UTC from {Path(r.source_name).name} — read {r.rows_read:,}, "
-            f"imported {r.rows_imported:,}, updated {r.rows_updated:,}, unchanged {r.rows_unchanged:,}, "
-            f"rejected {r.rows_rejected:,}" for r in rows] or ["No data feeds loaded yet."]
+    return [f"Feed {r.feed}: last loaded {r.finished_at:%Y-%m-%d %H:%M} UTC — " + _said(r) for r in rows] or [
+        "No data feeds loaded yet."]
+
+
+def _said(load: FeedLoad) -> str:
+    """The load's import headline in words, from its stored counts (its report's first line without
+    the rejects file: the retention job may have deleted it since)."""
+    noun = noun_of_feed(load.feed)
+    return headline(Path(load.source_name).name, read=load.rows_read, imported=load.rows_imported,
+                    updated=load.rows_updated, unchanged=load.rows_unchanged, rejected=load.rows_rejected,
+                    warned=load.rows_warned, noun=noun, rows=CLAIM_PAYMENTS if noun == CLAIM_PAYMENTS else ROWS)
 
 
 def _drop_lines(s: Session, drop_dir: Path | None) -> list[str]:
@@ -36,7 +47,7 @@ def _drop_lines(s: Session, drop_dir: Path | None) -> list[str]:
     lines = [f"Drop folder {drop_dir}: " + ("missing!" if waiting is None else f"{waiting} file(s) waiting.")]
     for d in s.scalars(select(DropFile).order_by(DropFile.id.desc()).limit(RECENT_DROPS)):
         what = (d.message or "").splitlines()[0][:300] if d.message else ""
-        if d.outcome == "partial":  # the message starts "imported with N rejected"
+        if d.outcome in ("partial", "imported") and what:  # the import's headline: "Imported … from …; …"
             lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {what}")
         else:
             lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {d.outcome}" + (f": {what}" if what else ""))

@@ -94,7 +94,7 @@ def claims(c: pd.DataFrame, clinic_ids: np.ndarray, provider_ids: np.ndarray, pa
 def remittances(r: pd.DataFrame, claims_f: pd.DataFrame, payer_keys: np.ndarray, clinic_ids: np.ndarray,
                 payer_ids: np.ndarray, claim_ids: np.ndarray) -> pd.DataFrame:
     """Remittance rows; ``natural_key`` is computed exactly as the 835 importer does."""
-    from bot.ingest.remittance_rows import natural_key
+    from bot.ingest.remittance_keys import natural_key
 
     c = claims_f.iloc[r["claim_ix"].to_numpy()]
     payer_ix = c["payer_ix"].to_numpy()

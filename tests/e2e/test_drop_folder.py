@@ -71,8 +71,9 @@ def test_dropped_files_are_imported_by_the_scheduler(tmp_path: Path, standin) ->
     status = opsbot(env, tmp_path, "status")
     assert status.returncode == 0, status.stderr
     out = status.stdout
-    assert "Feed appointments: last loaded" in out and "read 4, imported 3" in out and "rejected 1" in out
-    assert "appointments-2026-12-02.csv: imported" in out and "notes.csv: failed" in out
+    assert "Feed appointments: last loaded" in out and "— Imported 3 appointments from " in out
+    assert "; 1 row rejected" in out  # each file: 4 rows, 1 bad
+    assert "appointments-2026-12-02.csv: Imported 3 appointments from " in out and "notes.csv: failed" in out
     assert "0 file(s) waiting" in out
 
     # the files stop arriving: 31 hours after the load the stale-data alert is raised

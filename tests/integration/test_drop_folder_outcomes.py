@@ -1,6 +1,6 @@
 """A dropped file nothing could be imported from (everything read was rejected) goes to
 ``failed/`` with ``<name>.error.txt`` saying why, and status says "failed"; a file partly imported
-goes to ``done/`` and status says "imported with N rejected". Counts are read off the files."""
+goes to ``done/`` and status says what was imported and how many rows were rejected. Counts are read off the files."""
 
 from __future__ import annotations
 
@@ -51,19 +51,21 @@ def test_outcomes_by_what_was_imported(engine: Engine, sessions: sessionmaker[Se
     done = sorted(p.name.split("-", 1)[1] for p in (drop / "done").iterdir())
     assert done == ["appointments-1201.csv", "appointments-1201.rejects.csv"]
     why = next((drop / "failed").glob("*remit-1201.835.error.txt")).read_text()
-    assert why.startswith("nothing imported: all 2 claim(s) read were rejected")
+    assert why.startswith("Nothing imported from 20261205T060000-remit-1201.835: all 2 claim payments were rejected "
+                          "(see ")
     assert "read 2 claims (CLP), imported 0" in why
     why = next((drop / "failed").glob("*appointments-bad.csv.error.txt")).read_text()
-    assert why.startswith("nothing imported: all 2 row(s) read were rejected")
+    assert why.startswith("Nothing imported from 20261205T060000-appointments-bad.csv: all 2 rows were rejected (see ")
     assert "unknown clinic 'nowhere'" in why and "unknown_outcome" in why
     with session_scope(sessions) as s:
         outcomes = dict(s.execute(select(DropFile.name, DropFile.outcome)).all())
     assert outcomes == {"remit-1201.835": "failed", "appointments-1201.csv": "partial",
                         "appointments-bad.csv": "failed"}
     shown = "\n".join(status_lines(engine, sessions, clinics=1, drop_dir=drop))
-    assert "remit-1201.835: failed: nothing imported" in shown
-    assert "appointments-bad.csv: failed: nothing imported" in shown
-    assert "appointments-1201.csv: imported with 1 rejected — " in shown
+    assert "remit-1201.835: failed: Nothing imported from " in shown
+    assert "appointments-bad.csv: failed: Nothing imported from " in shown
+    assert ("appointments-1201.csv: Imported 2 appointments from 20261205T060000-appointments-1201.csv; "
+            "1 row rejected (see ") in shown
 
 
 def test_a_file_rejected_whole_makes_no_feed_fresh(engine: Engine, sessions: sessionmaker[Session]) -> None:

@@ -31,6 +31,10 @@ def test_cli_remittances_and_claims(db_url: str, tmp_path: Path, monkeypatch: py
     claims.write_text("claim_id,clinic,service_date,created_date,charge\nC1,north,2026-03-01,2026-03-01,10\n")
     result = CliRunner().invoke(cli, ["import", "claims", str(claims), "--database", db_url, "--no-progress"])
     assert result.exit_code == 0 and "imported 1" in result.output, result.output
+    printed = result.output.splitlines()
+    assert printed[printed.index("Imported 1 claim from c.csv") + 1].startswith("claims (canonical) from ")
+    again = CliRunner().invoke(cli, ["import", "claims", str(claims), "--database", db_url, "--no-progress"])
+    assert "Nothing new in c.csv: its only claim was already imported" in again.output.splitlines(), again.output
     engine = make_engine(db_url)
     try:
         with session_scope(make_session_factory(engine)) as s:
@@ -56,3 +60,6 @@ def test_cli_exits_1_when_every_row_is_rejected(db_url: str, tmp_path: Path, mon
     result = CliRunner().invoke(cli, ["import", "claims", str(claims), "--database", db_url, "--no-progress"])
     assert result.exit_code == 1, result.output
     assert "imported 0" in result.output and "rejected 2" in result.output
+    headline = next(line for line in result.output.splitlines() if line.startswith("Nothing imported from bad.csv"))
+    assert headline.startswith("Nothing imported from bad.csv: all 2 rows were rejected (see ")
+    assert "/rejects/bad." in headline and headline.endswith(".rejects.csv)")
