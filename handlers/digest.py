@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from bot.digest.service import digest_reply, list_page
 from bot.failures import report
 from bot.ids import Action, Command
-from bot.phi_guard import echo_or
+from bot.phi_guard import GuardLike, echo_or
 from bot.replies import owed_id
+from bot.staff_names import guard_for
 from core.text import record_id
 from storage.db import session_scope
 from storage.models import utcnow
@@ -30,13 +31,15 @@ def register(app: App, ctx: AppContext) -> None:
     assert replies is not None
     # durable (issue 14): re-running a /digest command is harmless (subscribe and unsubscribe
     # leave the same subscription when repeated; previews and lists only read)
-    replies.declare(f"command:{Command.DIGEST.value}", "digest.command", _work,
+    replies.declare(f"command:{Command.DIGEST.value}", "digest.command",
+                    lambda body: _work(body, guard_for(ctx.org, ctx.sessions)),
                     lambda p, respond, client: _run(ctx, p["text"], p["channel_id"], p["user_id"], respond))
 
     @app.command(Command.DIGEST.value)
     def on_digest(ack, command, respond, client, context) -> None:  # type: ignore[no-untyped-def]
         ack()
-        replies.submit(ctx.workers, owed_id(context), "digest.command", _work(command), respond, client)
+        replies.submit(ctx.workers, owed_id(context), "digest.command",
+                       _work(command, guard_for(ctx.org, ctx.sessions)), respond, client)
 
     @app.action(re.compile(rf"^{Action.DIGEST_LIST_PAGE}:(prev|next)$"))
     def on_list_page(ack, action, respond) -> None:  # type: ignore[no-untyped-def]
@@ -46,11 +49,12 @@ def register(app: App, ctx: AppContext) -> None:
         ctx.workers.submit(_page, ctx, page, respond)
 
 
-def _work(body: dict[str, Any]) -> dict[str, Any]:
+def _work(body: dict[str, Any], guard: GuardLike = ()) -> dict[str, Any]:
+    """The work a ``/digest`` command owes; ``asked`` as in ``handlers.kpi._command_work``."""
     text = str(body.get("text") or "")
     return {"text": text, "channel_id": str(body.get("channel_id") or ""), "user_id": body.get("user_id"),
             "team_id": body.get("team_id"), "response_url": body.get("response_url"),
-            "asked": echo_or(f"/digest {text}"[:200], "/digest …")}
+            "asked": echo_or(f"/digest {text}"[:200], "/digest …", guard)}
 
 
 def _page(ctx: AppContext, page: int, respond: Any) -> None:

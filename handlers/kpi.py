@@ -21,13 +21,14 @@ from bot.errors import OpsBotError, UsageError
 from bot.failures import user_message
 from bot.ideas.cycle_chart import chart_with_cycles
 from bot.ids import Action, Command
-from bot.phi_guard import echo_or
+from bot.phi_guard import GuardLike, echo_or
 from bot.replies import owed_id
 from bot.services.conversation import converse
 from bot.services.kpi import kpi_answer
 from bot.services.lookahead import lookahead_reply
 from bot.slack.api_errors import explain, respond_or_tell
 from bot.slack.listener_runner import runs_inline
+from bot.staff_names import guard_for
 from bot.views import kpi as views
 from storage.db import session_scope
 
@@ -57,9 +58,11 @@ def _asker(body: dict[str, Any]) -> dict[str, Any]:
     return {"response_url": body.get("response_url"), "user_id": user, "team_id": team}
 
 
-def _command_work(body: dict[str, Any]) -> dict[str, Any]:
+def _command_work(body: dict[str, Any], guard: GuardLike = ()) -> dict[str, Any]:
+    """The work a ``/kpi`` command owes; ``asked`` (quoted in a late reply) passes the identifier
+    guard and ``guard`` (the organisation's own ``phi_patterns``), else it is "/kpi …"."""
     text = str(body.get("text") or "")
-    return {**_asker(body), "text": text, "asked": echo_or(f"/kpi {text}"[:200], "/kpi …")}
+    return {**_asker(body), "text": text, "asked": echo_or(f"/kpi {text}"[:200], "/kpi …", guard)}
 
 
 def _button_work(body: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +74,8 @@ def register(app: App, ctx: AppContext) -> None:
 
     replies = ctx.replies
     assert replies is not None
-    replies.declare(f"command:{Command.KPI.value}", "kpi.answer", _command_work,
+    replies.declare(f"command:{Command.KPI.value}", "kpi.answer",
+                    lambda body: _command_work(body, guard_for(ctx.org, ctx.sessions)),
                     lambda p, respond, client: _answer_job(ctx, p["text"], p["user_id"], respond, client))
     replies.declare(f"action:{Action.KPI_SHARE.value}", "kpi.share", _button_work,
                     lambda p, respond, client: _share_job(ctx, p["question"], p["channel"], p["user_id"],
@@ -84,7 +88,8 @@ def register(app: App, ctx: AppContext) -> None:
     @runs_inline
     def on_kpi(ack, command, respond, client, context) -> None:  # type: ignore[no-untyped-def]
         ack()
-        replies.submit(ctx.workers, owed_id(context), "kpi.answer", _command_work(command), respond, client)
+        replies.submit(ctx.workers, owed_id(context), "kpi.answer",
+                       _command_work(command, guard_for(ctx.org, ctx.sessions)), respond, client)
 
     @app.action(Action.KPI_SHARE.value)
     @runs_inline

@@ -161,3 +161,17 @@ def test_a_late_reply_quotes_the_request_only_without_identifiers() -> None:
             assert not [s for s in secrets if s in work["asked"]]
             assert work["asked"] in ("/kpi …", "/digest …")
     assert _command_work({"text": "no-show rate at North"})["asked"] == "/kpi no-show rate at North"
+
+
+def test_a_late_reply_quote_applies_the_organisations_own_patterns() -> None:
+    """An organisation's ``phi_patterns`` (orgconfig's example: a badge number) keep a request out
+    of the late reply's quote, as the built-in kinds do."""
+    from bot.phi_guard import Guard
+    from handlers.digest import _work
+    from handlers.kpi import _command_work
+
+    org_guard = Guard.build({"badge number": r"BADGE-\d{6}"}, [])
+    body = {"text": "no-show rate for BADGE-204511", "user_id": "U1"}
+    assert _command_work(body)["asked"] == "/kpi no-show rate for BADGE-204511"  # not a built-in kind
+    assert _command_work(body, org_guard)["asked"] == "/kpi …"
+    assert _work(body, org_guard)["asked"] == "/digest …"
