@@ -72,13 +72,15 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
     for clinic in clinics:
         configured = digest_kpis(org, clinic.key, settings.kpis)
         shown, hidden = split_for([k.id for k in configured], channel, org)  # audience check
+        # the clinic's own today, as /kpi and the scorecard use for it (the channel's may differ):
+        # one window for the KPIs shown and for those withheld
+        clinic_today = local_date(now, clinic.timezone or tz)
         # only KPIs this clinic has figures for: naming one without data would claim a gap that is not there
-        hidden = with_data(session, clinic, today, settings.kpi_days, hidden)
+        hidden = with_data(session, clinic, clinic_today, settings.kpi_days, hidden)
         withheld.update((k.id, k.name) for k in configured if k.id in hidden)
         if not shown:
             continue
-        # the clinic's own today, as /kpi and the scorecard use for it (the channel's may differ)
-        lines, values = kpi_lines(session, org, clinic, local_date(now, clinic.timezone or tz), settings.kpi_days, shown,
+        lines, values = kpi_lines(session, org, clinic, clinic_today, settings.kpi_days, shown,
                                   previous.kpi_values if previous else {})
         content.kpis += lines
         content.kpi_values.update(values)
