@@ -20,6 +20,7 @@ from bot.errors import UsageError
 from bot.kpi import drivers
 from bot.kpi.base import KpiImpl, Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.coverage import short_history
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
@@ -63,6 +64,8 @@ class KpiAnswer:
     breakdown: list[BreakdownRow] | None = None
     breakdown_dim: str | None = None
     breakdown_total: int = 0
+    #: rows of the breakdown without a value for too short a history: (name, covered days), by name
+    breakdown_short: list[tuple[str, int]] = field(default_factory=list)
     small_n: bool = False
     request_text: str = ""
     drivers: list[Any] | None = None  # bot.kpi.drivers.Drivers for a comparison (issue 19)
@@ -178,10 +181,13 @@ def bucket_label(start: date, grain: Grain) -> str:
 
 def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgConfig, dim: str,
                    end: date) -> None:
-    rows = impl.breakdown(session, result.scope, result.period.start, end, dim)
-    rows = [(k, m) for k, m in rows if m.has_data]
-    names = (breakdown_names(dim, [k for k, _ in rows]) if dim in DENIAL_DIMS
-             else names_for(session, dim, [k for k, _ in rows]))
+    every = impl.breakdown(session, result.scope, result.period.start, end, dim)
+    rows = [(k, m) for k, m in every if m.has_data]
+    # too short a history is not "no data": those rows stay visible, unranked (coverage.short_history)
+    short = [(k, days) for k, m in every if not m.has_data and (days := short_history(m)) is not None]
+    wanted = [k for k, _ in rows] + [k for k, _ in short]
+    names = breakdown_names(dim, wanted) if dim in DENIAL_DIMS else names_for(session, dim, wanted)
+    result.breakdown_short = sorted((names.get(k, str(k)), days) for k, days in short)
     keys = {}
     if dim == "clinic":
         ids = [k for k, _ in rows if k is not None]

@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 
 from bot.kpi import rollup_read
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, covering_range, scope_conditions, session_memo
-from bot.kpi.coverage import CADENCE_DAYS, covered_days, data_start, minimum_days, not_enough, short_note
+from bot.kpi.coverage import (
+    CADENCE_DAYS,
+    covered_days,
+    data_start,
+    minimum_days,
+    not_enough,
+    pooled_daily,
+    short_history,
+    short_note,
+)
 from bot.kpi.periods import shift_date
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.revenue import CLAIMS_SUBMITTED, days_in_ar, denial_spec, three_months_ending, write_off_spec
@@ -57,6 +66,9 @@ class DaysInArKpi(KpiImpl):
         return self._many(session, scope, list(buckets)) if buckets else []
 
     def _many(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
+        firsts = ledger_first_days(session, scope)
+        if len(set(firsts.values())) > 1:  # clinics whose ledgers start on different days
+            return self._pooled(session, scope, ranges, sorted(firsts))
         latest = self.latest(session, scope)
         days: dict[int, date] = {}
         for i, (start, end) in enumerate(ranges):
@@ -75,6 +87,30 @@ class DaysInArKpi(KpiImpl):
             day = days.get(i)
             out.append(Measure(value=None) if day is None
                        else self._value(day, ar.get(day), daily, *windows[day], first))
+        return out
+
+    def _pooled(self, session: Session, scope: Scope, ranges: list[Range], clinic_ids: list[int]) -> list[Measure]:
+        """Network days in A/R over clinics whose ledgers start on different days: Σ net A/R ÷
+        Σ each clinic's average daily revenue over the days its own ledger covers
+        (:func:`bot.kpi.coverage.pooled_daily`). A clinic below the catalogue's minimum history is
+        left out of both sums and named in the basis, as short-history items are for days of supply."""
+        per_clinic = [self._many(session, Scope(clinic_ids=(c,), timezone=scope.timezone), ranges) for c in clinic_ids]
+        out = []
+        for i in range(len(ranges)):
+            got = [m[i] for m in per_clinic if m[i].has_data]
+            short = sum(1 for m in per_clinic if short_history(m[i]) is not None)
+            if not got:
+                shortest = [m[i] for m in per_clinic if short_history(m[i]) is not None]
+                out.append(max(shortest, key=lambda m: short_history(m) or 0) if shortest else Measure(value=None))
+                continue
+            ar = sum(m.n for m in got)
+            daily = pooled_daily((m.d, int(m.extra["covered_days"])) for m in got)
+            day = max(m.last for m in got if m.last)
+            left = f"; {short} clinic{'s' if short != 1 else ''} with too short a ledger history left out" if short else ""
+            basis = (f"net A/R {ar / 100:,.0f} USD on {day:%Y-%m-%d} ÷ {daily / 100:,.2f} USD a day (the sum of "
+                     f"{len(got)} clinics' average daily net revenue, each over the days its own ledger covers){left}")
+            out.append(Measure(value=ar / daily if daily > 0 else None, n=ar, d=daily, first=day, last=day,
+                               extra={"basis": basis}))
         return out
 
     @classmethod
@@ -96,7 +132,7 @@ class DaysInArKpi(KpiImpl):
                  f"({revenue / 100:,.0f} USD net revenue {since:%Y-%m-%d}..{r_end:%Y-%m-%d} / {n_days} days"
                  f"{short_note(n_days, window, 'ledger data')})")
         return Measure(value=value, n=float(ar or 0), d=revenue, first=day, last=day,
-                       extra={"basis": basis})
+                       extra={"basis": basis, "covered_days": n_days})
 
     @staticmethod
     def net_ar(session: Session, scope: Scope, days: list[date]) -> dict[date, float | None]:
@@ -143,6 +179,17 @@ def ledger_first_day(session: Session, scope: Scope) -> date | None:
         return data_start(_as_date(d) for d in days)
 
     return session_memo(session, ("ledger", "first-day", scope), first)
+
+
+def ledger_first_days(session: Session, scope: Scope) -> dict[int, date]:
+    """Each clinic's first ledger posting day in scope (clinics without ledger rows left out).
+    One grouped query on ``ix_ledger_clinic_date_kind``."""
+    def firsts() -> dict[int, date]:
+        rows = session.execute(select(LedgerEntry.clinic_id, func.min(LedgerEntry.posted_date)).where(
+            *scope_conditions({"clinic": LedgerEntry.clinic_id}, scope)).group_by(LedgerEntry.clinic_id))
+        return {c: _as_date(d) for c, d in rows if d is not None}
+
+    return session_memo(session, ("ledger", "first-days", scope), firsts)
 
 
 def month_share(first: date, last: date) -> float:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.kpi.base import Measure
 from bot.kpi.catalogue import CATALOGUE, KpiDef
+from bot.kpi.coverage import short_history
 from bot.kpi.engine import local_today
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.periods import PeriodSpec, recent_window
@@ -26,6 +27,8 @@ class ScoreRow:
     start: date | None
     end: date | None
     status: TargetStatus | None
+    #: covered days when the KPI has no value for too short a history (not "no data"; coverage.py)
+    short_days: int | None = None
 
 
 def scorecard(session: Session, org: OrgConfig, clinic_key: str | None, period: PeriodSpec, *,
@@ -56,5 +59,5 @@ def scorecard(session: Session, org: OrgConfig, clinic_key: str | None, period: 
             start, end = resolved.start, min(resolved.end or today, today)
         m = impl.measure(session, scope, start, end)
         status = target_status(kpi, org, scope.clinic_key, m.value) if m.has_data else None
-        rows.append(ScoreRow(kpi, m if m.has_data else None, start, end, status))
+        rows.append(ScoreRow(kpi, m if m.has_data else None, start, end, status, short_history(m)))
     return scope.label, rows

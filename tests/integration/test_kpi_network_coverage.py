@@ -1,0 +1,90 @@
+"""A network's per-day average over clinics whose data starts on different days, and clinics
+with too short a history in by-clinic lists and the scorecard (bot.kpi.coverage). Expected values
+worked out by hand from kpis.md's days-in-A/R definition (net A/R ÷ average daily net revenue):
+
+* Alder: 10 USD of charges a day over all of Sep–Nov 2026 (91 days), net A/R 300 USD → 30.0 days;
+* Birch: 20 USD a day from 2026-10-17 (45 days), net A/R 500 USD → 500 ÷ (900 ÷ 45) = 25.0 days;
+* network: (300 + 500) ÷ (10 + 20 USD a day) = 26.67 days — not 800 ÷ (1,810 ÷ 91) = 40.2 days,
+  which counts Birch's 46 days before its feed began as days without revenue;
+* Cedar: 11 days of ledger (from 2026-11-20), net A/R 200 USD: below days-in-A/R's 30-day minimum,
+  so it is left out of the network figure, and listed by clinic as "not enough history (11 days
+  of data)", never silently dropped.
+Both on the raw rows and on the roll-ups.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from bot.kpi.engine import answer
+from bot.kpi.grammar import parse_kpi_command
+from bot.kpi.periods import PeriodSpec
+from bot.kpi.rollup_refresh import refresh_all_rollups
+from bot.kpi.scorecard import scorecard
+from bot.orgconfig import OrgConfig
+from bot.views.kpi import render_answer
+from storage.db import session_scope
+from storage.models import ArSnapshot, LedgerEntry
+from storage.reference import ensure_clinics
+
+END = date(2026, 11, 30)
+NOW = datetime(2026, 12, 1, 15, 0)
+CLINICS = {"alder": (91, 1_000, 30_000), "birch": (45, 2_000, 50_000)}  # days, cents a day, net A/R cents
+
+
+def _ledgers(s, clinics: dict[str, tuple[int, int, int]]) -> None:  # type: ignore[no-untyped-def]
+    ids = ensure_clinics(s, [{"key": k, "name": k.title()} for k in clinics])
+    for key, (days, per_day, ar) in clinics.items():
+        first = END - timedelta(days=days - 1)
+        s.add_all([LedgerEntry(source="t", external_id=f"{key}{i}", clinic_id=ids[key], kind="charge",
+                               posted_date=first + timedelta(days=i), amount_cents=per_day) for i in range(days)])
+        s.add(ArSnapshot(clinic_id=ids[key], as_of_date=END, net_ar_cents=ar))
+    s.flush()
+
+
+def _ask(s, q: str):  # type: ignore[no-untyped-def]
+    return answer(s, parse_kpi_command(q), OrgConfig(), now=NOW)
+
+
+@pytest.mark.parametrize("rollups", [False, True])
+def test_network_days_in_ar_sums_each_clinics_daily_revenue_over_its_own_days(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        _ledgers(s, CLINICS)
+        if rollups:
+            refresh_all_rollups(s)
+    with session_scope(sessions) as s:
+        a = _ask(s, "days-in-ar 2026-11-30")
+        assert a.measure.value == pytest.approx(800 / 30, abs=1e-9)  # 26.67 days, not 40.2
+        assert "26.7 days" in render_answer(a)[1]
+        by = _ask(s, "days-in-ar 2026-11-30 by clinic")
+        assert {r.name: r.measure.value for r in by.breakdown or []} == pytest.approx({"Alder": 30.0, "Birch": 25.0})
+
+
+@pytest.mark.parametrize("rollups", [False, True])
+def test_a_clinic_with_too_short_a_history_stays_visible_by_clinic(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        _ledgers(s, {**CLINICS, "cedar": (11, 5_000, 20_000)})
+        if rollups:
+            refresh_all_rollups(s)
+    with session_scope(sessions) as s:
+        a = _ask(s, "days-in-ar 2026-11-30")
+        assert a.measure.value == pytest.approx(800 / 30, abs=1e-9)  # Cedar left out, and said so
+        assert "1 clinic with too short a ledger history left out" in str(render_answer(a)[0])
+        by = _ask(s, "days-in-ar 2026-11-30 by clinic")
+        assert [r.name for r in by.breakdown or []] == ["Alder", "Birch"]  # ranked: Cedar has no value
+        assert by.breakdown_short == [("Cedar", 11)]
+        text = render_answer(by)[1] + str(render_answer(by)[0])
+        assert "Not ranked, 1 clinic: Cedar — not enough history (11 days of data)" in text
+
+
+def test_the_scorecard_says_not_enough_history_not_no_data(sessions) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        _ledgers(s, {"cedar": (11, 5_000, 20_000)})
+    with session_scope(sessions) as s:
+        _, rows = scorecard(s, OrgConfig(), "cedar", PeriodSpec(kind="all", text=""), visible={"days-in-ar", "no-show-rate"},
+                            now=NOW)
+        got = {r.kpi.id: (r.measure, r.short_days) for r in rows}
+        assert got["days-in-ar"] == (None, 11)  # not enough history: 11 days of ledger
+        assert got["no-show-rate"] == (None, None)  # no appointments at all: no data
