@@ -106,6 +106,9 @@ class KpiDef:
     #: a per-day average over a window (bot.kpi.coverage): the fewest days of data inside the
     #: window a value needs (0: no per-day average); fewer is "not enough history"
     min_history_days: int = 0
+    #: payments over charges of the same period: a period shorter than the payment lag
+    #: (bot.kpi.payment_lag) mostly pairs payments with earlier charges, and the answer says so
+    payment_lag_caveat: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -263,7 +266,7 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "charges minus contractual adjustments (bad debt and write-offs are not subtracted)",
        "MGMA adjusted (net) collection rate", ("ledger",), ("clinic", "payer"), "i",
        ("ncr", "net collections", "adjusted collection rate", "collection rate"),
-       domain="revenue", money=True, idea_category="billing",
+       domain="revenue", money=True, idea_category="billing", payment_lag_caveat=True,
        everyday=("net collection rate", "net collections", "adjusted collection rate", "collection rate",
                  "collections", "collection", "net collection", "collection ratio", "collections rate",
                  "adjusted collections", "collection percentage",

@@ -24,6 +24,7 @@ from bot.kpi.coverage import short_history
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
+from bot.kpi.payment_lag import lag_caveat
 from bot.kpi.periods import Grain, Period, recent_window, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
@@ -67,6 +68,7 @@ class KpiAnswer:
     #: rows of the breakdown without a value for too short a history: (name, covered days), by name
     breakdown_short: list[tuple[str, int]] = field(default_factory=list)
     small_n: bool = False
+    caveat: str | None = None  # one line the reader must see beside the value (bot.kpi.payment_lag)
     request_text: str = ""
     drivers: list[Any] | None = None  # bot.kpi.drivers.Drivers for a comparison (issue 19)
 
@@ -119,6 +121,8 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
         return result
     result.status = target_status(kpi, org, scope.clinic_key, measure.value)
     result.small_n = kpi.unit == "%" and measure.d < SMALL_N and not kpi.money
+    if kpi.payment_lag_caveat:
+        result.caveat = lag_caveat(session, scope, start, end)
     result.grain = _grain(period, measure)
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)

@@ -111,6 +111,8 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
     if a.small_n:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text=f"⚠️ n = {m.d:,.0f}: too few to read as a trend.")]))
+    if a.caveat:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(f"⚠️ {a.caveat}", 3000))]))
     why = drivers_text(a.drivers or [], k.unit)
     if why:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(why, 3000))))
@@ -133,6 +135,8 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
     text = f"{k.name}, {a.scope.label}, {a.period.name}: {_shown(a)}"
     if k.unit == "%":
         text += f" ({n_of_d(k, m.n, m.d)})"
+    if a.caveat:
+        text += f"\n{a.caveat}"
     return check_message(blocks, text), text
 
 
