@@ -20,10 +20,11 @@ from bot.errors import UsageError
 from bot.kpi import drivers
 from bot.kpi.base import KpiImpl, Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
-from bot.kpi.coverage import short_history
+from bot.kpi.coverage import short_history, short_history_text
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
+from bot.kpi.net_collection import UNRANKED
 from bot.kpi.payment_lag import lag_caveat
 from bot.kpi.periods import Grain, Period, recent_window, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi
@@ -65,8 +66,9 @@ class KpiAnswer:
     breakdown: list[BreakdownRow] | None = None
     breakdown_dim: str | None = None
     breakdown_total: int = 0
-    #: rows of the breakdown without a value for too short a history: (name, covered days), by name
-    breakdown_short: list[tuple[str, int]] = field(default_factory=list)
+    #: rows of the breakdown listed without a value, by name: (name, why) — too short a history
+    #: ("not enough history (11 days of data)", bot.kpi.coverage) or money that cannot be attributed
+    breakdown_unranked: list[tuple[str, str]] = field(default_factory=list)
     small_n: bool = False
     caveat: str | None = None  # one line the reader must see beside the value (bot.kpi.payment_lag)
     request_text: str = ""
@@ -187,11 +189,11 @@ def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgC
                    end: date) -> None:
     every = impl.breakdown(session, result.scope, result.period.start, end, dim)
     rows = [(k, m) for k, m in every if m.has_data]
-    # too short a history is not "no data": those rows stay visible, unranked (coverage.short_history)
-    short = [(k, days) for k, m in every if not m.has_data and (days := short_history(m)) is not None]
-    wanted = [k for k, _ in rows] + [k for k, _ in short]
+    # too short a history is not "no data": those rows stay visible, unranked, and say why
+    unranked = [(k, why) for k, m in every if not m.has_data and (why := unranked_text(m))]
+    wanted = [k for k, _ in rows] + [k for k, _ in unranked]
     names = breakdown_names(dim, wanted) if dim in DENIAL_DIMS else names_for(session, dim, wanted)
-    result.breakdown_short = sorted((names.get(k, str(k)), days) for k, days in short)
+    result.breakdown_unranked = sorted((names.get(k, str(k)), why) for k, why in unranked)
     keys = {}
     if dim == "clinic":
         ids = [k for k, _ in rows if k is not None]
@@ -206,6 +208,14 @@ def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgC
                      target_status(result.kpi, org, keys.get(key, result.scope.clinic_key), m.value))
         for key, m in ranked[:BREAKDOWN_MAX]
     ]
+
+
+def unranked_text(m: Measure) -> str | None:
+    """What a breakdown row without a value says in place of it: "not enough history (N days of
+    data)" (:func:`bot.kpi.coverage.short_history`) or the row's own ``extra['unranked']``
+    (:mod:`bot.kpi.net_collection`); None for a row with no data at all (left out)."""
+    days = short_history(m)
+    return short_history_text(days) if days is not None else m.extra.get(UNRANKED)
 
 
 def list_kpis(session: Session, org: OrgConfig, *, now: datetime | None = None,

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from bot.ideas.improve import ImprovementStart, from_answer
 from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
-from bot.kpi.coverage import coverage_of, short_history_text
+from bot.kpi.coverage import coverage_of
 from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.periods import iso_span
@@ -204,17 +204,16 @@ def _breakdown_text(a: KpiAnswer) -> str:
         shown += 1
     if a.breakdown_total > shown:
         lines.append(f"… and {a.breakdown_total - shown} more")
-    if a.breakdown_short:
-        lines.append(truncate(_short_history_line(a.breakdown_dim or "clinic", a.breakdown_short), 2900 - size))
+    if a.breakdown_unranked:
+        lines.append(truncate(_unranked_line(a.breakdown_dim or "clinic", a.breakdown_unranked), 2900 - size))
     return "\n".join(lines)
 
 
-def _short_history_line(dim: str, short: list[tuple[str, int]]) -> str:
-    """The footnote naming the rows left unranked for too short a history (never left out silently):
-    ``"Not ranked, 1 clinic: East Clinic — not enough history (12 days of data)"``."""
-    count = f"{len(short)} {dim}{'s' if len(short) != 1 else ''}"
-    return f"_Not ranked, {count}: " + "; ".join(
-        f"{truncate(name, 60)} — {short_history_text(days)}" for name, days in short) + "_"
+def _unranked_line(dim: str, rows: list[tuple[str, str]]) -> str:
+    """The footnote naming the rows listed without a value (never left out silently):
+    ``"Not ranked, 1 clinic: Cedar — not enough history (11 days of data)"``."""
+    count = f"{len(rows)} {dim}{'s' if len(rows) != 1 else ''}"
+    return f"_Not ranked, {count}: " + "; ".join(f"{truncate(name, 60)} — {why}" for name, why in rows) + "_"
 
 
 def render_no_data(a: KpiAnswer) -> Rendered:

@@ -74,7 +74,7 @@ def test_a_clinic_with_too_short_a_history_stays_visible_by_clinic(sessions, rol
         assert "1 clinic with too short a ledger history left out" in str(render_answer(a)[0])
         by = _ask(s, "days-in-ar 2026-11-30 by clinic")
         assert [r.name for r in by.breakdown or []] == ["Alder", "Birch"]  # ranked: Cedar has no value
-        assert by.breakdown_short == [("Cedar", 11)]
+        assert by.breakdown_unranked == [("Cedar", "not enough history (11 days of data)")]
         text = render_answer(by)[1] + str(render_answer(by)[0])
         assert "Not ranked, 1 clinic: Cedar — not enough history (11 days of data)" in text
 
