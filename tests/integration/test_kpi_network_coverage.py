@@ -9,6 +9,14 @@ worked out by hand from kpis.md's days-in-A/R definition (net A/R ÷ average dai
 * Cedar: 11 days of ledger (from 2026-11-20), net A/R 200 USD: below days-in-A/R's 30-day minimum,
   so it is left out of the network figure, and listed by clinic as "not enough history (11 days
   of data)", never silently dropped.
+Inventory turns (annual consumption value ÷ average inventory value, kpis.md), Sep–Nov 2026 (91 days),
+unit cost 10 USD:
+
+* Alder: 1 unit a day all 91 days = 910 USD → 910 × 365 ÷ 91 = 3,650 USD a year; stock 100 units
+  (counts 2026-08-31 and 2026-11-30) = 1,000 USD → 3.65 turns;
+* Birch: 2 units a day from 2026-10-17 (45 days) = 900 USD → 900 × 365 ÷ 45 = 7,300 USD a year;
+  stock 150 units (counts 2026-10-17 and 2026-11-30) = 1,500 USD → 4.87 turns;
+* network: (3,650 + 7,300) ÷ (1,000 + 1,500) = 4.38 turns — not (1,810 × 365 ÷ 91) ÷ 2,500 = 2.90.
 Both on the raw rows and on the roll-ups.
 """
 
@@ -26,7 +34,7 @@ from bot.kpi.scorecard import scorecard
 from bot.orgconfig import OrgConfig
 from bot.views.kpi import render_answer
 from storage.db import session_scope
-from storage.models import ArSnapshot, LedgerEntry
+from storage.models import ArSnapshot, InventoryTransaction, LedgerEntry, StockCount, SupplyItem
 from storage.reference import ensure_clinics
 
 END = date(2026, 11, 30)
@@ -88,3 +96,31 @@ def test_the_scorecard_says_not_enough_history_not_no_data(sessions) -> None:  #
         got = {r.kpi.id: (r.measure, r.short_days) for r in rows}
         assert got["days-in-ar"] == (None, 11)  # not enough history: 11 days of ledger
         assert got["no-show-rate"] == (None, None)  # no appointments at all: no data
+
+
+def _inventory(s) -> None:  # type: ignore[no-untyped-def]
+    ids = ensure_clinics(s, [{"key": "alder", "name": "Alder"}, {"key": "birch", "name": "Birch"}])
+    for key, days, per_day, stock, counted in (("alder", 91, 1, 100, date(2026, 8, 31)),
+                                               ("birch", 45, 2, 150, date(2026, 10, 17))):
+        item = SupplyItem(clinic_id=ids[key], sku="GAUZE", name="Gauze", unit_cost_cents=1_000, lead_time_days=5)
+        s.add(item)
+        s.flush()
+        s.add_all([StockCount(item_id=item.id, count_date=counted, on_hand=stock),
+                   StockCount(item_id=item.id, count_date=END, on_hand=stock)])
+        first = END - timedelta(days=days - 1)
+        s.add_all([InventoryTransaction(source="t", external_id=f"{key}{i}", item_id=item.id, kind="usage",
+                                        tx_date=first + timedelta(days=i), quantity=per_day) for i in range(days)])
+    s.flush()
+
+
+@pytest.mark.parametrize("rollups", [False, True])
+def test_network_inventory_turns_annualise_each_clinic_over_its_own_days(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        _inventory(s)
+        if rollups:
+            refresh_all_rollups(s)
+    with session_scope(sessions) as s:
+        a = _ask(s, "inventory-turns 2026-09-01..2026-11-30")
+        assert a.measure.value == pytest.approx(10_950 / 2_500, abs=1e-9)  # 4.38, not 2.90
+        by = _ask(s, "inventory-turns 2026-09-01..2026-11-30 by clinic")
+        assert {r.name: r.measure.value for r in by.breakdown or []} == pytest.approx({"Alder": 3.65, "Birch": 7_300 / 1_500})
