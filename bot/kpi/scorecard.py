@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from bot.kpi.base import Measure
 from bot.kpi.catalogue import CATALOGUE, KpiDef
-from bot.kpi.coverage import short_history
+from bot.kpi.coverage import short_history, short_history_text
 from bot.kpi.engine import local_today
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.periods import PeriodSpec, recent_window
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import resolve_scope
-from bot.kpi.targets import TargetStatus, target_status
+from bot.kpi.targets import TargetStatus, format_value, target_status
 from bot.orgconfig import OrgConfig
 
 
@@ -29,6 +29,13 @@ class ScoreRow:
     status: TargetStatus | None
     #: covered days when the KPI has no value for too short a history (not "no data"; coverage.py)
     short_days: int | None = None
+
+    def shown(self) -> str | None:
+        """The value as the scorecard shows it: beside its target (``TargetStatus.shown``), "not
+        enough history (11 days of data)" for too short a history, None for no data at all."""
+        if self.measure is None:
+            return None if self.short_days is None else short_history_text(self.short_days)
+        return self.status.shown if self.status else format_value(self.measure.value, self.kpi.unit)  # type: ignore[arg-type]
 
 
 def scorecard(session: Session, org: OrgConfig, clinic_key: str | None, period: PeriodSpec, *,

@@ -33,6 +33,7 @@ from bot.kpi.rollup_refresh import refresh_all_rollups
 from bot.kpi.scorecard import scorecard
 from bot.orgconfig import OrgConfig
 from bot.views.kpi import render_answer
+from bot.views.reader import render_scorecard
 from storage.db import session_scope
 from storage.models import ArSnapshot, InventoryTransaction, LedgerEntry, StockCount, SupplyItem
 from storage.reference import ensure_clinics
@@ -96,6 +97,10 @@ def test_the_scorecard_says_not_enough_history_not_no_data(sessions) -> None:  #
         got = {r.kpi.id: (r.measure, r.short_days) for r in rows}
         assert got["days-in-ar"] == (None, 11)  # not enough history: 11 days of ledger
         assert got["no-show-rate"] == (None, None)  # no appointments at all: no data
+        shown = [(r.kpi.name, r.shown(), "", None) for r in rows]
+        _, text = render_scorecard("Cedar", "latest 30 days of each KPI's data", shown, hidden=0)
+        assert "• *Days in A/R (net)*: not enough history (11 days of data)" in text
+        assert "• *No-show rate*: no data" in text
 
 
 def _inventory(s) -> None:  # type: ignore[no-untyped-def]
