@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from bot.ideas.improve import ImprovementStart, from_answer
 from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
-from bot.kpi.coverage import coverage_of
+from bot.kpi.coverage import coverage_of, short_history, short_history_text
 from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.periods import iso_span
@@ -232,7 +232,8 @@ def render_list(items: list[KpiListItem], hidden: int = 0) -> Rendered:
     lines = []
     for it in items:
         if it.measure is None or not it.measure.has_data:
-            lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): no data")
+            days = None if it.measure is None else short_history(it.measure)
+            lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): {'no data' if days is None else short_history_text(days)}")
             continue
         status = "" if it.status is None else (" ✅" if it.status.on_target else " ⚠️")
         lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): {format_value(it.measure.value, it.kpi.unit)}{status}"  # type: ignore[arg-type]
