@@ -129,3 +129,20 @@ def test_network_inventory_turns_annualise_each_clinic_over_its_own_days(session
         assert a.measure.value == pytest.approx(10_950 / 2_500, abs=1e-9)  # 4.38, not 2.90
         by = _ask(s, "inventory-turns 2026-09-01..2026-11-30 by clinic")
         assert {r.name: r.measure.value for r in by.breakdown or []} == pytest.approx({"Alder": 3.65, "Birch": 7_300 / 1_500})
+
+
+def test_the_digest_lists_a_kpi_with_too_short_a_history(sessions) -> None:  # type: ignore[no-untyped-def]
+    """Cedar's days in A/R in its digest: "not enough history (11 days of data)", not left out."""
+    from bot.digest.kpis import kpi_lines, with_data
+    from storage.reference import clinic_by_key
+
+    with session_scope(sessions) as s:
+        _ledgers(s, {"cedar": (11, 5_000, 20_000)})
+    with session_scope(sessions) as s:
+        cedar = clinic_by_key(s, "cedar")
+        assert cedar is not None
+        lines, values = kpi_lines(s, OrgConfig(), cedar, date(2026, 12, 1), 30, ["days-in-ar"], {})
+        assert [(x.kpi_id, x.value_text, x.on_target) for x in lines] == [
+            ("days-in-ar", "not enough history (11 days of data)", None)]
+        assert values == {}  # no figure to compare the next digest with
+        assert with_data(s, cedar, date(2026, 12, 1), 30, ["days-in-ar"]) == []  # no figure to withhold either
