@@ -33,7 +33,7 @@ from bot.kpi.coverage import (
 from bot.kpi.periods import shift_date
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.revenue import CLAIMS_SUBMITTED, days_in_ar, denial_spec, three_months_ending, write_off_spec
-from storage.models import ArSnapshot, Clinic, LedgerEntry, Remittance
+from storage.models import ArSnapshot, Claim, Clinic, LedgerEntry, Remittance
 
 Range = tuple[date | None, date | None]
 Daily = list[tuple[date, float, float]]
@@ -226,7 +226,7 @@ class InitialDenialRateKpi(KpiImpl):
 
     def _many(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
         denials = [(day, n) for day, n, _ in self._denials.daily(session, scope, *covering_range(ranges)) if n > 0]
-        found: dict[int, tuple[float, date, date, float, date, date]] = {}
+        found: dict[int, tuple[float, date, date, float, date, date, date, date]] = {}
         for i, (start, end) in enumerate(ranges):
             if start is None:  # "all data": from the first month that has three months of baseline
                 start = self._first_measurable_month(session, scope)
@@ -237,17 +237,21 @@ class InitialDenialRateKpi(KpiImpl):
             p_start, p_end = start or first, end or last
             months = month_share(p_start, p_end)
             b_start, b_end = three_months_ending(p_start.replace(day=1) - timedelta(days=1))
-            found[i] = (sum(n for _, n in inside), first, last, months, b_start, b_end)
+            found[i] = (sum(n for _, n in inside), first, last, months, b_start, b_end, p_start, p_end)
         submitted: Daily = []
         if found:
             submitted = self._submitted.daily(session, scope, min(f[4] for f in found.values()),
                                               max(f[5] for f in found.values()))
         out = []
+        clinics = self._clinics_starting_apart(session, scope)
         for i in range(len(ranges)):
             if i not in found:
                 out.append(Measure(value=None))
                 continue
-            n, first, last, months, b_start, b_end = found[i]
+            n, first, last, months, b_start, b_end, p_start, p_end = found[i]
+            if clinics:
+                out.append(self._pooled(session, scope, clinics, found[i]))
+                continue
             # the baseline's months are those the claims feed covers (from its first submission)
             since = self._first_submission(session, scope)
             window = (b_end - b_start).days + 1
@@ -267,6 +271,49 @@ class InitialDenialRateKpi(KpiImpl):
                                                f"{b_start:%Y-%m}..{b_end:%Y-%m} (÷ {base_months:.2f} × "
                                                f"{months:.2f} months{note})"}))
         return out
+
+    def _clinics_starting_apart(self, session: Session, scope: Scope) -> list[int]:
+        """The clinics in scope with claims submitted, when their first submissions differ (else
+        [] and the scope is measured as one). One grouped query."""
+        def apart() -> list[int]:
+            rows = dict(session.execute(select(Claim.clinic_id, func.min(Claim.submitted_date)).where(
+                Claim.submitted_date.is_not(None), *scope_conditions({"clinic": Claim.clinic_id}, scope))
+                .group_by(Claim.clinic_id)).all())
+            return sorted(rows) if len(set(rows.values())) > 1 else []
+
+        return session_memo(session, (self.kpi_id, "clinics-apart", scope), apart)
+
+    def _pooled(self, session: Session, scope: Scope, clinics: list[int],
+                found: tuple[float, date, date, float, date, date, date, date]) -> Measure:
+        """The network rate over clinics whose claims feeds start on different days: Σ initial
+        denials ÷ Σ each clinic's claims submitted per month over the baseline months its own feed
+        covers (× the period's months). Averaging the network's submissions over the months since
+        the earliest clinic's start counts a later clinic's months before its feed as months
+        without claims, understating D (:mod:`bot.kpi.coverage`). A clinic below the minimum
+        history is left out of N and D, and said so."""
+        _, first, last, months, b_start, b_end, p_start, p_end = found
+        window = (b_end - b_start).days + 1
+        sent = {c: m.n for c, m in self._submitted.breakdown(session, scope, b_start, b_end, "clinic")}
+        denied = {c: m.n for c, m in self._denials.breakdown(session, scope, p_start, p_end, "clinic")}
+        n = d = 0.0
+        short: list[tuple[int, date | None]] = []
+        for c in clinics:
+            since = self._first_submission(session, Scope(clinic_ids=(c,), timezone=scope.timezone))
+            covered = covered_days(since, b_start, b_end)
+            if covered < minimum_days(self.kpi_id, window):
+                short.append((covered, since))
+            elif since is not None and sent.get(c):
+                n += denied.get(c, 0)
+                d += sent[c] / month_share(max(b_start, since), b_end) * months
+        if not d:
+            if short:
+                covered, since = max(short, key=lambda x: x[0])
+                return not_enough(self.kpi_id, covered, window, "claims submission", since, (b_start, b_end))
+            return Measure(value=None, extra={"why": "no claims submitted in the three months before"})
+        left = f"; {len(short)} clinic{'s' if len(short) != 1 else ''} with too short a claims history left out" if short else ""
+        return Measure(value=n / d, n=n, d=d, first=first, last=last, extra={"basis": (
+            f"{n:,.0f} initial denials ÷ {d:,.1f} claims submitted (each clinic's monthly submissions "
+            f"{b_start:%Y-%m}..{b_end:%Y-%m} over the months its own claims feed covers, × {months:.2f} months){left}")})
 
     def _first_submission(self, session: Session, scope: Scope) -> date | None:
         """The first day with a claim submitted in scope (None: none)."""

@@ -17,6 +17,13 @@ unit cost 10 USD:
 * Birch: 2 units a day from 2026-10-17 (45 days) = 900 USD → 900 × 365 ÷ 45 = 7,300 USD a year;
   stock 150 units (counts 2026-10-17 and 2026-11-30) = 1,500 USD → 4.87 turns;
 * network: (3,650 + 7,300) ÷ (1,000 + 1,500) = 4.38 turns — not (1,810 × 365 ÷ 91) ÷ 2,500 = 2.90.
+Initial denial rate (HFMA: initial denials in the month ÷ claims submitted per month averaged over
+the three months before), March 2026, baseline Dec 2025–Feb 2026:
+
+* Alder: submits 100 claims a month from 2025-12-01 → 300 ÷ 3 months = 100; 10 denials → 10 %;
+* Birch: submits 60 a month from 2026-01-01 → 120 ÷ 2 months = 60; 12 denials → 20 %;
+* network: (10 + 12) ÷ (100 + 60) = 13.75 % — not 22 ÷ (420 ÷ 3) = 15.71 %, which counts Birch's
+  December, before its feed began, as a month without claims.
 Both on the raw rows and on the roll-ups.
 """
 
@@ -35,7 +42,7 @@ from bot.orgconfig import OrgConfig
 from bot.views.kpi import render_answer
 from bot.views.reader import render_scorecard
 from storage.db import session_scope
-from storage.models import ArSnapshot, InventoryTransaction, LedgerEntry, StockCount, SupplyItem
+from storage.models import ArSnapshot, Claim, InventoryTransaction, LedgerEntry, Remittance, StockCount, SupplyItem
 from storage.reference import ensure_clinics
 
 END = date(2026, 11, 30)
@@ -146,3 +153,30 @@ def test_the_digest_lists_a_kpi_with_too_short_a_history(sessions) -> None:  # t
             ("days-in-ar", "not enough history (11 days of data)", None)]
         assert values == {}  # no figure to compare the next digest with
         assert with_data(s, cedar, date(2026, 12, 1), 30, ["days-in-ar"]) == []  # no figure to withhold either
+
+
+def _claims(s) -> None:  # type: ignore[no-untyped-def]
+    ids = ensure_clinics(s, [{"key": "alder", "name": "Alder"}, {"key": "birch", "name": "Birch"}])
+    months = {"alder": [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)], "birch": [date(2026, 1, 1), date(2026, 2, 1)]}
+    for key, per_month, denials in (("alder", 100, 10), ("birch", 60, 12)):
+        for m in months[key]:
+            s.add_all([Claim(source="t", external_id=f"{key}{m:%Y%m}-{k}", patient_control_number=f"{key}{m:%m}{k}",
+                             clinic_id=ids[key], service_date=m, created_date=m, charge_cents=100_00, clean=True,
+                             submitted_date=m + timedelta(days=k % 28)) for k in range(per_month)])
+        s.add_all([Remittance(natural_key=f"{key}-d{k}", clinic_id=ids[key], patient_control_number=f"{key}D{k}",
+                              claim_status_code="4", remit_date=date(2026, 3, 10), charge_cents=100_00, paid_cents=0,
+                              is_denial=True) for k in range(denials)])
+    s.flush()
+
+
+@pytest.mark.parametrize("rollups", [False, True])
+def test_network_initial_denial_rate_averages_each_clinics_submissions_over_its_own_months(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        _claims(s)
+        if rollups:
+            refresh_all_rollups(s)
+    with session_scope(sessions) as s:
+        a = _ask(s, "initial-denial-rate 2026-03")
+        assert a.measure.value == pytest.approx(22 / 160, abs=1e-12)  # 13.75 %, not 15.71 %
+        by = _ask(s, "initial-denial-rate 2026-03 by clinic")
+        assert {r.name: r.measure.value for r in by.breakdown or []} == pytest.approx({"Alder": 0.10, "Birch": 0.20})
