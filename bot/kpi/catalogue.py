@@ -127,7 +127,9 @@ class KpiDef:
         if self.min_history_days:
             lines.append(f"History: per-day averages divide by the days the data covers inside the window "
                          f"(from the feed's first record); fewer than {self.min_history_days} days is "
-                         f"\"not enough history\".")
+                         f"\"not enough history\". Across clinics, each clinic's data is averaged over its "
+                         f"own covered days and the averages added; a clinic below the minimum is left out of "
+                         f"the network figure and listed as \"not enough history\".")
         return "\n".join(lines)
 
 
@@ -267,6 +269,10 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "MGMA adjusted (net) collection rate", ("ledger",), ("clinic", "payer"), "i",
        ("ncr", "net collections", "adjusted collection rate", "collection rate"),
        domain="revenue", money=True, idea_category="billing", payment_lag_caveat=True,
+       notes=("By payer: a patient payment linked to a claim counts for the claim's payer (the allowed amount "
+              "includes the patient's share); patient payments with neither payer nor claim are not rated as "
+              "self-pay where insured charges exist. A period shorter than the typical payment lag (median days "
+              "from service to the payer's first payment) says its payments are mostly for earlier charges."),
        everyday=("net collection rate", "net collections", "adjusted collection rate", "collection rate",
                  "collections", "collection", "net collection", "collection ratio", "collections rate",
                  "adjusted collections", "collection percentage",
