@@ -103,3 +103,12 @@ def pooled_daily(parts: Iterable[tuple[float, int]]) -> float:
     "average daily net patient service revenue"; the principle of this module). Clinics with
     0 covered days add nothing."""
     return sum(total / days for total, days in parts if days > 0)
+
+
+def starts_apart(firsts: Iterable[date], window_starts: Iterable[date]) -> bool:
+    """Whether a network's clinics cover some window unevenly: their data (first record days,
+    ``firsts``) starts on different days and the latest start falls after the start of a window.
+    Otherwise every clinic covers every window alike, and the network's total over the covered
+    days equals :func:`pooled_daily` (so the one-query path stands)."""
+    starts, windows = set(firsts), list(window_starts)
+    return len(starts) > 1 and bool(windows) and max(starts) > min(windows)

@@ -11,7 +11,15 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, covering_range, scope_conditions
-from bot.kpi.coverage import covered_days, minimum_days, not_enough, pooled_daily, short_history, short_note
+from bot.kpi.coverage import (
+    covered_days,
+    minimum_days,
+    not_enough,
+    pooled_daily,
+    short_history,
+    short_note,
+    starts_apart,
+)
 from bot.kpi.inventory import (
     _DIMS,
     INVENTORY_USAGE,
@@ -50,7 +58,7 @@ class InventoryTurnsKpi(KpiImpl):
 
     def _many(self, session: Session, scope: Scope, ranges: list[tuple[date | None, date | None]]) -> list[Measure]:
         firsts = inventory_first_days(session, scope)
-        if len(set(firsts.values())) > 1:  # clinics whose inventory feeds start on different days
+        if starts_apart(firsts.values(), [s or min(firsts.values(), default=date.min) for s, _ in ranges]):  # feeds starting apart
             return self._pooled(session, scope, ranges, sorted(firsts))
         daily = [(day, d) for day, n, d in self._usage.daily(session, scope, *covering_range(ranges)) if n > 0]
         data_end = self._data_end(session, scope)

@@ -29,6 +29,7 @@ from bot.kpi.coverage import (
     pooled_daily,
     short_history,
     short_note,
+    starts_apart,
 )
 from bot.kpi.periods import shift_date
 from bot.kpi.ratio import RatioKpi
@@ -66,9 +67,6 @@ class DaysInArKpi(KpiImpl):
         return self._many(session, scope, list(buckets)) if buckets else []
 
     def _many(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
-        firsts = ledger_first_days(session, scope)
-        if len(set(firsts.values())) > 1:  # clinics whose ledgers start on different days
-            return self._pooled(session, scope, ranges, sorted(firsts))
         latest = self.latest(session, scope)
         days: dict[int, date] = {}
         for i, (start, end) in enumerate(ranges):
@@ -77,8 +75,11 @@ class DaysInArKpi(KpiImpl):
                 days[i] = day
         if not days:
             return [Measure(value=None) for _ in ranges]
-        ar = self.net_ar(session, scope, sorted(set(days.values())))
         windows = {day: three_months_ending(day) for day in days.values()}
+        firsts = ledger_first_days(session, scope)
+        if starts_apart(firsts.values(), (w[0] for w in windows.values())):  # ledgers starting apart
+            return self._pooled(session, scope, ranges, sorted(firsts))
+        ar = self.net_ar(session, scope, sorted(set(days.values())))
         daily = self._npsr.daily(session, scope, min(w[0] for w in windows.values()),
                                  max(w[1] for w in windows.values()))
         first = ledger_first_day(session, scope)
@@ -243,7 +244,7 @@ class InitialDenialRateKpi(KpiImpl):
             submitted = self._submitted.daily(session, scope, min(f[4] for f in found.values()),
                                               max(f[5] for f in found.values()))
         out = []
-        clinics = self._clinics_starting_apart(session, scope)
+        clinics = self._clinics_starting_apart(session, scope, [f[4] for f in found.values()])
         for i in range(len(ranges)):
             if i not in found:
                 out.append(Measure(value=None))
@@ -272,16 +273,18 @@ class InitialDenialRateKpi(KpiImpl):
                                                f"{months:.2f} months{note})"}))
         return out
 
-    def _clinics_starting_apart(self, session: Session, scope: Scope) -> list[int]:
-        """The clinics in scope with claims submitted, when their first submissions differ (else
-        [] and the scope is measured as one). One grouped query."""
-        def apart() -> list[int]:
-            rows = dict(session.execute(select(Claim.clinic_id, func.min(Claim.submitted_date)).where(
+    def _clinics_starting_apart(self, session: Session, scope: Scope, baselines: list[date]) -> list[int]:
+        """The clinics in scope with claims submitted, when their first submissions cover one of the
+        ``baselines`` (first days) unevenly (:func:`bot.kpi.coverage.starts_apart`); else [] and the
+        scope is measured as one. One grouped query per session."""
+        def firsts() -> dict[int, date]:
+            rows = session.execute(select(Claim.clinic_id, func.min(Claim.submitted_date)).where(
                 Claim.submitted_date.is_not(None), *scope_conditions({"clinic": Claim.clinic_id}, scope))
-                .group_by(Claim.clinic_id)).all())
-            return sorted(rows) if len(set(rows.values())) > 1 else []
+                .group_by(Claim.clinic_id))
+            return {c: _as_date(d) for c, d in rows if d is not None}
 
-        return session_memo(session, (self.kpi_id, "clinics-apart", scope), apart)
+        found: dict[int, date] = session_memo(session, (self.kpi_id, "clinic-firsts", scope), firsts)
+        return sorted(found) if starts_apart(found.values(), baselines) else []
 
     def _pooled(self, session: Session, scope: Scope, clinics: list[int],
                 found: tuple[float, date, date, float, date, date, date, date]) -> Measure:
