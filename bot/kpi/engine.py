@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
 from bot.kpi import drivers
-from bot.kpi.base import KpiImpl, Measure, Scope, TrendPoint
+from bot.kpi.base import UNRANKED, KpiImpl, Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
 from bot.kpi.coverage import short_history, short_history_text
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
-from bot.kpi.net_collection import UNRANKED
 from bot.kpi.payment_lag import lag_caveat
 from bot.kpi.periods import Grain, Period, recent_window, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi

@@ -23,12 +23,11 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from bot.kpi.base import Measure, RatioSpec, Scope, range_conditions, scope_conditions
+from bot.kpi.base import UNRANKED, Measure, RatioSpec, Scope, range_conditions, scope_conditions
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.revenue import NPSR, ledger_spec
 from storage.models import Claim, LedgerEntry
 
-UNRANKED = "unranked"  # Measure.extra key: the text a list shows in place of a value (engine breakdown)
 _SOURCE = LedgerEntry.__table__.outerjoin(Claim.__table__, LedgerEntry.claim_id == Claim.id)
 _PAYER = func.coalesce(LedgerEntry.payer_id, Claim.payer_id)  # a linked patient payment: its claim's payer
 _DIMS = {"clinic": LedgerEntry.clinic_id, "payer": _PAYER}
@@ -65,9 +64,10 @@ class NetCollectionKpi(RatioKpi):
 
 def _unattributed(session: Session, scope: Scope, start: date | None, end: date | None) -> tuple[float, float]:
     """(cents of patient payments with neither payer nor claim, cents of charges with a payer) in
-    scope over [start, end]. One query on the ledger."""
+    scope over [start, end]; a patient payment linked to a claim without a payer is that self-pay
+    claim's, not unattributed. One query on the ledger."""
     e = LedgerEntry
-    loose = and_(e.kind == "patient_payment", _PAYER.is_(None))
+    loose = and_(e.kind == "patient_payment", e.payer_id.is_(None), e.claim_id.is_(None))
     stmt = (select(func.sum(case((loose, e.amount_cents), else_=0)),
                    func.sum(case((and_(e.kind == "charge", _PAYER.is_not(None)), e.amount_cents), else_=0)))
             .select_from(_SOURCE)

@@ -8,8 +8,8 @@ Hand-made ledger, March 2026, one clinic (USD):
   nor claim. It cannot be told apart from an insured patient's balance, so the self-pay row gets
   no rate and says why — before, every patient payment went to self-pay: (100 + 90) ÷ 130 = 146 %;
 * the clinic: (480 + 100 + 90) ÷ (600 + 130) = 670 ÷ 730 = 91.78 %, every payment counted;
-* a clinic with self-pay visits only: its patient payments are its self-pay payments,
-  90 ÷ 130 = 69.23 %.
+* a clinic with self-pay visits only, or whose self-pay payment is linked to its (payer-less)
+  claim: its patient payments are self-pay payments, 90 ÷ 130 = 69.23 %.
 Both on the raw rows and on the roll-ups.
 """
 
@@ -38,29 +38,54 @@ def _entry(s, n: int, clinic: int, kind: str, usd: int, payer: int | None = None
                       posted_date=DAY, kind=kind, amount_cents=usd * 100))
 
 
-def _self_pay(s, clinic: int, first: int) -> None:  # type: ignore[no-untyped-def]
+def _self_pay(s, clinic: int, first: int, claim: int | None = None) -> None:  # type: ignore[no-untyped-def]
     _entry(s, first, clinic, "charge", 200)
     _entry(s, first + 1, clinic, "contractual_adjustment", 70)
-    _entry(s, first + 2, clinic, "patient_payment", 90)
+    _entry(s, first + 2, clinic, "patient_payment", 90, None, claim)
 
 
 def _ask(s, q: str):  # type: ignore[no-untyped-def]
     return answer(s, parse_kpi_command(q), OrgConfig(), now=NOW)
 
 
+def _claim(s, n: int, clinic: int, payer: int | None, usd: int) -> int:  # type: ignore[no-untyped-def]
+    claim = Claim(source="t", external_id=f"c{n}", patient_control_number=f"P{n}", clinic_id=clinic, payer_id=payer,
+                  service_date=DAY, created_date=DAY, charge_cents=usd * 100, clean=True)
+    s.add(claim)
+    s.flush()
+    return int(claim.id)
+
+
+def _insured(s, north: int) -> None:  # type: ignore[no-untyped-def]
+    aetna = ensure_payers(s, [{"key": "aetna", "name": "Aetna"}])["aetna"]
+    claim = _claim(s, 1, north, aetna, 1_000)
+    _entry(s, 1, north, "charge", 1_000, aetna, claim)
+    _entry(s, 2, north, "contractual_adjustment", 400, aetna, claim)
+    _entry(s, 3, north, "payer_payment", 480, aetna, claim)
+    _entry(s, 4, north, "patient_payment", 100, None, claim)
+
+
+@pytest.mark.parametrize("rollups", [False, True])
+def test_a_self_pay_payment_linked_to_its_payerless_claim_is_rated_as_self_pay(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        north = ensure_clinics(s, [{"key": "north", "name": "North"}])["north"]
+        _insured(s, north)
+        _self_pay(s, north, 5, _claim(s, 2, north, None, 200))
+        s.flush()
+        if rollups:
+            refresh_all_rollups(s)
+    with session_scope(sessions) as s:
+        by = _ask(s, "net collection rate 2026-03 by payer")
+        rates = {r.name: r.measure.value for r in by.breakdown or []}
+        assert rates == pytest.approx({"Aetna": 580 / 600, "(self-pay / no payer)": 90 / 130})
+        assert by.breakdown_unranked == []
+
+
 @pytest.mark.parametrize("rollups", [False, True])
 def test_patient_payments_go_to_their_claims_payer_and_self_pay_is_never_over_100(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
     with session_scope(sessions) as s:
         north = ensure_clinics(s, [{"key": "north", "name": "North"}])["north"]
-        aetna = ensure_payers(s, [{"key": "aetna", "name": "Aetna"}])["aetna"]
-        claim = Claim(source="t", external_id="c1", patient_control_number="P1", clinic_id=north, payer_id=aetna,
-                      service_date=DAY, created_date=DAY, charge_cents=1_000_00, clean=True)
-        s.add(claim)
-        s.flush()
-        _entry(s, 1, north, "charge", 1_000, aetna, claim.id)
-        _entry(s, 2, north, "contractual_adjustment", 400, aetna, claim.id)
-        _entry(s, 3, north, "payer_payment", 480, aetna, claim.id)
-        _entry(s, 4, north, "patient_payment", 100, None, claim.id)
+        _insured(s, north)
         _self_pay(s, north, 5)
         s.flush()
         if rollups:
