@@ -59,14 +59,16 @@ class Grant:
 
 
 def home_clinic(grants: Iterable[Grant]) -> str | None:
-    """The one clinic a manager manages, for a person holding ``grants``: their questions that name
-    no clinic default to it (README, "A manager of one clinic gets that clinic by default"). None
-    for anyone holding an organisation-wide grant or managing no clinic or several."""
+    """The one clinic a person's roles scope them to, for a person holding ``grants``: their
+    questions that name no clinic default to it (README, "A user whose roles together scope them to
+    exactly one clinic gets that clinic by default"), whatever the roles are (a manager, the
+    finance lead or the front desk of one clinic). None for anyone holding an organisation-wide
+    grant, no grant, or grants at several clinics."""
     grants = list(grants)
     if any(g.org_wide for g in grants):
         return None
-    managed = {g.clinic for g in grants if g.role is Role.MANAGER}
-    return managed.pop() if len(managed) == 1 else None
+    clinics = {g.clinic for g in grants}
+    return clinics.pop() if len(clinics) == 1 else None
 
 
 def parse_subject(text: str) -> str:

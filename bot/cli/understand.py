@@ -15,7 +15,7 @@ from bot.cli.root import cli
 def understand_command(
     questions: list[str] = typer.Argument(..., help="A question; each later argument is a follow-up in its thread."),
     now: str | None = typer.Option(None, "--now", help="The moment asked, ISO 8601 (default: now; naive = UTC)."),
-    user: str | None = typer.Option(None, "--user", help="Slack user id asking (a one-clinic manager's default clinic)."),
+    user: str | None = typer.Option(None, "--user", help="Slack user id asking (a one-clinic user's default clinic)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per question."),
     database: str | None = database_option(),
 ) -> None:

@@ -15,6 +15,7 @@ from bot.digest.content import KpiLine
 from bot.kpi import drivers
 from bot.kpi.base import KpiImpl, Scope
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.coverage import short_history, short_history_text
 from bot.kpi.drivers_text import short_why
 from bot.kpi.periods import recent_window, span_text
 from bot.kpi.ratio import RatioKpi
@@ -80,13 +81,14 @@ def why_moved(session: Session, kpi: KpiDef, impl: KpiImpl, scope: Scope, start:
 def _window(impl: KpiImpl, scope: Scope, session: Session, today: date, days: int) -> tuple[Any, date, date] | None:
     """(measure, start, end) of the KPI's :func:`bot.kpi.periods.recent_window` (the window /kpi
     and the scorecard read too); None when the KPI has no data there (the digest never shows it
-    as 0)."""
+    as 0). A "not enough history" answer (:func:`bot.kpi.coverage.short_history`) is returned:
+    the digest says so rather than leave the KPI out."""
     window = recent_window(impl.latest(session, scope), today, days)
     if window is None:
         return None
     start, end = window
     m = impl.measure(session, scope, start, end)
-    return None if m.value is None else (m, start, end)
+    return None if m.value is None and short_history(m) is None else (m, start, end)
 
 
 def with_data(session: Session, clinic: Clinic, today: date, days: int, kpi_ids: list[str]) -> list[str]:
@@ -94,13 +96,15 @@ def with_data(session: Session, clinic: Clinic, today: date, days: int, kpi_ids:
     digest would show were the channel allowed to see them)."""
     scope = Scope(clinic_ids=(clinic.id,), clinic_key=clinic.key, clinic_name=clinic.name,
                   timezone=clinic.timezone or "UTC")
-    return [k for k in kpi_ids if _window(implementation(k), scope, session, today, days) is not None]
+    return [k for k in kpi_ids if (got := _window(implementation(k), scope, session, today, days)) is not None
+            and got[0].value is not None]
 
 
 def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, days: int,
               wanted: list[str] | None, previous: dict[str, float]) -> tuple[list[KpiLine], dict[str, float]]:
     """KPI lines for ``clinic`` and their values keyed ``"<clinic>/<kpi>"`` (for the next digest).
-    KPIs without data in the window are left out (never shown as 0)."""
+    KPIs without data in the window are left out (never shown as 0); a KPI whose data covers too
+    short a history says "not enough history (N days of data)"."""
     scope = Scope(clinic_ids=(clinic.id,), clinic_key=clinic.key, clinic_name=clinic.name,
                   timezone=clinic.timezone or "UTC")
     lines, values = [], {}
@@ -110,6 +114,10 @@ def kpi_lines(session: Session, org: OrgConfig, clinic: Clinic, today: date, day
         if got is None:
             continue
         m, start, end = got
+        if (short := short_history(m)) is not None:  # listed, not left out: too short a history is not "no data"
+            lines.append(KpiLine(clinic.name, kpi.id, kpi.name, short_history_text(short), None,
+                                 f"needs at least {kpi.min_history_days} days of data", span_text(start, end)))
+            continue
         key = f"{clinic.key}/{kpi.id}"
         values[key] = float(m.value)
         status = target_status(kpi, org, clinic.key, m.value)

@@ -43,6 +43,11 @@ class Scope:
         return " · ".join(parts)
 
 
+#: ``Measure.extra`` key: the text a list (a breakdown) shows in place of a value it cannot give
+#: (e.g. money that cannot be attributed to the row; :mod:`bot.kpi.net_collection`)
+UNRANKED = "unranked"
+
+
 @dataclass
 class Measure:
     """One KPI value over a date range.

@@ -106,6 +106,9 @@ class KpiDef:
     #: a per-day average over a window (bot.kpi.coverage): the fewest days of data inside the
     #: window a value needs (0: no per-day average); fewer is "not enough history"
     min_history_days: int = 0
+    #: payments over charges of the same period: a period shorter than the payment lag
+    #: (bot.kpi.payment_lag) mostly pairs payments with earlier charges, and the answer says so
+    payment_lag_caveat: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -124,7 +127,9 @@ class KpiDef:
         if self.min_history_days:
             lines.append(f"History: per-day averages divide by the days the data covers inside the window "
                          f"(from the feed's first record); fewer than {self.min_history_days} days is "
-                         f"\"not enough history\".")
+                         f"\"not enough history\". Across clinics, each clinic's data is averaged over its "
+                         f"own covered days and the averages added; a clinic below the minimum is left out of "
+                         f"the network figure and listed as \"not enough history\".")
         return "\n".join(lines)
 
 
@@ -263,7 +268,11 @@ CATALOGUE: tuple[KpiDef, ...] = (
        "charges minus contractual adjustments (bad debt and write-offs are not subtracted)",
        "MGMA adjusted (net) collection rate", ("ledger",), ("clinic", "payer"), "i",
        ("ncr", "net collections", "adjusted collection rate", "collection rate"),
-       domain="revenue", money=True, idea_category="billing",
+       domain="revenue", money=True, idea_category="billing", payment_lag_caveat=True,
+       notes=("By payer: a patient payment linked to a claim counts for the claim's payer (the allowed amount "
+              "includes the patient's share); patient payments with neither payer nor claim are not rated as "
+              "self-pay where insured charges exist. A period shorter than the typical payment lag (median days "
+              "from service to the payer's first payment) says its payments are mostly for earlier charges."),
        everyday=("net collection rate", "net collections", "adjusted collection rate", "collection rate",
                  "collections", "collection", "net collection", "collection ratio", "collections rate",
                  "adjusted collections", "collection percentage",

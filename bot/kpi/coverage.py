@@ -20,6 +20,7 @@ from bot.kpi.base import Measure
 from bot.kpi.catalogue import BY_ID
 
 CADENCE_DAYS = 10  # the first distinct record days the feed's cadence is read from
+SHORT_HISTORY = "short_history_days"  # Measure.extra key: the covered days of a "not enough history" answer
 
 
 def data_start(record_days: Iterable[date]) -> date | None:
@@ -63,7 +64,7 @@ def not_enough(kpi_id: str, covered: int, window: int, noun: str, first_record: 
     before it) does not count."""
     since = f"{noun} data starts {first_record:%Y-%m-%d}: " if first_record else ""
     dates = f" ({span[0]:%Y-%m-%d}..{span[1]:%Y-%m-%d})" if span else ""
-    return Measure(value=None, extra={"why": (
+    return Measure(value=None, extra={SHORT_HISTORY: covered, "why": (
         f"not enough history: {since}{covered} days of the {window}-day window{dates} are covered; "
         f"{BY_ID[kpi_id].name} needs at least {minimum_days(kpi_id, window)} days "
         f"(see `/kpi define {kpi_id}`)")})
@@ -77,3 +78,37 @@ def coverage_of(measure: Measure) -> str:
     answers (``kpi_measure_daily``) keep only the basis sentence, so the note is read back from it."""
     found = _NOTE.search(str(measure.extra.get("basis", "")))
     return found.group(0) if found else ""
+
+
+def short_history(measure: Measure) -> int | None:
+    """The covered days of a :func:`not_enough` answer (None: a value, or no data at all) — so a
+    list (by clinic, the scorecard) says "not enough history" where it would otherwise say
+    "no data" or leave the row out."""
+    days = measure.extra.get(SHORT_HISTORY)
+    return days if isinstance(days, int) else None
+
+
+def short_history_text(days: int) -> str:
+    """``"not enough history (12 days of data)"``: a row's text in a list in place of a value."""
+    return f"not enough history ({days} day{'s' if days != 1 else ''} of data)"
+
+
+def pooled_daily(parts: Iterable[tuple[float, int]]) -> float:
+    """A network's average per day from its clinics' ``(total, covered days)``: Σ total_c ÷ days_c.
+
+    Each clinic's total is averaged over the days its own data covers, then the daily averages
+    are added (the network takes in the sum of its clinics' daily revenue). Dividing the network's
+    total by the days since the *earliest* clinic's data start instead counts a later clinic's
+    days before its feed began as zero days, diluting the network's daily average (kpis.md
+    "average daily net patient service revenue"; the principle of this module). Clinics with
+    0 covered days add nothing."""
+    return sum(total / days for total, days in parts if days > 0)
+
+
+def starts_apart(firsts: Iterable[date], window_starts: Iterable[date]) -> bool:
+    """Whether a network's clinics cover some window unevenly: their data (first record days,
+    ``firsts``) starts on different days and the latest start falls after the start of a window.
+    Otherwise every clinic covers every window alike, and the network's total over the covered
+    days equals :func:`pooled_daily` (so the one-query path stands)."""
+    starts, windows = set(firsts), list(window_starts)
+    return len(starts) > 1 and bool(windows) and max(starts) > min(windows)

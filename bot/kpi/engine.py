@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
 from bot.kpi import drivers
-from bot.kpi.base import KpiImpl, Measure, Scope, TrendPoint
+from bot.kpi.base import UNRANKED, KpiImpl, Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.coverage import short_history, short_history_text
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
+from bot.kpi.payment_lag import lag_caveat
 from bot.kpi.periods import Grain, Period, recent_window, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
@@ -63,7 +65,11 @@ class KpiAnswer:
     breakdown: list[BreakdownRow] | None = None
     breakdown_dim: str | None = None
     breakdown_total: int = 0
+    #: rows of the breakdown listed without a value, by name: (name, why) — too short a history
+    #: ("not enough history (11 days of data)", bot.kpi.coverage) or money that cannot be attributed
+    breakdown_unranked: list[tuple[str, str]] = field(default_factory=list)
     small_n: bool = False
+    caveat: str | None = None  # one line the reader must see beside the value (bot.kpi.payment_lag)
     request_text: str = ""
     drivers: list[Any] | None = None  # bot.kpi.drivers.Drivers for a comparison (issue 19)
 
@@ -116,6 +122,8 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
         return result
     result.status = target_status(kpi, org, scope.clinic_key, measure.value)
     result.small_n = kpi.unit == "%" and measure.d < SMALL_N and not kpi.money
+    if kpi.payment_lag_caveat:
+        result.caveat = lag_caveat(session, scope, start, end)
     result.grain = _grain(period, measure)
     buckets = trend_buckets(measure.last or end, result.grain)
     series = impl.series(session, scope, buckets)
@@ -178,10 +186,13 @@ def bucket_label(start: date, grain: Grain) -> str:
 
 def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgConfig, dim: str,
                    end: date) -> None:
-    rows = impl.breakdown(session, result.scope, result.period.start, end, dim)
-    rows = [(k, m) for k, m in rows if m.has_data]
-    names = (breakdown_names(dim, [k for k, _ in rows]) if dim in DENIAL_DIMS
-             else names_for(session, dim, [k for k, _ in rows]))
+    every = impl.breakdown(session, result.scope, result.period.start, end, dim)
+    rows = [(k, m) for k, m in every if m.has_data]
+    # too short a history is not "no data": those rows stay visible, unranked, and say why
+    unranked = [(k, why) for k, m in every if not m.has_data and (why := unranked_text(m))]
+    wanted = [k for k, _ in rows] + [k for k, _ in unranked]
+    names = breakdown_names(dim, wanted) if dim in DENIAL_DIMS else names_for(session, dim, wanted)
+    result.breakdown_unranked = sorted((names.get(k, str(k)), why) for k, why in unranked)
     keys = {}
     if dim == "clinic":
         ids = [k for k, _ in rows if k is not None]
@@ -196,6 +207,14 @@ def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgC
                      target_status(result.kpi, org, keys.get(key, result.scope.clinic_key), m.value))
         for key, m in ranked[:BREAKDOWN_MAX]
     ]
+
+
+def unranked_text(m: Measure) -> str | None:
+    """What a breakdown row without a value says in place of it: "not enough history (N days of
+    data)" (:func:`bot.kpi.coverage.short_history`) or the row's own ``extra['unranked']``
+    (:mod:`bot.kpi.net_collection`); None for a row with no data at all (left out)."""
+    days = short_history(m)
+    return short_history_text(days) if days is not None else m.extra.get(UNRANKED)
 
 
 def list_kpis(session: Session, org: OrgConfig, *, now: datetime | None = None,

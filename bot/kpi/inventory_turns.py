@@ -11,7 +11,15 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, covering_range, scope_conditions
-from bot.kpi.coverage import covered_days, minimum_days, not_enough, short_note
+from bot.kpi.coverage import (
+    covered_days,
+    minimum_days,
+    not_enough,
+    pooled_daily,
+    short_history,
+    short_note,
+    starts_apart,
+)
 from bot.kpi.inventory import (
     _DIMS,
     INVENTORY_USAGE,
@@ -49,6 +57,9 @@ class InventoryTurnsKpi(KpiImpl):
         return self._many(session, scope, list(buckets)) if buckets else []
 
     def _many(self, session: Session, scope: Scope, ranges: list[tuple[date | None, date | None]]) -> list[Measure]:
+        firsts = inventory_first_days(session, scope)
+        if starts_apart(firsts.values(), [s or min(firsts.values(), default=date.min) for s, _ in ranges]):  # feeds starting apart
+            return self._pooled(session, scope, ranges, sorted(firsts))
         daily = [(day, d) for day, n, d in self._usage.daily(session, scope, *covering_range(ranges)) if n > 0]
         data_end = self._data_end(session, scope)
         data_start = min(inventory_first_days(session, scope).values(), default=None)
@@ -82,7 +93,34 @@ class InventoryTurnsKpi(KpiImpl):
             out.append(Measure(value=turns, n=annual, d=float(avg_value), first=first, last=last,
                                extra={"basis": f"{annual / 100:,.0f} USD annualised use ÷ "
                                                f"{float(avg_value) / 100:,.0f} USD average stock ≈ "
-                                               f"{turns_to_days(turns):.1f} days on hand{note}"}))
+                                               f"{turns_to_days(turns):.1f} days on hand{note}",
+                                      "usage_cents": float(value), "covered_days": days}))
+        return out
+
+    def _pooled(self, session: Session, scope: Scope, ranges: list[tuple[date | None, date | None]],
+                clinic_ids: list[int]) -> list[Measure]:
+        """Network turns over clinics whose inventory data starts on different days: Σ each
+        clinic's consumption annualised over the days its own data covers ÷ Σ their average stock
+        values (:func:`bot.kpi.coverage.pooled_daily`: 365 × the sum of the clinics' daily
+        averages). A clinic below the minimum history is left out of both sums, and said so."""
+        per_clinic = [self._many(session, Scope(clinic_ids=(c,), timezone=scope.timezone), ranges) for c in clinic_ids]
+        out = []
+        for i in range(len(ranges)):
+            got = [m[i] for m in per_clinic if m[i].has_data]
+            shorts = [m[i] for m in per_clinic if short_history(m[i]) is not None]
+            if not got:
+                out.append(max(shorts, key=lambda m: short_history(m) or 0) if shorts else Measure(value=None))
+                continue
+            annual = 365 * pooled_daily((m.extra["usage_cents"], m.extra["covered_days"]) for m in got)
+            stock = sum(m.d for m in got)
+            left = (f"; {len(shorts)} clinic{'s' if len(shorts) != 1 else ''} with too short a usage history left out"
+                    if shorts else "")
+            turns = annual / stock
+            out.append(Measure(value=turns, n=annual, d=stock, first=min(m.first for m in got if m.first),
+                               last=max(m.last for m in got if m.last), extra={"basis": (
+                                   f"{annual / 100:,.0f} USD annualised use (the sum over {len(got)} clinics, each "
+                                   f"over the days its own data covers) ÷ {stock / 100:,.0f} USD average stock ≈ "
+                                   f"{turns_to_days(turns):.1f} days on hand{left}")}))
         return out
 
     @staticmethod

@@ -10,6 +10,7 @@ from bot.kpi.base import KpiImpl
 from bot.kpi.experience import experience_kpis
 from bot.kpi.inventory import inventory_kpis
 from bot.kpi.inventory_turns import InventoryTurnsKpi
+from bot.kpi.net_collection import NetCollectionKpi
 from bot.kpi.patient_access import LateCancellation, access_kpis
 from bot.kpi.revenue import revenue_kpis
 from bot.kpi.revenue_windows import DaysInArKpi, InitialDenialRateKpi
@@ -31,7 +32,7 @@ def _table(options: EngineOptions) -> dict[str, KpiImpl]:
     impls: list[KpiImpl] = [
         *access_kpis(options.late_cancellation),
         *tna_kpis(options.tna_horizon_days),
-        *revenue_kpis(), DaysInArKpi(), InitialDenialRateKpi(),
+        *revenue_kpis(), NetCollectionKpi(), DaysInArKpi(), InitialDenialRateKpi(),
         *experience_kpis(),
         *inventory_kpis(), InventoryTurnsKpi(),
     ]

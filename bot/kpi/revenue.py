@@ -1,5 +1,5 @@
 """Revenue-cycle KPIs (HFMA MAP Keys unless noted): clean claim rate, first-pass resolution,
-denial rate, net collection rate, denial write-off rate and point-of-service collections, and
+denial rate, net collection rate (:mod:`bot.kpi.net_collection`), denial write-off rate and point-of-service collections, and
 the formulas of days in A/R; days in A/R and the initial denial rate themselves live in
 :mod:`bot.kpi.revenue_windows`. Money is summed in integer cents in SQL.
 """
@@ -54,7 +54,8 @@ def first_pass_spec() -> RatioSpec:
                      dims=_REMIT_DIMS, where=_FIRST)
 
 
-def _ledger(kinds_n: dict[str, int], kinds_d: dict[str, int], where: tuple[Any, ...] = ()) -> RatioSpec:
+def ledger_spec(kinds_n: dict[str, int], kinds_d: dict[str, int], where: tuple[Any, ...] = ()) -> RatioSpec:
+    """Σ signed amounts of the ``kinds_n`` entries ÷ those of the ``kinds_d`` entries (sign per kind)."""
     def signed(kinds: dict[str, int]) -> Any:
         return case(*[(LedgerEntry.kind == k, LedgerEntry.amount_cents * s) for k, s in kinds.items()], else_=0)
 
@@ -66,15 +67,9 @@ def _ledger(kinds_n: dict[str, int], kinds_d: dict[str, int], where: tuple[Any, 
 NPSR = {"charge": 1, "contractual_adjustment": -1}  # net patient service revenue
 
 
-def net_collection_spec() -> RatioSpec:
-    """Net (adjusted) collection rate (MGMA): (payments − refunds) ÷ (charges − contractual
-    adjustments); bad debt and write-offs are not subtracted from D."""
-    return _ledger({"payer_payment": 1, "patient_payment": 1, "refund": -1}, NPSR)
-
-
 def write_off_spec() -> RatioSpec:
     """Denial write-off rate: denial write-offs ÷ net patient service revenue."""
-    return _ledger({"denial_write_off": 1}, NPSR)
+    return ledger_spec({"denial_write_off": 1}, NPSR)
 
 
 def pos_spec() -> RatioSpec:
@@ -112,12 +107,12 @@ CLAIMS_SUBMITTED = RatioKpi("claims-submitted", submitted_spec, "claims-submitte
 
 def revenue_kpis() -> list[KpiImpl]:
     """The revenue-cycle ratio KPIs (days in A/R and the initial denial rate, which read these
-    over windows, are in :mod:`bot.kpi.revenue_windows`)."""
+    over windows, are in :mod:`bot.kpi.revenue_windows`; the net collection rate in
+    :mod:`bot.kpi.net_collection`)."""
     return [
         RatioKpi("clean-claim-rate", clean_claim_spec, "clean-claim-rate"),
         DenialRateKpi("denial-rate", denial_spec, "denial-rate"),
         RatioKpi("first-pass-resolution", first_pass_spec, "first-pass-resolution"),
-        RatioKpi("net-collection-rate", net_collection_spec, "net-collection-rate"),
         RatioKpi("write-off-rate", write_off_spec, "write-off-rate"),
         RatioKpi("point-of-service-collection-rate", pos_spec, "point-of-service-collection-rate"),
     ]

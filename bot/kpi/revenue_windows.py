@@ -20,11 +20,21 @@ from sqlalchemy.orm import Session
 
 from bot.kpi import rollup_read
 from bot.kpi.base import Bucket, KpiImpl, Measure, Scope, _as_date, covering_range, scope_conditions, session_memo
-from bot.kpi.coverage import CADENCE_DAYS, covered_days, data_start, minimum_days, not_enough, short_note
+from bot.kpi.coverage import (
+    CADENCE_DAYS,
+    covered_days,
+    data_start,
+    minimum_days,
+    not_enough,
+    pooled_daily,
+    short_history,
+    short_note,
+    starts_apart,
+)
 from bot.kpi.periods import shift_date
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.revenue import CLAIMS_SUBMITTED, days_in_ar, denial_spec, three_months_ending, write_off_spec
-from storage.models import ArSnapshot, Clinic, LedgerEntry, Remittance
+from storage.models import ArSnapshot, Claim, Clinic, LedgerEntry, Remittance
 
 Range = tuple[date | None, date | None]
 Daily = list[tuple[date, float, float]]
@@ -65,8 +75,11 @@ class DaysInArKpi(KpiImpl):
                 days[i] = day
         if not days:
             return [Measure(value=None) for _ in ranges]
-        ar = self.net_ar(session, scope, sorted(set(days.values())))
         windows = {day: three_months_ending(day) for day in days.values()}
+        firsts = ledger_first_days(session, scope)
+        if starts_apart(firsts.values(), (w[0] for w in windows.values())):  # ledgers starting apart
+            return self._pooled(session, scope, ranges, sorted(firsts))
+        ar = self.net_ar(session, scope, sorted(set(days.values())))
         daily = self._npsr.daily(session, scope, min(w[0] for w in windows.values()),
                                  max(w[1] for w in windows.values()))
         first = ledger_first_day(session, scope)
@@ -75,6 +88,30 @@ class DaysInArKpi(KpiImpl):
             day = days.get(i)
             out.append(Measure(value=None) if day is None
                        else self._value(day, ar.get(day), daily, *windows[day], first))
+        return out
+
+    def _pooled(self, session: Session, scope: Scope, ranges: list[Range], clinic_ids: list[int]) -> list[Measure]:
+        """Network days in A/R over clinics whose ledgers start on different days: Σ net A/R ÷
+        Σ each clinic's average daily revenue over the days its own ledger covers
+        (:func:`bot.kpi.coverage.pooled_daily`). A clinic below the catalogue's minimum history is
+        left out of both sums and named in the basis, as short-history items are for days of supply."""
+        per_clinic = [self._many(session, Scope(clinic_ids=(c,), timezone=scope.timezone), ranges) for c in clinic_ids]
+        out = []
+        for i in range(len(ranges)):
+            got = [m[i] for m in per_clinic if m[i].has_data]
+            short = sum(1 for m in per_clinic if short_history(m[i]) is not None)
+            if not got:
+                shortest = [m[i] for m in per_clinic if short_history(m[i]) is not None]
+                out.append(max(shortest, key=lambda m: short_history(m) or 0) if shortest else Measure(value=None))
+                continue
+            ar = sum(m.n for m in got)
+            daily = pooled_daily((m.d, int(m.extra["covered_days"])) for m in got)
+            day = max(m.last for m in got if m.last)
+            left = f"; {short} clinic{'s' if short != 1 else ''} with too short a ledger history left out" if short else ""
+            basis = (f"net A/R {ar / 100:,.0f} USD on {day:%Y-%m-%d} ÷ {daily / 100:,.2f} USD a day (the sum of "
+                     f"{len(got)} clinics' average daily net revenue, each over the days its own ledger covers){left}")
+            out.append(Measure(value=ar / daily if daily > 0 else None, n=ar, d=daily, first=day, last=day,
+                               extra={"basis": basis}))
         return out
 
     @classmethod
@@ -96,7 +133,7 @@ class DaysInArKpi(KpiImpl):
                  f"({revenue / 100:,.0f} USD net revenue {since:%Y-%m-%d}..{r_end:%Y-%m-%d} / {n_days} days"
                  f"{short_note(n_days, window, 'ledger data')})")
         return Measure(value=value, n=float(ar or 0), d=revenue, first=day, last=day,
-                       extra={"basis": basis})
+                       extra={"basis": basis, "covered_days": n_days})
 
     @staticmethod
     def net_ar(session: Session, scope: Scope, days: list[date]) -> dict[date, float | None]:
@@ -145,6 +182,17 @@ def ledger_first_day(session: Session, scope: Scope) -> date | None:
     return session_memo(session, ("ledger", "first-day", scope), first)
 
 
+def ledger_first_days(session: Session, scope: Scope) -> dict[int, date]:
+    """Each clinic's first ledger posting day in scope (clinics without ledger rows left out).
+    One grouped query on ``ix_ledger_clinic_date_kind``."""
+    def firsts() -> dict[int, date]:
+        rows = session.execute(select(LedgerEntry.clinic_id, func.min(LedgerEntry.posted_date)).where(
+            *scope_conditions({"clinic": LedgerEntry.clinic_id}, scope)).group_by(LedgerEntry.clinic_id))
+        return {c: _as_date(d) for c, d in rows if d is not None}
+
+    return session_memo(session, ("ledger", "first-days", scope), firsts)
+
+
 def month_share(first: date, last: date) -> float:
     """Length of ``first..last`` in months: each calendar month touched counts the share of its
     days inside (a whole month = 1.0; 1–7 May = 7/31)."""
@@ -179,7 +227,7 @@ class InitialDenialRateKpi(KpiImpl):
 
     def _many(self, session: Session, scope: Scope, ranges: list[Range]) -> list[Measure]:
         denials = [(day, n) for day, n, _ in self._denials.daily(session, scope, *covering_range(ranges)) if n > 0]
-        found: dict[int, tuple[float, date, date, float, date, date]] = {}
+        found: dict[int, tuple[float, date, date, float, date, date, date, date]] = {}
         for i, (start, end) in enumerate(ranges):
             if start is None:  # "all data": from the first month that has three months of baseline
                 start = self._first_measurable_month(session, scope)
@@ -190,7 +238,7 @@ class InitialDenialRateKpi(KpiImpl):
             p_start, p_end = start or first, end or last
             months = month_share(p_start, p_end)
             b_start, b_end = three_months_ending(p_start.replace(day=1) - timedelta(days=1))
-            found[i] = (sum(n for _, n in inside), first, last, months, b_start, b_end)
+            found[i] = (sum(n for _, n in inside), first, last, months, b_start, b_end, p_start, p_end)
         submitted: Daily = []
         since: date | None = None  # the baseline's months are those the claims feed covers (from its first submission)
         if found:
@@ -198,11 +246,15 @@ class InitialDenialRateKpi(KpiImpl):
                                               max(f[5] for f in found.values()))
             since = self._first_submission(session, scope)
         out = []
+        clinics = self._clinics_starting_apart(session, scope, [f[4] for f in found.values()])
         for i in range(len(ranges)):
             if i not in found:
                 out.append(Measure(value=None))
                 continue
-            n, first, last, months, b_start, b_end = found[i]
+            n, first, last, months, b_start, b_end, p_start, p_end = found[i]
+            if clinics:
+                out.append(self._pooled(session, scope, clinics, found[i]))
+                continue
             window = (b_end - b_start).days + 1
             covered = covered_days(since, b_start, b_end)
             if covered < minimum_days(self.kpi_id, window):
@@ -220,6 +272,51 @@ class InitialDenialRateKpi(KpiImpl):
                                                f"{b_start:%Y-%m}..{b_end:%Y-%m} (÷ {base_months:.2f} × "
                                                f"{months:.2f} months{note})"}))
         return out
+
+    def _clinics_starting_apart(self, session: Session, scope: Scope, baselines: list[date]) -> list[int]:
+        """The clinics in scope with claims submitted, when their first submissions cover one of the
+        ``baselines`` (first days) unevenly (:func:`bot.kpi.coverage.starts_apart`); else [] and the
+        scope is measured as one. One grouped query per session."""
+        def firsts() -> dict[int, date]:
+            rows = session.execute(select(Claim.clinic_id, func.min(Claim.submitted_date)).where(
+                Claim.submitted_date.is_not(None), *scope_conditions({"clinic": Claim.clinic_id}, scope))
+                .group_by(Claim.clinic_id))
+            return {c: _as_date(d) for c, d in rows if d is not None}
+
+        found: dict[int, date] = session_memo(session, (self.kpi_id, "clinic-firsts", scope), firsts)
+        return sorted(found) if starts_apart(found.values(), baselines) else []
+
+    def _pooled(self, session: Session, scope: Scope, clinics: list[int],
+                found: tuple[float, date, date, float, date, date, date, date]) -> Measure:
+        """The network rate over clinics whose claims feeds start on different days: Σ initial
+        denials ÷ Σ each clinic's claims submitted per month over the baseline months its own feed
+        covers (× the period's months). Averaging the network's submissions over the months since
+        the earliest clinic's start counts a later clinic's months before its feed as months
+        without claims, understating D (:mod:`bot.kpi.coverage`). A clinic below the minimum
+        history is left out of N and D, and said so."""
+        _, first, last, months, b_start, b_end, p_start, p_end = found
+        window = (b_end - b_start).days + 1
+        sent = {c: m.n for c, m in self._submitted.breakdown(session, scope, b_start, b_end, "clinic")}
+        denied = {c: m.n for c, m in self._denials.breakdown(session, scope, p_start, p_end, "clinic")}
+        n = d = 0.0
+        short: list[tuple[int, date | None]] = []
+        for c in clinics:
+            since = self._first_submission(session, Scope(clinic_ids=(c,), timezone=scope.timezone))
+            covered = covered_days(since, b_start, b_end)
+            if covered < minimum_days(self.kpi_id, window):
+                short.append((covered, since))
+            elif since is not None and sent.get(c):
+                n += denied.get(c, 0)
+                d += sent[c] / month_share(max(b_start, since), b_end) * months
+        if not d:
+            if short:
+                covered, since = max(short, key=lambda x: x[0])
+                return not_enough(self.kpi_id, covered, window, "claims submission", since, (b_start, b_end))
+            return Measure(value=None, extra={"why": "no claims submitted in the three months before"})
+        left = f"; {len(short)} clinic{'s' if len(short) != 1 else ''} with too short a claims history left out" if short else ""
+        return Measure(value=n / d, n=n, d=d, first=first, last=last, extra={"basis": (
+            f"{n:,.0f} initial denials ÷ {d:,.1f} claims submitted (each clinic's monthly submissions "
+            f"{b_start:%Y-%m}..{b_end:%Y-%m} over the months its own claims feed covers, × {months:.2f} months){left}")})
 
     def _first_submission(self, session: Session, scope: Scope) -> date | None:
         """The first day with a claim submitted in scope (None: none)."""

@@ -25,7 +25,6 @@ from bot.kpi.periods import span_text
 from bot.kpi.reader import Reading, Vocabulary
 from bot.kpi.registry import EngineOptions
 from bot.kpi.scorecard import scorecard
-from bot.kpi.targets import shown_value
 from bot.orgconfig import OrgConfig
 from bot.services.kpi import reply_for
 from bot.services.lookahead import lookahead_reply
@@ -130,8 +129,8 @@ def _scorecard(session: Session, org: OrgConfig, reading: Reading, now: datetime
     visible = {k.id for k in CATALOGUE if allows(permission_for(k.id), reading.clinic)}
     label, rows = scorecard(session, org, reading.clinic, reading.period, visible=visible, now=now, options=options)
     shown: list[tuple[str, str | None, str, bool | None]] = [
-        (r.kpi.name, None if r.measure is None else shown_value(r.measure.value, r.kpi.unit, r.status),  # type: ignore[arg-type]
-         r.status.text if r.status else "", r.status.on_target if r.status else None) for r in rows]
+        (r.kpi.name, r.shown(), r.status.text if r.status else "", r.status.on_target if r.status else None)
+        for r in rows]
     period = ("latest 30 days of each KPI's data" if reading.period.kind == "all"
               else span_text(rows[0].start, rows[0].end) if rows else "")
     return Reply(*views.render_scorecard(label, period, shown, hidden=len(CATALOGUE) - len(visible)),

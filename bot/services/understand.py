@@ -56,7 +56,7 @@ def vocabulary_for(session: Session, org: OrgConfig | None = None) -> Vocabulary
 
 
 def home_clinic(org: OrgConfig, user_id: str | None) -> str | None:
-    """The one clinic a manager manages (their questions default to it); None otherwise
+    """The one clinic the user's roles together scope them to (their questions default to it); None otherwise
     (:func:`bot.access.roles.home_clinic` over the request's grants, else the organisation file's)."""
     from bot.access.current import current
     from bot.access.roles import home_clinic as home_of
@@ -73,7 +73,7 @@ def interpret(session: Session, org: OrgConfig, text: str, *, now: datetime | No
     if context is None and (strict := strict_request(text)) is not None:
         home = home_clinic(org, user_id)
         unscoped = strict.action == "value" and not (strict.clinic or strict.provider or strict.by == "clinic")
-        if not (home and unscoped):  # a one-clinic manager's unscoped question goes to their clinic
+        if not (home and unscoped):  # a one-clinic user's unscoped question goes to their clinic
             return Reading(status="strict", text=text)  # the documented grammar keeps its meaning and messages
     return read_only(session, org, text, now=now, user_id=user_id, context=context)
 

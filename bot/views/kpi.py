@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from bot.ideas.improve import ImprovementStart, from_answer
 from bot.ids import Action
 from bot.kpi.catalogue import KpiDef
-from bot.kpi.coverage import coverage_of
+from bot.kpi.coverage import coverage_of, short_history, short_history_text
 from bot.kpi.drivers_text import drivers_text
 from bot.kpi.engine import KpiAnswer, KpiListItem
 from bot.kpi.periods import iso_span
@@ -111,6 +111,8 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
     if a.small_n:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text=f"⚠️ n = {m.d:,.0f}: too few to read as a trend.")]))
+    if a.caveat:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(f"⚠️ {a.caveat}", 3000))]))
     why = drivers_text(a.drivers or [], k.unit)
     if why:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(why, 3000))))
@@ -133,6 +135,8 @@ def render_answer(a: KpiAnswer, *, interactive: bool = True, shared_by: str | No
     text = f"{k.name}, {a.scope.label}, {a.period.name}: {_shown(a)}"
     if k.unit == "%":
         text += f" ({n_of_d(k, m.n, m.d)})"
+    if a.caveat:
+        text += f"\n{a.caveat}"
     return check_message(blocks, text), text
 
 
@@ -200,7 +204,16 @@ def _breakdown_text(a: KpiAnswer) -> str:
         shown += 1
     if a.breakdown_total > shown:
         lines.append(f"… and {a.breakdown_total - shown} more")
+    if a.breakdown_unranked:
+        lines.append(truncate(_unranked_line(a.breakdown_dim or "clinic", a.breakdown_unranked), 2900 - size))
     return "\n".join(lines)
+
+
+def _unranked_line(dim: str, rows: list[tuple[str, str]]) -> str:
+    """The footnote naming the rows listed without a value (never left out silently):
+    ``"Not ranked, 1 clinic: Cedar — not enough history (11 days of data)"``."""
+    count = f"{len(rows)} {dim}{'s' if len(rows) != 1 else ''}"
+    return f"_Not ranked, {count}: " + "; ".join(f"{truncate(name, 60)} — {why}" for name, why in rows) + "_"
 
 
 def render_no_data(a: KpiAnswer) -> Rendered:
@@ -219,7 +232,8 @@ def render_list(items: list[KpiListItem], hidden: int = 0) -> Rendered:
     lines = []
     for it in items:
         if it.measure is None or not it.measure.has_data:
-            lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): no data")
+            days = None if it.measure is None else short_history(it.measure)
+            lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): {'no data' if days is None else short_history_text(days)}")
             continue
         status = "" if it.status is None else (" ✅" if it.status.on_target else " ⚠️")
         lines.append(f"• *{it.kpi.name}* (`{it.kpi.id}`): {format_value(it.measure.value, it.kpi.unit)}{status}"  # type: ignore[arg-type]

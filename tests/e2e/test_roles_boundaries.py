@@ -175,7 +175,7 @@ def test_every_request_is_audited_with_its_decision(bot: LocalSlack) -> None:
 
 
 def test_a_one_clinic_manager_gets_their_clinic_for_every_kpi_their_role_may_see(bot: LocalSlack) -> None:
-    """README: "A manager of one clinic gets that clinic by default" — for every KPI of the
+    """README: "A user whose roles together scope them to exactly one clinic" gets it by default — for every KPI of the
     catalogue (revenue-cycle ones included: manager may see them), asked in words or by id,
     with the role from the organisation file or granted in Slack."""
     from bot.kpi.catalogue import CATALOGUE
@@ -196,9 +196,14 @@ def test_a_refusal_names_the_role_the_kpi_needs_without_a_scope_the_person_canno
     nurse = as_user(bot, "U0NURSE", "/kpi denial rate").ack_text
     assert REFUSED in nurse and "finance or manager role." in nurse
     assert "organisation-wide" not in nurse and "covers that clinic only" not in nurse
-    # finance at one clinic (not a manager: no default clinic) is told to name it or widen the role
-    north_fin = as_user(bot, "U0FINNORTH", "/kpi denial rate").ack_text
-    assert REFUSED in north_fin and "organisation-wide" in north_fin and "name the clinic" in north_fin
+
+def test_finance_of_one_clinic_gets_that_clinic_by_default(bot: LocalSlack) -> None:
+    """README: "A user whose roles together scope them to exactly one clinic (a manager, finance
+    or front desk of one clinic …) gets that clinic by default": finance of North asking the
+    denial rate unscoped is answered for North, not refused."""
+    north_fin = said(as_user(bot, "U0FINNORTH", "/kpi denial rate"))
+    assert REFUSED not in north_fin and "North Family Practice" in north_fin
+    assert "South Clinic" not in north_fin
 
 
 def test_a_digest_preview_shows_what_the_channel_gets_and_needs_a_revenue_role_only_in_a_finance_channel(

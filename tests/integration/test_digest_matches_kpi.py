@@ -57,6 +57,11 @@ def test_digest_scorecard_and_kpi_agree(seeded) -> None:  # type: ignore[no-unty
             today = local_today(tz, NOW)
             for line in (x for x in content.kpis if x.clinic == name):
                 row = card[line.kpi_id]
+                if row.measure is None:  # too short a history: the digest and the scorecard say the same words
+                    assert row.short_days is not None and line.value_text == row.shown(), (key, line.kpi_id)
+                    assert line.value_text.startswith("not enough history (")
+                    compared += 1
+                    continue
                 assert row.measure is not None and row.start is not None and row.end is not None
                 # data up to today: the digest's window is /kpi's "last 30d"; a feed that lags
                 # (monthly coding audits) is read over its own latest 30 days, named in the line

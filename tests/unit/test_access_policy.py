@@ -138,15 +138,19 @@ def test_bounds_reject_oversized_bodies_and_fields() -> None:
     assert "button value" in bounds.field_problem(long_value)
 
 
-def test_home_clinic_is_the_one_clinic_a_manager_manages() -> None:
-    """README: "A manager of one clinic gets that clinic by default"; nobody else has one."""
+def test_home_clinic_is_the_one_clinic_the_roles_together_scope_to() -> None:
+    """README: "A user whose roles together scope them to exactly one clinic … gets that clinic by
+    default", whatever the role; anyone with an organisation-wide role, no role, or roles at two
+    clinics has none."""
     from bot.access.roles import ORG, Grant, Role, home_clinic
 
     assert home_clinic([Grant(Role.MANAGER, "seaside")]) == "seaside"
     assert home_clinic([Grant(Role.MANAGER, "seaside"), Grant(Role.FRONT_DESK, "seaside")]) == "seaside"
+    assert home_clinic([Grant(Role.FINANCE, "seaside")]) == "seaside"  # finance of one clinic
+    assert home_clinic([Grant(Role.FRONT_DESK, "north"), Grant(Role.CLINICIAN, "north")]) == "north"
     assert home_clinic([Grant(Role.MANAGER, "seaside"), Grant(Role.MANAGER, "north")]) is None
+    assert home_clinic([Grant(Role.FINANCE, "seaside"), Grant(Role.CLINICIAN, "north")]) is None
     assert home_clinic([Grant(Role.MANAGER, "seaside"), Grant(Role.FINANCE, ORG)]) is None
-    assert home_clinic([Grant(Role.FINANCE, "seaside")]) is None
     assert home_clinic([]) is None
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.kpi.coverage import covered_days, data_start
+import pytest
+
+from bot.kpi.coverage import covered_days, data_start, pooled_daily, starts_apart
 
 
 def test_a_monthly_ledger_covers_the_month_before_its_first_entry() -> None:
@@ -31,3 +33,20 @@ def test_fortnightly_submissions_and_edge_cases() -> None:
     # only the first ten distinct days count: a later change of cadence does not move the start
     early = [date(2026, 1, 1) + timedelta(days=i) for i in range(10)]
     assert data_start(early + [date(2026, 6, 1), date(2026, 9, 1)]) == date(2026, 1, 1)
+
+
+def test_a_network_daily_average_adds_each_clinics_own_average() -> None:
+    """kpis.md days in A/R: 10 USD a day over 91 days and 20 USD a day over 45 days is 30 USD a day
+    for the two clinics together, not (910 + 900) ÷ 91 = 19.89."""
+
+    assert pooled_daily([(910.0, 91), (900.0, 45)]) == pytest.approx(30.0, abs=1e-12)
+    assert pooled_daily([(910.0, 91), (50.0, 0)]) == pytest.approx(10.0, abs=1e-12)  # no covered day: nothing
+
+
+def test_clinics_cover_a_window_unevenly_only_when_one_starts_inside_it() -> None:
+
+    sep1, oct17 = date(2026, 9, 1), date(2026, 10, 17)
+    assert starts_apart([sep1, oct17], [sep1])  # Birch starts inside the Sep–Nov window
+    assert not starts_apart([sep1, oct17], [date(2026, 11, 1)])  # both cover November fully
+    assert not starts_apart([oct17, oct17], [sep1])  # one start: every clinic covers the same days
+    assert not starts_apart([sep1, oct17], [])

@@ -32,7 +32,7 @@ SECTIONS = {"Access and scheduling": "access", "Revenue cycle": "revenue", "Pati
             "Inventory": "inventory"}
 # modules that may name a KPI id: the records themselves, the implementations (each declares the
 # id it computes) and alert rules about one KPI (developer tooling, devtools/, is not walked)
-MAY_NAME_IDS = re.compile(r"^bot/(kpi/(catalogue|patient_access|experience|inventory|inventory_turns|lead_time|revenue|"
+MAY_NAME_IDS = re.compile(r"^bot/(kpi/(catalogue|patient_access|experience|inventory|inventory_turns|lead_time|net_collection|revenue|"
                           r"revenue_windows|tna)\.py|alerts/rules/\w+\.py|alerts/registry\.py)$")
 
 

@@ -68,3 +68,27 @@ def test_every_definition_and_the_list_render():
 
 def test_sparkline_scales_and_marks_gaps():
     assert sparkline([0.0, None, 1.0, 0.5]) == "▁·█▅"
+
+
+def test_the_list_says_not_enough_history_apart_from_no_data():
+    """bot.kpi.coverage: a KPI below its minimum history is not "no data"."""
+    from bot.kpi.coverage import not_enough
+
+    short = not_enough("days-in-ar", 12, 91, "ledger", date(2026, 11, 19))
+    items = [KpiListItem(BY_ID["days-in-ar"], short, None, None), KpiListItem(BY_ID["no-show-rate"], None, None, None)]
+    _, text = render_list(items)
+    assert "• *Days in A/R (net)* (`days-in-ar`): not enough history (12 days of data)" in text
+    assert "• *No-show rate* (`no-show-rate`): no data" in text
+
+
+def test_unranked_rows_are_named_in_one_footnote_within_slack_limits():
+    """300 clinics with too short a history and 150-character names: named, never dropped
+    silently, and the section still fits Slack's 3,000 characters (render_answer validates)."""
+    rows = [BreakdownRow(1, "Alder", Measure(value=0.2, n=20, d=100), None)]
+    unranked = [(f"Clínica {i:03d} " + "x" * 140, "not enough history (3 days of data)") for i in range(300)]
+    blocks, _ = render_answer(_answer(breakdown=rows, breakdown_dim="clinic", breakdown_total=1,
+                                      breakdown_unranked=unranked))
+    assert "Not ranked, 300 clinics: Clínica 000" in str(blocks) and "not enough history (3 days of data)" in str(blocks)
+    small = render_answer(_answer(breakdown=rows, breakdown_dim="clinic", breakdown_total=1,
+                                  breakdown_unranked=[("Cedar", "not enough history (11 days of data)")]))[0]
+    assert "_Not ranked, 1 clinic: Cedar — not enough history (11 days of data)_" in str(small)

@@ -49,7 +49,7 @@ def read(question: str, vocab: Vocabulary, now: datetime, *, context: Reading | 
     """How ``question`` reads against ``vocab`` at ``now`` (aware or naive UTC).
 
     ``context`` is the last answered reading of the same thread (follow-ups change one thing);
-    ``home_clinic`` the asker's only clinic (a one-clinic manager's questions default to it).
+    ``home_clinic`` the asker's only clinic (a user whose roles scope them to one clinic: their questions default to it).
     Never raises on user text.
     """
     return _read(question, vocab, now, context, home_clinic, frozenset(), frozenset())

@@ -184,7 +184,7 @@ def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: 
         return decide(grants, need.permission)
     where = clinic_of(session, org, need.locate) if NEEDS[need.permission] else None
     if where is None and _unscoped_kpi(need):
-        where = home_clinic(grants)  # the reader answers a one-clinic manager for their clinic
+        where = home_clinic(grants)  # the reader answers a one-clinic user for their clinic
     clinics = where if isinstance(where, tuple) else (where,)
     decision = decide(grants, need.permission)
     for clinic in clinics:
