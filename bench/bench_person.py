@@ -28,9 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.kpi.reader import Reading, read  # noqa: E402
 from bot.kpi.reader.vocab import Vocabulary  # noqa: E402
+from devtools.seed import person_labels as tp  # noqa: E402
 from devtools.seed.reader_networks import NETWORKS, vocabulary  # noqa: E402
-from tests.reader import test_reader_not_a_person as nap  # noqa: E402
-from tests.reader import test_reader_person as tp  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "spec" / "questions" / "dev_questions.jsonl"
 SETS = (ROOT / "tests" / "reader" / "questions.jsonl", ROOT / "tests" / "reader" / "handwritten.jsonl")
@@ -60,8 +59,8 @@ def names() -> Iterator[tuple[str, Ask]]:
     for q in ("how many no-shows did Maria Silva have?", "no-show rate at maria ortiz for Maria Silva",
               "did bento souza show up", "no-show rate for patient Lee"):
         yield q, lambda q=q: read(q, tp.KAGGLE, tp.KNOW)  # type: ignore[misc]
-    configured = nap._configured()
-    for s, form in itertools.product(nap.SURNAMES, ("no show rate for {s}", "no-show rate for {s} last month",
+    configured = tp.configured()
+    for s, form in itertools.product(tp.SURNAMES, ("no show rate for {s}", "no-show rate for {s} last month",
                                                     "denials for {s}")):
         if s.lower() not in configured:
             q = form.format(s=s)
@@ -97,7 +96,7 @@ def nobody() -> Iterator[tuple[str, Ask]]:
             if step["expect"]["status"] != "refuse":
                 yield step["q"], lambda q=step["q"], v=v, now=now: read(q, v, now)  # type: ignore[misc]
     v, now = _at("dev")
-    for q in nap.cases():
+    for q in tp.cases():
         yield q, lambda q=q: read(q, v, now)  # type: ignore[misc]
 
 

@@ -12,21 +12,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.kpi.reader import read
-from bot.kpi.reader.vocab import build_vocabulary, norm
-from tests.reader.networks import NETWORKS, vocabulary
-
-V, NOW = vocabulary("dev"), NETWORKS["dev"][2]
-PEOPLE = ["Maria Silva", "José da Conceição", "João dos Santos", "Ana Lima", "Kwame Osei", "Siobhán O'Connor",
-          "François Dubois", "Zoë Müller", "Priya Raghunathan", "Mohammed Al-Rashid", "Oluwaseun Adeyemi",
-          "Chen Wei", "Grace Whitfield", "Tomás Herrera", "Ingrid Bergström", "Dmitri Volkov"]
-TEMPLATES = ["how many no-shows did {n} have?", "no-show rate for {n} last month", "what is {n}'s no-show rate",
-             "did {n} show up last week", "no show rate at highland for {n}", "{n} no-shows this year",
-             "denial rate for {n} in september", "has {n} missed appointments at maple grove"]
+from bot.kpi.reader.vocab import norm
+from devtools.seed.person_labels import KAGGLE, KNOW, NOW, PEOPLE, TEMPLATES, V
 
 
 def _tokens(text: str) -> set[str]:
@@ -98,12 +89,6 @@ def test_configured_providers_named_like_people_still_answer():
     assert read("no-show rate for dr walker", V, NOW).status == "clarify"  # three Walkers: asked, not declined
 
 
-KAGGLE = build_vocabulary([("maria-ortiz", "MARIA ORTIZ", "America/Sao_Paulo"),
-                           ("jesus-de-nazareth", "JESUS DE NAZARETH", "America/Sao_Paulo"),
-                           ("bento-ferreira", "BENTO FERREIRA", "America/Sao_Paulo"),
-                           ("jardim-da-penha", "JARDIM DA PENHA", "America/Sao_Paulo")],
-                          [("lee", "Dr Lee", "bento-ferreira")], [])
-KNOW = datetime(2016, 6, 9, 12, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("q, clinic", [
