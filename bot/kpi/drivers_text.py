@@ -44,8 +44,8 @@ def rate_words(c: Contribution, unit: str, detail: bool = True) -> str:
 
 
 def mix_words(c: Contribution, unit: str, detail: bool = True) -> str:
-    """``"their share of volume grew 17.0% → 22.9%, at a rate above the overall: 93.40% vs
-    91.50% averaged over both periods"``: the segment's mean rate against R̄; ``new`` / ``gone`` for a segment with volume
+    """``"their share of volume grew 17.0% → 22.9%, at a mean rate above the overall: 93.40% vs
+    93.04%"``: the segment's rate against R̄, both the mean of the two periods; ``new`` / ``gone`` for a segment with volume
     in one period only."""
     w0, w1 = c.shares
     rates = c.rates
@@ -58,23 +58,23 @@ def mix_words(c: Contribution, unit: str, detail: bool = True) -> str:
     else:
         lead = f"their share of volume {'grew' if w1 > w0 else 'shrank'}"
         lead += f" {w0:.1%} → {w1:.1%}" if detail else ""
-    rate = f", at a rate {side} the overall"
-    return lead + rate + (f": {_level(mean, unit)} vs {_level(c.reference, unit)} averaged over both periods"
-                          if detail else "")
+    if not detail:
+        return f"{lead}, at a rate {side} the overall"
+    return f"{lead}, at a mean rate {side} the overall: {_level(mean, unit)} vs {_level(c.reference, unit)}"
 
 
 def contribution_text(c: Contribution, unit: str, numerator_only: bool = False) -> str:
     """``"Dr. Omar Haddad -0.42 pts = rate effect -0.53 (their rate fell 2.65 pts: 94.72% → 92.07%)
     + mix effect +0.11 (their share of volume grew 17.0% → 22.9%, at a rate above …)"``; an effect
-    that is 0 (a new or gone segment has no rate effect) is left out."""
+    that shows as ±0.00 (a new or gone segment has no rate effect) is left out, unless both do."""
     head = f"{c.name} {points(c.total, unit)}"
     if numerator_only:
         return head
-    parts = []
-    if c.rate_effect != 0 or c.mix_effect == 0:
-        parts.append(f"rate effect {points(c.rate_effect, unit).replace(' pts', '')} ({rate_words(c, unit)})")
-    if c.mix_effect != 0:
-        parts.append(f"mix effect {points(c.mix_effect, unit).replace(' pts', '')} ({mix_words(c, unit)})")
+    rate, mix = (points(v, unit).replace(" pts", "") for v in (c.rate_effect, c.mix_effect))
+    shown = [(f"rate effect {rate} ({rate_words(c, unit)})", rate), (f"mix effect {mix} ({mix_words(c, unit)})", mix)]
+    parts = [text for text, value in shown if value.lstrip("+-") != "0.00"]
+    if not parts:  # both round to nothing: name the larger
+        parts = [shown[0][0] if abs(c.rate_effect) >= abs(c.mix_effect) else shown[1][0]]
     return f"{head} = " + " + ".join(parts)
 
 

@@ -56,15 +56,14 @@ def test_words_say_which_effect_with_its_sign() -> None:
     assert p.shares == pytest.approx((0.25, 0.6)) and p.reference == pytest.approx(0.804)
     assert contribution_text(p, "%") == (
         "Payer P -1.04 pts = rate effect -3.12 (their rate fell 7.33 pts: 90.00% → 82.67%) + mix effect +2.08 "
-        "(their share of volume grew 25.0% → 60.0%, at a rate above the overall: 86.33% vs 80.40% averaged "
-        "over both periods)")
+        "(their share of volume grew 25.0% → 60.0%, at a mean rate above the overall: 86.33% vs 80.40%)")
     # P moved against the total, so it is not a driver; S (rate) and Q (mix, share shrank below R̄) are
     assert [c.key for c in d.top()] == ["S", "Q"]
     assert short_why([d], "%") == "payer Payer S +1.72 pts (their rate rose 6.00 pts)"
     q = d.parts[2]
     assert drivers_text([d], "%").splitlines()[-1].endswith(
-        "Payer Q +0.12 pts = mix effect +0.12 (their share of volume shrank 50.0% → 20.0%, at a rate below "
-        "the overall: 80.00% vs 80.40% averaged over both periods)")
+        "Payer Q +0.12 pts = mix effect +0.12 (their share of volume shrank 50.0% → 20.0%, at a mean rate "
+        "below the overall: 80.00% vs 80.40%)")
     assert short_why([Drivers("payer", 0.0012, [q])], "%") == (
         "payer Payer Q +0.12 pts (their share of volume shrank, at a rate below the overall)")
 
@@ -83,8 +82,8 @@ def test_segment_new_or_gone_is_all_mix() -> None:
     assert parts["C"] == pytest.approx((0.0, -1 / 12)) and parts["A"] == pytest.approx((0.0, -1 / 60))
     d = segment_drivers("clinic", {"A": (10, 100), "C": (20, 50)}, {"A": (10, 100)}, {"C": "Cove"})
     assert contribution_text(d.parts[0], "%") == (
-        "Cove -8.33 pts = mix effect -8.33 (gone, was 33.3% of volume, at a rate above the overall: "
-        "40.00% vs 15.00% averaged over both periods)")
+        "Cove -8.33 pts = mix effect -8.33 (gone, was 33.3% of volume, at a mean rate above the overall: "
+        "40.00% vs 15.00%)")
     # joining at the overall rate changes nothing: C 5/50 beside A 10/100 (R0 = R1 = 0.10)
     _, parts = decompose({"A": (10, 100)}, {"A": (10, 100), "C": (5, 50)})
     assert parts["C"] == pytest.approx((0.0, 0.0)) and parts["A"] == pytest.approx((0.0, 0.0))
@@ -141,6 +140,9 @@ def test_words() -> None:
     c = Contribution("m", "Medicare", (1, 100), (5, 100), 0.04, 0.0, (1.0, 1.0), 0.03)
     assert contribution_text(c, "%") == "Medicare +4.00 pts = rate effect +4.00 (their rate rose 4.00 pts: 1.00% → 5.00%)"
     assert contribution_text(c, "ratio") == "Medicare +0.04 = rate effect +0.04 (their rate rose 0.04: 0.01 → 0.05)"
+    # a mix effect of −0.001 pts shows as −0.00: left out, the figure stays the contribution
+    tiny = Contribution("m", "Medicare", (1, 100), (5, 100), 0.04, -0.00001, (0.5, 0.5), 0.03)
+    assert contribution_text(tiny, "%") == contribution_text(c, "%")
     d = Drivers("payer", 0.04, [c])
     assert short_why([d], "%") == "payer Medicare +4.00 pts (their rate rose 4.00 pts)"
     assert short_why([Drivers("payer", -0.03, [c])], "%") is None  # no contributor moved the same way
