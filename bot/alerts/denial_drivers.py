@@ -1,5 +1,5 @@
 """Why a clinic's denial rate rose (issue 19): the latest week against the baseline weeks,
-decomposed by payer (rate / volume-share, Kitagawa 1955) and by denial category (numerator
+decomposed by payer (rate / volume-share mix, :mod:`bot.kpi.drivers`) and by denial category (numerator
 split), from the alert's own remittance rows (:mod:`bot.kpi.drivers`)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.denial_codes import CATEGORIES
-from bot.kpi.drivers import CATEGORY, Contribution, Drivers, decompose, numerator_split
+from bot.kpi.drivers import CATEGORY, Contribution, Drivers, numerator_split, segment_drivers
 from bot.kpi.drivers_text import short_why
 
 
@@ -45,12 +45,10 @@ def denial_drivers(rows: Iterable[RemitRow], baseline: list[date], latest: date)
     before = {k: (v[0], v[1]) for k, v in sums[False].items()}
     after = {k: (v[0], v[1]) for k, v in sums[True].items()}
     try:
-        total, parts = decompose(before, after)
+        payer = segment_drivers("payer", before, after, names)
     except ValueError:
         return []
-    payer = Drivers("payer", total, sorted(
-        (Contribution(k, names[k], before.get(k, (0.0, 0.0)), after.get(k, (0.0, 0.0)), r, m)
-         for k, (r, m) in parts.items()), key=lambda c: (-abs(c.total), c.name)))
+    total = payer.total
     d0, d1 = sum(d for _, d in before.values()), sum(d for _, d in after.values())
     split = numerator_split(cats[False], d0, cats[True], d1)
     category = Drivers(CATEGORY, total, sorted(
@@ -60,7 +58,7 @@ def denial_drivers(rows: Iterable[RemitRow], baseline: list[date], latest: date)
 
 
 def why_line(rows: Iterable[RemitRow], baseline: list[date], latest: date) -> str | None:
-    """``"Why: +12.30 pts vs the baseline weeks — payer Medicare +10.1 pts (rate moved); …"``."""
+    """``"Why: +12.30 pts vs the baseline weeks — payer Medicare +10.10 pts (their rate rose 9.80 pts); …"``."""
     found = denial_drivers(rows, baseline, latest)
     text = short_why(found, "%") if found else None
     return f"Why: {found[0].total * 100:+.2f} pts vs the baseline weeks — {text}" if text else None

@@ -56,7 +56,7 @@ def test_button_opens_the_idea_modal_filled(bot) -> None:  # type: ignore[no-unt
     app, slack = bot
     start = ImprovementStart("denial-rate", "north", "North Family Practice", "26.4% in the week of 2026-03-23",
                              "11.4% (centre line over the baseline weeks)",
-                             "payer Medicare +10.10 pts (rate moved); denial category Authorization +9.80 pts")
+                             "payer Medicare +10.10 pts (their rate rose 12.40 pts); denial category Authorization +9.80 pts")
     assert _click(app, slack, start.to_value()).status == 200
     view = slack.wait_for("views.open")[0].params["view"]
     assert view["callback_id"] == Callback.IDEA_SUBMIT

@@ -1,8 +1,8 @@
 """Issue 19, "why it changed": on a generated network (``devtools.seed``), 20 random "vs" questions
 across KPIs, scopes and breakdown dimensions. For each, the contributions in the answer add up to
 the total change to 1e-9, and each segment's rate and mix effects equal this test's own pandas
-recomputation from the stored rows (the Kitagawa 1955 midpoint formulas written out here, not
-imported). The planted denial spike (one clinic, one payer, one category) is the top driver of
+recomputation from the stored rows (Kitagawa 1955 midpoint rate effects, Griliches–Regev 1995 mix
+effects about the overall rate, written out here, not imported). The planted denial spike (one clinic, one payer, one category) is the top driver of
 the network's change by clinic, payer and denial category. SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def _key(k):  # type: ignore[no-untyped-def]
 
 
 def _expected(rows: pd.DataFrame, dim: str, before: tuple[date, date], after: tuple[date, date]) -> dict:
-    """{segment: (rate effect, mix effect)}: Kitagawa's midpoint split, written out."""
+    """{segment: (rate effect, mix effect)}: Kitagawa's midpoint rate effect and the
+    Griliches–Regev mix effect (share change × the segment's mean rate less the overall), written out."""
     col = f"{dim}_id" if dim != "denial_category" else "category"
     sums = []
     for lo, hi in (before, after):
@@ -86,7 +87,8 @@ def _expected(rows: pd.DataFrame, dim: str, before: tuple[date, date], after: tu
         counted = part[part.n > 0] if dim == "denial_category" else part  # categories split N only
         g = counted.groupby(counted[col].fillna("∅"), dropna=False)[["n", "d"]].sum()
         sums.append(({_key(k): (r.n, r.d) for k, r in g.iterrows()}, part.n.sum(), part.d.sum()))
-    (s0, _, D0), (s1, _, D1) = sums
+    (s0, N0, D0), (s1, N1, D1) = sums
+    overall = (N0 / D0 + N1 / D1) / 2  # R̄: shares moving only matter against the overall rate
     out = {}
     for k in set(s0) | set(s1):
         n0, d0 = s0.get(k, (0.0, 0.0))
@@ -97,7 +99,7 @@ def _expected(rows: pd.DataFrame, dim: str, before: tuple[date, date], after: tu
         r0 = n0 / d0 if d0 else n1 / d1  # a segment absent in one period keeps the other's rate
         r1 = n1 / d1 if d1 else r0
         w0, w1 = d0 / D0, d1 / D1
-        out[k] = ((r1 - r0) * (w0 + w1) / 2, (w1 - w0) * (r0 + r1) / 2)
+        out[k] = ((r1 - r0) * (w0 + w1) / 2, (w1 - w0) * ((r0 + r1) / 2 - overall))
     return out
 
 
