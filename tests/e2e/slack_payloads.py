@@ -37,6 +37,7 @@ from devtools.signing import (
 from devtools.standin import SlackStandIn
 
 SECRET = "e2e-signing-secret"
+BOT_TOKEN = "xoxb-e2e-test"  # the bot token the app is built with
 
 
 def signed_request(secret: str, body: str) -> BoltRequest:
@@ -113,6 +114,6 @@ def in_process_bot(org_yaml: str, directory: Path, engine: Any, sessions: sessio
     config = directory / "org.yml"
     config.write_text(org_yaml)
     with SlackStandIn() as slack:
-        settings = load_settings(SLACK_BOT_TOKEN="xoxb-e2e-test", SLACK_SIGNING_SECRET=SECRET,
+        settings = load_settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
                                  SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
         yield InProcessBot(create_app(settings, engine, sessions), slack, sessions)

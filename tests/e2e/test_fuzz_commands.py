@@ -17,14 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from slack_bolt import BoltRequest
 from sqlalchemy import func, select
 
 from bot.settings import load_settings
 from devtools.asking import LocalSlack
-from devtools.signing import signed_headers, slash_command_body
+from devtools.signing import slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Base, Clinic
+from tests.e2e.slack_payloads import signed_request
 
 pytestmark = pytest.mark.e2e
 # The admin reaches the deepest code paths; ``/digest`` goes as organisation-wide finance (it may
@@ -97,7 +97,7 @@ def test_hostile_text_at_every_command_gets_help_and_changes_nothing(bot: LocalS
         for n, text in enumerate(hostile_inputs(command, rng, PER_COMMAND)):
             url, trigger = bot.standin.new_response_url(), f"{n}.{rng.randrange(10**9)}.fuzz"
             body = slash_command_body(command, text, user_id=USER[command], response_url=url, trigger_id=trigger)
-            resp = bot.app.dispatch(BoltRequest(body=body, headers=signed_headers(bot.secret, body)))
+            resp = bot.app.dispatch(signed_request(bot.secret, body))
             assert resp.status == 200, (command, text, resp.status, resp.body)
             ack = json.loads(resp.body) if resp.body.startswith("{") else {"text": resp.body}
             sent.append((command, text, url.split("/response/", 1)[-1], trigger, ack))

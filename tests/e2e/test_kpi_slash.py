@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import pytest
-from slack_bolt import BoltRequest
 from sqlalchemy import insert
 
 from bot.ids import Action
@@ -19,9 +18,10 @@ from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
 from core.text import fold
 from devtools.asking import LocalSlack
-from devtools.signing import block_actions_payload, signed_headers, slash_command_body
+from devtools.signing import block_actions_payload, slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Appointment, Clinic, FeedLoad
+from tests.e2e.slack_payloads import signed_request
 
 pytestmark = pytest.mark.e2e
 
@@ -109,7 +109,7 @@ def test_64_concurrent_commands_are_all_acked_and_answered(bot):
     def one(i: int):  # type: ignore[no-untyped-def]
         body = slash_command_body("/kpi", "no-show-rate clinic harbour 2016-05" if i % 2 else "noshow clinic res 2016-05",
                                   response_url=bot.standin.new_response_url())
-        return app.dispatch(BoltRequest(body=body, headers=signed_headers(bot.secret, body))).status
+        return app.dispatch(signed_request(bot.secret, body)).status
 
     with ThreadPoolExecutor(max_workers=64) as pool:
         statuses = list(pool.map(one, range(64)))
