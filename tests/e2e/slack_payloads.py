@@ -4,7 +4,8 @@ The wire formats themselves (signatures, slash-command and interaction bodies) a
 :mod:`devtools.signing`; this module adds what the tests kept writing around them:
 
 * :func:`signed_request` — a body as a ``BoltRequest`` with Slack's v0 signature headers;
-* :func:`text_input`, :func:`static_select`, :func:`no_selection`, :func:`idea_form` — entries of
+* :func:`text_input`, :func:`static_select`, :func:`no_selection`, :func:`idea_values`,
+  :func:`pdsa_start_values` — entries of
   ``view.state.values`` as Slack sends them on a modal submit (``{block_id: {action_id: {...}}}``,
   the action id being ``"value"`` in the bot's forms);
 * :class:`InProcessBot` / :func:`in_process_bot` — ``create_app`` on an org file and the Slack
@@ -21,6 +22,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
@@ -35,6 +37,7 @@ from devtools.signing import (
     view_submission_payload,
 )
 from devtools.standin import SlackStandIn
+from storage.models import Idea
 
 SECRET = "e2e-signing-secret"
 BOT_TOKEN = "xoxb-e2e-test"  # the bot token the app is built with
@@ -61,7 +64,7 @@ def no_selection() -> dict[str, Any]:
     return {"value": {"type": "static_select", "selected_option": None}}
 
 
-def idea_form(title: str, problem: str = "", change: str = "", *, clinic: str = "north",
+def idea_values(title: str, problem: str = "", change: str = "", *, clinic: str = "north",
               anonymous: bool = False, category: str = "scheduling", clinic_text: str | None = None,
               category_text: str | None = None) -> dict[str, Any]:
     """``view.state.values`` of the idea form (``bot.views.ideas``), no KPI chosen."""
@@ -70,6 +73,12 @@ def idea_form(title: str, problem: str = "", change: str = "", *, clinic: str = 
             IdeaField.CHANGE: text_input(change), IdeaField.CATEGORY: static_select(category, category_text),
             IdeaField.CLINIC: static_select(clinic, clinic_text), IdeaField.KPI: no_selection(),
             IdeaField.ANONYMOUS: {"value": {"type": "checkboxes", "selected_options": anon}}}
+
+
+def pdsa_start_values() -> dict[str, Any]:
+    """``view.state.values`` of the PDSA start form: cycle 1, no KPI."""
+    return {"pdsa_objective": text_input("Start on time"), "pdsa_predictions": text_input("80% on time"),
+            "pdsa_number": text_input("1"), "pdsa_kpi": no_selection()}
 
 
 @dataclass
@@ -101,6 +110,13 @@ class InProcessBot:
     def submit_idea(self, values: dict[str, Any], user: str = "U0NAMED", metadata: str = "") -> BoltResponse:
         """The idea form submitted by ``user``."""
         return self.submit(Callback.IDEA_SUBMIT, values, user_id=user, private_metadata=metadata)
+
+    def idea_stored(self, values: dict[str, Any]) -> int:
+        """The idea form submitted by the default user, Slack left quiet; the id of the one idea stored."""
+        self.submit_idea(values)
+        self.slack.wait_until_quiet()
+        with self.sessions() as s:
+            return s.scalars(select(Idea.id)).one()
 
     def interact(self, payload: dict[str, Any]) -> BoltResponse:
         """Any interactivity payload, as its ``payload=`` form body."""

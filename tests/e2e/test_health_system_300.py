@@ -34,7 +34,7 @@ from devtools.signing import block_actions_payload, slash_command_body
 from jobs.runner import JobContext, run_job
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, DigestRun, Idea
-from tests.e2e.slack_payloads import BOT_TOKEN, InProcessBot, idea_form, in_process_bot
+from tests.e2e.slack_payloads import BOT_TOKEN, InProcessBot, idea_values, in_process_bot
 
 pytestmark = pytest.mark.e2e
 N = 300
@@ -191,7 +191,7 @@ def test_idea_form_lets_staff_of_each_of_300_clinics_pick_their_own(network: Net
         o["value"] for o in element.get("options", [])]
     assert sorted(offered) == sorted(key(i) for i in range(N))
     for i in (0, 150, 299):  # any clinic, including those past the first 100, can be submitted
-        values = idea_form(f"Shorter check-in queue {i}", "Long queues at 8am", "Stagger arrivals",
+        values = idea_values(f"Shorter check-in queue {i}", "Long queues at 8am", "Stagger arrivals",
                            category="scheduling", category_text="Scheduling",
                            clinic=key(i), clinic_text=clinic_name(i)[:75])
         resp = net.submit_idea(values, user="U0STAFF")

@@ -22,7 +22,7 @@ from bot.ids import Action, Callback
 from bot.views.ideas import IdeaField
 from devtools.signing import event_body
 from storage.models import Idea, IdeaStateChange, IdeaVote
-from tests.e2e.slack_payloads import InProcessBot, idea_form, in_process_bot, no_selection, text_input
+from tests.e2e.slack_payloads import InProcessBot, idea_values, in_process_bot, pdsa_start_values, text_input
 
 pytestmark = pytest.mark.e2e
 IMPROVE = "C0IMPROVE"
@@ -83,7 +83,7 @@ def test_slash_idea_opens_the_form_with_the_trigger_id(bot: InProcessBot) -> Non
     ("Patient (DOB 03/04/1975) was double booked", "date of birth"),
 ])
 def test_submission_with_identifier_is_refused_and_nothing_is_stored(bot: InProcessBot, problem: str, kind: str) -> None:
-    resp = bot.submit_idea(idea_form("Double booking", problem, "Check the schedule"))
+    resp = bot.submit_idea(idea_values("Double booking", problem, "Check the schedule"))
     out = body_json(resp)
     assert out["response_action"] == "errors"
     message = out["errors"][IdeaField.PROBLEM]
@@ -96,7 +96,7 @@ def test_submission_with_identifier_is_refused_and_nothing_is_stored(bot: InProc
 
 def test_anonymous_idea_stores_no_user_id_in_any_row(bot: InProcessBot, engine: Any) -> None:
     user = "U0SECRETAUTHOR"
-    resp = bot.submit_idea(idea_form("Pre-visit calls for new patients", "New patients arrive without forms",
+    resp = bot.submit_idea(idea_values("Pre-visit calls for new patients", "New patients arrive without forms",
                            "Call them two days before", anonymous=True), user=user)
     assert body_json(resp)["response_action"] == "update"
     post = bot.slack.wait_for("chat.postMessage")[0]
@@ -120,7 +120,7 @@ def test_anonymous_idea_stores_no_user_id_in_any_row(bot: InProcessBot, engine: 
 
 
 def test_named_idea_is_posted_upvoted_once_and_moved_with_dm(bot: InProcessBot) -> None:
-    resp = bot.submit_idea(idea_form("Text reminders for no-shows", "Many no-shows on Mondays", "Send SMS"))
+    resp = bot.submit_idea(idea_values("Text reminders for no-shows", "Many no-shows on Mondays", "Send SMS"))
     assert body_json(resp)["response_action"] == "update"
     bot.slack.wait_for("chat.postMessage")
     with bot.sessions() as s:
@@ -152,10 +152,7 @@ def test_named_idea_is_posted_upvoted_once_and_moved_with_dm(bot: InProcessBot) 
 
 
 def test_closing_by_command_needs_a_reason(bot: InProcessBot) -> None:
-    bot.submit_idea(idea_form("Restock gloves weekly", "We run out", "Weekly order"))
-    bot.slack.wait_until_quiet()
-    with bot.sessions() as s:
-        idea_id = s.scalars(select(Idea.id)).one()
+    idea_id = bot.idea_stored(idea_values("Restock gloves weekly", "We run out", "Weekly order"))
     bot.slash("/idea", f"status {idea_id} declined", user_id="U0MGR")
     reply = bot.slack.wait_for("response_url")[0].params
     assert "needs a reason" in reply["text"]
@@ -167,39 +164,35 @@ def test_closing_by_command_needs_a_reason(bot: InProcessBot) -> None:
 
 
 def test_similar_title_offers_upvote_instead_then_submits_on_confirmation(bot: InProcessBot) -> None:
-    bot.submit_idea(idea_form("Text message reminders for appointments", "no-shows", "SMS"))
+    bot.submit_idea(idea_values("Text message reminders for appointments", "no-shows", "SMS"))
     bot.slack.wait_until_quiet()
-    out = body_json(bot.submit_idea(idea_form("Text reminders for appointments", "same", "SMS 2 days ahead")))
+    out = body_json(bot.submit_idea(idea_values("Text reminders for appointments", "same", "SMS 2 days ahead")))
     assert out["response_action"] == "update"
     blocks = json.dumps(out["view"]["blocks"])
     assert "Similar ideas already exist" in blocks and Action.IDEA_UPVOTE_INSTEAD in blocks
     assert count(bot.sessions, Idea) == 1  # nothing stored until confirmed
     meta = out["view"]["private_metadata"]
-    out2 = body_json(bot.submit_idea(idea_form("Text reminders for appointments", "same", "SMS 2 days ahead"),
+    out2 = body_json(bot.submit_idea(idea_values("Text reminders for appointments", "same", "SMS 2 days ahead"),
                                 metadata=meta))
     assert "saved" in json.dumps(out2["view"])
     assert count(bot.sessions, Idea) == 2
 
 
 def test_clinic_without_improvement_channel_says_so(bot: InProcessBot) -> None:
-    out = body_json(bot.submit_idea(idea_form("Better signage", "Patients get lost", "Signs", clinic="south")))
+    out = body_json(bot.submit_idea(idea_values("Better signage", "Patients get lost", "Signs", clinic="south")))
     assert "No improvement channel is configured for South Clinic" in json.dumps(out["view"])
     bot.slack.wait_until_quiet()
     assert bot.slack.calls_to("chat.postMessage") == []
 
 
 def test_pdsa_start_update_adapt_and_home(bot: InProcessBot) -> None:
-    bot.submit_idea(idea_form("Huddle at 8:00", "Late starts", "Daily huddle"))
-    bot.slack.wait_until_quiet()
-    with bot.sessions() as s:
-        idea_id = s.scalars(select(Idea.id)).one()
+    idea_id = bot.idea_stored(idea_values("Huddle at 8:00", "Late starts", "Daily huddle"))
     bot.slash("/pdsa", f"start {idea_id}", user_id="U0OWNER")
     view = bot.slack.wait_for("views.open")[0].params["view"]
     assert view["callback_id"] == Callback.PDSA_START
 
-    start = {"pdsa_objective": text_input("Start on time"), "pdsa_predictions": text_input("80% on time"),
-             "pdsa_number": text_input("1"), "pdsa_kpi": no_selection()}
-    resp = bot.submit(Callback.PDSA_START, start, user_id="U0OWNER", private_metadata=view["private_metadata"])
+    resp = bot.submit(Callback.PDSA_START, pdsa_start_values(), user_id="U0OWNER",
+                      private_metadata=view["private_metadata"])
     assert resp.status == 200 and not resp.body
     bot.slack.wait_until_quiet()
     from storage.models import PdsaCycle
@@ -233,12 +226,12 @@ def test_genuine_fixture_payloads_route_to_the_idea_listeners(bot: InProcessBot,
     payload = copy.deepcopy(genuine)
     payload["view"]["callback_id"] = Callback.IDEA_SUBMIT
     payload["view"]["private_metadata"] = ""
-    payload["view"]["state"]["values"] = idea_form("Record numbers", "Record #4455 was misfiled", "Scan")
+    payload["view"]["state"]["values"] = idea_values("Record numbers", "Record #4455 was misfiled", "Scan")
     out = body_json(bot.interact(payload))
     assert out["response_action"] == "errors" and "record number" in out["errors"][IdeaField.PROBLEM]
     assert count(bot.sessions, Idea) == 0
 
-    payload["view"]["state"]["values"] = idea_form("Scan referrals same day", "Faxes pile up", "Scan")
+    payload["view"]["state"]["values"] = idea_values("Scan referrals same day", "Faxes pile up", "Scan")
     assert body_json(bot.interact(payload))["response_action"] == "update"
     bot.slack.wait_until_quiet()
     with bot.sessions() as s:

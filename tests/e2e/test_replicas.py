@@ -24,7 +24,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.ids import Callback
-from bot.views.ideas import IdeaField
 from devtools.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload
 from devtools.standin import SlackStandIn
 from storage.db import make_engine
@@ -32,6 +31,7 @@ from storage.models import Idea
 from tests.conftest import fresh_database
 from tests.e2e.conftest import BotProcess, bot_env, free_port, http, load_appointments_csv, signed_post
 from tests.e2e.replicas import NGINX, Nginx
+from tests.e2e.slack_payloads import idea_values
 from tests.e2e.test_serve_http import APPOINTMENTS_CSV
 
 pytestmark = pytest.mark.e2e
@@ -93,27 +93,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, _templates: dict) -> Itera
                 pass
 
 
-def _idea_values() -> dict:  # type: ignore[type-arg]
-    def txt(v: str) -> dict:  # type: ignore[type-arg]
-        return {"value": {"type": "plain_text_input", "value": v}}
-
-    def sel(v: str) -> dict:  # type: ignore[type-arg]
-        return {"value": {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": v},
-                                                                        "value": v}}}
-
-    return {IdeaField.TITLE: txt("Reminder texts two days ahead"), IdeaField.PROBLEM: txt("Monday no-shows"),
-            IdeaField.CHANGE: txt("Send an SMS two days before"), IdeaField.CATEGORY: sel("scheduling"),
-            IdeaField.CLINIC: sel("c0"), IdeaField.KPI: {"value": {"type": "static_select", "selected_option": None}},
-            IdeaField.ANONYMOUS: {"value": {"type": "checkboxes", "selected_options": []}}}
-
-
 def test_modal_opened_on_one_replica_is_submitted_on_another(cluster: Cluster) -> None:
     body = slash_command_body("/idea", "", user_id="U0REPL", trigger_id="999.888.replica",
                               response_url=cluster.slack.new_response_url())
     assert signed_post(cluster.url(0) + "/slack/events", SECRET, body)[0] == 200  # replica A
     opened = cluster.slack.wait_for("views.open", timeout=20)[0].params["view"]
     assert opened["callback_id"] == Callback.IDEA_SUBMIT
-    payload = view_submission_payload(Callback.IDEA_SUBMIT, _idea_values(), user_id="U0REPL",
+    values = idea_values("Reminder texts two days ahead", "Monday no-shows", "Send an SMS two days before", clinic="c0")
+    payload = view_submission_payload(Callback.IDEA_SUBMIT, values, user_id="U0REPL",
                                       private_metadata=opened.get("private_metadata", ""),
                                       blocks=opened["blocks"])
     status, answer = signed_post(cluster.url(1) + "/slack/events", SECRET, interactive_body(payload))  # replica B
