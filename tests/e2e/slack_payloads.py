@@ -9,12 +9,14 @@ The wire formats themselves (signatures, slash-command and interaction bodies) a
   ``view.state.values`` as Slack sends them on a modal submit (``{block_id: {action_id: {...}}}``,
   the action id being ``"value"`` in the bot's forms);
 * :class:`InProcessBot` / :func:`in_process_bot` — ``create_app`` on an org file and the Slack
-  stand-in, with signed sends whose ``response_url`` is one the stand-in captures.
+  stand-in, with signed sends whose ``response_url`` is one the stand-in captures;
+* :func:`local_slack` — :class:`devtools.asking.LocalSlack` on a database seeded by the test and
+  an org file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from bot.app import create_app
 from bot.ids import Callback
 from bot.settings import load_settings
 from bot.views.ideas import IdeaField
+from devtools.asking import LocalSlack
 from devtools.signing import (
     block_actions_payload,
     interactive_body,
@@ -37,6 +40,7 @@ from devtools.signing import (
     view_submission_payload,
 )
 from devtools.standin import SlackStandIn
+from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import Idea
 
 SECRET = "e2e-signing-secret"
@@ -133,3 +137,23 @@ def in_process_bot(org_yaml: str, directory: Path, engine: Any, sessions: sessio
         settings = load_settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
                                  SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
         yield InProcessBot(create_app(settings, engine, sessions), slack, sessions)
+
+
+@contextmanager
+def local_slack(db_url: str, org_yaml: str, directory: Path, seed: Callable[[Session], None],
+                **local: Any) -> Iterator[LocalSlack]:
+    """``seed(session)`` committed on ``db_url``, then a :class:`LocalSlack` (``local`` are its
+    keyword arguments: ``user_id``, ``channel_id``) on it with the org file ``org_yaml`` written to
+    ``directory/org.yml``; the engine is disposed of on exit."""
+    config = directory / "org.yml"
+    config.write_text(org_yaml)
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    try:
+        with session_scope(sessions) as s:
+            seed(s)
+        with LocalSlack(load_settings(DATABASE_URL=db_url, OPSBOT_CONFIG=str(config)), engine, sessions,
+                        **local) as bot:
+            yield bot
+    finally:
+        engine.dispose()
