@@ -5,9 +5,8 @@ The wire formats themselves (signatures, slash-command and interaction bodies) a
 
 * :func:`signed_request` — a body as a ``BoltRequest`` with Slack's v0 signature headers;
 * :func:`text_input`, :func:`static_select`, :func:`no_selection`, :func:`idea_values`,
-  :func:`pdsa_start_values` — entries of
-  ``view.state.values`` as Slack sends them on a modal submit (``{block_id: {action_id: {...}}}``,
-  the action id being ``"value"`` in the bot's forms);
+  :func:`pdsa_start_values` — entries of ``view.state.values`` as Slack sends them on a modal
+  submit (``{block_id: {action_id: {...}}}``, the action id being ``"value"`` in the bot's forms);
 * :class:`InProcessBot` / :func:`in_process_bot` — ``create_app`` on an org file and the Slack
   stand-in, with signed sends whose ``response_url`` is one the stand-in captures;
 * :func:`local_slack` — :class:`devtools.asking.LocalSlack` on a database seeded by the test and
