@@ -127,22 +127,22 @@ def _copy(kind: str, template: str | None, tmp_path: Path) -> str:
     if template is None:
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (outside CI this skips)")
     name = f"opsbot_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    finally:
-        admin.dispose()
+    _as_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return str(make_url(PG_ADMIN_URL).set(database=name))
 
 
 def _drop(kind: str, url: str) -> None:
     if kind == "sqlite":
         return  # the file goes with pytest's temporary directory
+    _as_admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def _as_admin(sql: str) -> None:
+    """``sql`` (CREATE/DROP DATABASE) run outside a transaction on the admin connection, ``PG_ADMIN_URL``."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+            conn.execute(text(sql))
     finally:
         admin.dispose()
 

@@ -3,14 +3,9 @@ Web API calls going to the Slack stand-in: Acknowledge updates the message in pl
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 from datetime import timedelta
-from urllib.parse import urlencode
 
-from slack_bolt.request import BoltRequest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,18 +14,13 @@ from bot.alerts.evaluate import run_alerts
 from bot.app import create_app
 from bot.delivery import deliver_pending
 from bot.settings import load_settings
+from devtools.signing import interactive_body
 from storage.db import session_scope
 from storage.models import AlertAction, AlertIncident, Clinic, ComplianceItem, utcnow
+from tests.e2e.slack_payloads import signed_request
 from tests.integration.test_delivery import client_for, slack  # noqa: F401  (fixture)
 
 SECRET = "test-signing-secret"
-
-
-def _signed(body: str) -> BoltRequest:
-    ts = str(int(time.time()))
-    sig = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"],
-                                           "x-slack-request-timestamp": [ts], "x-slack-signature": [sig]})
 
 
 def test_acknowledge_button_records_who_and_updates_message(engine, sessions: sessionmaker[Session], slack, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811  (the pytest fixture imported above)
@@ -61,7 +51,7 @@ def test_acknowledge_button_records_who_and_updates_message(engine, sessions: se
                "trigger_id": "1.2", "response_url": standin.new_response_url(),
                "actions": [{"action_id": "alert_ack", "block_id": f"alert:{inc_id}", "value": str(inc_id),
                             "type": "button", "action_ts": "1"}]}
-    resp = app.dispatch(_signed(urlencode({"payload": json.dumps(payload)})))
+    resp = app.dispatch(signed_request(SECRET, interactive_body(payload)))
     assert resp.status == 200
     [update] = standin.wait_for("chat.update", 1, timeout=10)
     assert update.params["ts"] == root["ts"] and "acknowledged by <@U0NURSE>" in json.dumps(update.params["blocks"])

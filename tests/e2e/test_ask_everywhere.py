@@ -14,16 +14,15 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
 
 from bot.ids import Action
-from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
 from core.text import fold
 from devtools.asking import LocalSlack
 from devtools.signing import block_actions_payload
 from storage.db import make_engine, make_session_factory, session_scope
-from storage.models import Appointment, Clinic, FeedLoad, Provider
+from storage.models import Clinic, Provider
+from tests.hand_feed import load_hand_appointments
 
 pytestmark = pytest.mark.e2e
 
@@ -64,13 +63,8 @@ def bot(sqlite_url):
             s.add(provider)
             s.flush()
             clinic_ids[key], provider_ids[key] = clinic.id, provider.id
-        s.add(FeedLoad(feed="appointments", source_name="hand.csv", started_at=datetime(2026, 1, 1, 9),
-                       finished_at=datetime(2026, 1, 1, 9, 5)))
-        s.execute(insert(Appointment), [
-            {"source": "t", "external_id": str(i), "clinic_id": clinic_ids[c], "provider_id": provider_ids[c],
-             "patient_pseudonym": f"p{i}", "appointment_date": d, "status": st, "row_hash": "x"}
-            for i, (c, d, st) in enumerate(_rows())])
-        refresh_appointment_rollups(s)
+        load_hand_appointments(s, [{"clinic_id": clinic_ids[c], "provider_id": provider_ids[c], "appointment_date": d,
+                                    "status": st} for c, d, st in _rows()], loaded_at=datetime(2026, 1, 1, 9))
     with LocalSlack(load_settings(DATABASE_URL=sqlite_url), engine, sessions) as local:
         yield local
     engine.dispose()

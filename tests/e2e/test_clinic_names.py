@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
 
-from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.render_text import render_reply
 from bot.settings import load_settings
 from core.text import fold
 from devtools.asking import LocalSlack
 from storage.db import session_scope
-from storage.models import Appointment, Clinic, FeedLoad, Idea, PdsaCycle
+from storage.models import Idea, PdsaCycle
+from storage.reference import ensure_clinics
+from tests.hand_feed import load_hand_appointments
 
 pytestmark = pytest.mark.e2e
 
@@ -60,18 +60,9 @@ def org_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def seeded(sessions):  # type: ignore[no-untyped-def]
     with session_scope(sessions) as s:
-        ids = {}
-        for key, name in CLINICS:
-            clinic = Clinic(key=key, name=name, name_folded=fold(name), timezone="America/Chicago")
-            s.add(clinic)
-            s.flush()
-            ids[key] = clinic.id
-        s.add(FeedLoad(feed="appointments", source_name="hand.csv", started_at=datetime(2016, 6, 1, 9),
-                       finished_at=datetime(2016, 6, 1, 9, 5)))
-        s.execute(insert(Appointment), [
-            {"source": "t", "external_id": str(i), "clinic_id": ids["juniper"], "patient_pseudonym": f"p{i}",
-             "appointment_date": d, "status": st, "row_hash": "x"} for i, (d, st) in enumerate(ROWS)])
-        refresh_appointment_rollups(s)
+        ids = ensure_clinics(s, [{"key": key, "name": name, "timezone": "America/Chicago"} for key, name in CLINICS])
+        load_hand_appointments(s, [{"clinic_id": ids["juniper"], "appointment_date": d, "status": st} for d, st in ROWS],
+                               loaded_at=datetime(2016, 6, 1, 9))
         for key, title in (("juniper", "Juniper reminder calls"), ("north", "North kiosk check-in")):
             idea = Idea(clinic_id=ids[key], title=title, title_folded=fold(title), problem="p", proposed_change="c",
                         category="access", created_date=date(2016, 6, 1), state="new")

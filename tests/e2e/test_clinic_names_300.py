@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.render_text import render_reply
 from bot.settings import load_settings
 from core.text import fold
 from devtools.asking import LocalSlack
 from storage.db import session_scope
-from storage.models import Appointment, Clinic, FeedLoad, Idea
+from storage.models import Clinic, Idea
+from tests.hand_feed import load_hand_appointments
 
 pytestmark = pytest.mark.e2e
 STEMS = ["Juniper", "Junction", "North", "Northgate", "Northfield", "South"]
@@ -37,16 +37,12 @@ def bot(engine, sessions, tmp_path: Path):  # type: ignore[no-untyped-def]
         s.execute(insert(Clinic), [{"key": k, "name": n, "name_folded": fold(n), "timezone": "America/Chicago"}
                                    for k, n in CLINICS])
         ids = {k: i for k, i in s.execute(select(Clinic.key, Clinic.id))}
-        s.add(FeedLoad(feed="appointments", source_name="hand.csv", started_at=datetime(2016, 6, 1, 9),
-                       finished_at=datetime(2016, 6, 1, 9, 5)))
         rows = []
         for key, shows in NO_SHOWS.items():
             for d in range(4):
-                rows.append({"source": "t", "external_id": f"{key}-{d}", "clinic_id": ids[key],
-                             "patient_pseudonym": f"p{key}{d}", "appointment_date": date(2016, 5, 2 + d),
-                             "status": "no_show" if d < shows else "completed", "row_hash": "x"})
-        s.execute(insert(Appointment), rows)
-        refresh_appointment_rollups(s)
+                rows.append({"external_id": f"{key}-{d}", "clinic_id": ids[key], "patient_pseudonym": f"p{key}{d}",
+                             "appointment_date": date(2016, 5, 2 + d), "status": "no_show" if d < shows else "completed"})
+        load_hand_appointments(s, rows, loaded_at=datetime(2016, 6, 1, 9))
         for key in NO_SHOWS:
             title = f"Idea for {key}"
             s.add(Idea(clinic_id=ids[key], title=title, title_folded=fold(title), problem="p", proposed_change="c",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 from devtools.asking import LocalSlack
 from storage.db import session_scope
 from storage.models import AlertAction, AlertIncident, Clinic, Delivery, FeedLoad, Idea
+from tests.e2e.demo_network import toured_network
 
 
 def test_the_history_ends_on_a_day_whose_generation_instant_has_passed() -> None:
@@ -35,28 +35,10 @@ def test_the_history_ends_on_a_day_whose_generation_instant_has_passed() -> None
 @pytest.fixture(scope="module")
 def toured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalSlack, list[str], datetime]]:
     """The tour run once on a 3-clinic network as ``opsbot demo`` runs it; what it printed."""
-    from bot.settings import load_settings
-    from devtools.demo import tour as demo
-    from devtools.seed import SeedParams, seed_database
-    from storage import migrate
-    from storage.db import make_engine, make_session_factory
-
-    directory = tmp_path_factory.mktemp("timeline-tour")
-    url = f"sqlite:///{directory / 'tour.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as session:
-        report = seed_database(session, SeedParams(clinics=3, days=60, seed=3, end_date=demo.demo_end_date()),
-                               pseudonym_key="timeline-key", validate_rows=0)
-    settings = load_settings(DATABASE_URL=url, OPSBOT_CONFIG=str(demo.demo_org_config(sessions, directory)))
     printed: list[str] = []
-    with LocalSlack(settings, engine, sessions) as local:
-        ctx = demo.TourContext(local, report, Path(directory), echo=printed.append)
-        failed = demo.run_tour(ctx)
+    with toured_network(tmp_path_factory.mktemp("timeline-tour"), "timeline-key", printed.append) as (local, ctx, failed):
         assert failed == 0, ctx.notes
-        yield local, printed, report.params.now
-    engine.dispose()
+        yield local, printed, ctx.report.params.now
 
 
 def _utc(text: str, pattern: str) -> datetime:

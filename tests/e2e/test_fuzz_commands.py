@@ -17,14 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from slack_bolt import BoltRequest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from bot.settings import load_settings
 from devtools.asking import LocalSlack
-from devtools.signing import signed_headers, slash_command_body
-from storage.db import make_engine, make_session_factory, session_scope
+from devtools.signing import slash_command_body
 from storage.models import Base, Clinic
+from tests.e2e.slack_payloads import local_slack, signed_request
 
 pytestmark = pytest.mark.e2e
 # The admin reaches the deepest code paths; ``/digest`` goes as organisation-wide finance (it may
@@ -74,17 +73,12 @@ def snapshot(sessions) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def bot(sqlite_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
-    config = tmp_path / "org.yml"
-    config.write_text("clinics:\n  - {key: north, name: North, timezone: UTC}\n"
-                      "roles: {admin: [U0FUZZ], finance: [U0FUZZFIN]}\n")
-    engine = make_engine(sqlite_url)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as s:
+    def seed(s: Session) -> None:
         s.add(Clinic(key="north", name="North", name_folded="north", timezone="UTC"))
-    settings = load_settings(DATABASE_URL=sqlite_url, OPSBOT_CONFIG=str(config))
-    with LocalSlack(settings, engine, sessions, user_id="U0FUZZ") as local:
+
+    org = "clinics:\n  - {key: north, name: North, timezone: UTC}\nroles: {admin: [U0FUZZ], finance: [U0FUZZFIN]}\n"
+    with local_slack(sqlite_url, org, tmp_path, seed, user_id="U0FUZZ") as local:
         yield local
-    engine.dispose()
 
 
 def test_hostile_text_at_every_command_gets_help_and_changes_nothing(bot: LocalSlack, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -97,7 +91,7 @@ def test_hostile_text_at_every_command_gets_help_and_changes_nothing(bot: LocalS
         for n, text in enumerate(hostile_inputs(command, rng, PER_COMMAND)):
             url, trigger = bot.standin.new_response_url(), f"{n}.{rng.randrange(10**9)}.fuzz"
             body = slash_command_body(command, text, user_id=USER[command], response_url=url, trigger_id=trigger)
-            resp = bot.app.dispatch(BoltRequest(body=body, headers=signed_headers(bot.secret, body)))
+            resp = bot.app.dispatch(signed_request(bot.secret, body))
             assert resp.status == 200, (command, text, resp.status, resp.body)
             ack = json.loads(resp.body) if resp.body.startswith("{") else {"text": resp.body}
             sent.append((command, text, url.split("/response/", 1)[-1], trigger, ack))

@@ -31,17 +31,17 @@ import random
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt import BoltRequest
 from sqlalchemy import func, select
 
 from bot.ids import Action
 from devtools.asking import LocalSlack
-from devtools.signing import interactive_body, signed_headers
+from devtools.signing import interactive_body
 from storage.models import Base
+from tests.e2e.demo_network import toured_network
+from tests.e2e.slack_payloads import signed_request
 
 pytestmark = pytest.mark.e2e
 SEED = 20261205
@@ -157,29 +157,11 @@ def _state_for(view: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def toured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalSlack, list, list]]:
     """The demo tour run once on a 3-clinic network; the LocalSlack it ran against, and what it sent."""
-    from bot.settings import load_settings
-    from devtools.demo import tour as demo
-    from devtools.seed import SeedParams, seed_database
-    from storage import migrate
-    from storage.db import make_engine, make_session_factory, session_scope
-
-    directory = tmp_path_factory.mktemp("fuzz-tour")
-    url = f"sqlite:///{directory / 'tour.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as session:
-        report = seed_database(session, SeedParams(clinics=3, days=60, seed=3, end_date=demo.demo_end_date()),
-                               pseudonym_key="fuzz-key", validate_rows=0)
-    settings = load_settings(DATABASE_URL=url, OPSBOT_CONFIG=str(demo.demo_org_config(sessions, directory)))
-    with LocalSlack(settings, engine, sessions) as local:
-        ctx = demo.TourContext(local, report, Path(directory), echo=lambda _text: None)
-        demo.run_tour(ctx)
+    with toured_network(tmp_path_factory.mktemp("fuzz-tour"), "fuzz-key", lambda _text: None) as (local, _, _):
         elements, _ = harvest(local)
         _click_each_button(local, elements)  # the modals behind buttons (status, snooze, PDSA update)
         elements, views = harvest(local)
         yield local, elements + _unseen_actions(elements, views), views
-    engine.dispose()
 
 
 ACTION_IDS = {Action.KPI_PICK: "kpi_pick:1", Action.IDEA_STATUS: "idea_status:planned",
@@ -222,7 +204,7 @@ def _click_each_button(local: LocalSlack, elements: list[dict[str, Any]]) -> Non
 def _dispatch(local: LocalSlack, payload: dict[str, Any]) -> Any:
     assert local.app is not None
     body = interactive_body(payload)
-    return local.app.dispatch(BoltRequest(body=body, headers=signed_headers(local.secret, body)))
+    return local.app.dispatch(signed_request(local.secret, body))
 
 
 def _base(user: str, rng: random.Random) -> dict[str, Any]:

@@ -12,42 +12,31 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from slack_bolt import App, BoltResponse
-from slack_bolt.request import BoltRequest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.config import AlertSettings
-from bot.app import create_app
 from bot.delivery import make_delivery_client
 from bot.digest.commands import parse_digest
 from bot.digest.pacing import Pacer
 from bot.digest.subscriptions import subscribe
-from bot.ids import Action, Callback
+from bot.ids import Action
 from bot.orgconfig import OrgConfig
-from bot.settings import load_settings
 from bot.views.ideas import IdeaField
-from devtools.signing import (
-    block_actions_payload,
-    interactive_body,
-    signed_headers,
-    slash_command_body,
-    view_submission_payload,
-)
-from devtools.standin import SlackStandIn
+from devtools.signing import block_actions_payload, slash_command_body
 from jobs.runner import JobContext, run_job
 from storage.db import session_scope
 from storage.models import AlertIncident, Clinic, DigestRun, Idea
+from tests.e2e.slack_payloads import BOT_TOKEN, InProcessBot, idea_values, in_process_bot
 
 pytestmark = pytest.mark.e2e
-SECRET = "network300-signing-secret"
 N = 300
 ALL_CHANNEL = "C0ALLCLINICS"
 NOW = datetime(2026, 3, 2, 12, 30)  # 07:30 in New York
@@ -74,14 +63,8 @@ ORG = {
 
 
 @dataclass
-class Network:
-    app: App
-    slack: SlackStandIn
-    sessions: sessionmaker[Session]
-    org: OrgConfig
-
-    def send(self, body: str) -> BoltResponse:
-        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
+class Network(InProcessBot):
+    org: OrgConfig = field(default_factory=lambda: OrgConfig.model_validate(ORG))
 
     def command(self, command: str, text: str, channel: str = ALL_CHANNEL, user: str = ADMIN) -> str:
         url = self.slack.new_response_url()
@@ -93,16 +76,11 @@ class Network:
 
 @pytest.fixture
 def network(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[Network]:
-    config = tmp_path / "org.yml"
-    config.write_text(yaml.safe_dump(ORG, allow_unicode=True))
     with session_scope(sessions) as s:
         s.add_all([Clinic(key=key(i), name=clinic_name(i), name_folded=clinic_name(i).casefold(),
                           timezone="America/New_York") for i in range(N)])
-    with SlackStandIn() as slack:  # strict by default
-        settings = load_settings(SLACK_BOT_TOKEN="xoxb-n300", SLACK_SIGNING_SECRET=SECRET,
-                                 SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
-        app = create_app(settings, engine, sessions)
-        yield Network(app, slack, sessions, OrgConfig.model_validate(ORG))
+    with in_process_bot(yaml.safe_dump(ORG, allow_unicode=True), tmp_path, engine, sessions) as bot:
+        yield Network(bot.app, bot.slack, bot.sessions)  # the stand-in is strict by default
 
 
 def _subscribe_everyone(net: Network, channels: int = N) -> None:
@@ -142,7 +120,7 @@ def test_every_digest_of_a_300_clinic_network_is_delivered_without_invalid_block
     clock = [0.0]  # the pacer's clock advances by its own waits: pacing is decided, not slept (issue 11 owns speed)
     pacer = Pacer(clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s))
     ctx = JobContext(org=net.org, alerts=AlertSettings(), sessions=net.sessions,
-                     client_factory=lambda: make_delivery_client("xoxb-n300", net.slack.base_url, timeout=10),
+                     client_factory=lambda: make_delivery_client(BOT_TOKEN, net.slack.base_url, timeout=10),
                      extra={"pacer": pacer})
     outcome = run_job(ctx, "digest", None, NOW)
     assert outcome.ok, outcome.error
@@ -185,9 +163,8 @@ def test_digest_list_with_60_and_with_301_subscriptions_answers_in_pages(network
                       if e["action_id"].endswith(":next"))
         assert button["value"] == str(page)
         action_url = net.slack.new_response_url()
-        net.send(interactive_body(block_actions_payload(button["action_id"], button["value"], user_id=ADMIN,
-                                                        channel_id=ALL_CHANNEL, response_url=action_url,
-                                                        is_ephemeral=True)))
+        net.interact(block_actions_payload(button["action_id"], button["value"], user_id=ADMIN,
+                                           channel_id=ALL_CHANNEL, response_url=action_url, is_ephemeral=True))
         reply = _responses(net, action_url)[0]
         assert reply.error is None, reply.problems
         assert f"Page {page} of {pages}" in json.dumps(reply.params)
@@ -214,16 +191,10 @@ def test_idea_form_lets_staff_of_each_of_300_clinics_pick_their_own(network: Net
         o["value"] for o in element.get("options", [])]
     assert sorted(offered) == sorted(key(i) for i in range(N))
     for i in (0, 150, 299):  # any clinic, including those past the first 100, can be submitted
-        values = {IdeaField.TITLE: {"value": {"type": "plain_text_input", "value": f"Shorter check-in queue {i}"}},
-                  IdeaField.PROBLEM: {"value": {"type": "plain_text_input", "value": "Long queues at 8am"}},
-                  IdeaField.CHANGE: {"value": {"type": "plain_text_input", "value": "Stagger arrivals"}},
-                  IdeaField.CATEGORY: {"value": {"type": "static_select", "selected_option": {
-                      "text": {"type": "plain_text", "text": "Scheduling"}, "value": "scheduling"}}},
-                  IdeaField.CLINIC: {"value": {"type": "static_select", "selected_option": {
-                      "text": {"type": "plain_text", "text": clinic_name(i)[:75]}, "value": key(i)}}},
-                  IdeaField.KPI: {"value": {"type": "static_select", "selected_option": None}},
-                  IdeaField.ANONYMOUS: {"value": {"type": "checkboxes", "selected_options": []}}}
-        resp = net.send(interactive_body(view_submission_payload(Callback.IDEA_SUBMIT, values, user_id="U0STAFF")))
+        values = idea_values(f"Shorter check-in queue {i}", "Long queues at 8am", "Stagger arrivals",
+                           category="scheduling", category_text="Scheduling",
+                           clinic=key(i), clinic_text=clinic_name(i)[:75])
+        resp = net.submit_idea(values, user="U0STAFF")
         assert resp.status == 200
     net.slack.wait_for("chat.postMessage", 3, timeout=15)
     deadline = time.monotonic() + 15

@@ -10,33 +10,21 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt import App, BoltResponse
-from slack_bolt.request import BoltRequest
+from slack_bolt import BoltResponse
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
 from bot.ids import Action, Callback
-from bot.settings import load_settings
 from bot.views.ideas import IdeaField
-from devtools.signing import (
-    block_actions_payload,
-    event_body,
-    interactive_body,
-    signed_headers,
-    slash_command_body,
-    view_submission_payload,
-)
-from devtools.standin import SlackStandIn
+from devtools.signing import event_body
 from storage.models import Idea, IdeaStateChange, IdeaVote
+from tests.e2e.slack_payloads import InProcessBot, idea_values, in_process_bot, pdsa_start_values, text_input
 
 pytestmark = pytest.mark.e2e
-SECRET = "ideas-e2e-signing-secret"
 IMPROVE = "C0IMPROVE"
 ORG_YAML = f"""
 organisation: Test Health
@@ -53,46 +41,10 @@ roles:  # issue 8: moving ideas and running PDSA cycles need the manager role
 """
 
 
-@dataclass
-class Bot:
-    app: App
-    slack: SlackStandIn
-    sessions: sessionmaker[Session]
-
-    def send(self, body: str) -> BoltResponse:
-        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
-
-    def submit(self, values: dict[str, Any], user: str = "U0NAMED", metadata: str = "") -> BoltResponse:
-        payload = view_submission_payload(Callback.IDEA_SUBMIT, values, user_id=user,
-                                          private_metadata=metadata)
-        return self.send(interactive_body(payload))
-
-
 @pytest.fixture
-def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[Bot]:
-    config = tmp_path / "org.yml"
-    config.write_text(ORG_YAML)
-    with SlackStandIn() as slack:
-        settings = load_settings(SLACK_BOT_TOKEN="xoxb-ideas-test", SLACK_SIGNING_SECRET=SECRET,
-                                 SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
-        yield Bot(create_app(settings, engine, sessions), slack, sessions)
-
-
-def form(title: str, problem: str = "", change: str = "", *, clinic: str = "north",
-         anonymous: bool = False, category: str = "scheduling") -> dict[str, Any]:
-    """``view.state.values`` as Slack sends them for the idea form."""
-    def txt(v: str) -> dict[str, Any]:
-        return {"value": {"type": "plain_text_input", "value": v}}
-
-    def sel(v: str) -> dict[str, Any]:
-        return {"value": {"type": "static_select", "selected_option": {
-            "text": {"type": "plain_text", "text": v}, "value": v}}}
-
-    anon = [{"text": {"type": "plain_text", "text": "anon"}, "value": "yes"}] if anonymous else []
-    return {IdeaField.TITLE: txt(title), IdeaField.PROBLEM: txt(problem), IdeaField.CHANGE: txt(change),
-            IdeaField.CATEGORY: sel(category), IdeaField.CLINIC: sel(clinic),
-            IdeaField.KPI: {"value": {"type": "static_select", "selected_option": None}},
-            IdeaField.ANONYMOUS: {"value": {"type": "checkboxes", "selected_options": anon}}}
+def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[InProcessBot]:
+    with in_process_bot(ORG_YAML, tmp_path, engine, sessions) as bot:
+        yield bot
 
 
 def body_json(resp: BoltResponse) -> dict[str, Any]:
@@ -116,10 +68,8 @@ def count(sessions: sessionmaker[Session], model: Any) -> int:
         return len(s.scalars(select(model)).all())
 
 
-def test_slash_idea_opens_the_form_with_the_trigger_id(bot: Bot) -> None:
-    body = slash_command_body("/idea", "", user_id="U0NAMED", trigger_id="123.456.abc",
-                              response_url=bot.slack.new_response_url())
-    assert bot.send(body).status == 200
+def test_slash_idea_opens_the_form_with_the_trigger_id(bot: InProcessBot) -> None:
+    assert bot.slash("/idea", "", user_id="U0NAMED", trigger_id="123.456.abc").status == 200
     call = bot.slack.wait_for("views.open")[0]
     assert call.params["trigger_id"] == "123.456.abc"
     view = call.params["view"]
@@ -132,8 +82,8 @@ def test_slash_idea_opens_the_form_with_the_trigger_id(bot: Bot) -> None:
     ("Pt with MRN 12345678 waited 2 hours", "medical record number"),
     ("Patient (DOB 03/04/1975) was double booked", "date of birth"),
 ])
-def test_submission_with_identifier_is_refused_and_nothing_is_stored(bot: Bot, problem: str, kind: str) -> None:
-    resp = bot.submit(form("Double booking", problem, "Check the schedule"))
+def test_submission_with_identifier_is_refused_and_nothing_is_stored(bot: InProcessBot, problem: str, kind: str) -> None:
+    resp = bot.submit_idea(idea_values("Double booking", problem, "Check the schedule"))
     out = body_json(resp)
     assert out["response_action"] == "errors"
     message = out["errors"][IdeaField.PROBLEM]
@@ -144,9 +94,9 @@ def test_submission_with_identifier_is_refused_and_nothing_is_stored(bot: Bot, p
     assert bot.slack.calls_to("chat.postMessage") == []
 
 
-def test_anonymous_idea_stores_no_user_id_in_any_row(bot: Bot, engine: Any) -> None:
+def test_anonymous_idea_stores_no_user_id_in_any_row(bot: InProcessBot, engine: Any) -> None:
     user = "U0SECRETAUTHOR"
-    resp = bot.submit(form("Pre-visit calls for new patients", "New patients arrive without forms",
+    resp = bot.submit_idea(idea_values("Pre-visit calls for new patients", "New patients arrive without forms",
                            "Call them two days before", anonymous=True), user=user)
     assert body_json(resp)["response_action"] == "update"
     post = bot.slack.wait_for("chat.postMessage")[0]
@@ -169,8 +119,8 @@ def test_anonymous_idea_stores_no_user_id_in_any_row(bot: Bot, engine: Any) -> N
     assert user not in json.dumps(post.params)
 
 
-def test_named_idea_is_posted_upvoted_once_and_moved_with_dm(bot: Bot) -> None:
-    resp = bot.submit(form("Text reminders for no-shows", "Many no-shows on Mondays", "Send SMS"))
+def test_named_idea_is_posted_upvoted_once_and_moved_with_dm(bot: InProcessBot) -> None:
+    resp = bot.submit_idea(idea_values("Text reminders for no-shows", "Many no-shows on Mondays", "Send SMS"))
     assert body_json(resp)["response_action"] == "update"
     bot.slack.wait_for("chat.postMessage")
     with bot.sessions() as s:
@@ -178,24 +128,19 @@ def test_named_idea_is_posted_upvoted_once_and_moved_with_dm(bot: Bot) -> None:
         assert (idea.submitter_user_id, idea.channel_id) == ("U0NAMED", IMPROVE)
         ts = idea.message_ts
     for n, voter in enumerate(("U0V1", "U0V2"), start=1):
-        payload = block_actions_payload(Action.IDEA_UPVOTE, str(idea.id), user_id=voter,
-                                        channel_id=IMPROVE, message_ts=ts,
-                                        response_url=bot.slack.new_response_url())
-        assert bot.send(interactive_body(payload)).status == 200
+        assert bot.click(Action.IDEA_UPVOTE, str(idea.id), user_id=voter, channel_id=IMPROVE,
+                         message_ts=ts).status == 200
         bot.slack.wait_for("chat.update", n)
-    again = block_actions_payload(Action.IDEA_UPVOTE, str(idea.id), user_id="U0V1", channel_id=IMPROVE,
-                                  message_ts=ts, response_url=bot.slack.new_response_url())
-    bot.send(interactive_body(again))  # one vote a person: refused, politely
+    bot.click(Action.IDEA_UPVOTE, str(idea.id), user_id="U0V1", channel_id=IMPROVE,
+              message_ts=ts)  # one vote a person: refused, politely
     assert "already upvoted" in bot.slack.wait_for("response_url")[0].params["text"]
     assert count(bot.sessions, IdeaVote) == 2
     updates = bot.slack.calls_to("chat.update")
     assert len(updates) == 2 and updates[-1].params["ts"] == ts
     assert "Upvote (2)" in json.dumps(updates[-1].params["blocks"])
 
-    payload = block_actions_payload(f"{Action.IDEA_STATUS}:under_review", str(idea.id), user_id="U0MGR",
-                                    channel_id=IMPROVE, message_ts=ts,
-                                    response_url=bot.slack.new_response_url())
-    bot.send(interactive_body(payload))
+    bot.click(f"{Action.IDEA_STATUS}:under_review", str(idea.id), user_id="U0MGR", channel_id=IMPROVE,
+              message_ts=ts)
     dm = bot.slack.wait_for("conversations.open")[0]
     assert dm.params["users"] == "U0NAMED"
     msg = [c for c in bot.slack.wait_for("chat.postMessage", 2) if c.params["channel"].startswith("D")][0]
@@ -206,63 +151,48 @@ def test_named_idea_is_posted_upvoted_once_and_moved_with_dm(bot: Bot) -> None:
             (None, "new", "U0NAMED"), ("new", "under_review", "U0MGR")]
 
 
-def test_closing_by_command_needs_a_reason(bot: Bot) -> None:
-    bot.submit(form("Restock gloves weekly", "We run out", "Weekly order"))
-    bot.slack.wait_until_quiet()
-    with bot.sessions() as s:
-        idea_id = s.scalars(select(Idea.id)).one()
-    bot.send(slash_command_body("/idea", f"status {idea_id} declined", user_id="U0MGR",
-                                response_url=bot.slack.new_response_url()))
+def test_closing_by_command_needs_a_reason(bot: InProcessBot) -> None:
+    idea_id = bot.idea_stored(idea_values("Restock gloves weekly", "We run out", "Weekly order"))
+    bot.slash("/idea", f"status {idea_id} declined", user_id="U0MGR")
     reply = bot.slack.wait_for("response_url")[0].params
     assert "needs a reason" in reply["text"]
-    bot.send(slash_command_body("/idea", f"status {idea_id} declined covered by the supplies project",
-                                user_id="U0MGR", response_url=bot.slack.new_response_url()))
+    bot.slash("/idea", f"status {idea_id} declined covered by the supplies project", user_id="U0MGR")
     bot.slack.wait_for("response_url", 2)
     with bot.sessions() as s:
         idea = s.get(Idea, idea_id)
         assert (idea.state, idea.close_reason) == ("declined", "covered by the supplies project")
 
 
-def test_similar_title_offers_upvote_instead_then_submits_on_confirmation(bot: Bot) -> None:
-    bot.submit(form("Text message reminders for appointments", "no-shows", "SMS"))
+def test_similar_title_offers_upvote_instead_then_submits_on_confirmation(bot: InProcessBot) -> None:
+    bot.submit_idea(idea_values("Text message reminders for appointments", "no-shows", "SMS"))
     bot.slack.wait_until_quiet()
-    out = body_json(bot.submit(form("Text reminders for appointments", "same", "SMS 2 days ahead")))
+    out = body_json(bot.submit_idea(idea_values("Text reminders for appointments", "same", "SMS 2 days ahead")))
     assert out["response_action"] == "update"
     blocks = json.dumps(out["view"]["blocks"])
     assert "Similar ideas already exist" in blocks and Action.IDEA_UPVOTE_INSTEAD in blocks
     assert count(bot.sessions, Idea) == 1  # nothing stored until confirmed
     meta = out["view"]["private_metadata"]
-    out2 = body_json(bot.submit(form("Text reminders for appointments", "same", "SMS 2 days ahead"),
+    out2 = body_json(bot.submit_idea(idea_values("Text reminders for appointments", "same", "SMS 2 days ahead"),
                                 metadata=meta))
     assert "saved" in json.dumps(out2["view"])
     assert count(bot.sessions, Idea) == 2
 
 
-def test_clinic_without_improvement_channel_says_so(bot: Bot) -> None:
-    out = body_json(bot.submit(form("Better signage", "Patients get lost", "Signs", clinic="south")))
+def test_clinic_without_improvement_channel_says_so(bot: InProcessBot) -> None:
+    out = body_json(bot.submit_idea(idea_values("Better signage", "Patients get lost", "Signs", clinic="south")))
     assert "No improvement channel is configured for South Clinic" in json.dumps(out["view"])
     bot.slack.wait_until_quiet()
     assert bot.slack.calls_to("chat.postMessage") == []
 
 
-def test_pdsa_start_update_adapt_and_home(bot: Bot) -> None:
-    bot.submit(form("Huddle at 8:00", "Late starts", "Daily huddle"))
-    bot.slack.wait_until_quiet()
-    with bot.sessions() as s:
-        idea_id = s.scalars(select(Idea.id)).one()
-    bot.send(slash_command_body("/pdsa", f"start {idea_id}", user_id="U0OWNER",
-                                response_url=bot.slack.new_response_url()))
+def test_pdsa_start_update_adapt_and_home(bot: InProcessBot) -> None:
+    idea_id = bot.idea_stored(idea_values("Huddle at 8:00", "Late starts", "Daily huddle"))
+    bot.slash("/pdsa", f"start {idea_id}", user_id="U0OWNER")
     view = bot.slack.wait_for("views.open")[0].params["view"]
     assert view["callback_id"] == Callback.PDSA_START
 
-    def txt(v: str) -> dict[str, Any]:
-        return {"value": {"type": "plain_text_input", "value": v}}
-
-    start = {"pdsa_objective": txt("Start on time"), "pdsa_predictions": txt("80% on time"),
-             "pdsa_number": txt("1"),
-             "pdsa_kpi": {"value": {"type": "static_select", "selected_option": None}}}
-    resp = bot.send(interactive_body(view_submission_payload(
-        Callback.PDSA_START, start, user_id="U0OWNER", private_metadata=view["private_metadata"])))
+    resp = bot.submit(Callback.PDSA_START, pdsa_start_values(), user_id="U0OWNER",
+                      private_metadata=view["private_metadata"])
     assert resp.status == 200 and not resp.body
     bot.slack.wait_until_quiet()
     from storage.models import PdsaCycle
@@ -271,15 +201,14 @@ def test_pdsa_start_update_adapt_and_home(bot: Bot) -> None:
         assert (cycle.cycle_number, cycle.owner_user_id) == (1, "U0OWNER")
         assert s.get(Idea, idea_id).state == "testing"
         cycle_id = cycle.id
-    update = {"pdsa_observations": txt("Pt born 1975-03-04 arrived late"), "pdsa_study": txt("x"),
+    update = {"pdsa_observations": text_input("Pt born 1975-03-04 arrived late"), "pdsa_study": text_input("x"),
               "pdsa_act": {"value": {"type": "radio_buttons", "selected_option": None}}}
-    out = body_json(bot.send(interactive_body(view_submission_payload(
-        Callback.PDSA_UPDATE, update, user_id="U0OWNER", private_metadata=json.dumps({"cycle_id": cycle_id})))))
+    out = body_json(bot.submit(Callback.PDSA_UPDATE, update, user_id="U0OWNER",
+                               private_metadata=json.dumps({"cycle_id": cycle_id})))
     assert "date of birth" in out["errors"]["pdsa_observations"]
-    update["pdsa_observations"] = txt("Huddles happened 4 of 5 days")
+    update["pdsa_observations"] = text_input("Huddles happened 4 of 5 days")
     update["pdsa_act"] = {"value": {"type": "radio_buttons", "selected_option": {"value": "adapt"}}}
-    bot.send(interactive_body(view_submission_payload(
-        Callback.PDSA_UPDATE, update, user_id="U0OWNER", private_metadata=json.dumps({"cycle_id": cycle_id}))))
+    bot.submit(Callback.PDSA_UPDATE, update, user_id="U0OWNER", private_metadata=json.dumps({"cycle_id": cycle_id}))
     bot.slack.wait_until_quiet()
     with bot.sessions() as s:
         cycles = s.scalars(select(PdsaCycle).order_by(PdsaCycle.id)).all()
@@ -291,19 +220,19 @@ def test_pdsa_start_update_adapt_and_home(bot: Bot) -> None:
     assert "Huddle at 8:00" in json.dumps(home["view"]) and len(home["view"]["blocks"]) <= 100
 
 
-def test_genuine_fixture_payloads_route_to_the_idea_listeners(bot: Bot, shared_dir: Path) -> None:
+def test_genuine_fixture_payloads_route_to_the_idea_listeners(bot: InProcessBot, shared_dir: Path) -> None:
     """The genuine bolt-python payloads, with only our callback/action ids and values swapped in."""
     genuine = json.loads((shared_dir / "slack" / "view_submission.json").read_text())["payload"]
     payload = copy.deepcopy(genuine)
     payload["view"]["callback_id"] = Callback.IDEA_SUBMIT
     payload["view"]["private_metadata"] = ""
-    payload["view"]["state"]["values"] = form("Record numbers", "Record #4455 was misfiled", "Scan")
-    out = body_json(bot.send(interactive_body(payload)))
+    payload["view"]["state"]["values"] = idea_values("Record numbers", "Record #4455 was misfiled", "Scan")
+    out = body_json(bot.interact(payload))
     assert out["response_action"] == "errors" and "record number" in out["errors"][IdeaField.PROBLEM]
     assert count(bot.sessions, Idea) == 0
 
-    payload["view"]["state"]["values"] = form("Scan referrals same day", "Faxes pile up", "Scan")
-    assert body_json(bot.send(interactive_body(payload)))["response_action"] == "update"
+    payload["view"]["state"]["values"] = idea_values("Scan referrals same day", "Faxes pile up", "Scan")
+    assert body_json(bot.interact(payload))["response_action"] == "update"
     bot.slack.wait_until_quiet()
     with bot.sessions() as s:
         idea_id = s.scalars(select(Idea.id)).one()
@@ -311,7 +240,7 @@ def test_genuine_fixture_payloads_route_to_the_idea_listeners(bot: Bot, shared_d
     click["actions"][0].update(action_id=Action.IDEA_UPVOTE, value=str(idea_id))
     click["container"]["is_ephemeral"] = False
     click["response_url"] = bot.slack.new_response_url()
-    assert bot.send(interactive_body(click)).status == 200
+    assert bot.interact(click).status == 200
     update = bot.slack.wait_for("chat.update")[0]
     assert (update.params["channel"], update.params["ts"]) == ("C111", "111.222")
     assert count(bot.sessions, IdeaVote) == 1

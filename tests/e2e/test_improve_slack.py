@@ -10,19 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt.request import BoltRequest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
 from bot.ideas.improve import ImprovementStart
 from bot.ids import Action, Callback
-from bot.settings import load_settings
 from bot.views.ideas import IdeaField
-from devtools.signing import block_actions_payload, interactive_body, signed_headers
-from devtools.standin import SlackStandIn
+from tests.e2e.slack_payloads import InProcessBot, in_process_bot
 
 pytestmark = pytest.mark.e2e
-SECRET = "improve-e2e-signing-secret"
 ORG_YAML = """
 organisation: Test Health
 clinics:
@@ -33,18 +28,9 @@ clinics:
 
 
 @pytest.fixture
-def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[tuple[Any, SlackStandIn]]:
-    config = tmp_path / "org.yml"
-    config.write_text(ORG_YAML)
-    with SlackStandIn() as slack:
-        settings = load_settings(SLACK_BOT_TOKEN="xoxb-improve-test", SLACK_SIGNING_SECRET=SECRET,
-                                 SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
-        yield create_app(settings, engine, sessions), slack
-
-
-def _click(app: Any, slack: SlackStandIn, value: str) -> Any:
-    body = interactive_body(block_actions_payload(Action.KPI_IMPROVE, value, response_url=slack.new_response_url()))
-    return app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
+def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[InProcessBot]:
+    with in_process_bot(ORG_YAML, tmp_path, engine, sessions) as bot:
+        yield bot
 
 
 def _initial(view: dict[str, Any], block: str) -> Any:
@@ -52,13 +38,12 @@ def _initial(view: dict[str, Any], block: str) -> Any:
     return element.get("initial_value") or (element.get("initial_option") or {}).get("value")
 
 
-def test_button_opens_the_idea_modal_filled(bot) -> None:  # type: ignore[no-untyped-def]
-    app, slack = bot
+def test_button_opens_the_idea_modal_filled(bot: InProcessBot) -> None:
     start = ImprovementStart("denial-rate", "north", "North Family Practice", "26.4% in the week of 2026-03-23",
                              "11.4% (centre line over the baseline weeks)",
                              "payer Medicare +10.10 pts (their rate rose 12.40 pts); denial category Authorization +9.80 pts")
-    assert _click(app, slack, start.to_value()).status == 200
-    view = slack.wait_for("views.open")[0].params["view"]
+    assert bot.click(Action.KPI_IMPROVE, start.to_value()).status == 200
+    view = bot.slack.wait_for("views.open")[0].params["view"]
     assert view["callback_id"] == Callback.IDEA_SUBMIT
     assert _initial(view, IdeaField.KPI) == "denial-rate"
     assert _initial(view, IdeaField.CLINIC) == "north"
@@ -68,8 +53,7 @@ def test_button_opens_the_idea_modal_filled(bot) -> None:  # type: ignore[no-unt
     assert "Driven by: payer Medicare" in problem
 
 
-def test_forged_value_is_refused_without_a_modal(bot) -> None:  # type: ignore[no-untyped-def]
-    app, slack = bot
-    assert _click(app, slack, '{"kpi_id": "no-such-kpi"}').status == 200
-    slack.wait_until_quiet()
-    assert slack.calls_to("views.open") == []
+def test_forged_value_is_refused_without_a_modal(bot: InProcessBot) -> None:
+    assert bot.click(Action.KPI_IMPROVE, '{"kpi_id": "no-such-kpi"}').status == 200
+    bot.slack.wait_until_quiet()
+    assert bot.slack.calls_to("views.open") == []

@@ -12,14 +12,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
-from bot.kpi.rollup_refresh import refresh_appointment_rollups
-from bot.settings import load_settings
 from core.text import fold
-from devtools.asking import LocalSlack
-from storage.db import make_engine, make_session_factory, session_scope
-from storage.models import Appointment, Clinic, FeedLoad
+from storage.models import Clinic
+from tests.e2e.slack_payloads import local_slack
+from tests.hand_feed import load_hand_appointments
 
 pytestmark = pytest.mark.e2e
 
@@ -31,26 +29,19 @@ ORG = """clinics:
 
 @pytest.fixture
 def bot(sqlite_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    org = tmp_path / "org.yml"
-    org.write_text(ORG)
-    engine = make_engine(sqlite_url)
-    sessions = make_session_factory(engine)
     day = date.today() - timedelta(days=1)
-    with session_scope(sessions) as s:
+
+    def seed(s: Session) -> None:
         clinic = Clinic(key="kingsport", name="Kingsport Primary Care", name_folded=fold("Kingsport Primary Care"),
                         timezone="America/New_York")
         s.add(clinic)
         s.flush()
-        s.add(FeedLoad(feed="appointments", source_name="hand.csv", started_at=datetime(2026, 1, 1, 9),
-                       finished_at=datetime(2026, 1, 1, 9, 5)))
-        s.execute(insert(Appointment), [
-            {"source": "t", "external_id": str(i), "clinic_id": clinic.id, "patient_pseudonym": f"p{i}",
-             "appointment_date": day, "status": "no_show" if i == 0 else "completed", "row_hash": "x"}
-            for i in range(4)])
-        refresh_appointment_rollups(s)
-    with LocalSlack(load_settings(DATABASE_URL=sqlite_url, OPSBOT_CONFIG=str(org)), engine, sessions) as local:
+        load_hand_appointments(s, [{"clinic_id": clinic.id, "appointment_date": day,
+                                    "status": "no_show" if i == 0 else "completed"} for i in range(4)],
+                               loaded_at=datetime(2026, 1, 1, 9))
+
+    with local_slack(sqlite_url, ORG, tmp_path, seed) as local:
         yield local
-    engine.dispose()
 
 
 def _text(result) -> str:  # type: ignore[no-untyped-def]

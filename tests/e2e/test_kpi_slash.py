@@ -11,17 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import pytest
-from slack_bolt import BoltRequest
-from sqlalchemy import insert
 
 from bot.ids import Action
-from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.settings import load_settings
-from core.text import fold
 from devtools.asking import LocalSlack
-from devtools.signing import block_actions_payload, signed_headers, slash_command_body
+from devtools.signing import block_actions_payload, slash_command_body
 from storage.db import make_engine, make_session_factory, session_scope
-from storage.models import Appointment, Clinic, FeedLoad
+from storage.reference import ensure_clinics
+from tests.e2e.slack_payloads import signed_request
+from tests.hand_feed import load_hand_appointments
 
 pytestmark = pytest.mark.e2e
 
@@ -38,18 +36,11 @@ def bot(sqlite_url):
     engine = make_engine(sqlite_url)
     sessions = make_session_factory(engine)
     with session_scope(sessions) as s:
-        ids = {}
-        for key, name in (("res", "RESISTÊNCIA"), ("harbour", "Harbour")):
-            clinic = Clinic(key=key, name=name, name_folded=fold(name), timezone="America/Sao_Paulo")
-            s.add(clinic)
-            s.flush()
-            ids[name] = clinic.id
-        s.add(FeedLoad(feed="appointments", source_name="hand.csv", started_at=datetime(2016, 6, 1, 9),
-                       finished_at=datetime(2016, 6, 1, 9, 5)))
-        s.execute(insert(Appointment), [
-            {"source": "t", "external_id": str(i), "clinic_id": ids[c], "patient_pseudonym": f"p{i}",
-             "appointment_date": d, "status": st, "row_hash": "x"} for i, (c, d, st) in enumerate(ROWS)])
-        refresh_appointment_rollups(s)
+        ids = ensure_clinics(s, [{"key": "res", "name": "RESISTÊNCIA", "timezone": "America/Sao_Paulo"},
+                                 {"key": "harbour", "name": "Harbour", "timezone": "America/Sao_Paulo"}])
+        key = {"RESISTÊNCIA": "res", "Harbour": "harbour"}
+        load_hand_appointments(s, [{"clinic_id": ids[key[c]], "appointment_date": d, "status": st} for c, d, st in ROWS],
+                               loaded_at=datetime(2016, 6, 1, 9))
     settings = load_settings(DATABASE_URL=sqlite_url)
     with LocalSlack(settings, engine, sessions) as local:
         yield local
@@ -109,7 +100,7 @@ def test_64_concurrent_commands_are_all_acked_and_answered(bot):
     def one(i: int):  # type: ignore[no-untyped-def]
         body = slash_command_body("/kpi", "no-show-rate clinic harbour 2016-05" if i % 2 else "noshow clinic res 2016-05",
                                   response_url=bot.standin.new_response_url())
-        return app.dispatch(BoltRequest(body=body, headers=signed_headers(bot.secret, body))).status
+        return app.dispatch(signed_request(bot.secret, body)).status
 
     with ThreadPoolExecutor(max_workers=64) as pool:
         statuses = list(pool.map(one, range(64)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,10 +20,10 @@ from bot.ids import Callback
 from bot.orgconfig import load_org_config
 from bot.views import alerts as alert_views
 from bot.views.ideas import IdeaField
-from devtools.signing import interactive_body, view_submission_payload
 from storage.db import session_scope
 from storage.models import AlertAction, AlertIncident, Clinic, ComplianceItem, Idea, PdsaCycle, PdsaUpdate, utcnow
-from tests.e2e.test_ideas_slack import Bot, body_json, bot, form  # noqa: F401  (fixture)
+from tests.e2e.slack_payloads import InProcessBot, idea_values, pdsa_start_values, text_input
+from tests.e2e.test_ideas_slack import body_json, bot  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,10 +36,6 @@ CASES = [
 ]
 
 
-def _txt(v: str) -> dict[str, Any]:
-    return {"value": {"type": "plain_text_input", "value": v}}
-
-
 def _secret_parts(text: str) -> list[str]:
     return [w for w in ("00482913", "Whitfield", "1420 Oak", "03/14/1962") if w in text]
 
@@ -51,7 +46,7 @@ def _no_trace(caplog: pytest.LogCaptureFixture, text: str) -> None:
         assert part not in logged
 
 
-def _incident(bot: Bot) -> int:  # noqa: F811  (the pytest fixture imported above)
+def _incident(bot: InProcessBot) -> int:  # noqa: F811  (the pytest fixture imported above)
     """One open compliance alert for North (the org file gives U0MGR the manager role)."""
     now = utcnow()
     with session_scope(bot.sessions) as s:
@@ -71,7 +66,7 @@ def _incident(bot: Bot) -> int:  # noqa: F811  (the pytest fixture imported abov
 
 @pytest.mark.parametrize("text,kind", CASES)
 def test_snooze_reason_with_identifier_is_refused_in_the_modal(
-        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
+        bot: InProcessBot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
     caplog.set_level(logging.DEBUG)
     iid = _incident(bot)
     values = {
@@ -79,8 +74,7 @@ def test_snooze_reason_with_identifier_is_refused_in_the_modal(
             "type": "static_select", "selected_option": {"value": "1d"}}},
         alert_views.SNOOZE_REASON_BLOCK: {alert_views.SNOOZE_REASON: {"type": "plain_text_input", "value": text}},
     }
-    out = body_json(bot.send(interactive_body(view_submission_payload(
-        Callback.ALERT_SNOOZE_MODAL, values, user_id="U0MGR", private_metadata=str(iid)))))
+    out = body_json(bot.submit(Callback.ALERT_SNOOZE_MODAL, values, user_id="U0MGR", private_metadata=str(iid)))
     assert out["response_action"] == "errors"
     message = out["errors"][alert_views.SNOOZE_REASON_BLOCK]
     assert message.startswith("Snooze reason holds what looks like") and kind in message
@@ -95,9 +89,9 @@ def test_snooze_reason_with_identifier_is_refused_in_the_modal(
 
 @pytest.mark.parametrize("text,kind", CASES)
 def test_idea_with_identifier_is_refused_with_the_field_named(
-        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
+        bot: InProcessBot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
     caplog.set_level(logging.DEBUG)
-    out = body_json(bot.submit(form("Faster records", text, "Call records earlier")))
+    out = body_json(bot.submit_idea(idea_values("Faster records", text, "Call records earlier")))
     message = out["errors"][IdeaField.PROBLEM]
     assert message.startswith("Problem holds what looks like") and kind in message
     assert _secret_parts(message) == []
@@ -109,23 +103,18 @@ def test_idea_with_identifier_is_refused_with_the_field_named(
 
 @pytest.mark.parametrize("text,kind", CASES)
 def test_pdsa_update_with_identifier_is_refused_with_the_field_named(
-        bot: Bot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
-    bot.submit(form("Huddle at 8:00", "Late starts", "Daily huddle"))
-    bot.slack.wait_until_quiet()
-    with session_scope(bot.sessions) as s:
-        idea_id = s.scalars(select(Idea.id)).one()
-    start = {"pdsa_objective": _txt("Start on time"), "pdsa_predictions": _txt("80% on time"),
-             "pdsa_number": _txt("1"), "pdsa_kpi": {"value": {"type": "static_select", "selected_option": None}}}
-    bot.send(interactive_body(view_submission_payload(
-        Callback.PDSA_START, start, user_id="U0OWNER", private_metadata=json.dumps({"idea_id": idea_id}))))
+        bot: InProcessBot, text: str, kind: str, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811  (the pytest fixture imported above)
+    idea_id = bot.idea_stored(idea_values("Huddle at 8:00", "Late starts", "Daily huddle"))
+    bot.submit(Callback.PDSA_START, pdsa_start_values(), user_id="U0OWNER",
+               private_metadata=json.dumps({"idea_id": idea_id}))
     bot.slack.wait_until_quiet()
     with bot.sessions() as s:
         cycle_id = s.scalars(select(PdsaCycle.id)).one()
     caplog.set_level(logging.DEBUG)
-    update = {"pdsa_observations": _txt(text), "pdsa_study": _txt("on time 4 of 5 days"),
+    update = {"pdsa_observations": text_input(text), "pdsa_study": text_input("on time 4 of 5 days"),
               "pdsa_act": {"value": {"type": "radio_buttons", "selected_option": None}}}
-    out = body_json(bot.send(interactive_body(view_submission_payload(
-        Callback.PDSA_UPDATE, update, user_id="U0OWNER", private_metadata=json.dumps({"cycle_id": cycle_id})))))
+    out = body_json(bot.submit(Callback.PDSA_UPDATE, update, user_id="U0OWNER",
+                               private_metadata=json.dumps({"cycle_id": cycle_id})))
     message = out["errors"]["pdsa_observations"]
     assert message.startswith("Observations holds what looks like") and kind in message
     with bot.sessions() as s:
@@ -133,7 +122,7 @@ def test_pdsa_update_with_identifier_is_refused_with_the_field_named(
     _no_trace(caplog, text)
 
 
-def test_known_provider_name_passes_and_a_patient_name_does_not(bot: Bot) -> None:  # noqa: F811  (the pytest fixture imported above)
+def test_known_provider_name_passes_and_a_patient_name_does_not(bot: InProcessBot) -> None:  # noqa: F811  (the pytest fixture imported above)
     with session_scope(bot.sessions) as s:
         from storage.models import Provider
         clinic = Clinic(key="north", name="North Family Practice", name_folded="north family practice",
@@ -143,22 +132,18 @@ def test_known_provider_name_passes_and_a_patient_name_does_not(bot: Bot) -> Non
         s.add(Provider(key="p1", clinic_id=clinic.id, name="Anita Okonkwo", name_folded="anita okonkwo"))
     from bot.staff_names import _cache
     _cache.clear()  # the guard reads the provider table at most every 5 minutes
-    ok = body_json(bot.submit(form("Anita Okonkwo suggests same-day slots", "Long waits", "Hold 2 slots")))
+    ok = body_json(bot.submit_idea(idea_values("Anita Okonkwo suggests same-day slots", "Long waits", "Hold 2 slots")))
     assert ok.get("response_action") != "errors"
-    refused = body_json(bot.submit(form("Same-day slots", "Harold Briggs (age 67) waited 3 weeks", "Hold slots")))
+    refused = body_json(bot.submit_idea(idea_values("Same-day slots", "Harold Briggs (age 67) waited 3 weeks", "Hold slots")))
     assert "person's name" in refused["errors"][IdeaField.PROBLEM]
 
 
-def test_audit_trail_keeps_shapes_not_the_digits_typed(bot: Bot) -> None:  # noqa: F811  (the pytest fixture imported above)
-    from devtools.signing import slash_command_body
+def test_audit_trail_keeps_shapes_not_the_digits_typed(bot: InProcessBot) -> None:  # noqa: F811  (the pytest fixture imported above)
     from storage.models import AuditEvent
 
-    bot.submit(form("Huddle at 8:00", "Late starts", "Daily huddle"))
-    bot.slack.wait_until_quiet()
-    with bot.sessions() as s:
-        idea_id = s.scalars(select(Idea.id)).one()
+    idea_id = bot.idea_stored(idea_values("Huddle at 8:00", "Late starts", "Daily huddle"))
     for text in ("show 29872499824296", "show 2987249 9824296", f"show {idea_id}"):
-        bot.send(slash_command_body("/idea", text, user_id="U0NAMED", response_url=bot.slack.new_response_url()))
+        bot.slash("/idea", text, user_id="U0NAMED")
     bot.slack.wait_until_quiet()
     with bot.sessions() as s:
         rows = s.scalars(select(AuditEvent).where(AuditEvent.action == "/idea show").order_by(AuditEvent.id)).all()

@@ -24,15 +24,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.ids import Callback
-from bot.views.ideas import IdeaField
 from devtools.signing import interactive_body, signed_headers, slash_command_body, view_submission_payload
 from devtools.standin import SlackStandIn
 from storage.db import make_engine
 from storage.models import Idea
-from tests.conftest import fresh_database
-from tests.e2e.conftest import BotProcess, bot_env, free_port, http, load_appointments_csv, signed_post
-from tests.e2e.replicas import NGINX, Nginx
-from tests.e2e.test_serve_http import APPOINTMENTS_CSV
+from tests.e2e.conftest import BotProcess, free_port, http, signed_post
+from tests.e2e.replicas import NGINX, Nginx, replicas_on_postgres
+from tests.e2e.slack_payloads import idea_values
 
 pytestmark = pytest.mark.e2e
 SECRET = "replicas-e2e-signing-secret"
@@ -66,45 +64,11 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory, _templates: dict) -> Iterator[Cluster]:  # type: ignore[type-arg]
     tmp = tmp_path_factory.mktemp("replicas")
-    gen = fresh_database("postgresql", _templates, tmp)
-    db_url = next(gen)
-    csv_path = tmp / "appointments.csv"
-    csv_path.write_text(APPOINTMENTS_CSV)
-    load_appointments_csv(db_url, csv_path)
     (tmp / "org.yml").write_text(ORG_YAML)
-    ports = [free_port() for _ in range(3)]
-    with SlackStandIn() as slack:
-        env = bot_env(tmp, DATABASE_URL=db_url, SLACK_API_URL=slack.base_url, SLACK_SIGNING_SECRET=SECRET,
-                      SLACK_BOT_TOKEN="xoxb-replicas", OPSBOT_CONFIG=str(tmp / "org.yml"),
-                      OPSBOT_LOG_FORMAT="json", OPSBOT_LOG_LEVEL="INFO", OPSBOT_SHUTDOWN_GRACE_SECONDS="10")
-        procs = [BotProcess(["serve", "--port", str(p), "--threads", "8"], env, tmp) for p in ports]
-        try:
-            for proc in procs:
-                proc.__enter__()
-            for proc, port in zip(procs, ports, strict=True):
-                proc.wait_http(f"http://127.0.0.1:{port}/readyz", timeout=90)
-            yield Cluster(db_url, slack, ports, procs, tmp)
-        finally:
-            for proc in procs:
-                proc.__exit__(None, None, None)
-            try:
-                next(gen)
-            except StopIteration:
-                pass
-
-
-def _idea_values() -> dict:  # type: ignore[type-arg]
-    def txt(v: str) -> dict:  # type: ignore[type-arg]
-        return {"value": {"type": "plain_text_input", "value": v}}
-
-    def sel(v: str) -> dict:  # type: ignore[type-arg]
-        return {"value": {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": v},
-                                                                        "value": v}}}
-
-    return {IdeaField.TITLE: txt("Reminder texts two days ahead"), IdeaField.PROBLEM: txt("Monday no-shows"),
-            IdeaField.CHANGE: txt("Send an SMS two days before"), IdeaField.CATEGORY: sel("scheduling"),
-            IdeaField.CLINIC: sel("c0"), IdeaField.KPI: {"value": {"type": "static_select", "selected_option": None}},
-            IdeaField.ANONYMOUS: {"value": {"type": "checkboxes", "selected_options": []}}}
+    with replicas_on_postgres(tmp, _templates, 3, SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-replicas",
+                              OPSBOT_CONFIG=str(tmp / "org.yml"), OPSBOT_LOG_FORMAT="json", OPSBOT_LOG_LEVEL="INFO",
+                              OPSBOT_SHUTDOWN_GRACE_SECONDS="10") as (db_url, slack, ports, procs):
+        yield Cluster(db_url, slack, ports, procs, tmp)
 
 
 def test_modal_opened_on_one_replica_is_submitted_on_another(cluster: Cluster) -> None:
@@ -113,7 +77,8 @@ def test_modal_opened_on_one_replica_is_submitted_on_another(cluster: Cluster) -
     assert signed_post(cluster.url(0) + "/slack/events", SECRET, body)[0] == 200  # replica A
     opened = cluster.slack.wait_for("views.open", timeout=20)[0].params["view"]
     assert opened["callback_id"] == Callback.IDEA_SUBMIT
-    payload = view_submission_payload(Callback.IDEA_SUBMIT, _idea_values(), user_id="U0REPL",
+    values = idea_values("Reminder texts two days ahead", "Monday no-shows", "Send an SMS two days before", clinic="c0")
+    payload = view_submission_payload(Callback.IDEA_SUBMIT, values, user_id="U0REPL",
                                       private_metadata=opened.get("private_metadata", ""),
                                       blocks=opened["blocks"])
     status, answer = signed_post(cluster.url(1) + "/slack/events", SECRET, interactive_body(payload))  # replica B

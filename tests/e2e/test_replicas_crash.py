@@ -19,10 +19,9 @@ import pytest
 
 from devtools.signing import signed_headers, slash_command_body
 from devtools.standin import SlackStandIn
-from tests.conftest import fresh_database
-from tests.e2e.conftest import BotProcess, bot_env, free_port, http, load_appointments_csv
-from tests.e2e.replicas import NGINX, Nginx
-from tests.e2e.test_serve_http import APPOINTMENTS_CSV, _expected
+from tests.e2e.conftest import BotProcess, free_port, http
+from tests.e2e.replicas import NGINX, Nginx, replicas_on_postgres
+from tests.e2e.test_serve_http import _expected
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx)")]
 SECRET = "replicas-crash-signing-secret"
@@ -31,30 +30,10 @@ COMMANDS = 20
 
 @pytest.fixture
 def pair(tmp_path: Path, _templates: dict) -> Iterator[tuple[SlackStandIn, list[BotProcess], str]]:  # type: ignore[type-arg]
-    gen = fresh_database("postgresql", _templates, tmp_path)
-    db_url = next(gen)
-    csv_path = tmp_path / "appointments.csv"
-    csv_path.write_text(APPOINTMENTS_CSV)
-    load_appointments_csv(db_url, csv_path)
-    ports = [free_port() for _ in range(2)]
-    with SlackStandIn() as slack:
-        env = bot_env(tmp_path, DATABASE_URL=db_url, SLACK_API_URL=slack.base_url, SLACK_SIGNING_SECRET=SECRET,
-                      SLACK_BOT_TOKEN="xoxb-crash", OPSBOT_REPLY_LEASE_SECONDS="3", OPSBOT_LOG_LEVEL="INFO")
-        procs = [BotProcess(["serve", "--port", str(p), "--threads", "8"], env, tmp_path) for p in ports]
-        try:
-            for proc in procs:
-                proc.__enter__()
-            for proc, port in zip(procs, ports, strict=True):
-                proc.wait_http(f"http://127.0.0.1:{port}/readyz", timeout=90)
-            with Nginx(tmp_path, free_port(), ports) as nginx:
-                yield slack, procs, nginx.url
-        finally:
-            for proc in procs:
-                proc.__exit__(None, None, None)
-            try:
-                next(gen)
-            except StopIteration:
-                pass
+    with replicas_on_postgres(tmp_path, _templates, 2, SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-crash",
+                              OPSBOT_REPLY_LEASE_SECONDS="3", OPSBOT_LOG_LEVEL="INFO") as (_, slack, ports, procs):
+        with Nginx(tmp_path, free_port(), ports) as nginx:
+            yield slack, procs, nginx.url
 
 
 def _path(url: str) -> str:

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from bot.settings import load_settings
 from devtools.asking import LocalSlack
 from devtools.standin.directory import Directory
-from storage.db import make_engine, make_session_factory, session_scope
+from storage.db import session_scope
 from storage.models import Clinic, RoleGrant
+from tests.e2e.slack_payloads import local_slack
 
 pytestmark = pytest.mark.e2e
 
@@ -38,18 +39,14 @@ PEOPLE = Directory(users={"nurse.jane": "U0JANE", "cfo": "U0CFO", "admin": "U0AD
 
 @pytest.fixture
 def bot(db_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
-    config = tmp_path / "org.yml"
-    config.write_text(ORG)
-    engine = make_engine(db_url)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as s:
+    def seed(s: Session) -> None:
         s.add(Clinic(key="north", name="North Family Practice", name_folded="north family practice", timezone="UTC"))
-    with LocalSlack(load_settings(DATABASE_URL=db_url, OPSBOT_CONFIG=str(config)), engine, sessions) as local:
+
+    with local_slack(db_url, ORG, tmp_path, seed) as local:
         PEOPLE.install(local.standin)
         local.app._opsbot_ctx.access.groups.clear()  # type: ignore[union-attr]  # the start-up listing ran before
         local.user_id = "U0ADMIN"
         yield local
-    engine.dispose()
 
 
 def said(result) -> str:  # type: ignore[no-untyped-def]

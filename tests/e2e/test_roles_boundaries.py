@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.ids import Action
-from bot.settings import load_settings
 from devtools.asking import LocalSlack
 from devtools.signing import block_actions_payload
-from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import AlertAction, AlertIncident, AuditEvent, Clinic, Idea, IdeaVote, RoleGrant
+from tests.e2e.slack_payloads import local_slack
 
 pytestmark = pytest.mark.e2e
 
@@ -40,11 +40,7 @@ REFUSED = "Sorry, you can't do that."
 
 @pytest.fixture
 def bot(db_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
-    config = tmp_path / "org.yml"
-    config.write_text(ORG)
-    engine = make_engine(db_url)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as s:
+    def seed(s: Session) -> None:
         for key, name in (("north", "North Family Practice"), ("south", "South Clinic")):
             s.add(Clinic(key=key, name=name, name_folded=name.lower(), timezone="UTC"))
         s.flush()
@@ -55,13 +51,12 @@ def bot(db_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
                        submitter_user_id="U0NAMED"))
         s.add(AlertIncident(id=7, rule="compliance", clinic_key="south", subject="clia", title="CLIA renewal",
                             period="2026-11"))
-    settings = load_settings(DATABASE_URL=db_url, OPSBOT_CONFIG=str(config))
-    with LocalSlack(settings, engine, sessions) as local:
+
+    with local_slack(db_url, ORG, tmp_path, seed) as local:
         local.standin.stub("usergroups.users.list", lambda p: {
             "ok": True, "users": ["U0CFO"] if p.get("usergroup") == "S0FINORG" else []})
         local.app._opsbot_ctx.access.groups.clear()  # type: ignore[union-attr]  # listed at start, before the stub
         yield local
-    engine.dispose()
 
 
 def said(result) -> str:  # type: ignore[no-untyped-def]

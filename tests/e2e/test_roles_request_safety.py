@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from slack_bolt import BoltRequest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.ids import Action
-from bot.settings import load_settings
 from devtools.asking import LocalSlack
 from devtools.signing import block_actions_payload, event_body, interactive_body, signed_headers, slash_command_body
-from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import AuditEvent, Clinic, Idea, IdeaVote
+from tests.e2e.slack_payloads import local_slack
 from tests.e2e.test_roles_boundaries import ORG, as_user, click, said
 
 pytestmark = pytest.mark.e2e
@@ -29,20 +29,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def bot(db_url: str, tmp_path: Path) -> Iterator[LocalSlack]:
-    config = tmp_path / "org.yml"
-    config.write_text(ORG)
-    engine = make_engine(db_url)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as s:
+    def seed(s: Session) -> None:
         s.add(Clinic(key="north", name="North Family Practice", name_folded="north family practice", timezone="UTC"))
         s.flush()
         s.add(Idea(id=1, clinic_id=s.scalar(select(Clinic.id)), title="Idea", title_folded="idea", problem="p",
                    proposed_change="c", category="scheduling", created_date=date(2026, 11, 2)))
-    settings = load_settings(DATABASE_URL=db_url, OPSBOT_CONFIG=str(config))
-    with LocalSlack(settings, engine, sessions) as local:
+
+    with local_slack(db_url, ORG, tmp_path, seed) as local:
         local.standin.stub("usergroups.users.list", {"ok": True, "users": []})
         yield local
-    engine.dispose()
 
 
 def send(bot: LocalSlack, body: str, **headers: str) -> tuple[int, str]:

@@ -13,24 +13,19 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt import App, BoltResponse
-from slack_bolt.request import BoltRequest
+from slack_bolt import BoltResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
 from bot.ids import Callback
-from bot.settings import load_settings
 from bot.views.ideas import IdeaField
-from devtools.signing import interactive_body, signed_headers, slash_command_body
-from devtools.standin import SlackStandIn
+from tests.e2e.slack_payloads import InProcessBot, in_process_bot
 
 pytestmark = pytest.mark.e2e
-SECRET = "echo-e2e-signing-secret"
+TRIGGER = "1.2.trig"
 ORG_YAML = """
 organisation: Test Health
 clinics:
@@ -67,28 +62,13 @@ SHAPES = [
 ]
 
 
-@dataclass
-class Bot:
-    app: App
-    slack: SlackStandIn
-
-    def slash(self, command: str, text: str, user: str) -> BoltResponse:
-        body = slash_command_body(command, text, user_id=user, trigger_id="1.2.trig",
-                                  response_url=self.slack.new_response_url())
-        return self.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
-
-
 @pytest.fixture
-def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[Bot]:
-    config = tmp_path / "org.yml"
-    config.write_text(ORG_YAML)
-    with SlackStandIn() as slack:
-        settings = load_settings(SLACK_BOT_TOKEN="xoxb-echo-test", SLACK_SIGNING_SECRET=SECRET,
-                                 SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
-        yield Bot(create_app(settings, engine, sessions), slack)
+def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[InProcessBot]:
+    with in_process_bot(ORG_YAML, tmp_path, engine, sessions) as bot:
+        yield bot
 
 
-def _everything_sent(bot: Bot, ack: BoltResponse) -> str:
+def _everything_sent(bot: InProcessBot, ack: BoltResponse) -> str:
     """The ack body and every call the bot made, once the first reply has come and Slack is quiet."""
     deadline = time.monotonic() + 15
     while not (bot.slack.calls or bot.slack.response_posts or ack.body) and time.monotonic() < deadline:
@@ -102,11 +82,11 @@ def _everything_sent(bot: Bot, ack: BoltResponse) -> str:
 
 @pytest.mark.parametrize("user", ["U0ADMIN", "U0ANYONE"])
 @pytest.mark.parametrize("command,shape", SHAPES)
-def test_no_command_sends_a_typed_identifier_back(bot: Bot, command: str, shape: str, user: str) -> None:
+def test_no_command_sends_a_typed_identifier_back(bot: InProcessBot, command: str, shape: str, user: str) -> None:
     for text, secrets, _kind in HOSTILE:
         bot.slack.calls.clear()
         bot.slack.response_posts.clear()
-        ack = bot.slash(command, shape.format(text), user)
+        ack = bot.slash(command, shape.format(text), user_id=user, trigger_id=TRIGGER)
         assert ack.status == 200
         sent = _everything_sent(bot, ack)
         assert sent.strip(), f"{command} {shape}: no answer at all"
@@ -116,8 +96,8 @@ def test_no_command_sends_a_typed_identifier_back(bot: Bot, command: str, shape:
 
 @pytest.mark.parametrize("text,secrets,kind", HOSTILE)
 def test_idea_text_with_an_identifier_opens_an_empty_form_naming_the_kind(
-        bot: Bot, text: str, secrets: list[str], kind: str) -> None:
-    bot.slash("/idea", text, "U0MGR")
+        bot: InProcessBot, text: str, secrets: list[str], kind: str) -> None:
+    bot.slash("/idea", text, user_id="U0MGR", trigger_id=TRIGGER)
     view = bot.slack.wait_for("views.open")[0].params["view"]
     title = next(b for b in view["blocks"] if b.get("block_id") == IdeaField.TITLE)
     assert not title["element"].get("initial_value")
@@ -127,15 +107,15 @@ def test_idea_text_with_an_identifier_opens_an_empty_form_naming_the_kind(
     assert not [s for s in secrets if s in shown]
 
 
-def test_idea_text_without_an_identifier_still_prefills_the_title(bot: Bot) -> None:
-    bot.slash("/idea", "Text reminders two days before visits", "U0MGR")
+def test_idea_text_without_an_identifier_still_prefills_the_title(bot: InProcessBot) -> None:
+    bot.slash("/idea", "Text reminders two days before visits", user_id="U0MGR", trigger_id=TRIGGER)
     view = bot.slack.wait_for("views.open")[0].params["view"]
     title = next(b for b in view["blocks"] if b.get("block_id") == IdeaField.TITLE)
     assert title["element"]["initial_value"] == "Text reminders two days before visits"
     assert "identifier" not in json.dumps(view["blocks"][0]).lower()
 
 
-def test_idea_from_a_message_with_an_identifier_opens_an_empty_form(bot: Bot) -> None:
+def test_idea_from_a_message_with_an_identifier_opens_an_empty_form(bot: InProcessBot) -> None:
     """The "Make an idea" message shortcut copies a message's text into the form: the same rule."""
     payload = {"type": "message_action", "callback_id": Callback.IDEA_FROM_MESSAGE, "trigger_id": "9.9.trig",
                "user": {"id": "U0MGR", "team_id": "T0LOCAL"}, "team": {"id": "T0LOCAL", "domain": "local"},
@@ -143,8 +123,7 @@ def test_idea_from_a_message_with_an_identifier_opens_an_empty_form(bot: Bot) ->
                "response_url": bot.slack.new_response_url(), "token": "verification_token",
                "message_ts": "1.1", "message": {"type": "message", "user": "U0X", "ts": "1.1",
                                                 "text": "Front desk note\nMr. Delgado, DOB 7/2/1958, asked again"}}
-    body = interactive_body(payload)
-    bot.app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
+    bot.interact(payload)
     view = bot.slack.wait_for("views.open")[0].params["view"]
     shown = json.dumps(view, ensure_ascii=False)
     assert "Delgado" not in shown and "7/2/1958" not in shown

@@ -32,23 +32,30 @@ def run(args: list[str]):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(cli, args)
 
 
-def test_time_split_auc_checked_independently(sqlite_url: str, shared_dir: Path, tmp_path: Path) -> None:
-    raw = pd.read_csv(shared_dir / KAGGLE, dtype=str)
-    part = raw[raw["Neighbourhood"].isin(SLICE)]
-    path = tmp_path / "slice.csv"
-    part.to_csv(path, index=False)
+def _scored_with_truth(sqlite_url: str, path: Path, rows: pd.DataFrame, to: str,
+                       tmp_path: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """``path`` imported, ``opsbot predict no-shows`` from 2016-05-20 to ``to``: (its CSV, and per
+    scored row whether the file ``rows`` says the patient did not come, by ``AppointmentID``)."""
     sessions = make_session_factory(make_engine(sqlite_url))
     with session_scope(sessions) as s:
         run_import(s, AppointmentsImporter("k"), path, progress=False, rejects_path=tmp_path / "r.csv")
     out = tmp_path / "f.csv"
-    result = run(["predict", "no-shows", "--from", "2016-05-20", "--to", "2016-06-30", "--out", str(out),
+    result = run(["predict", "no-shows", "--from", "2016-05-20", "--to", to, "--out", str(out),
                   "--database", sqlite_url])
     assert result.exit_code == 0, result.output
     scored = pd.read_csv(out)
     with session_scope(sessions) as s:
         ext = dict(s.execute(select(Appointment.id, Appointment.external_id)).all())
-    truth = part.set_index("AppointmentID")["No-show"].eq("Yes")
-    y = scored["appointment_id"].map(ext).map(truth)
+    truth = rows.set_index("AppointmentID")["No-show"].eq("Yes")
+    return scored, scored["appointment_id"].map(ext).map(truth)
+
+
+def test_time_split_auc_checked_independently(sqlite_url: str, shared_dir: Path, tmp_path: Path) -> None:
+    raw = pd.read_csv(shared_dir / KAGGLE, dtype=str)
+    part = raw[raw["Neighbourhood"].isin(SLICE)]
+    path = tmp_path / "slice.csv"
+    part.to_csv(path, index=False)
+    scored, y = _scored_with_truth(sqlite_url, path, part, "2016-06-30", tmp_path)
     expected_rows = int((pd.to_datetime(part["AppointmentDay"]).dt.date >= pd.Timestamp("2016-05-20").date()).sum())
     assert len(scored) == expected_rows and y.notna().all()
     auc = roc_auc_score(y.astype(int), scored["probability"])
@@ -88,18 +95,7 @@ def test_whole_file_time_split_checked_independently(sqlite_url: str, shared_dir
     0.68), and none of the data's columns separates it better.
     """
     raw = pd.read_csv(shared_dir / KAGGLE, dtype=str)
-    sessions = make_session_factory(make_engine(sqlite_url))
-    with session_scope(sessions) as s:
-        run_import(s, AppointmentsImporter("k"), shared_dir / KAGGLE, progress=False, rejects_path=tmp_path / "r.csv")
-    out = tmp_path / "f.csv"
-    result = run(["predict", "no-shows", "--from", "2016-05-20", "--to", "2016-06-08", "--out", str(out),
-                  "--database", sqlite_url])
-    assert result.exit_code == 0, result.output
-    scored = pd.read_csv(out)
-    with session_scope(sessions) as s:
-        ext = dict(s.execute(select(Appointment.id, Appointment.external_id)).all())
-    truth = raw.set_index("AppointmentID")["No-show"].eq("Yes")
-    y = scored["appointment_id"].map(ext).map(truth)
+    scored, y = _scored_with_truth(sqlite_url, shared_dir / KAGGLE, raw, "2016-06-08", tmp_path)
     assert len(scored) == int((raw["AppointmentDay"].str.slice(0, 10) >= "2016-05-20").sum()) == 46_990
     assert y.notna().all()
     y = y.astype(int)

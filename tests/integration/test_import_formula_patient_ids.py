@@ -7,8 +7,11 @@ plain number (``-12345``), which a spreadsheet reads as a number, is loaded with
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,28 +76,22 @@ def _check(sessions: sessionmaker[Session], path: Path, importer: FeedImporter) 
     assert {r["patient_id"] for r in rows} == {"'" + v for v, fate in IDS if fate == "reject"}
 
 
-def test_appointments(sessions: sessionmaker[Session], tmp_path: Path) -> None:
-    path = tmp_path / "appointments.csv"
-    path.write_text("appointment_id,clinic,patient_id,appointment_at,status\n" + "".join(
-        f"A{i},north,{_quote(v)},2026-12-01T09:{i:02d},completed\n" for i, (v, _) in enumerate(IDS)))
-    _check(sessions, path, AppointmentsImporter(KEY, timezones=ZONES))
+# (feed, header, one row with ``{i}`` and ``{id}``, importer, the table its rows land in)
+FEEDS = [
+    ("appointments", "appointment_id,clinic,patient_id,appointment_at,status",
+     "A{i},north,{id},2026-12-01T09:{i:02d},completed", AppointmentsImporter, Appointment),
+    ("claims", "claim_id,clinic,patient_id,service_date,created_date,charge",
+     "C{i},north,{id},2026-12-01,2026-12-02,100.00", ClaimsImporter, Claim),
+    ("surveys", "response_id,clinic,patient_id,response_date,provider_rating",
+     "S{i},north,{id},2026-12-01,9", SurveysImporter, SurveyResponse),
+]
+
+
+@pytest.mark.parametrize("feed,header,row,importer,table", FEEDS, ids=[f[0] for f in FEEDS])
+def test_patient_ids_in(sessions: sessionmaker[Session], tmp_path: Path, feed: str, header: str, row: str,
+              importer: Callable[..., FeedImporter], table: type[Any]) -> None:
+    path = tmp_path / f"{feed}.csv"
+    path.write_text(header + "\n" + "".join(row.format(i=i, id=_quote(v)) + "\n" for i, (v, _) in enumerate(IDS)))
+    _check(sessions, path, importer(KEY, timezones=ZONES))
     with sessions() as s:
-        assert s.scalar(select(func.count()).select_from(Appointment)) == 6  # MRN-0001, 12-345, empty, three signed
-
-
-def test_claims(sessions: sessionmaker[Session], tmp_path: Path) -> None:
-    path = tmp_path / "claims.csv"
-    path.write_text("claim_id,clinic,patient_id,service_date,created_date,charge\n" + "".join(
-        f"C{i},north,{_quote(v)},2026-12-01,2026-12-02,100.00\n" for i, (v, _) in enumerate(IDS)))
-    _check(sessions, path, ClaimsImporter(KEY, timezones=ZONES))
-    with sessions() as s:
-        assert s.scalar(select(func.count()).select_from(Claim)) == 6  # MRN-0001, 12-345, empty, three signed
-
-
-def test_surveys(sessions: sessionmaker[Session], tmp_path: Path) -> None:
-    path = tmp_path / "surveys.csv"
-    path.write_text("response_id,clinic,patient_id,response_date,provider_rating\n" + "".join(
-        f"S{i},north,{_quote(v)},2026-12-01,9\n" for i, (v, _) in enumerate(IDS)))
-    _check(sessions, path, SurveysImporter(KEY, timezones=ZONES))
-    with sessions() as s:
-        assert s.scalar(select(func.count()).select_from(SurveyResponse)) == 6  # MRN-0001, 12-345, empty, three signed
+        assert s.scalar(select(func.count()).select_from(table)) == 6  # MRN-0001, 12-345, empty, three signed

@@ -55,19 +55,31 @@ def _seed(seeded_db, **kw):  # type: ignore[no-untyped-def]
                      pseudonym_key="test-key", validate_rows=0)
 
 
+def _denial_alert(sessions, event, alerts_channel: str):  # type: ignore[no-untyped-def]
+    """The denial-spike alerts run for the event's clinic, whose alerts go to ``alerts_channel``
+    (C0FINANCE is the finance channel); (the clinic, the organisation config used)."""
+    with session_scope(sessions) as s:
+        clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
+        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
+            key=clinic.key, name=clinic.name, channels={"alerts": alerts_channel})])
+        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
+    return clinic, org
+
+
+def _posted(s, org: OrgConfig, clinic: Clinic):  # type: ignore[no-untyped-def]
+    """(the denials incident, the Slack message its alert posts)."""
+    inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
+    return inc, incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
+
+
 def test_alert_to_cycle_on_the_chart(seeded_db) -> None:  # type: ignore[no-untyped-def]
     sessions, report = _seed(seeded_db)
     event = report.event("denial_spike")
+    # the clinic's alerts go to a finance channel, so the denial figures may be shown (issue 15)
+    clinic, org = _denial_alert(sessions, event, alerts_channel="C0FINANCE")
     with session_scope(sessions) as s:
-        clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
-        # the clinic's alerts go to a finance channel, so the denial figures may be shown (issue 15)
-        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
-            key=clinic.key, name=clinic.name, channels={"alerts": "C0FINANCE"})])
-        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
-    with session_scope(sessions) as s:
-        inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
+        inc, msg = _posted(s, org, clinic)
         payer = s.scalars(select(Payer.name).where(Payer.key == event.detail["payer_key"])).one()
-        msg = incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
         buttons = [e for b in msg["blocks"] if b["type"] == "actions" for e in b["elements"]
                    if e.get("action_id") == Action.KPI_IMPROVE]
         assert len(buttons) == 1
@@ -103,14 +115,9 @@ def test_alert_outside_finance_channels_carries_no_figure_in_its_button(seeded_d
     improvement" button's value (stored by Slack with the message) carries none either."""
     sessions, report = _seed(seeded_db)
     event = report.event("denial_spike")
+    clinic, org = _denial_alert(sessions, event, alerts_channel="C0ALERTS")
     with session_scope(sessions) as s:
-        clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
-        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
-            key=clinic.key, name=clinic.name, channels={"alerts": "C0ALERTS"})])
-        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
-    with session_scope(sessions) as s:
-        inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
-        msg = incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
+        inc, msg = _posted(s, org, clinic)
     posted = json.dumps(msg)
     value = inc.detail["facts"]["value"]
     for shown in (f"{value:.1%}", f"{inc.detail['facts']['centre']:.1%}"):

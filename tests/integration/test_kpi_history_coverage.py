@@ -12,6 +12,7 @@ Both on the raw rows and on the roll-ups the seed and importers build.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -42,16 +43,21 @@ def _inventory(s, usage_days: int) -> None:  # type: ignore[no-untyped-def]
     s.flush()
 
 
+def _seed(sessions, rollups: bool, seed: Callable[..., None], *args: int) -> None:  # type: ignore[no-untyped-def]
+    """``seed(s, *args)`` in one committed session; with ``rollups`` the roll-ups are rebuilt from it."""
+    with session_scope(sessions) as s:
+        seed(s, *args)
+        if rollups:
+            refresh_all_rollups(s)
+
+
 def _ask(s, q: str):  # type: ignore[no-untyped-def]
     return answer(s, parse_kpi_command(q), OrgConfig(), now=NOW)
 
 
 @pytest.mark.parametrize("rollups", [False, True])
 def test_days_of_supply_on_30_days_of_usage(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
-    with session_scope(sessions) as s:
-        _inventory(s, 30)
-        if rollups:
-            refresh_all_rollups(s)
+    _seed(sessions, rollups, _inventory, 30)
     with session_scope(sessions) as s:
         a = _ask(s, "days-of-supply")
         assert a.measure.value == pytest.approx(30.0, abs=1e-12)
@@ -66,10 +72,7 @@ def test_days_of_supply_on_30_days_of_usage(sessions, rollups: bool) -> None:  #
 
 @pytest.mark.parametrize("rollups", [False, True])
 def test_days_of_supply_on_too_short_a_history(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
-    with session_scope(sessions) as s:
-        _inventory(s, 20)
-        if rollups:
-            refresh_all_rollups(s)
+    _seed(sessions, rollups, _inventory, 20)
     with session_scope(sessions) as s:
         a = _ask(s, "days-of-supply")
         assert a.measure.value is None
@@ -90,10 +93,7 @@ def _ledger(s, days: int, revenue_cents: int) -> None:  # type: ignore[no-untype
 
 @pytest.mark.parametrize("rollups", [False, True])
 def test_days_in_ar_on_a_short_ledger(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
-    with session_scope(sessions) as s:
-        _ledger(s, 11, 80_000 // 11 * 11)
-        if rollups:
-            refresh_all_rollups(s)
+    _seed(sessions, rollups, _ledger, 11, 80_000 // 11 * 11)
     with session_scope(sessions) as s:
         a = _ask(s, "days-in-ar 2026-11-30")
         assert a.measure.value is None
@@ -103,10 +103,7 @@ def test_days_in_ar_on_a_short_ledger(sessions, rollups: bool) -> None:  # type:
 
 @pytest.mark.parametrize("rollups", [False, True])
 def test_days_in_ar_divides_by_the_days_covered(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
-    with session_scope(sessions) as s:
-        _ledger(s, 45, 45 * 2_000)  # 20 USD a day from 2026-10-17
-        if rollups:
-            refresh_all_rollups(s)
+    _seed(sessions, rollups, _ledger, 45, 45 * 2_000)  # 20 USD a day from 2026-10-17
     with session_scope(sessions) as s:
         a = _ask(s, "days-in-ar 2026-11-30")
         # Sep–Nov is 91 days; the ledger covers 45 of them: 500 USD ÷ (900 USD ÷ 45 days) = 25.0 days

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
-from sqlalchemy import text
 
 from bot.kpi.engine import answer
 from bot.kpi.grammar import parse_kpi_command
 from bot.orgconfig import OrgConfig
 from storage.db import session_scope
+from tests.integration.test_kpi_rollups import frame
 
 END = date(2026, 3, 31)
 NOW = datetime(2026, 4, 1, 12)
@@ -26,15 +25,6 @@ def seeded(sessions):
     with session_scope(sessions) as s:
         seed.seed_database(s, seed.SeedParams(clinics=3, days=75, seed=11, end_date=END), pseudonym_key="test-key")
     return sessions
-
-
-def frame(s, sql):  # type: ignore[no-untyped-def]
-    result = s.execute(text(sql))
-    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    for col in df.columns:
-        if col.endswith("_date"):
-            df[col] = pd.to_datetime(df[col]).dt.date
-    return df
 
 
 def test_kpis_match_pandas_over_raw_rows(seeded):

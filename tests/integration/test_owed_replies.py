@@ -17,16 +17,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from bot.kpi.rollup_refresh import refresh_appointment_rollups
 from bot.replies.sweeper import Sweeper, client_for_app
 from bot.settings import load_settings
 from core.text import fold
 from devtools.asking import LocalSlack
 from storage import replies as store
 from storage.db import make_engine, make_session_factory, session_scope
-from storage.models import Appointment, Clinic, FeedLoad, PendingReply, utcnow
+from storage.models import Clinic, PendingReply, utcnow
+from tests.hand_feed import load_hand_appointments
 
 
 @pytest.fixture
@@ -37,13 +37,9 @@ def bot(db_url: str):  # type: ignore[no-untyped-def]
         clinic = Clinic(key="north", name="North", name_folded=fold("North"), timezone="UTC")
         s.add(clinic)
         s.flush()
-        s.add(FeedLoad(feed="appointments", source_name="hand.csv", started_at=datetime(2016, 6, 1, 9),
-                       finished_at=datetime(2016, 6, 1, 9, 5)))
-        s.execute(insert(Appointment), [
-            {"source": "t", "external_id": str(i), "clinic_id": clinic.id, "patient_pseudonym": f"p{i}",
-             "appointment_date": date(2016, 5, 2 + i), "status": st, "row_hash": "x"}
-            for i, st in enumerate(("no_show", "completed", "completed"))])
-        refresh_appointment_rollups(s)
+        load_hand_appointments(s, [{"clinic_id": clinic.id, "appointment_date": date(2016, 5, 2 + i), "status": st}
+                                   for i, st in enumerate(("no_show", "completed", "completed"))],
+                               loaded_at=datetime(2016, 6, 1, 9))
     settings = load_settings(DATABASE_URL=db_url, OPSBOT_REPLY_LEASE_SECONDS="5")
     with LocalSlack(settings, engine, sessions, user_id="U0ASKER") as local:
         yield local

@@ -92,13 +92,19 @@ def _measured_items(t: RawTables, ask: Ask, day: date) -> pd.DataFrame:
     return out[(out["mean"] > 0) & out.on_hand.notna()]
 
 
-def days_of_supply(t: RawTables, ask: Ask) -> Expected:
-    """Median over items of on hand ÷ average daily usage."""
+def _measured_on_usage_day(t: RawTables, ask: Ask) -> pd.DataFrame | None:
+    """:func:`_measured_items` on the ask's usage day; None where there is no such day or no item."""
     day = _usage_day(t, ask)
     if day is None:
-        return NO_DATA
+        return None
     m = _measured_items(t, ask, day)
-    if m.empty:
+    return None if m.empty else m
+
+
+def days_of_supply(t: RawTables, ask: Ask) -> Expected:
+    """Median over items of on hand ÷ average daily usage."""
+    m = _measured_on_usage_day(t, ask)
+    if m is None:
         return NO_DATA
     return Expected(value=float(np.median(m.on_hand / m["mean"])), n=len(m), d=len(m))
 
@@ -109,11 +115,8 @@ def reorder_point(mean: float, sd: float, lead: float, lead_sd: float, level: fl
 
 
 def items_at_or_below_reorder_point(t: RawTables, ask: Ask) -> Expected:
-    day = _usage_day(t, ask)
-    if day is None:
-        return NO_DATA
-    m = _measured_items(t, ask, day)
-    if m.empty:
+    m = _measured_on_usage_day(t, ask)
+    if m is None:
         return NO_DATA
     rop = [reorder_point(r.mean, r.sd, r.L, r.sL, r.level) for r in m.itertuples()]
     below = int((m.on_hand.to_numpy() <= np.array(rop)).sum())
