@@ -4,7 +4,9 @@ Slack ids are upper-case letters and digits after a one-letter kind (Slack API d
 object" and "User object"): conversations are ``C…`` (public channel), ``G…`` (private channel or
 group DM) or ``D…`` (direct message); users are ``U…`` (``W…`` on Enterprise Grid). A channel
 *name* (``#alerts``, ``finance``) is not an id: the Web API's ``channel`` argument takes the id,
-and a name fails every post with ``channel_not_found``.
+and a name fails every post with ``channel_not_found``. Slack channel names are lower-case (Slack
+help, "Create a channel": lowercase, no spaces or periods), so the upper-case shape alone tells an
+id from a name; ids are only required to be non-empty after the kind letter.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,63}")
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,63}")
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,63}")
 CHANNEL_EXAMPLE = "C012AB3CD"
 USER_EXAMPLE = "U012AB3CD"
