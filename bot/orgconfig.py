@@ -28,6 +28,7 @@ when the file changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,7 +40,8 @@ from bot.alerts.config import AlertSettings
 from bot.config_model import Strict, describe, suggestion
 from bot.digest.settings import DigestSettings
 from bot.errors import ConfigurationError
-from bot.kpi.catalogue import Target, did_you_mean, match_kpi
+from bot.kpi.catalogue import Target, known_kpi
+from bot.slack_ids import ChannelId, UserId
 
 
 def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
@@ -53,11 +55,7 @@ def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
     """
     out: dict[str, Target] = {}
     for name, target in targets.items():
-        kpi = match_kpi(str(name))
-        if kpi is None:
-            near = did_you_mean(str(name))
-            hint = f" (did you mean {', '.join(near)}?)" if near else ""
-            raise ValueError(f"unknown KPI {name!r}{hint}")
+        kpi = known_kpi(str(name))
         for word, bound in (("min", target.min), ("max", target.max)):
             if bound is None:
                 continue
@@ -71,9 +69,11 @@ def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
 
 
 class ClinicChannels(Strict):
-    alerts: str | None = None
-    improvement: str | None = None
-    digest: str | None = None
+    """Slack channel ids (``C…``/``G…``/``D…``, :mod:`bot.slack_ids`), never ``#names``."""
+
+    alerts: ChannelId | None = None
+    improvement: ChannelId | None = None
+    digest: ChannelId | None = None
 
 
 class ClinicConfig(Strict):
@@ -81,7 +81,7 @@ class ClinicConfig(Strict):
     name: str = Field(min_length=1, max_length=200)
     timezone: str = "UTC"
     channels: ClinicChannels = ClinicChannels()
-    owner: str | None = None
+    owner: UserId | None = None
     targets: dict[str, Target] = {}
     # public holidays on which the daily digest is skipped (``holidays`` package), e.g.
     # {country: US, subdiv: CA}; None = no holidays skipped (issue 7)
@@ -124,23 +124,48 @@ class OrgConfig(Strict):
     # who holds which role, and where revenue-cycle KPIs may be shared (issue 8, bot.access.roles);
     # no roles section = nobody beyond everyone-level permissions (the first admin goes here)
     roles: RolesConfig = RolesConfig()
-    finance_channels: list[str] = []
+    finance_channels: list[ChannelId] = []
 
     @field_validator("targets")
     @classmethod
     def _known_targets(cls, value: dict[str, Target]) -> dict[str, Target]:
         return checked_targets(value)
 
+    @field_validator("clinics")
+    @classmethod
+    def _unique_keys(cls, value: list[ClinicConfig]) -> list[ClinicConfig]:
+        keys = [c.key for c in value]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"clinic key {', '.join(map(repr, twice))} is used by more than one clinic; "
+                             f"expected one clinic per key")
+        return value
+
     @model_validator(mode="after")
     def _role_clinics(self) -> OrgConfig:
-        keys = [c.key for c in self.clinics]
-        unknown = self.roles.clinic_keys() - set(keys)
-        if unknown and self.clinics:
-            raise ValueError(f"roles name unknown clinic keys: {', '.join(sorted(unknown))}")
-        for key in self.alerts.clinics:
-            if self.clinics and key not in keys:
-                raise ValueError(f"unknown clinic key '{key}' in alerts.clinics{suggestion(key, keys)}")
+        """Clinic keys named by ``roles`` and ``alerts.clinics`` are the file's clinics. A file
+        listing no clinics (they come from the database) is checked against the database's
+        clinics by ``opsbot config check`` (:mod:`bot.cli.config`)."""
+        if self.clinics:
+            problems = self.unknown_clinic_references([c.key for c in self.clinics])
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
+
+    def unknown_clinic_references(self, known: Sequence[str]) -> list[str]:
+        """One message per clinic key named in ``roles`` or ``alerts.clinics`` that is not in
+        ``known`` (``[]`` when every reference is known)::
+
+            roles name unknown clinic keys: east, west
+            unknown clinic key 'nort' in alerts.clinics — did you mean 'north'?
+        """
+        problems = []
+        unknown = self.roles.clinic_keys() - set(known)
+        if unknown:
+            problems.append(f"roles name unknown clinic keys: {', '.join(sorted(unknown))}")
+        problems += [f"unknown clinic key '{key}' in alerts.clinics{suggestion(key, known)}"
+                     for key in self.alerts.clinics if key not in known]
+        return problems
 
     def target_for(self, kpi_id: str, clinic_key: str | None = None) -> Target | None:
         """The clinic's own target for ``kpi_id`` if set, else the organisation's, else None."""
@@ -154,6 +179,21 @@ class OrgConfig(Strict):
         return next((c for c in self.clinics if c.key == key), None)
 
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key written twice in one mapping (PyYAML keeps the last
+    silently: two ``alerts:`` sections would drop the first)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}; expected each key once in a mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_org_config(path: Path | None) -> OrgConfig:
     """Read the organisation YAML; an absent path gives an empty organisation.
 
@@ -163,12 +203,22 @@ def load_org_config(path: Path | None) -> OrgConfig:
     if path is None:
         return OrgConfig()
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=UniqueKeyLoader) or {}
+    except OSError as exc:
         raise ConfigurationError(f"OPSBOT_CONFIG: cannot read {path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"OPSBOT_CONFIG ({path}): not valid YAML: {_yaml_problem(exc)}") from None
     if not isinstance(raw, dict):
         raise ConfigurationError(f"OPSBOT_CONFIG ({path}): the file must be a mapping of sections (organisation:, clinics:, …)")
     return org_config_from(raw, f"OPSBOT_CONFIG ({path})")
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: the parser's problem and where (``duplicate key 'alerts' … (line 2, column 1)``)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
+        mark = exc.problem_mark
+        return exc.problem + (f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+    return " ".join(str(exc).split())
 
 
 def org_config_from(raw: dict[str, object], source: str = "organisation config") -> OrgConfig:

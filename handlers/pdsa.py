@@ -1,4 +1,7 @@
-"""``/pdsa``, the PDSA start/update modals and the reminder buttons (post update, snooze, close)."""
+"""``/pdsa``, the PDSA start/update modals and the reminder buttons (post update, snooze, close).
+
+A cycle closes only through the update modal's Act decision (``pdsa.update_cycle``): the reminder's
+"Close cycle" opens that modal with Act required."""
 
 from __future__ import annotations
 
@@ -114,13 +117,21 @@ def register(app: App, ctx: AppContext) -> None:
         if result.idea_change:
             after_move(client, result.idea_change, user)
 
-    @app.action(Action.PDSA_POST_UPDATE)
-    def on_post_update(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
-        ack()
+    def open_update(body: dict, action: dict, client: WebClient, respond: Respond, *, closing: bool) -> None:
         with session_scope(ctx.sessions) as s:
             cycle_id = require_id(action.get("value"), "cycle")
-            view = views.update_form(pdsa.get_cycle(s, cycle_id), study_proposal(s, cycle_id, utcnow()))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+            card = pdsa.get_cycle(s, cycle_id)
+            proposal = study_proposal(s, cycle_id, utcnow()) if card.status == "open" else None
+        if card.status != "open":
+            respond(text=f"PDSA cycle #{card.id} is already closed ({card.act or 'no Act decision'}).",
+                    response_type="ephemeral", replace_original=False)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=views.update_form(card, proposal, closing=closing))
+
+    @app.action(Action.PDSA_POST_UPDATE)
+    def on_post_update(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        open_update(body, action, client, respond, closing=False)
 
     @app.action(Action.PDSA_SNOOZE)
     def on_snooze(ack: Ack, action: dict, respond: Respond) -> None:
@@ -131,8 +142,8 @@ def register(app: App, ctx: AppContext) -> None:
         respond(text=f"Snoozed PDSA cycle #{card.id} for {days} days.", replace_original=True)
 
     @app.action(Action.PDSA_CLOSE)
-    def on_close(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+    def on_close(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        """The reminder's "Close cycle": the update form with the Act decision required, so the
+        cycle closes through ``pdsa.update_cycle`` like every other close (the idea moves with it)."""
         ack()
-        with session_scope(ctx.sessions) as s:
-            card = pdsa.close_cycle(s, require_id(action.get("value"), "cycle"), body["user"]["id"], utcnow())
-        respond(text=f"Closed PDSA cycle #{card.id}.", replace_original=True)
+        open_update(body, action, client, respond, closing=True)

@@ -20,7 +20,6 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
@@ -63,8 +62,7 @@ def schedule_clinics(sched: BaseScheduler, ctx: JobContext) -> int:
             if not spec.per_clinic:
                 continue
             cron = ctx.alerts.for_clinic(key).schedule
-            trigger = CronTrigger(hour=cron.hour, minute=cron.minute, day_of_week=cron.day_of_week,
-                                  timezone=ZoneInfo(tz))
+            trigger = cron.trigger(ZoneInfo(tz))
             sched.add_job(run, trigger, args=[ctx, spec.name], kwargs={"clinic": key},
                           id=f"{spec.name}:{key}", name=f"{spec.name} for {key}",
                           misfire_grace_time=ALERTS_MISFIRE_S, coalesce=True, max_instances=1,

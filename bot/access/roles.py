@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from bot.config_model import Strict
 
@@ -86,6 +86,17 @@ def parse_subject(text: str) -> str:
     return subject
 
 
+EXAMPLE = "U012AB3CD"
+
+
+def _config_subject(value: object) -> str:
+    try:
+        return parse_subject(str(value))
+    except ValueError:
+        raise ValueError(f"expected a Slack user (U…/W…) or user-group (S…) id like {EXAMPLE}, "
+                         f"got {value!r}") from None
+
+
 class RolesConfig(Strict):
     """The validated ``roles:`` section: {role: {clinic key or "*": [subject, …]}}."""
 
@@ -97,11 +108,21 @@ class RolesConfig(Strict):
 
     @field_validator("clinician", "manager", "finance", "admin", "front_desk", mode="before")
     @classmethod
-    def _shape(cls, value: object) -> object:
+    def _shape(cls, value: object, info: ValidationInfo) -> object:
+        """A list (organisation-wide) or {clinic key: list}; anything else is refused by what is
+        expected, not by pydantic's "valid dictionary" (a bare ``admin: U1`` is the usual slip)."""
         if value is None:
             return {}
         if isinstance(value, (list, tuple)):
             return {ORG: list(value)}
+        expected = (f"a list of Slack user ids like [{EXAMPLE}]" if info.field_name == Role.ADMIN else
+                    f"a list of Slack user or user-group ids like [{EXAMPLE}], or {{clinic key: [{EXAMPLE}]}}")
+        if not isinstance(value, dict):
+            raise ValueError(f"expected {expected}, got {value!r}")
+        for clinic, subjects in value.items():
+            if not isinstance(subjects, (list, tuple)):
+                raise ValueError(f"expected a list of Slack user or user-group ids like [{EXAMPLE}] for "
+                                 f"{clinic!r}, got {subjects!r}")
         return value
 
     @field_validator("clinician", "manager", "finance", "admin", "front_desk")
@@ -109,7 +130,7 @@ class RolesConfig(Strict):
     def _subjects(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for clinic, subjects in value.items():
-            out[str(clinic)] = [parse_subject(str(s)) for s in subjects]
+            out[str(clinic)] = [_config_subject(s) for s in subjects]
         return out
 
     @field_validator("admin")

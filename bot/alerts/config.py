@@ -21,12 +21,14 @@ one denial a week make sigma limits meaningless, so they do not alert.
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, time, tzinfo
 from typing import Any
 
-from pydantic import Field
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import Field, ValidationInfo, field_validator
 
 from bot.config_model import Strict
+from bot.slack_ids import ChannelId, UserId
 
 
 class QuietHours(Strict):
@@ -42,9 +44,27 @@ class QuietHours(Strict):
 
 
 class Schedule(Strict):
+    """Cron fields in the clinic's time zone. Each field is judged by APScheduler's own
+    ``CronTrigger`` (the scheduler builds the trigger with :meth:`trigger`), so a file the check
+    passes is a file the scheduler can run: ``hour: 25`` is refused when the file loads."""
+
     hour: str | int = 7
     minute: str | int = 0
     day_of_week: str = "*"
+
+    @field_validator("hour", "minute", "day_of_week")
+    @classmethod
+    def _cron_field(cls, value: str | int, info: ValidationInfo) -> str | int:
+        try:
+            CronTrigger(**{str(info.field_name): value}, timezone=UTC)
+        except ValueError as exc:
+            raise ValueError(f"expected an APScheduler cron {info.field_name} expression, got {value!r} "
+                             f"({exc})") from None
+        return value
+
+    def trigger(self, timezone: tzinfo) -> CronTrigger:
+        """The APScheduler trigger firing on this schedule in ``timezone``."""
+        return CronTrigger(hour=self.hour, minute=self.minute, day_of_week=self.day_of_week, timezone=timezone)
 
 
 class LowStockParams(Strict):
@@ -75,8 +95,8 @@ class StaleParams(Strict):
     default_hours: float = Field(72, gt=0)
     feeds: dict[str, float] = {}  # feed name → expected interval in hours
     # where the organisation-wide stale-feed incident goes (default: the first clinic's channel)
-    channel: str | None = None
-    owner: str | None = None
+    channel: ChannelId | None = None
+    owner: UserId | None = None
 
 
 class DemandCapacityParams(Strict):

@@ -20,9 +20,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from bot.config_model import Strict
+from bot.kpi.catalogue import known_kpi
 
 
 class DigestSettings(Strict):
@@ -35,6 +36,12 @@ class DigestSettings(Strict):
     workspace_per_minute: float = Field(300, gt=0)
     workspace_burst: int = Field(20, ge=1)
     max_items: int = Field(100, ge=1, le=1000)
+
+    @field_validator("kpis")
+    @classmethod
+    def _catalogue_kpis(cls, value: list[str] | None) -> list[str] | None:
+        """KPI ids (names and aliases accepted) of the catalogue; an unknown one is refused."""
+        return None if value is None else [known_kpi(name).id for name in value]
 
     @property
     def misfire(self) -> timedelta:

@@ -1,5 +1,5 @@
-"""PDSA cycles (IHI "PDSA Worksheet for Testing Change"): start, update (Do/Study/Act), list,
-snooze, close, and the start/end marks a KPI chart draws. No Slack here."""
+"""PDSA cycles (IHI "PDSA Worksheet for Testing Change"): start, update (Do/Study/Act; an Act
+decision closes the cycle), list, snooze, and the start/end marks a KPI chart draws. No Slack here."""
 
 from __future__ import annotations
 
@@ -153,6 +153,10 @@ def update_cycle(session: Session, cycle_id: int, update: CycleUpdate, author: s
     """Record Do/Study notes; with an Act decision the cycle closes and:
     adopt → the idea is adopted; abandon → abandoned; adapt → cycle n+1 opens (parent = this).
 
+    The one way a cycle closes (the update modal, and the reminder's "Close cycle", which opens
+    the same modal with Act required): a cycle never closes without an Act decision, so an idea
+    is never left "testing" with no open cycle and no history line.
+
     Raises:
         IdentifiersFound: notes hold a likely patient identifier (nothing is written).
         UsageError: unknown or closed cycle, or an empty update.
@@ -188,18 +192,6 @@ def _next_cycle(session: Session, prev: PdsaCycle, owner: str, now: datetime) ->
                        plan_when=prev.plan_when, plan_where=prev.plan_where, kpi_id=prev.kpi_id,
                        data_plan=prev.data_plan, cycle_number=prev.cycle_number + 1)
     return start_cycle(session, draft, prev.owner_user_id or owner, now, parent_id=prev.id)
-
-
-def close_cycle(session: Session, cycle_id: int, actor: str, now: datetime) -> CycleCard:
-    """Close an open cycle without an Act decision (the reminder's "close" button)."""
-    cycle = load_cycle(session, cycle_id)
-    clinic = session.get(Clinic, cycle.clinic_id) if cycle.clinic_id else None
-    ensure_can_manage(actor, clinic.key if clinic else None)
-    if cycle.status == "open":
-        cycle.status, cycle.ended_date = "closed", _today(session, cycle.clinic_id, now)
-        cycle.last_activity_at = now
-        session.flush()
-    return _card(session, cycle)
 
 
 def snooze(session: Session, cycle_id: int, now: datetime, days: int) -> CycleCard:

@@ -428,3 +428,18 @@ def did_you_mean(text: str, limit: int = 3) -> list[str]:
         if score >= best - 8 and _LOOKUP[name] not in out:
             out.append(_LOOKUP[name])
     return out[:limit]
+
+
+def known_kpi(name: str) -> KpiDef:
+    """The KPI named by ``name`` (id, name or alias), for the organisation file's checks.
+
+    Raises:
+        ValueError: ``unknown KPI 'nonsense-kpi' (did you mean no-show-rate?)`` (no suggestion
+            when nothing is close).
+    """
+    kpi = match_kpi(str(name))
+    if kpi is None:
+        near = did_you_mean(str(name))
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise ValueError(f"unknown KPI {name!r}{hint}")
+    return kpi

@@ -29,6 +29,9 @@ from bot.views.limits import HEADER_TEXT, SECTION_TEXT, check_message, check_vie
 ACTS = (("adopt", "Adopt — keep the change"), ("adapt", "Adapt — change it and test again"),
         ("abandon", "Abandon — stop testing it"))
 
+ACT_OPTIONAL = "Act (leave empty to keep the cycle running)"
+ACT_TO_CLOSE = "Act: the decision that closes this cycle"
+
 
 class PdsaField(StrEnum):
     OBJECTIVE = "pdsa_objective"
@@ -88,9 +91,13 @@ def read_start_form(view: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def update_form(cycle: CycleCard, study_proposal: str | None = None) -> dict[str, Any]:
+def update_form(cycle: CycleCard, study_proposal: str | None = None, *, closing: bool = False) -> dict[str, Any]:
     """``/pdsa update``: Do (observations), Study (result vs prediction), Act. ``study_proposal``
-    (issue 19): the bot's before/after reading of the measure, pre-filled for the team to confirm."""
+    (issue 19): the bot's before/after reading of the measure, pre-filled for the team to confirm.
+
+    ``closing`` (the reminder's "Close cycle" button): the same form, titled "Close cycle", with the
+    Act decision required — a cycle closes only with an Act decision, so the idea moves with it
+    (adopt → adopted, abandon → abandoned, adapt → the next cycle opens)."""
     prediction = f"\n_Prediction:_ {esc(truncate(cycle.predictions, 1000))}" if cycle.predictions else ""
     blocks: list[Any] = [
         SectionBlock(text=MarkdownTextObject(text=truncate(
@@ -99,13 +106,14 @@ def update_form(cycle: CycleCard, study_proposal: str | None = None) -> dict[str
         text_input(PdsaField.OBSERVATIONS, "Do: what happened (observations)", multiline=True, optional=True),
         text_input(PdsaField.STUDY, "Study: result compared with the prediction", multiline=True,
                    optional=True, initial=study_proposal),
-        InputBlock(block_id=PdsaField.ACT, label="Act (leave empty to keep the cycle running)",
-                   optional=True, element=RadioButtonsElement(
+        InputBlock(block_id=PdsaField.ACT, label=ACT_TO_CLOSE if closing else ACT_OPTIONAL,
+                   optional=not closing, element=RadioButtonsElement(
                        action_id=VALUE, options=[opt(v, t) for v, t in ACTS])),
         ContextBlock(elements=[MarkdownTextObject(text=PHI_NOTE)]),
     ]
-    view = View(type="modal", callback_id=Callback.PDSA_UPDATE, title=f"Update cycle #{cycle.id}"[:24],
-                submit="Save", close="Cancel", blocks=blocks,
+    title = f"Close cycle #{cycle.id}" if closing else f"Update cycle #{cycle.id}"
+    view = View(type="modal", callback_id=Callback.PDSA_UPDATE, title=title[:24],
+                submit="Close cycle" if closing else "Save", close="Cancel", blocks=blocks,
                 private_metadata=json.dumps({"cycle_id": cycle.id}))
     return check_view(view)
 
