@@ -150,7 +150,10 @@ def _refresh(session: Session, inc: AlertIncident, f: Finding, target: Target, n
 
 
 def _reminder(step: str | None) -> str:
-    """The thread label of a compliance reminder step: "reminder (1 day)", "reminder (7 days)"."""
+    """The thread label of a compliance reminder step: "reminder (due today)", "reminder (1 day)",
+    "reminder (7 days)"."""
+    if step == "0":
+        return "reminder (due today)"
     return f"reminder ({step} day{'' if step == '1' else 's'})"
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.alerts import actions
 from bot.alerts.config import ComplianceParams, ExpiryParams
+from bot.alerts.incidents import _reminder
 from bot.alerts.rules.compliance import ComplianceSnapshot, compliance
 from bot.alerts.rules.inventory import LotSnapshot, expiring_lots
 from bot.digest.content import AlertLine, DigestContent
@@ -65,3 +66,8 @@ def test_the_digest_lists_a_snoozed_critical_alert_as_snoozed() -> None:
     assert "Alerts* — 1 open, 1 critical snoozed" in text
     assert ":red_circle: Out of stock: Tdap — snoozed until Sun 13 Dec 01:08 MST" in text
     assert ":red_circle: Compliance: OSHA training — open since Sun 6 Dec 07:00 MST" in text
+
+
+def test_reminder_labels_say_due_today_and_one_day() -> None:
+    assert [_reminder(s) for s in ("0", "1", "7", "30")] == [
+        "reminder (due today)", "reminder (1 day)", "reminder (7 days)", "reminder (30 days)"]
