@@ -1,8 +1,8 @@
 """Which clinic a request concerns (database look-ups for :class:`~bot.access.classify.Need`).
 
-Returns a clinic key, or None for organisation-wide (or unknown: a missing idea or incident is
-treated as organisation-wide, so only an organisation role passes and the listener then says
-"no such idea"). Also the PDSA cycle owner, for the owner's own updates.
+Returns a clinic key, or None for organisation-wide (or unknown: a missing idea is treated as
+organisation-wide, so only an organisation role passes and the listener then says "no such
+idea"; a missing incident is refused with "no such alert", :func:`missing_record`). Also the PDSA cycle owner, for the owner's own updates.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.alerts.model import NO_SUCH_ALERT
 from bot.clinic_names import clinics_named
 from bot.errors import UsageError
 from bot.orgconfig import OrgConfig
@@ -31,8 +32,9 @@ def clinic_of(session: Session, org: OrgConfig, locate: tuple[str, Any] | None) 
         return _key(session, session.scalar(select(Idea.clinic_id).where(Idea.id == ref)))
     if what == "cycle":
         return _key(session, session.scalar(select(PdsaCycle.clinic_id).where(PdsaCycle.id == ref)))
-    if what == "incident":
-        return session.scalar(select(AlertIncident.clinic_key).where(AlertIncident.id == ref))
+    if what == "incident":  # an organisation-wide incident (stale feeds) names no clinic: None
+        return session.scalar(select(Clinic.key).join(AlertIncident, AlertIncident.clinic_key == Clinic.key)
+                              .where(AlertIncident.id == ref))
     if what == "clinics":
         return clinic_keys(session, org, list(ref))
     if what == "kpi_request":
@@ -72,6 +74,17 @@ def _kpi_clinic(session: Session, request: Any, org: OrgConfig) -> str | None:
     if provider_id is not None and request.by != "clinic":
         return _key(session, session.scalar(select(Provider.clinic_id).where(Provider.id == provider_id)))
     return None
+
+
+def missing_record(session: Session, locate: tuple[str, Any] | None) -> str | None:
+    """The "no such alert" message when ``locate`` names an incident id with no row, else None:
+    a refusal then says that, rather than which role a record nobody holds would need."""
+    if locate is None or locate[0] != "incident":
+        return None
+    ref = str(locate[1])
+    if not ref.isdigit() or len(ref) > 9 or session.get(AlertIncident, int(ref)) is not None:
+        return None
+    return NO_SUCH_ALERT
 
 
 def cycle_owner(session: Session, cycle_id: Any) -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.alerts.incidents import push_update, resolve
+from bot.alerts.model import MAX_SNOOZE_DAYS, NO_SUCH_ALERT
 from bot.alerts.targets import Target
 from bot.delivery import enqueue
 from bot.errors import UsageError
@@ -28,7 +29,7 @@ I = IncidentState
 def get_active(session: Session, incident_id: int) -> AlertIncident:
     inc = session.get(AlertIncident, incident_id)
     if inc is None:
-        raise UsageError("That alert no longer exists.")
+        raise UsageError(NO_SUCH_ALERT)
     if inc.state == I.RESOLVED:
         raise UsageError("That alert is already resolved.")
     return inc
@@ -51,10 +52,10 @@ def acknowledge(session: Session, incident_id: int, user: str, now: datetime, ta
 
 def snooze_until(choice: str, picked: date | None, now_local: datetime) -> datetime:
     """The clinic-local instant a snooze ends: "1d" (+1 day), "1w" (+7 days) or "date" (the
-    start of ``picked``, which must be after today).
+    start of ``picked``, which must be after today and at most :data:`MAX_SNOOZE_DAYS` ahead).
 
     Raises:
-        UsageError: unknown choice, no date, or a date not in the future.
+        UsageError: unknown choice, no date, or a date not in the future or too far ahead.
     """
     if choice == "1d":
         return now_local + timedelta(days=1)
@@ -65,6 +66,10 @@ def snooze_until(choice: str, picked: date | None, now_local: datetime) -> datet
             raise UsageError("Pick the date the snooze should end.")
         if picked <= now_local.date():
             raise UsageError("The snooze date must be after today.")
+        latest = now_local.date() + timedelta(days=MAX_SNOOZE_DAYS)
+        if picked > latest:
+            raise UsageError(f"A snooze lasts at most {MAX_SNOOZE_DAYS} days: pick a date up to "
+                             f"{latest:%a} {latest.day} {latest:%b %Y}.")
         return datetime.combine(picked, datetime.min.time(), tzinfo=now_local.tzinfo)
     raise UsageError(f"Unknown snooze choice {choice!r}.")
 
@@ -72,14 +77,18 @@ def snooze_until(choice: str, picked: date | None, now_local: datetime) -> datet
 def snooze(session: Session, incident_id: int, user: str, until: datetime, reason: str,
            now: datetime, target: Target, guard: GuardLike = ()) -> list[str]:
     """Snoozed until ``until`` (naive UTC): no follow-ups until then; it reopens afterwards if
-    the condition still holds.
+    the condition still holds, and earlier if it worsens (``bot.alerts.incidents``).
 
     Raises:
-        UsageError: empty reason, or the alert is no longer active.
+        UsageError: empty reason, ``until`` not after ``now`` or more than
+            :data:`MAX_SNOOZE_DAYS` (+1, the picked day's local midnight) ahead, or the alert is
+            no longer active.
         IdentifiersFound: the reason holds a likely patient identifier (nothing is stored).
     """
     if not reason.strip():
         raise UsageError("Please give a reason for snoozing.")
+    if not now < until <= now + timedelta(days=MAX_SNOOZE_DAYS + 1):
+        raise UsageError(f"A snooze ends after now and lasts at most {MAX_SNOOZE_DAYS} days.")
     ensure_clean({"snooze reason": reason}, guard)
     inc = get_active(session, incident_id)
     inc.state, inc.snoozed_until, inc.snooze_reason = I.SNOOZED, until, reason.strip()[:500]
@@ -106,10 +115,12 @@ def assign(session: Session, incident_id: int, user: str, assignee: str, now: da
     _record(session, inc, user, "assign", now, assignee=assignee)
     keys = [k for k in [push_update(session, inc, target, now)] if k]
     by = due_for(inc, target, now)
-    asked = ("mark it done once the item is completed" if inc.rule == "compliance"
-             else "look into it and acknowledge it; it resolves itself when the condition clears")
+    day = f"{by:%A} {by.day} {by:%B %Y}"
+    asked = (f"Please complete the item and mark it done by {day}." if inc.rule == "compliance"
+             else f"Please look into it and acknowledge it by {day}; the alert resolves itself once "
+                  "the condition clears.")
     text = (f"<@{user}> assigned you an alert at {target.clinic_name}: *{inc.title}*. "
-            f"Please {asked}, by {by:%A %d %B %Y}. You can use the buttons on the alert whatever your role.")
+            f"{asked} You can use the buttons on the alert whatever your role.")
     row = enqueue(session, f"assign-dm/{inc.id}/{assignee}/{now:%Y%m%dT%H%M%S}", assignee,
                   {"text": text}, kind="alert", fallback_user=assignee, now=now)
     return keys + ([row.key] if row is not None else [])
@@ -120,7 +131,7 @@ def not_useful(session: Session, incident_id: int, user: str, now: datetime) -> 
     does not change and nothing tunes thresholds from it automatically."""
     inc = session.get(AlertIncident, incident_id)
     if inc is None:
-        raise UsageError("That alert no longer exists.")
+        raise UsageError(NO_SUCH_ALERT)
     _record(session, inc, user, "not_useful", now, rule=inc.rule)
     return []
 

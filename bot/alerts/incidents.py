@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.alerts.model import Finding, RuleResult
+from bot.alerts.model import WORSENING_MILESTONES, Finding, RuleResult
 from bot.alerts.registry import rule_kpi
 from bot.alerts.targets import Target
 from bot.delivery import enqueue
@@ -67,10 +67,12 @@ def push_update(session: Session, inc: AlertIncident, target: Target,
 
 
 def _reply(session: Session, inc: AlertIncident, target: Target, suffix: str, line: str,
-           now: datetime, mention: bool = False) -> str | None:
+           now: datetime, who: str | None = None) -> str | None:
+    """A follow-up in the incident's thread, mentioning ``who`` (a Slack user id) when given;
+    its key ``<root>/<suffix>`` makes it exactly once however often the job runs."""
     key = f"{inc.root_key}/{suffix}"
-    who = f"<@{target.owner}>" if mention and target.owner else None
-    queued = enqueue(session, key, None, follow_up(inc.title, line, who), parent_key=inc.root_key,
+    mention = f"<@{who}>" if who else None
+    queued = enqueue(session, key, None, follow_up(inc.title, line, mention), parent_key=inc.root_key,
                      fallback_user=target.owner, not_before=target.not_before(now), now=now)
     return key if queued else None
 
@@ -105,30 +107,54 @@ def _upsert(session: Session, f: Finding, target: Target, now: datetime) -> list
 
 
 def _refresh(session: Session, inc: AlertIncident, f: Finding, target: Target, now: datetime) -> list[str]:
+    """Update the incident from this run's finding. A snooze holds reminders back, but a
+    worsening (now critical, or a :data:`WORSENING_MILESTONES` step) lifts it, and its end
+    re-notifies: both as a thread reply with a mention, never only as a silent edit (Slack does
+    not notify on a mention added by ``chat.update``)."""
     keys: list[str] = []
     detail = dict(inc.detail or {})
     escalated = RANK.get(f.severity, 0) > RANK.get(inc.severity, 0)
     changed = (inc.severity != f.severity or inc.title != f.title[:300]
                or detail.get("lines") != list(f.lines))
-    if inc.state == I.SNOOZED and inc.snoozed_until and inc.snoozed_until <= now:
-        inc.state, changed = I.OPEN, True
     milestones = list(detail.get("milestones") or [])
     new_step = f.milestone is not None and f.milestone not in milestones
     if new_step:
         milestones.append(f.milestone)
+    # nearer is not worse: a snooze covers a deadline approaching (info → warning); it does
+    # not cover the condition turning critical or reaching a worsening milestone
+    worse = (escalated and f.severity == "critical") or (new_step and f.milestone in WORSENING_MILESTONES)
+    snooze_end = inc.snoozed_until if inc.state == I.SNOOZED else None
+    ended = snooze_end is not None and snooze_end <= now
+    if inc.state == I.SNOOZED and (ended or worse):
+        inc.state, inc.snoozed_until, changed = I.OPEN, None, True
     inc.detail = {**detail, "lines": list(f.lines), "facts": f.facts,
                   "mention_owner": bool(detail.get("mention_owner")) or f.mention_owner,
                   "milestones": milestones}
     inc.severity, inc.title, inc.last_seen_at = f.severity, f.title[:300], now
     if changed:
         keys.append(push_update(session, inc, target, now) or "")
+    first = f.lines[0] if f.lines else ""
     if inc.state != I.SNOOZED and (new_step or escalated):
-        label = f"reminder ({f.milestone} days)" if new_step and f.milestone != "overdue" else (
-            "overdue" if f.milestone == "overdue" else f"now {f.severity}")
+        label = _reminder(f.milestone) if new_step and f.milestone not in WORSENING_MILESTONES else (
+            str(f.milestone) if new_step else f"now {f.severity}")
+        who = target.owner if f.mention_owner else None
+        if snooze_end is not None:  # the snooze silenced everyone: someone is told
+            label += ", snooze ended" if ended else ", snooze lifted"
+            who = who or inc.assigned_to or target.owner
         suffix = f"step:{f.milestone}" if new_step else f"severity:{f.severity}"
-        keys.append(_reply(session, inc, target, suffix, f"{label} — {f.lines[0] if f.lines else ''}", now,
-                           mention=f.mention_owner) or "")
+        keys.append(_reply(session, inc, target, suffix, f"{label} — {first}", now, who) or "")
+    elif ended and snooze_end is not None:
+        keys.append(_reply(session, inc, target, f"snooze-end@{snooze_end:%Y%m%dT%H%M}",
+                           f"snooze ended, still holds — {first}", now, inc.assigned_to or target.owner) or "")
     return [k for k in keys if k]
+
+
+def _reminder(step: str | None) -> str:
+    """The thread label of a compliance reminder step: "reminder (due today)", "reminder (1 day)",
+    "reminder (7 days)"."""
+    if step == "0":
+        return "reminder (due today)"
+    return f"reminder ({step} day{'' if step == '1' else 's'})"
 
 
 def resolve(session: Session, inc: AlertIncident, target: Target, now: datetime, why: str) -> list[str]:

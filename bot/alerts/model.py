@@ -7,6 +7,12 @@ from typing import Any
 
 NO_DATA = "no_data"  # severity of a finding that says the rule could not be evaluated
 SEVERITIES = ("info", "warning", "critical", NO_DATA)
+#: milestones that mean the condition got worse, not only nearer (a compliance item past due, an
+#: item out of stock): like a higher severity they lift a snooze and notify in the thread
+WORSENING_MILESTONES = frozenset({"overdue", "stock-out"})
+NO_SUCH_ALERT = "That alert no longer exists."  # an action on an incident id with no row
+#: the longest snooze, in days: a snoozed alert comes back (re-notified) at the latest after this
+MAX_SNOOZE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,8 @@ class Finding:
     delivery key; ``severity``: info | warning | critical | no_data; ``lines``: message body
     (aggregates only); ``facts``: JSON-able numbers behind it (tests and ``alerts list``);
     ``mention_owner``: escalate to the clinic owner; ``milestone``: a reminder step (compliance
-    "14", "overdue") — each new one is a follow-up in the incident's thread.
+    "14", "overdue"; low stock "stock-out") — each new one is a follow-up in the incident's
+    thread; one of :data:`WORSENING_MILESTONES` also lifts a snooze.
     """
 
     rule: str

@@ -38,6 +38,7 @@ class AlertLine:
     opened: str  # local date-time
     is_new: bool
     assigned_to: str | None = None
+    snoozed_until: str | None = None  # a snoozed critical alert: local end of the snooze
 
 
 @dataclass(frozen=True)

@@ -100,15 +100,20 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
 
 
 def _alerts(session: Session, clinics: list[Clinic], tz: str, since: datetime) -> list[AlertLine]:
+    """Open and acknowledged alerts, and snoozed critical ones (listed as snoozed, with the
+    snooze's end: a snooze must not hide a stock-out from the digest), newest first."""
     names = {c.key: c.name for c in clinics}
     if not names:
         return []
+    snoozed_critical = (AlertIncident.state == IncidentState.SNOOZED) & (AlertIncident.severity == "critical")
     rows = session.scalars(select(AlertIncident).where(
         AlertIncident.clinic_key.in_(list(names)), AlertIncident.open_key.is_not(None),
-        AlertIncident.state.in_([IncidentState.OPEN, IncidentState.ACKNOWLEDGED]))
+        AlertIncident.state.in_([IncidentState.OPEN, IncidentState.ACKNOWLEDGED]) | snoozed_critical)
         .order_by(AlertIncident.opened_at.desc(), AlertIncident.id.desc()))
     return [AlertLine(names[i.clinic_key], i.title, i.severity, i.state, format_local(i.opened_at, tz),
-                      i.opened_at > since, i.assigned_to) for i in rows]
+                      i.opened_at > since, i.assigned_to,
+                      format_local(i.snoozed_until, tz) if i.state == IncidentState.SNOOZED and i.snoozed_until else None)
+            for i in rows]
 
 
 def _stale(session: Session, alerts: AlertSettings, clinic_key: str, now: datetime) -> list[FeedLine]:

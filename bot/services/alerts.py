@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.alerts import actions
+from bot.alerts.model import NO_SUCH_ALERT
 from bot.alerts.targets import Target, target_for
 from bot.errors import UsageError
 from bot.orgconfig import OrgConfig
@@ -24,7 +25,7 @@ def incident_target(session: Session, org: OrgConfig, incident_id: int) -> Targe
     """
     inc = session.get(AlertIncident, incident_id)
     if inc is None:
-        raise UsageError("That alert no longer exists.")
+        raise UsageError(NO_SUCH_ALERT)
     clinic = clinic_by_key(session, inc.clinic_key)
     return target_for(org, org.alerts, inc.clinic_key, clinic.name if clinic else inc.clinic_key,
                       clinic.timezone if clinic else "UTC")

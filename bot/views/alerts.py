@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.alerts.model import MAX_SNOOZE_DAYS
 from bot.ids import Action, Callback
 from bot.views.limits import HEADER_TEXT, SECTION_TEXT, check_message, check_view, truncate
 
@@ -33,6 +34,8 @@ SNOOZE_DURATION_BLOCK, SNOOZE_DURATION = "snooze_duration", "duration"
 SNOOZE_DATE_BLOCK, SNOOZE_DATE = "snooze_date", "until"
 SNOOZE_REASON_BLOCK, SNOOZE_REASON = "snooze_reason", "reason"
 SNOOZE_CHOICES = {"1d": "1 day", "1w": "1 week", "date": "Until a date (pick below)"}
+SNOOZE_HINT = (f"At most {MAX_SNOOZE_DAYS} days ahead. A snoozed alert comes back early, with a "
+               "notification, if it gets worse (e.g. overdue, out of stock).")
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,8 @@ def follow_up(title: str, line: str, mention: str | None = None) -> dict[str, An
 
 
 def snooze_modal(incident_id: int, title: str, today: date) -> dict[str, Any]:
-    """The snooze modal: duration (1 day, 1 week, until a date), an optional date, a reason."""
+    """The snooze modal: duration (1 day, 1 week, until a date at most
+    :data:`~bot.alerts.model.MAX_SNOOZE_DAYS` ahead, said in the date's hint), a reason."""
     options = [Option(value=k, label=v) for k, v in SNOOZE_CHOICES.items()]
     view = View(
         type="modal", callback_id=Callback.ALERT_SNOOZE_MODAL, private_metadata=str(incident_id),
@@ -125,7 +129,8 @@ def snooze_modal(incident_id: int, title: str, today: date) -> dict[str, Any]:
                        element=StaticSelectElement(action_id=SNOOZE_DURATION, options=options,
                                                    initial_option=options[0])),
             InputBlock(block_id=SNOOZE_DATE_BLOCK, label="Until (if you chose a date)", optional=True,
-                       element=DatePickerElement(action_id=SNOOZE_DATE, initial_date=today.isoformat())),
+                       element=DatePickerElement(action_id=SNOOZE_DATE, initial_date=today.isoformat()),
+                       hint=SNOOZE_HINT),
             InputBlock(block_id=SNOOZE_REASON_BLOCK, label="Reason",
                        element=PlainTextInputElement(action_id=SNOOZE_REASON, max_length=500)),
         ],

@@ -67,6 +67,7 @@ def section_text(content: DigestContent, section: str, templates: Path | None, m
     extra: dict[str, Any] = {}
     if section == "alerts":
         extra["new_count"] = sum(1 for a in content.alerts if a.is_new)
+        extra["snoozed_count"] = sum(1 for a in shown if a.snoozed_until)
     if section == "deadlines":
         extra["days"] = deadline_days
     text = render(f"{section}.j2", templates, items=shown, more=more, multi=multi, c=content, **extra)

@@ -57,7 +57,7 @@ def test_the_assignee_gets_a_direct_message_with_what_and_by_when(bot: LocalSlac
     assert posts, [c.method for c in bot.standin.calls]
     text = posts[-1].params["text"]
     due = date.today() + timedelta(days=5)
-    assert "CLIA renewal" in text and "mark it done" in text and f"{due:%d %B %Y}" in text
+    assert "CLIA renewal" in text and f"mark it done by {due:%A} {due.day} {due:%B %Y}." in text
     with bot.sessions() as s:
         assert s.scalars(select(Delivery.state).where(Delivery.key == dm)).one() == "sent"
 

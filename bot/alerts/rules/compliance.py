@@ -37,7 +37,7 @@ def _finding(subject: str, due: date, today: date, steps: list[int], title: str,
     step = milestone(days, steps)
     if step is None:
         return None
-    when = (f"overdue by {-days} days" if days < 0 else "due today" if days == 0
+    when = (f"overdue by {-days} day{'s' if days != -1 else ''}" if days < 0 else "due today" if days == 0
             else f"due in {days} day{'s' if days != 1 else ''}")
     severity = "critical" if days < 0 else "warning" if days <= 7 else "info"
     lines = [f"{what} {when} ({due.isoformat()})"]

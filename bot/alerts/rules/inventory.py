@@ -30,7 +30,7 @@ def low_stock(clinic_key: str, today: date, positions: list[StockPosition], info
     """Items whose on-hand is at or below the reorder point, from the same stock positions
     ``/kpi reorder-point`` counts (:func:`bot.kpi.stock_position.stock_positions`, measured on
     ``latest``, the clinic's latest inventory day). Critical items are severity "critical" and
-    mention the clinic owner. Inventory data older than ``params.stale_days`` gives "no data"
+    mention the clinic owner; nothing on hand is the milestone "stock-out" (a worsening). Inventory data older than ``params.stale_days`` gives "no data"
     instead of an evaluation; items the KPI does not count (no usage in 13 weeks, no quantity
     on hand) are neither alerted nor cleared."""
     result = RuleResult("low_stock", clinic_key)
@@ -55,12 +55,13 @@ def low_stock(clinic_key: str, today: date, positions: list[StockPosition], info
                  f"Days of supply left: {pos.days_of_supply:.1f} (average use {pos.mean_daily:.2f} "
                  f"{item.unit}/day over 13 weeks)",
                  f"Lead time {pos.lead_time_days:g} days, service level {pos.service_level:.0%}")
+        out = pos.on_hand <= 0  # a stock-out is a worse condition than low stock: a milestone
         result.findings.append(Finding(
             "low_stock", subject, period, "critical" if item.critical else "warning",
-            f"Low stock: {item.name} ({pos.sku})", lines,
+            f"{'Out of stock' if out else 'Low stock'}: {item.name} ({pos.sku})", lines,
             {"on_hand": pos.on_hand, "reorder_point": pos.reorder_point, "days_of_supply": pos.days_of_supply,
              "basis": "reorder point", "daily_usage": pos.mean_daily, "day": pos.day.isoformat()},
-            mention_owner=item.critical,
+            mention_owner=item.critical, milestone="stock-out" if out else None,
         ))
     return result
 
@@ -95,7 +96,8 @@ def expiring_lots(clinic_key: str, today: date, lots: list[LotSnapshot] | None,
             result.clear.add(subject)
             continue
         value = round(lot.quantity * lot.unit_cost_cents)
-        when = f"expired {-days} days ago" if days < 0 else ("expires today" if days == 0 else f"expires in {days} days")
+        when = (f"expired {-days} day{'s' if days != -1 else ''} ago" if days < 0 else "expires today" if days == 0
+                else f"expires in {days} day{'s' if days != 1 else ''}")
         result.findings.append(Finding(
             "expiring_lots", subject, lot.expiry_date.isoformat(), "critical" if days < 0 else "warning",
             f"Expiring lot: {lot.item_name} lot {lot.lot_number}",

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.access.audience import finance_channels, may_post, revenue_only_in
 from bot.access.classify import Need, classify, safe_id
 from bot.access.current import RequestScope
-from bot.access.locate import audit_target, clinic_of, cycle_owner, incident_assignee
+from bot.access.locate import audit_target, clinic_of, cycle_owner, incident_assignee, missing_record
 from bot.access.policy import Decision, decide
 from bot.access.resolver import RoleResolver
 from bot.access.roles import home_clinic
@@ -198,6 +198,8 @@ def _decide(ctx: AppContext, session: Any, need: Need, grants: frozenset, user: 
     if (not decision.allowed and need.assignee_may and need.locate
             and incident_assignee(session, need.locate[1]) == user):
         decision = Decision(True, need.permission, clinics[0], "alert assignee")
+    if not decision.allowed and need.locate and (gone := missing_record(session, need.locate)):
+        decision = Decision(False, need.permission, None, "no such record", gone)
     # the same audience rule as digests and alerts (bot.access.audience)
     if decision.allowed and need.share_kpi and not may_post(need.share_kpi, channel, org):
         decision = Decision(False, need.permission, decision.clinic, "restricted KPI outside finance channel",
