@@ -279,7 +279,8 @@ class InitialDenialRateKpi(KpiImpl):
         scope is measured as one. One grouped query per session."""
         def firsts() -> dict[int, date]:
             rows = session.execute(select(Claim.clinic_id, func.min(Claim.submitted_date)).where(
-                Claim.submitted_date.is_not(None), *scope_conditions({"clinic": Claim.clinic_id}, scope))
+                Claim.submitted_date.is_not(None), *scope_conditions(
+                    {"clinic": Claim.clinic_id, "provider": Claim.provider_id, "payer": Claim.payer_id}, scope))
                 .group_by(Claim.clinic_id))
             return {c: _as_date(d) for c, d in rows if d is not None}
 
