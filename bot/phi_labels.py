@@ -3,13 +3,15 @@ fields of the feeds (a provider's, clinic's or payer's name, an appointment type
 name, an 835 payer's name) and the names of files.
 
 A label is checked for what marks it as a patient's: the identifier guard's numbers, dates of
-birth, contact details, street addresses and the organisation's ``phi_patterns``
+birth, contact details and the organisation's ``phi_patterns``
 (:func:`bot.phi_guard.find_identifiers`), and any run of six or more digits (a person's, place's
 or payer's name has no account number in it; the typed-text guard lets a bare number pass
 without a patient word beside it, a label gives it none). Person names are *not* flagged in a
 label: a provider's name is a person's name by definition ("Maria Silva"), and clinics and payers
-are named after people and places (the Kaggle file's neighbourhood "MARIA ORTIZ"). Codes (SKU,
-lot number) are not labels: a GTIN has 14 digits.
+are named after people and places (the Kaggle file's neighbourhood "MARIA ORTIZ"); nor are street
+addresses: a site is named by its own (Synthea's organisation "160 MAIN STREET OPERATOR LLC").
+Codes (SKU, lot number) are not labels: a GTIN has 14 digits. Measured by
+``bench/bench_label_guard.py`` on the real names in ``../shared/data``.
 
 A file name is read with its separators as spaces, names included (a file is not a person's
 label: "appointments-for-Maria-Silva-MRN12345678.csv"), staff names known to the guard excepted,
@@ -28,6 +30,7 @@ from bot.phi_echo import name_pair
 from bot.phi_guard import Finding, Guard, find_identifiers, mask
 from bot.phi_numbers import BIRTH_AFTER_RE, BIRTH_BEFORE_RE
 
+_NOT_IN_LABELS = {"name", "address"}  # what a label legitimately holds (see the module docstring)
 _DIGIT_RUN = re.compile(r"\d{6,}")
 # a separator not inside a number or date ("2026-12-06", "20260302.835" keep theirs)
 _SEPARATORS = re.compile(r"(?<!\d)[-_.+]|[-_.+](?!\d)")
@@ -62,7 +65,7 @@ def _file_date(digits: str, today: date) -> bool:
 def label_findings(value: str, guard: Guard, today: date | None = None) -> list[Finding]:
     """What marks ``value`` (a name or label from a feed) as a patient's: see the module
     docstring. ``today``: for the age of a compact date (default: today). Never raises."""
-    found = [f for f in find_identifiers(value, guard) if f.kind != "name"]
+    found = [f for f in find_identifiers(value, guard) if f.kind not in _NOT_IN_LABELS]
     for m in _DIGIT_RUN.finditer(value):
         if not _overlaps(found, m.start(), m.end()) and not _file_date(m.group(), today or date.today()):
             found.append(Finding("long_number", m.start(), m.end(), mask(m.group())))
@@ -82,7 +85,7 @@ def file_findings(name: str, guard: Guard) -> list[Finding]:
     for f in label_findings(name, guard) + label_findings(spaced, guard):
         if (f.kind != "date_of_birth" or _birth_words(spaced, f)) and not _overlaps(found, f.start, f.end):
             found.append(f)
-    found += [f for f in find_identifiers(spaced, guard) if f.kind == "name" and not _overlaps(found, f.start, f.end)]
+    found += [f for f in find_identifiers(spaced, guard) if f.kind in _NOT_IN_LABELS and not _overlaps(found, f.start, f.end)]
     words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", spaced)]
     for (s1, _), (_, e2) in zip(words, words[1:], strict=False):  # "maria silva": a census first name + surname
         pair = spaced[s1:e2]
