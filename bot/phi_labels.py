@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.phi_echo import name_pair
-from bot.phi_guard import Finding, Guard, find_identifiers, mask
+from bot.phi_guard import Finding, Guard, find_identifiers, kinds_named, mask
 from bot.phi_numbers import BIRTH_AFTER_RE, BIRTH_BEFORE_RE
 
 _NOT_IN_LABELS = {"name", "address"}  # what a label legitimately holds (see the module docstring)
@@ -115,3 +115,12 @@ def file_names_shown(text: str, name: str, guard: Guard | None = None) -> str:
     stem = Path(name).stem or name
     shown = shown_file_name(stem, guard)
     return text if shown == stem else text.replace(stem, shown)
+
+
+@lru_cache(maxsize=8192)
+def withheld_kinds(label: str) -> str | None:
+    """The kinds of identifier the built-in rules find in a stored ``label`` about to be shown
+    ("a medical record number"), None when clean: the last check of a breakdown's names, for a
+    name stored before the import checked display fields (defence in depth)."""
+    found = label_findings(label, Guard())
+    return kinds_named(found) if found else None
