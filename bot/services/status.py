@@ -49,10 +49,11 @@ def _drop_lines(s: Session, drop_dir: Path | None, guard: Guard | None) -> list[
                if drop_dir.is_dir() else None)
     lines = [f"Drop folder {drop_dir}: " + ("missing!" if waiting is None else f"{waiting} file(s) waiting.")]
     for d in s.scalars(select(DropFile).order_by(DropFile.id.desc()).limit(RECENT_DROPS)):
-        what = (d.message or "").splitlines()[0][:300] if d.message else ""
+        what = (d.message or "").splitlines()[0] if d.message else ""
         name = d.name
-        if guard is not None:
+        if guard is not None:  # before the cut: a name cut short would no longer be found
             name, what = shown_file_name(d.name, guard), file_names_shown(what, d.name, guard)
+        what = what[:300]
         if d.outcome in ("partial", "imported") and what:  # the import's headline: "Imported … from …; …"
             lines.append(f"• {d.at:%Y-%m-%d %H:%M} {name}: {what}")
         else:

@@ -1,6 +1,7 @@
 """Identifiers in a dropped file's name and in its display fields never reach Slack (the outside
-tester's report): the drop folder imports ``appointments-for-Jane-Whitaker-MRN12345678.csv`` and a
-file whose provider_name is ``MRN 48213377 Smith``; then ``/opsbot status`` and ``/kpi no-show-rate
+tester's report): the drop folder imports ``appointments-for-Jane-Whitaker-MRN12345678.csv`` and
+fails ``appointments-<today>-Jane-Whitaker-dob-1961-03-04.csv``, whose provider_name is ``MRN 48213377
+Smith``; then ``/opsbot status`` and ``/kpi no-show-rate
 by provider`` are driven as Slack sends them (signed form body through the real Bolt app, Web API
 and response_url answered by the stand-in). Nothing sent to Slack (the ack body, every Web API
 call, every response_url post) may hold the name, the record numbers or the hostile provider name;
@@ -44,7 +45,7 @@ roles:
 NAMED_FILE = "appointments-for-Jane-Whitaker-MRN12345678.csv"
 # docs/formats/appointments.md, canonical; dates inside the last 30 days of the run
 ROWS = "appointment_id,clinic,appointment_at,status,provider,provider_name,patient_id\n"
-NEVER = ["Whitaker", "Jane", "12345678", "48213377", "MRN 48213377"]
+NEVER = ["Whitaker", "Jane", "12345678", "48213377", "MRN 48213377", "1961-03-04"]
 
 
 def _rows(prefix: str, provider_name: str, day: str) -> str:
@@ -71,7 +72,9 @@ def dropped(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Ite
     drop.mkdir()
     today = datetime.now(UTC).date().isoformat()
     (drop / NAMED_FILE).write_text(ROWS + _rows("A", "Maria Silva", today))
-    (drop / f"appointments-{today}.csv").write_text(ROWS + _rows("B", "MRN 48213377 Smith", today))
+    # every row rejected: the file goes to failed/ and status shows its long failure message
+    (drop / f"appointments-{today}-Jane-Whitaker-dob-1961-03-04.csv").write_text(
+        ROWS + _rows("B", "MRN 48213377 Smith", today))
     old = time.time() - 60
     for p in drop.iterdir():
         os.utime(p, (old, old))
@@ -98,6 +101,7 @@ def test_status_shows_file_names_through_the_guard(dropped: tuple[App, SlackStan
     sent = _slash(app, slack, "/opsbot", "status", "U0ADMIN")
     assert "appointments-for-[name]-MRN[record number]" in sent  # the file is still named, by its kinds
     assert "Imported 5 appointments" in sent
+    assert "-[name]-dob-[date of birth].csv: failed: Nothing imported" in sent
     assert not [s for s in NEVER if s in sent], sent[:2000]
 
 
