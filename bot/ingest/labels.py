@@ -7,8 +7,8 @@ The fields, enumerated from the importers' ``validate`` output (docs/formats/):
   slots, claims, coding audits, surveys), ``payer_name`` (claims, ledger): the name shown in KPI
   answers, breakdowns and digests; where it is empty the stored name is the key (``clinic``,
   ``provider``, ``payer``; appointments: ``clinic_key``, ``provider_key``), so the key is checked;
-* ``appointment_type`` (appointments, slots), ``name`` (supply items: the item's name in
-  inventory alerts).
+* ``appointment_type`` (appointments, slots), ``name`` and ``unit`` (supply items: the item's
+  name and unit in inventory alerts, "On hand 3 box").
 
 Codes are not labels (SKU, lot number, claim id): see :mod:`bot.phi_labels`. Remittances (835)
 check their payer's name (N1*PR) in :mod:`bot.ingest.remittance_rows`.
@@ -31,7 +31,7 @@ from bot.phi_labels import label_findings
 #: label column -> the key column whose value is shown when the label is empty (None: no key)
 LABEL_COLUMNS: dict[str, str | None] = {
     "clinic_name": "clinic", "provider_name": "provider", "payer_name": "payer",
-    "appointment_type": None, "name": None,
+    "appointment_type": None, "name": None, "unit": None,
 }
 _APPOINTMENT_KEYS = {"clinic_name": "clinic_key", "provider_name": "provider_key"}
 

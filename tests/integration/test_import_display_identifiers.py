@@ -81,6 +81,9 @@ CASES: list[tuple[str, Callable[[], FeedImporter], str, int, str, str, str]] = [
     ("supply-items", SupplyItemsImporter,
      "clinic,sku,name,lead_time_days\nnorth,GLV-M,Gloves M,14\nnorth,KIT-1,Kit for MRN 00482913,7\n",
      3, "identifier_in_name", "medical record number", "00482913"),
+    ("supply-items-unit", SupplyItemsImporter,
+     "clinic,sku,name,unit,lead_time_days\nnorth,GLV-M,Gloves M,box,14\nnorth,KIT-1,Kit,pt 4481920,7\n",
+     3, "identifier_in_unit", "medical record number", "4481920"),
     ("coding-audits", CodingAuditsImporter,
      "audit_id,clinic,provider,provider_name,audit_date,codes_audited,codes_matched\n"
      "A1,north,dr-a,Maria Silva,2026-03-05,50,47\nA2,north,dr-b,Smith 1961-03-04,2026-03-05,10,9\n",
@@ -96,7 +99,8 @@ def _stored_text(s: Session) -> str:
     """Every stored name, key and label a Slack answer could show, joined."""
     parts = [*s.scalars(select(Clinic.name)), *s.scalars(select(Clinic.key)), *s.scalars(select(Provider.name)),
              *s.scalars(select(Provider.key)), *s.scalars(select(Payer.name)), *s.scalars(select(Payer.key)),
-             *s.scalars(select(SupplyItem.name)), *s.scalars(select(Appointment.appointment_type)),
+             *s.scalars(select(SupplyItem.name)), *s.scalars(select(SupplyItem.unit)),
+             *s.scalars(select(Appointment.appointment_type)),
              *s.scalars(select(Slot.appointment_type))]
     return " | ".join(str(p) for p in parts if p is not None)
 
