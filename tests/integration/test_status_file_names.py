@@ -26,8 +26,8 @@ def _drop(sessions: sessionmaker[Session], message: str) -> None:
 
 def test_slack_gets_the_kinds_the_terminal_the_name(engine: Engine, sessions: sessionmaker[Session],
                                                     tmp_path: Path) -> None:
-    # the stem ends past character 300 of the message: cut first, "Jane-Whitaker" would be left
-    message = "x" * 280 + f" see /d/failed/20261206T080000-{NAME[:-4]}.rejects.csv"
+    # the cut at character 300 falls in the stem, after "Jane-Whi": cut first, part of the name would be left
+    message = "x" * 244 + f" see /d/failed/20261206T080000-{NAME[:-4]}.rejects.csv"
     _drop(sessions, message)
     slack = "\n".join(status_lines(engine, sessions, clinics=0, drop_dir=tmp_path, guard=Guard()))
     assert "• 2026-12-06 08:00 appointments-for-[name]-MRN[record number].csv: failed: " in slack
