@@ -5,9 +5,10 @@
 Every name below is a real clinic, provider, payer or file name that holds no patient
 identifier, so every finding is a false positive: the Kaggle no-show file's neighbourhoods
 (its clinic names), Synthea's provider, organisation and payer names, the payer (N1*PR) and payee
-(N1*PE) names of every 835 in the data folder, and the name of every file in the data folder.
-Labels are read by ``label_findings`` (what the importers reject on), file names by
-``shown_file_name`` (changed = a finding). Prints counts and rates; never fails on them.
+(N1*PE) names of every 835 in the data folder, and the name of every file in the data folder;
+and, as keys (shown where a name is empty), the claims-analysis file's provider ids and
+insurance types. Labels are read by ``label_findings`` and keys by ``key_findings`` (what the
+importers reject on), file names by ``shown_file_name`` (changed = a finding). Prints counts and rates; never fails on them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.phi_guard import Guard  # noqa: E402
-from bot.phi_labels import label_findings, shown_file_name  # noqa: E402
+from bot.phi_labels import key_findings, label_findings, shown_file_name  # noqa: E402
 from bot.x12 import read_835  # noqa: E402
 
 X12 = (".txt", ".835", ".x12", ".edi")
@@ -57,6 +58,13 @@ def labels(data: Path) -> Iterator[tuple[str, set[str]]]:
     yield "835 payee names (N1*PE)", payees
 
 
+def keys(data: Path) -> Iterator[tuple[str, set[str]]]:
+    claims = data / "stalcup-dev__healthcare-claims-analysis/claim_data.csv"
+    if claims.exists():
+        yield "claims-analysis Provider ID (provider key)", _column(claims, "Provider ID")
+        yield "claims-analysis Insurance Type (payer key)", _column(claims, "Insurance Type")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data")
@@ -64,8 +72,10 @@ def main() -> None:
     args = parser.parse_args()
     guard = Guard()
     total = flagged = 0
-    for source, names in labels(args.data):
-        hits = sorted(n for n in names if label_findings(n, guard))
+    checks = [(source, names, label_findings) for source, names in labels(args.data)]
+    checks += [(source, names, key_findings) for source, names in keys(args.data)]
+    for source, names, find in checks:
+        hits = sorted(n for n in names if find(n, guard))
         total, flagged = total + len(names), flagged + len(hits)
         print(f"{source}: {len(hits)} of {len(names)} flagged")
         if args.show:
@@ -75,7 +85,7 @@ def main() -> None:
     print(f"file names in the data folder: {len(changed)} of {len(files)} changed")
     if args.show:
         print("".join(f"  {a!r} -> {b!r}\n" for a, b in changed), end="")
-    print(f"labels: {flagged} of {total} flagged ({100 * flagged / max(total, 1):.2f} % false positives)")
+    print(f"labels and keys: {flagged} of {total} flagged ({100 * flagged / max(total, 1):.2f} % false positives)")
 
 
 if __name__ == "__main__":

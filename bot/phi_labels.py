@@ -28,7 +28,7 @@ from typing import Any
 
 from bot.phi_echo import name_pair
 from bot.phi_guard import Finding, Guard, find_identifiers, kinds_named, mask
-from bot.phi_numbers import BIRTH_AFTER_RE, BIRTH_BEFORE_RE
+from bot.phi_numbers import BIRTH_AFTER_RE, BIRTH_BEFORE_RE, NPI_BEFORE_RE
 
 _NOT_IN_LABELS = {"name", "address"}  # what a label legitimately holds (see the module docstring)
 _DIGIT_RUN = re.compile(r"\d{6,}")
@@ -67,9 +67,18 @@ def label_findings(value: str, guard: Guard, today: date | None = None) -> list[
     docstring. ``today``: for the age of a compact date (default: today). Never raises."""
     found = [f for f in find_identifiers(value, guard) if f.kind not in _NOT_IN_LABELS]
     for m in _DIGIT_RUN.finditer(value):
-        if not _overlaps(found, m.start(), m.end()) and not _file_date(m.group(), today or date.today()):
+        if not _overlaps(found, m.start(), m.end()) and not _file_date(m.group(), today or date.today()) \
+                and not NPI_BEFORE_RE.search(value[max(0, m.start() - 20):m.start()]):
             found.append(Finding("long_number", m.start(), m.end(), mask(m.group())))
     return sorted(found, key=lambda f: f.start)
+
+
+def key_findings(value: str, guard: Guard) -> list[Finding]:
+    """What marks a reference key (``dr-a``, ``0005364682``; shown where its name is empty) as a
+    patient's: the kinds with a marker of their own (a record keyword, an SSN's or phone's shape, an
+    e-mail, a date of birth, the organisation's patterns). A bare number is not one: providers
+    and payers are keyed by numbers (an NPI; the claims-analysis file's 10-digit provider ids)."""
+    return [f for f in find_identifiers(value, guard) if f.kind not in _NOT_IN_LABELS | {"long_number"}]
 
 
 def _birth_words(text: str, f: Finding) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.phi_guard import Guard
-from bot.phi_labels import file_names_shown, label_findings, shown_file_name
+from bot.phi_labels import file_names_shown, key_findings, label_findings, shown_file_name
 
 TODAY = date(2026, 12, 6)
 
@@ -61,3 +61,18 @@ def test_file_names_shown_in_a_message() -> None:
     assert file_names_shown(message, "appointments_48213377.csv") == (
         "Imported 1 appointment from 20261206T080000-appointments_[number].csv; 1 row rejected "
         "(see /d/done/20261206T080000-appointments_[number].rejects.csv)")
+
+
+@pytest.mark.parametrize(("key", "kinds"), [
+    ("0005364682", []),                 # the claims-analysis file's provider ids: a numeric key
+    ("1234567893", []),                 # an NPI's shape
+    ("dr-a", []),
+    ("mrn-48213377", ["record_number"]),
+    ("jane.doe@example.com", ["email"]),
+])
+def test_key_findings(key: str, kinds: list[str]) -> None:
+    assert [f.kind for f in key_findings(key, Guard())] == kinds
+
+
+def test_an_npi_in_a_provider_name_is_not_an_identifier() -> None:
+    assert label_findings("Anita Patel MD NPI 1234567893", Guard(), TODAY) == []
