@@ -127,9 +127,10 @@ def file_names_shown(text: str, name: str, guard: Guard | None = None) -> str:
 
 
 @lru_cache(maxsize=8192)
-def withheld_kinds(label: str) -> str | None:
+def withheld_kinds(label: str, is_key: bool = False) -> str | None:
     """The kinds of identifier the built-in rules find in a stored ``label`` about to be shown
     ("a medical record number"), None when clean: the last check of a breakdown's names, for a
-    name stored before the import checked display fields (defence in depth)."""
-    found = label_findings(label, Guard())
+    name stored before the import checked display fields (defence in depth). ``is_key``: the
+    stored name is its key (no name was given), read by :func:`key_findings`."""
+    found = key_findings(label, Guard()) if is_key else label_findings(label, Guard())
     return kinds_named(found) if found else None

@@ -102,8 +102,8 @@ def names_for(session: Session, dim: str, ids: list[Any]) -> dict[Any, str]:
             unique = clinic is not None and per_place[(r.name, clinic)] == 1
             out[r.id] = f"{r.name} ({clinic})" if unique else f"{r.name} ({clinic}, {r.key})" if clinic \
                 else f"{r.name} ({r.key})"
-    for key, name in out.items():
-        if kinds := withheld_kinds(name):
-            out[key] = f"({dim} #{key}: name withheld, it holds what looks like {kinds})"
+    for r in rows:
+        if kinds := withheld_kinds(r.name, r.name == r.key):  # the name, not its qualifier (a key may be a number)
+            out[r.id] = f"({dim} #{r.id}: name withheld, it holds what looks like {kinds})"
     out[None] = {"clinic": "(no clinic)", "provider": "(no provider)", "payer": "(self-pay / no payer)"}[dim]
     return out

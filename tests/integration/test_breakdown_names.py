@@ -51,9 +51,11 @@ def test_a_stored_name_with_an_identifier_is_withheld(sessions) -> None:
     with sessions() as s:
         ensure_clinics(s, [{"key": "seaside", "name": "Seaside Internal Medicine"}])
         ids = ensure_providers(s, [{"key": "p1", "clinic_key": "seaside", "name": "MRN 48213377 Smith"},
-                                   {"key": "p2", "clinic_key": "seaside", "name": "Maria Silva"}])
+                                   {"key": "p2", "clinic_key": "seaside", "name": "Maria Silva"},
+                                   {"key": "0005364682", "clinic_key": "seaside", "name": "0005364682"}])
         s.flush()
         names = names_for(s, "provider", list(ids.values()))
         assert names[ids["p1"]] == (f"(provider #{ids['p1']}: name withheld, it holds what looks like "
                                     "a medical record number)")
         assert names[ids["p2"]] == "Maria Silva"
+        assert names[ids["0005364682"]] == "0005364682"  # a numeric id stored as the name: a key
