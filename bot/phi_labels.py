@@ -15,7 +15,10 @@ Codes (SKU, lot number) are not labels: a GTIN has 14 digits. Measured by
 
 A file name is read with its separators as spaces, names included (a file is not a person's
 label: "appointments-for-Maria-Silva-MRN12345678.csv"), staff names known to the guard excepted,
-and shown with each finding replaced by its kind: "appointments-for-[name]-[record number].csv".
+and shown with each finding replaced by its kind: "appointments-for-[name]-MRN[record number].csv".
+
+A reference key shown where its name is empty (``dr-a``, ``0005364682``) is read as a key
+(:func:`key_findings`): only the kinds with a marker of their own count, a bare number is an id.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from bot.orgconfig import OrgConfig
 from bot.phi_echo import name_pair
 from bot.phi_guard import Finding, Guard, find_identifiers, kinds_named, mask
 from bot.phi_numbers import BIRTH_AFTER_RE, BIRTH_BEFORE_RE, NPI_BEFORE_RE
@@ -39,13 +42,13 @@ FILE_KINDS = {"record_number": "record number", "long_number": "number", "date_o
               "phone": "phone", "email": "e-mail", "ssn": "SSN", "name": "name", "address": "address"}
 
 
-def guard_of(org: Any) -> Guard:
+def guard_of(org: OrgConfig) -> Guard:
     """The organisation's guard without the provider table: its ``phi_patterns`` and
     ``phi_known_names`` (labels never flag names, so that is all an import needs).
 
     Raises:
         ConfigurationError: an invalid ``phi_patterns`` regex."""
-    return Guard.build(getattr(org, "phi_patterns", None), getattr(org, "phi_known_names", None) or ())
+    return Guard.build(org.phi_patterns, org.phi_known_names)
 
 
 def _overlaps(found: list[Finding], start: int, end: int) -> bool:
