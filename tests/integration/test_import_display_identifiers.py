@@ -150,3 +150,30 @@ def test_835_payer_name_with_identifier_rejects_its_claims(sessions: sessionmake
         assert "48213377" not in _stored_text(s)
     with session_scope(sessions) as s:
         assert import_remittance_file(s, clean, rejects_path=tmp_path / "r2.csv", guard=GUARD).imported == 9
+
+
+def test_cli_imports_check_with_the_organisations_patterns(db_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``opsbot import`` (CSV and 835) reads ``phi_patterns`` from the organisation file: a badge
+    number, no built-in kind, rejects the row and the 835's claims."""
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+
+    org = tmp_path / "org.yml"
+    org.write_text('phi_patterns: {badge number: "BADGE-\\\\d{4}"}\n')
+    monkeypatch.setenv("OPSBOT_CONFIG", str(org))
+    monkeypatch.chdir(tmp_path)
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("entry_id,clinic,payer,payer_name,posted_date,kind,amount\n"
+                      "L1,north,aetna,Aetna,2026-03-02,charge,400.00\n"
+                      "L2,north,cigna,Cigna BADGE-4471,2026-03-02,charge,400.00\n")
+    result = CliRunner().invoke(cli, ["import", "ledger", str(ledger), "--database", db_url, "--no-progress"])
+    assert "line 3: reject identifier_in_payer_name: payer_name holds what looks like text matching the rule " \
+           "'badge number'" in result.output, result.output
+    assert "BADGE-4471" not in result.output
+    remit = tmp_path / "r.835"
+    remit.write_text("ST*835*7~BPR*I*0*C*NON************20260302~N1*PR*ACME BADGE-4471~"
+                     "CLP*A1002*1*150*0*0*12*PAYER0002~CAS*CO*197*150~SE*5*7~")
+    result = CliRunner().invoke(cli, ["import", "remittances", str(remit), "--clinic", "north", "--database", db_url])
+    assert "identifier_in_payer_name" in result.output and "BADGE-4471" not in result.output, result.output
