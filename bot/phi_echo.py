@@ -67,12 +67,12 @@ def safe_value(value: str) -> str | None:
         return None
     if _BARE_DATE.fullmatch(value.strip()):
         return value
-    if find_identifiers(value) or find_identifiers(value.title()) or _name_pair(value):
+    if find_identifiers(value) or find_identifiers(value.title()) or name_pair(value):
         return None
     return value
 
 
-def _name_pair(value: str) -> bool:
+def name_pair(value: str) -> bool:
     """A census first name followed by a census surname ("jane doe"): in a short value, where
     no sentence gives the guard its context, that is taken for a person's name."""
     first, last, _ = word_lists()
@@ -108,7 +108,7 @@ def echo(value: str) -> str:
     if safe_value(value) is not None:
         return f"'{value}'"
     labels = [f.label for f in find_identifiers(value)] or [f.label for f in find_identifiers(value.title())] or (
-        [KIND_LABELS["name"]] if _name_pair(value) else [])
+        [KIND_LABELS["name"]] if name_pair(value) else [])
     return f"({shape(value, labels)})"
 
 

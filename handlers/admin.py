@@ -19,6 +19,7 @@ from bot.access.directory import Directory
 from bot.access.roles import ORG
 from bot.errors import UsageError
 from bot.ids import Command
+from bot.staff_names import guard_for
 from storage.db import session_scope
 from storage.models import utcnow
 from storage.reference import clinic_by_key
@@ -58,7 +59,8 @@ def status_text(ctx: AppContext) -> str:
     return "\n".join(status_lines(ctx.engine, ctx.sessions, clinics=len(ctx.org.clinics),
                                    drop_dir=getattr(ctx.settings, "drop_dir", None),
                                    org_path=getattr(ctx.settings, "opsbot_config", None),
-                                   org_error=getattr(watcher, "last_error", None)))
+                                   org_error=getattr(watcher, "last_error", None),
+                                   guard=guard_for(ctx.org, ctx.sessions)))
 
 
 def _who(subject: str) -> str:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from bot.errors import OpsBotError
 from bot.ingest.base import ImportSummary
 from bot.ingest.registry import CSV_FEEDS, feed_of_header, make_importer
+from bot.phi_labels import guard_of
 from jobs.context import JobContext, JobSpec
 from jobs.drop_storage import (
     DEFAULT_DONE_RETENTION_DAYS,
@@ -86,10 +87,10 @@ def _import(ctx: JobContext, feed: str, path: Path, rejects: Path) -> Any:
     key = secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or "")
     with session_scope(ctx.sessions) as s:
         if feed == "remittances":
-            return import_remittance_file(s, path, rejects_path=rejects)
+            return import_remittance_file(s, path, rejects_path=rejects, guard=guard_of(ctx.org))
         importer = make_importer(feed, pseudonym_key=key, timezones={c.key: c.timezone for c in ctx.org.clinics},
                                  clinic_names={c.key: c.name for c in ctx.org.clinics})
-        return run_import(s, importer, path, rejects_path=rejects, progress=False)
+        return run_import(s, importer, path, rejects_path=rejects, progress=False, guard=guard_of(ctx.org))
 
 
 def outcome_of(summary: ImportSummary) -> str:

@@ -22,6 +22,7 @@ from bot.cli.root import cli
 from bot.ingest.base import FeedImporter, ImportSummary
 from bot.ingest.runner import run_import
 from bot.orgconfig import load_org_config
+from bot.phi_labels import guard_of
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
 
@@ -41,12 +42,15 @@ REJECTS_HELP = ("Where to write rejected rows (default: rejects/<file>.<UTC time
 
 def run_file_import(settings: Settings, importer: FeedImporter, path: Path, *, file_format: str | None,
                     rejects: Path | None, no_progress: bool) -> ImportSummary:
-    """Run one import in its own session/transaction and print the summary (stdout)."""
+    """Run one import in its own session/transaction and print the summary (stdout). The display
+    fields are checked with the organisation's identifier guard (:mod:`bot.ingest.labels`)."""
+    with user_errors():
+        guard = guard_of(load_org_config(settings.opsbot_config))
     engine = engine_for(settings)
     try:
         with user_errors(), session_scope(make_session_factory(engine)) as session:
             summary = run_import(session, importer, path, file_format=file_format, rejects_path=rejects,
-                                 progress=False if no_progress else None)
+                                 progress=False if no_progress else None, guard=guard)
     finally:
         engine.dispose()
     note_rejects_retention(settings, summary)

@@ -12,6 +12,7 @@ from bot.cli.importing import REJECTS_HELP, exit_if_nothing_loaded, import_cli, 
 from bot.ingest.base import FeedImporter
 from bot.ingest.registry import CSV_FEEDS, Feed, importer_class
 from bot.orgconfig import load_org_config
+from bot.phi_labels import guard_of
 from bot.settings import Settings
 from storage.db import make_session_factory, session_scope
 
@@ -54,6 +55,8 @@ def remittances(
 
     settings = settings_or_exit(DATABASE_URL=database)
     pseudonym_key_or_exit(settings)  # 835s name patients: same rule as every import
+    with user_errors():
+        guard = guard_of(load_org_config(settings.opsbot_config))  # for the payer's name (N1*PR)
     engine = engine_for(settings)
     summaries = []
     try:
@@ -65,7 +68,7 @@ def remittances(
                                                {c.key: c.name for c in org})
         for path in paths:
             with user_errors(), session_scope(make_session_factory(engine)) as session:
-                summary = import_remittance_file(session, path, default_clinic=default)
+                summary = import_remittance_file(session, path, default_clinic=default, guard=guard)
             note_rejects_retention(settings, summary)
             for line in summary.lines():
                 typer.echo(line)

@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from bot.ingest.base import FeedImporter
 from bot.ingest.csvfile import read_chunks
 from bot.ingest.issues import WARNING, ChunkIssues, reasons_by_line
+from bot.ingest.labels import reject_identifiers
 from bot.ingest.quotes import BlankedLines
+from bot.phi_guard import Guard
 from storage.bulk_values import key_hashes
 
 
@@ -83,11 +85,13 @@ class ChunkPreparer:
 
     def __init__(self, importer: FeedImporter, header: list[str], chunksize: int, multiline: bool,
                  feed_load_id: int, session: Session | None, first_chunksize: int | None = None,
-                 blank_lines: frozenset[int] = frozenset(), short_lines: dict[int, int] | None = None) -> None:
+                 blank_lines: frozenset[int] = frozenset(), short_lines: dict[int, int] | None = None,
+                 guard: Guard | None = None) -> None:
         self.importer, self.header, self.chunksize, self.multiline = importer, header, chunksize, multiline
         self.feed_load_id, self.session, self.first_chunksize = feed_load_id, session, first_chunksize
         self.blank_lines = blank_lines  # physical lines read as empty (a quote that never closes)
         self.short_lines = short_lines or {}  # line -> fields of records shorter than the header
+        self.guard = guard or Guard()  # the organisation's identifier guard, for the display fields
         self._seen = SeenKeys()
 
     def chunks(self, handle: IO[bytes]) -> Iterator[Prepared]:
@@ -98,13 +102,15 @@ class ChunkPreparer:
             yield prepared
 
     def prepare(self, chunk: pd.DataFrame) -> Prepared:
-        """Validate one chunk; reject repeated keys; then create the references of the rows kept
+        """Validate one chunk; reject rows whose display field holds a patient identifier
+        (:mod:`bot.ingest.labels`) and repeated keys; then create the references of the rows kept
         (``create_references``: a duplicate creates nothing); count. No database unless
         ``validate`` uses it."""
         issues = ChunkIssues(chunk.index)
         if self.short_lines:
             self._short(chunk.index, issues)
         frame = self.importer.validate(chunk, issues, self.session)
+        reject_identifiers(frame, issues, self.guard)
         self._duplicates(frame, ~issues.rejected, issues)
         good = ~issues.rejected
         kept = self.importer.create_references(frame if good.all() else frame[good], issues, self.session)

@@ -12,10 +12,14 @@ from bot.denial_codes import carc_status
 from bot.denials import DenialResult, classify_claim
 from bot.ingest.remittance_keys import ClaimKeys, incomplete_claims
 from bot.phi_echo import scrub
+from bot.phi_guard import Guard, kinds_named
+from bot.phi_labels import label_findings
 from bot.x12 import ClaimPayment, Remittance835, SegmentProblem, Transaction
 from storage.reference import slugify
 
 UNKNOWN_PAYER = "unknown-payer"
+#: codes of the issues that reject one claim payment (CLP) read whole
+CLAIM_REJECTS = frozenset({"no_remit_date", "identifier_in_payer_name"})
 
 
 @dataclass(frozen=True)
@@ -73,14 +77,24 @@ def undated(claim: ClaimPayment, tx: Transaction) -> RemitIssue:
                       f"({'; '.join(bpr + dtm)})")
 
 
-def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[RemitIssue]]:
+def payer_name_issue(claim: ClaimPayment, kinds: str) -> RemitIssue:
+    """The reject of a claim whose payer's name (N1*PR, stored and shown in by-payer answers)
+    holds what looks like a patient identifier: names the kinds, never the name."""
+    return RemitIssue(claim.segment_index, "reject", "identifier_in_payer_name",
+                      f"segment {claim.segment_index}: claim payment (CLP) not imported: the payer's name (N1*PR) "
+                      f"holds what looks like {kinds}; a name shown in Slack may not carry patient identifiers")
+
+
+def remittance_records(result: Remittance835, guard: Guard | None = None) -> tuple[list[RemitRecord], list[RemitIssue]]:
     """Records for every readable claim plus issues: every segment problem, transactions that
     failed an envelope trailer check (rejected whole, one issue naming the ST), claims without a
     remit date (rejected, saying which date element was unreadable), claims dated from DTM*405
     because BPR16 is unreadable (warning), identical CLPs repeated in one file with no reversal of
     their claim in between (second one skipped; after a reversal it is the corrected claim), and
     deactivated or unknown CARCs (warning, kept as "uncategorised"; a current X12 code without a
-    root-cause category is kept as uncategorised silently)."""
+    root-cause category is kept as uncategorised silently), and the claims of a transaction whose
+    payer's name holds a likely patient identifier (``guard``: the organisation's, default the
+    built-in rules; :func:`bot.phi_labels.label_findings`), rejected."""
     issues = [problem_issue(p) for p in result.problems]
     records: list[RemitRecord] = []
     keys = ClaimKeys()
@@ -90,7 +104,11 @@ def remittance_records(result: Remittance835) -> tuple[list[RemitRecord], list[R
             issues.append(rejected_transaction(tx))
             continue
         payer_key, payer_name = payer_key_of(tx)
+        in_name = label_findings(payer_name, guard or Guard())
         for claim in tx.claims:
+            if in_name:
+                issues.append(payer_name_issue(claim, kinds_named(in_name)))
+                continue
             if tx.remit_date is None:
                 issues.append(undated(claim, tx))
                 continue

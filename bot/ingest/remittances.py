@@ -24,9 +24,10 @@ from bot.ingest.csvfile import default_rejects_path
 from bot.ingest.issues import Issue
 from bot.ingest.remittance_clinic import RemitClinic
 from bot.ingest.remittance_rejects import ADVICE, HEADING, looks_like_rejects, write_rejects
-from bot.ingest.remittance_rows import RemitIssue, RemitRecord, remittance_records
+from bot.ingest.remittance_rows import CLAIM_REJECTS, RemitIssue, RemitRecord, remittance_records
 from bot.ingest.remittance_store import store_records
 from bot.kpi.rollup_refresh import refresh_feed_rollups
+from bot.phi_guard import Guard
 from bot.x12 import Remittance835, read_835
 from storage.models import FeedLoad, ImportIssue, utcnow
 
@@ -36,11 +37,13 @@ CLAIM_PAYMENTS = ("claim payment", "claim payments")  # one CLP: what read/store
 
 
 def import_remittance_file(session: Session, path: Path | str, *, default_clinic: RemitClinic | None = None,
-                           rejects_path: Path | None = None) -> ImportSummary:
+                           rejects_path: Path | None = None, guard: Guard | None = None) -> ImportSummary:
     """Import one 835 file in the caller's session (nothing is committed here).
 
     ``default_clinic``: the clinic of remittances whose claim is not loaded (``--clinic``, resolved
     by :func:`bot.ingest.remittance_clinic.resolve_remit_clinic`); created here when first used.
+    ``guard``: the organisation's identifier guard (:func:`bot.phi_labels.guard_of`) for the
+    payer's name; a transaction whose payer's name holds an identifier has its claims rejected.
 
     Raises:
         ImportFormatError: the file cannot be read, or holds no 835 claim payment at all.
@@ -57,7 +60,7 @@ def import_remittance_file(session: Session, path: Path | str, *, default_clinic
                                     "not an 835: correct the source 835 it names by segment and line (or have "
                                     "the payer re-send it) and import that 835")
         raise ImportFormatError(f"{path.name}: no X12 835 claim payment (CLP segment) found")
-    records, issues = remittance_records(result)
+    records, issues = remittance_records(result, guard)
     load = FeedLoad(feed=FEED, source_name=str(path)[:300], file_format=FORMAT)
     session.add(load)
     session.flush()
@@ -87,7 +90,7 @@ def _count_claims(summary: ImportSummary, result: Remittance835, records: list[R
     unchanged) or rejected (unreadable CLP, no remit date, transaction held back)."""
     held = {c.segment_index for t in result.transactions if t.rejected for c in t.claims}
     dropped = {p.segment_index for p in result.problems if p.segment_id == "CLP" and p.severity == "error"}
-    undated = {i.line for i in issues if i.code == "no_remit_date"}
+    undated = {i.line for i in issues if i.code in CLAIM_REJECTS}
     repeats = sum(1 for i in issues if i.code == "duplicate_in_file")
     kept = {r.claim.segment_index for r in records}
     warned = {i.line for i in issues if i.severity == "warning" and i.code != "duplicate_in_file"}

@@ -37,6 +37,7 @@ from bot.ingest.prepare import ChunkPreparer, Prepared
 from bot.ingest.quotes import unbalanced_quote_lines
 from bot.ingest.short_rows import short_records
 from bot.phi_echo import echo, scrub
+from bot.phi_guard import Guard
 from bot.pseudonym_key_check import record_key
 from storage.bulk import UpsertCounts
 from storage.bulk_indexes import deferred_indexes, load_cache, table_rows, worth_deferring
@@ -70,8 +71,8 @@ def progress_enabled(requested: bool | None) -> bool:
 class ImportRun:
     def __init__(self, session: Session, importer: FeedImporter, path: Path, *, file_format: str | None = None,
                  rejects_path: Path | None = None, progress: bool | None = None, chunksize: int | None = None,
-                 parallel: bool | None = None) -> None:
-        self.session, self.importer, self.path = session, importer, path
+                 parallel: bool | None = None, guard: Guard | None = None) -> None:
+        self.session, self.importer, self.path, self.guard = session, importer, path, guard
         self.header = read_header(path)
         importer.file_format = importer.detect_format(self.header, file_format, path.name)
         self.rejects = RejectsFile(Path(rejects_path) if rejects_path else default_rejects_path(path))
@@ -118,7 +119,7 @@ class ImportRun:
         preparer = ChunkPreparer(self.importer, self.header, self.chunksize, multiline, load.id,
                                  self.session if self.importer.validate_uses_session else None,
                                  first_chunksize=min(PIPELINE_FIRST_ROWS, self.chunksize) if self.parallel else None,
-                                 blank_lines=frozenset(self._strays), short_lines=counts.short)
+                                 blank_lines=frozenset(self._strays), short_lines=counts.short, guard=self.guard)
         with ExitStack() as stack:
             bar = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, desc=f"import {self.importer.feed}",
                                            file=sys.stderr, disable=not self.progress, leave=False))

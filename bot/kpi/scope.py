@@ -19,6 +19,7 @@ from bot.kpi.base import Scope
 from bot.kpi.grammar import KpiRequest
 from bot.names import pick
 from bot.orgconfig import OrgConfig
+from bot.phi_labels import withheld_kinds
 from storage.models import Clinic, Payer, Provider
 
 
@@ -78,7 +79,10 @@ def names_for(session: Session, dim: str, ids: list[Any]) -> dict[Any, str]:
     Names are unique within the answer: when two keys share a display name (two providers called
     "Dr. Noah Johansson"), each of them is qualified — a provider by its clinic
     ("Dr. Noah Johansson (Seaside)"), and by its key as well when the clinic does not tell them
-    apart ("Dr. Noah Johansson (Seaside, prv-0042)"); a clinic or payer by its key."""
+    apart ("Dr. Noah Johansson (Seaside, prv-0042)"); a clinic or payer by its key. A name in
+    which the identifier guard finds something (stored before imports checked display fields,
+    :mod:`bot.ingest.labels`) is withheld: "(provider #17: name withheld, it holds what looks like
+    a medical record number)"."""
     models: dict[str, type[Clinic] | type[Provider] | type[Payer]] = {"clinic": Clinic, "provider": Provider,
                                                                       "payer": Payer}
     model = models[dim]
@@ -98,5 +102,8 @@ def names_for(session: Session, dim: str, ids: list[Any]) -> dict[Any, str]:
             unique = clinic is not None and per_place[(r.name, clinic)] == 1
             out[r.id] = f"{r.name} ({clinic})" if unique else f"{r.name} ({clinic}, {r.key})" if clinic \
                 else f"{r.name} ({r.key})"
+    for r in rows:
+        if kinds := withheld_kinds(r.name, r.name == r.key):  # the name, not its qualifier (a key may be a number)
+            out[r.id] = f"({dim} #{r.id}: name withheld, it holds what looks like {kinds})"
     out[None] = {"clinic": "(no clinic)", "provider": "(no provider)", "payer": "(self-pay / no payer)"}[dim]
     return out

@@ -16,41 +16,48 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.ingest.headline import ROWS, headline
 from bot.ingest.registry import noun_of_feed
 from bot.ingest.remittances import CLAIM_PAYMENTS
+from bot.phi_guard import Guard
+from bot.phi_labels import file_names_shown, shown_file_name
 from storage.db import session_scope
 from storage.models import AuditEvent, Clinic, DropFile, FeedLoad, SlackRevocation
 
 RECENT_DROPS = 5
 
 
-def _feed_lines(s: Session) -> list[str]:
+def _feed_lines(s: Session, guard: Guard | None) -> list[str]:
     latest = (select(FeedLoad.feed, func.max(FeedLoad.id).label("id")).where(FeedLoad.finished_at.is_not(None))
               .group_by(FeedLoad.feed).subquery())
     rows = s.scalars(select(FeedLoad).join(latest, FeedLoad.id == latest.c.id).order_by(FeedLoad.feed)).all()
-    return [f"Feed {r.feed}: last loaded {r.finished_at:%Y-%m-%d %H:%M} UTC — " + _said(r) for r in rows] or [
+    return [f"Feed {r.feed}: last loaded {r.finished_at:%Y-%m-%d %H:%M} UTC — " + _said(r, guard) for r in rows] or [
         "No data feeds loaded yet."]
 
 
-def _said(load: FeedLoad) -> str:
+def _said(load: FeedLoad, guard: Guard | None) -> str:
     """The load's import headline in words, from its stored counts (its report's first line without
     the rejects file: the retention job may have deleted it since)."""
     noun = noun_of_feed(load.feed)
-    return headline(Path(load.source_name).name, read=load.rows_read, imported=load.rows_imported,
+    name = Path(load.source_name).name
+    return headline(name if guard is None else shown_file_name(name, guard), read=load.rows_read, imported=load.rows_imported,
                     updated=load.rows_updated, unchanged=load.rows_unchanged, rejected=load.rows_rejected,
                     warned=load.rows_warned, noun=noun, rows=CLAIM_PAYMENTS if noun == CLAIM_PAYMENTS else ROWS)
 
 
-def _drop_lines(s: Session, drop_dir: Path | None) -> list[str]:
+def _drop_lines(s: Session, drop_dir: Path | None, guard: Guard | None) -> list[str]:
     if drop_dir is None:
         return ["Drop folder: not set (OPSBOT_DROP_DIR)."]
     waiting = (sum(1 for p in drop_dir.iterdir() if p.is_file() and not p.name.startswith("."))
                if drop_dir.is_dir() else None)
     lines = [f"Drop folder {drop_dir}: " + ("missing!" if waiting is None else f"{waiting} file(s) waiting.")]
     for d in s.scalars(select(DropFile).order_by(DropFile.id.desc()).limit(RECENT_DROPS)):
-        what = (d.message or "").splitlines()[0][:300] if d.message else ""
+        what = (d.message or "").splitlines()[0] if d.message else ""
+        name = d.name
+        if guard is not None:  # before the cut: a name cut short would no longer be found
+            name, what = shown_file_name(d.name, guard), file_names_shown(what, d.name, guard)
+        what = what[:300]
         if d.outcome in ("partial", "imported") and what:  # the import's headline: "Imported … from …; …"
-            lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {what}")
+            lines.append(f"• {d.at:%Y-%m-%d %H:%M} {name}: {what}")
         else:
-            lines.append(f"• {d.at:%Y-%m-%d %H:%M} {d.name}: {d.outcome}" + (f": {what}" if what else ""))
+            lines.append(f"• {d.at:%Y-%m-%d %H:%M} {name}: {d.outcome}" + (f": {what}" if what else ""))
     return lines
 
 
@@ -62,8 +69,11 @@ def _clinic_line(clinics: int, org_path: Path | None, in_database: int) -> str:
 
 
 def status_lines(engine: Engine, sessions: sessionmaker[Session], *, clinics: int, drop_dir: Path | None = None,
-                 org_error: str | None = None, org_path: Path | None = None) -> list[str]:
+                 org_error: str | None = None, org_path: Path | None = None, guard: Guard | None = None) -> list[str]:
     """What an operator needs to know about the bot now (no patient data).
+
+    ``guard``: for Slack, the organisation's identifier guard: every file name is shown through
+    :func:`bot.phi_labels.shown_file_name`; None (the admin's own terminal): file names as they are.
 
     ``clinics``: clinics in the organisation file in force (``len(org.clinics)``); ``org_path``:
     that file (``Settings.opsbot_config``), None when none is configured."""
@@ -82,6 +92,6 @@ def status_lines(engine: Engine, sessions: sessionmaker[Session], *, clinics: in
         if revoked is not None:
             lines.append(f"Slack: {revoked.event} received {revoked.at:%Y-%m-%d %H:%M} UTC — reinstall the app and set "
                          "the new SLACK_BOT_TOKEN if you have not since.")
-        lines += _feed_lines(s)
-        lines += _drop_lines(s, drop_dir)
+        lines += _feed_lines(s, guard)
+        lines += _drop_lines(s, drop_dir, guard)
     return lines

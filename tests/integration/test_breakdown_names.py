@@ -43,3 +43,19 @@ def test_colliding_clinic_names_are_qualified_by_key(sessions) -> None:
         names = names_for(s, "clinic", list(ids.values()))
         assert sorted(names[i] for i in ids.values()) == [
             "Family Practice (north-1)", "Family Practice (south-2)", "Other"]
+
+
+def test_a_stored_name_with_an_identifier_is_withheld(sessions) -> None:
+    """Defence in depth: a provider stored with an MRN in its name (before imports checked display
+    fields) is shown by its id and the kind found, never by the name; "Maria Silva" stays."""
+    with sessions() as s:
+        ensure_clinics(s, [{"key": "seaside", "name": "Seaside Internal Medicine"}])
+        ids = ensure_providers(s, [{"key": "p1", "clinic_key": "seaside", "name": "MRN 48213377 Smith"},
+                                   {"key": "p2", "clinic_key": "seaside", "name": "Maria Silva"},
+                                   {"key": "0005364682", "clinic_key": "seaside", "name": "0005364682"}])
+        s.flush()
+        names = names_for(s, "provider", list(ids.values()))
+        assert names[ids["p1"]] == (f"(provider #{ids['p1']}: name withheld, it holds what looks like "
+                                    "a medical record number)")
+        assert names[ids["p2"]] == "Maria Silva"
+        assert names[ids["0005364682"]] == "0005364682"  # a numeric id stored as the name: a key
