@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.alerts import data
-from bot.alerts.audience import for_audience
+from bot.alerts.audience import finance_copies, for_audience
 from bot.alerts.config import AlertSettings
 from bot.alerts.incidents import apply_results
 from bot.alerts.model import NO_DATA, RuleResult
@@ -108,4 +108,6 @@ def run_alerts(session: Session, org: OrgConfig, settings: AlertSettings, now: d
         run.clinics.append(clinic.key)
         run.results += results
         run.queued += apply_results(session, for_audience(results, target.channel, org), target, now)
+        for channel, copies in finance_copies(results, target.channel, org):
+            run.queued += apply_results(session, copies, replace(target, channel=channel), now)
     return run
