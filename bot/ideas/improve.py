@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from bot.access.audience import finance_channels, may_post, revenue_only_in
+from bot.access.audience import finance_channels, may_post
 from bot.errors import UsageError
 from bot.ideas.clinics import improvement_channel
 from bot.kpi.catalogue import BY_ID
@@ -80,8 +80,10 @@ class ImprovementStart:
             if self.driver:
                 problem.append(f"Driven by: {self.driver}.")
         else:
-            problem.append(f"Figures: not copied into this idea, which is posted in the clinic's improvement "
-                           f"channel. {revenue_only_in(finance_channels(org))}.")
+            # plain words, not a <#channel> link: the problem is a text field the card escapes
+            problem.append("Figures: not copied into this idea, which is posted in the clinic's improvement "
+                           "channel: revenue-cycle figures are shown only in finance channels"
+                           + (" (the alert there has them)." if finance_channels(org) else "."))
         return {"title": title, "problem": "\n".join(problem)[:3000], "proposed_change": "",
                 "category": kpi.idea_category, "clinic_key": self.clinic_key, "kpi_id": kpi.id}
 

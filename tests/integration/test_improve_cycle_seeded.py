@@ -139,7 +139,7 @@ def test_alert_outside_finance_channels_carries_no_figure_in_its_button(seeded_d
         key=clinic.key, name=clinic.name, channels={"alerts": "C0ALERTS", "improvement": "C0IDEAS"})])
     problem = ImprovementStart.from_value(button["value"]).idea_values(idea_org)["problem"]
     assert f"Measure: Denial rate, {copy.title.split(': ', 1)[1]} (denial-rate)" in problem
-    assert "%" not in problem and "Now:" not in problem and "<#C0FINANCE>" in problem
+    assert "%" not in problem and "Now:" not in problem and "shown only in finance channels" in problem
 
 
 def _no_show_cycle(s, start: date) -> PdsaCycle:  # type: ignore[no-untyped-def]
