@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from bot.access.audience import finance_channels, may_post
+from bot.access.audience import may_post
 from bot.errors import UsageError
 from bot.ideas.clinics import improvement_channel
 from bot.kpi.catalogue import BY_ID
@@ -75,15 +75,16 @@ class ImprovementStart:
         measure = f"{kpi.name}, {self.subset}" if self.subset else kpi.name
         title = f"Improve {measure[:1].lower()}{measure[1:]} · {self.scope}"[:150]
         problem = [f"Measure: {measure} ({kpi.id}), {kpi.direction} is better.", f"Scope: {self.scope}."]
-        if may_post(self.kpi_id, improvement_channel(org, self.clinic_key), org):
+        channel = improvement_channel(org, self.clinic_key)
+        if may_post(self.kpi_id, channel, org):
             problem += [f"Now: {self.current}.", f"Baseline: {self.baseline}."]
             if self.driver:
                 problem.append(f"Driven by: {self.driver}.")
         else:
             # plain words, not a <#channel> link: the problem is a text field the card escapes
-            problem.append("Figures: not copied into this idea, which is posted in the clinic's improvement "
-                           "channel: revenue-cycle figures are shown only in finance channels"
-                           + (" (the alert there has them)." if finance_channels(org) else "."))
+            problem.append("Figures: not copied into this idea: revenue-cycle figures are shown only in finance "
+                           "channels, and " + ("the clinic's improvement channel is not one." if channel
+                                               else "this idea is not posted in one."))
         return {"title": title, "problem": "\n".join(problem)[:3000], "proposed_change": "",
                 "category": kpi.idea_category, "clinic_key": self.clinic_key, "kpi_id": kpi.id}
 

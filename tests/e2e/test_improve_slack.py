@@ -87,9 +87,8 @@ def test_idea_for_a_channel_outside_finance_channels_names_the_measure_without_f
     problem = _initial(view, IdeaField.PROBLEM)
     assert problem.startswith("Measure: Denial rate, category authorization (denial-rate), lower is better.")
     assert "7.0" not in problem and "0.7" not in problem and "Medicare" not in problem
-    assert problem.endswith("Figures: not copied into this idea, which is posted in the clinic's improvement "
-                            "channel: revenue-cycle figures are shown only in finance channels (the alert there "
-                            "has them).")
+    assert problem.endswith("Figures: not copied into this idea: revenue-cycle figures are shown only in finance "
+                            "channels, and the clinic's improvement channel is not one.")
 
 
 def test_forged_value_is_refused_without_a_modal(bot) -> None:  # type: ignore[no-untyped-def]
