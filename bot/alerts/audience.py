@@ -55,6 +55,12 @@ def copy_subject(subject: str, finance_channel: str) -> str:
     return f"{subject}@{finance_channel}"
 
 
+def is_copy(subject: str) -> bool:
+    """Whether ``subject`` is a finance channel's copy (:func:`copy_subject`): a list of a clinic's
+    alerts (the digest) names the alert once, by its clinic channel's incident."""
+    return "@" in subject
+
+
 def _withheld(f: Finding, org: object) -> Finding:
     channels = finance_channels(org)
     where = (f"The full alert, with its figures, is posted in {', '.join(f'<#{c}>' for c in channels)}"

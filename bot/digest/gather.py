@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.access.audience import finance_channels, split_for
+from bot.alerts.audience import is_copy
 from bot.alerts.config import AlertSettings
 from bot.alerts.data import clinic_feed_loads, last_feed_loads
 from bot.alerts.registry import RULE_FEEDS
@@ -110,7 +111,7 @@ def _alerts(session: Session, clinics: list[Clinic], tz: str, since: datetime) -
         AlertIncident.state.in_([IncidentState.OPEN, IncidentState.ACKNOWLEDGED]))
         .order_by(AlertIncident.opened_at.desc(), AlertIncident.id.desc()))
     return [AlertLine(names[i.clinic_key], i.title, i.severity, i.state, format_local(i.opened_at, tz),
-                      i.opened_at > since, i.assigned_to) for i in rows]
+                      i.opened_at > since, i.assigned_to) for i in rows if not is_copy(i.subject)]
 
 
 def _stale(session: Session, alerts: AlertSettings, clinics: list[Clinic], now: datetime) -> list[FeedLine]:

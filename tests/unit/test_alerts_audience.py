@@ -6,7 +6,7 @@ reached no one)."""
 
 from __future__ import annotations
 
-from bot.alerts.audience import finance_copies, for_audience
+from bot.alerts.audience import copy_subject, finance_copies, for_audience, is_copy
 from bot.alerts.model import NO_DATA, Finding, RuleResult
 from bot.orgconfig import OrgConfig
 
@@ -60,3 +60,8 @@ def test_no_data_finding_has_no_figure_to_withhold_or_copy() -> None:
     assert out.findings == [gap]
     [(_, [copy])] = finance_copies([RuleResult("denial_spike", "north", [gap])], "C0ALERTS", ORG)
     assert copy.findings == []
+
+
+def test_a_clinic_list_tells_the_copy_from_the_clinic_channels_incident() -> None:
+    assert is_copy(copy_subject("denials", "C0FINANCE")) and not is_copy("denials")
+    assert not any(is_copy(s) for s in ("item:12", "lot:29", "payer:aetna/category:auth", "no-data", "feeds"))
