@@ -96,11 +96,13 @@ def run_alerts(session: Session, org: OrgConfig, settings: AlertSettings, now: d
         _rule(rule)
     plan = None
     if "stale_data" in rules:
-        every = clinics if not clinic_key else list(session.scalars(select(Clinic).order_by(Clinic.key)))
-        plan = plan_stale(session, settings, every, now)
+        def every() -> list[Clinic]:
+            return clinics if not clinic_key else list(session.scalars(select(Clinic).order_by(Clinic.key)))
+
+        plan = plan_stale(session, settings, clinics, now, every)
         org_result = organisation_result(plan)
         run.results.append(org_result)
-        run.queued += apply_results(session, [org_result], organisation_target(org, settings, every), now)
+        run.queued += apply_results(session, [org_result], organisation_target(org, settings, every()), now)
     for clinic in clinics:
         results = evaluate_clinic(session, clinic, settings, now, [r for r in rules if not BY_NAME[r].organisation])
         late = set(plan.late.get(clinic.key, {})) if plan else set()

@@ -10,6 +10,7 @@ overdue at some clinics only, each clinic's incident lists it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -34,26 +35,35 @@ class StalePlan:
     organisation: RuleResult | None = None
 
 
-def plan_stale(session: Session, settings: AlertSettings, clinics: list[Clinic], now: datetime) -> StalePlan:
-    """Overdue feeds of every clinic in ``clinics`` (all of the organisation's: an outage is
-    judged over all of them) at ``now`` (naive UTC), each clinic with its own thresholds."""
-    loads = clinic_feed_loads(session, [c.id for c in clinics])
-    plan = StalePlan()
-    for c in clinics:
-        plan.late[c.key] = overdue_feeds(now, loads[c.id], settings.for_clinic(c.key).stale_data)
+def plan_stale(session: Session, settings: AlertSettings, clinics: list[Clinic], now: datetime,
+               everyone: Callable[[], list[Clinic]] | None = None) -> StalePlan:
+    """Overdue feeds of the run's ``clinics`` at ``now`` (naive UTC), each clinic with its own
+    thresholds. With a stale-data channel, a feed overdue at every clinic of the organisation
+    (``everyone()``, default ``clinics``; read only when one of the run's clinics is stale, so a
+    scheduled per-clinic run on fresh data reads its own clinic's rows only) is an outage."""
+    late = _late(session, settings, clinics, now)
+    plan = StalePlan(late=dict(late))
     everywhere: set[str] = set()
-    if settings.stale_data.channel and plan.late:
-        everywhere = set.intersection(*(set(late) for late in plan.late.values()))
+    if settings.stale_data.channel:
+        if any(late.values()):
+            rest = [c for c in (everyone() if everyone else clinics) if c.key not in late]
+            late.update(_late(session, settings, rest, now))
+            everywhere = set.intersection(*(set(v) for v in late.values()))
         outage: Late = {}
         for feed in sorted(everywhere):
-            seen = [last for late in plan.late.values() if (last := late[feed][0]) is not None]
+            seen = [last for v in late.values() if (last := v[feed][0]) is not None]
             outage[feed] = (max(seen) if seen else None, settings.stale_data.feeds.get(
                 feed, settings.stale_data.default_hours))
         plan.organisation = stale_finding(ORG_KEY, now, outage, RULE_FEEDS)
-    for key, late in plan.late.items():
-        plan.clinics[key] = stale_finding(key, now, {f: v for f, v in late.items() if f not in everywhere},
+    for key, overdue in plan.late.items():
+        plan.clinics[key] = stale_finding(key, now, {f: v for f, v in overdue.items() if f not in everywhere},
                                           RULE_FEEDS)
     return plan
+
+
+def _late(session: Session, settings: AlertSettings, clinics: list[Clinic], now: datetime) -> dict[str, Late]:
+    loads = clinic_feed_loads(session, [c.id for c in clinics]) if clinics else {}
+    return {c.key: overdue_feeds(now, loads[c.id], settings.for_clinic(c.key).stale_data) for c in clinics}
 
 
 def organisation_result(plan: StalePlan) -> RuleResult:

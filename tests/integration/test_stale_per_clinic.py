@@ -121,3 +121,21 @@ def test_digest_lists_the_feed_for_its_stale_clinics_only(sessions: sessionmaker
         [line] = _stale(s, _settings(), every, NOW)
     assert (line.feed, line.last_load, line.expected_hours, line.clinics) == (
         "appointments", "2026-03-01 12:00 UTC", 30.0, ("East Clinic", "South Clinic"))
+
+
+def test_clinic_scoped_run_judges_an_outage_over_every_clinic(sessions: sessionmaker[Session]) -> None:
+    _network(sessions, second=())
+    with session_scope(sessions) as s:
+        run_alerts(s, ORG, _settings("C0OPS"), NOW, clinic_key="south", rules=["stale_data"])
+    with session_scope(sessions) as s:
+        assert [(d.key, d.channel) for d in s.scalars(select(Delivery))] == [
+            ("stale_data/organisation/feeds/2026-03-01", "C0OPS")]
+
+
+def test_partial_staleness_with_a_stale_data_channel_stays_with_the_clinics(sessions: sessionmaker[Session]) -> None:
+    _network(sessions)  # north is fresh: not an outage
+    with session_scope(sessions) as s:
+        run_alerts(s, ORG, _settings("C0OPS"), NOW, clinic_key="north", rules=["stale_data"])
+        run_alerts(s, ORG, _settings("C0OPS"), NOW, clinic_key="south", rules=["stale_data"])
+    with session_scope(sessions) as s:
+        assert [d.channel for d in s.scalars(select(Delivery))] == ["C0ALSOUTH"]
