@@ -21,4 +21,4 @@ def register(app: App, ctx: AppContext) -> None:
     def on_improve(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         start = ImprovementStart.from_value(action.get("value") or "")  # UsageError → the error pipeline
-        open_form(client, ctx, body["trigger_id"], start.idea_values())
+        open_form(client, ctx, body["trigger_id"], start.idea_values(ctx.org))

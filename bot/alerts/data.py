@@ -1,8 +1,9 @@
-"""Data access for the alert rules: one function per rule, SQL in, plain snapshots out."""
+"""Data access for the alert rules: one function per rule, SQL in, plain snapshots out (the feed
+loads that date the data: ``storage.feed_freshness``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,14 +14,17 @@ from bot.alerts.rules.denials import week_start
 from bot.alerts.rules.inventory import ItemInfo, LotSnapshot
 from bot.kpi.base import Scope
 from bot.kpi.stock_position import StockPosition, stock_positions
+from storage.feed_freshness import clinic_feed_loads, last_feed_loads
 from storage.models import (
     ComplianceItem,
-    FeedLoad,
     Payer,
     Remittance,
     SupplyItem,
     SupplyLot,
 )
+
+__all__ = ["clinic_feed_loads", "compliance_snapshot", "inventory_snapshot", "last_feed_loads",
+           "lots_snapshot", "remittance_rows"]
 
 
 def inventory_snapshot(session: Session, clinic_id: int, today: date
@@ -63,11 +67,3 @@ def compliance_snapshot(session: Session, clinic_id: int) -> list[ComplianceSnap
                            .order_by(ComplianceItem.due_date, ComplianceItem.id)).all()
     return [ComplianceSnapshot(c.key, c.kind, c.title, c.owner, c.due_date, c.recurrence_months,
                                c.status, c.corrective_action_due) for c in rows]
-
-
-def last_feed_loads(session: Session) -> dict[str, datetime | None]:
-    """Feed name → latest finished load that brought data (naive UTC; a file whose every row was
-    rejected does not count, :meth:`FeedLoad.delivered`), over every feed ever loaded."""
-    rows = session.execute(select(FeedLoad.feed, func.max(FeedLoad.finished_at)).where(FeedLoad.delivered())
-                           .group_by(FeedLoad.feed)).all()
-    return {feed: last for feed, last in rows}

@@ -41,7 +41,8 @@ class AlertRule:
 
 
 def _stale_data(session: Session, clinic: Clinic, conf: AlertSettings, today: date, now: datetime) -> RuleResult:
-    return stale_data(clinic.key, now, data.last_feed_loads(session), conf.stale_data, RULE_FEEDS)
+    return stale_data(clinic.key, now, data.clinic_feed_loads(session, [clinic.id])[clinic.id], conf.stale_data,
+                      RULE_FEEDS)
 
 
 def _low_stock(session: Session, clinic: Clinic, conf: AlertSettings, today: date, now: datetime) -> RuleResult:

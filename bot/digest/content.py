@@ -43,9 +43,13 @@ class AlertLine:
 
 @dataclass(frozen=True)
 class FeedLine:
+    """One overdue feed: ``last_load`` of the longest-waiting clinic; ``clinics``: the digest's
+    clinics it is overdue for (names; empty for an organisation-wide digest)."""
+
     feed: str
     last_load: str  # "2026-03-02 06:10 UTC" or "never"
     expected_hours: float
+    clinics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class DigestContent:
     kpis: list[KpiLine] = field(default_factory=list)
     alerts: list[AlertLine] = field(default_factory=list)
     stale: list[FeedLine] = field(default_factory=list)
+    stale_note: str = ""  # what the overdue feeds mean (bot.alerts.rules.stale.stale_meaning)
     ideas_new: list[IdeaLine] = field(default_factory=list)
     ideas_review: list[IdeaLine] = field(default_factory=list)
     pdsa_due: list[PdsaLine] = field(default_factory=list)

@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.access.audience import finance_channels, split_for
+from bot.alerts.audience import is_copy
 from bot.alerts.config import AlertSettings
-from bot.alerts.data import last_feed_loads
-from bot.alerts.rules.stale import overdue_feeds
+from bot.alerts.data import clinic_feed_loads, last_feed_loads
+from bot.alerts.registry import RULE_FEEDS
+from bot.alerts.rules.stale import Late, overdue_feeds, stale_meaning
 from bot.delivery import dead_letters, held_letters
 from bot.digest.config import DigestSettings
 from bot.digest.content import (
@@ -87,7 +89,8 @@ def gather(session: Session, org: OrgConfig, alerts: AlertSettings, settings: Di
     content.kpis_withheld = list(withheld.values())
     content.kpis_shown_in = finance_channels(org) if withheld else []
     content.alerts = _alerts(session, clinics, tz, since_at)
-    content.stale = _stale(session, alerts, clinic_keys[0] if clinic_keys else "", now)
+    content.stale = _stale(session, alerts, clinics, now)
+    content.stale_note = stale_meaning([f.feed for f in content.stale], RULE_FEEDS)
     max_id = session.scalar(select(func.max(Idea.id))) or 0
     content.last_idea_id = int(max_id)
     if ids:
@@ -113,17 +116,33 @@ def _alerts(session: Session, clinics: list[Clinic], tz: str, since: datetime) -
     return [AlertLine(names[i.clinic_key], i.title, i.severity, i.state, format_local(i.opened_at, tz),
                       i.opened_at > since, i.assigned_to,
                       format_local(i.snoozed_until, tz) if i.state == IncidentState.SNOOZED and i.snoozed_until else None)
-            for i in rows]
+            for i in rows if not is_copy(i.subject)]
 
 
-def _stale(session: Session, alerts: AlertSettings, clinic_key: str, now: datetime) -> list[FeedLine]:
-    """Feeds are network-wide (``feed_loads`` has no clinic): the stale-data rule's findings,
-    with the thresholds of the subscription's first clinic."""
-    params = alerts.for_clinic(clinic_key).stale_data if clinic_key else alerts.stale_data
+def _stale(session: Session, alerts: AlertSettings, clinics: list[Clinic], now: datetime) -> list[FeedLine]:
+    """The stale-data rule's overdue feeds (per clinic, each with its thresholds: a load carries
+    only the clinics in its file) for the digest's clinics, each feed once, dated by the clinic
+    that has waited longest; with no clinic, the feeds' latest loads."""
+    if not clinics:
+        return [FeedLine(feed, _when(last), float(hours))
+                for feed, (last, hours) in overdue_feeds(now, last_feed_loads(session), alerts.stale_data).items()]
+    loads = clinic_feed_loads(session, [c.id for c in clinics])
+    late: dict[str, list[tuple[str, Late]]] = {}
+    for c in clinics:
+        overdue = overdue_feeds(now, loads[c.id], alerts.for_clinic(c.key).stale_data)
+        for feed in overdue:
+            late.setdefault(feed, []).append((c.name, overdue))
     out = []
-    for feed, (last, hours) in overdue_feeds(now, last_feed_loads(session), params).items():
-        out.append(FeedLine(feed, f"{last:%Y-%m-%d %H:%M} UTC" if last else "never", float(hours)))
+    for feed in sorted(late):
+        lasts = [o[feed][0] for _, o in late[feed]]
+        oldest = None if None in lasts else min(x for x in lasts if x is not None)
+        out.append(FeedLine(feed, _when(oldest), float(late[feed][0][1][feed][1]),
+                            tuple(name for name, _ in late[feed]) if len(clinics) > 1 else ()))
     return out
+
+
+def _when(last: datetime | None) -> str:
+    return f"{last:%Y-%m-%d %H:%M} UTC" if last else "never"
 
 
 def _ideas(session: Session, ids: list[int], name_of: dict[int, str], previous: Previous | None,

@@ -24,6 +24,12 @@ clinics:
   - key: north
     name: North Family Practice
     timezone: America/New_York
+    channels: {improvement: C0FINIDEAS}
+  - key: south
+    name: South Family Practice
+    timezone: America/New_York
+    channels: {improvement: C0IDSOUTH}
+finance_channels: [C0FINIDEAS]
 """
 
 
@@ -51,6 +57,22 @@ def test_button_opens_the_idea_modal_filled(bot: InProcessBot) -> None:
     assert "Measure: Denial rate (denial-rate)" in problem
     assert "Baseline: 11.4% (centre line over the baseline weeks)." in problem
     assert "Driven by: payer Medicare" in problem
+
+
+def test_idea_for_a_channel_outside_finance_channels_names_the_measure_without_figures(bot: InProcessBot) -> None:
+    """The idea is posted in South's improvement channel, not a finance channel: the denial
+    rate's figures (revenue cycle, shared/spec/kpis.md) stay out of the prefill; the measure is
+    labelled with the chart the alert's figures came from."""
+    start = ImprovementStart("denial-rate", "south", "South Family Practice", "7.0% in the week of 23 Nov 2026",
+                             "0.7% (centre line over the baseline weeks)", "payer Medicare +5.55 pts",
+                             "category authorization")
+    assert bot.click(Action.KPI_IMPROVE, start.to_value()).status == 200
+    view = bot.slack.wait_for("views.open")[0].params["view"]
+    problem = _initial(view, IdeaField.PROBLEM)
+    assert problem.startswith("Measure: Denial rate, category authorization (denial-rate), lower is better.")
+    assert "7.0" not in problem and "0.7" not in problem and "Medicare" not in problem
+    assert problem.endswith("Figures: not copied into this idea: revenue-cycle figures are shown only in finance "
+                            "channels, and the clinic's improvement channel is not one.")
 
 
 def test_forged_value_is_refused_without_a_modal(bot: InProcessBot) -> None:

@@ -65,8 +65,12 @@ def test_demo_tour_shows_kpis_ideas_every_planted_alert_and_the_digest(tmp_path:
     spike = next(e for e in planted if e.kind == "denial_spike")
     why = _section(out, "Why it changed")
     assert "Why it changed" in why and "By denial category" in why
-    assert "Measure: Denial rate (denial-rate)" in why and "Baseline:" in why
-    assert f"payer {spike.detail['payer_key']}".lower() in why.lower()
+    assert f"by payer: {spike.detail['payer_key']}".lower() in why.lower()  # the answer, seen by the manager
+    # the network-wide idea has no improvement channel, let alone a finance one: the prefill names
+    # the measure without its figures (one audience rule, bot.access.audience)
+    assert "Measure: Denial rate (denial-rate)" in why and "Baseline:" not in why
+    assert "Figures: not copied into this idea: revenue-cycle figures are shown only in finance channels, and this " \
+           "idea is not posted in one." in why
 
     # every planted event's alert, as posted in the clinic's alerts channel
     alerts = _section(out, "Alerts: this morning's check")

@@ -55,37 +55,28 @@ def _seed(seeded_db, **kw):  # type: ignore[no-untyped-def]
                      pseudonym_key="test-key", validate_rows=0)
 
 
-def _denial_alert(sessions, event, alerts_channel: str):  # type: ignore[no-untyped-def]
-    """The denial-spike alerts run for the event's clinic, whose alerts go to ``alerts_channel``
-    (C0FINANCE is the finance channel); (the clinic, the organisation config used)."""
-    with session_scope(sessions) as s:
-        clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
-        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
-            key=clinic.key, name=clinic.name, channels={"alerts": alerts_channel})])
-        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
-    return clinic, org
-
-
-def _posted(s, org: OrgConfig, clinic: Clinic):  # type: ignore[no-untyped-def]
-    """(the denials incident, the Slack message its alert posts)."""
-    inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
-    return inc, incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
-
-
 def test_alert_to_cycle_on_the_chart(seeded_db) -> None:  # type: ignore[no-untyped-def]
     sessions, report = _seed(seeded_db)
     event = report.event("denial_spike")
-    # the clinic's alerts go to a finance channel, so the denial figures may be shown (issue 15)
-    clinic, org = _denial_alert(sessions, event, alerts_channel="C0FINANCE")
     with session_scope(sessions) as s:
-        inc, msg = _posted(s, org, clinic)
+        clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
+        # the clinic's alerts go to a finance channel, so the denial figures may be shown (issue 15)
+        # and its ideas to one too, so the idea may carry them
+        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
+            key=clinic.key, name=clinic.name, channels={"alerts": "C0FINANCE", "improvement": "C0FINANCE"})])
+        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
+    with session_scope(sessions) as s:
+        inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
         payer = s.scalars(select(Payer.name).where(Payer.key == event.detail["payer_key"])).one()
+        msg = incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
         buttons = [e for b in msg["blocks"] if b["type"] == "actions" for e in b["elements"]
                    if e.get("action_id") == Action.KPI_IMPROVE]
         assert len(buttons) == 1
         start = ImprovementStart.from_value(buttons[0]["value"])
-        values = start.idea_values()
+        values = start.idea_values(org)
         assert (values["kpi_id"], values["clinic_key"]) == ("denial-rate", clinic.key)
+        # the figures are labelled with the chart they come from (the alert's headline slice)
+        assert f"Measure: Denial rate, {inc.title.split(': ', 1)[1]} (denial-rate)" in values["problem"]
         centre = inc.detail["facts"]["centre"]
         assert f"Baseline: {centre:.1%} (centre line over the baseline weeks)" in values["problem"]
         assert f"payer {payer}" in values["problem"]
@@ -115,14 +106,40 @@ def test_alert_outside_finance_channels_carries_no_figure_in_its_button(seeded_d
     improvement" button's value (stored by Slack with the message) carries none either."""
     sessions, report = _seed(seeded_db)
     event = report.event("denial_spike")
-    clinic, org = _denial_alert(sessions, event, alerts_channel="C0ALERTS")
     with session_scope(sessions) as s:
-        inc, msg = _posted(s, org, clinic)
+        clinic = s.scalars(select(Clinic).where(Clinic.key == event.clinic_key)).one()
+        org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
+            key=clinic.key, name=clinic.name, channels={"alerts": "C0ALERTS"})])
+        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
+    with session_scope(sessions) as s:
+        inc = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials")).one()
+        msg = incident_message(card_for(inc, target_for(org, AlertSettings(), clinic.key, clinic.name, "UTC")))
     posted = json.dumps(msg)
     value = inc.detail["facts"]["value"]
     for shown in (f"{value:.1%}", f"{inc.detail['facts']['centre']:.1%}"):
         assert shown not in posted
     assert "<#C0FINANCE>" in posted and "%" not in posted
+    # the figures reach the finance channel: the full alert, once, as an incident of its own
+    with session_scope(sessions) as s:
+        copy = s.scalars(select(AlertIncident).where(AlertIncident.subject == "denials@C0FINANCE")).one()
+        rows = s.execute(text("select channel from deliveries where key like 'denial_spike/%'")).all()
+        full = json.dumps(incident_message(card_for(copy, target_for(org, AlertSettings(), clinic.key,
+                                                                     clinic.name, "UTC"))))
+        assert sorted(r[0] for r in rows) == ["C0ALERTS", "C0FINANCE"]
+        run_alerts(s, org, AlertSettings(), NOW, clinic_key=event.clinic_key, rules=["denial_spike"])
+        assert len(s.execute(text("select channel from deliveries")).all()) == 2  # a second run: no new post
+    facts = copy.detail["facts"]
+    assert f"{facts['value']:.1%} ({facts['denied']} of {facts['n']})" in full
+    assert f"{facts['limit']:.1%}" in full and "withheld" not in facts
+    # its "Start an improvement" fills an idea for the clinic's improvement channel (no finance
+    # channel here): the measure named and labelled, no figure
+    button = next(e for b in json.loads(full)["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e.get("action_id") == Action.KPI_IMPROVE)
+    idea_org = OrgConfig(finance_channels=["C0FINANCE"], clinics=[ClinicConfig(
+        key=clinic.key, name=clinic.name, channels={"alerts": "C0ALERTS", "improvement": "C0IDEAS"})])
+    problem = ImprovementStart.from_value(button["value"]).idea_values(idea_org)["problem"]
+    assert f"Measure: Denial rate, {copy.title.split(': ', 1)[1]} (denial-rate)" in problem
+    assert "%" not in problem and "Now:" not in problem and "shown only in finance channels" in problem
 
 
 def _no_show_cycle(s, start: date) -> PdsaCycle:  # type: ignore[no-untyped-def]

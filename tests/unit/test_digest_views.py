@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest.content import AlertLine, DeadlineLine, DigestContent, IdeaLine, KpiLine
+from bot.alerts.registry import RULE_FEEDS
+from bot.alerts.rules.stale import stale_meaning
+from bot.digest.content import AlertLine, DeadlineLine, DigestContent, FeedLine, IdeaLine, KpiLine
 from bot.digest.wording import environment
 from bot.errors import ConfigurationError
 from bot.views.digest import digest_message
@@ -98,3 +100,16 @@ def test_broken_override_is_a_configuration_error(tmp_path: Path) -> None:
     (tmp_path / "kpis.j2").write_text("{{ no_such_value.x }}")
     with pytest.raises(ConfigurationError, match="kpis.j2"):
         digest_message(_content(kpis=[KPI]), templates=tmp_path)
+
+
+def test_stale_section_says_what_the_stale_data_alert_says() -> None:
+    """Tester item 4: the digest said "no data" while the alert said KPIs still answer; both now
+    read the one sentence (bot.alerts.rules.stale.stale_meaning)."""
+    note = stale_meaning(["remittances"], RULE_FEEDS)
+    line = FeedLine("remittances", "2026-03-01 12:00 UTC", 72, ("East", "South"))
+    text = _text(digest_message(_content(stale=[line], stale_note=note)).parts[0])
+    assert ("Stale data* — KPIs that use these feeds answer from the data loaded before they stopped; the "
+            "denial-spike alert is still checked on that same data, so nothing after it can raise one until "
+            "the feed is loaded again") in text
+    assert "*remittances* (East, South): last loaded 2026-03-01 12:00 UTC (expected every 72 h)" in text
+    assert "no data" not in text

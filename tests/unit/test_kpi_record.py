@@ -25,6 +25,7 @@ from bot.kpi.ratio import RatioKpi
 from bot.kpi.reader.kpis import find_kpis
 from bot.kpi.reader.vocab import norm
 from bot.kpi.registry import every_impl
+from bot.orgconfig import OrgConfig
 from bot.views.kpi import n_of_d
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,7 +106,7 @@ def test_idea_forms_and_improvements_read_the_records() -> None:
     assert kpi_choices() == [(k.id, k.name) for k in CATALOGUE]
     assert kpi_name("clean-claim-rate") == "Clean claim rate" and kpi_name("gone") == "gone"
     start = ImprovementStart("coding-accuracy", None, "All clinics", "91 %", "95 %")
-    assert start.idea_values()["category"] == "quality_safety"
+    assert start.idea_values(OrgConfig())["category"] == "quality_safety"
 
 
 def test_no_product_module_keeps_its_own_table_of_kpi_ids() -> None:

@@ -195,6 +195,7 @@ def denial_spike(clinic_key: str, today: date, rows: Iterable[RemitRow], params:
         "denial_spike", "denials", latest.isoformat(), "warning", f"Denial {word}: {top.slice.label}", lines,
         {"kind": top.signal.kind, "rule": top.signal.rule, "value": top.signal.value, "limit": top.signal.limit,
          "centre": float(top.chart.cl[-1]), "denied": top.denied, "n": top.n, "chart": top.chart.kind,
-         "week": latest.isoformat(), "slices": [h.slice.subject for h in hits]},
+         "week": latest.isoformat(), "slices": [h.slice.subject for h in hits],
+         "slice": top.slice.label},  # what value/limit/centre are the rate of
     ))
     return result
