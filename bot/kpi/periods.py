@@ -233,6 +233,22 @@ def count_problem(phrase: str, count: int, unit: Grain) -> str | None:
     return None
 
 
+def comparison_problem(period: Period, other: Period, today: date) -> str | None:
+    """Why ``period`` compared with ``other`` would say nothing, else None: one of them is all data
+    (it holds the other), or both cover the same days once capped at ``today`` (KPIs report what has
+    happened). Said instead of a "+0.00" computed from the same records twice."""
+    example = "Name two different periods, e.g. `this month vs last month`."
+    if period.is_all or other.is_all:
+        part = other if period.is_all else period
+        return (f"“all data” already holds {part.describe()}, so the comparison would set the data against "
+                f"part of itself. {example}")
+    ends = (min(period.end, today) if period.end else today, min(other.end, today) if other.end else today)
+    if period.start == other.start and ends[0] == ends[1]:
+        upto = " up to today" if period.end != other.end else ""
+        return f"Both periods are {period.describe()}{upto}: there is nothing to compare. {example}"
+    return None
+
+
 def _trend_grain(unit: Grain, count: int) -> Grain:
     days = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}[unit] * count
     return "day" if days <= 14 else "week" if days <= 120 else "month"
