@@ -83,13 +83,13 @@ def _within(question: str, last: int, words: str) -> None:
     (:data:`bot.forecast.vocabulary.HORIZON`): a count below 1 or past the horizon is said, never changed."""
     horizon = HORIZON[question]
     if last < 1:
-        raise UsageError(f"“{words}” counts {last} days: ask for 1 day or more ahead (today: `today`; "
+        raise UsageError(f"{echo(words)} is no day ahead: ask for 1 day or more ahead (today: `today`; "
                          f"tomorrow: `in 1 day`).")
     if last > horizon:
         what, more = ("The demand forecast covers", "") if question == "demand" else \
             (f"`{question}` looks at", " For the weeks ahead ask `/kpi demand`.")
         raise UsageError(f"{what} the next {horizon} days (tomorrow to {horizon} days from today); "
-                         f"“{words}” lies past them. Ask for a day within them, e.g. `in 7 days`.{more}")
+                         f"{echo(words)} lies past them. Ask for a day within them, e.g. `in 7 days`.{more}")
 
 
 def _count(text: str) -> int:

@@ -19,6 +19,7 @@ from typing import Literal, cast
 from pydantic import BaseModel
 
 from bot.errors import UsageError
+from bot.phi_echo import safe_value
 
 PERIOD_HELP = ("all, today, yesterday, this week, last week, this month, last month, this quarter, "
                "ytd, last 30d, last 12 weeks, last 3 months, 2016, 2016-Q2, 2016-05, 2016-05-12, "
@@ -221,16 +222,22 @@ _UNIT_DAYS: dict[Grain, int] = {"day": 1, "week": 7, "month": 31, "quarter": 92,
 
 
 def count_problem(phrase: str, count: int, unit: Grain) -> str | None:
-    """Why ``count`` ``unit``\\s ending today cannot be a period (``phrase``: the words as typed),
-    else None: a count below 1 (refused, never read as another count or as all data), or a window
-    longer than :data:`MAX_ROLLING_YEARS` years."""
+    """Why ``count`` ``unit``\\s ending today cannot be a period (``phrase``: the words as typed,
+    repeated only when :func:`said` allows), else None: a count below 1 (refused, never read as
+    another count or as all data), or a window longer than :data:`MAX_ROLLING_YEARS` years."""
     if count < 1:
-        return (f"“{phrase}” asks for {count} {unit}s: a period needs a count of 1 or more (e.g. “last 30 "
-                f"days”). For every day with data, say “all data”.")
+        return (f"{said(phrase, 'That count')} is no period: a period needs a count of 1 or more {unit}s "
+                f"(e.g. “last 30 days”). For every day with data, say “all data”.")
     if count * _UNIT_DAYS[unit] > MAX_ROLLING_YEARS * 366:
-        return (f"“{phrase}” reaches back more than {MAX_ROLLING_YEARS} years, before any data. "
+        return (f"{said(phrase, 'That window')} reaches back more than {MAX_ROLLING_YEARS} years, before any data. "
                 f"Give a shorter window (e.g. “last 12 months”) or say “all data”.")
     return None
+
+
+def said(typed: str, otherwise: str) -> str:
+    """``typed`` (a user's date or count) in quotes where :func:`bot.phi_echo.safe_value` lets it be
+    repeated, else ``otherwise`` (a long digit run may be a record number, whatever words surround it)."""
+    return f"“{typed}”" if safe_value(typed) is not None else otherwise
 
 
 def comparison_problem(period: Period, other: Period, today: date) -> str | None:
@@ -325,7 +332,7 @@ def _fixed(raw: str, original: str) -> tuple[date, date, Grain]:
             s, e = unit_bounds(date(int(m.group(1)), 1, 1), "year")
             return s, e, "month"
     except ValueError:
-        raise UsageError(f"{original.strip()} is not a date. {DATE_FORMS}") from None
+        raise UsageError(f"{said(original.strip(), 'That')} is not a date. {DATE_FORMS}") from None
     raise _bad(original)
 
 

@@ -50,7 +50,7 @@ def _impossible(rng: random.Random) -> tuple[str, str]:
                                         ("2027-02-29", "February has no day 29 in 2027"), ("31 june 2026", "June has no day 31")])
 def test_an_impossible_date_is_named_with_the_forms_expected(typed: str, why: str) -> None:
     r = read(f"no-show rate at highland from 2026-10-01 to {typed}", V, NOW)
-    assert r.status == "clarify" and r.message.startswith(f"{typed} is not a date: {why}")
+    assert r.status == "clarify" and r.message.startswith(f"“{typed}” is not a date: {why}")
     assert "YYYY-MM-DD" in r.message
     with pytest.raises(UsageError, match="is not a date"):
         parse_kpi_command("no-show-rate 2026-10-01..2026-10-32")
@@ -72,6 +72,14 @@ def test_a_count_below_one_is_refused_not_changed(phrase: str) -> None:
 def test_a_window_longer_than_a_century_is_refused() -> None:
     with pytest.raises(UsageError, match="more than 100 years"):
         parse_kpi_command("no-show-rate last 9999 years")  # 9999 years back: before year 1, no date at all
+
+
+def test_a_count_long_enough_to_be_a_record_number_is_not_repeated() -> None:
+    r = read("no-show rate last 1234567890 days", V, NOW)  # 10 digits: phi_guard's long number
+    assert r.status == "clarify" and "1234567890" not in r.message and "more than 100 years" in r.message
+    with pytest.raises(UsageError) as exc:
+        parse_lookahead("demand in 1234567890 days at north")
+    assert "1234567890" not in str(exc.value) and "next 28 days" in str(exc.value)
 
 
 def test_a_count_no_period_explains_is_asked_back() -> None:
@@ -115,4 +123,6 @@ def test_fuzz_impossible_dates_are_always_said_to_be_no_date() -> None:
     for _ in range(2000):
         typed, why = _impossible(rng)
         r = read(rng.choice(ASK).format(p=f"on {typed}"), V, NOW)
-        assert r.status == "clarify" and r.message.startswith(f"{typed} is not a date: {why}"), typed
+        # the date is repeated unless the identifier guard reads it as a date of birth (then "That")
+        assert r.status == "clarify" and r.message.split(" is not a date: ")[0] in (f"“{typed}”", "That"), typed
+        assert r.message.split(" is not a date: ")[1].startswith(why), typed

@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from bot.kpi.periods import DATE_FORMS, PeriodSpec, count_problem
+from bot.kpi.periods import DATE_FORMS, PeriodSpec, count_problem, said
 from bot.kpi.reader.dates import MONTHS, UNITS
 from bot.kpi.reader.reading import Option
 
@@ -66,12 +66,12 @@ def malformed(text: str) -> str | None:
 
 def _not_a_date(shown: str, year: int, month: int, day: int) -> str | None:
     if not 1 <= month <= 12:
-        return f"{shown} is not a date: there is no month {month}. {DATE_FORMS}"
+        return f"{said(shown, 'That')} is not a date: there is no month {month}. {DATE_FORMS}"
     if not 1 <= day <= calendar.monthrange(min(max(year, 1), 9999), month)[1]:
-        return f"{shown} is not a date: {calendar.month_name[month]} has no day {day}" + (
+        return f"{said(shown, 'That')} is not a date: {calendar.month_name[month]} has no day {day}" + (
             f" in {year}. " if month == 2 and day == 29 else ". ") + DATE_FORMS
     if not YEARS[0] <= year <= YEARS[1]:
-        return f"{shown} is outside the years I read ({YEARS[0]}–{YEARS[1]}). {DATE_FORMS}"
+        return f"{said(shown, 'That date')} is outside the years I read ({YEARS[0]}–{YEARS[1]}). {DATE_FORMS}"
     return None
 
 
@@ -85,5 +85,5 @@ def loose_count(masked: str) -> tuple[str, list[Option]] | None:
     if why := count_problem(m.group(0), count, unit):
         return why, []
     spec = PeriodSpec(kind="rolling", text=f"last {count} {unit}s", unit=unit, count=count)
-    return (f"I didn't read “{m.group(0)}” as a period. Did you mean the last {count} {unit}s (ending today)?",
+    return (f"I didn't read {said(m.group(0), 'a count')} as a period. Did you mean the last {count} {unit}s (ending today)?",
             [Option(spec.text, {"period": spec.model_dump(mode="json")})])
