@@ -27,6 +27,7 @@ from datetime import date, timedelta
 
 from bot.errors import UsageError
 from bot.forecast.vocabulary import DAY_WORDS, HORIZON, QUESTIONS, WEEKDAYS, WEEKS
+from bot.kpi.periods import said
 from bot.phi_echo import echo
 
 
@@ -92,6 +93,9 @@ def _within(question: str, last: int, words: str) -> None:
                          f"{echo(words)} lies past them. Ask for a day within them, e.g. `in 7 days`.{more}")
 
 
+_COUNTED = re.compile(r"[-−]?\d+\s*(?:days?|d|weeks?|wks?|w|months?|mos?|m|quarters?|q|years?|yrs?|y)\b")
+
+
 def _count(text: str) -> int:
     return int(re.sub(r"\D", "", text)) * (-1 if text[0] in "-−" else 1) if text[-1].isdigit() else _NUMBER[text]
 
@@ -118,6 +122,9 @@ def _day_words(words: str, rest: str, example: Callable[[], str], question: str 
         n = _count(m[1])
         _within(question, n, words)
         return {"days_ahead": 1, "count": n}
+    if _COUNTED.search(words):  # a count of days, weeks, months: never described by the name guard's shape
+        raise UsageError(f"Look-ahead questions count days ahead: `in 3 days`, `the next 7 days` (up to "
+                         f"{HORIZON[question]}). {said(rest, 'That count')} is not one of them.\n{usage(example())}")
     raise UsageError(f"I don't know the words {echo(rest)} here.\n{usage(example())}")
 
 

@@ -10,7 +10,6 @@ the reader, the ``/kpi`` grammar and the look-ahead grammar raise nothing but a 
 
 from __future__ import annotations
 
-import calendar
 import random
 
 import pytest
@@ -20,29 +19,10 @@ from bot.forecast.grammar import parse_lookahead
 from bot.kpi.grammar import parse_kpi_command
 from bot.kpi.reader import read
 from tests.reader.networks import NETWORKS, vocabulary
+from tests.reader.number_heavy import ASK, impossible, questions
 
 V, NOW = vocabulary("dev"), NETWORKS["dev"][2]
-MON = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-       "november", "december")
-ASK = ("no-show rate {p}", "no-show rate at highland {p}", "denials by payer {p}", "{p} clean claim rate at riverside",
-       "what was the no show rate {p}?", "/kpi no-show-rate clinic highland {p}")
 PATIENT, PERSON = "individual patient", "person's name"
-
-
-def _impossible(rng: random.Random) -> tuple[str, str]:
-    """(a date the calendar lacks as typed, the reason in the reader's words)."""
-    y = rng.randint(2000, 2030)
-    if rng.random() < 0.4:
-        m, d = rng.randint(13, 99), rng.randint(1, 28)
-        why = f"there is no month {m}"
-    else:
-        m = rng.randint(1, 12)
-        d = rng.choice((0, calendar.monthrange(y, m)[1] + rng.randint(1, 99 - calendar.monthrange(y, m)[1])))
-        why = f"{calendar.month_name[m]} has no day {d}"
-    forms = [f"{y}-{m:02d}-{d:02d}", f"{y}-{m}-{d}", f"{m}/{d}/{y}"]
-    if m <= 12:
-        forms += [f"{MON[m - 1]} {d} {y}", f"{d} {MON[m - 1]} {y}", f"{MON[m - 1][:3]} {d}, {y}"]
-    return rng.choice(forms), why
 
 
 @pytest.mark.parametrize("typed, why", [("2026-10-32", "October has no day 32"), ("2026-13-45", "there is no month 13"),
@@ -88,27 +68,8 @@ def test_a_count_no_period_explains_is_asked_back() -> None:
     assert r.options[0].patch["period"]["count"] == 3 and r.options[0].patch["period"]["unit"] == "week"
 
 
-def _noise(rng: random.Random) -> str:
-    """A number-heavy period phrase: a valid or impossible date, a count, a range of them."""
-    pick = rng.randrange(6)
-    if pick == 0:
-        return _impossible(rng)[0]
-    if pick == 1:
-        return f"{rng.choice(('last', 'past', 'in', 'next', 'over'))} {rng.choice(('0', '-5', '−12', '99999', str(rng.randint(-999, 99999))))} " \
-               f"{rng.choice(('days', 'weeks', 'months', 'years', 'd', 'q'))}"
-    if pick == 2:
-        return f"from {_impossible(rng)[0]} to {_impossible(rng)[0]}"
-    if pick == 3:
-        return f"{rng.randint(2026, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}..{_impossible(rng)[0]}"
-    if pick == 4:
-        return f"{rng.randint(0, 99999)} {rng.choice(('days', 'appointments', 'visits', 'weeks'))}"
-    return f"{rng.randint(1, 12)}/{rng.randint(1, 99)}/{rng.choice((rng.randint(0, 99), rng.randint(1000, 9999)))}"
-
-
 def test_fuzz_number_heavy_questions_never_name_a_patient_or_a_person() -> None:
-    rng = random.Random(20261206)
-    for _ in range(3000):
-        question = rng.choice(ASK).format(p=_noise(rng))
+    for question in questions(20261206, 3000):
         r = read(question, V, NOW)
         assert PATIENT not in (r.message or "") and PERSON not in (r.message or ""), question
         for parse in (lambda t: parse_kpi_command(t.removeprefix("/kpi ")), parse_lookahead):
@@ -121,8 +82,8 @@ def test_fuzz_number_heavy_questions_never_name_a_patient_or_a_person() -> None:
 def test_fuzz_impossible_dates_are_always_said_to_be_no_date() -> None:
     rng = random.Random(7)
     for _ in range(2000):
-        typed, why = _impossible(rng)
-        r = read(rng.choice(ASK).format(p=f"on {typed}"), V, NOW)
+        typed, why = impossible(rng)
+        r = read(rng.choice(ASK[:6]).format(p=f"on {typed}"), V, NOW)
         # the date is repeated unless the identifier guard reads it as a date of birth (then "That")
         assert r.status == "clarify" and r.message.split(" is not a date: ")[0] in (f"“{typed}”", "That"), typed
         assert r.message.split(" is not a date: ")[1].startswith(why), typed

@@ -31,7 +31,7 @@ _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 # a date as people write it: ISO (any 4-digit year), month/day[/year], month-name day, day month-name
 _ISO = re.compile(r"(?<![\w])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w])")
 _ISO_MONTH = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})(?![\w-])")
-_SLASH = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/])")
+_SLASH = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})/(\d{1,4})(?![\w/])")
 _WORDS = re.compile(rf"\b({_MON})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,? (\d{{4}}))?"
                     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MON})\b(?:,? (\d{{4}}))?", re.IGNORECASE)
 _COUNT = re.compile(r"\b(?:last|past|previous|prior|trailing|next|coming|in|over|for)\s+(?:the\s+)?"

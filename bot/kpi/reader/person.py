@@ -64,8 +64,8 @@ PLACE_CUES = {"at", "in", "from", "near"}
 MAX_DIGITS = 4  # a longer run left over is an identifier (MRN, member id), never a count or a year
 # A left-over number that is a count ("99999 days") or shaped as a date the reader reads ("2026-10-31",
 # "10/31/2026", "2026-10-01..2026-10-31") is never an identifier, however many digits it has.
-DATE_SHAPED = re.compile(r"(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{1,2}(?:/\d{4}|/\d\d)?)(?:\.\.(?:\d{4}-\d{1,2}"
-                         r"(?:-\d{1,2})?|\d{1,2}/\d{1,2}(?:/\d{4}|/\d\d)?))?")
+DATE_SHAPED = re.compile(r"(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{1,2}(?:/\d{1,4})?)(?:\.\.(?:\d{4}-\d{1,2}"
+                         r"(?:-\d{1,2})?|\d{1,2}/\d{1,2}(?:/\d{1,4})?))?")
 COUNTED = frozenset(UNITS) | {"appointments", "visits", "claims", "patients", "no-shows", "noshows", "slots"}
 
 
