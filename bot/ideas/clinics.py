@@ -73,7 +73,7 @@ def listed_clinic(session: Session, org: OrgConfig, text: str | None, *, state_g
             raise UsageError(f"{rest} is not an idea state. States: {state_names()}.") from None
         if state_given:
             raise
-        raise UsageError(f"{exc} It is not an idea state either (states: {state_names()}).") from None
+        raise UsageError(f"{exc}\nIt is not an idea state either (states: {state_names()}).") from None
 
 
 def local_date(now: datetime, tz_name: str | None) -> date:

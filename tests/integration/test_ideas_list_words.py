@@ -43,7 +43,7 @@ def test_a_name_in_the_state_place_is_not_repeated(sessions) -> None:  # type: i
 
 
 def test_a_lone_unknown_word_is_neither_clinic_nor_state(sessions) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(UsageError, match=r"Unknown clinic.*not an idea state either"):
+    with pytest.raises(UsageError, match=r"(?s)Unknown clinic.*\nIt is not an idea state either"):
         _list(sessions, "list bogus")
 
 
