@@ -36,6 +36,19 @@ def test_an_impossible_date_is_named_with_the_forms_expected(typed: str, why: st
         parse_kpi_command("no-show-rate 2026-10-01..2026-10-32")
 
 
+@pytest.mark.parametrize("question, says", [("no-show rate on 2/30", "“2/30” is not a date: February has no day 30"),
+                                            ("no-show rate from 13/5 to 14/5", "“13/5” is not a date: there is no month 13"),
+                                            ("no-show rate 2026-q5", "“2026-q5” is not a quarter: quarters run from Q1 to Q4")])
+def test_a_yearless_day_after_a_date_word_and_a_fifth_quarter_are_said(question: str, says: str) -> None:
+    r = read(question, V, NOW)
+    assert r.status == "clarify" and r.message.startswith(says)
+
+
+def test_a_slash_phrase_without_a_date_word_is_not_called_a_date() -> None:
+    r = read("no-show rate for 24/7 clinics", V, NOW)
+    assert "is not a date" not in r.message and PATIENT not in r.message
+
+
 def test_a_leap_day_is_a_date() -> None:
     r = read("no-show rate on 2024-02-29", V, NOW)
     assert r.status == "answer" and str(r.period.start) == "2024-02-29"

@@ -7,6 +7,7 @@ number, or be dropped, and the period silently changed).
 * a date whose month or day the calendar does not have (``2026-10-32``, ``2026-13-45``,
   ``2/30/2026``, ``February 30``, ``32 October 2026``): "2026-10-32 is not a date", with the forms
   the reader takes;
+* a quarter other than Q1-Q4 (``2026-Q5``);
 * a date-shaped number outside the years the reader reads (``3026-10-01``);
 * a count of days, weeks, months, quarters or years that is zero or negative (``last 0 days``,
   ``last -5 days``, ``in -3 days``), or longer than a rolling window may be: never read as another
@@ -32,6 +33,10 @@ _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ISO = re.compile(r"(?<![\w])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w])")
 _ISO_MONTH = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})(?![\w-])")
 _SLASH = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})/(\d{1,4})(?![\w/])")
+# month/day without a year only after a word that starts or ends a date ("on 2/30"; "24/7" stays a phrase)
+_SLASH_CUED = re.compile(r"\b(?:on|from|to|since|until|till|through|thru|between|and|before|after)\s+(\d{1,2})/(\d{1,2})(?![\w/])",
+                         re.IGNORECASE)
+_QUARTER = re.compile(r"(?<![\w-])\d{4}[ -]?q(\d+)\b|\bq(\d+)(?: (?:of )?\d{4})?\b", re.IGNORECASE)
 _WORDS = re.compile(rf"\b({_MON})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,? (\d{{4}}))?"
                     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MON})\b(?:,? (\d{{4}}))?", re.IGNORECASE)
 _COUNT = re.compile(r"\b(?:last|past|previous|prior|trailing|next|coming|in|over|for)\s+(?:the\s+)?"
@@ -53,6 +58,12 @@ def malformed(text: str) -> str | None:
         year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
         if why := _not_a_date(m.group(0), year, int(m[1]), int(m[2])):
             return why
+    for m in _SLASH_CUED.finditer(text):
+        if why := _not_a_date(m.group(0).split()[-1], 2000, int(m[1]), int(m[2])):
+            return why  # no year: 2000 is a leap year, so "2/29" passes
+    for m in _QUARTER.finditer(text):
+        if not 1 <= int(m[1] or m[2]) <= 4:
+            return f"{said(m.group(0), 'That')} is not a quarter: quarters run from Q1 to Q4 (e.g. 2026-Q3)."
     for m in _WORDS.finditer(text):
         month, day, written = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
         if why := _not_a_date(m.group(0), int(written) if written else 2000, MONTHS[month.lower()], int(day)):
