@@ -11,7 +11,10 @@ question of the development set, the reader's own sets and the hand-written set 
 answer or a question back, and the day/month/foreign-wording cases of ``test_reader_not_a_person.py``.
 A further set, ``tests/reader/foreign_wording.jsonl``, holds KPI questions in Portuguese, Spanish and
 French with words outside the reader's lists, and ``FOREIGN_FORMS`` below names the same people inside
-such questions (both written for this measure, before the rule they measure was chosen). No database.
+such questions (both written for this measure, before the rule they measure was chosen). Number-heavy
+questions (``devtools/seed/number_heavy.py``: impossible dates, zero/negative/huge counts, ranges; 3,000
+drawn) name nobody either: refused by the reader, or answered by the ``/kpi`` or look-ahead grammar
+with a patient/person wording (or a traceback), is a false refusal. No database.
 Prints figures; never fails.
 """
 
@@ -26,9 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.errors import UsageError  # noqa: E402
+from bot.forecast.grammar import parse_lookahead  # noqa: E402
+from bot.kpi.grammar import parse_kpi_command  # noqa: E402
 from bot.kpi.reader import Reading, read  # noqa: E402
 from bot.kpi.reader.vocab import Vocabulary  # noqa: E402
 from devtools.seed import person_labels as tp  # noqa: E402
+from devtools.seed.number_heavy import questions as number_heavy_questions  # noqa: E402
 from devtools.seed.reader_networks import NETWORKS, vocabulary  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "spec" / "questions" / "dev_questions.jsonl"
@@ -108,17 +115,43 @@ def foreign() -> Iterator[tuple[str, Ask]]:
             yield q, lambda q=q: read(q, v, now)  # type: ignore[misc]
 
 
+def number_heavy() -> Iterator[tuple[str, Ask]]:
+    """Generated number-heavy questions (``devtools/seed/number_heavy.py``: impossible dates, zero,
+    negative and huge counts, ranges): nobody is named in any of them."""
+    v, now = _at("dev")
+    for q in number_heavy_questions(20261206, 3000):
+        yield q, lambda q=q: read(q, v, now)  # type: ignore[misc]
+
+
+def grammar_says_person(q: str) -> bool:
+    """Whether the ``/kpi`` or the look-ahead grammar answers ``q`` with a patient or person wording
+    (or anything but a usage error)."""
+    for parse in (lambda t: parse_kpi_command(t.removeprefix("/kpi ")), parse_lookahead):
+        try:
+            parse(q)
+        except UsageError as exc:
+            if "individual patient" in str(exc) or "person's name" in str(exc):
+                return True
+        except Exception:  # noqa: BLE001 - a traceback on user text is counted, not raised
+            return True
+    return False
+
+
 def main(show: bool) -> None:
     for label, items, bad in (("questions naming a person", names(), lambda r: not declined(r)),
                               ("people in foreign wording", foreign_names(), lambda r: not declined(r)),
                               ("questions naming nobody (labelled sets)", nobody(), declined),
-                              ("foreign wording outside the lists", foreign(), declined)):
+                              ("foreign wording outside the lists", foreign(), declined),
+                              ("number-heavy questions, reader (generated)", number_heavy(),
+                               lambda r: declined(r) or "person's name" in (r.message or "")),
+                              ("number-heavy questions, /kpi and look-ahead grammars (generated)", number_heavy(),
+                               lambda r: grammar_says_person(r.text))):
         total, wrong = 0, []
         for q, ask in items:
             total += 1
             if bad(ask()):
                 wrong.append(q)
-        what = "false refusals" if bad is declined else "missed names"
+        what = "missed names" if label.startswith(("questions naming a", "people")) else "false refusals"
         print(f"{label}: {total} · {what} {len(wrong)}")
         if show:
             for q in wrong:

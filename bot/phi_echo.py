@@ -73,10 +73,12 @@ def safe_value(value: str) -> str | None:
 
 
 def name_pair(value: str) -> bool:
-    """A census first name followed by a census surname ("jane doe"): in a short value, where
-    no sentence gives the guard its context, that is taken for a person's name."""
+    """A census first name followed by a census surname ("jane doe"), next to each other (a number
+    between them parts them: "in 400 days"): in a short value, where no sentence gives the guard its
+    context, that is taken for a person's name."""
     first, last, _ = word_lists()
-    words = re.findall(r"[a-z][a-z'-]*", value.lower())
+    # a number between two words parts them ("in 400 days" is no "in days"); digits are no name's
+    words = re.findall(r"[a-z0-9][a-z0-9'-]*", value.lower())
     return any(a in first and b in last for a, b in zip(words, words[1:], strict=False))
 
 

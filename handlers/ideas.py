@@ -16,11 +16,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clinic_names import find_clinic
 from bot.errors import FieldError, UsageError
 from bot.failures import report
 from bot.ideas import service
-from bot.ideas.clinics import clinic_choices, improvement_channel
+from bot.ideas.clinics import clinic_choices, improvement_channel, listed_clinic
 from bot.ideas.commands import IDEA_HELP, parse_idea
 from bot.ideas.kpis import kpi_choices
 from bot.ideas.similar import find_similar
@@ -147,7 +146,7 @@ def register(app: App, ctx: AppContext) -> None:
             respond(blocks=blocks, text=text, response_type="ephemeral")
         elif req.verb == "list":
             with session_scope(ctx.sessions) as s:
-                clinic = find_clinic(s, ctx.org, req.clinic) if req.clinic else None  # unknown: UsageError
+                clinic = listed_clinic(s, ctx.org, req.clinic, state_given=req.state is not None)  # unknown: UsageError
                 cards = service.list_cards(s, now, clinic_key=clinic.key if clinic else None,
                                            states=[req.state] if req.state else None)
             heading = "Ideas" + (f" at {clinic.name}" if clinic else "") + (

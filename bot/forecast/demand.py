@@ -33,8 +33,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from bot.forecast.vocabulary import HORIZON
+
 WEEKS = 26
-HORIZON_DAYS = 28
+HORIZON_DAYS = HORIZON["demand"]
 # the calendar tried when the clinic sets none: its effect is learned from the clinic's own past
 # holidays (ratio ≈ 1 where the clinic works through them), so a wrong guess costs little
 DEFAULT_CALENDAR = {"country": "US"}

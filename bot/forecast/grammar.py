@@ -6,7 +6,8 @@
 
 DAY: today | tomorrow | day after tomorrow | in N days | YYYY-MM-DD | a weekday name ("monday",
 "on fri", "next monday": the next such day after today) | this week (today to Sunday) | next week
-(Monday to Sunday) | the next N days (from tomorrow). Days are the clinic's (its time zone):
+(Monday to Sunday) | the next N days (from tomorrow). A count below 1 or past the question's horizon
+(:data:`bot.forecast.vocabulary.HORIZON`: 14 days, demand 28) is refused, naming the horizon. Days are the clinic's (its time zone):
 :func:`days_of` turns a request into dates once the clinic's today is known.
 
 NAME is a key or a name of one or more words (``clinic maria ortiz``), resolved by
@@ -25,7 +26,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.errors import UsageError
-from bot.forecast.vocabulary import DAY_WORDS, QUESTIONS, WEEKDAYS, WEEKS
+from bot.forecast.vocabulary import DAY_WORDS, HORIZON, QUESTIONS, WEEKDAYS, WEEKS
+from bot.kpi.periods import said
 from bot.phi_echo import echo
 
 
@@ -48,7 +50,7 @@ class LookaheadRequest:
 
 
 _NUMBER = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
-_N = r"(?:\d{1,2}|" + "|".join(_NUMBER) + ")"
+_N = r"(?:[-−]?\d+|" + "|".join(_NUMBER) + ")"
 
 
 def _alternatives(words: object) -> str:
@@ -57,7 +59,7 @@ def _alternatives(words: object) -> str:
 
 # A day after the clinic's name ("at seaside monday"); weekday abbreviations only before it, so a
 # clinic whose name ends in "sun" or "sat" keeps its name.
-DAY = re.compile(rf"(?:the )?(?:{_alternatives(DAY_WORDS)})|in \d{{1,2}} days?|\d{{4}}-\d{{2}}-\d{{2}}"
+DAY = re.compile(rf"(?:the )?(?:{_alternatives(DAY_WORDS)})|in [-−]?\d+ days?|\d{{4}}-\d{{2}}-\d{{2}}"
                  rf"|(?:on |next |this |coming |this coming )?(?:{_alternatives(w for w in WEEKDAYS if w.endswith('day'))})"
                  rf"|(?:for )?(?:the )?(?:{_alternatives(WEEKS)})|(?:for |over )?(?:the )?(?:next|coming) {_N} days",
                  flags=re.IGNORECASE)
@@ -77,13 +79,36 @@ def days_of(request: LookaheadRequest, today: date) -> list[date]:
     return [first + timedelta(days=i) for i in range(request.count)]
 
 
-def _day_words(words: str, rest: str, example: Callable[[], str]) -> dict[str, object]:
-    """The request fields for the day words (``words``: folded, ``rest``: as typed)."""
+def _within(question: str, last: int, words: str) -> None:
+    """Raise unless the days up to ``last`` after today (at least 1) lie in what ``question`` covers
+    (:data:`bot.forecast.vocabulary.HORIZON`): a count below 1 or past the horizon is said, never changed."""
+    horizon = HORIZON[question]
+    if last < 1:
+        raise UsageError(f"{echo(words)} is no day ahead: ask for 1 day or more ahead (today: `today`; "
+                         f"tomorrow: `in 1 day`).")
+    if last > horizon:
+        what, more = ("The demand forecast covers", "") if question == "demand" else \
+            (f"`{question}` looks at", " For the weeks ahead ask `/kpi demand`.")
+        raise UsageError(f"{what} the next {horizon} days (tomorrow to {horizon} days from today); "
+                         f"{echo(words)} lies past them. Ask for a day within them, e.g. `in 7 days`.{more}")
+
+
+_COUNTED = re.compile(r"[-−]?\d+\s*(?:days?|d|weeks?|wks?|w|months?|mos?|m|quarters?|q|years?|yrs?|y)\b")
+
+
+def _count(text: str) -> int:
+    return int(re.sub(r"\D", "", text)) * (-1 if text[0] in "-−" else 1) if text[-1].isdigit() else _NUMBER[text]
+
+
+def _day_words(words: str, rest: str, example: Callable[[], str], question: str = "demand") -> dict[str, object]:
+    """The request fields for the day words (``words``: folded, ``rest``: as typed) of ``question``."""
     words = re.sub(r"^the ", "", words)
     if words in DAY_WORDS:
         return {"days_ahead": DAY_WORDS[words]}
-    if re.fullmatch(r"in \d{1,2} days?", words):
-        return {"days_ahead": int(words.split()[1])}
+    if m := re.fullmatch(r"in ([-−]?\d+) days?", words):
+        n = _count(m[1])
+        _within(question, n, words)
+        return {"days_ahead": n}
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):
         try:
             return {"on": date.fromisoformat(words), "days_ahead": None}
@@ -94,10 +119,12 @@ def _day_words(words: str, rest: str, example: Callable[[], str]) -> dict[str, o
     if m := re.fullmatch(rf"(?:for )?(?:the )?({_alternatives(WEEKS)})", words):
         return {"week": WEEKS[m[1]], "days_ahead": None}
     if m := re.fullmatch(rf"(?:for |over )?(?:the )?(?:next|coming) ({_N}) days", words):
-        n = int(m[1]) if m[1].isdigit() else _NUMBER[m[1]]
-        if not 1 <= n <= 14:
-            raise UsageError("I look at most 14 days ahead; for the weeks ahead ask `/kpi demand`.")
+        n = _count(m[1])
+        _within(question, n, words)
         return {"days_ahead": 1, "count": n}
+    if _COUNTED.search(words):  # a count of days, weeks, months: never described by the name guard's shape
+        raise UsageError(f"Look-ahead questions count days ahead: `in 3 days`, `the next 7 days` (up to "
+                         f"{HORIZON[question]}). {said(rest, 'That count')} is not one of them.\n{usage(example())}")
     raise UsageError(f"I don't know the words {echo(rest)} here.\n{usage(example())}")
 
 
@@ -130,7 +157,7 @@ def parse_lookahead(text: str, example: Callable[[], str] = lambda: "<clinic>") 
                     and clinic[d.start() - 1] == " "), None)
         if day and not rest:
             clinic, rest = clinic[: day.start()].strip(), day.group(0)
-    fields = _day_words(rest.casefold(), rest, example) if rest else {}
+    fields = _day_words(rest.casefold(), rest, example, question) if rest else {}
     return LookaheadRequest(question, clinic=clinic, named_days=bool(fields), **fields)  # type: ignore[arg-type]
 
 

@@ -23,4 +23,5 @@ QUESTIONS: dict[str, list[str]] = terms()["questions"]
 DAY_WORDS: dict[str, int] = terms()["days"]
 WEEKDAYS: dict[str, int] = terms()["weekdays"]
 WEEKS: dict[str, int] = terms()["weeks"]
+HORIZON: dict[str, int] = terms()["horizon"]
 HIGH_RISK: float = float(terms()["high_risk"])

@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clinic_names import find_clinic
+from bot.clinic_names import KnownClinic, UnknownName, find_clinic
+from bot.errors import UsageError
+from bot.ideas.states import state_names
 from bot.orgconfig import OrgConfig
+from bot.phi_echo import echo
 from core.text import fold
 from storage.models import Clinic
 
@@ -41,6 +44,36 @@ def resolve_clinic(session: Session, org: OrgConfig, key_or_name: str | None) ->
     session.add(clinic)
     session.flush()
     return clinic
+
+
+def listed_clinic(session: Session, org: OrgConfig, text: str | None, *, state_given: bool) -> KnownClinic | None:
+    """The clinic of ``/idea list <clinic> [state]`` (None: no clinic named). When the words name no
+    clinic but their first words do ("seaside bogus"), the words after it are named for what they
+    stand in place of: a state (the states are listed), or, a state already given, words the
+    command does not take. A typed word is repeated only when :func:`bot.phi_echo.echo` allows.
+
+    Raises:
+        UsageError: as above; else :func:`bot.clinic_names.find_clinic`'s unknown or ambiguous name.
+    """
+    if not text or not text.strip():
+        return None
+    try:
+        return find_clinic(session, org, text)
+    except UnknownName as exc:
+        words = text.split()
+        for cut in range(len(words) - 1, 0, -1):
+            try:
+                clinic = find_clinic(session, org, " ".join(words[:cut]))
+            except UsageError:
+                continue
+            rest = echo(" ".join(words[cut:]))
+            if state_given:
+                raise UsageError(f"`/idea list` takes a clinic and a state; after {clinic.name} and the state, "
+                                 f"{rest} is neither.") from None
+            raise UsageError(f"{rest} is not an idea state. States: {state_names()}.") from None
+        if state_given:
+            raise
+        raise UsageError(f"{exc}\nIt is not an idea state either (states: {state_names()}).") from None
 
 
 def local_date(now: datetime, tz_name: str | None) -> date:

@@ -51,6 +51,11 @@ CATEGORIES: dict[str, str] = {
 }
 
 
+def state_names() -> str:
+    """Every state as typed in commands, in lifecycle order ("submitted, under_review, …")."""
+    return ", ".join(s.value for s in IdeaState)
+
+
 def parse_state(text: str) -> IdeaState:
     """A state from user text ("under review", "under-review", "Adopted").
 
@@ -61,8 +66,7 @@ def parse_state(text: str) -> IdeaState:
     try:
         return IdeaState(key)
     except ValueError:
-        valid = ", ".join(s.value for s in IdeaState)
-        raise UsageError(f"Unknown state '{text}'. Use one of: {valid}.") from None
+        raise UsageError(f"Unknown state '{text}'. Use one of: {state_names()}.") from None
 
 
 def check_transition(current: IdeaState, target: IdeaState, reason: str | None) -> None:

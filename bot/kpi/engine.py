@@ -25,7 +25,7 @@ from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
 from bot.kpi.grammar import KpiRequest
 from bot.kpi.payment_lag import lag_caveat
-from bot.kpi.periods import Grain, Period, recent_window, shift_period, unit_bounds, unit_name
+from bot.kpi.periods import Grain, Period, comparison_problem, recent_window, shift_period, unit_bounds, unit_name
 from bot.kpi.ratio import RatioKpi
 from bot.kpi.registry import EngineOptions, implementation
 from bot.kpi.scope import names_for, resolve_scope
@@ -137,7 +137,11 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     if request.compare_shift or request.compare:
         other = (request.compare.resolve(today) if request.compare
                  else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))
+        if why := comparison_problem(period, other, today):
+            raise UsageError(why)
         result.comparison = (other, impl.measure(session, scope, *_capped(other, today)))
+        if why := _same_records(period, measure, *result.comparison):
+            raise UsageError(why)
         _add_drivers(session, result, impl, _capped(other, today), (start, end), request.by)
     if request.by:
         _add_breakdown(session, result, impl, org, request.by, end)
@@ -151,6 +155,21 @@ def _add_drivers(session: Session, result: KpiAnswer, impl: KpiImpl, before: tup
     if isinstance(impl, RatioKpi) and result.comparison[1].has_data:
         dims = drivers.dims_to_explain(result.kpi, result.scope, by)
         result.drivers = drivers.explain_change(session, impl, result.scope, before, after, dims)
+
+
+def _same_records(period: Period, measure: Measure, other: Period, before: Measure) -> str | None:
+    """Why two periods, one holding the other, measure the same records (the longer one's extra
+    days hold no data: "last 9999 days" against "last 9998 days"), else None."""
+    if not (measure.has_data and before.has_data) or (measure.n, measure.d, measure.first, measure.last) != \
+            (before.n, before.d, before.first, before.last):
+        return None
+    assert period.start and period.end and other.start and other.end  # comparison_problem refused "all"
+    if not ((period.start <= other.start and other.end <= period.end) or
+            (other.start <= period.start and period.end <= other.end)):
+        return None
+    return (f"{period.describe()} and {other.describe()} hold the same data (from {measure.first} to {measure.last}; "
+            f"none in the rest of the longer one), so the change would be zero by construction. Compare periods "
+            f"inside the data, e.g. `this month vs last month`.")
 
 
 def _capped(period: Period, today: date) -> tuple[date | None, date]:

@@ -19,11 +19,14 @@ from typing import Literal, cast
 from pydantic import BaseModel
 
 from bot.errors import UsageError
+from bot.phi_echo import safe_value
 
 PERIOD_HELP = ("all, today, yesterday, this week, last week, this month, last month, this quarter, "
                "ytd, last 30d, last 12 weeks, last 3 months, 2016, 2016-Q2, 2016-05, 2016-05-12, "
                "2016-04-29..2016-06-08")
 
+DATE_FORMS = ("Write a date as YYYY-MM-DD (2026-10-31), as month/day/year (10/31/2026) or in words "
+              "(31 October 2026), with a month from 1 to 12 and a day the month has.")
 Grain = Literal["day", "week", "month", "quarter", "year"]
 
 
@@ -214,6 +217,45 @@ def shift_period(period: Period, unit: str | None = None) -> Period:
                   "previous period", period.grain)
 
 
+MAX_ROLLING_YEARS = 100  # a longer window reaches back before any clinic's data (and years before 1 do not exist)
+_UNIT_DAYS: dict[Grain, int] = {"day": 1, "week": 7, "month": 31, "quarter": 92, "year": 366}
+
+
+def count_problem(phrase: str, count: int, unit: Grain) -> str | None:
+    """Why ``count`` ``unit``\\s ending today cannot be a period (``phrase``: the words as typed,
+    repeated only when :func:`said` allows), else None: a count below 1 (refused, never read as
+    another count or as all data), or a window longer than :data:`MAX_ROLLING_YEARS` years."""
+    if count < 1:
+        return (f"{said(phrase, 'That count')} is no period: a period needs a count of 1 or more {unit}s "
+                f"(e.g. “last 30 days”). For every day with data, say “all data”.")
+    if count * _UNIT_DAYS[unit] > MAX_ROLLING_YEARS * 366:
+        return (f"{said(phrase, 'That window')} reaches back more than {MAX_ROLLING_YEARS} years, before any data. "
+                f"Give a shorter window (e.g. “last 12 months”) or say “all data”.")
+    return None
+
+
+def said(typed: str, otherwise: str) -> str:
+    """``typed`` (a user's date or count) in quotes where :func:`bot.phi_echo.safe_value` lets it be
+    repeated, else ``otherwise`` (a long digit run may be a record number, whatever words surround it)."""
+    return f"“{typed}”" if safe_value(typed) is not None else otherwise
+
+
+def comparison_problem(period: Period, other: Period, today: date) -> str | None:
+    """Why ``period`` compared with ``other`` would say nothing, else None: one of them is all data
+    (it holds the other), or both cover the same days once capped at ``today`` (KPIs report what has
+    happened). Said instead of a "+0.00" computed from the same records twice."""
+    example = "Name two different periods, e.g. `this month vs last month`."
+    if period.is_all or other.is_all:
+        part = other if period.is_all else period
+        return (f"“all data” already holds {part.describe()}, so the comparison would set the data against "
+                f"part of itself. {example}")
+    ends = (min(period.end, today) if period.end else today, min(other.end, today) if other.end else today)
+    if period.start == other.start and ends[0] == ends[1]:
+        upto = " up to today" if period.end != other.end else ""
+        return f"Both periods are {period.describe()}{upto}: there is nothing to compare. {example}"
+    return None
+
+
 def _trend_grain(unit: Grain, count: int) -> Grain:
     days = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}[unit] * count
     return "day" if days <= 14 else "week" if days <= 120 else "month"
@@ -224,7 +266,7 @@ _UNITS: dict[str, Grain] = {
     "week": "week", "weeks": "week", "m": "month", "mo": "month", "month": "month",
     "months": "month", "q": "quarter", "quarter": "quarter", "quarters": "quarter",
     "y": "year", "yr": "year", "year": "year", "years": "year"}
-_ROLLING = re.compile(r"^(?:last|past|trailing)\s*(\d{1,4})\s*([a-z]+)$")
+_ROLLING = re.compile(r"^(?:last|past|trailing)\s*([-−]?\s?\d+)\s*([a-z]+)$")
 _RELATIVE = re.compile(r"^(this|last|previous|current)\s+(day|week|month|quarter|year)$")
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-?q([1-4])$")
@@ -256,14 +298,16 @@ def parse_period(text: str) -> PeriodSpec:
         return PeriodSpec(kind="relative", text=raw, unit=unit, offset=offset, grain=grain)
     if m := _ROLLING.match(raw):
         rolling = _UNITS.get(m.group(2))
-        count = int(m.group(1))
-        if rolling is None or count < 1:
+        count = int(re.sub(r"\D", "", m.group(1))) * (-1 if m.group(1)[0] in "-−" else 1)
+        if rolling is None:
             raise _bad(text)
+        if why := count_problem(text.strip(), count, rolling):
+            raise UsageError(why)
         return PeriodSpec(kind="rolling", text=raw, unit=rolling, count=count)
     if ".." in raw:
         left, _, right = raw.partition("..")
-        start = _fixed(left.strip(), text)[0]
-        end = _fixed(right.strip(), text)[1]
+        start = _fixed(left.strip(), left)[0]
+        end = _fixed(right.strip(), right)[1]
         if end < start:
             raise UsageError(f"The period `{text}` ends before it starts.")
         days = (end - start).days
@@ -288,7 +332,7 @@ def _fixed(raw: str, original: str) -> tuple[date, date, Grain]:
             s, e = unit_bounds(date(int(m.group(1)), 1, 1), "year")
             return s, e, "month"
     except ValueError:
-        raise UsageError(f"`{original}` is not a real date.") from None
+        raise UsageError(f"{said(original.strip(), 'That')} is not a date. {DATE_FORMS}") from None
     raise _bad(original)
 
 

@@ -129,3 +129,24 @@ def test_other_questions_are_not_look_ahead(text: str) -> None:
     from bot.forecast.grammar import parse_plain_lookahead
 
     assert parse_plain_lookahead(text) is None
+
+
+@pytest.mark.parametrize("text, says", [
+    ("demand clinic seaside in 400 days", "The demand forecast covers the next 28 days"),
+    ("demand in 29 days at north", "The demand forecast covers the next 28 days"),
+    ("expected-no-shows in 99999 days clinic seaside", "`expected-no-shows` looks at the next 14 days"),
+    ("high-risk in 15 days at north", "`high-risk` looks at the next 14 days"),
+    ("expected no-shows next 0 days at north", "'next 0 days' is no day ahead"),
+    ("expected no-shows in -3 days at north", "'in -3 days' is no day ahead"),
+])
+def test_a_day_outside_the_horizon_names_the_horizon(text: str, says: str) -> None:
+    with pytest.raises(UsageError) as exc:
+        parse_lookahead(text)  # the horizons: forecast_terms.yml (demand: the forecast's 28 days)
+    assert says in str(exc.value) and "person" not in str(exc.value) and "Unknown clinic" not in str(exc.value)
+
+
+@pytest.mark.parametrize("text, clinic, ahead", [("demand clinic seaside in 28 days", "seaside", 28),
+                                                 ("expected-no-shows in 14 days clinic seaside", "seaside", 14)])
+def test_the_last_day_of_the_horizon_is_read(text: str, clinic: str, ahead: int) -> None:
+    r = parse_lookahead(text)
+    assert r is not None and r.clinic == clinic and r.days_ahead == ahead

@@ -82,7 +82,7 @@ def test_demand_days_outside_the_forecast_are_named_not_guessed() -> None:
     assert lines[-1] == ("Not in the demand forecast (it covers Thu 03 Dec–Wed 30 Dec): Wed 02 Dec "
                          "(today's visits are those already booked).")
     assert lines[-2].startswith("*Total Thu 03 Dec–Sun 06 Dec*: 50 visits")  # 11+12+13+14
-    far = parse_lookahead("demand in 40 days at aspen")
+    far = parse_lookahead("demand 2027-01-11 at aspen")  # 40 days after today: past the 28-day horizon
     assert far is not None
     assert demand_day_lines(_outlook(today), days_of(far, today))[-1].endswith(": Mon 11 Jan.")
 

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.kpi.reader.dates import UNITS
 from bot.kpi.reader.names import AFTER_CLINIC, NOT_NAMES, NameHit
 from bot.kpi.reader.reading import Reading
 from bot.kpi.reader.vocab import Vocabulary, norm
@@ -61,6 +62,11 @@ INFLECTED = re.compile(r"(?:ados|adas|idos|idas|aram|eram|iram|aron|ieron|erent|
 PERSON_CUES = {"did", "does", "has", "had", "about", "for", "with", "of", "whether", "was", "is"}
 PLACE_CUES = {"at", "in", "from", "near"}
 MAX_DIGITS = 4  # a longer run left over is an identifier (MRN, member id), never a count or a year
+# A left-over number that is a count ("99999 days") or shaped as a date the reader reads ("2026-10-31",
+# "10/31/2026", "2026-10-01..2026-10-31") is never an identifier, however many digits it has.
+DATE_SHAPED = re.compile(r"(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{1,2}(?:/\d{1,4})?)(?:\.\.(?:\d{4}-\d{1,2}"
+                         r"(?:-\d{1,2})?|\d{1,2}/\d{1,2}(?:/\d{1,4})?))?")
+COUNTED = frozenset(UNITS) | {"appointments", "visits", "claims", "patients", "no-shows", "noshows", "slots"}
 
 
 def decline(question: str, vocab: Vocabulary) -> Reading:
@@ -122,13 +128,19 @@ def names_a_person(q: str, masked: str, hits: list[NameHit], original: str, voca
     lists = _Lists(*_original_words(original), staff)
     for seg in _tokens(q, masked, hits):
         for i, (w, role) in enumerate(seg):
-            if role == "free" and sum(ch.isdigit() for ch in w) > MAX_DIGITS:
+            if role == "free" and sum(ch.isdigit() for ch in w) > MAX_DIGITS and not _number(seg, i):
                 return True  # an MRN, a member id
             if role == "provider" and i and seg[i - 1][0] in TITLES | {"patient", "pt"}:
                 return True  # "patient Lee" is a patient, even one named like a provider
             if role in ("free", "weak") and w.isalpha() and lists.person_at(seg, i):
                 return True
     return False
+
+
+def _number(seg: list[tuple[str, str]], i: int) -> bool:
+    """Whether the digits of ``seg[i]`` are a count (a unit or counted thing follows) or a date's."""
+    nxt = seg[i + 1][0] if i + 1 < len(seg) else ""
+    return DATE_SHAPED.fullmatch(seg[i][0]) is not None or (seg[i][0].isdigit() and nxt in COUNTED)
 
 
 @dataclass(frozen=True)

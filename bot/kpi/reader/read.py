@@ -1,6 +1,7 @@
 """``read(question, vocabulary, now)``: the plain-language reader's entry point (pure).
 
-Order: special forms (help, list, define, one patient) → periods → comparison → breakdown → KPI
+Order: special forms (help, list, define, one patient) → dates and counts that cannot be read
+(:mod:`bot.kpi.reader.malformed`, said so) → periods → comparison → breakdown → KPI
 words → names → a person in what is left (declined, :mod:`bot.kpi.reader.person`) → what is left.
 Anything left unexplained, any name with two meanings, two KPIs or two periods make it ask back (``status="clarify"`` with buttons); questions the catalogue cannot
 answer are refused with what it can answer. A follow-up (``context``: the thread's last reading)
@@ -20,6 +21,7 @@ from bot.kpi.reader.clash import both, clashes
 from bot.kpi.reader.dates import backwards, find_periods, future
 from bot.kpi.reader.judge import check, entities_or_ask, unknown_or_ask
 from bot.kpi.reader.kpis import close_kpis, find_kpis
+from bot.kpi.reader.malformed import loose_count, malformed
 from bot.kpi.reader.names import find_names
 from bot.kpi.reader.person import decline, names_a_person
 from bot.kpi.reader.reading import Option, Reading
@@ -63,6 +65,8 @@ def _read(question: str, vocab: Vocabulary, now: datetime, context: Reading | No
     q = norm_question(strip_emoji(question or ""))
     if found := special(q, question, vocab):
         return found
+    if why := malformed(strip_emoji(question or "")):  # before a bad date's digits read as a record number
+        return Reading(status="clarify", text=question, message=why)
     today = local_today(vocab.default_zone, now)
     shielded = vocab.numbered.sub(lambda m: "#" * len(m.group(0)), q) if vocab.numbered else q
     plural = find_weekdays(shielded)  # "on fridays": asked back below, never dropped
@@ -102,6 +106,8 @@ def _read(question: str, vocab: Vocabulary, now: datetime, context: Reading | No
     draft = _draft(context, new, home_clinic, question)
     if near := not_offered(q):
         return _ask(draft, near[0], [Option(BY_ID[near[1]].name, {"kpi": near[1]})])
+    if loose := loose_count(masked):
+        return _ask(draft, *loose)
     if len(kpi_ids) > 1:
         return _ask(draft, "Which KPI do you mean?", [Option(BY_ID[k].name, {"kpi": k}) for k in kpi_ids[:5]])
     if len(dims) > 1:
