@@ -54,8 +54,10 @@ def _rows(prefix: str, provider_name: str, day: str) -> str:
 
 
 def _everything_sent(slack: SlackStandIn, ack: BoltResponse) -> str:
-    deadline = time.monotonic() + 15
-    while not (slack.calls or slack.response_posts or ack.body) and time.monotonic() < deadline:
+    # both commands answer through the response_url; other Web API calls (a user lookup) may come
+    # first, so wait for the answer itself, not for the first call (under load the answer is slow)
+    deadline = time.monotonic() + 30
+    while not slack.response_posts and time.monotonic() < deadline:
         time.sleep(0.02)
     slack.wait_until_quiet(idle=0.25, timeout=15)
     sent = [ack.body or ""]

@@ -20,26 +20,20 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
 from bot.ids import Action, Callback
-from bot.settings import load_settings
 from devtools.signing import block_actions_payload, interactive_body, slash_command_body, view_submission_payload
-from devtools.standin import SlackStandIn
 from jobs import pdsa_reminders
 from storage.models import Idea, IdeaStateChange, PdsaCycle, utcnow
-from tests.e2e.test_ideas_slack import ORG_YAML, SECRET, Bot, body_json, form
+from tests.e2e.slack_payloads import BOT_TOKEN, InProcessBot, idea_values, in_process_bot
+from tests.e2e.test_ideas_slack import ORG_YAML, body_json
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[Bot]:
-    config = tmp_path / "org.yml"
-    config.write_text(ORG_YAML)
-    with SlackStandIn() as slack:
-        settings = load_settings(SLACK_BOT_TOKEN="xoxb-pdsa-close", SLACK_SIGNING_SECRET=SECRET,
-                                 SLACK_API_URL=slack.base_url, OPSBOT_CONFIG=str(config))
-        yield Bot(create_app(settings, engine, sessions), slack, sessions)
+def bot(tmp_path: Path, engine: Any, sessions: sessionmaker[Session]) -> Iterator[InProcessBot]:
+    with in_process_bot(ORG_YAML, tmp_path, engine, sessions) as bot:
+        yield bot
 
 
 def txt(v: str) -> dict[str, Any]:
@@ -50,9 +44,9 @@ def act(v: str | None) -> dict[str, Any]:
     return {"value": {"type": "radio_buttons", "selected_option": {"value": v} if v else None}}
 
 
-def started_cycle(bot: Bot) -> tuple[int, int]:
+def started_cycle(bot: InProcessBot) -> tuple[int, int]:
     """An idea with cycle 1 open, owned by U0OWNER: (idea id, cycle id)."""
-    bot.submit(form("Huddle at 8:00", "Late starts", "Daily huddle"))
+    bot.submit_idea(idea_values("Huddle at 8:00", "Late starts", "Daily huddle"))
     bot.slack.wait_until_quiet()
     with bot.sessions() as s:
         idea_id = s.scalars(select(Idea.id)).one()
@@ -68,9 +62,9 @@ def started_cycle(bot: Bot) -> tuple[int, int]:
         return idea_id, s.scalars(select(PdsaCycle.id)).one()
 
 
-def reminder_close_button(bot: Bot) -> dict[str, Any]:
+def reminder_close_button(bot: InProcessBot) -> dict[str, Any]:
     """Run the reminder job 8 days on (default reminder: 7 days) and return the DM's close button."""
-    client = WebClient(token="xoxb-pdsa-close", base_url=bot.slack.base_url)
+    client = WebClient(token=BOT_TOKEN, base_url=bot.slack.base_url)
     pdsa_reminders.run(bot.sessions, client, utcnow() + timedelta(days=8))
     posted = bot.slack.wait_for("chat.postMessage")[-1].params
     blocks = posted["blocks"] if isinstance(posted["blocks"], list) else json.loads(posted["blocks"])
@@ -79,7 +73,7 @@ def reminder_close_button(bot: Bot) -> dict[str, Any]:
     return buttons[0]
 
 
-def state(bot: Bot, idea_id: int, cycle_id: int) -> tuple[str, str, str | None, list[tuple[str, str, str]]]:
+def state(bot: InProcessBot, idea_id: int, cycle_id: int) -> tuple[str, str, str | None, list[tuple[str, str, str]]]:
     with bot.sessions() as s:
         cycle = s.get(PdsaCycle, cycle_id)
         history = s.scalars(select(IdeaStateChange).where(IdeaStateChange.idea_id == idea_id)
@@ -88,7 +82,7 @@ def state(bot: Bot, idea_id: int, cycle_id: int) -> tuple[str, str, str | None, 
                 [(h.from_state, h.to_state, h.reason or "") for h in history])
 
 
-def test_close_button_asks_for_the_act_decision_and_the_idea_moves_with_it(bot: Bot) -> None:
+def test_close_button_asks_for_the_act_decision_and_the_idea_moves_with_it(bot: InProcessBot) -> None:
     idea_id, cycle_id = started_cycle(bot)
     button = reminder_close_button(bot)
     assert button["value"] == str(cycle_id)
@@ -117,7 +111,7 @@ def test_close_button_asks_for_the_act_decision_and_the_idea_moves_with_it(bot: 
     assert history[-1] == ("testing", "abandoned", "PDSA cycle 1: abandon — No change in late starts")
 
 
-def test_close_button_on_a_closed_cycle_says_so_and_opens_nothing(bot: Bot) -> None:
+def test_close_button_on_a_closed_cycle_says_so_and_opens_nothing(bot: InProcessBot) -> None:
     idea_id, cycle_id = started_cycle(bot)
     values = {"pdsa_observations": txt(""), "pdsa_study": txt("Worked"), "pdsa_act": act("adopt")}
     bot.send(interactive_body(view_submission_payload(

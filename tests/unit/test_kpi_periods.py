@@ -37,11 +37,19 @@ def test_periods_resolve_to_inclusive_local_dates(text, start, end):
     assert (period.start, period.end) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["last fortnight", "2016-13", "2016-02-30", "2016-06-08..2016-05-01", "soon"])
+@pytest.mark.parametrize("text", ["last fortnight", "2016-06-08..2016-05-01", "soon"])
 def test_bad_periods_raise_usage_error_listing_forms(text):
     with pytest.raises(UsageError) as err:
         parse_period(text)
     assert "`" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["2016-13", "2016-02-30"])
+def test_impossible_dates_are_said_not_to_be_dates_with_the_forms(text):
+    """No month 13, no 30 February (2016 is a leap year: 29 days): said, with the date forms."""
+    with pytest.raises(UsageError) as err:
+        parse_period(text)
+    assert f"“{text}” is not a date" in str(err.value) and "YYYY-MM-DD" in str(err.value)
 
 
 def test_previous_period_of_a_month_is_the_whole_previous_month():
