@@ -39,7 +39,8 @@ _DIGIT_RUN = re.compile(r"\d{6,}")
 _SEPARATORS = re.compile(r"(?<!\d)[-_.+]|[-_.+](?!\d)")
 #: The short kind shown in place of a finding in a file name.
 FILE_KINDS = {"record_number": "record number", "long_number": "number", "date_of_birth": "date of birth",
-              "phone": "phone", "email": "e-mail", "ssn": "SSN", "name": "name", "address": "address"}
+              "phone": "phone", "email": "e-mail", "ssn": "SSN", "mbi": "MBI", "name": "name",
+              "address": "address"}
 
 
 def guard_of(org: OrgConfig) -> Guard:

@@ -24,6 +24,8 @@ TODAY = date(2026, 12, 6)
     ("Ted955 Reilly981", []),                       # Synthea's provider names carry 3 digits
     ("Clinic 20261130", []),                        # a recent compact date
     ("Clinic 19610304", ["long_number"]),           # an old one may be a date of birth
+    ("WILLIAM BUDD 1EG4TE5MK73", ["mbi"]),          # the tester's 835 payer name: CMS's example MBI
+    ("Kit for 1EG4TE5MK73", ["mbi"]),               # the tester's supply name
 ])
 def test_label_findings(label: str, kinds: list[str]) -> None:
     assert [f.kind for f in label_findings(label, Guard(), TODAY)] == kinds
@@ -44,6 +46,7 @@ def test_label_findings_use_the_organisations_patterns() -> None:
     ("remit_20260302.835", "remit_20260302.835"),
     ("KaggleV2-May-2016.csv", "KaggleV2-May-2016.csv"),
     ("supply-items_monday.csv", "supply-items_monday.csv"),
+    ("appointments-1EG4TE5MK73.csv", "appointments-[MBI].csv"),
 ])
 def test_shown_file_name(name: str, shown: str) -> None:
     assert shown_file_name(name) == shown
@@ -69,6 +72,7 @@ def test_file_names_shown_in_a_message() -> None:
     ("dr-a", []),
     ("mrn-48213377", ["record_number"]),
     ("jane.doe@example.com", ["email"]),
+    ("selfpay-1EG4TE5MK73", ["mbi"]),
 ])
 def test_key_findings(key: str, kinds: list[str]) -> None:
     assert [f.kind for f in key_findings(key, Guard())] == kinds
