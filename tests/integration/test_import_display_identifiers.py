@@ -65,6 +65,18 @@ CASES: list[tuple[str, Callable[[], FeedImporter], str, int, str, str, str]] = [
      "C2,north,mrn-48213377,aetna,P2,2026-03-02,2026-03-03,200.00\n"
      "C3,north,0005364682,aetna,P3,2026-03-02,2026-03-03,200.00\n",  # a numeric provider id (an NPI's shape): a key
      3, "identifier_in_provider", "medical record number", "48213377"),
+    # the outside tester's keys: a compact date of birth (YYYYMMDD); a 10-digit NPI passes as a key
+    ("claims-key-birth", lambda: ClaimsImporter("secret"),
+     "claim_id,clinic,provider,payer,patient_id,service_date,created_date,charge\n"
+     "C1,north,dr-a,aetna,P1,2026-03-02,2026-03-03,200.00\n"
+     "C2,north,jsmith-19610412,aetna,P2,2026-03-02,2026-03-03,200.00\n"
+     "C3,north,1234567893,aetna,P3,2026-03-02,2026-03-03,200.00\n",
+     3, "identifier_in_provider", "date of birth", "19610412"),
+    ("claims-payer-key-birth", lambda: ClaimsImporter("secret"),
+     "claim_id,clinic,provider,payer,patient_id,service_date,created_date,charge\n"
+     "C1,north,dr-a,aetna,P1,2026-03-02,2026-03-03,200.00\n"
+     "C2,north,dr-a,selfpay-19610412,P2,2026-03-02,2026-03-03,200.00\n",
+     3, "identifier_in_payer", "date of birth", "19610412"),
     ("ledger", LedgerImporter,
      "entry_id,clinic,clinic_name,payer,payer_name,posted_date,kind,amount\n"
      "L1,north,North Clinic,aetna,Aetna,2026-03-02,charge,400.00\n"
@@ -82,6 +94,9 @@ CASES: list[tuple[str, Callable[[], FeedImporter], str, int, str, str, str]] = [
     ("supply-items", SupplyItemsImporter,
      "clinic,sku,name,lead_time_days\nnorth,GLV-M,Gloves M,14\nnorth,KIT-1,Kit for MRN 00482913,7\n",
      3, "identifier_in_name", "medical record number", "00482913"),
+    ("supply-items-mbi", SupplyItemsImporter,  # the outside tester's supply name: CMS's example MBI
+     "clinic,sku,name,lead_time_days\nnorth,GLV-M,Gloves M,14\nnorth,KIT-1,Kit for 1EG4TE5MK73,7\n",
+     3, "identifier_in_name", "Medicare Beneficiary Identifier", "1EG4TE5MK73"),
     ("supply-items-unit", SupplyItemsImporter,
      "clinic,sku,name,unit,lead_time_days\nnorth,GLV-M,Gloves M,box,14\nnorth,KIT-1,Kit,pt 4481920,7\n",
      3, "identifier_in_unit", "medical record number", "4481920"),

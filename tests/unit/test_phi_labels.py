@@ -72,10 +72,20 @@ def test_file_names_shown_in_a_message() -> None:
     ("dr-a", []),
     ("mrn-48213377", ["record_number"]),
     ("jane.doe@example.com", ["email"]),
+    ("jsmith-19610412", ["date_of_birth"]),     # the tester's keys: a compact date of birth
+    ("selfpay-19610412", ["date_of_birth"]),
+    ("x-19000101", ["date_of_birth"]),          # the first year counted
+    ("x-20251231", ["date_of_birth"]),          # last year (TODAY is in 2026)
+    ("x-20260101", []),                         # this year: a file's or an event's date
+    ("x-18991231", []),                         # before 1900
+    ("x-19610231", []),                         # 31 February: no calendar date
+    ("x-19611304", []),                         # month 13
+    ("1196104123", []),                         # 10 digits (an NPI's length) holding 19610412
+    ("19610412-1", ["date_of_birth"]),          # a whole 8-digit run
     ("selfpay-1EG4TE5MK73", ["mbi"]),
 ])
 def test_key_findings(key: str, kinds: list[str]) -> None:
-    assert [f.kind for f in key_findings(key, Guard())] == kinds
+    assert [f.kind for f in key_findings(key, Guard(), TODAY)] == kinds
 
 
 def test_an_npi_in_a_provider_name_is_not_an_identifier() -> None:
