@@ -5,7 +5,7 @@
 ``ensure_clean`` raises :class:`IdentifiersFound` naming the field and the kind (never the value).
 Nothing that has a finding may be stored, posted or logged.
 
-The rules live in :mod:`bot.phi_numbers` (record/account/member/Medicaid numbers, SSNs, phones,
+The rules live in :mod:`bot.phi_numbers` (record/account/member/Medicaid numbers, Medicare Beneficiary Identifiers, SSNs, phones,
 e-mails, dates of birth, street addresses) and :mod:`bot.phi_names` (person names, with the US
 Census name lists); a :class:`Guard` adds the organisation's own ``phi_patterns`` (reported as
 ``custom:<name>``) and the staff names the bot knows (never flagged as names). Presidio's
@@ -31,12 +31,13 @@ KIND_LABELS = {
     "phone": "a phone number",
     "email": "an e-mail address",
     "ssn": "a social security number",
+    "mbi": "a Medicare Beneficiary Identifier",
     "name": "a person's name",
     "address": "a street address",
 }
 _NUMBER_RULES = (phi_numbers.find_ssns, phi_numbers.find_emails, phi_numbers.find_dates,
-                 phi_numbers.find_record_numbers, phi_numbers.find_phones, phi_numbers.find_addresses,
-                 phi_numbers.find_long_numbers)
+                 phi_numbers.find_record_numbers, phi_numbers.find_mbis, phi_numbers.find_phones,
+                 phi_numbers.find_addresses, phi_numbers.find_long_numbers)
 _SILENT = {"date", "number"}  # spans kept out of later rules, never reported
 
 _I = re.IGNORECASE

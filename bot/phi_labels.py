@@ -18,7 +18,9 @@ label: "appointments-for-Maria-Silva-MRN12345678.csv"), staff names known to the
 and shown with each finding replaced by its kind: "appointments-for-[name]-MRN[record number].csv".
 
 A reference key shown where its name is empty (``dr-a``, ``0005364682``) is read as a key
-(:func:`key_findings`): only the kinds with a marker of their own count, a bare number is an id.
+(:func:`key_findings`): only the kinds with a marker of their own count, a bare number is an id;
+a whole 8-digit run that is a YYYYMMDD date from 1900 to last year is a date of birth
+("jsmith-19610412"), while a 10-digit NPI holding such a run is not.
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ from bot.phi_numbers import BIRTH_AFTER_RE, BIRTH_BEFORE_RE, NPI_BEFORE_RE
 
 _NOT_IN_LABELS = {"name", "address"}  # what a label legitimately holds (see the module docstring)
 _DIGIT_RUN = re.compile(r"\d{6,}")
+_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")  # a whole run: never 8 digits inside an NPI
 # a separator not inside a number or date ("2026-12-06", "20260302.835" keep theirs)
 _SEPARATORS = re.compile(r"(?<!\d)[-_.+]|[-_.+](?!\d)")
 #: The short kind shown in place of a finding in a file name.
 FILE_KINDS = {"record_number": "record number", "long_number": "number", "date_of_birth": "date of birth",
-              "phone": "phone", "email": "e-mail", "ssn": "SSN", "name": "name", "address": "address"}
+              "phone": "phone", "email": "e-mail", "ssn": "SSN", "mbi": "MBI", "name": "name",
+              "address": "address"}
 
 
 def guard_of(org: OrgConfig) -> Guard:
@@ -76,12 +80,30 @@ def label_findings(value: str, guard: Guard, today: date | None = None) -> list[
     return sorted(found, key=lambda f: f.start)
 
 
-def key_findings(value: str, guard: Guard) -> list[Finding]:
+def _compact_births(value: str, today: date) -> list[Finding]:
+    """Each whole 8-digit run of ``value`` that is a valid YYYYMMDD date from 1900 to last year,
+    as a ``date_of_birth`` ("jsmith-19610412"); a run of 9+ digits (an NPI) holds none."""
+    found = []
+    for m in _EIGHT_DIGITS.finditer(value):
+        try:
+            year = datetime.strptime(m.group(), "%Y%m%d").year
+        except ValueError:
+            continue
+        if 1900 <= year <= today.year - 1:
+            found.append(Finding("date_of_birth", m.start(), m.end(), mask(m.group())))
+    return found
+
+
+def key_findings(value: str, guard: Guard, today: date | None = None) -> list[Finding]:
     """What marks a reference key (``dr-a``, ``0005364682``; shown where its name is empty) as a
     patient's: the kinds with a marker of their own (a record keyword, an SSN's or phone's shape, an
-    e-mail, a date of birth, the organisation's patterns). A bare number is not one: providers
-    and payers are keyed by numbers (an NPI; the claims-analysis file's 10-digit provider ids)."""
-    return [f for f in find_identifiers(value, guard) if f.kind not in _NOT_IN_LABELS | {"long_number"}]
+    e-mail, a date of birth, an MBI, the organisation's patterns) and a compact date of birth
+    (YYYYMMDD from 1900 to last year: "selfpay-19610412"; ``today`` defaults to today). A bare
+    number is not one: providers and payers are keyed by numbers (an NPI; the claims-analysis
+    file's 10-digit provider ids). Never raises."""
+    found = [f for f in find_identifiers(value, guard) if f.kind not in _NOT_IN_LABELS | {"long_number"}]
+    found += [f for f in _compact_births(value, today or date.today()) if not _overlaps(found, f.start, f.end)]
+    return sorted(found, key=lambda f: f.start)
 
 
 def _birth_words(text: str, f: Finding) -> bool:

@@ -18,6 +18,12 @@ raise. What is flagged and what is left alone (and why):
 * ``date_of_birth`` — a date with birth words near it (DOB, born, birthday, bday, birthdate), or a
   full date whose year lies more than two years back: staff write dates of events (this week's
   huddle, next year's deadline), while an old full date in a note is almost always a birth date.
+* ``mbi`` — a Medicare Beneficiary Identifier with no keyword beside it, by CMS's format (CMS,
+  "Understanding the Medicare Beneficiary Identifier (MBI) Format"): 11 characters, optionally
+  dashed 4-3-4; position 1 a digit 1–9; 2, 5, 8, 9 a letter A–Z except S, L, O, I, B, Z; 3 and 6
+  such a letter or a digit; 4, 7, 10, 11 a digit. CMS prints it in upper case, but people type
+  it in lower case too, so case is ignored (no English word has a digit in positions 1, 4, 7,
+  10 and 11). Bounded by anything but a letter or digit ("appointments_1EG4TE5MK73.csv").
 * ``address`` — a house number, 1–3 street-name words and a USPS street suffix (Pub. 28:
   Street/St, Avenue/Ave, Road/Rd, Drive/Dr, Lane, Court, Highway…), or a state code followed by a
   ZIP code. "Suite 210", "room 4", "the Foster Street entrance" have no house number.
@@ -66,6 +72,11 @@ DIGIT_RUN_RE = re.compile(r"(?<![\w.,/:$#-])\d{6,}(?![\d%]|[.,/:-]\d)")
 PATIENT_WORD_RE = re.compile(r"\b(?:patient|patients|pt|pts|chart|record|mrn|member|acct|account)\b", _I)
 NPI_BEFORE_RE = re.compile(r"\b(?:npi|tax\s+id|tin|ein|order|po|invoice|batch|claim|ref)\s*(?:#|no\.?)?\s*[:#]?\s*$", _I)
 
+_MBI_L = "[AC-HJKMNP-RT-Y]"  # A-Z without S, L, O, I, B, Z
+_MBI_LD = "[AC-HJKMNP-RT-Y0-9]"
+MBI_RE = re.compile(rf"(?<![A-Za-z0-9])[1-9]{_MBI_L}{_MBI_LD}\d(-?){_MBI_L}{_MBI_LD}\d\1{_MBI_L}{_MBI_L}\d\d"
+                    r"(?![A-Za-z0-9])", _I)
+
 _SUFFIX = (r"street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|court|ct|boulevard|blvd|way|place|pl|"
            r"circle|cir|highway|hwy|parkway|pkwy|terrace|ter|trail|trl|pike|loop|row|alley")
 ADDRESS_RE = re.compile(
@@ -89,6 +100,11 @@ def find_record_numbers(text: str) -> Iterator[Span]:
         value = m.group(1).rstrip(" -")
         if sum(ch.isdigit() for ch in value) >= 4:
             yield "record_number", m.start(1), m.start(1) + len(value)
+
+
+def find_mbis(text: str) -> Iterator[Span]:
+    for m in MBI_RE.finditer(text):
+        yield "mbi", m.start(), m.end()
 
 
 def find_ssns(text: str) -> Iterator[Span]:

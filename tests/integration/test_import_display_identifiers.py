@@ -65,6 +65,18 @@ CASES: list[tuple[str, Callable[[], FeedImporter], str, int, str, str, str]] = [
      "C2,north,mrn-48213377,aetna,P2,2026-03-02,2026-03-03,200.00\n"
      "C3,north,0005364682,aetna,P3,2026-03-02,2026-03-03,200.00\n",  # a numeric provider id (an NPI's shape): a key
      3, "identifier_in_provider", "medical record number", "48213377"),
+    # the outside tester's keys: a compact date of birth (YYYYMMDD); a 10-digit NPI passes as a key
+    ("claims-key-birth", lambda: ClaimsImporter("secret"),
+     "claim_id,clinic,provider,payer,patient_id,service_date,created_date,charge\n"
+     "C1,north,dr-a,aetna,P1,2026-03-02,2026-03-03,200.00\n"
+     "C2,north,jsmith-19610412,aetna,P2,2026-03-02,2026-03-03,200.00\n"
+     "C3,north,1234567893,aetna,P3,2026-03-02,2026-03-03,200.00\n",
+     3, "identifier_in_provider", "date of birth", "19610412"),
+    ("claims-payer-key-birth", lambda: ClaimsImporter("secret"),
+     "claim_id,clinic,provider,payer,patient_id,service_date,created_date,charge\n"
+     "C1,north,dr-a,aetna,P1,2026-03-02,2026-03-03,200.00\n"
+     "C2,north,dr-a,selfpay-19610412,P2,2026-03-02,2026-03-03,200.00\n",
+     3, "identifier_in_payer", "date of birth", "19610412"),
     ("ledger", LedgerImporter,
      "entry_id,clinic,clinic_name,payer,payer_name,posted_date,kind,amount\n"
      "L1,north,North Clinic,aetna,Aetna,2026-03-02,charge,400.00\n"
@@ -82,6 +94,9 @@ CASES: list[tuple[str, Callable[[], FeedImporter], str, int, str, str, str]] = [
     ("supply-items", SupplyItemsImporter,
      "clinic,sku,name,lead_time_days\nnorth,GLV-M,Gloves M,14\nnorth,KIT-1,Kit for MRN 00482913,7\n",
      3, "identifier_in_name", "medical record number", "00482913"),
+    ("supply-items-mbi", SupplyItemsImporter,  # the outside tester's supply name: CMS's example MBI
+     "clinic,sku,name,lead_time_days\nnorth,GLV-M,Gloves M,14\nnorth,KIT-1,Kit for 1EG4TE5MK73,7\n",
+     3, "identifier_in_name", "Medicare Beneficiary Identifier", "1EG4TE5MK73"),
     ("supply-items-unit", SupplyItemsImporter,
      "clinic,sku,name,unit,lead_time_days\nnorth,GLV-M,Gloves M,box,14\nnorth,KIT-1,Kit,pt 4481920,7\n",
      3, "identifier_in_unit", "medical record number", "4481920"),
@@ -132,22 +147,28 @@ def test_identifier_in_display_field_rejects_the_row(
 HEADER = "ST*835*0001~BPR*I*440*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20260302~N1*PR*{payer}~N1*PE*NORTH CLINIC~"
 
 
+@pytest.mark.parametrize(("payer", "secret", "kind"), [
+    ("ACME HEALTH MRN 48213377", "48213377", "medical record number"),
+    # the outside tester's payer name: CMS's example MBI with no keyword beside it
+    ("WILLIAM BUDD 1EG4TE5MK73", "1EG4TE5MK73", "Medicare Beneficiary Identifier"),
+])
 def test_835_payer_name_with_identifier_rejects_its_claims(sessions: sessionmaker[Session], shared_dir: Path,
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path, payer: str, secret: str,
+                                                           kind: str) -> None:
     body = (shared_dir / "spec/vectors/era_835_denial_example.txt").read_text()
     hostile, clean = tmp_path / "hostile.835", tmp_path / "clean.835"
-    hostile.write_text(HEADER.format(payer="ACME HEALTH MRN 48213377") + body + "SE*28*0001~")
+    hostile.write_text(HEADER.format(payer=payer) + body + "SE*28*0001~")
     clean.write_text(HEADER.format(payer="ACME HEALTH") + body + "SE*28*0001~")
     with session_scope(sessions) as s:
         summary = import_remittance_file(s, hostile, rejects_path=tmp_path / "r.csv", guard=GUARD)
     # the vector holds 9 claim payments (CLP), all under the one N1*PR (test_import_feeds_remittances)
     assert (summary.imported, summary.rejected) == (0, 9)
     assert summary.issue_counts["reject identifier_in_payer_name"] == 9
-    assert all("medical record number" in i.detail for i in summary.first_issues if i.code == "identifier_in_payer_name")
+    assert all(kind in i.detail for i in summary.first_issues if i.code == "identifier_in_payer_name")
     with session_scope(sessions) as s:
         assert s.scalars(select(Remittance)).first() is None
-        assert "48213377" not in " ".join(s.scalars(select(ImportIssue.detail)))
-        assert "48213377" not in _stored_text(s)
+        assert secret not in " ".join(s.scalars(select(ImportIssue.detail)))
+        assert secret not in _stored_text(s)
     with session_scope(sessions) as s:
         assert import_remittance_file(s, clean, rejects_path=tmp_path / "r2.csv", guard=GUARD).imported == 9
 

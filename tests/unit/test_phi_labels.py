@@ -24,6 +24,8 @@ TODAY = date(2026, 12, 6)
     ("Ted955 Reilly981", []),                       # Synthea's provider names carry 3 digits
     ("Clinic 20261130", []),                        # a recent compact date
     ("Clinic 19610304", ["long_number"]),           # an old one may be a date of birth
+    ("WILLIAM BUDD 1EG4TE5MK73", ["mbi"]),          # the tester's 835 payer name: CMS's example MBI
+    ("Kit for 1EG4TE5MK73", ["mbi"]),               # the tester's supply name
 ])
 def test_label_findings(label: str, kinds: list[str]) -> None:
     assert [f.kind for f in label_findings(label, Guard(), TODAY)] == kinds
@@ -44,6 +46,7 @@ def test_label_findings_use_the_organisations_patterns() -> None:
     ("remit_20260302.835", "remit_20260302.835"),
     ("KaggleV2-May-2016.csv", "KaggleV2-May-2016.csv"),
     ("supply-items_monday.csv", "supply-items_monday.csv"),
+    ("appointments-1EG4TE5MK73.csv", "appointments-[MBI].csv"),
 ])
 def test_shown_file_name(name: str, shown: str) -> None:
     assert shown_file_name(name) == shown
@@ -69,9 +72,20 @@ def test_file_names_shown_in_a_message() -> None:
     ("dr-a", []),
     ("mrn-48213377", ["record_number"]),
     ("jane.doe@example.com", ["email"]),
+    ("jsmith-19610412", ["date_of_birth"]),     # the tester's keys: a compact date of birth
+    ("selfpay-19610412", ["date_of_birth"]),
+    ("x-19000101", ["date_of_birth"]),          # the first year counted
+    ("x-20251231", ["date_of_birth"]),          # last year (TODAY is in 2026)
+    ("x-20260101", []),                         # this year: a file's or an event's date
+    ("x-18991231", []),                         # before 1900
+    ("x-19610231", []),                         # 31 February: no calendar date
+    ("x-19611304", []),                         # month 13
+    ("1196104123", []),                         # 10 digits (an NPI's length) holding 19610412
+    ("19610412-1", ["date_of_birth"]),          # a whole 8-digit run
+    ("selfpay-1EG4TE5MK73", ["mbi"]),
 ])
 def test_key_findings(key: str, kinds: list[str]) -> None:
-    assert [f.kind for f in key_findings(key, Guard())] == kinds
+    assert [f.kind for f in key_findings(key, Guard(), TODAY)] == kinds
 
 
 def test_an_npi_in_a_provider_name_is_not_an_identifier() -> None:
