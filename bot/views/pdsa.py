@@ -124,12 +124,14 @@ def close_errors(values: dict[str, Any], closing: bool) -> dict[str, str]:
     server judges the submission itself: ``optional: false`` is only enforced by Slack clients.
 
     ``values`` as :func:`read_update_form`; ``closing`` the form's private metadata flag (the
-    reminder's "Close cycle"). A close needs the Act decision, and a Study note (what was learnt)."""
+    reminder's "Close cycle"). A close needs the Act decision, and a Study note (what was learnt);
+    both problems come back together."""
+    errors = {}
     if closing and not values["act"]:
-        return {str(PdsaField.ACT): "Choose adopt, adapt or abandon to close the cycle."}
-    if values["act"] and not values["study"].strip():
-        return {str(PdsaField.STUDY): "Say what was learnt (Study) to close the cycle."}
-    return {}
+        errors[str(PdsaField.ACT)] = "Choose adopt, adapt or abandon to close the cycle."
+    if (closing or values["act"]) and not values["study"].strip():
+        errors[str(PdsaField.STUDY)] = "Say what was learnt (Study) to close the cycle."
+    return errors
 
 
 def read_update_form(view: dict[str, Any]) -> dict[str, Any]:

@@ -95,6 +95,13 @@ def test_closing_without_a_study_note_is_refused_on_the_study_block(bot: InProce
     assert status(bot, cycle_id) == ("open", None)
 
 
+def test_an_empty_close_form_names_both_blocks_at_once(bot: InProcessBot) -> None:
+    cycle_id = open_cycle(bot)
+    reply = submit(bot, close_form(bot, cycle_id), "", "", None)
+    assert reply == {"response_action": "errors", "errors": {"pdsa_act": NO_ACT, "pdsa_study": NO_STUDY}}
+    assert status(bot, cycle_id) == ("open", None)
+
+
 def test_the_plain_update_form_also_needs_a_study_note_to_close(bot: InProcessBot) -> None:
     """The rule is the server's, whichever form (or hand-made payload) carries the Act decision."""
     cycle_id = open_cycle(bot)
