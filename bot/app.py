@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.access.current import ContextExecutor
 from bot.context import AppContext
+from bot.errors import ConfigurationError
 from bot.failures import block_of, user_message, what_of
+from bot.ingest.registry import feed_names
 from bot.orgconfig import load_org_config
 from bot.phi_names import word_lists
 from bot.priority import ComputeGate
@@ -70,6 +72,8 @@ def create_app(settings: Settings, engine: Engine, sessions: sessionmaker[Sessio
     if http_mode:
         require(settings, "slack_signing_secret")
     org = load_org_config(settings.opsbot_config)
+    if problems := org.unknown_feed_references(feed_names()):  # the importers sit above the org file
+        raise ConfigurationError(f"OPSBOT_CONFIG ({settings.opsbot_config}): {'; '.join(problems)}")
     client = make_web_client(settings, token="" if oauth_mode else None)
     if oauth_mode:
         from bot.slack.oauth import build_oauth_settings

@@ -28,7 +28,7 @@ when the file changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,7 +41,7 @@ from bot.config_model import Strict, describe, suggestion
 from bot.digest.settings import DigestSettings
 from bot.errors import ConfigurationError
 from bot.kpi.catalogue import Target, known_kpi
-from bot.slack_ids import ChannelId, UserId
+from bot.slack_ids import ChannelId, SharedChannelId, UserId
 
 
 def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
@@ -51,9 +51,11 @@ def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
     unit (days, turns, count) takes a non-negative number.
 
     Raises:
-        ValueError: an unknown KPI (with the closest ids) or a bound outside the unit's range.
+        ValueError: an unknown KPI (with the closest ids), or every bound outside its unit's range
+            (``; ``-joined).
     """
     out: dict[str, Target] = {}
+    problems: list[str] = []
     for name, target in targets.items():
         kpi = known_kpi(str(name))
         for word, bound in (("min", target.min), ("max", target.max)):
@@ -61,10 +63,12 @@ def checked_targets(targets: dict[str, Target]) -> dict[str, Target]:
                 continue
             if kpi.unit == "%" and not 0 <= bound <= 1:
                 hint = f" (write {bound / 100:g} for {bound:g} %)" if 1 < bound <= 100 else ""
-                raise ValueError(f"{kpi.id} {word} {bound:g} is not a proportion between 0 and 1{hint}")
+                problems.append(f"{kpi.id} {word} {bound:g} is not a proportion between 0 and 1{hint}")
             if kpi.unit != "%" and bound < 0:
-                raise ValueError(f"{kpi.id} {word} {bound:g} is negative")
+                problems.append(f"{kpi.id} {word} {bound:g} is negative")
         out[kpi.id] = target
+    if problems:  # every bound in one message, not one per run
+        raise ValueError("; ".join(problems))
     return out
 
 
@@ -124,33 +128,47 @@ class OrgConfig(Strict):
     # who holds which role, and where revenue-cycle KPIs may be shared (issue 8, bot.access.roles);
     # no roles section = nobody beyond everyone-level permissions (the first admin goes here)
     roles: RolesConfig = RolesConfig()
-    finance_channels: list[ChannelId] = []
+    finance_channels: list[SharedChannelId] = []
 
     @field_validator("targets")
     @classmethod
     def _known_targets(cls, value: dict[str, Target]) -> dict[str, Target]:
         return checked_targets(value)
 
-    @field_validator("clinics")
-    @classmethod
-    def _unique_keys(cls, value: list[ClinicConfig]) -> list[ClinicConfig]:
-        keys = [c.key for c in value]
-        twice = sorted({k for k in keys if keys.count(k) > 1})
-        if twice:
-            raise ValueError(f"clinic key {', '.join(map(repr, twice))} is used by more than one clinic; "
-                             f"expected one clinic per key")
-        return value
-
     @model_validator(mode="after")
-    def _role_clinics(self) -> OrgConfig:
-        """Clinic keys named by ``roles`` and ``alerts.clinics`` are the file's clinics. A file
-        listing no clinics (they come from the database) is checked against the database's
-        clinics by ``opsbot config check`` (:mod:`bot.cli.config`)."""
+    def _clinic_keys(self) -> OrgConfig:
+        """Clinic keys are unique ignoring case (commands match them so: ``north`` and ``North``
+        are one clinic), and those named by ``roles`` and ``alerts.clinics`` are the file's
+        clinics; every problem in one message. A file listing no clinics (they come from the
+        database) is checked against the database's clinics by ``opsbot config check``
+        (:mod:`bot.cli.config`)."""
+        problems = []
+        by_key: dict[str, list[str]] = {}
+        for c in self.clinics:
+            by_key.setdefault(c.key.casefold(), []).append(c.key)
+        twice = [keys for keys in by_key.values() if len(keys) > 1]
+        if twice:
+            named = ", ".join(" and ".join(map(repr, keys)) if len(set(keys)) > 1 else repr(keys[0])
+                              for keys in twice)
+            problems.append(f"clinics: clinic key {named} is used by more than one clinic (keys are "
+                            f"matched ignoring case); expected one clinic per key")
         if self.clinics:
-            problems = self.unknown_clinic_references([c.key for c in self.clinics])
-            if problems:
-                raise ValueError("; ".join(problems))
+            problems += self.unknown_clinic_references([c.key for c in self.clinics])
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def unknown_feed_references(self, known: Collection[str]) -> list[str]:
+        """One message per feed named in ``alerts.stale_data.feeds`` (organisation or a clinic's
+        override) that is not in ``known`` (``bot.ingest.registry.feed_names``), ``[]`` if none::
+
+            unknown feed 'appointmnts' in alerts.stale_data.feeds — did you mean 'appointments'?
+        """
+        sections = [("alerts.stale_data.feeds", self.alerts.stale_data)]
+        sections += [(f"alerts.clinics.{key}.stale_data.feeds", o.stale_data)
+                     for key, o in self.alerts.clinics.items() if o.stale_data is not None]
+        return [f"unknown feed '{feed}' in {where}{suggestion(feed, sorted(known))}"
+                for where, params in sections for feed in params.feeds if feed not in known]
 
     def unknown_clinic_references(self, known: Sequence[str]) -> list[str]:
         """One message per clinic key named in ``roles`` or ``alerts.clinics`` that is not in

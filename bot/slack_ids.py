@@ -33,6 +33,17 @@ def channel_id(value: object) -> str:
     return _refuse(f"a Slack channel id like {CHANNEL_EXAMPLE} (C…, G… or D…, not a #name)", value)
 
 
+def shared_channel_id(value: str) -> str:
+    """``value`` (already a channel id) when it is a channel (``C…``/``G…``), not a direct message.
+
+    Raises:
+        ValueError: ``expected a channel id (C… or G…), not a direct message (D…), got 'D0DM'``.
+    """
+    if value.startswith("D"):
+        return _refuse("a channel id (C… or G…), not a direct message (D…)", value)
+    return value
+
+
 def user_id(value: object) -> str:
     """``value`` when it is a Slack user id.
 
@@ -49,4 +60,6 @@ def _refuse(expected: str, value: object) -> str:
 
 
 ChannelId = Annotated[str, AfterValidator(channel_id)]  # a config field holding a channel id
+# a channel several people read (finance KPIs are shared there): a DM id is refused
+SharedChannelId = Annotated[str, AfterValidator(channel_id), AfterValidator(shared_channel_id)]
 UserId = Annotated[str, AfterValidator(user_id)]  # a config field holding a user id

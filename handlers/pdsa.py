@@ -98,10 +98,12 @@ def register(app: App, ctx: AppContext) -> None:
     def on_update(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
         values, user = views.read_update_form(view), body["user"]["id"]
         errors = _field_errors({"observations": values["observations"], "study": values["study"]}, ctx)
+        meta = payload.metadata(view)
+        errors = errors or views.close_errors(values, meta.get("closing") is True)
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        cycle_id = require_id(payload.metadata(view).get("cycle_id"), "cycle")
+        cycle_id = require_id(meta.get("cycle_id"), "cycle")
         update = payload.typed(pdsa.CycleUpdate, UPDATE_BLOCKS, str(views.PdsaField.OBSERVATIONS), **values)
         try:
             with session_scope(ctx.sessions) as s:

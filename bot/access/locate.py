@@ -2,7 +2,7 @@
 
 Returns a clinic key, or None for organisation-wide (or unknown: a missing idea is treated as
 organisation-wide, so only an organisation role passes and the listener then says "no such
-idea"; a missing incident is refused with "no such alert", :func:`missing_record`). Also the PDSA cycle owner, for the owner's own updates.
+idea"; a missing incident or PDSA cycle is refused with "no such alert/cycle", :func:`missing_record`). Also the PDSA cycle owner, for the owner's own updates.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.alerts.model import NO_SUCH_ALERT
 from bot.clinic_names import clinics_named
 from bot.errors import UsageError
+from bot.ideas.states import NO_SUCH_CYCLE
 from bot.orgconfig import OrgConfig
 from storage.models import AlertIncident, Clinic, Idea, PdsaCycle, Provider
 
@@ -76,15 +77,19 @@ def _kpi_clinic(session: Session, request: Any, org: OrgConfig) -> str | None:
     return None
 
 
+_GONE: dict[str, tuple[Any, str]] = {"incident": (AlertIncident, NO_SUCH_ALERT), "cycle": (PdsaCycle, NO_SUCH_CYCLE)}
+
+
 def missing_record(session: Session, locate: tuple[str, Any] | None) -> str | None:
-    """The "no such alert" message when ``locate`` names an incident id with no row, else None:
-    a refusal then says that, rather than which role a record nobody holds would need."""
-    if locate is None or locate[0] != "incident":
+    """The "no longer exists" message when ``locate`` names an incident or PDSA cycle id with no
+    row, else None: a refusal then says that, rather than which role a record nobody holds would need."""
+    gone = _GONE.get(locate[0]) if locate is not None else None
+    if locate is None or gone is None:
         return None
     ref = str(locate[1])
-    if not ref.isdigit() or len(ref) > 9 or session.get(AlertIncident, int(ref)) is not None:
+    if not ref.isdigit() or len(ref) > 9 or session.get(gone[0], int(ref)) is not None:
         return None
-    return NO_SUCH_ALERT
+    return gone[1]
 
 
 def cycle_owner(session: Session, cycle_id: Any) -> str | None:

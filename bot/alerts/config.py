@@ -22,7 +22,7 @@ one denial a week make sigma limits meaningless, so they do not alert.
 from __future__ import annotations
 
 from datetime import UTC, time, tzinfo
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, ValidationInfo, field_validator
@@ -78,12 +78,17 @@ class ExpiryParams(Strict):
     days: int = Field(30, ge=0)
 
 
+DenialSlice = Literal["clinic", "payer", "category", "payer_category"]
+Hours = Annotated[float, Field(gt=0)]  # an expected interval: a positive number of hours
+
+
 class DenialParams(Strict):
     weeks: int = Field(26, ge=4)
     min_baseline: int = Field(12, ge=2)
     min_claims: int = Field(30, ge=1)
     min_expected: float = Field(3.0, ge=0)  # latest n × centre line: expected denials in the week
-    slices: list[str] = ["clinic", "payer", "category"]  # also "payer_category"
+    # the kinds bot.alerts.rules.denials slices by; another word would silently slice nothing
+    slices: list[DenialSlice] = ["clinic", "payer", "category"]
 
 
 class ComplianceParams(Strict):
@@ -93,7 +98,9 @@ class ComplianceParams(Strict):
 
 class StaleParams(Strict):
     default_hours: float = Field(72, gt=0)
-    feeds: dict[str, float] = {}  # feed name → expected interval in hours
+    # feed name (``FeedLoad.feed``, bot.ingest.registry.feed_names) → expected interval in hours;
+    # names are checked by OrgConfig.unknown_feed_references (the importers sit above this module)
+    feeds: dict[str, Hours] = {}
     # where the organisation-wide stale-feed incident goes (default: the first clinic's channel)
     channel: ChannelId | None = None
     owner: UserId | None = None

@@ -21,9 +21,11 @@ def check(path: Path | None = typer.Argument(None, help="The file to check (defa
     entry (an unknown key with the closest known key), else print a one-line summary.
 
     A file that lists no clinics (they come from the database) has its clinic references
-    (``roles``, ``alerts.clinics``) checked against the database's clinics; a database that
+    (``roles``, ``alerts.clinics``) checked against the database's clinics; feed names in
+    ``alerts.stale_data.feeds`` are checked against the importers' (``bot.ingest.registry``); a database that
     cannot be read is said in the summary ("clinic keys not checked"), not treated as an error."""
     from bot.errors import ConfigurationError
+    from bot.ingest.registry import feed_names
     from bot.orgconfig import load_org_config
 
     settings = settings_or_exit(DATABASE_URL=database)
@@ -33,6 +35,8 @@ def check(path: Path | None = typer.Argument(None, help="The file to check (defa
         if target is None:
             raise ConfigurationError("OPSBOT_CONFIG: not set; name a file: opsbot config check org.yml")
         org = load_org_config(target)
+        if problems := org.unknown_feed_references(feed_names()):
+            raise ConfigurationError(f"OPSBOT_CONFIG ({target}): {'; '.join(problems)}")
         if not org.clinics and (org.roles.clinic_keys() or org.alerts.clinics):
             known = database_clinic_keys(settings)
             if known is None:

@@ -159,7 +159,7 @@ def update_cycle(session: Session, cycle_id: int, update: CycleUpdate, author: s
 
     Raises:
         IdentifiersFound: notes hold a likely patient identifier (nothing is written).
-        UsageError: unknown or closed cycle, or an empty update.
+        UsageError: unknown or closed cycle, an empty update, or an Act decision without a Study note.
     """
     ensure_clean({"observations": update.observations, "study": update.study}, patterns)
     cycle = load_cycle(session, cycle_id)
@@ -167,6 +167,8 @@ def update_cycle(session: Session, cycle_id: int, update: CycleUpdate, author: s
         raise UsageError(f"PDSA cycle #{cycle_id} is closed.")
     if not (update.observations.strip() or update.study.strip() or update.act):
         raise UsageError("Add an observation, a study note or an Act decision.")
+    if update.act and not update.study.strip():  # a closed cycle always says what was learnt
+        raise UsageError("Say what was learnt (Study) to close the cycle.")
     session.add(PdsaUpdate(cycle_id=cycle.id, author_user_id=author, created_at=now,
                            observations=update.observations, study=update.study, act=update.act))
     cycle.last_activity_at, cycle.snoozed_until = now, None

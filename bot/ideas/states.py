@@ -24,6 +24,7 @@ class IdeaState(StrEnum):
         return self.value.replace("_", " ")
 
 
+NO_SUCH_CYCLE = "That PDSA cycle no longer exists."  # an action on a cycle id with no row
 CLOSING = frozenset({IdeaState.ADOPTED, IdeaState.ADAPTED, IdeaState.ABANDONED, IdeaState.DECLINED})
 OPEN = frozenset(set(IdeaState) - CLOSING)
 

@@ -114,8 +114,24 @@ def update_form(cycle: CycleCard, study_proposal: str | None = None, *, closing:
     title = f"Close cycle #{cycle.id}" if closing else f"Update cycle #{cycle.id}"
     view = View(type="modal", callback_id=Callback.PDSA_UPDATE, title=title[:24],
                 submit="Close cycle" if closing else "Save", close="Cancel", blocks=blocks,
-                private_metadata=json.dumps({"cycle_id": cycle.id}))
+                private_metadata=json.dumps({"cycle_id": cycle.id, **({"closing": True} if closing else {})}))
     return check_view(view)
+
+
+def close_errors(values: dict[str, Any], closing: bool) -> dict[str, str]:
+    """``response_action: "errors"`` entries (block id → message) for an update form that cannot
+    close the cycle (Slack API docs, "Handling view_submission": errors keyed by block_id). The
+    server judges the submission itself: ``optional: false`` is only enforced by Slack clients.
+
+    ``values`` as :func:`read_update_form`; ``closing`` the form's private metadata flag (the
+    reminder's "Close cycle"). A close needs the Act decision, and a Study note (what was learnt);
+    both problems come back together."""
+    errors = {}
+    if closing and not values["act"]:
+        errors[str(PdsaField.ACT)] = "Choose adopt, adapt or abandon to close the cycle."
+    if (closing or values["act"]) and not values["study"].strip():
+        errors[str(PdsaField.STUDY)] = "Say what was learnt (Study) to close the cycle."
+    return errors
 
 
 def read_update_form(view: dict[str, Any]) -> dict[str, Any]:

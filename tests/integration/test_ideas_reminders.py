@@ -63,7 +63,7 @@ def test_job_sends_once_per_cycle_and_day(sessions) -> None:  # type: ignore[no-
         after = pdsa_reminders.run(sessions, client, START + timedelta(days=15))
         assert after.sent_keys == [f"pdsa-reminder/{cycle.id}/2026-03-17"]
         with session_scope(sessions) as s:
-            pdsa.update_cycle(s, quiet.id, pdsa.CycleUpdate(act="abandon"), "U0OTHER", START + timedelta(days=15))
+            pdsa.update_cycle(s, quiet.id, pdsa.CycleUpdate(study="Huddles were not held", act="abandon"), "U0OTHER", START + timedelta(days=15))
         assert pdsa_reminders.run(sessions, client, START + timedelta(days=40)).sent_keys == [
             f"pdsa-reminder/{cycle.id}/2026-04-07"]  # closed cycles are never reminded
 

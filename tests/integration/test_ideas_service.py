@@ -14,7 +14,7 @@ from bot.ideas.states import IdeaState
 from bot.orgconfig import OrgConfig
 from bot.phi_guard import IdentifiersFound
 from storage.db import session_scope
-from storage.models import Clinic, Idea, IdeaComment, IdeaStateChange, IdeaVote
+from storage.models import Clinic, Idea, IdeaComment, IdeaStateChange, IdeaVote, PdsaCycle
 
 ORG = OrgConfig.model_validate({"clinics": [
     {"key": "north", "name": "North Family Practice", "timezone": "America/New_York",
@@ -132,6 +132,9 @@ def test_pdsa_cycle_adapt_adopt_and_chart_marks(sessions) -> None:  # type: igno
         with pytest.raises(IdentifiersFound):
             pdsa.update_cycle(s, c1.id, pdsa.CycleUpdate(observations="MRN 12345678 no-show"), "U5", NOW)
         later = NOW + timedelta(days=14)
+        with pytest.raises(UsageError, match=r"Say what was learnt \(Study\) to close the cycle"):
+            pdsa.update_cycle(s, c1.id, pdsa.CycleUpdate(observations="12 fewer", study=" ", act="adopt"), "U5", later)
+        assert s.get(PdsaCycle, c1.id).status == "open"  # a close without Study writes nothing
         r1 = pdsa.update_cycle(s, c1.id, pdsa.CycleUpdate(observations="12 fewer", study="-15%", act="adapt"),
                                "U5", later)
         assert r1.next_cycle is not None and r1.idea_change is None

@@ -53,3 +53,15 @@ def test_config_check_names_the_key_and_passes_a_good_file(bad_org: Path) -> Non
     example = Path(__file__).resolve().parents[2] / "examples" / "org.yml"
     good = run(["config", "check", str(example)])
     assert good.exit_code == 0 and "2 clinics" in good.output, good.output
+
+
+def test_a_misspelled_stale_feed_stops_serve_and_config_check(sqlite_url: str, bad_org: Path) -> None:
+    """Feed names are the importers' (bot.ingest.registry.feed_names): 'appointmnts' would silently
+    take the default interval."""
+    bad_org.write_text("alerts: {stale_data: {feeds: {appointmnts: 30}}}\n", encoding="utf-8")
+    said = f"error: OPSBOT_CONFIG ({bad_org}): unknown feed 'appointmnts' in alerts.stale_data.feeds — " \
+           f"did you mean 'appointments'?"
+    for args in (["config", "check"], ["serve", "--dev-key", "--port", "0", "--database", sqlite_url]):
+        result = run(args)
+        assert result.exit_code == 2, result.output
+        assert said in result.output.splitlines(), result.output

@@ -12,7 +12,7 @@ A latest week without any remittance is "no data", never an all-clear.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -47,7 +47,7 @@ class _Slice:
     total: dict[date, int]
 
 
-def _slices(rows: Iterable[RemitRow], kinds: list[str]) -> tuple[dict[date, int], list[_Slice]]:
+def _slices(rows: Iterable[RemitRow], kinds: Collection[str]) -> tuple[dict[date, int], list[_Slice]]:
     total: dict[date, int] = defaultdict(int)
     denied: dict[date, int] = defaultdict(int)
     p_total: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
