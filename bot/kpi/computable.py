@@ -8,6 +8,7 @@ for the denominator's words and unit, and the note a trend carries for the point
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.kpi.base import NOT_COMPUTABLE, UNRANKED, Measure, TrendPoint
@@ -17,8 +18,10 @@ CURRENCY = "USD"
 
 
 def denominator_words(kpi: KpiDef) -> str:
-    """The catalogue's denominator without its parenthesis: "charges minus contractual adjustments"."""
-    return kpi.denominator.split(" (")[0].strip()
+    """The catalogue's denominator without its parentheses, a leading "all" or a trailing "in the
+    period": "charges minus contractual adjustments", "patient cash", "completed encounters"."""
+    words = re.sub(r"\s*\([^)]*\)", "", kpi.denominator).strip()
+    return re.sub(r"^all |,.*$| in the period$", "", words).strip()
 
 
 def not_computable_text(kpi: KpiDef, m: Measure) -> str | None:
@@ -27,8 +30,12 @@ def not_computable_text(kpi: KpiDef, m: Measure) -> str | None:
     if NOT_COMPUTABLE not in m.extra:
         return None
     d = float(m.extra[NOT_COMPUTABLE])
-    shown = f"{d / 100:,.2f} {CURRENCY}" if kpi.money else f"{d:,.0f} {kpi.noun}".rstrip()
-    return f"not computable: the period's {denominator_words(kpi)} are {shown.replace('-', '−')}"
+    words = denominator_words(kpi)
+    if not kpi.money:  # counts: only zero can happen (numerator rows on a day without D rows)
+        return f"not computable: the period has {d:,.0f} {kpi.noun or words}".replace("-", "−", 1)
+    verb = "are" if words.split()[0].endswith("s") else "is"
+    amount = f"{d / 100:,.2f}".replace("-", "−")
+    return f"not computable: the period's {words} {verb} {amount} {CURRENCY}"
 
 
 def explain(kpi: KpiDef, m: Measure) -> Measure:
