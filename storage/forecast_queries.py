@@ -57,6 +57,12 @@ def day_frame(session: Session, day: date, clinic_ids: list[int]) -> pd.DataFram
     return _typed(pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS))
 
 
+def has_appointments(session: Session, clinic_id: int) -> bool:
+    """Whether the appointment feed has ever carried a row (any date, any status) for ``clinic_id``."""
+    stmt = select(Appointment.id).where(Appointment.clinic_id == clinic_id).limit(1)
+    return session.execute(stmt).first() is not None
+
+
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for c in ("appointment_date", "booked_at", "appointment_at"):
         frame[c] = pd.to_datetime(frame[c], errors="coerce", format="mixed").astype("datetime64[ns]")

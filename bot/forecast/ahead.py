@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from bot.errors import NoDataError
 from bot.forecast import demand, demand_backtest, noshow
 from bot.forecast.demand_backtest import DemandScore
 from bot.forecast.interval import ExpectedCount, combined_count, expected_count
@@ -54,6 +55,21 @@ def _clinic(session: Session, key: str) -> tuple[int, str, str]:
 
         raise UsageError(f"Unknown clinic {key!r}.")
     return int(row["id"].iloc[0]), str(row["name"].iloc[0]), str(row["timezone"].iloc[0])
+
+
+def require_appointment_data(session: Session, clinic_key: str) -> None:
+    """Refuse a look-ahead for a clinic whose appointment feed has never carried a row: its days
+    hold no data, not "0 booked visits" (kpis.md: no data is never 0). A clinic with data and
+    nothing booked on a day keeps its true 0.
+
+    Raises:
+        NoDataError: no appointment row for the clinic, ever. UsageError: unknown clinic.
+    """
+    cid, name, _tz = _clinic(session, clinic_key)
+    if not q.has_appointments(session, cid):
+        raise NoDataError(f"No data yet for {name} ({clinic_key}): the appointment feed has never carried a row "
+                          "for it, so there are no booked visits to count or score. The look-ahead appears once "
+                          "its appointments are imported.")
 
 
 def open_weekdays(session: Session, clinic_key: str) -> frozenset[int] | None:

@@ -46,6 +46,10 @@ class Scope:
 #: ``Measure.extra`` key: the text a list (a breakdown) shows in place of a value it cannot give
 #: (e.g. money that cannot be attributed to the row; :mod:`bot.kpi.net_collection`)
 UNRANKED = "unranked"
+#: ``Measure.extra`` key: Σd (in D's own units) of a ratio that has rows but whose denominator is
+#: zero or negative (net collection's charges less contractual adjustments can be): the ratio is
+#: not computable, which is not "no data" (:func:`ratio_measure`, :mod:`bot.kpi.computable`)
+NOT_COMPUTABLE = "not_computable"
 
 
 @dataclass
@@ -161,7 +165,21 @@ def measure_from_daily(rows: Sequence[tuple[date, float, float]], start: date | 
             d += dd
             first = day if first is None else min(first, day)
             last = day if last is None else max(last, day)
-    return Measure(value=n / d if d else None, n=n, d=d, first=first, last=last)
+    return ratio_measure(n, d, first, last, counted=first is not None)
+
+
+def ratio_measure(n: float, d: float, first: date | None = None, last: date | None = None, *,
+                  counted: bool = True) -> Measure:
+    """The Measure of the ratio n/d, the one place a ratio KPI's value is divided.
+
+    ``counted``: rows exist behind n and d. No rows: no data (value None). Rows with d ≤ 0: no
+    value, ``extra[NOT_COMPUTABLE] = d`` (a rate over a zero or negative denominator, e.g.
+    −296 % net collection, means nothing); else value n/d (a proportion for rates)."""
+    if d > 0:
+        return Measure(value=n / d, n=n, d=d, first=first, last=last)
+    if not counted:
+        return Measure(value=None, n=n, d=d, first=first, last=last)
+    return Measure(value=None, n=n, d=d, first=first, last=last, extra={NOT_COMPUTABLE: d})
 
 
 def covering_range(ranges: Sequence[tuple[date | None, date | None]]) -> tuple[date | None, date | None]:

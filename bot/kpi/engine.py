@@ -20,6 +20,7 @@ from bot.errors import UsageError
 from bot.kpi import drivers
 from bot.kpi.base import UNRANKED, KpiImpl, Measure, Scope, TrendPoint
 from bot.kpi.catalogue import BY_ID, CATALOGUE, KpiDef
+from bot.kpi.computable import explain, left_out_note
 from bot.kpi.coverage import short_history, short_history_text
 from bot.kpi.denial_breakdown import DIMS as DENIAL_DIMS
 from bot.kpi.denial_breakdown import breakdown_names
@@ -116,6 +117,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     latest = impl.latest(session, scope)
     start, end = _capped(period, today)
     measure = impl.measure(session, scope, start, end) if start is None or start <= end else Measure(value=None)
+    explain(kpi, measure)
     result = KpiAnswer(kpi=kpi, scope=scope, period=period, measure=measure, latest=latest,
                        as_of=as_of(session, kpi), status=None, request_text=request.text)
     if not measure.has_data:
@@ -129,17 +131,22 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     series = impl.series(session, scope, buckets)
     result.trend = [TrendPoint(bucket_label(s, result.grain), s, e, m) for (s, e), m in zip(buckets, series, strict=True)]
     reading = result.trend
-    if len(buckets) > 1 and buckets[-1][1] > end:  # the current period is under way: read 12 complete ones
+    # today is under way (its feed rows are still arriving): a bucket holding it is partial, so the
+    # SPC reading stops at the day before; a bucket past the question's end is not asked about
+    through = end if end < today else today - timedelta(days=1)
+    if len(buckets) > 1 and buckets[-1][1] > through:  # the current period is under way: read 12 complete ones
         (s0, e0), = trend_buckets(buckets[0][0] - timedelta(days=1), result.grain, 1)
         earlier = impl.series(session, scope, [(s0, e0)])[0]
         reading = [TrendPoint(bucket_label(s0, result.grain), s0, e0, earlier), *result.trend]
-    result.spc = read_trend(kpi, reading, result.grain, end)
+    result.spc = read_trend(kpi, reading, result.grain, through)
+    if result.spc is not None and (note := left_out_note(kpi, reading)):
+        result.spc.lines.append(note)
     if request.compare_shift or request.compare:
         other = (request.compare.resolve(today) if request.compare
                  else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))
         if why := comparison_problem(period, other, today):
             raise UsageError(why)
-        result.comparison = (other, impl.measure(session, scope, *_capped(other, today)))
+        result.comparison = (other, explain(kpi, impl.measure(session, scope, *_capped(other, today))))
         if why := _same_records(period, measure, *result.comparison):
             raise UsageError(why)
         _add_drivers(session, result, impl, _capped(other, today), (start, end), request.by)
@@ -205,7 +212,7 @@ def bucket_label(start: date, grain: Grain) -> str:
 
 def _add_breakdown(session: Session, result: KpiAnswer, impl: KpiImpl, org: OrgConfig, dim: str,
                    end: date) -> None:
-    every = impl.breakdown(session, result.scope, result.period.start, end, dim)
+    every = [(k, explain(result.kpi, m)) for k, m in impl.breakdown(session, result.scope, result.period.start, end, dim)]
     rows = [(k, m) for k, m in every if m.has_data]
     # too short a history is not "no data": those rows stay visible, unranked, and say why
     unranked = [(k, why) for k, m in every if not m.has_data and (why := unranked_text(m))]

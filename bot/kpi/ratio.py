@@ -20,6 +20,7 @@ from bot.kpi.base import (
     measure_from_daily,
     ratio_by,
     ratio_daily,
+    ratio_measure,
 )
 from bot.kpi.catalogue import BY_ID
 
@@ -94,4 +95,4 @@ class RatioKpi(KpiImpl):
             rows = ratio_by(session, self.spec, scope, start, end, dim)
         else:
             rows = rollup_read.by_dim(session, p, start, end, dim)
-        return [(key, Measure(value=n / d, n=n, d=d)) for key, n, d in rows if d]
+        return [(key, ratio_measure(n, d)) for key, n, d in rows if n or d]

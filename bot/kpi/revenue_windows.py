@@ -126,9 +126,13 @@ class DaysInArKpi(KpiImpl):
             return not_enough(cls.kpi_id, n_days, window, "ledger", first, (r_start, r_end))
         revenue = _sum_d(daily, r_start, r_end)
         value = days_in_ar(float(ar or 0), revenue, n_days)
+        since = max(r_start, first) if first else r_start
+        if value is None and n_days > 0:  # a net revenue ≤ 0 over covered days: no rate, and why (never "no data")
+            amount = f"{revenue / 100:,.2f}".replace("-", "−")
+            return Measure(value=None, n=float(ar or 0), d=revenue, first=day, last=day, extra={"why": (
+                f"not computable: net patient service revenue {since:%Y-%m-%d}..{r_end:%Y-%m-%d} is {amount} USD")})
         if value is None:
             return Measure(value=None)
-        since = max(r_start, first) if first else r_start
         basis = (f"net A/R {float(ar or 0) / 100:,.0f} USD on {day:%Y-%m-%d} ÷ "
                  f"({revenue / 100:,.0f} USD net revenue {since:%Y-%m-%d}..{r_end:%Y-%m-%d} / {n_days} days"
                  f"{short_note(n_days, window, 'ledger data')})")

@@ -37,6 +37,7 @@ def lookahead_reply(session: Session, org: OrgConfig, text: str, *, now: datetim
 
     Raises:
         UsageError: unknown words, unknown clinic, no clinic named.
+        NoDataError: the clinic's appointment feed has never carried a row (no data yet, never 0).
         PermissionDenied: the high-risk list asked by someone without the front-desk role.
     """
     request = request or parse_lookahead(text, lambda: example_clinic(session, org))
@@ -59,6 +60,7 @@ def _answer(session: Session, org: OrgConfig, request: LookaheadRequest, now: da
                          f"{usage(example)}")
     today = ahead.local_day(now, clinic.timezone)
     if request.question == "demand":
+        ahead.require_appointment_data(session, clinic.key)
         cfg = org.clinic(clinic.key)
         outlook = ahead.demand_outlook(session, clinic.key, today, cfg.holidays if cfg else None)
         if request.named_days:
@@ -69,6 +71,7 @@ def _answer(session: Session, org: OrgConfig, request: LookaheadRequest, now: da
         cfg = org.clinic(clinic.key)
         if cfg is not None and not cfg.high_risk_list:
             raise UsageError(f"The high-risk list is switched off for {clinic.name}.")
+    ahead.require_appointment_data(session, clinic.key)  # after the permission: no data is no reason to say more
     days, lead = open_days(days_of(request, today), ahead.open_weekdays(session, clinic.key), clinic.name)
     if request.question == "expected-no-shows":
         outlooks, total = ahead.span_outlook(session, clinic.key, days)

@@ -111,3 +111,23 @@ def test_days_in_ar_divides_by_the_days_covered(sessions, rollups: bool) -> None
         flat = str(render_answer(a)[0])
         assert "/ 45 days; based on 45 days of ledger data — less than the 91-day window" in flat
         assert "2026-10-17..2026-11-30" in flat
+
+
+def _ledger_reversed(s) -> None:  # type: ignore[no-untyped-def]
+    _ledger(s, 45, 45 * 2_000)
+    clinic = ensure_clinics(s, [{"key": "seaside", "name": "Seaside"}])["seaside"]
+    s.add(LedgerEntry(source="t", external_id="adj", clinic_id=clinic, posted_date=END,
+                      kind="contractual_adjustment", amount_cents=100_000))
+    s.flush()
+
+
+@pytest.mark.parametrize("rollups", [False, True])
+def test_days_in_ar_over_a_negative_revenue_is_not_computable(sessions, rollups: bool) -> None:  # type: ignore[no-untyped-def]
+    # 45 days × 20 USD charged − 1,000 USD contractual adjustments = −100.00 USD net revenue: no
+    # "days" (500 ÷ (−100 ÷ 45) = −225 days means nothing) and not "no data" either
+    _seed(sessions, rollups, _ledger_reversed)
+    with session_scope(sessions) as s:
+        a = _ask(s, "days-in-ar 2026-11-30")
+        assert a.measure.value is None
+        _, text = render_answer(a)
+        assert "not computable: net patient service revenue 2026-10-17..2026-11-30 is −100.00 USD" in text, text
