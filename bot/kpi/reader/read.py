@@ -130,7 +130,7 @@ def _read(question: str, vocab: Vocabulary, now: datetime, context: Reading | No
                     [Option(p.spec.text, {"period": p.spec.model_dump(mode="json")}) for p in main[:4]])
     new.update({k: v.key for k, v in picked.items()})
     if plural:
-        return _weekdays(_draft(context, new, home_clinic, question), plural[0], today)
+        return _weekdays(_draft(context, new, home_clinic, question), plural, today)
     if context is not None and "kpi" in new and (picked or main) and not FOLLOW_UP.match(q):
         context = None  # a whole new question asked in the thread: read it on its own
     if context is not None and context.status in ("answer", "scorecard"):
@@ -162,8 +162,8 @@ def _ask(draft: Reading, message: str, options: list[Option]) -> Reading:
                    options=[Option(o.label, {**state, **o.patch}) for o in options])
 
 
-def _weekdays(draft: Reading, found: Weekdays, today: date) -> Reading:
-    """Ask back for a plural weekday (:mod:`bot.kpi.reader.weekdays`): no KPI is filtered by weekday."""
+def _weekdays(draft: Reading, found: list[Weekdays], today: date) -> Reading:
+    """Ask back for plural weekdays, every one named (:mod:`bot.kpi.reader.weekdays`): no KPI filters by weekday."""
     if draft.kpi is None:
         return _ask(draft, "I can't filter by weekday: KPIs and scorecards cover whole date ranges. "
                     "Ask for a KPI over a period (e.g. “no-show rate last month”) or for one day.", [])
