@@ -25,7 +25,7 @@ from bot.kpi.reader.malformed import loose_count, malformed
 from bot.kpi.reader.names import find_names
 from bot.kpi.reader.person import decline, names_a_person
 from bot.kpi.reader.reading import Option, Reading
-from bot.kpi.reader.shape import breakdown, comparison, who_ranked
+from bot.kpi.reader.shape import breakdown, comparison, top_ask, who_ranked
 from bot.kpi.reader.slots import clinic_in_place
 from bot.kpi.reader.special import not_offered, outside, special
 from bot.kpi.reader.vocab import Vocabulary, norm_question
@@ -108,6 +108,8 @@ def _read(question: str, vocab: Vocabulary, now: datetime, context: Reading | No
         return _ask(draft, near[0], [Option(BY_ID[near[1]].name, {"kpi": near[1]})])
     if loose := loose_count(masked):
         return _ask(draft, *loose)
+    if top := top_ask(strip_emoji(question or "").lower(), by):  # as typed: "top -3" keeps its sign
+        return _ask(draft, *top)
     if len(kpi_ids) > 1:
         return _ask(draft, "Which KPI do you mean?", [Option(BY_ID[k].name, {"kpi": k}) for k in kpi_ids[:5]])
     if len(dims) > 1:
