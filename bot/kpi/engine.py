@@ -114,6 +114,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     scope = resolve_scope(session, request, org=org)
     today = local_today(scope.timezone, now)
     period = request.period.resolve(today)
+    other = _compared(request, period, today)
     latest = impl.latest(session, scope)
     start, end = _capped(period, today)
     measure = impl.measure(session, scope, start, end) if start is None or start <= end else Measure(value=None)
@@ -121,6 +122,8 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     result = KpiAnswer(kpi=kpi, scope=scope, period=period, measure=measure, latest=latest,
                        as_of=as_of(session, kpi), status=None, request_text=request.text)
     if not measure.has_data:
+        if other is not None:  # the "vs" is said, never dropped: nothing to set beside it
+            result.comparison = (other, explain(kpi, impl.measure(session, scope, *_capped(other, today))))
         return result
     result.status = target_status(kpi, org, scope.clinic_key, measure.value)
     result.small_n = kpi.unit == "%" and measure.d < SMALL_N and not kpi.money
@@ -141,11 +144,7 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     result.spc = read_trend(kpi, reading, result.grain, through)
     if result.spc is not None and (note := left_out_note(kpi, reading)):
         result.spc.lines.append(note)
-    if request.compare_shift or request.compare:
-        other = (request.compare.resolve(today) if request.compare
-                 else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))
-        if why := comparison_problem(period, other, today):
-            raise UsageError(why)
+    if other is not None:
         result.comparison = (other, explain(kpi, impl.measure(session, scope, *_capped(other, today))))
         if why := _same_records(period, measure, *result.comparison):
             raise UsageError(why)
@@ -153,6 +152,23 @@ def answer(session: Session, request: KpiRequest, org: OrgConfig, *, now: dateti
     if request.by:
         _add_breakdown(session, result, impl, org, request.by, end)
     return result
+
+
+def _compared(request: KpiRequest, period: Period, today: date) -> Period | None:
+    """The comparison period of ``request`` (None: no "vs"), both resolved on ``today`` before any
+    data is read, so two periods naming the same days are said to be the same however they were
+    worded ("yesterday vs 2026-12-05") and whether or not they hold data.
+
+    Raises:
+        UsageError: :func:`bot.kpi.periods.comparison_problem` (same days, or all data).
+    """
+    if not (request.compare_shift or request.compare):
+        return None
+    other = (request.compare.resolve(today) if request.compare
+             else shift_period(period, None if request.compare_shift == "period" else request.compare_shift))
+    if why := comparison_problem(period, other, today):
+        raise UsageError(why)
+    return other
 
 
 def _add_drivers(session: Session, result: KpiAnswer, impl: KpiImpl, before: tuple[date | None, date],

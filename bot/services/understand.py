@@ -8,14 +8,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.errors import UsageError
-from bot.kpi.grammar import parse_kpi_command
+from bot.kpi.grammar import KpiRequest, parse_kpi_command
 from bot.kpi.reader import Reading, Vocabulary, read
+from bot.kpi.reader.malformed import begins_period
 from bot.kpi.reader.vocab import build_vocabulary
 from bot.orgconfig import OrgConfig
 from storage.conversation import appointment_dates, name_rows, signature
@@ -70,7 +71,7 @@ def home_clinic(org: OrgConfig, user_id: str | None) -> str | None:
 def interpret(session: Session, org: OrgConfig, text: str, *, now: datetime | None = None,
               user_id: str | None = None, context: Reading | None = None) -> Reading:
     """How the bot reads ``text`` (a follow-up of ``context`` when given). Never raises on user text."""
-    if context is None and (strict := strict_request(text)) is not None:
+    if context is None and (strict := strict_request(text, now)) is not None:
         home = home_clinic(org, user_id)
         unscoped = strict.action == "value" and not (strict.clinic or strict.provider or strict.by == "clinic")
         if not (home and unscoped):  # a one-clinic user's unscoped question goes to their clinic
@@ -86,9 +87,29 @@ def read_only(session: Session, org: OrgConfig, text: str, *, now: datetime | No
                 home_clinic=home_clinic(org, user_id))
 
 
-def strict_request(text: str) -> Any:
-    """The documented grammar's request for ``text``, or None when it does not parse."""
+def strict_request(text: str, now: datetime | None = None) -> Any:
+    """The documented grammar's request for ``text``, or None when it does not parse or a name in
+    it runs on into a period (:func:`_name_runs_into_period`)."""
     try:
-        return parse_kpi_command(text)
+        request = parse_kpi_command(text)
     except UsageError:
         return None
+    if request.action == "value" and _name_runs_into_period(request, (now or datetime.now(UTC)).date()):
+        return None
+    return request
+
+
+def _name_runs_into_period(request: KpiRequest, today: date) -> bool:
+    """Whether a clinic, provider or payer name the grammar took ("seaside feb 28" of "clinic
+    seaside feb 28 2026") has, after its first word, a period phrase beginning
+    (:func:`bot.kpi.reader.malformed.begins_period`: ISO, month/day/year, words, or a date the
+    calendar does not have). The name stops there: the reader, which reads those dates, reads the
+    question, and a date that does not exist gets its own answer, never "Unknown clinic"."""
+    for name in (request.clinic, request.provider, request.payer):
+        at = request.text.lower().find(name.lower()) if name else -1
+        if name is None or at < 0:
+            continue
+        words, rest = name.split(), request.text[at + len(name):]
+        if any(begins_period(" ".join(words[k:]) + rest, today) for k in range(1, len(words))):
+            return True
+    return False

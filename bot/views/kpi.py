@@ -222,6 +222,8 @@ def render_no_data(a: KpiAnswer) -> Rendered:
     why = a.measure.extra.get("why")
     text = (f"{k.name}, {a.scope.label}, {a.period.describe()}: {why}." if why
             else f"{k.name}, {a.scope.label}: no data for {a.period.describe()}. {latest}")
+    if a.comparison is not None:  # a "vs" is never dropped silently
+        text += f" So there is nothing to compare with {a.comparison[0].describe()}."
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)),
               ContextBlock(elements=[MarkdownTextObject(text=as_of_text(a.as_of, a.scope.timezone))])]
     return check_message(blocks, text), text

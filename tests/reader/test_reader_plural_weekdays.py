@@ -66,3 +66,11 @@ def test_follow_up_and_scorecard_ask_back_too() -> None:
 def test_a_singular_weekday_is_still_one_day() -> None:
     got = read("no-show rate at highland on friday", V, NOW).to_json(V, NOW)
     assert (got["status"], got["start"]) == ("answer", "2026-10-09")
+
+
+def test_every_weekday_named_is_offered() -> None:
+    r = read("no-show rate on mondays and fridays last month", V, NOW)
+    monday, friday = _last_in_month(2026, 9, 0), _last_in_month(2026, 9, 4)
+    assert r.status == "clarify" and "Mondays and Fridays" in r.message, r.message
+    assert [o.label for o in r.options[1:]] == [f"Mon {monday.isoformat()} only", f"Fri {friday.isoformat()} only"]
+    assert [o.patch["period"]["start"] for o in r.options[1:]] == [monday.isoformat(), friday.isoformat()]

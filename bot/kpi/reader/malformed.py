@@ -13,6 +13,9 @@ number, or be dropped, and the period silently changed).
   ``last -5 days``, ``in -3 days``), or longer than a rolling window may be: never read as another
   count or as all data.
 
+``begins_period(text, today)``: whether a period phrase, readable or not, begins ``text`` (where a
+name typed before it ends: "clinic seaside feb 28 2026").
+
 ``loose_count(masked)`` asks back for a count no period explained ("no-show rate 3 weeks", "over
 30 days"): the window ending today is offered, never answered unasked (nor dropped for all data).
 
@@ -23,10 +26,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from datetime import date
 
 from bot.kpi.periods import DATE_FORMS, PeriodSpec, count_problem, said
-from bot.kpi.reader.dates import MONTHS, UNITS
+from bot.kpi.reader.dates import MONTHS, UNITS, find_periods
 from bot.kpi.reader.reading import Option
+from bot.kpi.reader.vocab import norm_question
 
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 # a date as people write it: ISO (any 4-digit year), month/day[/year], month-name day, day month-name
@@ -73,6 +78,17 @@ def malformed(text: str) -> str | None:
         if why := count_problem(m.group(0), count, UNITS[m[2].lower()]):
             return why
     return None
+
+
+def begins_period(text: str, today: date) -> bool:
+    """Whether ``text`` (as typed) begins with a period phrase the reader reads
+    (:func:`bot.kpi.reader.dates.find_periods`: ISO, month/day/year, words, "yesterday" …) or with
+    a date the calendar does not have (said by :func:`malformed`: "feb 29 2027", "11/31/2026")."""
+    if any(f.start == 0 for f in find_periods(norm_question(text).strip(), today)):
+        return True
+    typed = text.strip()
+    return any((m := rx.match(typed)) is not None and malformed(m.group(0)) is not None
+               for rx in (_ISO, _ISO_MONTH, _SLASH, _WORDS))
 
 
 def _not_a_date(shown: str, year: int, month: int, day: int) -> str | None:

@@ -25,7 +25,7 @@ from bot.kpi.reader.malformed import loose_count, malformed
 from bot.kpi.reader.names import find_names
 from bot.kpi.reader.person import decline, names_a_person
 from bot.kpi.reader.reading import Option, Reading
-from bot.kpi.reader.shape import breakdown, comparison, who_ranked
+from bot.kpi.reader.shape import breakdown, comparison, top_ask, who_ranked
 from bot.kpi.reader.slots import clinic_in_place
 from bot.kpi.reader.special import not_offered, outside, special
 from bot.kpi.reader.vocab import Vocabulary, norm_question
@@ -108,6 +108,8 @@ def _read(question: str, vocab: Vocabulary, now: datetime, context: Reading | No
         return _ask(draft, near[0], [Option(BY_ID[near[1]].name, {"kpi": near[1]})])
     if loose := loose_count(masked):
         return _ask(draft, *loose)
+    if top := top_ask(strip_emoji(question or "").lower(), by):  # as typed: "top -3" keeps its sign
+        return _ask(draft, *top)
     if len(kpi_ids) > 1:
         return _ask(draft, "Which KPI do you mean?", [Option(BY_ID[k].name, {"kpi": k}) for k in kpi_ids[:5]])
     if len(dims) > 1:
@@ -130,7 +132,7 @@ def _read(question: str, vocab: Vocabulary, now: datetime, context: Reading | No
                     [Option(p.spec.text, {"period": p.spec.model_dump(mode="json")}) for p in main[:4]])
     new.update({k: v.key for k, v in picked.items()})
     if plural:
-        return _weekdays(_draft(context, new, home_clinic, question), plural[0], today)
+        return _weekdays(_draft(context, new, home_clinic, question), plural, today)
     if context is not None and "kpi" in new and (picked or main) and not FOLLOW_UP.match(q):
         context = None  # a whole new question asked in the thread: read it on its own
     if context is not None and context.status in ("answer", "scorecard"):
@@ -162,8 +164,8 @@ def _ask(draft: Reading, message: str, options: list[Option]) -> Reading:
                    options=[Option(o.label, {**state, **o.patch}) for o in options])
 
 
-def _weekdays(draft: Reading, found: Weekdays, today: date) -> Reading:
-    """Ask back for a plural weekday (:mod:`bot.kpi.reader.weekdays`): no KPI is filtered by weekday."""
+def _weekdays(draft: Reading, found: list[Weekdays], today: date) -> Reading:
+    """Ask back for plural weekdays, every one named (:mod:`bot.kpi.reader.weekdays`): no KPI filters by weekday."""
     if draft.kpi is None:
         return _ask(draft, "I can't filter by weekday: KPIs and scorecards cover whole date ranges. "
                     "Ask for a KPI over a period (e.g. “no-show rate last month”) or for one day.", [])

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from bot.kpi.periods import PeriodSpec
 from bot.kpi.reader.dates import Found, point
+from bot.kpi.reader.reading import Option
 
 DIMS = {"clinic": "clinic", "site": "clinic", "location": "clinic", "office": "clinic", "practice": "clinic",
         "provider": "provider", "doctor": "provider", "physician": "provider", "clinician": "provider",
@@ -27,6 +28,7 @@ SHIFT = re.compile(r"\b(?:the )?(?:(?:same \w+ )?(?:last|previous|prior) year|(w
 OVER = re.compile(r"\b(?:(week|month|quarter|year) over \1|(wow|mom|qoq|yoy))\b")
 CHANGE = re.compile(r"\b(chang\w*|differ\w*|compare\w*|go(?:ne)? (?:up|down)|went (?:up|down)|improv\w*|wors\w*|mov\w*|shift\w*|trend\w*)\b")
 WHO = re.compile(r"\bwho(?:se|s)?\b")
+TOP = re.compile(r"(?<![\w-])(top|bottom) ([-−]?\d+)\b")
 _PAIR = re.compile(r"^(?:between|from) (.+?) (?:and|to|through|thru|till|until|-) (.+)$")
 
 
@@ -59,6 +61,23 @@ def who_ranked(masked: str, dims: tuple[str, ...]) -> list[str]:
     if not WHO.search(masked):
         return []
     return [d for d in ("clinic", "provider", "payer") if d in dims]
+
+
+def top_ask(text: str, by: str | None) -> tuple[str, list[Option]] | None:
+    """The question and its button for "top 3", "bottom 5", "top 0" in ``text`` (normalised), else
+    None. A breakdown lists every clinic, provider or payer ranked; it is never cut to N, so the
+    count is not dropped silently: the whole ranking is offered, and a count below 1 is refused."""
+    m = TOP.search(text)
+    if m is None:
+        return None
+    dim = by or "clinic"
+    button = [Option(f"Every {dim}, ranked", {"by": dim})]
+    count = int(m[2].replace("−", "-"))
+    if count < 1:
+        return (f"“{m.group(0)}” asks for no {dim}s: a {m[1]} count is 1 or more. "
+                f"I can rank every {dim} instead.", button)
+    return (f"I can't cut the ranking to the {m[1]} {count}: a breakdown lists every {dim}, ranked. "
+            f"Show every {dim}?", button)
 
 
 def _whole(a: tuple[date, date]) -> bool:

@@ -34,20 +34,24 @@ def find_weekdays(text: str) -> list[Weekdays]:
     return [Weekdays(m.start(), m.end(), WEEKDAYS.index(m[1] or m[2])) for m in PLURAL.finditer(text)]
 
 
-def weekdays_ask(found: Weekdays, kpi: str, period: PeriodSpec, today: date) -> tuple[str, list[Option]]:
-    """The question and buttons for ``found`` with ``kpi`` (its name) over ``period``: the whole
-    period, and the latest such weekday within it before ``today`` (when there is one)."""
-    name = WEEKDAYS[found.weekday].capitalize()
+def weekdays_ask(found: list[Weekdays], kpi: str, period: PeriodSpec, today: date) -> tuple[str, list[Option]]:
+    """The question and buttons for the plural weekdays ``found`` (every one named: "mondays and
+    fridays" offers both) with ``kpi`` (its name) over ``period``: the whole period, and for each
+    weekday the latest such day within it before ``today`` (when there is one)."""
+    weekdays = list(dict.fromkeys(f.weekday for f in found))[:4]  # 1 + 4 buttons: Slack's 5 per row here
+    names = " and ".join(", ".join(f"{WEEKDAYS[w].capitalize()}s" for w in weekdays).rsplit(", ", 1))
     whole = period.resolve(today)
     shown = reading_text(whole.start, whole.end)
     options = [Option(f"All days, {shown}" if whole.start else "All days, all data",
                       {"period": period.model_dump(mode="json")})]
     last = (whole.end or today) if (whole.end or today) < today else today - timedelta(days=1)
-    day = last - timedelta(days=(last.weekday() - found.weekday) % 7)
-    one = ""
-    if whole.start is None or day >= whole.start:
-        spec = PeriodSpec(kind="fixed", text=f"{day:%A} {day.isoformat()}", start=day, end=day, grain="day")
-        options.append(Option(f"{day:%a} {day.isoformat()} only", {"period": spec.model_dump(mode="json")}))
-        one = f", or for one {name}, {day:%a} {day.isoformat()}"
-    return (f"I can't count {name}s alone: “{kpi}” is computed over whole date ranges, not filtered by weekday. "
+    ones = []
+    for weekday in weekdays:
+        day = last - timedelta(days=(last.weekday() - weekday) % 7)
+        if whole.start is None or day >= whole.start:
+            spec = PeriodSpec(kind="fixed", text=f"{day:%A} {day.isoformat()}", start=day, end=day, grain="day")
+            options.append(Option(f"{day:%a} {day.isoformat()} only", {"period": spec.model_dump(mode="json")}))
+            ones.append(f"one {day:%A}, {day:%a} {day.isoformat()}")
+    one = f", or for {' or '.join(ones)}" if ones else ""
+    return (f"I can't count {names} alone: “{kpi}” is computed over whole date ranges, not filtered by weekday. "
             f"I can answer it for {shown} as a whole{one}.", options)
