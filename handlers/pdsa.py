@@ -98,13 +98,17 @@ def register(app: App, ctx: AppContext) -> None:
     def on_update(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
         values, user = views.read_update_form(view), body["user"]["id"]
         errors = _field_errors({"observations": values["observations"], "study": values["study"]}, ctx)
-        meta = payload.metadata(view)
-        errors = errors or views.close_errors(values, meta.get("closing") is True)
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        cycle_id = require_id(meta.get("cycle_id"), "cycle")
+        # a value the form never offered (an Act outside its choices) is marked on its own input
+        # before the close rules judge the decision
         update = payload.typed(pdsa.CycleUpdate, UPDATE_BLOCKS, str(views.PdsaField.OBSERVATIONS), **values)
+        meta = payload.metadata(view)
+        if errors := views.close_errors(values, meta.get("closing") is True):
+            ack(response_action="errors", errors=errors)
+            return
+        cycle_id = require_id(meta.get("cycle_id"), "cycle")
         try:
             with session_scope(ctx.sessions) as s:
                 result = pdsa.update_cycle(s, cycle_id, update, user, utcnow(), patterns(ctx))
