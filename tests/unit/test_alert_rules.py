@@ -266,3 +266,14 @@ def test_denial_alert_names_its_weeks_as_answers_do() -> None:
     if f.facts["kind"] == "shift":  # the run of high weeks began 7 weeks before the latest
         assert f.lines[0].endswith("; the shift began the week of 5 Jan 2026")
     assert "2026-0" not in " ".join(f.lines)
+
+
+def test_a_feed_expected_hourly_says_its_age_in_hours_and_one_hour_in_the_singular() -> None:
+    """A feed expected every hour, last loaded 90 minutes ago: "1.5 hours ago" (never "0.1 days
+    ago"), "every 1 hour"; past two days the age is in days again."""
+    now = datetime(2026, 3, 4, 12)
+    loads = {"appointments": now - timedelta(minutes=90), "remittances": now - timedelta(hours=60)}
+    res = stale_data("organisation", now, loads, StaleParams(default_hours=1), READS)
+    [f] = res.findings
+    assert "appointments: last loaded 2026-03-04 10:30 UTC (1.5 hours ago); expected at least every 1 hour" in f.lines
+    assert "remittances: last loaded 2026-03-02 00:00 UTC (2.5 days ago); expected at least every 1 hour" in f.lines

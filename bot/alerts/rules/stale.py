@@ -17,7 +17,7 @@ loaded again. Only those alerts' "no data" notices are folded into the stale-dat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.alerts.config import StaleParams
 from bot.alerts.model import NO_DATA, Finding, RuleResult
@@ -62,9 +62,8 @@ def stale_finding(clinic_key: str, now: datetime, late: Late, rule_feeds: Mappin
         return result
     lines = []
     for feed, (last, hours) in late.items():
-        when = ("never loaded" if last is None else
-                f"last loaded {last:%Y-%m-%d %H:%M} UTC ({(now - last).total_seconds() / 86400:.1f} days ago)")
-        lines.append(f"{feed}: {when}; expected at least every {hours:g} hours")
+        when = "never loaded" if last is None else f"last loaded {last:%Y-%m-%d %H:%M} UTC ({_ago(now - last)})"
+        lines.append(f"{feed}: {when}; expected at least every {hours:g} hour{'' if hours == 1 else 's'}")
     lines.append(f"{stale_meaning(late, rule_feeds)}.")
     oldest = min((last for last, _ in late.values() if last is not None), default=None)
     names = ", ".join(late)
@@ -85,3 +84,11 @@ def stale_data(clinic_key: str, now: datetime, last_loads: dict[str, datetime | 
     result = stale_finding(clinic_key, now, late, rule_feeds)
     result.clear |= {f"feed:{feed}" for feed in set(last_loads) - set(late)}
     return result
+
+
+def _ago(age: timedelta) -> str:
+    """How long ago, in hours under two days ("1.5 hours ago": a feed expected hourly is never
+    "0.0 days" late), else in days ("3.0 days ago")."""
+    hours = age.total_seconds() / 3600
+    return f"{hours:.1f} hours ago" if hours < 48 else f"{hours / 24:.1f} days ago"
+
