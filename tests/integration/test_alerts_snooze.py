@@ -26,10 +26,14 @@ from tests.integration.test_delivery import client_for, slack  # noqa: F401  (fi
 TARGET = target_for(ORG, AlertSettings(), "north", "North", "America/New_York")
 
 
-def _snooze(sessions: sessionmaker[Session], until: datetime) -> None:
+def _snooze(sessions: sessionmaker[Session], until: datetime, standin=None) -> None:  # type: ignore[no-untyped-def]
+    """The snooze as the button stores it; with ``standin``, its message update delivered at once,
+    as the click's own worker does (not left pending for the schedulers' race days later)."""
     [inc] = _incidents(sessions)
     with session_scope(sessions) as s:
         actions.snooze(s, inc.id, "U0NURSE", until, "waiting for the auditor", NOW, TARGET)
+    if standin is not None:
+        deliver_pending(sessions, client_for(standin), NOW)
 
 
 def _race(sessions: sessionmaker[Session], standin, at: datetime, rules: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +67,7 @@ def test_overdue_lifts_the_snooze_and_mentions_the_owner_once(sessions: sessionm
     _compliance(sessions, TODAY + timedelta(days=3))  # due 2026-03-05: a warning, 3 days left
     _run(sessions, NOW)
     deliver_pending(sessions, client_for(standin), NOW)
-    _snooze(sessions, NOW + timedelta(days=7))
+    _snooze(sessions, NOW + timedelta(days=7), standin)
     _race(sessions, standin, NOW + timedelta(days=4), ["compliance"])  # 2026-03-06: one day overdue
     assert _thread_texts(landed) == [
         "<@U0OWNER> Compliance: HIPAA risk assessment: overdue, snooze lifted — "
@@ -104,7 +108,7 @@ def test_a_stock_out_lifts_the_snooze_of_a_low_stock_alert(sessions: sessionmake
     item_id = _stock(sessions, on_hand=40)  # gloves, not a critical item: a warning, no mention
     _run(sessions, NOW, ["low_stock"])
     deliver_pending(sessions, client_for(standin), NOW)
-    _snooze(sessions, NOW + timedelta(days=7))
+    _snooze(sessions, NOW + timedelta(days=7), standin)
     with session_scope(sessions) as s:
         s.add(StockCount(item_id=item_id, count_date=TODAY, on_hand=0))
     _race(sessions, standin, NOW + timedelta(hours=2), ["low_stock"])
